@@ -1,0 +1,113 @@
+"""Every failure the client can report, named for the phase it happened in.
+
+Messages read like advice: what failed, where, and with which limit. They are built once, at
+the boundary where a low-level exception is translated (``raise ReadTimeout(...) from exc``),
+so callers only ever see subclasses of :class:`NetError`.
+"""
+
+from __future__ import annotations
+
+
+class NetError(Exception):
+    """Base of every error net/ raises. ``str(err)`` is a complete user-facing sentence."""
+
+    #: Short name of the phase, for an error page heading ("DNS", "Connect", "TLS", ...).
+    phase = "Network"
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidURL(NetError):
+    """The address cannot be fetched: malformed, or a scheme Yonder does not speak."""
+
+    phase = "Address"
+
+
+class NameResolutionError(NetError):
+    """getaddrinfo failed: "Could not resolve host 'foo.invalid'"."""
+
+    phase = "DNS"
+
+
+class ConnectError(NetError):
+    """TCP connect failed on every address: "Connection refused by 127.0.0.1:8080"."""
+
+    phase = "Connect"
+
+
+class ConnectTimeout(ConnectError):
+    """No TCP connection within the connect timeout."""
+
+
+class TLSError(NetError):
+    """The TLS handshake failed (protocol, version, or alert)."""
+
+    phase = "TLS"
+
+
+class CertificateError(TLSError):
+    """Certificate verification failed: untrusted, expired, or for another host name."""
+
+
+class ReadTimeout(NetError):
+    """The server went silent for longer than the read timeout."""
+
+    phase = "Read"
+
+
+class ConnectionLost(NetError):
+    """The connection was reset or broken while sending or receiving."""
+
+    phase = "Read"
+
+
+class ProtocolError(NetError):
+    """The server's answer is not valid HTTP/1.x."""
+
+    phase = "Protocol"
+
+
+class NotHTTP(ProtocolError):
+    """The server answered with something that is not HTTP at all (SSH banner, TLS, ...)."""
+
+
+class HeadTooLarge(ProtocolError):
+    """The status line and headers exceed the configured limit."""
+
+
+class TruncatedBody(ProtocolError):
+    """The connection closed before the framing said the body was complete."""
+
+
+class DecodingError(ProtocolError):
+    """The Content-Encoding (gzip/deflate) stream is corrupt."""
+
+    phase = "Decoding"
+
+
+class DecompressionLimit(DecodingError):
+    """The decoded body exceeds the configured size or expansion-ratio limit."""
+
+
+class TooManyRedirects(NetError):
+    """More redirects than the configured limit (or a loop)."""
+
+    phase = "Redirect"
+
+
+class Cancelled(NetError):
+    """The caller cancelled the request (Stop, a new load, closing the window)."""
+
+    phase = "Cancelled"
+
+
+class WriteError(NetError):
+    """Writing the body to its destination failed (disk full, closed pipe, ...)."""
+
+    phase = "Write"
