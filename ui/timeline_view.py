@@ -1,0 +1,410 @@
+"""A live chunk timeline: cumulative bytes over time and a receive-rate curve, drawn with
+QPainter, with the end of the response head marked.
+
+Adding a chunk only appends to two arrays; a ~16 ms frame timer (running only while data
+changes) repaints, and painting looks up one value per pixel column with bisect, so the cost
+of a frame depends on the widget's width, not on the number of chunks (100,000+ is fine).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_right
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+FRAME_MS = 16
+DOTS_UP_TO = 400  # chunks drawn as individual dots while there are this few
+
+BYTES_COLOUR = QColor(36, 113, 214)
+RATE_COLOUR = QColor(230, 126, 34)
+HEAD_COLOUR = QColor(142, 68, 173)
+
+
+def format_bytes(value: float) -> str:
+    """Compact decimal units: 512 B, 1.5 KB, 12 MB, 1.07 GB."""
+    value = float(value)
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(value) < 1000 or unit == "GB":
+            if unit == "B":
+                return f"{value:.0f} B"
+            digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+            return f"{value:.{digits}f} {unit}".replace(".00 ", " ").replace(".0 ", " ")
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def format_duration(seconds: float) -> str:
+    """0 ms, 12 ms, 2.5 ms, 1.25 s, 12.5 s."""
+    if seconds < 0.01:
+        text = f"{seconds * 1000:.2f}".rstrip("0").rstrip(".")
+        return f"{text} ms"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    text = f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
+    return f"{text.rstrip('0').rstrip('.')} s"
+
+
+def nice_step(span: float, max_ticks: int) -> float:
+    """The smallest 1-2-5 x 10^k step that puts at most ``max_ticks`` ticks on ``span``."""
+    if span <= 0 or max_ticks < 1:
+        return 1.0
+    raw = span / max_ticks
+    power = float(10 ** math.floor(math.log10(raw)))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return factor * power
+    return 10 * power
+
+
+class TimelineView(QWidget):
+    """Cumulative bytes (left axis) and receive rate (right axis) over time for one hop.
+
+    Signals: none (a passive view). Slots: ``reset()``, ``mark_head(elapsed)``,
+    ``add_chunk(elapsed, size)``, ``finish(elapsed)``; ``elapsed`` in seconds since the hop
+    started (net.events' convention), ``size`` in bytes.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._times = array("d")  # elapsed of each chunk, non-decreasing
+        self._totals = array("q")  # running byte total after each chunk
+        self._head: float | None = None
+        self._end: float | None = None
+        self._dirty = False
+        self._frame = QTimer(self)
+        self._frame.setInterval(FRAME_MS)
+        self._frame.timeout.connect(self._on_frame)
+        self.setMinimumSize(240, 120)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    # -- data ---------------------------------------------------------------------------
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self._times)
+
+    @property
+    def total_bytes(self) -> int:
+        return self._totals[-1] if self._totals else 0
+
+    @property
+    def head_elapsed(self) -> float | None:
+        return self._head
+
+    @property
+    def finished_elapsed(self) -> float | None:
+        return self._end
+
+    def is_animating(self) -> bool:
+        """True while the frame timer runs (it stops one frame after the data stops)."""
+        return self._frame.isActive()
+
+    @Slot()
+    def reset(self) -> None:
+        self._times = array("d")
+        self._totals = array("q")
+        self._head = None
+        self._end = None
+        self._changed()
+
+    @Slot(float)
+    def mark_head(self, elapsed: float) -> None:
+        self._head = max(0.0, elapsed)
+        self._changed()
+
+    @Slot(float, int)
+    def add_chunk(self, elapsed: float, size: int) -> None:
+        # Only appends: called once per received chunk, possibly thousands of times a second.
+        times = self._times
+        if times and elapsed < times[-1]:
+            elapsed = times[-1]  # keep the array sorted for bisect, whatever the caller sends
+        times.append(max(0.0, elapsed))
+        self._totals.append((self._totals[-1] if self._totals else 0) + max(0, size))
+        if not self._dirty:
+            self._changed()
+
+    @Slot(float)
+    def finish(self, elapsed: float) -> None:
+        self._end = max(0.0, elapsed)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._dirty = True
+        if not self._frame.isActive():
+            self._frame.start()
+
+    @Slot()
+    def _on_frame(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.update()
+        else:
+            self._frame.stop()  # idle: no timer wake-ups while nothing changes
+
+    def total_at(self, elapsed: float) -> tuple[int, int]:
+        """(chunks received, bytes received) by ``elapsed``."""
+        count = bisect_right(self._times, elapsed)
+        return count, (self._totals[count - 1] if count else 0)
+
+    def duration(self) -> float:
+        """The time span shown: up to the end, the last chunk or the head, whichever is last."""
+        candidates = [0.0]
+        if self._times:
+            candidates.append(self._times[-1])
+        if self._head is not None:
+            candidates.append(self._head)
+        if self._end is not None:
+            candidates.append(self._end)
+        return max(candidates)
+
+    def rate_window(self, span: float) -> float:
+        """Sliding window of the rate curve: a 40th of the span, but wide enough to hold
+        ~8 chunks on average (else a slow drip aliases into spikes), and at least 1 ms."""
+        count = max(1, len(self._times))
+        return max(span / 40.0, 8.0 * span / count, 0.001)
+
+    def rate_at(self, elapsed: float, window: float) -> float:
+        """Bytes per second received during (elapsed - window, elapsed]."""
+        _, now = self.total_at(elapsed)
+        _, before = self.total_at(elapsed - window)
+        return (now - before) / window
+
+    # -- painting ------------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 200)
+
+    def _plot_rect(self) -> QRectF:
+        metrics = self.fontMetrics()
+        left = metrics.horizontalAdvance("999 MB") + 10
+        right = metrics.horizontalAdvance("999 MB/s") + 10
+        top = metrics.height() + 8
+        bottom = metrics.height() + 8
+        return QRectF(
+            left, top, max(1.0, self.width() - left - right), max(1.0, self.height() - top - bottom)
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _paint(self, painter: QPainter) -> None:
+        palette = self.palette()
+        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        text_colour = palette.color(QPalette.ColorRole.Text)
+        grid_colour = QColor(text_colour)
+        grid_colour.setAlpha(40)
+        plot = self._plot_rect()
+        span = self.duration()
+        x_span = span if span > 0 else 0.001  # zero durations still get a readable axis
+        total = self.total_bytes
+        y_max = max(self._nice_max(total), 1000.0)  # an empty plot still reads 0 B .. 1 KB
+        columns = max(1, int(plot.width()))
+        window = self.rate_window(x_span)
+
+        # One sample per pixel column: C(t) at the column's right edge, and the rate there.
+        column_totals: list[float] = []
+        column_rates: list[float] = []
+        if self._times:
+            # A rate needs an interval: not drawn for a single chunk or a zero duration.
+            with_rate = span > 0 and len(self._times) > 1
+            for col in range(columns + 1):
+                t = x_span * col / columns
+                column_totals.append(float(self.total_at(t)[1]))
+                column_rates.append(self.rate_at(t, window) if with_rate else 0.0)
+        peak_rate = max(column_rates, default=0.0)
+        rate_max = self._nice_max(peak_rate) if peak_rate > 0 else 0.0
+
+        def x_of(t: float) -> float:
+            return plot.left() + plot.width() * t / x_span
+
+        def y_of(value: float, top: float) -> float:
+            return plot.bottom() - plot.height() * value / top
+
+        # Grid, axes and tick labels.
+        metrics = self.fontMetrics()
+        painter.setPen(QPen(grid_colour, 1))
+        x_step = nice_step(
+            x_span, max(1, int(plot.width() / (metrics.horizontalAdvance("0000 ms") + 16)))
+        )
+        y_step = nice_step(y_max, max(1, int(plot.height() / (metrics.height() * 2))))
+        tick = 0.0
+        while tick <= x_span + 1e-12:
+            x = x_of(tick)
+            painter.setPen(QPen(grid_colour, 1))
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            painter.setPen(text_colour)
+            label = format_duration(tick)
+            width = metrics.horizontalAdvance(label)
+            painter.drawText(
+                QPointF(
+                    min(x - width / 2, self.width() - width - 2),
+                    plot.bottom() + metrics.ascent() + 4,
+                ),
+                label,
+            )
+            tick += x_step
+        tick = 0.0
+        while tick <= y_max + 1e-9:
+            y = y_of(tick, y_max)
+            painter.setPen(QPen(grid_colour, 1))
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            painter.setPen(BYTES_COLOUR)
+            label = format_bytes(tick)
+            painter.drawText(
+                QPointF(
+                    plot.left() - metrics.horizontalAdvance(label) - 5, y + metrics.ascent() / 2 - 1
+                ),
+                label,
+            )
+            if rate_max > 0:
+                painter.setPen(RATE_COLOUR)
+                painter.drawText(
+                    QPointF(plot.right() + 5, y + metrics.ascent() / 2 - 1),
+                    format_bytes(rate_max * tick / y_max) + "/s",
+                )
+            tick += y_step
+        painter.setPen(QPen(text_colour, 1))
+        painter.drawRect(plot)
+
+        if not self._times:
+            painter.setPen(text_colour)
+            message = "Waiting for the first chunk…" if self._head is not None else "No chunks yet"
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, message)
+        else:
+            self._paint_curves(painter, plot, columns, column_totals, column_rates, y_max, rate_max)
+
+        if self._head is not None:
+            x = x_of(self._head)
+            painter.setPen(QPen(HEAD_COLOUR, 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            label = f"head {format_duration(self._head)}"
+            width = metrics.horizontalAdvance(label)
+            lx = x + 4 if x + 4 + width < plot.right() else x - 4 - width
+            painter.setPen(HEAD_COLOUR)
+            painter.drawText(QPointF(lx, plot.top() + metrics.ascent() + 2), label)
+
+        # Title line: the figures that matter, in the curves' colours.
+        painter.setPen(text_colour)
+        font = QFont(painter.font())
+        font.setBold(True)
+        painter.setFont(font)
+        noun = "chunk" if self.chunk_count == 1 else "chunks"
+        summary = f"{self.chunk_count:,} {noun} · {format_bytes(total)}"
+        if span > 0 and total:
+            summary += f" in {format_duration(span)} · {format_bytes(total / span)}/s average"
+        if self._end is not None:
+            summary += " · done"
+        painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), summary)
+        font.setBold(False)
+        painter.setFont(font)
+        legend = [("■ bytes", BYTES_COLOUR), ("■ rate", RATE_COLOUR)]
+        x = plot.right()
+        for text, colour in reversed(legend):
+            x -= metrics.horizontalAdvance(text) + 8
+            painter.setPen(colour)
+            painter.drawText(QPointF(x, metrics.ascent() + 3), text)
+
+    def _paint_curves(
+        self,
+        painter: QPainter,
+        plot: QRectF,
+        columns: int,
+        column_totals: list[float],
+        column_rates: list[float],
+        y_max: float,
+        rate_max: float,
+    ) -> None:
+        left, bottom, width, height = plot.left(), plot.bottom(), plot.width(), plot.height()
+        painter.save()
+        painter.setClipRect(plot.adjusted(-1, -1, 1, 1))
+        # Rate: a filled area under a line, behind the cumulative curve.
+        if rate_max > 0:
+            rate_line = QPolygonF(
+                [
+                    QPointF(left + col * width / columns, bottom - height * rate / rate_max)
+                    for col, rate in enumerate(column_rates)
+                ]
+            )
+            area = QPolygonF(rate_line)
+            area.append(QPointF(left + width, bottom))
+            area.prepend(QPointF(left, bottom))
+            fill = QColor(RATE_COLOUR)
+            fill.setAlpha(45)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawPolygon(area)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(RATE_COLOUR, 1.5))
+            painter.drawPolyline(rate_line)
+        # Cumulative bytes: a step through each column's value (exact at pixel resolution).
+        line = QPolygonF()
+        previous = 0.0
+        for col, value in enumerate(column_totals):
+            x = left + col * width / columns
+            line.append(QPointF(x, bottom - height * previous / y_max))
+            line.append(QPointF(x, bottom - height * value / y_max))
+            previous = value
+        painter.setPen(QPen(BYTES_COLOUR, 2))
+        painter.drawPolyline(line)
+        if len(self._times) <= DOTS_UP_TO:  # few chunks: show every recv() as a dot
+            span = self.duration() or 0.001
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(BYTES_COLOUR)
+            for t, value in zip(self._times, self._totals, strict=True):
+                centre = QPointF(left + width * t / span, bottom - height * value / y_max)
+                painter.drawEllipse(centre, 2.5, 2.5)
+        painter.restore()
+
+    @staticmethod
+    def _nice_max(value: float) -> float:
+        """The axis top: ``value`` rounded up to a 1-2-5 step (1 when there is nothing)."""
+        if value <= 0:
+            return 1.0
+        step = nice_step(value, 4)
+        return math.ceil(value * 1.04 / step) * step  # a little headroom above the top
+
+    # -- hover ---------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(float(event.pos().x()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def tooltip_at(self, x: float) -> str:
+        """What the tooltip says for the pixel column ``x`` ('' outside the plot)."""
+        plot = self._plot_rect()
+        if not self._times or not plot.left() <= x <= plot.right():
+            return ""
+        span = self.duration() or 0.001
+        t = span * (x - plot.left()) / plot.width()
+        count, received = self.total_at(t)
+        rate = self.rate_at(t, self.rate_window(span))
+        return (
+            f"at {format_duration(t)}: {received:,} bytes in {count:,} chunks\n"
+            f"rate {format_bytes(rate)}/s"
+        )
