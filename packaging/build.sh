@@ -49,6 +49,9 @@ for lib in libxcb-icccm.so.4 libxcb-keysyms.so.1; do
     fi
 done
 
+# The unpacked tar.gz installs itself: yonder/install.sh (and later uninstall.sh).
+install -m 755 packaging/install.sh packaging/uninstall.sh dist/yonder/
+
 # Reproducible-ish archive: sorted names, no owner names, fixed mtime from the last commit.
 mtime=$(git log -1 --format=%cI 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" \
