@@ -22,14 +22,24 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint dist
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/dump_vs_curl.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_stream.py
 
-dist: $(STAMP)
+# The standalone app (packaging/build.sh): dist/yonder/ and its tar.gz, rebuilt only when a
+# source, resource or packaging file changed. `make test` builds it too: tests/packaging/
+# launches the built binary.
+VERSION    := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+DIST_TAR   := dist/yonder-$(VERSION)-linux-$(shell uname -m).tar.gz
+DIST_SRC   := pyproject.toml $(shell find main.py net ui resources packaging -type f \
+                ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null)
+
+dist: $(DIST_TAR)
+
+$(DIST_TAR): $(STAMP) $(DIST_SRC)
 	bash packaging/build.sh
 
 clean:
