@@ -405,6 +405,7 @@ class TimelineView(QWidget):
         count, received = self.total_at(t)
         rate = self.rate_at(t, self.rate_window(span))
         return (
-            f"at {format_duration(t)}: {received:,} bytes in {count:,} chunks\n"
+            f"at {format_duration(t)}: {received:,} bytes in {count:,} "
+            f"{'chunk' if count == 1 else 'chunks'}\n"
             f"rate {format_bytes(rate)}/s"
         )

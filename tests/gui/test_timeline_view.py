@@ -1,0 +1,222 @@
+"""TimelineView: cheap appends, frame-rate repaint, decimated painting, edge cases."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QColor, QHelpEvent, QImage
+from PySide6.QtWidgets import QApplication, QToolTip
+from pytestqt.qtbot import QtBot
+
+from ui.timeline_view import (
+    BYTES_COLOUR,
+    TimelineView,
+    format_bytes,
+    format_duration,
+    nice_step,
+)
+
+
+@pytest.fixture
+def view(qtbot: QtBot) -> TimelineView:
+    widget = TimelineView()
+    qtbot.addWidget(widget)
+    widget.resize(720, 260)
+    return widget
+
+
+def render(widget: TimelineView) -> QImage:
+    image = QImage(widget.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    widget.render(image)
+    return image
+
+
+def count_colour(image: QImage, colour: QColor) -> int:
+    """Pixels close to ``colour`` (sampled every 2nd pixel: enough to tell drawn from not)."""
+    hits = 0
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            pixel = image.pixelColor(x, y)
+            if (
+                abs(pixel.red() - colour.red()) < 30
+                and abs(pixel.green() - colour.green()) < 30
+                and abs(pixel.blue() - colour.blue()) < 30
+            ):
+                hits += 1
+    return hits
+
+
+def test_chunk_count_and_byte_total_equal_what_was_added(view: TimelineView) -> None:
+    sizes = [512, 1, 0, 4096, 77]
+    view.mark_head(0.001)
+    for i, size in enumerate(sizes):
+        view.add_chunk(0.002 + i * 0.001, size)
+    view.finish(0.01)
+    assert view.chunk_count == len(sizes)
+    assert view.total_bytes == sum(sizes)
+    assert view.total_at(0.0035) == (2, 513)
+    assert view.total_at(1.0) == (5, sum(sizes))
+    assert view.head_elapsed == 0.001 and view.finished_elapsed == 0.01
+    assert view.duration() == 0.01
+
+
+def test_out_of_order_and_negative_values_are_clamped(view: TimelineView) -> None:
+    view.add_chunk(0.5, 10)
+    view.add_chunk(0.2, 10)  # earlier than the previous: kept in order at 0.5
+    view.add_chunk(-1.0, -5)
+    assert view.chunk_count == 3
+    assert view.total_bytes == 20
+    assert view.total_at(0.49) == (0, 0)
+
+
+def test_reset_empties_everything(view: TimelineView) -> None:
+    view.mark_head(0.1)
+    view.add_chunk(0.2, 100)
+    view.finish(0.3)
+    view.reset()
+    assert view.chunk_count == 0 and view.total_bytes == 0
+    assert view.head_elapsed is None and view.finished_elapsed is None
+    assert view.duration() == 0.0
+
+
+def test_add_chunk_never_repaints_and_the_timer_stops_when_idle(
+    view: TimelineView, qtbot: QtBot
+) -> None:
+    view.show()
+    qtbot.waitExposed(view)
+    paints = 0
+    original = view._paint
+
+    def counting_paint(painter: object) -> None:
+        nonlocal paints
+        paints += 1
+        original(painter)  # type: ignore[arg-type]
+
+    view._paint = counting_paint  # type: ignore[method-assign]
+    assert not view.is_animating()
+    for i in range(5000):
+        view.add_chunk(i * 1e-5, 512)
+    assert paints == 0  # appends only; painting waits for the frame timer
+    assert view.is_animating()
+    qtbot.waitUntil(lambda: paints >= 1, timeout=1000)
+    qtbot.waitUntil(lambda: not view.is_animating(), timeout=1000)
+    assert paints <= 2  # one frame for 5,000 chunks
+    settled = paints
+    qtbot.wait(60)
+    assert paints == settled  # idle: no more frames
+    view.add_chunk(1.0, 1)
+    assert view.is_animating()  # data changes restart it
+    qtbot.waitUntil(lambda: not view.is_animating(), timeout=1000)
+
+
+def test_empty_single_and_zero_duration_states_render(view: TimelineView) -> None:
+    render(view)  # nothing at all
+    view.mark_head(0.0)
+    render(view)  # head but no chunks: "Waiting for the first chunk"
+    view.add_chunk(0.0, 100)
+    view.finish(0.0)
+    image = render(view)  # one chunk, zero duration
+    assert count_colour(image, BYTES_COLOUR) > 0
+    view.reset()
+    for _ in range(3):
+        view.add_chunk(0.0, 10)  # several chunks at the same instant
+    render(view)
+    view.resize(10, 10)  # smaller than the margins
+    render(view)
+    assert view.tooltip_at(-5) == ""
+
+
+def test_drip_draws_curves_and_the_head_line(view: TimelineView) -> None:
+    view.mark_head(0.003)
+    for i in range(40):
+        view.add_chunk(0.003 + i * 0.05, 64)
+    view.finish(2.0)
+    image = render(view)
+    assert count_colour(image, BYTES_COLOUR) > 200
+    plot = view._plot_rect()
+    text = view.tooltip_at(plot.left() + plot.width() / 2)
+    assert "bytes in" in text and "chunks" in text and "/s" in text
+    count, received = view.total_at(1.0)
+    assert f"{received:,} bytes in {count:,} chunks" in view.tooltip_at(
+        plot.left() + plot.width() * 1.0 / 2.0
+    )
+
+
+def test_painting_100000_chunks_takes_under_50_ms(view: TimelineView) -> None:
+    view.mark_head(0.002)
+    t = 0.002
+    for i in range(100_000):
+        t += 0.00002 if i % 3 else 0.00005
+        view.add_chunk(t, 512 if i % 7 else 1400)
+    view.finish(t)
+    assert view.chunk_count == 100_000
+    render(view)  # warm-up: fonts and glyph caches
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        render(view)
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    print(f"timeline paint, 100,000 chunks, 720x260: median {median * 1000:.1f} ms")
+    assert median < 0.050
+
+
+# The offscreen platform warns that it cannot raise() the tooltip window; harmless here.
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_tooltip_event_shows_text_over_the_plot(view: TimelineView, qtbot: QtBot) -> None:
+    view.add_chunk(0.1, 1000)
+    view.add_chunk(0.2, 1000)
+    view.show()
+    qtbot.waitExposed(view)
+    plot = view._plot_rect()
+    assert view.tooltip_at(plot.right()).startswith("at 200 ms: 2,000 bytes in 2 chunks")
+    assert view.tooltip_at(plot.left() + 1).startswith("at ")
+    assert view.tooltip_at(0) == ""
+    inside = QPoint(int(plot.left() + plot.width() * 0.75), int(plot.center().y()))
+    event = QHelpEvent(QEvent.Type.ToolTip, inside, view.mapToGlobal(inside))
+    assert QApplication.sendEvent(view, event)
+    qtbot.waitUntil(lambda: QToolTip.text().startswith("at "), timeout=1000)
+    assert QToolTip.text() == view.tooltip_at(inside.x())
+    assert "1,000 bytes in 1 chunk\n" in QToolTip.text()
+    QToolTip.hideText()
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "0 B"),
+        (999, "999 B"),
+        (1000, "1 KB"),
+        (1536, "1.54 KB"),
+        (12_500_000, "12.5 MB"),
+        (3e9, "3 GB"),
+    ],
+)
+def test_format_bytes(value: float, text: str) -> None:
+    assert format_bytes(value) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 ms"),
+        (0.0025, "2.5 ms"),
+        (0.012, "12 ms"),
+        (0.5, "500 ms"),
+        (1.25, "1.25 s"),
+        (12.5, "12.5 s"),
+    ],
+)
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+def test_nice_step_is_1_2_5() -> None:
+    assert nice_step(2.0, 4) == 0.5
+    assert nice_step(1000, 5) == 200
+    assert nice_step(0, 5) == 1.0
+    assert nice_step(7, 1) == 10
