@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import statistics
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint
@@ -11,6 +13,8 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
+from net.demo_server import DemoServer
+from ui.chunk_table import ChunkTableModel
 from ui.timeline_view import (
     BYTES_COLOUR,
     TimelineView,
@@ -220,3 +224,42 @@ def test_nice_step_is_1_2_5() -> None:
     assert nice_step(1000, 5) == 200
     assert nice_step(0, 5) == 1.0
     assert nice_step(7, 1) == 10
+
+
+def test_a_real_drip_from_the_demo_server_is_counted_exactly(
+    view: TimelineView, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """recv(512) from /drip feeds the timeline and the table as a worker would."""
+    table = ChunkTableModel()
+    with (
+        DemoServer(tmp_path) as demo,
+        socket.create_connection(
+            ("127.0.0.1", int(demo.base_url.rsplit(":", 1)[1].rstrip("/"))), timeout=5
+        ) as sock,
+    ):
+        sock.sendall(b"GET /drip?bytes=3000&piece=200&delay=0.005 HTTP/1.1\r\nHost: x\r\n\r\n")
+        started = time.perf_counter()
+        head = b""
+        chunks = 0
+        body = 0
+        while data := sock.recv(512):
+            now = time.perf_counter() - started
+            if view.head_elapsed is None:
+                head += data
+                if b"\r\n\r\n" not in head:
+                    continue
+                view.mark_head(now)
+                data = head.partition(b"\r\n\r\n")[2]
+                if not data:
+                    continue
+            chunks += 1
+            body += len(data)
+            view.add_chunk(now, len(data))
+            table.add_chunk(now, len(data))
+        view.finish(time.perf_counter() - started)
+    qtbot.waitUntil(lambda: table.rowCount() == chunks, timeout=1000)
+    assert body == 3000
+    assert view.chunk_count == chunks and view.total_bytes == body
+    assert table.total_bytes == body
+    assert chunks >= 10  # 15 pieces, a few may coalesce
+    render(view)
