@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from typing import Protocol
 
 __all__ = [
     "META_PRESCAN_BYTES",
@@ -361,7 +362,7 @@ class StreamTextDecoder:
     ) -> None:
         self._sniff_html = _is_html(content_type) if sniff_html is None else sniff_html
         self._held = b""
-        self._decoder: codecs.IncrementalDecoder | None = None
+        self._decoder: _TextDecoder | None = None
         self._strip_bom = False
         self.choice: CharsetChoice | None = None
         # An override the codec registry does not know is ignored: choice.source tells.
@@ -411,18 +412,62 @@ class StreamTextDecoder:
 
     def _commit(self, choice: CharsetChoice, *, bom_stripped: bool = False) -> None:
         self.choice = choice
-        self._decoder = codecs.getincrementaldecoder(choice.encoding)(errors="replace")
+        self._decoder = _incremental_decoder(choice.encoding)
         self._strip_bom = not bom_stripped and choice.encoding in _BOM_STRIPPED
 
     def _text(self, data: bytes, *, final: bool) -> str:
-        assert self._decoder is not None
-        text = self._decoder.decode(data, final)
+        assert self._decoder is not None and self.choice is not None
+        try:
+            text = self._decoder.decode(data, final)
+        except (UnicodeError, ValueError):
+            # A few stateful codecs raise even with errors="replace" (iso2022_jp: "pending
+            # buffer overflow" on garbage). The document view must never fail: mark the spot
+            # and start that codec afresh.
+            self._decoder = _incremental_decoder(self.choice.encoding)
+            text = "\ufffd"
         if self._strip_bom and text:
             # A declared UTF encoding with a BOM: the BOM is a mark, not content.
             self._strip_bom = False
             if text[0] == "\ufeff":
                 text = text[1:]
         return text
+
+
+class _TextDecoder(Protocol):
+    def decode(self, input: bytes, final: bool = False) -> str: ...
+
+
+class _BomOrLittleEndian:
+    """ "utf-16"/"utf-32" without a byte order: a BOM decides, else little-endian (WHATWG).
+
+    Python's own utf-16/utf-32 incremental decoders raise when the BOM is missing.
+    """
+
+    def __init__(self, width: int) -> None:
+        self._width = width
+        self._head = b""
+        self._inner: codecs.IncrementalDecoder | None = None
+
+    def decode(self, input: bytes, final: bool = False) -> str:
+        if self._inner is None:
+            self._head += input
+            if len(self._head) < self._width and not final:
+                return ""
+            input, self._head = self._head, b""
+            bom = sniff_bom(input)
+            order = "le"
+            if bom is not None and bom[0].startswith(f"utf-{self._width * 8}"):
+                order = bom[0][-2:]
+                input = input[bom[1] :]
+            name = f"utf-{self._width * 8}-{order}"
+            self._inner = codecs.getincrementaldecoder(name)(errors="replace")
+        return self._inner.decode(input, final)
+
+
+def _incremental_decoder(encoding: str) -> _TextDecoder:
+    if encoding in ("utf-16", "utf-32"):
+        return _BomOrLittleEndian(2 if encoding == "utf-16" else 4)
+    return codecs.getincrementaldecoder(encoding)(errors="replace")
 
 
 def decode_all(
