@@ -1,0 +1,195 @@
+"""Smoke tests of the built app (dist/yonder/yonder): a loopback HTTPS page, offscreen and on
+a real X server, std streams missing, and how the desktop sees its window."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .conftest import PAGE_PATH, ROOT, PageServer, app_env
+
+RUN_TIMEOUT = 60  # seconds; a smoke run takes well under 2 s, this only bounds a hang
+
+
+def png_dimensions(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, cwd=env["HOME"]
+    )
+
+
+def describe(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+
+
+def assert_page_shot(
+    result: subprocess.CompletedProcess[str], shot: Path, page: PageServer
+) -> None:
+    assert result.returncode == 0, describe(result)
+    assert "Traceback" not in result.stderr, describe(result)
+    width, height = png_dimensions(shot)
+    assert width >= 200 and height >= 100, (width, height)
+    assert any(r.startswith(f"GET {PAGE_PATH} ") for r in page.requests), page.requests
+
+
+def test_frozen_app_loads_https_page_offscreen(
+    built_app: Path, https_page: PageServer, tmp_path: Path
+) -> None:
+    shot = tmp_path / "shot.png"
+    env = app_env(tmp_path, https_page.ca_file, QT_QPA_PLATFORM="offscreen")
+    result = run([str(built_app), "--screenshot", str(shot), https_page.url], env)
+    assert_page_shot(result, shot, https_page)
+
+
+def test_frozen_app_loads_https_page_on_xvfb(
+    built_app: Path, https_page: PageServer, tmp_path: Path, xvfb_display: str
+) -> None:
+    shot = tmp_path / "shot.png"
+    env = app_env(tmp_path, https_page.ca_file, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
+    result = run([str(built_app), "--screenshot", str(shot), https_page.url], env)
+    assert_page_shot(result, shot, https_page)
+    # A plugin the trim dropped but Qt wanted would show up here.
+    assert "qt.qpa.plugin" not in result.stderr, describe(result)
+
+
+def test_frozen_app_shows_error_page_when_the_ca_is_not_trusted(
+    built_app: Path, https_page: PageServer, tmp_path: Path
+) -> None:
+    # No SSL_CERT_FILE: the default policy (system store) must reject the trustme CA, which
+    # shows SSL_CERT_FILE is what made the other runs trust it.
+    shot = tmp_path / "shot.png"
+    env = app_env(tmp_path, None, QT_QPA_PLATFORM="offscreen")
+    result = run([str(built_app), "--screenshot", str(shot), https_page.url], env)
+    assert result.returncode == 1, describe(result)
+    assert "Traceback" not in result.stderr, describe(result)
+    assert not any(r.startswith("GET") for r in https_page.requests), https_page.requests
+
+
+def test_frozen_app_runs_with_stdout_and_stderr_closed(
+    built_app: Path, https_page: PageServer, tmp_path: Path
+) -> None:
+    # What a desktop launch may give a windowed app: no std streams at all (Python then sets
+    # sys.stdout = sys.stderr = None, as in a Windows --noconsole build).
+    shot = tmp_path / "shot.png"
+    env = app_env(tmp_path, https_page.ca_file, QT_QPA_PLATFORM="offscreen")
+    argv = ["sh", "-c", 'exec "$0" "$@" <&- >&- 2>&-', str(built_app)]
+    result = run([*argv, "--screenshot", str(shot), https_page.url], env)
+    assert_page_shot(result, shot, https_page)
+
+
+def test_unfrozen_app_runs_with_std_streams_none(https_page: PageServer, tmp_path: Path) -> None:
+    # The exact state of a Windows windowed build, reproduced unfrozen.
+    shot = tmp_path / "shot.png"
+    env = app_env(tmp_path, https_page.ca_file, QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = str(ROOT)
+    wrapper = (
+        "import runpy, sys\n"
+        "sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = None\n"
+        f"sys.argv = ['main.py', '--screenshot', {str(shot)!r}, {https_page.url!r}]\n"
+        f"runpy.run_path({str(ROOT / 'main.py')!r}, run_name='__main__')\n"
+    )
+    result = run([sys.executable, "-c", wrapper], env)
+    assert_page_shot(result, shot, https_page)
+
+
+def _window_ids(display: str, env: dict[str, str]) -> list[str]:
+    tree = subprocess.run(
+        ["xwininfo", "-root", "-tree"],
+        env={**env, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=10,
+    ).stdout
+    # Lines look like: 0x200007 "Yonder": ("yonder" "Yonder")  800x600+0+0  +0+0
+    return [line.split()[0] for line in tree.splitlines() if '("yonder" ' in line]
+
+
+def _xprop(display: str, env: dict[str, str], wid: str, *names: str) -> str:
+    return subprocess.run(
+        ["xprop", "-id", wid, *names],
+        env={**env, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=10,
+    ).stdout
+
+
+def test_desktop_launch_opens_url_with_window_identity(
+    built_app: Path, https_page: PageServer, tmp_path: Path, xvfb_display: str
+) -> None:
+    """Install, then run the installed menu entry's Exec line the way a desktop does (%u is
+    the URL): the page is fetched, and the window carries WM_CLASS "yonder" (StartupWMClass),
+    the desktop file name "yonder" (_GTK_APPLICATION_ID / _KDE_NET_WM_DESKTOP_FILE, as
+    QGuiApplication.setDesktopFileName sets them) and an icon (_NET_WM_ICON)."""
+    env = app_env(tmp_path, https_page.ca_file, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
+    env.pop("XDG_DATA_HOME", None)
+    install = subprocess.run(
+        ["bash", str(ROOT / "packaging" / "install.sh"), str(built_app.parent)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
+    assert install.returncode == 0, describe(install)
+    desktop = Path(env["HOME"]) / ".local/share/applications/yonder.desktop"
+    lines = desktop.read_text().splitlines()
+    exec_line = next(line.removeprefix("Exec=") for line in lines if line.startswith("Exec="))
+    argv = [https_page.url if arg == "%u" else arg for arg in shlex.split(exec_line)]
+    assert Path(argv[0]).is_absolute() and os.access(argv[0], os.X_OK), exec_line
+
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=env["HOME"]
+    )
+    try:
+        wids: list[str] = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and proc.poll() is None:
+            wids = _window_ids(xvfb_display, env)
+            fetched = any(r.startswith(f"GET {PAGE_PATH} ") for r in https_page.requests)
+            if wids and fetched:
+                break
+            time.sleep(0.1)
+        assert proc.poll() is None, f"the app exited early: {proc.communicate()}"
+        assert wids, "no window with WM_CLASS instance 'yonder' appeared on the X server"
+        assert any(r.startswith(f"GET {PAGE_PATH} ") for r in https_page.requests)
+        props = "\n".join(
+            _xprop(xvfb_display, env, wid, "WM_CLASS", "_GTK_APPLICATION_ID", "_NET_WM_ICON")
+            for wid in wids
+        )
+        assert '_GTK_APPLICATION_ID(UTF8_STRING) = "yonder"' in props, (
+            "the window has no desktop file name 'yonder': "
+            "QGuiApplication.setDesktopFileName('yonder') is missing\n" + props
+        )
+        assert "_NET_WM_ICON(CARDINAL)" in props, "the window has no icon:\n" + props[:2000]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate(timeout=10)
+
+
+def test_frozen_app_reports_unreachable_server(built_app: Path, tmp_path: Path) -> None:
+    # A port that was free a moment ago: nothing listens, so connecting is refused.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    shot = tmp_path / "shot.png"
+    env = app_env(tmp_path, None, QT_QPA_PLATFORM="offscreen")
+    result = run([str(built_app), "--screenshot", str(shot), f"http://127.0.0.1:{port}/"], env)
+    assert result.returncode == 1, describe(result)
+    assert "Traceback" not in result.stderr, describe(result)
