@@ -268,4 +268,7 @@ def main(argv: list[str]) -> int:
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug of ours: still one line, never a traceback for a script
+        _report(sys.stderr, f"internal error, please report it: {type(exc).__name__}: {exc}")
+        return EXIT_NET_ERROR
     return EXIT_OK

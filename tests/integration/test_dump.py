@@ -62,7 +62,7 @@ class Exchange:
         if mode == "bytewise":
             for i in range(len(data)):
                 self.sock.sendall(data[i : i + 1])
-                time.sleep(0.0005)
+                time.sleep(0.0002)  # let each byte arrive on its own
         else:
             self.sock.sendall(data)
 
@@ -233,7 +233,7 @@ def assert_one_line_error(run: Run, *words: str) -> None:
 
 MODES = ["whole", "bytewise", "trailing"]
 # Small enough that one byte per segment stays fast; large enough for several chunks.
-SMALL = BINARY[:1500]
+SMALL = BINARY[:600]
 
 
 def _framings(mode: str) -> dict[str, tuple[Handler, bytes]]:
@@ -253,7 +253,7 @@ def _framings(mode: str) -> dict[str, tuple[Handler, bytes]]:
         "/chunked": (
             handler(
                 response(headers=[("Transfer-Encoding", "chunked")], length=False)
-                + chunked(body)
+                + chunked(body, 250)
                 + garbage
             ),
             body,
