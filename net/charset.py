@@ -438,7 +438,7 @@ class _TextDecoder(Protocol):
 
 
 class _BomOrLittleEndian:
-    """ "utf-16"/"utf-32" without a byte order: a BOM decides, else little-endian (WHATWG).
+    """Decodes "utf-16"/"utf-32" (no byte order given): a BOM decides, else little-endian.
 
     Python's own utf-16/utf-32 incremental decoders raise when the BOM is missing.
     """
@@ -454,12 +454,11 @@ class _BomOrLittleEndian:
             if len(self._head) < self._width and not final:
                 return ""
             input, self._head = self._head, b""
-            bom = sniff_bom(input)
-            order = "le"
-            if bom is not None and bom[0].startswith(f"utf-{self._width * 8}"):
-                order = bom[0][-2:]
-                input = input[bom[1] :]
-            name = f"utf-{self._width * 8}-{order}"
+            name = f"utf-{self._width * 8}-le"  # WHATWG's default for "utf-16"
+            for bom, bom_name in _BOMS:
+                if len(bom) == self._width and input.startswith(bom):
+                    name, input = bom_name, input[self._width :]
+                    break
             self._inner = codecs.getincrementaldecoder(name)(errors="replace")
         return self._inner.decode(input, final)
 

@@ -217,6 +217,7 @@ KOI8_WORD = "Привет".encode("koi8-r")
         ("text/plain; charset=utf-8", None, b"\xef\xbb\xbfhi", "hi", ("utf-8", "header")),
         ("text/plain; charset=utf-16", None, b"\xfe\xff\x00h\x00i", "hi", ("utf-16", "header")),
         ("text/plain; charset=utf-16", None, b"h\x00i\x00", "hi", ("utf-16", "header")),
+        ("text/plain; charset=utf-16", None, b"\xff\xfe\x00\x00", "\x00", ("utf-16", "header")),
         (
             "text/plain; charset=utf-32",
             None,

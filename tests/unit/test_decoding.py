@@ -48,6 +48,8 @@ CASES: dict[str, tuple[str, bytes, bytes]] = {
     "deflate-then-gzip": ("deflate, gzip", gzip.compress(zlib.compress(TEXT)), TEXT),
     "gzip-gzip": ("GZip ,gzip", gzip.compress(gzip.compress(TEXT)), TEXT),
     "identity": ("identity", TEXT, TEXT),
+    "identity-twice": ("identity, identity", TEXT, TEXT),
+    "gzip-stray-commas": (", gzip ,,", gzip.compress(TEXT), TEXT),
 }
 
 
