@@ -4,6 +4,7 @@ a real X server, std streams missing, and how the desktop sees its window."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import signal
 import socket
@@ -105,35 +106,50 @@ def test_unfrozen_app_runs_with_std_streams_none(https_page: PageServer, tmp_pat
     assert_page_shot(result, shot, https_page)
 
 
-def _window_ids(display: str, env: dict[str, str]) -> list[str]:
-    tree = subprocess.run(
-        ["xwininfo", "-root", "-tree"],
-        env={**env, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=10,
-    ).stdout
-    # Lines look like: 0x200007 "Yonder": ("yonder" "Yonder")  800x600+0+0  +0+0
-    return [line.split()[0] for line in tree.splitlines() if '("yonder" ' in line]
-
-
-def _xprop(display: str, env: dict[str, str], wid: str, *names: str) -> str:
+def _x11(display: str, env: dict[str, str], *argv: str) -> str:
     return subprocess.run(
-        ["xprop", "-id", wid, *names],
-        env={**env, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=10,
+        argv, env={**env, "DISPLAY": display}, capture_output=True, text=True, timeout=10
     ).stdout
+
+
+def _main_window_props(argv: list[str], env: dict[str, str], page: PageServer) -> str:
+    """Launch ``argv`` on env's X display, wait for its window and the page fetch, and return
+    xprop's view of every top-level window that has a WM_CLASS; then stop the app."""
+    display = env["DISPLAY"]
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=env["HOME"]
+    )
+    try:
+        wids: list[str] = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and proc.poll() is None:
+            # Lines look like: 0x200007 "Yonder": ("yonder" "Yonder")  800x600+0+0  +0+0
+            tree = _x11(display, env, "xwininfo", "-root", "-tree")
+            wids = [m.group(1) for m in re.finditer(r"^\s*(0x[0-9a-f]+) .*: \(\"", tree, re.M)]
+            fetched = any(r.startswith(f"GET {PAGE_PATH} ") for r in page.requests)
+            if wids and fetched:
+                break
+            time.sleep(0.1)
+        assert proc.poll() is None, f"the app exited early: {proc.communicate()}"
+        assert wids, "no application window appeared on the X server"
+        assert any(r.startswith(f"GET {PAGE_PATH} ") for r in page.requests), page.requests
+        names = ("WM_CLASS", "_GTK_APPLICATION_ID", "_KDE_NET_WM_DESKTOP_FILE", "_NET_WM_ICON")
+        return "\n".join(_x11(display, env, "xprop", "-id", wid, *names) for wid in wids)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate(timeout=10)
 
 
 def test_desktop_launch_opens_url_with_window_identity(
     built_app: Path, https_page: PageServer, tmp_path: Path, xvfb_display: str
 ) -> None:
     """Install, then run the installed menu entry's Exec line the way a desktop does (%u is
-    the URL): the page is fetched, and the window carries WM_CLASS "yonder" (StartupWMClass),
-    the desktop file name "yonder" (_GTK_APPLICATION_ID / _KDE_NET_WM_DESKTOP_FILE, as
-    QGuiApplication.setDesktopFileName sets them) and an icon (_NET_WM_ICON)."""
+    the URL): the page is fetched, and the window carries WM_CLASS "yonder" (StartupWMClass)
+    and an icon (_NET_WM_ICON)."""
     env = app_env(tmp_path, https_page.ca_file, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
     env.pop("XDG_DATA_HOME", None)
     install = subprocess.run(
@@ -150,37 +166,28 @@ def test_desktop_launch_opens_url_with_window_identity(
     argv = [https_page.url if arg == "%u" else arg for arg in shlex.split(exec_line)]
     assert Path(argv[0]).is_absolute() and os.access(argv[0], os.X_OK), exec_line
 
-    proc = subprocess.Popen(
-        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=env["HOME"]
+    props = _main_window_props(argv, env, https_page)
+    assert 'WM_CLASS(STRING) = "yonder", ' in props, props[:2000]
+    assert '_GTK_APPLICATION_ID(UTF8_STRING) = "yonder"' in props, props[:2000]
+    assert "_NET_WM_ICON(CARDINAL)" in props, "the window has no icon:\n" + props[:2000]
+
+
+def test_unfrozen_window_sets_desktop_file_name(
+    https_page: PageServer, tmp_path: Path, xvfb_display: str
+) -> None:
+    """`python main.py` too: Wayland's app_id and X11's _GTK_APPLICATION_ID and
+    _KDE_NET_WM_DESKTOP_FILE come from QGuiApplication.setDesktopFileName('yonder'). (The built
+    app would pass without the call, as Qt falls back to the executable name, yonder.)"""
+    env = app_env(tmp_path, https_page.ca_file, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
+    env["PYTHONPATH"] = str(ROOT)
+    props = _main_window_props(
+        [sys.executable, str(ROOT / "main.py"), https_page.url], env, https_page
     )
-    try:
-        wids: list[str] = []
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and proc.poll() is None:
-            wids = _window_ids(xvfb_display, env)
-            fetched = any(r.startswith(f"GET {PAGE_PATH} ") for r in https_page.requests)
-            if wids and fetched:
-                break
-            time.sleep(0.1)
-        assert proc.poll() is None, f"the app exited early: {proc.communicate()}"
-        assert wids, "no window with WM_CLASS instance 'yonder' appeared on the X server"
-        assert any(r.startswith(f"GET {PAGE_PATH} ") for r in https_page.requests)
-        props = "\n".join(
-            _xprop(xvfb_display, env, wid, "WM_CLASS", "_GTK_APPLICATION_ID", "_NET_WM_ICON")
-            for wid in wids
-        )
-        assert '_GTK_APPLICATION_ID(UTF8_STRING) = "yonder"' in props, (
-            "the window has no desktop file name 'yonder': "
-            "QGuiApplication.setDesktopFileName('yonder') is missing\n" + props
-        )
-        assert "_NET_WM_ICON(CARDINAL)" in props, "the window has no icon:\n" + props[:2000]
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate(timeout=10)
+    assert '_GTK_APPLICATION_ID(UTF8_STRING) = "yonder"' in props, (
+        "QGuiApplication.setDesktopFileName('yonder') is missing:\n" + props[:2000]
+    )
+    assert '_KDE_NET_WM_DESKTOP_FILE(UTF8_STRING) = "yonder"' in props, props[:2000]
+    assert "_NET_WM_ICON(CARDINAL)" in props, "the window has no icon:\n" + props[:2000]
 
 
 def test_frozen_app_reports_unreachable_server(built_app: Path, tmp_path: Path) -> None:
