@@ -25,9 +25,10 @@ lint: $(STAMP)
 test: lint dist
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) dist
 	$(BIN)/python bench/dump_vs_curl.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_stream.py
+	$(BIN)/python bench/startup_frozen.py --no-build
 
 # The standalone app (packaging/build.sh): dist/yonder/ and its tar.gz, rebuilt only when a
 # source, resource or packaging file changed. `make test` builds it too: tests/packaging/
