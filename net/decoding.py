@@ -28,6 +28,7 @@ from net.charset import (
 from net.errors import DecodingError, DecompressionLimit
 
 __all__ = [
+    "INPUT_STEP",
     "PIECE_SIZE",
     "RATIO_CHECK_AFTER",
     "CharsetChoice",
@@ -42,6 +43,8 @@ __all__ = [
 
 #: Most bytes one zlib step may produce; also the size of the pieces ``iter_decode`` yields.
 PIECE_SIZE = 256 * 1024
+#: Most input bytes handed to zlib per step (see _ZlibDecoder._inflate).
+INPUT_STEP = 64 * 1024
 #: The expansion ratio is only judged once this much has been decoded: tiny bodies (a 40-byte
 #: gzip of 100 KB of spaces) legitimately expand a lot.
 RATIO_CHECK_AFTER = 1024 * 1024
@@ -197,6 +200,7 @@ class _ZlibDecoder:
         # deflate with a zlib header that is really raw deflate: the input is kept until the
         # first output so it can be replayed through a raw inflater (urllib3 does the same).
         self._replay: bytearray | None = None
+        self._after_end = b""
 
     def decode(self, data: bytes) -> bytes:
         return b"".join(self.iter_decode(data))
@@ -222,7 +226,7 @@ class _ZlibDecoder:
             if not obj.eof:
                 return
             # The stream ended: what followed it is a next gzip member, or garbage.
-            buf = obj.unused_data
+            buf = self._after_end
             self._obj = None
             self._done = True
 
@@ -278,40 +282,54 @@ class _ZlibDecoder:
         )
 
     def _inflate(self, buf: bytes) -> Iterator[bytes]:
-        """Feed ``buf`` to the open inflater, yielding pieces of at most PIECE_SIZE."""
+        """Feed ``buf`` to the open inflater, yielding pieces of at most PIECE_SIZE.
+
+        Input goes in slices of INPUT_STEP: zlib copies the input it has not consumed into
+        ``unconsumed_tail`` on every call, which would be quadratic for a big chunk that
+        expands a lot. When the stream ends, what followed it is left in ``_after_end``.
+        """
         obj = self._obj
         assert obj is not None
         if self._replay is not None:
             self._replay += buf
             if len(self._replay) > _REPLAY_MAX:  # no output after 64 KiB: not a header fluke
                 self._replay = None
+        view = memoryview(buf)
+        pos = 0
         while True:
+            step = view[pos : pos + INPUT_STEP]
             try:
-                out = obj.decompress(buf, PIECE_SIZE)
+                out = obj.decompress(step, PIECE_SIZE)
             except zlib.error as exc:
                 if self._replay is None:
                     raise self._corrupt(exc) from exc
                 # The "zlib header" was a coincidence: replay the stream through raw inflate.
-                buf = bytes(self._replay)
+                view, pos = memoryview(bytes(self._replay)), 0
                 self._replay = None
                 self.encoded_bytes = self._stream_base
                 obj = self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
+                step = view[:INPUT_STEP]
                 try:
-                    out = obj.decompress(buf, PIECE_SIZE)
+                    out = obj.decompress(step, PIECE_SIZE)
                 except zlib.error:
                     raise self._corrupt(exc) from exc
             # Count only what zlib has taken, so the ratio check never credits waiting input.
-            left = len(obj.unconsumed_tail) + (len(obj.unused_data) if obj.eof else 0)
-            self.encoded_bytes += len(buf) - left
-            buf = obj.unconsumed_tail
+            taken = len(step) - len(obj.unconsumed_tail) - (len(obj.unused_data) if obj.eof else 0)
+            pos += taken
+            self.encoded_bytes += taken
             if out:
                 self._replay = None
                 self.decoded_bytes += len(out)
                 self.limits.check(self.decoded_bytes, self.encoded_bytes)
                 yield out
-            # A full piece may mean more output is pending even with no input left.
-            if obj.eof or (not buf and len(out) < PIECE_SIZE):
+            if obj.eof:
+                self._after_end = bytes(view[pos:])
                 return
+            # A full piece may mean more output is pending even with no input left.
+            if pos >= len(view) and len(out) < PIECE_SIZE:
+                return
+            if not out and not taken:  # cannot happen with zlib; never spin on it
+                raise DecodingError(f"The {self.coding} body is corrupt: zlib made no progress")
 
     def _corrupt(self, exc: zlib.error) -> DecodingError:
         return DecodingError(
