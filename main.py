@@ -1,4 +1,4 @@
-"""Yonder's entry point: `--dump` runs the HTTP client alone (no Qt import); otherwise the window."""
+"""Yonder's entry point: `--dump` runs the HTTP client alone (no Qt); otherwise the window."""
 
 from __future__ import annotations
 

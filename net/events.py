@@ -50,7 +50,11 @@ class Connected:
 
     @property
     def peer(self) -> str:
-        return f"[{self.address}]:{self.port}" if ":" in self.address else f"{self.address}:{self.port}"
+        return (
+            f"[{self.address}]:{self.port}"
+            if ":" in self.address
+            else f"{self.address}:{self.port}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,4 +140,6 @@ class Finished:
     hops: tuple[Timings, ...] = field(default=())  # every hop's timings, the final one last
 
 
-Event = Resolved | Connected | TLSReady | RequestSent | ResponseHead | BodyChunk | Redirected | Finished
+Event = (
+    Resolved | Connected | TLSReady | RequestSent | ResponseHead | BodyChunk | Redirected | Finished
+)
