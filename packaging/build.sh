@@ -39,6 +39,13 @@ if grep -n "Library not found" "$LOG" >&2; then
          "...) and build again. Log: $LOG" >&2
     exit 1
 fi
+# An ERROR line is a module the analysis could not find (e.g. "Hidden import 'ui.app' not
+# found"): the app would die on start.
+if grep -n "ERROR:" "$LOG" >&2; then
+    rm -rf dist/yonder
+    echo "build.sh: PyInstaller reported the errors above; the app would not run. Log: $LOG" >&2
+    exit 1
+fi
 # Belt and braces for the two that FACTS.md found missing on a bare machine: without them
 # the bundle cannot open a window on X11 and Qt blames xcb-cursor0 instead.
 for lib in libxcb-icccm.so.4 libxcb-keysyms.so.1; do
