@@ -31,19 +31,8 @@ if ! "$PY" -m PyInstaller --noconfirm --distpath dist --workpath "$WORK" \
     exit 1
 fi
 
-if grep -n "Library not found" "$LOG" >&2; then
+if ! bash packaging/check_build_log.sh "$LOG"; then
     rm -rf dist/yonder
-    echo "build.sh: PyInstaller could not find the shared libraries above, so the bundle" \
-         "would not start elsewhere. Install them (on Debian: apt-get install" \
-         "libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libwayland-cursor0" \
-         "...) and build again. Log: $LOG" >&2
-    exit 1
-fi
-# An ERROR line is a module the analysis could not find (e.g. "Hidden import 'ui.app' not
-# found"): the app would die on start.
-if grep -n "ERROR:" "$LOG" >&2; then
-    rm -rf dist/yonder
-    echo "build.sh: PyInstaller reported the errors above; the app would not run. Log: $LOG" >&2
     exit 1
 fi
 # Belt and braces for the two that FACTS.md found missing on a bare machine: without them

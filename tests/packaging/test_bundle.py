@@ -6,7 +6,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from .conftest import BUILD_LOG, tarball_path
+from .conftest import BUILD_LOG, ROOT, tarball_path
 
 ALLOWED_PLUGINS = {
     "platforms": {"libqxcb.so", "libqoffscreen.so", "libqwayland.so"},
@@ -71,3 +71,42 @@ def test_tarball_holds_the_bundle(built_app: Path) -> None:
         if p.is_file() or p.is_symlink()
     }
     assert bundle_files <= names
+
+
+def _check_log(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
+    log = tmp_path / "build.log"
+    log.write_text(text)
+    return subprocess.run(
+        ["bash", str(ROOT / "packaging" / "check_build_log.sh"), str(log)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+CLEAN_LOG = (
+    "2806 INFO: Processing standard module hook 'hook-PySide6.QtGui.py' from 'packaging/hooks'\n"
+    "6176 INFO: Building COLLECT COLLECT-00.toc completed successfully.\n"
+)
+
+
+def test_build_log_check_passes_a_clean_log(tmp_path: Path) -> None:
+    result = _check_log(tmp_path, CLEAN_LOG)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_build_log_check_fails_on_a_missing_library(tmp_path: Path) -> None:
+    missing = (
+        "5123 WARNING: Library not found: could not resolve 'libxcb-icccm.so.4', dependency "
+        "of '.../PySide6/Qt/lib/libQt6XcbQpa.so.6'.\n"
+    )
+    result = _check_log(tmp_path, CLEAN_LOG + missing + CLEAN_LOG)
+    assert result.returncode == 1
+    assert "libxcb-icccm.so.4" in result.stderr and "apt-get install" in result.stderr
+
+
+def test_build_log_check_fails_on_a_missing_module(tmp_path: Path) -> None:
+    result = _check_log(tmp_path, CLEAN_LOG + "2636 ERROR: Hidden import 'ui.app' not found\n")
+    assert result.returncode == 1
+    assert "ui.app" in result.stderr and "would not run" in result.stderr
