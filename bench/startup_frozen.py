@@ -1,7 +1,7 @@
 """The standalone build in figures: build time, bundle and download size, and start-up of the
 built app against `python main.py`, side by side, in the same run.
 
-    .venv/bin/python bench/startup_frozen.py [--runs N] [--no-build]
+    .venv/bin/python bench/startup_frozen.py [--runs N] [--no-build] [--untrimmed]
 
 Start-up is the wall time of `--screenshot FILE URL` of a small loopback page (offscreen):
 process start, imports, window, one fetch, paint, exit. `--dump URL` (no Qt at all) is timed
@@ -48,6 +48,18 @@ def build_seconds(rebuild: bool) -> float:
     return float((ROOT / "build" / "build-seconds.txt").read_text())
 
 
+def untrimmed_build() -> tuple[float, int]:
+    """(seconds, bytes on disk) of the same spec built with PyInstaller's own Qt hooks."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath", f"{tmp}/dist",
+             "--workpath", f"{tmp}/work", "packaging/yonder.spec"],
+            cwd=ROOT, env={**os.environ, "YONDER_NO_TRIM": "1"}, check=True, capture_output=True,
+        )  # fmt: skip
+        return time.perf_counter() - start, disk_usage(Path(tmp) / "dist" / "yonder")
+
+
 def disk_usage(path: Path) -> int:
     """Bytes on disk, like `du -s` (symlinks count as themselves)."""
     total = 0
@@ -70,6 +82,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per program (median shown)")
     parser.add_argument("--no-build", action="store_true", help="reuse dist/ and its timing")
+    parser.add_argument(
+        "--untrimmed", action="store_true", help="also build with PyInstaller's own Qt hooks"
+    )
     args = parser.parse_args()
 
     build = build_seconds(not args.no_build)
@@ -112,6 +127,9 @@ def main() -> int:
     print(f"build (packaging/build.sh): {build:.1f} s")
     print(f"bundle (du dist/yonder):    {disk_usage(DIST) / mib:.1f} MiB")
     print(f"download ({tarballs[-1].name}): {tarballs[-1].stat().st_size / mib:.1f} MiB")
+    if args.untrimmed:
+        seconds, size = untrimmed_build()
+        print(f"untrimmed (PyInstaller's Qt hooks): {size / mib:.1f} MiB, built in {seconds:.1f} s")
     print(f"\nstart-up, median of {args.runs} (offscreen, loopback page):")
     print(f"{'run':<16}{'built app':>12}{'python main.py':>17}{'ratio':>9}")
     for mode, why in skipped.items():
