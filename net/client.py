@@ -1,0 +1,540 @@
+"""fetch(): connect, send, read -> h11 -> decode -> events, hop after hop through redirects.
+
+The response side, :func:`read_response`, reads from any :class:`ByteSource`, so the unit
+tests drive it with a list of chunks and no socket. h11 does the framing (Content-Length,
+chunked, close-delimited, 1xx, bodiless responses); for an identity body framed by
+Content-Length or by the close, a small fast path counts the bytes itself once h11 has
+validated the head, because h11's buffer copies cost ~2.5x on a 1 GiB download (FACTS.md).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import h11
+
+from net import transport
+from net.cancel import CancelToken
+from net.decoding import make_content_decoder
+from net.errors import (
+    Cancelled,
+    HeadTooLarge,
+    InvalidURL,
+    NetError,
+    NotHTTP,
+    ProtocolError,
+    TooManyRedirects,
+    TruncatedBody,
+)
+from net.events import (
+    BodyChunk,
+    Connected,
+    Event,
+    Finished,
+    Redirected,
+    RequestSent,
+    Resolved,
+    ResponseHead,
+    Timings,
+    TLSReady,
+)
+from net.options import FetchOptions
+from net.tls import cached_ssl_context
+from net.url import Target, parse_url, resolve_url
+
+__all__ = ["ByteSource", "ResponseResult", "build_request", "fetch", "read_response"]
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_BLANK_LINE = re.compile(rb"\n\r?\n")  # the end of a head, exactly as h11 finds it
+_HTTP_PREFIX = b"HTTP/"
+
+
+class ByteSource(Protocol):
+    """Where a response comes from: a transport Stream, or a list of chunks in tests.
+    ``recv_into`` returns 0 at the end of the stream."""
+
+    def recv_into(self, buffer: memoryview, nbytes: int, /) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseResult:
+    """What :func:`read_response` returns once the response is complete (or abandoned)."""
+
+    head: ResponseHead
+    wire_bytes: int  # every byte received, 1xx heads included
+    body_bytes: int  # decoded body bytes delivered
+    first_byte_at: float  # perf_counter of the first received byte
+    complete: bool  # False when the caller stopped after the head (a followed redirect)
+
+
+def build_request(target: Target, options: FetchOptions) -> bytes:
+    """The exact request bytes. Classic mode is the classic program's request, byte for byte."""
+    method = options.method.upper()
+    if method not in ("GET", "HEAD"):
+        raise ValueError(f"Yonder sends only GET and HEAD requests, not {options.method!r}")
+    if options.classic:
+        return f"{method} {target.url} HTTP/1.0\r\n\r\n".encode("ascii")
+    agent = re.sub(r"[\x00-\x1f\x7f]", "", options.user_agent) or "Yonder"
+    return (
+        f"{method} {target.path} HTTP/1.1\r\n"
+        f"Host: {target.authority}\r\n"
+        f"User-Agent: {agent}\r\n"
+        "Accept: */*\r\n"
+        "Accept-Encoding: gzip, deflate\r\n"
+        "Connection: close\r\n"
+        "\r\n"
+    ).encode("latin-1", "replace")
+
+
+def fetch(
+    url: str | Target,
+    options: FetchOptions | None = None,
+    cancel: CancelToken | None = None,
+) -> Iterator[Event]:
+    """Fetch ``url``, yielding events in the order net/events.py documents; NetError on failure.
+
+    Close the generator (or let it be collected) to abandon the fetch; its socket is closed.
+    """
+    options = options or FetchOptions()
+    cancel = cancel or CancelToken()
+    target = url if isinstance(url, Target) else parse_url(url)
+    method = options.method.upper()
+    hops: list[Timings] = []
+    redirects = 0
+    while True:
+        try:
+            result, timings, location = yield from _one_hop(target, method, options, cancel)
+        except NetError as exc:
+            if exc.url is None:
+                exc.url = target.url
+            raise
+        hops.append(timings)
+        if location is None:
+            yield Finished(
+                url=target.url,
+                status=result.head.status,
+                body_bytes=result.body_bytes,
+                wire_bytes=result.wire_bytes,
+                timings=timings,
+                hops=tuple(hops),
+            )
+            return
+        next_target = _redirect_target(target, location)
+        if redirects >= options.max_redirects:
+            raise TooManyRedirects(
+                f"Too many redirects ({options.max_redirects}): {target.url} redirects to "
+                f"{next_target.url} again; the site may be redirecting in a loop",
+                url=target.url,
+            )
+        redirects += 1
+        yield Redirected(result.head.status, target.url, next_target.url, result.head, timings)
+        if result.head.status == 303 and method != "HEAD":
+            method = "GET"
+        target = next_target
+
+
+def _redirect_target(target: Target, location: str) -> Target:
+    try:
+        return resolve_url(target, location)
+    except InvalidURL as exc:
+        raise InvalidURL(
+            f"{target.url} redirects to '{location[:200]}', which Yonder cannot fetch: {exc}",
+            url=target.url,
+        ) from exc
+
+
+def _one_hop(
+    target: Target, method: str, options: FetchOptions, cancel: CancelToken
+) -> Generator[Event, None, tuple[ResponseResult, Timings, str | None]]:
+    """One request/response on a fresh connection. Returns the Location to follow, if any."""
+    where = target.authority
+    url = target.url
+    start = time.perf_counter()
+    deadline = start + options.connect_timeout
+    cancel.raise_if_cancelled(url)
+
+    addresses = transport.resolve(
+        target.host, target.port, deadline=deadline, cancel=cancel, url=url
+    )
+    resolved_at = time.perf_counter()
+    yield Resolved(target.host, tuple(a[1][0] for a in addresses), resolved_at - start)
+
+    sock = transport.connect(
+        addresses,
+        deadline=deadline,
+        cancel=cancel,
+        where=where,
+        url=url,
+        connect_timeout=options.connect_timeout,
+    )
+    stream: transport.Stream | None = None
+    try:
+        connected_at = time.perf_counter()
+        peer = sock.getpeername()
+        yield Connected(peer[0], peer[1], connected_at - start)
+        tls_done_at = connected_at
+        if target.scheme == "https":
+            tls_sock = transport.start_tls(
+                sock,
+                target.host,
+                cached_ssl_context(options.cafile),
+                deadline=deadline,
+                cancel=cancel,
+                where=where,
+                url=url,
+                connect_timeout=options.connect_timeout,
+            )
+            sock = tls_sock
+            tls_done_at = time.perf_counter()
+            cert = transport.peer_certificate(tls_sock)
+            yield TLSReady(
+                cert.version,
+                cert.cipher,
+                cert.subject,
+                cert.issuer,
+                cert.not_after,
+                tls_done_at - start,
+            )
+        stream = transport.Stream(
+            sock, cancel=cancel, read_timeout=options.read_timeout, where=where, url=url
+        )
+        request = build_request(target, replace_method(options, method))
+        stream.send_all(request)
+        sent_at = time.perf_counter()
+        yield RequestSent(method, url, request, sent_at - start)
+
+        reader = read_response(
+            stream,
+            method=method,
+            options=options,
+            url=url,
+            where=where,
+            start=start,
+            cancel=cancel,
+        )
+        location: str | None = None
+        try:
+            while True:
+                event = next(reader)
+                yield event
+                if isinstance(event, ResponseHead):
+                    location = _location(event, options)
+                    if location is not None:
+                        break  # the redirect's body is of no interest: close instead
+        except StopIteration as stop:
+            result: ResponseResult = stop.value
+        else:
+            result = _abandon(reader)
+        end = time.perf_counter()
+        first = min(max(result.first_byte_at, sent_at), end)
+        timings = Timings(
+            dns=resolved_at - start,
+            connect=connected_at - resolved_at,
+            tls=tls_done_at - connected_at,
+            request=sent_at - tls_done_at,
+            wait=first - sent_at,
+            transfer=end - first,
+        )
+        return result, timings, location
+    finally:
+        if stream is not None:
+            stream.close()
+        else:
+            cancel.detach()
+            sock.close()
+
+
+def replace_method(options: FetchOptions, method: str) -> FetchOptions:
+    return options if options.method == method else replace(options, method=method)
+
+
+def _abandon(reader: Generator[Event, None, ResponseResult]) -> ResponseResult:
+    """Stop reading after the head; the reader returns its partial result from close()."""
+    try:
+        reader.throw(_StopReading())
+    except StopIteration as stop:
+        result: ResponseResult = stop.value
+        return result
+    raise AssertionError("read_response ignored _StopReading")  # pragma: no cover
+
+
+class _StopReading(Exception):
+    """Thrown into read_response to make it return what it has (after a redirect's head)."""
+
+
+def _location(head: ResponseHead, options: FetchOptions) -> str | None:
+    if not options.follow_redirects or head.status not in REDIRECT_STATUSES:
+        return None
+    location = head.header("location")
+    return location if location and location.strip() else None
+
+
+def read_response(
+    source: ByteSource,
+    *,
+    method: str = "GET",
+    options: FetchOptions | None = None,
+    url: str = "",
+    where: str = "the server",
+    start: float | None = None,
+    cancel: CancelToken | None = None,
+) -> Generator[ResponseHead | BodyChunk, None, ResponseResult]:
+    """Read one response from ``source``: yields its ResponseHead, then BodyChunks, and returns
+    a ResponseResult. Raises ProtocolError subclasses for what h11 or the decoder rejects.
+
+    Invariant: ``head.raw`` + every ``chunk.wire`` == every byte received after any 1xx heads.
+    One BodyChunk per recv after the head; a recv that decodes to more than one decoder piece
+    (a gzip expanding a lot) gives further chunks with ``wire=b""``, so memory stays flat.
+    """
+    options = options or FetchOptions()
+    cancel = cancel or CancelToken()
+    start = time.perf_counter() if start is None else start
+    recv_size = max(1, options.recv_size)
+    buffer = bytearray(recv_size)
+    view = memoryview(buffer)
+    conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=options.max_head_bytes)
+    if options.classic:
+        conn.send(h11.Request(method=method, target=url or "/", headers=[], http_version="1.0"))
+    else:
+        conn.send(h11.Request(method=method, target="/", headers=[("Host", where)]))
+    conn.send(h11.EndOfMessage())
+
+    wire_bytes = 0
+    first_byte_at = 0.0
+    pending = bytearray()  # received bytes not yet attributed to a head
+    head: ResponseHead | None = None
+    response: h11.Response | None = None
+    eof = False
+    stopping = False
+
+    def recv() -> bytes:
+        nonlocal wire_bytes, first_byte_at, eof
+        count = source.recv_into(view, recv_size)
+        if count == 0:
+            eof = True
+            return b""
+        if not wire_bytes:
+            first_byte_at = time.perf_counter()
+        wire_bytes += count
+        data = bytes(view[:count])
+        if options.chunk_delay > 0 and cancel.wait(options.chunk_delay):
+            raise Cancelled("The request was cancelled", url=url or None)
+        return data
+
+    # --- the head (and any 1xx heads before it) ---
+    while response is None:
+        data = recv()
+        conn.receive_data(data)
+        pending += data
+        _check_http_prefix(pending, where, url)
+        while response is None:
+            try:
+                event = conn.next_event()
+            except h11.RemoteProtocolError as exc:
+                raise _head_error(exc, pending, eof, where, url, options) from None
+            if event is h11.NEED_DATA:
+                if eof:  # pragma: no cover - h11 raises instead
+                    raise _head_error(None, pending, eof, where, url, options)
+                break
+            if isinstance(event, h11.InformationalResponse):
+                del pending[: _head_end(pending, where, url, options)]
+                _check_http_prefix(pending, where, url)
+            elif isinstance(event, h11.Response):
+                response = event
+            else:  # pragma: no cover - h11 yields nothing else before the response
+                raise ProtocolError(f"Unexpected response from {where}", url=url or None)
+
+    end = _head_end(pending, where, url, options)
+    head = ResponseHead(
+        url=url,
+        http_version=response.http_version.decode("ascii", "replace"),
+        status=response.status_code,
+        reason=response.reason.decode("latin-1"),
+        headers=tuple(
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in response.headers.raw_items()
+        ),
+        raw=bytes(pending[:end]),
+        elapsed=time.perf_counter() - start,
+    )
+    leftover = bytes(pending[end:])
+    del pending
+    try:
+        yield head
+    except _StopReading:
+        stopping = True
+    if stopping:
+        return ResponseResult(head, wire_bytes, 0, first_byte_at, complete=False)
+
+    coding = head.header("content-encoding") if options.decode_content else None
+    decoder = make_content_decoder(
+        coding,
+        max_decoded_bytes=options.max_decoded_bytes,
+        max_ratio=options.max_decompression_ratio,
+    )
+    body_bytes = 0
+
+    def chunks(body: bytes, wire: bytes, final: bool) -> Generator[BodyChunk, None, None]:
+        nonlocal body_bytes
+        elapsed = time.perf_counter() - start
+        pieces = list(decoder.iter_decode(body)) if body else []
+        if final:
+            pieces.extend(decoder.iter_flush())
+        if not pieces:
+            if wire:  # a recv of framing only (a chunk-size line, a gzip header)
+                yield BodyChunk(b"", wire, elapsed)
+            return
+        for index, piece in enumerate(pieces):
+            body_bytes += len(piece)
+            yield BodyChunk(piece, wire if index == 0 else b"", elapsed)
+
+    if _fast_path(method, response):
+        length = _content_length(response)
+        remaining = length  # None: the body ends when the server closes
+        data = leftover
+        while True:
+            if data:
+                body = data
+                if remaining is not None:
+                    body = data[:remaining] if len(data) > remaining else data
+                    remaining -= len(body)
+                yield from chunks(body, data, remaining == 0)
+                if remaining == 0:
+                    break
+            elif remaining == 0:  # Content-Length: 0
+                break
+            data = recv()
+            if eof:
+                if remaining:
+                    assert length is not None
+                    raise _truncated(length, length - remaining, where, url)
+                yield from chunks(b"", b"", True)
+                break
+        return ResponseResult(head, wire_bytes, body_bytes, first_byte_at, complete=True)
+
+    # --- h11 framing: chunked, bodiless, and everything else ---
+    wire = leftover
+    done = False
+    while True:
+        parts: list[bytes] = []
+        while True:
+            try:
+                event = conn.next_event()
+            except h11.RemoteProtocolError as exc:
+                raise _body_error(exc, head, wire_bytes, where, url) from None
+            if isinstance(event, h11.Data):
+                parts.append(bytes(event.data))
+            elif isinstance(event, h11.EndOfMessage):
+                done = True
+                break
+            else:  # NEED_DATA (PAUSED cannot happen before EndOfMessage)
+                break
+        body = parts[0] if len(parts) == 1 else b"".join(parts)
+        yield from chunks(body, wire, done)
+        if done:
+            return ResponseResult(head, wire_bytes, body_bytes, first_byte_at, complete=True)
+        wire = recv()
+        conn.receive_data(wire)
+
+
+def _fast_path(method: str, response: h11.Response) -> bool:
+    """An identity-framed body: no Transfer-Encoding, and a response that has a body."""
+    if method == "HEAD" or response.status_code in (204, 304):
+        return False
+    return all(name.lower() != b"transfer-encoding" for name, _ in response.headers.raw_items())
+
+
+def _content_length(response: h11.Response) -> int | None:
+    # h11 has validated and collapsed the header ("5, 5" -> "5"); its names are lower-case.
+    for name, value in response.headers:
+        if name == b"content-length":
+            return int(value)
+    return None
+
+
+def _head_end(pending: bytearray, where: str, url: str, options: FetchOptions) -> int:
+    match = _BLANK_LINE.search(pending)
+    if match is None:  # pragma: no cover - h11 only yields a head once it saw the blank line
+        raise ProtocolError(f"Malformed response head from {where}", url=url or None)
+    if match.end() > options.max_head_bytes:
+        raise _too_large(where, url, options)
+    return match.end()
+
+
+def _check_http_prefix(pending: bytearray, where: str, url: str) -> None:
+    """Fail fast when the first bytes cannot be a status line (SSH banner, TLS alert, ...)."""
+    prefix = bytes(pending[: len(_HTTP_PREFIX)])
+    if prefix and not _HTTP_PREFIX.startswith(prefix):
+        raise NotHTTP(
+            f"Server {where} did not answer with HTTP (it sent '{_printable(pending)}'): "
+            "is this the right port and scheme?",
+            url=url or None,
+        )
+
+
+def _printable(data: bytes | bytearray, limit: int = 60) -> str:
+    line = bytes(data).split(b"\n", 1)[0].rstrip(b"\r")
+    text = "".join(
+        chr(b) if 0x20 <= b < 0x7F and b != 0x27 else f"\\x{b:02x}" for b in line[:limit]
+    )
+    return text + ("..." if len(line) > limit else "")
+
+
+def _too_large(where: str, url: str, options: FetchOptions) -> HeadTooLarge:
+    return HeadTooLarge(
+        f"Response head from {where} exceeds {options.max_head_bytes} bytes "
+        "(the limit for the status line and headers)",
+        url=url or None,
+    )
+
+
+def _head_error(
+    exc: h11.RemoteProtocolError | None,
+    pending: bytearray,
+    eof: bool,
+    where: str,
+    url: str,
+    options: FetchOptions,
+) -> NetError:
+    _check_http_prefix(pending, where, url)
+    if exc is not None and getattr(exc, "error_status_hint", 0) == 431:
+        return _too_large(where, url, options)
+    if eof and not pending:
+        return ProtocolError(
+            f"Server {where} closed the connection without sending a response", url=url or None
+        )
+    if eof:
+        return TruncatedBody(
+            f"Server {where} closed the connection in the middle of the response head "
+            f"(after {len(pending)} bytes)",
+            url=url or None,
+        )
+    reason = str(exc) if exc is not None else "incomplete"
+    return ProtocolError(
+        f"Malformed response head from {where}: {reason} (it began '{_printable(pending)}')",
+        url=url or None,
+    )
+
+
+def _body_error(
+    exc: h11.RemoteProtocolError, head: ResponseHead, wire_bytes: int, where: str, url: str
+) -> NetError:
+    received = wire_bytes - len(head.raw)
+    if "peer unexpectedly closed" in str(exc):
+        return TruncatedBody(
+            f"Server {where} closed the connection before the end of the chunked body "
+            f"(after {received} bytes on the wire)",
+            url=url or None,
+        )
+    return ProtocolError(f"Malformed body from {where}: {exc}", url=url or None)
+
+
+def _truncated(length: int | None, received: int, where: str, url: str) -> TruncatedBody:
+    return TruncatedBody(
+        f"Server {where} closed the connection after {received} of {length} bytes",
+        url=url or None,
+    )

@@ -1,0 +1,409 @@
+"""The only module that touches socket and ssl: resolve, connect, TLS, send, recv_into, close.
+
+Every OSError / timeout / SSLError is translated into a :mod:`net.errors` subclass here, once,
+with a message naming the host and the limit. Every wait is sliced into polls of at most
+:data:`POLL_INTERVAL` seconds and the socket in use is attached to the :class:`CancelToken`,
+so a cancel from another thread is seen at once (shutdown) or at the next poll at the latest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import ipaddress
+import selectors
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+
+from net.cancel import CancelToken
+from net.errors import (
+    CertificateError,
+    ConnectError,
+    ConnectionLost,
+    ConnectTimeout,
+    NameResolutionError,
+    ReadTimeout,
+    TLSError,
+)
+
+POLL_INTERVAL = 0.05  # seconds; the longest a cancel can go unnoticed if shutdown cannot help
+
+Address = tuple[int, tuple[str, int] | tuple[str, int, int, int]]  # (family, sockaddr)
+
+
+def seconds(value: float) -> str:
+    """10.0 -> "10 s", 0.5 -> "0.5 s" (for messages)."""
+    return f"{value:g} s"
+
+
+@dataclass(frozen=True, slots=True)
+class PeerCertificate:
+    version: str
+    cipher: str
+    subject: str
+    issuer: str
+    not_after: str
+
+
+def resolve(
+    host: str, port: int, *, deadline: float, cancel: CancelToken, url: str
+) -> list[Address]:
+    """getaddrinfo for TCP, in its order. Runs in a daemon thread so that a blocking DNS
+    lookup can be abandoned on cancel or at the connect deadline."""
+    if _is_ip_literal(host):
+        return _getaddrinfo(host, port, url, socket.AI_NUMERICHOST)
+    box: list[list[Address] | BaseException] = []
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            box.append(_getaddrinfo(host, port, url, 0))
+        except BaseException as exc:  # handed to the waiting thread, never lost
+            box.append(exc)
+        done.set()
+
+    threading.Thread(target=lookup, name=f"dns {host}", daemon=True).start()
+    while not done.wait(_slice(deadline)):
+        cancel.raise_if_cancelled(url)
+        if time.perf_counter() >= deadline:
+            raise ConnectTimeout(
+                f"Could not resolve host '{host}' in time (connect timeout): "
+                "the name server did not answer",
+                url=url,
+            )
+    cancel.raise_if_cancelled(url)
+    result = box[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _getaddrinfo(host: str, port: int, url: str, flags: int) -> list[Address]:
+    try:
+        infos = socket.getaddrinfo(host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, flags)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise NameResolutionError(
+            f"Could not resolve host '{host}': check the name and your network connection",
+            url=url,
+        ) from exc
+    addresses: list[Address] = []
+    for family, _type, _proto, _name, sockaddr in infos:
+        if family not in (socket.AF_INET, socket.AF_INET6) or isinstance(sockaddr[1], bytes):
+            continue
+        address: Address = (family, sockaddr)
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise NameResolutionError(f"Could not resolve host '{host}': no IP address", url=url)
+    return addresses
+
+
+def interleave(addresses: list[Address]) -> list[Address]:
+    """Alternate IPv6 and IPv4 (RFC 8305), keeping getaddrinfo's order within each family, so
+    one broken family cannot use up the whole connect timeout before the other is tried."""
+    v6 = [a for a in addresses if a[0] == socket.AF_INET6]
+    v4 = [a for a in addresses if a[0] != socket.AF_INET6]
+    first, second = (v6, v4) if addresses and addresses[0][0] == socket.AF_INET6 else (v4, v6)
+    out: list[Address] = []
+    for i in range(max(len(first), len(second))):
+        out.extend(group[i] for group in (first, second) if i < len(group))
+    return out
+
+
+def connect(
+    addresses: list[Address],
+    *,
+    deadline: float,
+    cancel: CancelToken,
+    where: str,
+    url: str,
+    connect_timeout: float,
+) -> socket.socket:
+    """Try every address in turn until one accepts; each gets an equal share of what is left
+    of the connect timeout. Returns a connected socket in timeout mode (POLL_INTERVAL)."""
+    ordered = interleave(addresses)
+    failures: list[str] = []
+    last_exc: OSError | None = None
+    for index, (family, sockaddr) in enumerate(ordered):
+        cancel.raise_if_cancelled(url)
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            break
+        attempt_deadline = time.perf_counter() + remaining / (len(ordered) - index)
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            _connect_one(sock, sockaddr, attempt_deadline, cancel, url)
+        except _AttemptTimedOut:
+            sock.close()
+            failures.append(f"{_peer(sockaddr)} did not answer")
+            continue
+        except OSError as exc:
+            cancel.detach()
+            sock.close()
+            cancel.raise_if_cancelled(url)
+            last_exc = exc
+            failures.append(f"{_peer(sockaddr)}: {_os_reason(exc)}")
+            continue
+        except BaseException:
+            cancel.detach()
+            sock.close()
+            raise
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.settimeout(POLL_INTERVAL)
+        return sock
+    if last_exc is None or all("did not answer" in f for f in failures):
+        raise ConnectTimeout(
+            f"No connection to {where} within {seconds(connect_timeout)} (connect timeout)",
+            url=url,
+        )
+    if len(ordered) == 1 and isinstance(last_exc, ConnectionRefusedError):
+        raise ConnectError(
+            f"Connection refused by {_peer(ordered[0][1])}: is a server running on that port?",
+            url=url,
+        ) from last_exc
+    if all("refused" in f for f in failures):
+        tried = ", ".join(_peer(a[1]) for a in ordered)
+        raise ConnectError(f"Connection refused by {where} (tried {tried})", url=url) from last_exc
+    raise ConnectError(
+        f"Could not connect to {where}: {'; '.join(failures)}", url=url
+    ) from last_exc
+
+
+class _AttemptTimedOut(Exception):
+    pass
+
+
+def _connect_one(
+    sock: socket.socket,
+    sockaddr: tuple[str, int] | tuple[str, int, int, int],
+    attempt_deadline: float,
+    cancel: CancelToken,
+    url: str,
+) -> None:
+    sock.setblocking(False)
+    cancel.attach(sock)
+    err = sock.connect_ex(sockaddr)
+    if err in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
+        with selectors.DefaultSelector() as sel:
+            sel.register(sock, selectors.EVENT_WRITE)
+            while not sel.select(_slice(attempt_deadline)):
+                cancel.raise_if_cancelled(url)
+                if time.perf_counter() >= attempt_deadline:
+                    cancel.detach()
+                    raise _AttemptTimedOut
+        err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    cancel.raise_if_cancelled(url)
+    if err:
+        raise OSError(err, errno.errorcode.get(err, str(err)))
+
+
+def start_tls(
+    sock: socket.socket,
+    server_hostname: str,
+    context: ssl.SSLContext,
+    *,
+    deadline: float,
+    cancel: CancelToken,
+    where: str,
+    url: str,
+    connect_timeout: float,
+) -> ssl.SSLSocket:
+    """The TLS handshake with SNI, non-blocking, polled so that cancel and the deadline work.
+    On success the socket is back in timeout mode and attached to ``cancel``."""
+    sock.setblocking(False)
+    try:
+        # Python sends SNI for names only; an IP literal is still checked against the cert.
+        tls = context.wrap_socket(
+            sock, server_hostname=server_hostname, do_handshake_on_connect=False
+        )
+    except (ssl.SSLError, ValueError) as exc:
+        raise TLSError(f"Could not start TLS with {where}: {exc}", url=url) from exc
+    cancel.attach(_RawShutdown(tls))
+    try:
+        with selectors.DefaultSelector() as sel:
+            while True:
+                try:
+                    tls.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    events = selectors.EVENT_READ
+                except ssl.SSLWantWriteError:
+                    events = selectors.EVENT_WRITE
+                cancel.raise_if_cancelled(url)
+                sel.register(tls, events)
+                ready = sel.select(_slice(deadline))
+                sel.unregister(tls)
+                cancel.raise_if_cancelled(url)
+                if not ready and time.perf_counter() >= deadline:
+                    raise ConnectTimeout(
+                        f"No TLS handshake with {where} within {seconds(connect_timeout)} "
+                        "(connect timeout)",
+                        url=url,
+                    )
+    except ssl.SSLCertVerificationError as exc:
+        cancel.raise_if_cancelled(url)
+        raise _certificate_error(exc, server_hostname, url) from exc
+    except (ssl.SSLError, OSError) as exc:
+        cancel.raise_if_cancelled(url)
+        raise TLSError(f"TLS handshake with {where} failed: {_tls_reason(exc)}", url=url) from exc
+    tls.settimeout(POLL_INTERVAL)
+    return tls
+
+
+def _certificate_error(exc: ssl.SSLCertVerificationError, host: str, url: str) -> CertificateError:
+    reason = exc.verify_message or exc.reason or str(exc)
+    if exc.verify_code == 62 or "mismatch" in str(reason).lower():  # X509_V_ERR_HOSTNAME_MISMATCH
+        return CertificateError(
+            f"Certificate is not valid for '{host}': it was issued for another host name "
+            "(check the address, or the server's configuration)",
+            url=url,
+        )
+    return CertificateError(
+        f"Certificate for '{host}' is not trusted: {reason} "
+        "(if you trust this server, pass its CA file)",
+        url=url,
+    )
+
+
+def peer_certificate(tls: ssl.SSLSocket) -> PeerCertificate:
+    cipher = tls.cipher()
+    cert = tls.getpeercert() or {}
+    return PeerCertificate(
+        version=tls.version() or "",
+        cipher=cipher[0] if cipher else "",
+        subject=_name(cert.get("subject", ())),
+        issuer=_name(cert.get("issuer", ())),
+        not_after=str(cert.get("notAfter", "")),
+    )
+
+
+def _name(rdns: object) -> str:
+    """(( ('commonName', 'localhost'),), ...) -> "CN=localhost, O=..."."""
+    short = {"commonName": "CN", "organizationName": "O", "organizationalUnitName": "OU"}
+    short |= {"countryName": "C", "localityName": "L", "stateOrProvinceName": "ST"}
+    parts: list[str] = []
+    if isinstance(rdns, tuple):
+        for rdn in rdns:
+            for key, value in rdn:
+                parts.append(f"{short.get(key, key)}={value}")
+    return ", ".join(parts)
+
+
+class _RawShutdown:
+    """Shuts down the TCP socket under an SSLSocket without touching its TLS state
+    (SSLSocket.shutdown drops its SSL object, racing with a recv in the other thread)."""
+
+    def __init__(self, sock: ssl.SSLSocket) -> None:
+        self._sock = sock
+
+    def shutdown(self, how: int, /) -> None:
+        socket.socket.shutdown(self._sock, how)
+
+
+class Stream:
+    """A connected (TLS or plain) socket: send, recv_into with the read timeout, close.
+
+    ``recv_into`` returns 0 at a clean end of stream; silence longer than ``read_timeout``
+    raises ReadTimeout, a reset raises ConnectionLost, a cancel raises Cancelled.
+    """
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        *,
+        cancel: CancelToken,
+        read_timeout: float,
+        where: str,
+        url: str,
+    ) -> None:
+        self._sock = sock
+        self._cancel = cancel
+        self._read_timeout = read_timeout
+        self._where = where
+        self._url = url
+        if not isinstance(sock, ssl.SSLSocket):
+            cancel.attach(sock)
+
+    def send_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        last_progress = time.perf_counter()
+        while view:
+            try:
+                sent = self._sock.send(view)
+            except TimeoutError:
+                self._check_silence(last_progress, "accept the request")
+                continue
+            except OSError as exc:
+                self._cancel.raise_if_cancelled(self._url)
+                raise ConnectionLost(
+                    f"Connection to {self._where} lost while sending the request: "
+                    f"{_os_reason(exc)}",
+                    url=self._url,
+                ) from exc
+            view = view[sent:]
+            last_progress = time.perf_counter()
+        self._cancel.raise_if_cancelled(self._url)
+
+    def recv_into(self, buffer: memoryview, nbytes: int) -> int:
+        started = time.perf_counter()
+        while True:
+            try:
+                count = self._sock.recv_into(buffer, nbytes)
+            except TimeoutError:
+                self._check_silence(started, "send data")
+                continue
+            except (ssl.SSLError, OSError) as exc:
+                self._cancel.raise_if_cancelled(self._url)
+                raise ConnectionLost(
+                    f"Connection to {self._where} lost while receiving: {_tls_reason(exc)}",
+                    url=self._url,
+                ) from exc
+            self._cancel.raise_if_cancelled(self._url)
+            return count
+
+    def _check_silence(self, since: float, what: str) -> None:
+        self._cancel.raise_if_cancelled(self._url)
+        if time.perf_counter() - since >= self._read_timeout:
+            raise ReadTimeout(
+                f"No data from {self._where} for {seconds(self._read_timeout)} (read timeout)",
+                url=self._url,
+            )
+
+    def close(self) -> None:
+        self._cancel.detach()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+
+
+def _slice(deadline: float) -> float:
+    return max(0.0, min(POLL_INTERVAL, deadline - time.perf_counter()))
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _peer(sockaddr: tuple[str, int] | tuple[str, int, int, int]) -> str:
+    host, port = sockaddr[0], sockaddr[1]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    return (exc.strerror or str(exc)).lower()
+
+
+def _tls_reason(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLError):
+        return str(exc.reason or exc).lower().replace("_", " ")
+    if isinstance(exc, OSError):
+        return _os_reason(exc) if exc.strerror else "the server closed the connection"
+    return str(exc)
