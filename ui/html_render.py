@@ -143,10 +143,15 @@ def _merge_spans(spans: list[Span]) -> list[Span]:
 
 
 def render_html(
-    html: str, base_url: str, width: int = 100, *, utf16: bool = False
+    html: str,
+    base_url: str,
+    width: int = 100,
+    *,
+    utf16: bool = False,
+    underline_headings: bool = False,
 ) -> tuple[Fragment, str | None]:
     """Render a whole document at once: (the joined output, the title)."""
-    renderer = HtmlRenderer(base_url, width, utf16=utf16)
+    renderer = HtmlRenderer(base_url, width, utf16=utf16, underline_headings=underline_headings)
     first = renderer.feed(html)
     return join_fragments([first, renderer.close()]), renderer.title
 
@@ -165,6 +170,7 @@ MAX_INDENT = 48  # characters of indentation/quote marks shown at most
 MAX_LINK_TEXT = 1000
 MAX_TITLE = 1000
 MAX_SPAN = 64  # colspan/rowspan clamp (the HTML spec allows 1000 / 65534)
+MAX_TABLE_DEPTH = 16
 MAX_COLUMNS = 40  # wider tables are shown row by row, not aligned
 MIN_COLUMN = 6
 COLUMN_GAP = "  "
@@ -594,8 +600,11 @@ class _Cell:
     def finish(self) -> None:
         writer = self.writer
         writer.finish()
-        text, self.links, self.spans = writer.drain()
+        text, self.links, spans = writer.drain()
         self.text = text[: writer.content_end]
+        # A nested table's TABLE span is redundant inside the outer table, and styles
+        # inherited level after level would pile up: keep one span per styled range.
+        self.spans = _merge_spans([s for s in spans if s.style is not Style.TABLE]) if spans else []
 
 
 class _Table:
@@ -1038,9 +1047,10 @@ class _Engine(HTMLParser):
         elif kind == "heading":
             if self.underline and entry.style in (Style.H1, Style.H2) and writer.line_chars:
                 mark = "=" if entry.style is Style.H1 else "-"
+                length = min(writer.line_chars, self.width)
                 writer.hard_newline()
                 writer._begin_content(styled=False)
-                writer._emit(mark * min(writer.line_chars or 1, self.width))
+                writer._emit(mark * length)
                 writer.content_end = writer.pos
                 writer.trailing_nl = 0
         elif kind == "q":
@@ -1401,6 +1411,11 @@ def _start_li(engine: _Engine, tag: str, attrs: list[tuple[str, str | None]]) ->
     entry.after = 1
 
 
+def _start_dt(engine: _Engine, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    engine._close_nearby("dd", frozenset({"dl"}) | _CELL_SCOPE)
+    engine.writer.block(1)
+
+
 def _start_dd(engine: _Engine, tag: str, attrs: list[tuple[str, str | None]]) -> None:
     engine._close_nearby("dd", frozenset({"dl"}) | _CELL_SCOPE)
     writer = engine.writer
@@ -1512,6 +1527,8 @@ def _start_base(engine: _Engine, tag: str, attrs: list[tuple[str, str | None]]) 
 
 
 def _start_table(engine: _Engine, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    if len(engine.tables) >= MAX_TABLE_DEPTH:
+        return  # deeper tables join the innermost one: bounded layout work
     writer = engine.writer
     writer.block(2)
     engine.tables.append(_Table(writer))
@@ -1566,6 +1583,7 @@ _START_HANDLERS: dict[str, _StartHandler] = {
     **{t: _start_list for t in _LIST_TAGS},
     "li": _start_li,
     "dd": _start_dd,
+    "dt": _start_dt,
     "blockquote": _start_blockquote,
     **{t: _start_pre for t in _PRE_TAGS},
     "br": _start_br,

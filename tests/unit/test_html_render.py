@@ -1,0 +1,653 @@
+"""ui/html_render.py: the corpus, links, progressive rendering, hostile input, speed."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ui.html_render import Fragment, HtmlRenderer, Link, Style, join_fragments, render_html
+
+BASE = "http://example.org/dir/page.html"
+CORPUS = Path(__file__).parent / "html_corpus"
+
+
+def render(html: str, base: str = BASE, **kwargs: object) -> str:
+    fragment, _ = render_html(html, base, **kwargs)  # type: ignore[arg-type]
+    return fragment.text
+
+
+def feed_in_pieces(html: str, cuts: list[int], base: str = BASE) -> tuple[Fragment, str | None]:
+    renderer = HtmlRenderer(base)
+    fragments = []
+    last = 0
+    for cut in sorted(set(cuts)):
+        fragments.append(renderer.feed(html[last:cut]))
+        last = cut
+    fragments.append(renderer.feed(html[last:]))
+    fragments.append(renderer.close())
+    return join_fragments(fragments), renderer.title
+
+
+# --------------------------------------------------------------------------- corpus
+
+CASES: list[tuple[str, str, str]] = [
+    ("paragraphs", "<p>One</p><p>Two</p>", "One\n\nTwo"),
+    ("whitespace collapsed", "<p>  a \n\t b   <b> c </b>  d </p>", "a b c d"),
+    ("nbsp kept", "<p>a&nbsp;&nbsp;b</p>", "a\xa0\xa0b"),
+    ("br", "<p>a<br>b<br/><br>c</p>", "a\nb\n\nc"),
+    ("headings", "<h1>Title</h1><p>text</p><h2>Sub</h2>", "Title\n\ntext\n\nSub"),
+    ("div lines", "<div>a</div><div>b</div>c", "a\nb\nc"),
+    ("unordered list", "<ul><li>one</li><li>two</li></ul>", "• one\n• two"),
+    (
+        "nested lists",
+        "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li><li>d</li></ul>",
+        "• a\n  ◦ b\n    ▪ c\n• d",
+    ),
+    ("ordered list", "<ol><li>a<li>b<li>c</ol>", "1. a\n2. b\n3. c"),
+    ("ordered start", '<ol start="9"><li>a<li>b</ol>', "9. a\n10. b"),
+    (
+        "ordered types",
+        '<ol type="a"><li>x<li>y</ol><ol type="I"><li>p<li>q</ol>',
+        "a. x\nb. y\n\nI. p\nII. q",
+    ),
+    ("li value", '<ol><li>a<li value="7">b<li>c</ol>', "1. a\n7. b\n8. c"),
+    (
+        "list item paragraphs",
+        "<ul><li><p>para one</p><p>para two</p></li><li>next</li></ul>",
+        "• para one\n\n  para two\n\n• next",
+    ),
+    (
+        "blockquote",
+        "<p>x</p><blockquote><p>a</p><p>b</p></blockquote><p>y</p>",
+        "x\n\n│ a\n│\n│ b\n\ny",
+    ),
+    (
+        "nested quote",
+        "<blockquote>a<blockquote>b</blockquote>c</blockquote>",
+        "│ a\n│\n│ │ b\n│\n│ c",
+    ),
+    ("pre verbatim", "<pre>\n  a  b\n\n\tc</pre>", "  a  b\n\n\tc"),
+    ("pre with tags", "<pre><b>x</b>  &lt;y&gt;\n z</pre>", "x  <y>\n z"),
+    ("pre in list", "<ul><li>code:<pre>a\nb</pre></li></ul>", "• code:\n\n  a\n  b"),
+    ("hr", "<p>a</p><hr><p>b</p>", "a\n\n" + "─" * 40 + "\n\nb"),
+    ("dl", "<dl><dt>Term<dd>Definition<dt>T2<dd>D2</dl>", "Term\n    Definition\nT2\n    D2"),
+    ("image alt", '<p>a <img src="x.png" alt="A  cat"> b</p>', "a [image: A cat] b"),
+    ("image no alt", '<p>a <img src="x.png"> b</p>', "a [image] b"),
+    ("image decorative", '<p>a <img src="x.png" alt=""> b</p>', "a b"),
+    ("q", "<p><q>hi</q></p>", "“hi”"),
+    (
+        "entities",
+        "<p>&amp; &lt; &gt; &quot; &#39; &copy; &#169; &#xA9; &eacute; &hellip; &euro;</p>",
+        "& < > \" ' © © © é … €",
+    ),
+    (
+        "malformed entities",
+        "<p>&amp &copy x &#99999999; &#0; &bogus; AT&T &</p>",
+        "& © x \ufffd \ufffd &bogus; AT&T &",
+    ),
+    ("astral entity", "<p>&#x1F600; &#128512;</p>", "😀 😀"),
+    ("script dropped", '<p>a<script>document.write("<p>no</p>")</script>b</p>', "ab"),
+    ("style dropped", "<style>p { color: red }</style><p>a</p>", "a"),
+    ("comment dropped", "<p>a<!-- <p>hidden</p> -->b</p>", "ab"),
+    ("noscript dropped", "<noscript><p>enable JS</p></noscript><p>a</p>", "a"),
+    ("template dropped", "<template><p>t</p></template><p>a</p>", "a"),
+    ("svg dropped", "<p>a<svg><title>icon</title><text>t</text></svg>b</p>", "ab"),
+    ("self-closed svg", "<p>a<svg/>b</p>", "ab"),
+    ("doctype and pi", "<!DOCTYPE html><?xml version='1.0'?><p>a</p>", "a"),
+    (
+        "cdata and marked sections",
+        "<p>a<![CDATA[x]]>b<![if !IE]>c<![endif]>d<![bogus[e]]>f</p>",
+        "abcdf",
+    ),  # <![bogus[ is a bogus comment up to ">", as in browsers
+    ("uppercase tags", "<P>A<BR>B</P><UL><LI>C</UL>", "A\nB\n\n• C"),
+    (
+        "unquoted attributes",
+        "<p><a href=/x?a=1&b=2>link</a> <img alt=cat src=c.png></p>",
+        "link [image: cat]",
+    ),
+    ("unclosed tags", "<p>a<p>b<div>c<ul><li>d<li>e", "a\n\nb\nc\n\n• d\n• e"),
+    ("stray end tags", "</b></i></li></td></table></ul>a</p>b</div>", "a\n\nb"),
+    ("lone less-than", "<p>1 < 2 and 3 <= 4, a<b</p>", "1 < 2 and 3 <= 4, a"),
+    ("misnested", "<p><b>a<i>b</b>c</i>d</p>", "abcd"),
+    ("heading end mismatch", "<h1>a</h2>b", "a\n\nb"),
+    (
+        "head text hidden",
+        "<html><head><title>T</title><meta charset=utf-8></head><body>x</body>",
+        "x",
+    ),
+    (
+        "form controls",
+        '<form><input name=q value="hello"> <input type=checkbox checked> <input type=radio>'
+        " <input type=submit> <input type=hidden value=s> <button>Go</button>"
+        " <select><option>A<option selected>B</select> <textarea>Some\ntext</textarea></form>",
+        "[hello_______] [x] ( ) [ Submit ] [Go] [B ▾] [Some text]",
+    ),
+    ("unclosed select", "<select><option>A<option>B<p>after", "[A ▾]\n\nafter"),
+    (
+        "table simple",
+        "<table><tr><td>a</td><td>b</td></tr><tr><td>ccc</td><td>d</td></tr></table>",
+        "a    b\nccc  d",
+    ),
+    (
+        "table header rule",
+        "<table><tr><th>Name<th>Qty<tr><td>apple<td>3<tr><td>kiwi<td>12</table>",
+        "Name   Qty\n─────  ───\napple  3\nkiwi   12",
+    ),
+    ("table caption", "<table><caption>Fruit</caption><tr><td>a<td>b</table>", "Fruit\na  b"),
+    (
+        "table colspan",
+        "<table><tr><td colspan=2>wide cell here<tr><td>a<td>b</table>",
+        "wide cell here\na  b",
+    ),
+    (
+        "table rowspan",
+        "<table><tr><td rowspan=2>R<td>1<tr><td>2<tr><td>x<td>3</table>",
+        "R  1\n   2\nx  3",
+    ),
+    (
+        "table text around",
+        "<p>before</p><table><tr><td>a<td>b</table><p>after</p>",
+        "before\n\na  b\n\nafter",
+    ),
+    ("table fostered text", "<table>oops<tr><td>a</table>", "oops\n\na"),
+    ("table unclosed", "<table><tr><td>a<td>b<tr><td>c", "a  b\nc"),
+    ("cells outside table", "<td>a<td>b", "a b"),
+    (
+        "nested table",
+        "<table><tr><td>x<td><table><tr><td>1<td>2<tr><td>3<td>4</table></table>",
+        "x  1  2\n   3  4",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "html", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_corpus(name: str, html: str, expected: str) -> None:
+    assert render(html).rstrip("\n") == expected
+
+
+@pytest.mark.parametrize(("name", "html", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_corpus_one_char_at_a_time_and_with_trailing_garbage(
+    name: str, html: str, expected: str
+) -> None:
+    whole, title = render_html(html, BASE)
+    drip, drip_title = feed_in_pieces(html, list(range(len(html))))
+    assert drip == whole
+    assert drip_title == title
+    # Trailing garbage after the document never raises and never changes what came before.
+    garbage, _ = render_html(html + "</x><<<&&&<!--<![foo[\x00", BASE)
+    assert "".join(garbage.text.split()).startswith("".join(whole.text.split()))
+
+
+def test_corpus_files() -> None:
+    pages = sorted(CORPUS.glob("*.html"))
+    assert pages
+    for page in pages:
+        expected = page.with_suffix(".txt").read_text(encoding="utf-8")
+        fragment, title = render_html(page.read_text(encoding="utf-8"), BASE)
+        assert fragment.text.rstrip("\n") + "\n" == expected, page.name
+        assert title
+
+
+def test_wide_table_wraps_cells_and_keeps_columns_aligned() -> None:
+    html = "<table><tr><td>" + "word " * 30 + "<td>b</table>"
+    lines = render(html, width=40).split("\n")
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[0].endswith("  b")
+    assert {line.rstrip() for line in lines[1:]} <= {"word " * n + "word" for n in range(8)}
+
+
+def test_too_many_columns_falls_back_to_rows() -> None:
+    row = "".join(f"<td>c{i}" for i in range(60))
+    assert render(f"<table><tr>{row}</table>").rstrip() == " | ".join(f"c{i}" for i in range(60))
+
+
+def test_heading_underline_option() -> None:
+    fragment, _ = render_html("<h1>Title</h1><h2>Sub</h2><h3>x</h3>", BASE, underline_headings=True)
+    assert fragment.text.rstrip() == "Title\n=====\n\nSub\n---\n\nx"
+
+
+# --------------------------------------------------------------------------- title
+
+
+def test_title_decoded_collapsed_and_available_at_end_tag() -> None:
+    renderer = HtmlRenderer(BASE)
+    renderer.feed("<html><head><title>\n  Caf&eacute;  &amp;\n  more ")
+    assert renderer.title is None
+    renderer.feed(" </title></head><body>")
+    assert renderer.title == "Café & more"
+    renderer.feed("<title>second</title>")
+    renderer.close()
+    assert renderer.title == "Café & more"
+
+
+def test_title_absent_and_unclosed() -> None:
+    assert render_html("<p>x", BASE)[1] is None
+    fragment, title = render_html("<title>Lost", BASE)
+    assert title == "Lost"
+    assert fragment.text == ""
+    assert render_html("<title>A</title><svg><title>icon</title></svg>", BASE)[1] == "A"
+
+
+# --------------------------------------------------------------------------- links
+
+
+def links_of(html: str, base: str = BASE) -> tuple[str, list[Link]]:
+    fragment, _ = render_html(html, base)
+    return fragment.text, list(fragment.links)
+
+
+def test_links_resolved_with_offsets_and_text() -> None:
+    text, links = links_of(
+        '<p>See <a href="other.html">the <b>other</b> page</a>, '
+        '<a href="/root?q=1#frag">root</a>, <a href="//cdn.example.net/x">cdn</a>, '
+        '<a href="https://secure.example.com/">abs</a> and <a href="">self</a>.</p>'
+    )
+    assert text.rstrip() == "See the other page, root, cdn, abs and self."
+    got = [(text[k.start : k.end], k.url, k.text, k.index) for k in links]
+    assert got == [
+        ("the other page", "http://example.org/dir/other.html", "the other page", 0),
+        ("root", "http://example.org/root?q=1", "root", 1),
+        ("cdn", "http://cdn.example.net/x", "cdn", 2),
+        ("abs", "https://secure.example.com/", "abs", 3),
+        ("self", BASE, "self", 4),
+    ]
+    assert all(k.followable and k.problem is None for k in links)
+
+
+def test_base_href_changes_resolution() -> None:
+    _, links = links_of(
+        '<head><base href="http://other.example/sub/"></head>'
+        '<a href="x.html">x</a><base href="http://ignored/"><a href="../y">y</a>'
+    )
+    assert [k.url for k in links] == ["http://other.example/sub/x.html", "http://other.example/y"]
+
+
+def test_relative_base_href_resolves_against_document() -> None:
+    _, links = links_of('<base href="/top/"><a href="a">a</a>')
+    assert links[0].url == "http://example.org/top/a"
+
+
+def test_unfollowable_links_are_kept_and_marked() -> None:
+    text, links = links_of(
+        '<a href="javascript:alert(1)">js</a> <a href="mailto:a@b.c">mail</a> '
+        '<a href="ftp://x/">ftp</a> <a href="http://[bad">bad</a>'
+    )
+    assert [text[k.start : k.end] for k in links] == ["js", "mail", "ftp", "bad"]
+    assert all(k.url is None and not k.followable and k.problem for k in links)
+    assert "javascript" in (links[0].problem or "")
+
+
+def test_anchor_without_href_is_not_a_link() -> None:
+    text, links = links_of('<a name="top">Top</a> <a id=x>here</a> <a href="a">a</a>')
+    assert text.rstrip() == "Top here a"
+    assert [k.text for k in links] == ["a"]
+
+
+def test_href_whitespace_and_newlines_removed() -> None:
+    _, links = links_of('<a href="  pa\nge.html\t ">x</a>')
+    assert links[0].url == "http://example.org/dir/page.html"
+    assert links[0].href == "page.html"
+
+
+def test_nested_anchor_closes_previous_and_unclosed_anchor_ends_at_close() -> None:
+    text, links = links_of('<a href="a">one <a href="b">two</a> three <a href="c">four')
+    assert [(text[k.start : k.end], k.url.rsplit("/", 1)[1]) for k in links if k.url] == [
+        ("one", "a"),
+        ("two", "b"),
+        ("four", "c"),
+    ]
+
+
+def test_empty_link_dropped_image_link_kept() -> None:
+    text, links = links_of('<a href="a"></a><a href="b"><img alt="Logo"></a>')
+    assert [k.text for k in links] == ["[image: Logo]"]
+    assert text[links[0].start : links[0].end] == "[image: Logo]"
+
+
+def test_links_in_table_cells_map_to_output_even_when_wrapped() -> None:
+    html = (
+        "<table><tr><td>name</td><td><a href='x'>"
+        + "long words " * 12
+        + "</a></td></tr><tr><td><a href=y>y</a></td><td>2</td></tr></table>"
+    )
+    fragment, _ = render_html(html, BASE, width=40)
+    text = fragment.text
+    pieces = [k for k in fragment.links if k.index == 0]
+    assert len(pieces) > 1
+    assert " ".join(text[k.start : k.end] for k in pieces) == ("long words " * 12).strip()
+    assert [text[k.start : k.end] for k in fragment.links if k.index == 1] == ["y"]
+
+
+def test_utf16_offsets_count_astral_characters_twice() -> None:
+    html = '<p>😀 <a href="x">é😀x</a> <b>y</b></p>'
+    plain, _ = render_html(html, BASE)
+    wide, _ = render_html(html, BASE, utf16=True)
+    assert plain.text == wide.text
+    (link,) = wide.links
+    encoded = wide.text.encode("utf-16-le")
+    assert encoded[link.start * 2 : link.end * 2].decode("utf-16-le") == "é😀x"
+    (bold,) = [s for s in wide.spans if s.style is Style.STRONG]
+    assert encoded[bold.start * 2 : bold.end * 2].decode("utf-16-le") == "y"
+    assert plain.links[0].start == link.start - 1
+
+
+def test_utf16_offsets_in_table() -> None:
+    html = '<table><tr><td>😀😀<td><a href="x">link</a></table>'
+    wide, _ = render_html(html, BASE, utf16=True)
+    encoded = wide.text.encode("utf-16-le")
+    (link,) = wide.links
+    assert encoded[link.start * 2 : link.end * 2].decode("utf-16-le") == "link"
+
+
+# --------------------------------------------------------------------------- styles
+
+
+def styled(html: str) -> dict[Style, list[str]]:
+    fragment, _ = render_html(html, BASE)
+    out: dict[Style, list[str]] = {}
+    for span in fragment.spans:
+        out.setdefault(span.style, []).append(fragment.text[span.start : span.end])
+    return out
+
+
+def test_style_spans() -> None:
+    got = styled(
+        "<h1>Big</h1><h3>Small</h3><p><b>b</b> <strong>s</strong> <em>e</em> <code>c()</code> "
+        "<del>d</del> <u>u</u></p><pre>p\nq</pre><blockquote>quote</blockquote>"
+        "<table><tr><th>H<td>v</table><hr><img alt=i>"
+    )
+    assert got[Style.H1] == ["Big"]
+    assert got[Style.H3] == ["Small"]
+    assert got[Style.STRONG] == ["b", "s", "H"]
+    assert got[Style.EMPHASIS] == ["e"]
+    assert got[Style.CODE] == ["c()"]
+    assert got[Style.STRIKE] == ["d"]
+    assert got[Style.UNDERLINE] == ["u"]
+    assert got[Style.PRE] == ["p\nq"]
+    assert got[Style.QUOTE] == ["quote"]
+    assert got[Style.TABLE] == ["H  v"]
+    assert got[Style.RULE] == ["─" * 40]
+    assert got[Style.IMAGE] == ["[image: i]"]
+
+
+def test_style_inherited_into_table_cells_but_not_over_padding() -> None:
+    got = styled("<b>x<table><tr><td>a<td>b</table>y</b>")
+    assert got[Style.STRONG] == ["x", "a", "b", "y"]
+
+
+# --------------------------------------------------------------------------- progressive
+
+DOCUMENT = (
+    "<!doctype html><html><head><title>Progressive &amp; streaming</title>"
+    "<style>body { margin: 0 }</style><script>var s = '</p><p>';</script></head><body>"
+    "<h1>First heading</h1><p>The first paragraph, with a <a href='a.html'>link</a>.</p>"
+    "<ul><li>one<li>two <b>bold</b><ul><li>nested</ul></ul>"
+    "<table><tr><th>k<th>v<tr><td>alpha<td><a href=/t>in table</a><tr><td colspan=2>wide</table>"
+    "<blockquote>quoted<br>text</blockquote><pre>\n  pre  text\n\tx</pre>"
+    "<p>&eacute;&#233;&#xe9; &lt;&amp;&gt; AT&T 😀</p><!-- bye --></body></html>\r\n"
+)
+
+
+def test_partial_output_before_the_end() -> None:
+    renderer = HtmlRenderer(BASE)
+    cut = DOCUMENT.index("<ul>")
+    first = renderer.feed(DOCUMENT[:cut])
+    assert "First heading" in first.text
+    assert "The first paragraph, with a link." in first.text
+    assert [k.text for k in first.links] == ["link"]
+    assert renderer.title == "Progressive & streaming"
+    assert renderer.position == len(first.text)
+    rest = renderer.feed(DOCUMENT[cut:])
+    assert rest.start == len(first.text)
+    final = renderer.close()
+    whole, _ = render_html(DOCUMENT, BASE)
+    assert first.text + rest.text + final.text == whole.text
+
+
+def test_paragraph_text_appears_as_it_arrives() -> None:
+    renderer = HtmlRenderer(BASE)
+    assert renderer.feed("<p>Hello wor").text == "Hello wor"
+    assert renderer.feed("ld, and ").text == "ld, and"  # the space waits for what follows
+    assert renderer.feed("more</p><p>next").text == " more\n\nnext"
+
+
+def test_table_held_until_it_closes() -> None:
+    renderer = HtmlRenderer(BASE)
+    assert renderer.feed("<p>x</p><table><tr><td>a<td>b").text == "x"
+    assert renderer.feed("<tr><td>c").text == ""
+    assert renderer.feed("</table>").text == "\n\na  b\nc"
+
+
+def test_one_char_at_a_time_equals_whole() -> None:
+    whole, title = render_html(DOCUMENT, BASE)
+    drip, drip_title = feed_in_pieces(DOCUMENT, list(range(len(DOCUMENT))))
+    assert drip == whole
+    assert drip_title == title == "Progressive & streaming"
+    assert [k.text for k in whole.links] == ["link", "in table"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(min_value=0, max_value=len(DOCUMENT)), max_size=25))
+def test_any_split_equals_whole(cuts: list[int]) -> None:
+    whole, _ = render_html(DOCUMENT, BASE)
+    pieces, _ = feed_in_pieces(DOCUMENT, cuts)
+    assert pieces == whole
+
+
+def test_crlf_split_across_feeds_is_one_line_break() -> None:
+    html = "<pre>a\r\nb\rc</pre>"
+    whole, _ = render_html(html, BASE)
+    assert whole.text.rstrip() == "a\nb\nc"
+    split, _ = feed_in_pieces(html, [html.index("\n")])
+    assert split == whole
+
+
+def test_feed_after_close_is_an_error() -> None:
+    renderer = HtmlRenderer(BASE)
+    renderer.close()
+    assert renderer.close() == Fragment(0, "")
+    with pytest.raises(ValueError, match="after close"):
+        renderer.feed("x")
+
+
+# Markup soup for the fuzz tests: tags, attributes, entities, text, broken bits.
+_TOKENS = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<i>",
+        "<a href='x'>",
+        "<a href=/y>",
+        "<a>",
+        "</a>",
+        "<ul>",
+        "</ul>",
+        "<ol>",
+        "<li>",
+        "</li>",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "<td>",
+        "<th colspan=3>",
+        "</td>",
+        "<td rowspan=9>",
+        "<caption>",
+        "<pre>",
+        "</pre>",
+        "<br>",
+        "<hr>",
+        "<h1>",
+        "</h2>",
+        "<blockquote>",
+        "</blockquote>",
+        "<dl><dt>",
+        "<dd>",
+        "<img alt=x>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "</style>",
+        "<!--",
+        "-->",
+        "<title>",
+        "</title>",
+        "<select><option>o",
+        "</select>",
+        "<textarea>",
+        "<button>",
+        "<base href=/b/>",
+        "<svg>",
+        "</svg>",
+        "<![x[",
+        "]]>",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "&#x1F600;",
+        "&#;",
+        "\n",
+        "\r",
+        " ",
+        "\t",
+        "word",
+        "é",
+        "😀",
+        "\x00",
+        "<q>",
+        "</q>",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TOKENS, max_size=40), st.lists(st.integers(min_value=0, max_value=400)))
+def test_fuzz_never_raises_and_split_invariant(tokens: list[str], cuts: list[int]) -> None:
+    html = "".join(tokens)
+    whole, _ = render_html(html, BASE)
+    for link in whole.links:
+        assert 0 <= link.start < link.end <= len(whole.text)
+    for span in whole.spans:
+        assert 0 <= span.start < span.end <= len(whole.text)
+    pieces, _ = feed_in_pieces(html, [c for c in cuts if c <= len(html)])
+    assert pieces == whole
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def timed_render(html: str, limit: float) -> Fragment:
+    start = time.perf_counter()
+    fragment, _ = render_html(html, BASE)
+    assert time.perf_counter() - start < limit
+    return fragment
+
+
+@pytest.mark.parametrize(
+    ("open_tag", "close_tag"),
+    [
+        ("<div>", "</div>"),
+        ("<b>", "</b>"),
+        ("<ul><li>", "</li></ul>"),
+        ("<blockquote>", "</blockquote>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<a href=x>", "</a>"),
+        ("<span><i>", ""),
+    ],
+)
+def test_deep_nesting_10000_levels(open_tag: str, close_tag: str) -> None:
+    html = open_tag * 10_000 + "deep" + close_tag * 10_000 + "<p>after</p>"
+    fragment = timed_render(html, 5.0)
+    assert "deep" in fragment.text
+    assert "after" in fragment.text
+    assert max(len(line) for line in fragment.text.split("\n")) < 200
+
+
+def test_megabyte_attribute_and_text() -> None:
+    html = '<p title="' + "x" * 1_000_000 + '">a</p><a href="' + "y" * 1_000_000 + '">b</a>'
+    fragment = timed_render(html, 3.0)
+    assert fragment.text.rstrip() == "a\n\nb"
+
+
+def test_unclosed_comment_and_script() -> None:
+    assert "start" in timed_render("<p>start</p><!-- " + "<p>x</p>" * 100_000, 3.0).text
+    assert timed_render("<p>s</p><script>" + "var x = 1;" * 100_000, 3.0).text.rstrip() == "s"
+
+
+def test_unclosed_comment_streamed_in_chunks_stays_fast() -> None:
+    html = "<p>start</p><!-- " + "<p>x</p>" * 100_000
+    renderer = HtmlRenderer(BASE)
+    start = time.perf_counter()
+    for i in range(0, len(html), 16_384):
+        renderer.feed(html[i : i + 16_384])
+    renderer.close()
+    assert time.perf_counter() - start < 3.0
+
+
+def test_hostile_tables() -> None:
+    spans = "<table>" + "<tr>" + "<td colspan=99999 rowspan=99999>x" * 2_000 + "</table>"
+    timed_render(spans, 5.0)
+    many_rows = "<table>" + "<tr><td>a<td>b" * 20_000 + "</table>"
+    text = timed_render(many_rows, 5.0).text
+    assert text.count("\n") >= 19_999
+
+
+def test_many_stray_end_tags_stay_linear() -> None:
+    html = "<table><tr><td>" + "<b>" * 300 + "</i></a></li>" * 50_000 + "x"
+    assert "x" in timed_render(html, 5.0).text
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def make_page(size: int) -> str:
+    rng = random.Random(1)
+    words = [
+        "lorem",
+        "ipsum",
+        "dolor",
+        "sit",
+        "amet",
+        "consectetur",
+        "adipiscing",
+        "elit",
+        "sed",
+        "do",
+        "eiusmod",
+    ]
+    parts = ["<html><head><title>Big</title></head><body>"]
+    total, n = 0, 0
+    while total < size:
+        n += 1
+        chunk = (
+            f"<h2>Section {n}</h2><p>{' '.join(rng.choice(words) for _ in range(60))} "
+            f'<a href="/page/{n % 500}">link {n}</a> <b>bold</b> &amp; <i>it</i></p><ul>'
+            + "".join(f"<li>item {i} <a href='x{i}.html'>x</a></li>" for i in range(5))
+            + "</ul>"
+        )
+        if n % 20 == 0:
+            chunk += "<table>" + "<tr><td>r<td>value<td>3.5</tr>" * 10 + "</table>"
+        parts.append(chunk)
+        total += len(chunk)
+    return "".join(parts)
+
+
+def test_one_megabyte_page_renders_fast_in_chunks() -> None:
+    page = make_page(1_000_000)
+    renderer = HtmlRenderer(BASE)
+    start = time.perf_counter()
+    fragments = [renderer.feed(page[i : i + 65_536]) for i in range(0, len(page), 65_536)]
+    fragments.append(renderer.close())
+    elapsed = time.perf_counter() - start
+    assert elapsed < 3.0  # ~0.35 s measured; generous for a shared 2-core machine
+    joined = join_fragments(fragments)
+    assert len(joined.links) > 5_000
+    assert joined.text.count("Section") == page.count("<h2>")
