@@ -297,10 +297,10 @@ def read_response(
     buffer = bytearray(recv_size)
     view = memoryview(buffer)
     conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=options.max_head_bytes)
-    if options.classic:
-        conn.send(h11.Request(method=method, target=url or "/", headers=[], http_version="1.0"))
-    else:
-        conn.send(h11.Request(method=method, target="/", headers=[("Host", where)]))
+    # h11 needs our request for its state machine (HEAD means no body). It writes only
+    # HTTP/1.1; we discard its bytes and send our own, and response framing does not depend on
+    # our version, so the classic HTTP/1.0 request is framed correctly too.
+    conn.send(h11.Request(method=method, target="/", headers=[("Host", "yonder")]))
     conn.send(h11.EndOfMessage())
 
     wire_bytes = 0
@@ -425,7 +425,7 @@ def read_response(
             try:
                 event = conn.next_event()
             except h11.RemoteProtocolError as exc:
-                raise _body_error(exc, head, wire_bytes, where, url) from None
+                raise _body_error(exc, eof, head, wire_bytes, where, url) from None
             if isinstance(event, h11.Data):
                 parts.append(bytes(event.data))
             elif isinstance(event, h11.EndOfMessage):
@@ -521,10 +521,15 @@ def _head_error(
 
 
 def _body_error(
-    exc: h11.RemoteProtocolError, head: ResponseHead, wire_bytes: int, where: str, url: str
+    exc: h11.RemoteProtocolError,
+    eof: bool,
+    head: ResponseHead,
+    wire_bytes: int,
+    where: str,
+    url: str,
 ) -> NetError:
     received = wire_bytes - len(head.raw)
-    if "peer unexpectedly closed" in str(exc):
+    if eof:
         return TruncatedBody(
             f"Server {where} closed the connection before the end of the chunked body "
             f"(after {received} bytes on the wire)",
