@@ -1,0 +1,53 @@
+"""The address bar: Enter asks for a load; completion from the typed-address history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+
+class AddressBar(QLineEdit):
+    """A QLineEdit that emits what the user asked for; it never parses or loads itself.
+
+    Signals:
+        load_requested(str text): Enter was pressed; the raw text, normalised by the window.
+    Slots: set_url(str), set_history(list[str]), focus_and_select()
+    """
+
+    load_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("Type an address, such as data.pr4e.org/romeo.txt, and press Enter")
+        self.setClearButtonEnabled(True)
+        self._model = QStringListModel(self)
+        completer = QCompleter(self._model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        self.returnPressed.connect(self._on_return)
+
+    @Slot()
+    def _on_return(self) -> None:
+        popup = self.completer().popup()
+        if popup.isVisible():
+            popup.hide()
+        self.load_requested.emit(self.text())
+
+    @Slot(str)
+    def set_url(self, url: str) -> None:
+        """Show an address (the final one after redirects) without emitting anything."""
+        self.setText(url)
+        self.setCursorPosition(0)
+
+    def set_history(self, urls: list[str]) -> None:
+        self._model.setStringList(urls)
+
+    def history(self) -> list[str]:
+        return self._model.stringList()
+
+    @Slot()
+    def focus_and_select(self) -> None:
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.selectAll()

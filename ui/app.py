@@ -1,0 +1,123 @@
+"""QApplication set-up and the window's command line: ``python main.py [URL]
+[--screenshot FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from ui.resources import resource_path
+
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+SCREENSHOT_TIMEOUT = 30.0  # seconds a --screenshot run waits for the load to end
+
+
+def _ensure_streams() -> None:
+    # A windowed frozen build (or pythonw) has no console: print() and argparse's messages
+    # would raise on a None stream.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="yonder", description="Yonder: a mini text browser that shows how HTTP streams."
+    )
+    parser.add_argument("url", nargs="?", help="address to open (default: the start page)")
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        help="load URL in the window, save the window as a PNG and exit "
+        "(0: the page loaded, 1: it ended on an error page)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=SCREENSHOT_TIMEOUT,
+        help=f"seconds --screenshot waits for the load (default {SCREENSHOT_TIMEOUT:g})",
+    )
+    return parser.parse_args(argv)
+
+
+def app_icon() -> QIcon:
+    """Every icon size that exists in resources/icons; an empty icon if none do."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = resource_path("icons", f"yonder-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
+def create_application(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["yonder", *argv])
+    app.setApplicationName("Yonder")
+    app.setOrganizationName("Yonder")
+    app.setApplicationDisplayName("Yonder")
+    app.setDesktopFileName("yonder")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def main(argv: list[str]) -> int:
+    _ensure_streams()
+    args = parse_args(argv)
+    headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+    if args.screenshot and headless and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a headless capture needs no display
+    app = create_application([])
+    from ui.main_window import MainWindow  # after QApplication: widgets need it
+
+    window = MainWindow()
+    if args.screenshot:
+        return _screenshot(app, window, args.url, args.screenshot, args.timeout)
+    window.show()
+    window.load(args.url or "about:start", typed=bool(args.url))
+    return app.exec()
+
+
+def _screenshot(
+    app: QApplication, window: object, url: str | None, path: str, timeout: float
+) -> int:
+    from ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.persist_settings = False
+    result = {"code": 1}
+
+    def capture(ok: bool, note: str) -> None:
+        window.document_view.flush_pending()
+        window.document_view.verticalScrollBar().setValue(0)  # the top of the page
+        app.processEvents()
+        if not window.grab().save(path, "PNG"):
+            print(f"yonder: could not write the screenshot to {path}", file=sys.stderr)
+            result["code"] = 2
+        else:
+            result["code"] = 0 if ok else 1
+            print(f"yonder: saved {path} ({note})", file=sys.stderr)
+        window.close()
+        app.exit(result["code"])
+
+    def ended(ok: bool) -> None:
+        # Let the frame timer and a paint run before grabbing.
+        QTimer.singleShot(50, lambda: capture(ok, "page loaded" if ok else "error page"))
+
+    def timed_out() -> None:
+        if window.load_ok is None:
+            window.stop()
+            capture(False, f"the load did not end within {timeout:g} s")
+
+    window.load_ended.connect(ended)
+    window.show()
+    QTimer.singleShot(int(timeout * 1000), timed_out)
+    window.load(url or "about:start")
+    app.exec()
+    return result["code"]

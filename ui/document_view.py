@@ -1,0 +1,398 @@
+"""The document view: text appended as it arrives, without ever freezing the window.
+
+Bytes go through net.charset.StreamTextDecoder (Content-Type charset, else BOM, else UTF-8
+with U+FFFD), so a character split across two chunks decodes correctly. Decoded text only
+joins a pending queue; a frame timer (FRAME_MS) moves it into the QPlainTextEdit in slices of
+at most SLICE_CHARS with a cursor insert at the end, stopping when the tick's time budget is
+spent (FACTS.md: one big insert or setPlainText stalls for hundreds of ms). The view follows the
+tail only when the reader was at the bottom before the insert.
+
+Links are character formats with an anchor href: appended with :meth:`append_link`, or laid
+over text already queued with :meth:`add_link_range` (what an incremental HTML renderer does:
+it reports a link once its text is complete). Click, or Tab to it and press Enter.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QKeyEvent,
+    QMouseEvent,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from net.charset import CharsetChoice, StreamTextDecoder
+
+FRAME_MS = 16
+SLICE_CHARS = 64 * 1024  # one cursor insert: ~5 ms on these machines (FACTS.md, 64 KiB)
+TICK_BUDGET_S = 0.009  # stop inserting after this much of a frame: paint and input need time
+
+#: (kind, text, href). kind: "text", "link", "heading", "title", "error", "muted", "code".
+Segment = tuple[str, str, str]
+
+LINK_COLOUR = QColor(26, 84, 186)
+ERROR_COLOUR = QColor(176, 32, 32)
+MUTED_COLOUR = QColor(100, 100, 100)
+
+
+def _utf16_len(text: str) -> int:
+    # QTextCursor positions count UTF-16 code units: astral characters count twice.
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+class _NewlineNormaliser:
+    """CRLF and lone CR become LF, even when the CR and LF arrive in different chunks."""
+
+    def __init__(self) -> None:
+        self._cr = False
+
+    def feed(self, text: str, final: bool = False) -> str:
+        if self._cr:
+            text = "\r" + text
+            self._cr = False
+        if not final and text.endswith("\r"):
+            self._cr = True
+            text = text[:-1]
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
+
+
+class DocumentView(QPlainTextEdit):
+    """Read-only streaming text view with links.
+
+    Signals:
+        link_activated(str url): a link was clicked, or focused with Tab and Enter pressed.
+        drained(): the pending queue became empty (everything received is on screen).
+    Slots:
+        clear_document(), begin_stream(str content_type), feed(bytes), end_stream(),
+        append_text(str), append_link(str text, str url), flush_pending()
+    """
+
+    link_activated = Signal(str)
+    drained = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)  # an undo stack would hold a copy of every insert
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        self.setFont(font)
+        self.document().setDocumentMargin(12)
+        self.viewport().setMouseTracking(True)
+        self._formats = self._make_formats(font)
+        self._pending: deque[tuple[str, str, str]] = deque()
+        self._pending_chars = 0
+        self._decoder: StreamTextDecoder | None = None
+        self._newlines = _NewlineNormaliser()
+        self._stream_start = 0  # document position where the current stream began
+        self._stream_chars = 0  # UTF-16 units queued since begin_stream
+        self._links: list[tuple[int, int, str]] = []  # absolute (start, end, href), sorted
+        self._deferred_links: list[tuple[int, int, str]] = []
+        self._press_anchor = ""
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._on_frame)
+
+    def _make_formats(self, font: QFont) -> dict[str, QTextCharFormat]:
+        text = QTextCharFormat()
+        link = QTextCharFormat()
+        link.setForeground(LINK_COLOUR)
+        link.setFontUnderline(True)
+        link.setAnchor(True)
+        heading = QTextCharFormat()
+        heading.setFontWeight(QFont.Weight.Bold)
+        heading.setFontPointSize(font.pointSizeF() * 1.25)
+        title = QTextCharFormat()
+        title.setFontWeight(QFont.Weight.Bold)
+        title.setFontPointSize(font.pointSizeF() * 1.6)
+        error = QTextCharFormat()
+        error.setFontWeight(QFont.Weight.Bold)
+        error.setFontPointSize(font.pointSizeF() * 1.25)
+        error.setForeground(ERROR_COLOUR)
+        muted = QTextCharFormat()
+        muted.setForeground(MUTED_COLOUR)
+        code = QTextCharFormat()
+        code.setForeground(MUTED_COLOUR)
+        code.setBackground(self.palette().color(QPalette.ColorRole.AlternateBase))
+        return {
+            "text": text,
+            "link": link,
+            "heading": heading,
+            "title": title,
+            "error": error,
+            "muted": muted,
+            "code": code,
+        }
+
+    # -- content --------------------------------------------------------------------------
+
+    @Slot()
+    def clear_document(self) -> None:
+        """Empty the view and everything queued (a new page)."""
+        self._timer.stop()
+        self._pending.clear()
+        self._pending_chars = 0
+        self._decoder = None
+        self._newlines = _NewlineNormaliser()
+        self._links.clear()
+        self._deferred_links.clear()
+        self._stream_start = 0
+        self._stream_chars = 0
+        self.clear()
+
+    @Slot(str)
+    def begin_stream(self, content_type: str = "") -> None:
+        """Start decoding a new body with the charset rules; appends after what is there."""
+        self._decoder = StreamTextDecoder(content_type)
+        self._newlines = _NewlineNormaliser()
+        self._stream_start = self._queued_end()
+        self._stream_chars = 0
+
+    @Slot(bytes)
+    def feed(self, data: bytes) -> None:
+        """Queue body bytes; they reach the screen on the next frames."""
+        if self._decoder is None:
+            self.begin_stream()
+        assert self._decoder is not None
+        text = self._newlines.feed(self._decoder.feed(bytes(data)))
+        if text:
+            self._enqueue(text, "text", "")
+
+    @Slot()
+    def end_stream(self) -> None:
+        """The body is complete (or was cut short): flush the decoder's held bytes."""
+        if self._decoder is None:
+            return
+        text = self._newlines.feed(self._decoder.finish(), final=True)
+        if text:
+            self._enqueue(text, "text", "")
+
+    @property
+    def encoding(self) -> CharsetChoice | None:
+        return None if self._decoder is None else self._decoder.choice
+
+    @Slot(str)
+    def append_text(self, text: str, kind: str = "text") -> None:
+        if text:
+            self._enqueue(text, kind if kind in self._formats else "text", "")
+
+    @Slot(str, str)
+    def append_link(self, text: str, url: str) -> None:
+        if text:
+            self._enqueue(text, "link", url)
+
+    def append_segments(self, segments: Iterable[Segment]) -> None:
+        for kind, text, href in segments:
+            if kind == "link":
+                self.append_link(text, href)
+            else:
+                self.append_text(text, kind)
+
+    def add_link_range(self, start: int, end: int, url: str) -> None:
+        """Make stream positions [start, end) (UTF-16 units since begin_stream) a link, now
+        or as soon as that text is on screen."""
+        absolute = (self._stream_start + start, self._stream_start + end, url)
+        if absolute[1] <= self.document().characterCount() - 1:
+            self._apply_link(*absolute)
+        else:
+            self._deferred_links.append(absolute)
+
+    def has_pending(self) -> bool:
+        return bool(self._pending)
+
+    @property
+    def pending_chars(self) -> int:
+        return self._pending_chars
+
+    def links(self) -> list[tuple[int, int, str]]:
+        """Every link on screen: (start, end, url) document positions, in order."""
+        return list(self._links)
+
+    @Slot()
+    def flush_pending(self) -> None:
+        """Insert everything queued now (tests, screenshots); the UI stalls meanwhile."""
+        while self._pending:
+            self._insert_slices(budget=None)
+
+    def _queued_end(self) -> int:
+        return (
+            self.document().characterCount() - 1 + sum(_utf16_len(t) for t, _, _ in self._pending)
+        )
+
+    def _enqueue(self, text: str, kind: str, href: str) -> None:
+        # Merge plain text into the last queued piece: fewer, bigger inserts.
+        if kind == "text" and self._pending and self._pending[-1][1] == "text":
+            last = self._pending.pop()
+            text_joined = last[0] + text
+            self._pending.append((text_joined, "text", ""))
+        else:
+            self._pending.append((text, kind, href))
+        self._pending_chars += len(text)
+        self._stream_chars += _utf16_len(text)
+        if not self._timer.isActive():
+            self._timer.start()
+            # The first text after idle goes on screen at once, not a frame later.
+            QTimer.singleShot(0, self._on_frame)
+
+    # -- the frame timer --------------------------------------------------------------------
+
+    @Slot()
+    def _on_frame(self) -> None:
+        if not self._pending:
+            self._timer.stop()
+            return
+        self._insert_slices(budget=TICK_BUDGET_S)
+        if not self._pending:
+            self._timer.stop()
+            self.drained.emit()
+
+    def _insert_slices(self, budget: float | None) -> None:
+        bar = self.verticalScrollBar()
+        follow = bar.value() >= bar.maximum()  # decided before the insert: never yank a reader
+        started = time.perf_counter()
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        while self._pending:
+            text, kind, href = self._pending.popleft()
+            if len(text) > SLICE_CHARS and kind == "text":
+                cut = SLICE_CHARS
+                if "\ud800" <= text[cut - 1] <= "\udbff":
+                    cut -= 1  # never split a surrogate pair (only from odd decoders)
+                self._pending.appendleft((text[cut:], kind, href))
+                text = text[:cut]
+            self._pending_chars -= len(text)
+            start = cursor.position()
+            fmt = self._formats[kind]
+            if kind == "link":
+                fmt = QTextCharFormat(fmt)
+                fmt.setAnchorHref(href)
+            cursor.insertText(text, fmt)
+            if kind == "link":
+                self._links.append((start, cursor.position(), href))
+            if budget is not None and time.perf_counter() - started >= budget:
+                break
+        if self._deferred_links:
+            self._apply_deferred()
+        if follow:
+            bar.setValue(bar.maximum())
+
+    def _apply_deferred(self) -> None:
+        end = self.document().characterCount() - 1
+        ready = [link for link in self._deferred_links if link[1] <= end]
+        if ready:
+            self._deferred_links = [link for link in self._deferred_links if link[1] > end]
+            for link in ready:
+                self._apply_link(*link)
+
+    def _apply_link(self, start: int, end: int, url: str) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        fmt = QTextCharFormat(self._formats["link"])
+        fmt.setAnchorHref(url)
+        cursor.mergeCharFormat(fmt)
+        index = bisect_right([s for s, _, _ in self._links], start)
+        self._links.insert(index, (start, end, url))
+
+    # -- links: mouse and keyboard ----------------------------------------------------------
+
+    def link_at(self, pos: QPoint) -> str:
+        """The href under viewport position ``pos``, or ""."""
+        return self.anchorAt(pos)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        over_link = bool(self.anchorAt(event.position().toPoint()))
+        shape = Qt.CursorShape.PointingHandCursor if over_link else Qt.CursorShape.IBeamCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press_anchor = ""
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_anchor = self.anchorAt(event.position().toPoint())
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or not self._press_anchor:
+            return
+        href = self.anchorAt(event.position().toPoint())
+        pressed, self._press_anchor = self._press_anchor, ""
+        # A drag that selected text is a selection, not a click.
+        if href == pressed and not self.textCursor().hasSelection():
+            self.link_activated.emit(href)
+
+    def event(self, event: QEvent) -> bool:
+        # Tab/Shift+Tab walk the links (QWidget would move focus first); past the last link
+        # focus moves on as usual.
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+            if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not mods:
+                forward = event.key() == Qt.Key.Key_Tab and not (
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+                if self.focus_link(forward):
+                    return True
+        return super().event(event)
+
+    def focus_link(self, forward: bool = True) -> bool:
+        """Select the next (or previous) link after the cursor; False if there is none."""
+        if not self._links:
+            return False
+        cursor = self.textCursor()
+        if forward:
+            here = cursor.selectionEnd() if cursor.hasSelection() else cursor.position()
+            candidates = [link for link in self._links if link[0] >= here]
+            if not candidates:
+                return False
+            link = candidates[0]
+        else:
+            here = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+            candidates = [link for link in self._links if link[1] <= here]
+            if not candidates:
+                return False
+            link = candidates[-1]
+        selection = QTextCursor(self.document())
+        selection.setPosition(link[0])
+        selection.setPosition(link[1], QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(selection)
+        self.ensureCursorVisible()
+        return True
+
+    def focused_link(self) -> str:
+        """The href of the link the keyboard selection covers exactly, or ""."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return ""
+        for start, end, href in self._links:
+            if start == cursor.selectionStart() and end == cursor.selectionEnd():
+                return href
+        return ""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            href = self.focused_link()
+            if href:
+                self.link_activated.emit(href)
+                return
+        super().keyPressEvent(event)

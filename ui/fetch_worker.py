@@ -1,0 +1,424 @@
+"""Runs net/'s client on one long-lived QThread and hands its events to the GUI thread.
+
+Two objects, one per thread:
+
+- :class:`FetchWorker` lives on the worker thread. Its slot :meth:`FetchWorker.start_fetch`
+  runs the blocking ``fetch`` generator and puts every event into a locked FIFO mailbox. It
+  emits one wake-up signal only when the mailbox goes from "GUI already notified" to "not":
+  however fast chunks arrive (512-byte recv at 1 GB/s), at most one wake-up is queued.
+- :class:`Fetcher` lives on the GUI thread, owns the thread and the worker, and drains the
+  mailbox on a wake-up, no more often than every FRAME_MS: consecutive chunks are coalesced
+  into one ``chunk_received`` emit. Nothing is ever held back waiting for a *next* chunk (a
+  stream that pauses after a burst still shows the burst at once), and event order is exactly
+  the client's order, because everything travels through the same FIFO.
+
+Cancellation is not a queued slot (the worker thread is busy inside ``fetch``): the GUI
+thread calls ``CancelToken.cancel()``, which is thread-safe and shuts the socket down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from net.errors import Cancelled, NetError
+from net.events import (
+    BodyChunk,
+    Connected,
+    Event,
+    Finished,
+    Redirected,
+    RequestSent,
+    Resolved,
+    ResponseHead,
+    TLSReady,
+)
+from net.options import FetchOptions
+
+FRAME_MS = 16  # the fastest the GUI is fed chunks: one display frame
+PROGRESS_INTERVAL = 0.1  # seconds between two progress_changed emits (<= 10/s)
+MAX_BATCH_BYTES = 4 * 1024 * 1024  # one chunk_received carries at most this much
+
+
+class Token(Protocol):
+    """What the worker needs of net.cancel.CancelToken."""
+
+    @property
+    def cancelled(self) -> bool: ...
+
+    def cancel(self) -> None: ...
+
+
+FetchFunction = Callable[[str, FetchOptions | None, Any], Iterator[Event]]
+
+
+def _default_fetch(url: str, options: FetchOptions | None, cancel: Any) -> Iterator[Event]:
+    # Imported on first use, on the worker thread: start-up does not pay for net.client.
+    from net.client import fetch
+
+    return fetch(url, options, cancel)
+
+
+def _default_token() -> Token:
+    from net.cancel import CancelToken
+
+    return CancelToken()
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a request ended without Finished; every field is user-presentable text."""
+
+    phase: str  # "DNS", "Connect", "TLS", "Read", "Protocol", ..., "Internal"
+    message: str  # a complete sentence from net.errors
+    detail: str  # exception class chain, for the "technical detail" section
+
+
+def describe_error(exc: BaseException) -> Failure:
+    """Turn any exception into a Failure; never a traceback on screen."""
+    chain: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 4:
+        text = str(seen)
+        chain.append(f"{type(seen).__name__}: {text}" if text else type(seen).__name__)
+        seen = seen.__cause__ or seen.__context__
+    detail = "\ncaused by ".join(chain)
+    if isinstance(exc, NetError):
+        return Failure(exc.phase, exc.message, detail)
+    # A bug in Yonder, not a network failure: say so, keep the last frame as detail.
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
+    return Failure(
+        "Internal",
+        "Yonder hit an internal error while loading this page. Retrying may help; "
+        "if it does not, please report it.",
+        detail + where,
+    )
+
+
+class _Mailbox:
+    """A locked FIFO of (request_id, kind, payload) plus the "GUI was notified" flag."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: deque[tuple[int, str, Any]] = deque()
+        self._notified = False
+
+    def put(self, item: tuple[int, str, Any]) -> bool:
+        """Append; True when the caller must wake the GUI (nobody has yet)."""
+        with self._lock:
+            self._items.append(item)
+            if self._notified:
+                return False
+            self._notified = True
+            return True
+
+    def take(self) -> list[tuple[int, str, Any]]:
+        """Everything queued; the next put wakes the GUI again."""
+        with self._lock:
+            items = list(self._items)
+            self._items.clear()
+            self._notified = False
+            return items
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+class FetchWorker(QObject):
+    """Runs one fetch at a time on the worker thread; results go to a mailbox.
+
+    Signals:
+        events_ready(): the mailbox went non-empty; emitted at most once until drained.
+        idle(int request_id): ``start_fetch`` for that id returned (ended, failed or cancelled).
+    Slots:
+        start_fetch(int request_id, str url, object options, object token)
+    """
+
+    events_ready = Signal()
+    idle = Signal(int)
+
+    def __init__(self, fetch: FetchFunction | None = None) -> None:
+        super().__init__()
+        self._fetch = fetch or _default_fetch
+        self.mailbox = _Mailbox()
+
+    def _post(self, request_id: int, kind: str, payload: Any) -> None:
+        if self.mailbox.put((request_id, kind, payload)):
+            self.events_ready.emit()
+
+    @Slot(int, str, object, object)
+    def start_fetch(self, request_id: int, url: str, options: Any, token: Any) -> None:
+        # A request cancelled while it waited in the queue never touches the network.
+        if token is not None and token.cancelled:
+            self.idle.emit(request_id)
+            return
+        events: Iterator[Event] | None = None
+        try:
+            events = self._fetch(url, options, token)
+            for event in events:
+                if token is not None and token.cancelled:
+                    raise Cancelled("The request was cancelled", url=url)
+                self._post(request_id, _kind(event), event)
+        except Cancelled:
+            self._post(request_id, "cancelled", None)
+        except Exception as exc:  # every failure becomes an error page, never a traceback
+            if token is not None and token.cancelled:
+                self._post(request_id, "cancelled", None)
+            else:
+                self._post(request_id, "failed", describe_error(exc))
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:
+                # A generator abandoned mid-body closes its socket now; closing must not mask
+                # the real outcome.
+                with contextlib.suppress(Exception):
+                    close()
+            self.idle.emit(request_id)
+
+
+def _kind(event: Event) -> str:
+    if isinstance(event, BodyChunk):
+        return "chunk"
+    if isinstance(event, ResponseHead):
+        return "head"
+    if isinstance(event, Redirected):
+        return "redirect"
+    if isinstance(event, Finished):
+        return "finished"
+    if isinstance(event, RequestSent):
+        return "request"
+    if isinstance(event, Resolved | Connected | TLSReady):
+        return "transfer"
+    return "other"
+
+
+class Fetcher(QObject):
+    """GUI-thread facade: owns the worker thread, the request ids and the cancel tokens.
+
+    Every signal carries the request id it belongs to; only the current request's events are
+    emitted at all (stale ones are dropped here, and receivers may check ``current_id``).
+
+    Signals:
+        started(int id, str url)
+        transfer_info(int id, object event): Resolved, Connected or TLSReady
+        request_sent(int id, object RequestSent)
+        head_received(int id, object ResponseHead)
+        chunk_received(int id, bytes data, int wire_size, float elapsed): coalesced body
+            bytes; wire_size sums the coalesced recvs, elapsed is the last one's
+        chunks_recorded(int id, object records): list of (elapsed, wire_size), one per recv,
+            for timelines and chunk tables
+        progress_changed(int id, int received, int total, float elapsed): total is -1 when
+            unknown; at most every PROGRESS_INTERVAL and once at the end
+        redirected(int id, object Redirected)
+        finished(int id, object Finished)
+        failed(int id, str phase, str message, str detail)
+        stopped(int id): the user stopped the request (emitted at once, from stop())
+    """
+
+    started = Signal(int, str)
+    transfer_info = Signal(int, object)
+    request_sent = Signal(int, object)
+    head_received = Signal(int, object)
+    chunk_received = Signal(int, bytes, int, float)
+    chunks_recorded = Signal(int, object)
+    progress_changed = Signal(int, int, int, float)
+    redirected = Signal(int, object)
+    finished = Signal(int, object)
+    failed = Signal(int, str, str, str)
+    stopped = Signal(int)
+    _start_requested = Signal(int, str, object, object)
+
+    def __init__(
+        self,
+        fetch: FetchFunction | None = None,
+        token_factory: Callable[[], Token] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._token_factory = token_factory or _default_token
+        self._thread = QThread()
+        self._thread.setObjectName("yonder-fetch")
+        self._worker = FetchWorker(fetch)
+        self._worker.moveToThread(self._thread)
+        self._start_requested.connect(self._worker.start_fetch)
+        self._worker.events_ready.connect(self._on_events_ready)
+        self._worker.idle.connect(self._on_worker_idle)
+        self._drain_timer = QTimer(self)
+        self._drain_timer.setSingleShot(True)
+        self._drain_timer.timeout.connect(self._drain)
+        self._last_drain = 0.0
+        self._next_id = 0
+        self._current_id = 0
+        self._token: Token | None = None
+        self._active = False  # the current request has not ended yet
+        self._received = 0
+        self._total = -1
+        self._last_progress = 0.0
+        self._started_at = 0.0
+        self._busy_ids: set[int] = set()
+        self._thread.start()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def current_id(self) -> int:
+        return self._current_id
+
+    @property
+    def is_loading(self) -> bool:
+        return self._active
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the current request was started (what the status bar shows)."""
+        return time.perf_counter() - self._started_at
+
+    @property
+    def worker_thread(self) -> QThread:
+        return self._thread
+
+    def load(self, url: str, options: FetchOptions | None = None) -> int:
+        """Cancel the running request (if any) and start fetching ``url``; the new id."""
+        self._cancel_current()
+        self._next_id += 1
+        request_id = self._next_id
+        self._current_id = request_id
+        self._token = self._token_factory()
+        self._active = True
+        self._received = 0
+        self._total = -1
+        self._last_progress = 0.0
+        self._started_at = time.perf_counter()
+        self._busy_ids.add(request_id)
+        self.started.emit(request_id, url)
+        self._start_requested.emit(request_id, url, options, self._token)
+        return request_id
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop the current request now: its later events are dropped, its socket shut."""
+        if not self._active:
+            return
+        request_id = self._current_id
+        self._cancel_current()
+        self.stopped.emit(request_id)
+
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Cancel, quit the thread and wait for it (bounded); True if it ended in time."""
+        self._cancel_current()
+        self._drain_timer.stop()
+        self._thread.quit()
+        ended = self._thread.wait(timeout_ms)
+        if ended:
+            self._worker.mailbox.take()
+        return bool(ended)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _cancel_current(self) -> None:
+        if self._token is not None:
+            self._token.cancel()
+        self._token = None
+        # Inactive: everything still in the mailbox for this id is dropped as stale.
+        self._active = False
+
+    @Slot(int)
+    def _on_worker_idle(self, request_id: int) -> None:
+        self._busy_ids.discard(request_id)
+
+    @property
+    def worker_busy(self) -> bool:
+        """True while the worker thread still runs some request (maybe a cancelled one)."""
+        return bool(self._busy_ids)
+
+    @Slot()
+    def _on_events_ready(self) -> None:
+        # Drain at most once per frame; between drains, wake-ups are already suppressed by the
+        # mailbox flag, so signals/s stays bounded whatever the recv size and speed.
+        wait = FRAME_MS / 1000 - (time.perf_counter() - self._last_drain)
+        if wait <= 0:
+            self._drain()
+        elif not self._drain_timer.isActive():
+            self._drain_timer.start(max(1, int(wait * 1000)))
+
+    @Slot()
+    def _drain(self) -> None:
+        self._last_drain = time.perf_counter()
+        items = self._worker.mailbox.take()
+        parts: list[bytes] = []
+        records: list[tuple[float, int]] = []
+        pending_bytes = 0
+        for request_id, kind, payload in items:
+            if request_id != self._current_id or not self._active:
+                continue  # stale: a cancelled or superseded request
+            if kind == "chunk":
+                parts.append(payload.data)
+                pending_bytes += len(payload.data)
+                records.append((payload.elapsed, payload.wire_size))
+                self._received += len(payload.data)
+                if pending_bytes >= MAX_BATCH_BYTES:
+                    self._emit_chunks(request_id, parts, records)
+                    parts, records, pending_bytes = [], [], 0
+                continue
+            if parts:
+                self._emit_chunks(request_id, parts, records)
+                parts, records, pending_bytes = [], [], 0
+            self._dispatch(request_id, kind, payload)
+        if parts and self._active:
+            self._emit_chunks(self._current_id, parts, records)
+
+    def _emit_chunks(
+        self, request_id: int, parts: list[bytes], records: list[tuple[float, int]]
+    ) -> None:
+        data = parts[0] if len(parts) == 1 else b"".join(parts)
+        wire = sum(size for _, size in records)
+        self.chunk_received.emit(request_id, data, wire, records[-1][0])
+        if request_id == self._current_id:
+            self.chunks_recorded.emit(request_id, records)
+        now = time.perf_counter()
+        if request_id == self._current_id and now - self._last_progress >= PROGRESS_INTERVAL:
+            self._last_progress = now
+            self.progress_changed.emit(request_id, self._received, self._total, self.elapsed)
+
+    def _dispatch(self, request_id: int, kind: str, payload: Any) -> None:
+        if kind == "head":
+            head: ResponseHead = payload
+            self._received = 0
+            length = head.content_length
+            self._total = -1 if length is None else length
+            self.head_received.emit(request_id, head)
+            self._last_progress = time.perf_counter()
+            self.progress_changed.emit(request_id, 0, self._total, self.elapsed)
+        elif kind == "redirect":
+            self.redirected.emit(request_id, payload)
+        elif kind == "request":
+            self.request_sent.emit(request_id, payload)
+        elif kind == "transfer":
+            self.transfer_info.emit(request_id, payload)
+        elif kind == "finished":
+            done: Finished = payload
+            self._active = False
+            self._token = None
+            total = self._total if self._total >= 0 else self._received
+            self.progress_changed.emit(request_id, self._received, total, self.elapsed)
+            self.finished.emit(request_id, done)
+        elif kind == "failed":
+            failure: Failure = payload
+            self._active = False
+            self._token = None
+            self.failed.emit(request_id, failure.phase, failure.message, failure.detail)
+        elif kind == "cancelled":
+            # Cancelled by someone other than stop()/load() (those mark the id stale first).
+            self._active = False
+            self._token = None
+            self.stopped.emit(request_id)

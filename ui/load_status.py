@@ -1,0 +1,87 @@
+"""The load status for the status bar: bytes, rate, elapsed time and a progress bar.
+
+With a Content-Length the bar shows a percentage; without one it is a busy indicator and the
+text carries the byte count. Updates come throttled from the Fetcher (<= 10/s).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+
+
+def format_size(count: float) -> str:
+    """1023 B, 1.5 KiB, 12.3 MiB, 1.07 GiB."""
+    value = float(count)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.2f} GiB"
+
+
+def format_elapsed(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def progress_text(received: int, total: int, elapsed: float) -> str:
+    """ "3.2 MiB of 50.0 MiB (6%) · 12.4 MiB/s · 0.3 s"; no total: "3.2 MiB · ..."."""
+    amount = format_size(received)
+    if total >= 0:
+        percent = 100 if total == 0 else min(100, received * 100 // total)
+        amount = f"{amount} of {format_size(total)} ({percent}%)"
+    rate = received / elapsed if elapsed > 0 else 0.0
+    return f"{amount} · {format_size(rate)}/s · {format_elapsed(elapsed)}"
+
+
+class LoadStatus(QWidget):
+    """A label and a compact progress bar for the status bar.
+
+    Signals: none (a passive view).
+    Slots: start(), update_progress(int received, int total, float elapsed),
+        finish(str text), show_text(str text)
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(160)
+        self.bar.setMaximumHeight(16)
+        self.bar.setTextVisible(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 4, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.bar.hide()
+
+    @Slot()
+    def start(self) -> None:
+        self.bar.setRange(0, 0)  # busy until the head tells the length
+        self.bar.show()
+        self.label.setText("Connecting…")
+
+    @Slot(int, int, float)
+    def update_progress(self, received: int, total: int, elapsed: float) -> None:
+        if total > 0:
+            if self.bar.maximum() != 1000:
+                self.bar.setRange(0, 1000)
+            self.bar.setValue(min(1000, received * 1000 // total))
+            self.bar.setFormat("%p%")
+        elif self.bar.maximum() != 0:
+            self.bar.setRange(0, 0)
+        self.label.setText(progress_text(received, total, elapsed))
+
+    @Slot(str)
+    def finish(self, text: str) -> None:
+        self.bar.hide()
+        self.label.setText(text)
+
+    @Slot(str)
+    def show_text(self, text: str) -> None:
+        self.label.setText(text)

@@ -1,0 +1,58 @@
+"""The QSettings that persist across runs: window geometry, splitter state, typed history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+class Settings:
+    """A typed wrapper over QSettings; tests pass their own (an ini file in a temp dir)."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        # QSettings() uses the organisation/application names app.py sets ("Yonder").
+        self._store = store if store is not None else QSettings()
+
+    @property
+    def store(self) -> QSettings:
+        return self._store
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._store.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            return value
+        if isinstance(value, bytes | bytearray) and value:
+            return QByteArray(bytes(value))
+        return None
+
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self._store.setValue("window/geometry", value)
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    def set_window_state(self, value: QByteArray) -> None:
+        self._store.setValue("window/state", value)
+
+    def splitter_state(self) -> QByteArray | None:
+        return self._bytes("window/splitter")
+
+    def set_splitter_state(self, value: QByteArray) -> None:
+        self._store.setValue("window/splitter", value)
+
+    def typed_urls(self) -> list[str]:
+        value = self._store.value("history/typed", [])
+        # An ini file gives back a str for a one-element list, None for an empty one.
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [str(v) for v in value if str(v).strip()]
+        return []
+
+    def set_typed_urls(self, urls: list[str]) -> None:
+        self._store.setValue("history/typed", list(urls))
+
+    def sync(self) -> None:
+        self._store.sync()

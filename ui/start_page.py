@@ -1,0 +1,65 @@
+"""The start page and the bundled samples: pages Yonder shows without any network.
+
+Internal addresses (handled by the window, never sent to net/):
+- ``about:start`` is resources/start.txt, a plain text file with two bits of markup:
+  a line starting with "# " is a heading, and ``[label](url)`` is a link.
+- ``yonder:samples/<name>`` is a file from resources/samples/, shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ui.document_view import Segment
+from ui.resources import resource_path
+
+START_URL = "about:start"
+SAMPLE_PREFIX = "yonder:samples/"
+
+_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+
+
+def is_internal(url: str) -> bool:
+    return url.startswith(("about:", "yonder:"))
+
+
+def parse_markup(text: str) -> list[Segment]:
+    """Turn the start page's tiny markup into document-view segments."""
+    segments: list[Segment] = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("# "):
+            segments.append(("title", line[2:], ""))
+            continue
+        if line.startswith("## "):
+            segments.append(("heading", line[3:], ""))
+            continue
+        pos = 0
+        for match in _LINK.finditer(line):
+            if match.start() > pos:
+                segments.append(("text", line[pos : match.start()], ""))
+            segments.append(("link", match.group(1), match.group(2)))
+            pos = match.end()
+        if pos < len(line):
+            segments.append(("text", line[pos:], ""))
+    return segments
+
+
+def start_page() -> list[Segment]:
+    path = resource_path("start.txt")
+    try:
+        return parse_markup(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        return [("title", "Yonder\n", ""), ("text", f"(The start page is missing: {exc})\n", "")]
+
+
+def sample_text(url: str) -> str | None:
+    """The bundled sample behind a ``yonder:samples/<name>`` address, or None."""
+    if not url.startswith(SAMPLE_PREFIX):
+        return None
+    name = url[len(SAMPLE_PREFIX) :]
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name.startswith("."):
+        return None  # no path tricks: only files directly in samples/
+    try:
+        return resource_path("samples", name).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
