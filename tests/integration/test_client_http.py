@@ -1,0 +1,313 @@
+"""fetch() against loopback servers that misbehave on purpose (plain HTTP)."""
+
+from __future__ import annotations
+
+import gzip
+import socket
+import time
+
+import pytest
+
+from net.client import fetch
+from net.errors import (
+    ConnectError,
+    HeadTooLarge,
+    InvalidURL,
+    NameResolutionError,
+    NotHTTP,
+    ProtocolError,
+    ReadTimeout,
+    TooManyRedirects,
+    TruncatedBody,
+)
+from net.events import (
+    BodyChunk,
+    Connected,
+    Event,
+    Finished,
+    Redirected,
+    RequestSent,
+    Resolved,
+    ResponseHead,
+)
+from net.options import FetchOptions
+from tests.integration.conftest import ServerFactory
+from tests.integration.servers import (
+    LoopbackServer,
+    closed_port,
+    drip,
+    http_response,
+    read_request,
+    redirect,
+    respond,
+    routes,
+    send,
+    stall,
+)
+
+
+def collect(url: str, **options: object) -> list[Event]:
+    return list(fetch(url, FetchOptions(**options)))  # type: ignore[arg-type]
+
+
+def body_of(events: list[Event]) -> bytes:
+    return b"".join(e.data for e in events if isinstance(e, BodyChunk))
+
+
+def kinds(events: list[Event]) -> list[str]:
+    return [type(e).__name__ for e in events]
+
+
+def test_events_in_order_with_timings(serve: ServerFactory) -> None:
+    server = serve(respond(http_response(200, b"hello", [("X-Mixed-Case", "v")])))
+    events = collect(server.url("/page"))
+    assert kinds(events) == [
+        "Resolved",
+        "Connected",
+        "RequestSent",
+        "ResponseHead",
+        "BodyChunk",
+        "Finished",
+    ]
+    resolved, connected, sent, head, _, finished = events
+    assert isinstance(resolved, Resolved) and resolved.addresses == ("127.0.0.1",)
+    assert isinstance(connected, Connected) and connected.peer == f"127.0.0.1:{server.port}"
+    assert isinstance(sent, RequestSent) and sent.raw == server.requests[0]
+    assert isinstance(head, ResponseHead) and head.headers[0] == ("X-Mixed-Case", "v")
+    assert isinstance(finished, Finished)
+    assert (finished.status, finished.body_bytes) == (200, 5)
+    assert finished.wire_bytes == len(head.raw) + 5
+    t = finished.timings
+    assert min(t.dns, t.connect, t.request, t.wait, t.transfer) >= 0 and t.tls == 0
+    assert t.total == pytest.approx(t.time_to_first_byte + t.transfer)
+    assert finished.hops == (t,)
+    elapsed = [e.elapsed for e in events if hasattr(e, "elapsed")]
+    assert elapsed == sorted(elapsed)
+
+
+def test_classic_request_is_byte_exact(serve: ServerFactory) -> None:
+    server = serve(respond(b"HTTP/1.0 200 OK\r\n\r\nBut soft what light\n"))
+    url = server.url("/romeo.txt")
+    events = collect(url, classic=True, recv_size=512)
+    assert server.requests == [f"GET {url} HTTP/1.0\r\n\r\n".encode()]
+    assert body_of(events) == b"But soft what light\n"
+
+
+def test_head_request(serve: ServerFactory) -> None:
+    server = serve(
+        respond(http_response(200, b"", [("Content-Length", "999")], content_length=False))
+    )
+    events = collect(server.url("/"), method="HEAD")
+    assert server.requests[0].startswith(b"HEAD / HTTP/1.1\r\n")
+    assert body_of(events) == b"" and isinstance(events[-1], Finished)
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_bodiless_status(serve: ServerFactory, status: int) -> None:
+    server = serve(stall(http_response(status, content_length=False)))
+    # The server keeps the connection open: the client must not wait for a body.
+    events = collect(server.url("/"), read_timeout=5)
+    assert isinstance(events[-1], Finished) and events[-1].status == status
+
+
+def test_informational_then_chunked_with_extensions_and_trailers(serve: ServerFactory) -> None:
+    raw = (
+        b"HTTP/1.1 100 Continue\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n"
+    )
+    server = serve(respond(raw))
+    events = collect(server.url("/"))
+    assert body_of(events) == b"Wikipedia"
+    head = next(e for e in events if isinstance(e, ResponseHead))
+    assert head.status == 200 and head.raw.startswith(b"HTTP/1.1 200")
+
+
+def test_drip_one_byte_at_a_time(serve: ServerFactory) -> None:
+    raw = http_response(200, b"dripping body", [("Content-Type", "text/plain")])
+    server = serve(drip(raw))
+    events = collect(server.url("/"))
+    assert body_of(events) == b"dripping body"
+    head = next(e for e in events if isinstance(e, ResponseHead))
+    wire = head.raw + b"".join(e.wire for e in events if isinstance(e, BodyChunk))
+    assert wire == raw
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_content_coding(serve: ServerFactory, coding: str) -> None:
+    import zlib
+
+    text = b"gzip me " * 1000
+    coded = gzip.compress(text) if coding == "gzip" else zlib.compress(text)
+    server = serve(respond(http_response(200, coded, [("Content-Encoding", coding)])))
+    events = collect(server.url("/"), recv_size=100)
+    assert body_of(events) == text
+    finished = events[-1]
+    assert isinstance(finished, Finished) and finished.body_bytes == len(text)
+
+
+def test_chunk_delay_slows_each_recv(serve: ServerFactory) -> None:
+    server = serve(respond(http_response(200, b"x" * 40)))
+    started = time.perf_counter()
+    events = collect(server.url("/"), recv_size=16, chunk_delay=0.02)
+    assert body_of(events) == b"x" * 40
+    assert time.perf_counter() - started >= 0.02 * 3
+
+
+# --- redirects -------------------------------------------------------------------------------
+
+
+def test_redirect_chain_relative_and_protocol_relative(serve: ServerFactory) -> None:
+    server: LoopbackServer
+    table = {
+        "/a": redirect(301, "b"),  # relative
+        "/b": redirect(302, "/c/../d"),  # absolute path with dot segments
+        "/d": lambda c, s, r: c.sendall(
+            http_response(307, b"", [("Location", f"//127.0.0.1:{s.port}/e?x=1")])
+        ),
+        "/e?x=1": redirect(308, "?x=2"),  # query only
+        "/e?x=2": send(http_response(200, b"arrived")),
+    }
+    server = serve(routes(table))
+    events = collect(server.url("/a"))
+    redirects = [e for e in events if isinstance(e, Redirected)]
+    base = f"http://127.0.0.1:{server.port}"
+    assert [(r.status, r.from_url, r.to_url) for r in redirects] == [
+        (301, f"{base}/a", f"{base}/b"),
+        (302, f"{base}/b", f"{base}/d"),
+        (307, f"{base}/d", f"{base}/e?x=1"),
+        (308, f"{base}/e?x=1", f"{base}/e?x=2"),
+    ]
+    assert redirects[0].head.header("location") == "b"
+    finished = events[-1]
+    assert isinstance(finished, Finished)
+    assert (finished.url, finished.status, body_of(events)) == (f"{base}/e?x=2", 200, b"arrived")
+    assert len(finished.hops) == 5
+    assert kinds(events).count("Resolved") == 5
+
+
+def test_redirect_loop_is_stopped(serve: ServerFactory) -> None:
+    server = serve(routes({"/loop": redirect(302, "/loop")}))
+    with pytest.raises(TooManyRedirects, match=r"Too many redirects \(3\)") as info:
+        collect(server.url("/loop"), max_redirects=3)
+    assert info.value.url == server.url("/loop")
+    assert server.connections == 4
+
+
+def test_default_limit_is_twenty(serve: ServerFactory) -> None:
+    server = serve(routes({"/loop": redirect(303, "/loop")}))
+    with pytest.raises(TooManyRedirects, match=r"\(20\)"):
+        collect(server.url("/loop"))
+    assert server.connections == 21
+
+
+def test_follow_redirects_off(serve: ServerFactory) -> None:
+    server = serve(routes({"/a": redirect(301, "/b")}))
+    events = collect(server.url("/a"), follow_redirects=False)
+    assert not any(isinstance(e, Redirected) for e in events)
+    assert isinstance(events[-1], Finished) and events[-1].status == 301
+    assert body_of(events) == b"moved"
+
+
+def test_redirect_to_unsupported_scheme(serve: ServerFactory) -> None:
+    server = serve(routes({"/a": redirect(302, "ftp://example.org/file")}))
+    with pytest.raises(InvalidURL, match=r"'ftp://example.org/file'.*'ftp:'"):
+        collect(server.url("/a"))
+
+
+# --- failures --------------------------------------------------------------------------------
+
+
+def test_connection_refused() -> None:
+    port = closed_port()
+    with pytest.raises(ConnectError, match=f"Connection refused by 127.0.0.1:{port}") as info:
+        collect(f"http://127.0.0.1:{port}/")
+    assert info.value.url == f"http://127.0.0.1:{port}/"
+
+
+def test_dns_failure() -> None:
+    with pytest.raises(NameResolutionError, match=r"Could not resolve host 'nowhere\.invalid'"):
+        collect("http://nowhere.invalid/")
+
+
+def test_read_timeout_before_the_head(serve: ServerFactory) -> None:
+    server = serve(stall())
+    started = time.perf_counter()
+    with pytest.raises(ReadTimeout, match=r"No data from 127.0.0.1:\d+ for 0.3 s \(read timeout\)"):
+        collect(server.url("/"), read_timeout=0.3)
+    assert 0.3 <= time.perf_counter() - started < 1.0
+
+
+def test_read_timeout_in_the_body(serve: ServerFactory) -> None:
+    server = serve(stall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial"))
+    seen: list[Event] = []
+    with pytest.raises(ReadTimeout):
+        for event in fetch(server.url("/"), FetchOptions(read_timeout=0.2)):
+            seen.append(event)
+    assert body_of(seen) == b"partial"
+
+
+def test_read_timeout_is_the_longest_silence_not_the_total(serve: ServerFactory) -> None:
+    raw = http_response(200, b"slow but steady")
+    server = serve(drip(raw, delay=0.01))
+    events = collect(server.url("/"), read_timeout=0.2)  # total ~0.5 s, silences ~10 ms
+    assert body_of(events) == b"slow but steady"
+
+
+def test_closed_early_is_truncated(serve: ServerFactory) -> None:
+    server = serve(respond(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhello"))
+    with pytest.raises(TruncatedBody, match="closed the connection after 5 of 50 bytes"):
+        collect(server.url("/"))
+
+
+def test_closed_without_answer(serve: ServerFactory) -> None:
+    server = serve(respond(b""))
+    with pytest.raises(ProtocolError, match="closed the connection without sending a response"):
+        collect(server.url("/"))
+
+
+def test_ssh_banner(serve: ServerFactory) -> None:
+    def ssh(conn: socket.socket, server: LoopbackServer) -> None:
+        conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+        server.stopping.wait(10)
+
+    server = serve(ssh)
+    started = time.perf_counter()
+    with pytest.raises(
+        NotHTTP, match=r"did not answer with HTTP \(it sent 'SSH-2.0-OpenSSH_9.2'\)"
+    ):
+        collect(server.url("/"), read_timeout=5)
+    assert time.perf_counter() - started < 1  # at once, not at the read timeout
+
+
+def test_garbage(serve: ServerFactory) -> None:
+    server = serve(respond(b"\x00\x01garbage\xff" * 10))
+    with pytest.raises(NotHTTP):
+        collect(server.url("/"))
+
+
+def test_huge_head(serve: ServerFactory) -> None:
+    def huge(conn: socket.socket, server: LoopbackServer) -> None:
+        read_request(conn, server)
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        for _ in range(200):  # 200 KiB of headers, never a blank line
+            conn.sendall(b"X-Filler: " + b"a" * 1000 + b"\r\n")
+
+    server = serve(huge)
+    with pytest.raises(HeadTooLarge, match=r"Response head from 127.0.0.1:\d+ exceeds 65536 bytes"):
+        collect(server.url("/"))
+
+
+def test_trailing_garbage_after_the_body_is_ignored(serve: ServerFactory) -> None:
+    server = serve(respond(http_response(200, b"exact") + b"GARBAGE AFTER THE BODY"))
+    events = collect(server.url("/"))
+    assert body_of(events) == b"exact"
+    assert isinstance(events[-1], Finished) and events[-1].body_bytes == 5
+
+
+def test_ipv6_loopback_when_available(serve: ServerFactory) -> None:
+    # Our servers bind 127.0.0.1 only, so "localhost" must fall back from ::1 (refused) to IPv4.
+    server = serve(respond(http_response(200, b"v4")))
+    events = collect(server.url("/", host="localhost"))
+    connected = next(e for e in events if isinstance(e, Connected))
+    assert connected.address == "127.0.0.1" and body_of(events) == b"v4"
