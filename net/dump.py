@@ -27,14 +27,16 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Generator, Iterator
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from net.client import fetch
 from net.errors import InvalidURL, NetError, WriteError
 from net.events import BodyChunk, Event, Finished, Redirected, ResponseHead
 from net.options import FetchOptions
+
+if TYPE_CHECKING:
+    from tempfile import SpooledTemporaryFile
 
 EXIT_OK = 0
 EXIT_NET_ERROR = 1
@@ -136,12 +138,16 @@ class _BodySink:
         self._include = include
         self._follow = follow_redirects
         self._held_head: ResponseHead | None = None
-        self._held_body: tempfile.SpooledTemporaryFile[bytes] | None = None
+        self._held_body: SpooledTemporaryFile[bytes] | None = None
 
     def on_head(self, head: ResponseHead) -> None:
         self._discard_held()
         if self._follow and head.status in REDIRECT_STATUSES and head.header("location"):
             self._held_head = head
+            # Imported here: tempfile pulls in shutil, bz2 and lzma (~0.5 MiB of RSS) and the
+            # client closes a followed redirect after its head, so this is the rare path.
+            import tempfile
+
             # Lives across events until Redirected/Finished, so no `with` here; closed there.
             self._held_body = tempfile.SpooledTemporaryFile(max_size=_SPOOL_MEMORY_LIMIT)  # noqa: SIM115
         elif self._include:
