@@ -244,11 +244,16 @@ def start_tls(
                         url=url,
                     )
     except ssl.SSLCertVerificationError as exc:
+        _close(tls, cancel)
         cancel.raise_if_cancelled(url)
         raise _certificate_error(exc, server_hostname, url) from exc
     except (ssl.SSLError, OSError) as exc:
+        _close(tls, cancel)
         cancel.raise_if_cancelled(url)
         raise TLSError(f"TLS handshake with {where} failed: {_tls_reason(exc)}", url=url) from exc
+    except BaseException:
+        _close(tls, cancel)
+        raise
     tls.settimeout(POLL_INTERVAL)
     return tls
 
@@ -373,9 +378,14 @@ class Stream:
             )
 
     def close(self) -> None:
-        self._cancel.detach()
-        with contextlib.suppress(OSError):
-            self._sock.close()
+        _close(self._sock, self._cancel)
+
+
+def _close(sock: socket.socket, cancel: CancelToken) -> None:
+    """Detach first, so a cancel never shuts down a descriptor that was reused."""
+    cancel.detach()
+    with contextlib.suppress(OSError):
+        sock.close()
 
 
 def _slice(deadline: float) -> float:
