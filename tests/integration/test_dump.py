@@ -8,7 +8,9 @@ purpose, then checks stdout bytes, stderr and the exit status exactly as a scrip
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
+import io
 import os
 import signal
 import socket
@@ -18,11 +20,16 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+import net.dump
+from net.errors import NetError, WriteError
+from net.events import BodyChunk, Event, Finished, Redirected, ResponseHead, Timings
+from net.options import FetchOptions
 from tests.integration.conftest import ServerFactory
 from tests.integration.servers import (
     Handler,
@@ -494,3 +501,106 @@ def test_a_200_mb_body_streams_in_constant_memory(serve: ServerFactory) -> None:
     assert peaks, "VmHWM was never read"
     # The interpreter alone is ~20 MiB; the body is 190 MiB: keeping it would show at once.
     assert max(peaks) < 48, f"peak RSS {max(peaks):.0f} MiB for a {size / 1e6:.0f} MB body"
+
+
+# --------------------------------------------------------------------------- the sink, in-process
+# net.dump.dump() against a scripted event stream (no socket): the cases the real client does
+# not produce today but events.py allows, e.g. body chunks on a redirect hop.
+
+
+def _head(status: int, *headers: tuple[str, str]) -> ResponseHead:
+    return ResponseHead("http://h/", "1.1", status, "R", headers, b"", 0.0)
+
+
+def _script(events: list[Event], closed: list[bool]) -> Callable[..., Iterator[Event]]:
+    def fake_fetch(url: str, options: FetchOptions) -> Iterator[Event]:
+        try:
+            yield from events
+        finally:
+            closed.append(True)
+
+    return fake_fetch
+
+
+def _split(events: list[Event], mode: str) -> list[Event]:
+    """Every BodyChunk whole, one byte per chunk, or followed by events past the end."""
+    if mode == "bytewise":
+        events = [
+            BodyChunk(e.data[i : i + 1], b"", 0.0) if isinstance(e, BodyChunk) else e
+            for e in events
+            for i in (range(len(e.data)) if isinstance(e, BodyChunk) else [0])
+        ]
+    if mode == "trailing":
+        events = [*events, BodyChunk(b"after the end", b"", 0.0), _head(500)]
+    return events
+
+
+REDIRECT_BODY = BINARY * 120  # > 1 MiB: spills from memory to the temporary file
+FINISHED = Finished("http://h/", 200, 0, 0, Timings())
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("include", [False, True])
+def test_a_followed_redirects_body_is_dropped(
+    monkeypatch: pytest.MonkeyPatch, mode: str, include: bool
+) -> None:
+    moved = _head(302, ("Location", "/b"))
+    final = _head(200, ("X-A", "1"))
+    body = SMALL if mode == "bytewise" else REDIRECT_BODY
+    events = [moved, BodyChunk(body, b"", 0.0), Redirected(302, "a", "b", moved, Timings())]
+    events += [final, BodyChunk(b"final ", b"", 0.0), BodyChunk(b"body", b"", 0.0), FINISHED]
+    closed: list[bool] = []
+    monkeypatch.setattr(net.dump, "fetch", _script(_split(events, mode), closed))
+    out = io.BytesIO()
+    assert net.dump.dump("http://h/", FetchOptions(), out, include=include) is FINISHED
+    head = b"HTTP/1.1 200 R\r\nX-A: 1\r\n\r\n" if include else b""
+    assert out.getvalue() == head + b"final body"
+    assert closed == [True]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_redirect_the_client_did_not_follow_is_written_whole(
+    monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    moved = _head(301, ("Location", "/b"))
+    body = SMALL if mode == "bytewise" else REDIRECT_BODY
+    events = _split([moved, BodyChunk(body, b"", 0.0), FINISHED], mode)
+    monkeypatch.setattr(net.dump, "fetch", _script(events, []))
+    out = io.BytesIO()
+    net.dump.dump("http://h/", FetchOptions(), out, include=True)
+    assert out.getvalue() == b"HTTP/1.1 301 R\r\nLocation: /b\r\n\r\n" + body
+
+
+def test_a_stream_that_ends_without_finished_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    closed: list[bool] = []
+    monkeypatch.setattr(net.dump, "fetch", _script([_head(200), BodyChunk(b"x", b"", 0.0)], closed))
+    with pytest.raises(NetError, match="ended without a complete response"):
+        net.dump.dump("http://h/", FetchOptions(), io.BytesIO())
+    assert closed == [True]
+
+
+class _FailingOut(io.BytesIO):
+    def __init__(self, error: OSError) -> None:
+        super().__init__()
+        self.error = error
+
+    def write(self, data: object) -> int:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), WriteError),
+        (BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)), BrokenPipeError),
+    ],
+)
+def test_a_failing_stdout_closes_the_fetch(
+    monkeypatch: pytest.MonkeyPatch, error: OSError, expected: type[Exception]
+) -> None:
+    closed: list[bool] = []
+    events = [_head(200), BodyChunk(b"x", b"", 0.0), BodyChunk(b"never", b"", 0.0), FINISHED]
+    monkeypatch.setattr(net.dump, "fetch", _script(events, closed))
+    with pytest.raises(expected):
+        net.dump.dump("http://h/", FetchOptions(), _FailingOut(error))
+    assert closed == [True]
