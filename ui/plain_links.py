@@ -41,7 +41,7 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
     """(start, end, url) for each URL in ``text``; "www." names get an http:// prefix.
 
     >>> find_urls("See (https://en.wikipedia.org/wiki/Foo_(bar)), or www.example.org.")
-    [(5, 45, 'https://en.wikipedia.org/wiki/Foo_(bar)'), (51, 66, 'http://www.example.org')]
+    [(5, 44, 'https://en.wikipedia.org/wiki/Foo_(bar)'), (50, 65, 'http://www.example.org')]
     """
     found: list[tuple[int, int, str]] = []
     for match in _URL_RE.finditer(text):
