@@ -97,7 +97,10 @@ def serve(chunked: bool) -> None:
     print(listener.getsockname()[1], flush=True)
 
     def stop_when_parent_leaves() -> None:
-        sys.stdin.read()  # EOF when the parent exits, even if it is killed
+        # EOF on stdin when the parent exits, even if it is killed. Read and drop small
+        # pieces: stdin might be anything, and must not pile up in memory.
+        while os.read(0, 4096):
+            pass
         os._exit(0)
 
     threading.Thread(target=stop_when_parent_leaves, daemon=True).start()
