@@ -360,14 +360,17 @@ class DocumentView(QPlainTextEdit):
         if not self._links:
             return False
         cursor = self.textCursor()
+        # Without a link selected, walking starts from the top of what is on screen (the
+        # text cursor itself trails the appended text, at the end).
+        top = self.cursorForPosition(QPoint(0, 0)).position()
         if forward:
-            here = cursor.selectionEnd() if cursor.hasSelection() else cursor.position()
+            here = cursor.selectionEnd() if cursor.hasSelection() else top
             candidates = [link for link in self._links if link[0] >= here]
             if not candidates:
                 return False
             link = candidates[0]
         else:
-            here = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+            here = cursor.selectionStart() if cursor.hasSelection() else top
             candidates = [link for link in self._links if link[1] <= here]
             if not candidates:
                 return False

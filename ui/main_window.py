@@ -324,14 +324,14 @@ class MainWindow(QMainWindow):
                 )
                 self.load_status.finish(f"Bundled sample: {format_size(len(text.encode()))}")
                 ok = True
-        self._update_actions()
+        self.document_view.flush_pending()  # small and local: no reason to stream it
         self._end_load(ok)
 
     def _show_invalid_address(self, text: str, exc: InvalidURL) -> None:
         self._abandon_fetch()
         self._new_page(text)
         self._show_error_section(text, exc.phase, exc.message, f"InvalidURL: {exc.message}")
-        self._update_actions()
+        self.document_view.flush_pending()
         self._end_load(False)
 
     def _show_error_section(self, url: str, phase: str, message: str, detail: str) -> None:

@@ -1,0 +1,83 @@
+"""GUI test fixtures: no QThread may outlive its test, no test touches the real QSettings.
+
+Qt warnings already fail a test through pytest-qt (``qt_log_level_fail = WARNING`` in
+pyproject.toml); the fixture below adds the thread check. One message is exempt: the offscreen
+platform plugin says "This plugin does not support propagateSizeHints()" whenever a top-level
+window with a layout is shown; it is the test platform talking, not Yonder (xcb never says it).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QThread
+
+from ui.settings import Settings
+
+OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+_started: list[weakref.ref[QThread]] = []
+_original_start = QThread.start
+
+
+def _recording_start(self: QThread, *args: Any) -> None:
+    _started.append(weakref.ref(self))
+    _original_start(self, *args)
+
+
+QThread.start = _recording_start  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running() -> Iterator[None]:
+    """Fail a test that leaves a QThread running (and stop it, so the next test is clean)."""
+    _started.clear()
+    yield
+    running = []
+    for ref in _started:
+        thread = ref()
+        if thread is not None and thread.isRunning():
+            running.append(thread.objectName() or repr(thread))
+            thread.quit()
+            thread.wait(2000)
+    _started.clear()
+    if running:
+        pytest.fail(f"the test left QThread(s) running: {', '.join(running)}")
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path) -> Iterator[None]:
+    """Any QSettings() a test creates lands in its temp dir, never in the user's config."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(tmp_path / "settings-system"))
+    QCoreApplication.setOrganizationName("YonderTest")
+    QCoreApplication.setApplicationName(f"yonder-test-{tmp_path.name}")
+    yield
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "yonder.ini"
+
+
+@pytest.fixture
+def make_settings(settings_file: Path) -> Callable[[], Settings]:
+    """A Settings backed by an ini file in the test's temp dir (the same file every call)."""
+
+    def factory() -> Settings:
+        return Settings(QSettings(str(settings_file), QSettings.Format.IniFormat))
+
+    return factory

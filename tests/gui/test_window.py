@@ -1,0 +1,394 @@
+"""The window end to end: real client, real loopback servers, real widgets (offscreen)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+import trustme
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from net.events import Finished, Timings
+from net.options import FetchOptions
+from tests.integration.servers import (
+    LoopbackServer,
+    closed_port,
+    drip,
+    http_response,
+    read_request,
+    redirect,
+    respond,
+    routes,
+    send,
+    stall,
+    tls_server_context,
+)
+from ui.main_window import MainWindow
+
+OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
+
+
+@pytest.fixture
+def servers() -> Iterator[list[LoopbackServer]]:
+    started: list[LoopbackServer] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def serve(servers: list[LoopbackServer], handler, **kw) -> LoopbackServer:  # type: ignore[no-untyped-def]
+    server = LoopbackServer(handler, **kw)
+    servers.append(server)
+    return server
+
+
+@pytest.fixture
+def window(qtbot: QtBot, make_settings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    win = MainWindow(make_settings(), options=OPTIONS)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def text_of(win: MainWindow) -> str:
+    return win.document_view.toPlainText()
+
+
+def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 5000) -> None:
+    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.document_view.has_pending(), timeout=timeout)
+
+
+def test_typing_a_url_and_enter_fills_both_views(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = b"But soft what light through yonder window breaks\n" * 3
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    bar = window.address_bar
+    window.focus_address_action.trigger()
+    assert bar.hasFocus()
+    url = srv.url("/romeo.txt").removeprefix("http://")  # no scheme: it gets http://
+    qtbot.keyClicks(bar, url)
+    with qtbot.waitSignal(window.load_ended, timeout=5000) as ended:
+        qtbot.keyClick(bar, Qt.Key.Key_Return)
+    assert ended.args == [True]
+    wait_loaded(qtbot, window)
+    assert text_of(window) == body.decode()
+    assert window.header_view.status_label.text() == "HTTP/1.1 200 OK"
+    table = window.header_view.table
+    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert names[0] == "Content-Type" and "Content-Length" in names
+    assert "␍␊" in window.header_view.raw.toPlainText()
+    assert window.header_view.request.toPlainText().startswith("GET /romeo.txt HTTP/1.1␍␊")
+    assert bar.text() == srv.url("/romeo.txt")
+    assert window.windowTitle() == f"romeo.txt (127.0.0.1:{srv.port}) — Yonder"
+    assert "Done: HTTP 200" in window.load_status.label.text()
+    assert window.history.typed[0] == srv.url("/romeo.txt")
+
+
+def test_streaming_is_visible_mid_transfer(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = b"".join(b"line %03d\n" % i for i in range(60))
+    raw = http_response(200, body, [("Content-Type", "text/plain")])
+    srv = serve(servers, drip(raw, delay=0.004))  # ~2.5 s in total, one byte per send
+    window.load(srv.url("/drip"))
+    qtbot.waitUntil(lambda: "line 005" in text_of(window), timeout=5000)
+    assert window.load_ok is None  # still loading: the page shows part of the body
+    shown = text_of(window)
+    assert 0 < len(shown) < len(body)
+    assert body.decode().startswith(shown)
+    assert window.load_status.bar.isVisible()
+    window.stop()
+
+
+def test_stop_takes_effect_within_100_ms(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: text/plain\r\n\r\n"
+    srv = serve(servers, stall(head + b"first part\n"))
+    window.load(srv.url("/"))
+    qtbot.waitUntil(lambda: "first part" in text_of(window), timeout=5000)
+    assert window.stop_action.isEnabled()
+    started = time.perf_counter()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.load_ok is False  # the page knows at once
+    qtbot.waitUntil(lambda: not window.fetcher.worker_busy, timeout=1000)
+    assert time.perf_counter() - started < 0.1
+    assert "Stopped after" in window.load_status.label.text()
+    assert text_of(window) == "first part\n"  # what arrived stays
+    assert not window.stop_action.isEnabled()
+
+
+def test_a_new_load_during_a_transfer_replaces_it(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+    slow = serve(servers, stall(head + b"old page\n"))
+    fast = serve(servers, respond(http_response(200, b"new page\n")))
+    window.load(slow.url("/"))
+    qtbot.waitUntil(lambda: "old page" in text_of(window), timeout=5000)
+    window.load(fast.url("/"))
+    wait_loaded(qtbot, window)
+    assert text_of(window) == "new page\n"
+    assert window.load_ok is True
+    qtbot.waitUntil(lambda: not window.fetcher.worker_busy, timeout=1000)
+    qtbot.wait(50)
+    assert text_of(window) == "new page\n"  # the old load never comes back
+
+
+def test_stale_signals_are_ignored(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(http_response(200, b"current\n")))
+    window.load(srv.url("/a"))
+    wait_loaded(qtbot, window)
+    old_id = window.fetcher.current_id - 1
+    assert old_id >= 0
+    status = window.load_status.label.text()
+    fetcher = window.fetcher
+    fetcher.chunk_received.emit(old_id, b"STALE", 5, 0.1)
+    fetcher.failed.emit(old_id, "DNS", "stale failure", "detail")
+    fetcher.stopped.emit(old_id)
+    fetcher.finished.emit(old_id, Finished("http://stale/", 500, 0, 0, Timings()))
+    qtbot.wait(40)
+    assert text_of(window) == "current\n"
+    assert not window.error_banner.isVisible()
+    assert window.load_status.label.text() == status
+    assert window.address_bar.text() == srv.url("/a")
+
+
+def test_a_utf8_character_split_across_chunks(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = "café 日本語 🦊 €\n".encode()
+    raw = http_response(200, body, [("Content-Type", "text/plain; charset=utf-8")])
+    srv = serve(servers, drip(raw))  # one byte per send: every character is split
+    window.options = FetchOptions(recv_size=512, read_timeout=2.0)
+    window.load(srv.url("/"))
+    wait_loaded(qtbot, window)
+    assert text_of(window) == "café 日本語 🦊 €\n"
+    assert "\ufffd" not in text_of(window)
+
+
+def test_charset_from_content_type_and_redirects_shown(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    latin = http_response(
+        200, "naïve\n".encode("latin-1"), [("Content-Type", "text/plain; charset=iso-8859-1")]
+    )
+    srv = serve(servers, routes({"/start": redirect(302, "/end"), "/end": send(latin)}))
+    window.load(srv.url("/start"))
+    wait_loaded(qtbot, window)
+    assert text_of(window) == "naïve\n"
+    assert window.address_bar.text() == srv.url("/end")
+    assert window.header_view.redirect_count == 1
+    assert "302" in window.header_view.redirects.toPlainText()
+    assert window.history.current == srv.url("/end")
+
+
+def test_closing_mid_transfer_is_clean_and_quick(
+    qtbot: QtBot,
+    make_settings,
+    servers: list[LoopbackServer],  # type: ignore[no-untyped-def]
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"
+    srv = serve(servers, stall(head + b"x" * 5000))
+    win = MainWindow(make_settings(), options=OPTIONS)
+    win.show()
+    win.load(srv.url("/"))
+    qtbot.waitUntil(lambda: len(text_of(win)) >= 5000, timeout=5000)
+    started = time.perf_counter()
+    win.close()
+    assert time.perf_counter() - started < 1.0
+    assert not win.fetcher.worker_thread.isRunning()
+    win.deleteLater()
+
+
+# -- error pages: each keeps the partial content --------------------------------------------
+
+
+def assert_error_page(win: MainWindow, phase_words: str, partial: str = "") -> None:
+    text = text_of(win)
+    assert text.startswith(partial)
+    assert "Could not load this page" in text
+    assert "What failed" in text and "What you can do" in text and "Technical detail" in text
+    assert phase_words in text
+    assert "Traceback" not in text
+    assert win.error_banner.isVisible()
+    assert any(url == "yonder:retry" for _, _, url in win.document_view.links())
+    assert win.load_ok is False
+
+
+def load_and_fail(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 6000) -> None:
+    with qtbot.waitSignal(win.load_ended, timeout=timeout) as ended:
+        win.load(url)
+    assert ended.args == [False]
+    qtbot.waitUntil(lambda: not win.document_view.has_pending(), timeout=2000)
+
+
+def test_error_dns(qtbot: QtBot, window: MainWindow) -> None:
+    load_and_fail(qtbot, window, "http://no-such-host.invalid/")
+    assert_error_page(window, "DNS:")
+    assert "No response" in window.header_view.status_label.text()
+
+
+def test_error_refused_then_retry_works(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    port = closed_port()
+    load_and_fail(qtbot, window, f"http://127.0.0.1:{port}/")
+    assert_error_page(window, "Connect:")
+    assert f"127.0.0.1:{port}" in text_of(window)
+
+
+def test_error_read_timeout_keeps_partial(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+    srv = serve(servers, stall(head + b"partial text\n"))
+    window.options = FetchOptions(read_timeout=0.3)
+    load_and_fail(qtbot, window, srv.url("/"))
+    assert_error_page(window, "Read:", partial="partial text\n")
+    assert "after 13 bytes" in text_of(window)
+
+
+def test_error_tls_untrusted(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    context = tls_server_context(trustme.CA(), "localhost", "127.0.0.1")
+    srv = serve(servers, respond(http_response(200, b"secret")), tls=context)
+    load_and_fail(qtbot, window, srv.url("/"))
+    assert_error_page(window, "TLS:")
+
+
+def test_error_protocol_garbage(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(b"SSH-2.0-OpenSSH_9.2\r\nthis is not http\r\n\r\n"))
+    load_and_fail(qtbot, window, srv.url("/"))
+    assert_error_page(window, "Protocol:")
+
+
+def test_error_truncated_keeps_partial(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    raw = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly half of it\n"
+    srv = serve(servers, respond(raw))
+    load_and_fail(qtbot, window, srv.url("/"))
+    assert_error_page(window, "Protocol:", partial="only half of it\n")
+    assert window.header_view.status_label.text() == "HTTP/1.1 200 OK"
+
+
+def test_invalid_address_is_an_inline_error(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.load_ended, timeout=1000):
+        window.address_bar.setText("ftp://example.org/file")
+        qtbot.keyClick(window.address_bar, Qt.Key.Key_Return)
+    assert_error_page(window, "Address:")
+    assert "Unsupported scheme" in text_of(window)
+
+
+def test_retry_link_reloads(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    calls = {"n": 0}
+
+    def flaky(conn: socket.socket, server: LoopbackServer) -> None:
+        read_request(conn, server)
+        calls["n"] += 1
+        if calls["n"] == 1:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\ncut")
+        else:
+            conn.sendall(http_response(200, b"whole page\n"))
+
+    srv = serve(servers, flaky)
+    load_and_fail(qtbot, window, srv.url("/"))
+    with qtbot.waitSignal(window.load_ended, timeout=5000) as ended:
+        window.document_view.link_activated.emit("yonder:retry")
+    assert ended.args == [True]
+    wait_loaded(qtbot, window)
+    assert text_of(window) == "whole page\n"
+    assert not window.error_banner.isVisible()
+
+
+# -- navigation, start page, settings --------------------------------------------------------
+
+
+def test_start_page_links_and_bundled_sample(qtbot: QtBot, window: MainWindow) -> None:
+    window.go_home()
+    assert "Welcome to Yonder" in text_of(window)
+    links = [url for _, _, url in window.document_view.links()]
+    assert "http://data.pr4e.org/romeo.txt" in links
+    assert "yonder:samples/romeo.txt" in links
+    window.document_view.setFocus()
+    # Tab to the bundled romeo.txt link, Enter follows it: no network involved.
+    for _ in range(links.index("yonder:samples/romeo.txt") + 1):
+        qtbot.keyClick(window.document_view, Qt.Key.Key_Tab)
+    assert window.document_view.focused_link() == "yonder:samples/romeo.txt"
+    qtbot.keyClick(window.document_view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.document_view.has_pending(), timeout=2000)
+    assert text_of(window).startswith("But soft what light through yonder window breaks")
+    assert window.windowTitle() == "romeo.txt — Yonder"
+    assert window.load_ok is True
+
+
+def test_back_and_forward(qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]) -> None:
+    srv = serve(
+        servers,
+        routes(
+            {"/one": send(http_response(200, b"one\n")), "/two": send(http_response(200, b"two\n"))}
+        ),
+    )
+    window.go_home()
+    for path in ("/one", "/two"):
+        window.load(srv.url(path))
+        wait_loaded(qtbot, window)
+    assert text_of(window) == "two\n"
+    assert window.back_action.isEnabled() and not window.forward_action.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    wait_loaded(qtbot, window)
+    assert text_of(window) == "one\n"
+    window.go_back()
+    assert "Welcome to Yonder" in text_of(window)
+    assert not window.back_action.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    wait_loaded(qtbot, window)
+    assert text_of(window) == "one\n"
+    assert window.forward_action.isEnabled()
+
+
+def test_settings_persist_geometry_splitter_and_history(
+    qtbot: QtBot,
+    make_settings,
+    servers: list[LoopbackServer],  # type: ignore[no-untyped-def]
+) -> None:
+    srv = serve(servers, respond(http_response(200, b"hello\n")))
+    first = MainWindow(make_settings(), options=OPTIONS)
+    first.show()
+    first.resize(700, 520)  # the offscreen screen is 800x600
+    first.splitter.setSizes([250, 600])
+    sizes = first.splitter.sizes()
+    first.address_bar.setText(srv.url("/remember"))
+    qtbot.keyClick(first.address_bar, Qt.Key.Key_Return)
+    wait_loaded(qtbot, first)
+    first.close()
+    first.deleteLater()
+
+    second = MainWindow(make_settings(), options=OPTIONS)
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (700, 520)
+    assert second.splitter.sizes() == sizes
+    assert second.history.typed == [srv.url("/remember")]
+    assert second.address_bar.history() == [srv.url("/remember")]
+    second.close()
+
+
+def test_default_size_and_title(window: MainWindow) -> None:
+    assert (window.width(), window.height()) == (1100, 750)
+    window.go_home()
+    assert window.windowTitle() == "Start page — Yonder"
