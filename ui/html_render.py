@@ -1142,7 +1142,8 @@ class _Engine(HTMLParser):
             return
         starts = parent.put_lines(lines)
         table_start = starts[0]
-        parent.spans.append(Span(table_start, parent.content_end, Style.TABLE))
+        if parent.content_end > table_start:  # a table of empty cells renders no text
+            parent.spans.append(Span(table_start, parent.content_end, Style.TABLE))
         _map_pieces(parent, lines, starts, pieces)
         parent.block(2)
 
