@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import PAGE_PATH, ROOT, PageServer, app_env
+from .conftest import PAGE_BODY, PAGE_PATH, ROOT, PageServer, app_env
 
 RUN_TIMEOUT = 60  # seconds; a smoke run takes well under 2 s, this only bounds a hang
 
@@ -200,3 +200,16 @@ def test_frozen_app_reports_unreachable_server(built_app: Path, tmp_path: Path) 
     result = run([str(built_app), "--screenshot", str(shot), f"http://127.0.0.1:{port}/"], env)
     assert result.returncode == 1, describe(result)
     assert "Traceback" not in result.stderr, describe(result)
+
+
+def test_frozen_dump_fetches_https_without_qt(
+    built_app: Path, https_page: PageServer, tmp_path: Path
+) -> None:
+    # The scripting mode of the same binary: the exact body on stdout, no display needed.
+    env = app_env(tmp_path, https_page.ca_file)
+    result = subprocess.run(
+        [str(built_app), "--dump", https_page.url], env=env, capture_output=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == PAGE_BODY
+    assert result.stderr == b""
