@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import struct
@@ -213,3 +214,48 @@ def test_frozen_dump_fetches_https_without_qt(
     assert result.returncode == 0, result.stderr
     assert result.stdout == PAGE_BODY
     assert result.stderr == b""
+
+
+def _bundle_with_certifi_trusting(built_app: Path, ca_file: Path, dest: Path) -> Path:
+    """A copy of the bundle whose certifi cacert.pem holds only ``ca_file``."""
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)  # cheap when tmp is on the same file system
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(built_app.parent, dest, symlinks=True, copy_function=link_or_copy)
+    cacert = dest / "_internal" / "certifi" / "cacert.pem"
+    cacert.unlink()  # never write through a hard link into dist/
+    cacert.write_bytes(ca_file.read_bytes())
+    return dest / "yonder"
+
+
+def test_frozen_tls_uses_system_store_first_and_certifi_when_there_is_none(
+    built_app: Path, https_page: PageServer, tmp_path: Path
+) -> None:
+    """The frozen app on a Linux whose CA store is not where the build machine's OpenSSL looks:
+    simulated by mounting empty directories over /usr/lib/ssl and /etc/ssl/certs in a private
+    mount namespace. The bundle's certifi is swapped for the test CA, so a successful fetch
+    proves the bundled certifi was loaded, frozen."""
+    binary = _bundle_with_certifi_trusting(built_app, https_page.ca_file, tmp_path / "yonder")
+    env = app_env(tmp_path, None)  # no SSL_CERT_FILE / SSL_CERT_DIR: the default policy
+    argv = [str(binary), "--dump", https_page.url]
+
+    # A system store exists here: it is used, and it does not know the test CA.
+    with_store = subprocess.run(argv, env=env, capture_output=True, timeout=RUN_TIMEOUT)
+    assert with_store.returncode == 1, with_store
+    assert b"certificate" in with_store.stderr.lower(), with_store.stderr
+
+    hide_store = (
+        'mount -t tmpfs tmpfs /usr/lib/ssl && mount -t tmpfs tmpfs /etc/ssl/certs && exec "$0" "$@"'
+    )
+    without_store = subprocess.run(
+        ["unshare", "--mount", "sh", "-c", hide_store, *argv],
+        env=env,
+        capture_output=True,
+        timeout=RUN_TIMEOUT,
+    )
+    assert without_store.returncode == 0, without_store.stderr
+    assert without_store.stdout == PAGE_BODY
