@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -56,6 +56,16 @@ def app_icon() -> QIcon:
     return icon
 
 
+# The offscreen platform (--screenshot) says this for every top-level window with a layout.
+_OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+
+
+def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    if message == _OFFSCREEN_NOISE:
+        return
+    print(message, file=sys.stderr)
+
+
 def create_application(argv: list[str]) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["yonder", *argv])
@@ -73,6 +83,7 @@ def main(argv: list[str]) -> int:
     headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
     if args.screenshot and headless and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a headless capture needs no display
+    qInstallMessageHandler(_qt_message)
     app = create_application([])
     from ui.main_window import MainWindow  # after QApplication: widgets need it
 

@@ -1,0 +1,94 @@
+"""The command line: --screenshot exit codes in a real subprocess; stdio-less start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.integration.servers import LoopbackServer, closed_port, http_response, respond
+from ui.app import app_icon, parse_args
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def page_server() -> Iterator[LoopbackServer]:
+    body = b"But soft what light through yonder window breaks\n" * 5
+    server = LoopbackServer(respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    yield server
+    server.stop()
+
+
+def run_main(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("DISPLAY", None)  # main.py must pick offscreen by itself
+    env.pop("WAYLAND_DISPLAY", None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def test_screenshot_of_a_loaded_page_exits_0(page_server: LoopbackServer, tmp_path: Path) -> None:
+    shot = tmp_path / "page.png"
+    proc = run_main(["--screenshot", str(shot), page_server.url("/romeo.txt")], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1100, 750)
+    assert "saved" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "config" / "Yonder").exists()  # a capture saves no settings
+
+
+def test_screenshot_of_an_error_page_exits_1(tmp_path: Path) -> None:
+    shot = tmp_path / "error.png"
+    proc = run_main(["--screenshot", str(shot), f"http://127.0.0.1:{closed_port()}/"], tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert shot.is_file() and not QImage(str(shot)).isNull()
+    assert "error page" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_screenshot_times_out_with_exit_1(tmp_path: Path) -> None:
+    from tests.integration.servers import stall
+
+    server = LoopbackServer(stall(b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\nsome"))
+    try:
+        shot = tmp_path / "slow.png"
+        proc = run_main(["--screenshot", str(shot), "--timeout", "1", server.url("/")], tmp_path)
+    finally:
+        server.stop()
+    assert proc.returncode == 1, proc.stderr
+    assert "did not end within 1 s" in proc.stderr
+    assert shot.is_file()
+
+
+def test_runs_without_stdout_and_stderr(tmp_path: Path) -> None:
+    # A windowed frozen build has sys.stdout/sys.stderr = None; a bad argument must still
+    # end with argparse's exit code, not a crash on printing the usage.
+    code = (
+        "import sys; sys.stdout = None; sys.stderr = None; "
+        "from ui.app import main\n"
+        "try:\n    main(['--no-such-option'])\n"
+        "except SystemExit as e:\n    raise SystemExit(0 if e.code == 2 else 3)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_arguments_and_icon(qapp: object) -> None:
+    args = parse_args(["--screenshot", "x.png", "example.org"])
+    assert (args.screenshot, args.url) == ("x.png", "example.org")
+    assert parse_args([]).url is None
+    assert not app_icon().isNull()  # resources/icons ships PNGs

@@ -1,0 +1,168 @@
+"""The document view alone: decoding as a stream, frame-timer slices, tail follow, links."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from ui.document_view import (
+    MAX_LINE_CHARS,
+    SLICE_CHARS,
+    DocumentView,
+    _LineBreaker,
+    _NewlineNormaliser,
+)
+
+TEXT = "Ünïcödé line: café 日本語 🦊\r\nsecond line\rthird\n"
+EXPECTED = "Ünïcödé line: café 日本語 🦊\nsecond line\nthird\n"
+
+
+@pytest.fixture
+def view(qtbot: QtBot) -> DocumentView:
+    widget = DocumentView()
+    qtbot.addWidget(widget)
+    widget.resize(500, 300)
+    widget.show()
+    return widget
+
+
+def fed(view: DocumentView, pieces: list[bytes], content_type: str = "") -> str:
+    view.clear_document()
+    view.begin_stream(content_type)
+    for piece in pieces:
+        view.feed(piece)
+    view.end_stream()
+    view.flush_pending()
+    return view.toPlainText()
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "utf-16-le", "cp1252"])
+def test_whole_bytewise_and_every_split(view: DocumentView, charset: str) -> None:
+    text = TEXT if charset != "cp1252" else "naïve café €\r\nline\n"
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    data = text.encode(charset)
+    content_type = f"text/plain; charset={charset}"
+    assert fed(view, [data], content_type) == expected
+    assert fed(view, [bytes([b]) for b in data], content_type) == expected
+    for cut in range(1, len(data), 3):
+        assert fed(view, [data[:cut], data[cut:]], content_type) == expected
+
+
+def test_no_charset_bom_then_utf8_default(view: DocumentView) -> None:
+    assert fed(view, [b"\xef\xbb", b"\xbfhello"]) == "hello"
+    assert view.encoding is not None and view.encoding.source == "bom"
+    assert fed(view, [b"caf\xc3", b"\xa9 \xff end"]) == "café \ufffd end"
+    assert view.encoding is not None and view.encoding.encoding == "utf-8"
+
+
+def test_trailing_garbage_and_truncated_character(view: DocumentView) -> None:
+    # A body cut in the middle of a character ends with one replacement character.
+    assert fed(view, ["ok 🦊".encode()[:-2]]) == "ok \ufffd"
+    assert fed(view, [b"ok\n", b"\x00\x80\xfe"]) == "ok\n\x00\ufffd\ufffd"
+
+
+def test_newline_normaliser_across_chunks() -> None:
+    norm = _NewlineNormaliser()
+    out = norm.feed("a\r") + norm.feed("\nb\r") + norm.feed("c\r") + norm.feed("", final=True)
+    assert out == "a\nb\nc\n"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "short\nlines\n", "x" * 25, "ab\n" + "y" * 23 + "\nz" * 3, "\n" * 5 + "q" * 11]
+)
+def test_line_breaker_whole_bytewise_and_splits(text: str) -> None:
+    def run(pieces: list[str]) -> str:
+        breaker = _LineBreaker(limit=10)
+        return "".join(breaker.feed(p) for p in pieces)
+
+    whole = run([text])
+    assert all(len(line) <= 10 for line in whole.split("\n"))
+    assert whole.replace("\n", "") == text.replace("\n", "")
+    assert run(list(text)) == whole
+    for cut in range(len(text)):
+        assert run([text[:cut], text[cut:]]) == whole
+
+
+def test_frame_timer_inserts_bounded_slices(qtbot: QtBot, view: DocumentView) -> None:
+    data = b"".join(b"%079d\n" % i for i in range(50_000))  # 4 MB: far more than one frame
+    view.begin_stream()
+    view.feed(data)
+    assert view.toPlainText() == ""  # the slot only queues
+    assert view.pending_chars == len(data)
+    with qtbot.waitSignal(view.drained, timeout=10000):
+        qtbot.waitUntil(lambda: view.document().blockCount() > 1, timeout=1000)
+        assert view.has_pending()  # the first frame took a slice, not everything
+    assert view.toPlainText() == data.decode()
+
+
+def test_a_long_line_is_broken_for_display(view: DocumentView) -> None:
+    size = SLICE_CHARS * 6
+    view.begin_stream()
+    view.feed(b"y" * size)
+    assert view.pending_chars == size + size // MAX_LINE_CHARS - 1  # plus the line breaks
+    view.flush_pending()
+    shown = view.toPlainText()
+    assert shown.replace("\n", "") == "y" * size  # the text itself is whole
+    assert max(len(line) for line in shown.split("\n")) == MAX_LINE_CHARS
+
+
+def test_follows_the_tail_only_at_the_bottom(qtbot: QtBot, view: DocumentView) -> None:
+    bar = view.verticalScrollBar()
+    view.begin_stream()
+    view.feed(b"".join(b"line %d\n" % i for i in range(200)))
+    view.flush_pending()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()  # followed
+    view.feed(b"more\n" * 50)
+    view.flush_pending()
+    assert bar.value() == bar.maximum()
+    bar.setValue(10)  # the reader scrolls up
+    view.feed(b"even more\n" * 50)
+    view.flush_pending()
+    assert bar.value() == 10  # never yanked
+    bar.setValue(bar.maximum())  # back at the bottom: following again
+    view.feed(b"tail\n" * 50)
+    view.flush_pending()
+    assert bar.value() == bar.maximum()
+
+
+def test_links_click_and_keyboard(qtbot: QtBot, view: DocumentView) -> None:
+    view.append_text("Go ")
+    view.append_link("first", "http://one/")
+    view.append_text(" or ")
+    view.append_link("second", "yonder:samples/romeo.txt")
+    view.append_text("\n")
+    view.flush_pending()
+    assert [url for _, _, url in view.links()] == ["http://one/", "yonder:samples/romeo.txt"]
+    start, _end, _ = view.links()[0]
+    cursor = view.textCursor()
+    cursor.setPosition(start + 1)
+    point = view.cursorRect(cursor).center()
+    assert view.link_at(point) == "http://one/"
+    with qtbot.waitSignal(view.link_activated, timeout=1000) as clicked:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked.args == ["http://one/"]
+    qtbot.mouseMove(view.viewport(), point)
+    assert view.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
+    qtbot.mouseMove(view.viewport(), QPoint(5, view.viewport().height() - 5))
+    assert view.viewport().cursor().shape() == Qt.CursorShape.IBeamCursor
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    with qtbot.waitSignal(view.link_activated, timeout=1000) as entered:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert entered.args == ["yonder:samples/romeo.txt"]
+    qtbot.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert view.focused_link() == "http://one/"
+
+
+def test_link_range_over_queued_text(view: DocumentView) -> None:
+    # What an incremental HTML renderer does: text first, the link once it closes.
+    view.begin_stream("text/html")
+    view.append_text("see the docs here")
+    view.add_link_range(8, 12, "http://docs/")
+    assert view.links() == []  # not on screen yet
+    view.flush_pending()
+    assert view.links() == [(8, 12, "http://docs/")]
+    view.add_link_range(13, 17, "http://here/")  # already on screen: applied at once
+    assert view.links()[-1] == (13, 17, "http://here/")

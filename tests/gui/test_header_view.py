@@ -1,0 +1,77 @@
+"""The header view: colours by status class, headers in order, raw bytes, copy."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from net.events import Connected, Redirected, RequestSent, ResponseHead, Timings, TLSReady
+from ui.header_view import HeaderView, status_colour, visible_line_endings
+
+RAW = b"HTTP/1.1 404 Not Found\r\nX-B: 2\r\nx-a: 1\nSet-Cookie: a\r\nSet-Cookie: b\r\n\r\n"
+HEAD = ResponseHead(
+    "http://h/",
+    "1.1",
+    404,
+    "Not Found",
+    (("X-B", "2"), ("x-a", "1"), ("Set-Cookie", "a"), ("Set-Cookie", "b")),
+    RAW,
+    0.01,
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "colour"),
+    [(101, "#606060"), (204, "#1e7e34"), (301, "#1f5fbf"), (404, "#c8620a"), (503, "#b02020")],
+)
+def test_status_colours(status: int, colour: str) -> None:
+    assert status_colour(status).name() == colour
+
+
+def test_visible_line_endings() -> None:
+    assert visible_line_endings(b"A\r\nB\nC\r") == "A␍␊\nB␊\nC␍"
+    assert visible_line_endings(b"\xe9") == "é"  # latin-1: every byte shows
+
+
+def test_head_request_redirect_connection(qtbot: QtBot) -> None:
+    view = HeaderView()
+    qtbot.addWidget(view)
+    view.show_transfer(Connected("127.0.0.1", 8443, 0.002))
+    view.show_transfer(
+        TLSReady(
+            "TLSv1.3", "TLS_AES_256_GCM_SHA384", "CN=localhost", "CN=Test CA", "Jan 1 2030", 0.01
+        )
+    )
+    view.show_request(RequestSent("GET", "http://h/", b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", 0.0))
+    hop_head = ResponseHead("http://h/old", "1.1", 301, "Moved", (("Location", "/"),), b"", 0.0)
+    view.add_redirect(Redirected(301, "http://h/old", "http://h/", hop_head, Timings()))
+    view.show_head(HEAD)
+    assert view.status_label.text() == "HTTP/1.1 404 Not Found"
+    assert "#c8620a" in view.status_label.styleSheet()
+    table = view.table
+    rows = [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+    assert rows == list(HEAD.headers)  # received order, case and duplicates kept
+    assert view.raw.toPlainText() == visible_line_endings(RAW)
+    assert view.request.toPlainText().startswith("GET / HTTP/1.1␍␊")
+    assert (
+        "301 Moved" in view.redirects.toPlainText()
+        and "Location: /" in view.redirects.toPlainText()
+    )
+    assert view.tabs.tabText(3) == "Redirects (1)"
+    connection = view.connection.toPlainText()
+    assert "127.0.0.1:8443" in connection and "TLSv1.3" in connection and "CN=Test CA" in connection
+    view.clear()
+    assert table.rowCount() == 0 and view.redirect_count == 0
+
+
+def test_ctrl_c_copies_selected_headers(qtbot: QtBot) -> None:
+    view = HeaderView()
+    qtbot.addWidget(view)
+    view.show_head(HEAD)
+    view.table.selectRow(1)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "X-B: 2\nx-a: 1\nSet-Cookie: a\nSet-Cookie: b"
