@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from net.decoding import StreamTextDecoder, make_content_decoder
+from net.charset import StreamTextDecoder
+from net.decoding import make_content_decoder
 
 BODY_SIZE = 100 * 10**6
 WIRE_CHUNK = 256 * 1024

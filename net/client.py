@@ -43,7 +43,6 @@ from net.events import (
     TLSReady,
 )
 from net.options import FetchOptions
-from net.tls import cached_ssl_context
 from net.url import Target, parse_url, resolve_url
 
 __all__ = ["ByteSource", "ResponseResult", "build_request", "fetch", "read_response"]
@@ -181,7 +180,7 @@ def _one_hop(
             tls_sock = transport.start_tls(
                 sock,
                 target.host,
-                cached_ssl_context(options.cafile),
+                options.cafile,
                 deadline=deadline,
                 cancel=cancel,
                 where=where,

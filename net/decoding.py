@@ -6,8 +6,8 @@ bytes out) and bounded: zlib is driven with ``max_length`` so one step never inf
 :data:`PIECE_SIZE` bytes, and the limits are checked after every step, so a gzip bomb is stopped
 after at most one piece past the limit instead of after it has filled the memory.
 
-The charset side (text decoding for the document view) lives in :mod:`net.charset`; its public
-names are re-exported here because the design card files both under "decoding".
+The charset side (text decoding for the document view) lives in :mod:`net.charset`. It is not
+re-exported here: the client imports this module, and ``--dump`` never needs charsets.
 """
 
 from __future__ import annotations
@@ -17,28 +17,14 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from net.charset import (
-    CharsetChoice,
-    StreamTextDecoder,
-    charset_from_content_type,
-    decode_all,
-    sniff_bom,
-    sniff_meta_charset,
-)
 from net.errors import DecodingError, DecompressionLimit
 
 __all__ = [
     "INPUT_STEP",
     "PIECE_SIZE",
     "RATIO_CHECK_AFTER",
-    "CharsetChoice",
     "ContentDecoder",
-    "StreamTextDecoder",
-    "charset_from_content_type",
-    "decode_all",
     "make_content_decoder",
-    "sniff_bom",
-    "sniff_meta_charset",
 ]
 
 #: Most bytes one zlib step may produce; also the size of the pieces ``iter_decode`` yields.

@@ -11,8 +11,6 @@ import functools
 import os
 import ssl
 
-import certifi
-
 
 def create_ssl_context(cafile: str | None = None) -> ssl.SSLContext:
     """A client context with verification and host-name checks on, TLS 1.2 or newer."""
@@ -29,6 +27,8 @@ def create_ssl_context(cafile: str | None = None) -> ssl.SSLContext:
         return ctx
     ctx.load_default_certs(ssl.Purpose.SERVER_AUTH)
     if not _has_ca(ctx):
+        import certifi  # only when needed: it pulls in importlib.resources and tempfile
+
         ctx.load_verify_locations(cafile=certifi.where())
     return ctx
 

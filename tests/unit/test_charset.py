@@ -14,12 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from net.charset import lookup_charset, media_type
-from net.decoding import (
+from net.charset import (
     CharsetChoice,
     StreamTextDecoder,
     charset_from_content_type,
     decode_all,
+    lookup_charset,
+    media_type,
     sniff_bom,
     sniff_meta_charset,
 )
