@@ -45,7 +45,15 @@ from net.options import FetchOptions
 
 FRAME_MS = 16  # the fastest the GUI is fed chunks: one display frame
 PROGRESS_INTERVAL = 0.1  # seconds between two progress_changed emits (<= 10/s)
-MAX_BATCH_BYTES = 4 * 1024 * 1024  # one chunk_received carries at most this much
+MAX_BATCH_BYTES = 1024 * 1024  # one chunk_received carries at most this much
+# One drain hands the GUI at most this much body per frame (~130 MB/s, far above what the
+# document view absorbs); decoding a bigger backlog at once would stall the event loop.
+MAX_DRAIN_BYTES = 2 * 1024 * 1024
+FIRST_DRAIN_BYTES = 64 * 1024
+MAX_QUEUED_BYTES = 4 * 1024 * 1024  # the worker pauses reading beyond this undrained backlog
+# The consumer's own backlog (e.g. the document view's pending text) above which the Fetcher
+# stops draining until it shrinks: back-pressure reaches the socket through the mailbox.
+CONSUMER_HIGH_WATER = 2 * 1024 * 1024
 
 
 class Token(Protocol):
@@ -105,29 +113,55 @@ def describe_error(exc: BaseException) -> Failure:
 
 
 class _Mailbox:
-    """A locked FIFO of (request_id, kind, payload) plus the "GUI was notified" flag."""
+    """A locked FIFO of (request_id, kind, payload) plus the "GUI was notified" flag.
+
+    It also applies back-pressure: the worker waits while more than a limit of body bytes
+    sit undrained. The network outruns the window ~100x (FACTS.md); without a bound the
+    backlog grows without limit, and a worker thread parsing at full speed holds the GIL
+    the GUI thread needs for every frame.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._room = threading.Condition(self._lock)
         self._items: deque[tuple[int, str, Any]] = deque()
         self._notified = False
+        self._bytes = 0  # body bytes queued
 
     def put(self, item: tuple[int, str, Any]) -> bool:
         """Append; True when the caller must wake the GUI (nobody has yet)."""
         with self._lock:
             self._items.append(item)
+            if item[1] == "chunk":
+                self._bytes += len(item[2].data)
             if self._notified:
                 return False
             self._notified = True
             return True
 
-    def take(self) -> list[tuple[int, str, Any]]:
-        """Everything queued; the next put wakes the GUI again."""
+    def wait_for_room(self, limit: int, token: Token | None) -> None:
+        """Block while more than ``limit`` body bytes are queued; wakes every 10 ms to honour
+        a cancel (Stop stays well within 100 ms)."""
         with self._lock:
-            items = list(self._items)
-            self._items.clear()
-            self._notified = False
-            return items
+            while self._bytes > limit and not (token is not None and token.cancelled):
+                self._room.wait(0.01)
+
+    def take(self, max_bytes: int | None = None) -> tuple[list[tuple[int, str, Any]], bool]:
+        """Queued items, oldest first, stopping once ``max_bytes`` of chunk data are taken;
+        and whether more remain (then the GUI stays "notified" and must come back)."""
+        with self._lock:
+            items: list[tuple[int, str, Any]] = []
+            size = 0
+            while self._items and (max_bytes is None or size < max_bytes):
+                item = self._items.popleft()
+                items.append(item)
+                if item[1] == "chunk":
+                    size += len(item[2].data)
+            self._bytes -= size
+            more = bool(self._items)
+            self._notified = more
+            self._room.notify_all()
+            return items, more
 
     def __len__(self) -> int:
         with self._lock:
@@ -168,7 +202,10 @@ class FetchWorker(QObject):
             for event in events:
                 if token is not None and token.cancelled:
                     raise Cancelled("The request was cancelled", url=url)
-                self._post(request_id, _kind(event), event)
+                kind = _kind(event)
+                self._post(request_id, kind, event)
+                if kind == "chunk":
+                    self.mailbox.wait_for_room(MAX_QUEUED_BYTES, token)
         except Cancelled:
             self._post(request_id, "cancelled", None)
         except Exception as exc:  # every failure becomes an error page, never a traceback
@@ -266,6 +303,7 @@ class Fetcher(QObject):
         self._last_progress = 0.0
         self._started_at = 0.0
         self._busy_ids: set[int] = set()
+        self._backlog: Callable[[], int] | None = None
         self._thread.start()
 
     # -- public API ---------------------------------------------------------------------------
@@ -304,6 +342,11 @@ class Fetcher(QObject):
         self._start_requested.emit(request_id, url, options, self._token)
         return request_id
 
+    def set_backlog_probe(self, probe: Callable[[], int] | None) -> None:
+        """How much the consumer still has to absorb (e.g. characters queued in the document
+        view); above CONSUMER_HIGH_WATER draining pauses, and so, soon, does the socket."""
+        self._backlog = probe
+
     @Slot()
     def stop(self) -> None:
         """Stop the current request now: its later events are dropped, its socket shut."""
@@ -320,7 +363,7 @@ class Fetcher(QObject):
         self._thread.quit()
         ended = self._thread.wait(timeout_ms)
         if ended:
-            self._worker.mailbox.take()
+            self._worker.mailbox.take()  # drop what the stopped request left behind
         return bool(ended)
 
     # -- internals ----------------------------------------------------------------------------
@@ -343,8 +386,8 @@ class Fetcher(QObject):
 
     @Slot()
     def _on_events_ready(self) -> None:
-        # Drain at most once per frame; between drains, wake-ups are already suppressed by the
-        # mailbox flag, so signals/s stays bounded whatever the recv size and speed.
+        # Hand over body data at most once per frame; between drains, wake-ups are already
+        # suppressed by the mailbox flag, so signals/s stays bounded at any recv size and speed.
         wait = FRAME_MS / 1000 - (time.perf_counter() - self._last_drain)
         if wait <= 0:
             self._drain()
@@ -353,8 +396,15 @@ class Fetcher(QObject):
 
     @Slot()
     def _drain(self) -> None:
-        self._last_drain = time.perf_counter()
-        items = self._worker.mailbox.take()
+        if self._active and self._backlog is not None and self._backlog() > CONSUMER_HIGH_WATER:
+            self._drain_timer.start(FRAME_MS)  # the mailbox stays "notified": no wake-ups
+            return
+        # After a pause (the first chunk of a body), hand over a small first batch at once:
+        # what matters then is latency to the screen, not throughput.
+        idle = time.perf_counter() - self._last_drain > 2 * FRAME_MS / 1000
+        items, more = self._worker.mailbox.take(FIRST_DRAIN_BYTES if idle else MAX_DRAIN_BYTES)
+        if more:
+            self._drain_timer.start(FRAME_MS)
         parts: list[bytes] = []
         records: list[tuple[float, int]] = []
         pending_bytes = 0
@@ -380,6 +430,9 @@ class Fetcher(QObject):
     def _emit_chunks(
         self, request_id: int, parts: list[bytes], records: list[tuple[float, int]]
     ) -> None:
+        # Only body batches count for the frame rate limit: the first chunk after the head
+        # (or after a pause) goes out at once.
+        self._last_drain = time.perf_counter()
         data = parts[0] if len(parts) == 1 else b"".join(parts)
         wire = sum(size for _, size in records)
         self.chunk_received.emit(request_id, data, wire, records[-1][0])

@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         self.error_banner.retry_requested.connect(self.reload)
 
         f = self.fetcher
+        f.set_backlog_probe(lambda: self.document_view.pending_chars)
         f.started.connect(self.on_fetch_started)
         f.transfer_info.connect(self.on_transfer_info)
         f.request_sent.connect(self.on_request_sent)
