@@ -18,6 +18,7 @@ import time
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -32,7 +33,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from net.charset import CharsetChoice, StreamTextDecoder
+if TYPE_CHECKING:  # net.charset loads with the first body: start-up time
+    from net.charset import CharsetChoice, StreamTextDecoder
 
 FRAME_MS = 16
 SLICE_CHARS = 64 * 1024  # one cursor insert: ~5 ms on these machines (FACTS.md, 64 KiB)
@@ -203,6 +205,8 @@ class DocumentView(QPlainTextEdit):
     @Slot(str)
     def begin_stream(self, content_type: str = "") -> None:
         """Start decoding a new body with the charset rules; appends after what is there."""
+        from net.charset import StreamTextDecoder
+
         self._decoder = StreamTextDecoder(content_type)
         self._newlines = _NewlineNormaliser()
         self._lines = _LineBreaker()

@@ -25,23 +25,15 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from net.errors import Cancelled, NetError
-from net.events import (
-    BodyChunk,
-    Connected,
-    Event,
-    Finished,
-    Redirected,
-    RequestSent,
-    Resolved,
-    ResponseHead,
-    TLSReady,
-)
-from net.options import FetchOptions
+
+if TYPE_CHECKING:  # net.events and net.options load lazily: start-up time
+    from net.events import Event, Finished, ResponseHead
+    from net.options import FetchOptions
 
 FRAME_MS = 16  # the fastest the GUI is fed chunks: one display frame
 PROGRESS_INTERVAL = 0.1  # seconds between two progress_changed emits (<= 10/s)
@@ -65,7 +57,7 @@ class Token(Protocol):
     def cancel(self) -> None: ...
 
 
-FetchFunction = Callable[[str, FetchOptions | None, Any], Iterator[Event]]
+FetchFunction = Callable[[str, "FetchOptions | None", Any], "Iterator[Event]"]
 
 
 def _default_fetch(url: str, options: FetchOptions | None, cancel: Any) -> Iterator[Event]:
@@ -223,20 +215,21 @@ class FetchWorker(QObject):
             self.idle.emit(request_id)
 
 
+_KINDS = {
+    "BodyChunk": "chunk",
+    "ResponseHead": "head",
+    "Redirected": "redirect",
+    "Finished": "finished",
+    "RequestSent": "request",
+    "Resolved": "transfer",
+    "Connected": "transfer",
+    "TLSReady": "transfer",
+}
+
+
 def _kind(event: Event) -> str:
-    if isinstance(event, BodyChunk):
-        return "chunk"
-    if isinstance(event, ResponseHead):
-        return "head"
-    if isinstance(event, Redirected):
-        return "redirect"
-    if isinstance(event, Finished):
-        return "finished"
-    if isinstance(event, RequestSent):
-        return "request"
-    if isinstance(event, Resolved | Connected | TLSReady):
-        return "transfer"
-    return "other"
+    # By class name: net.events need not be imported here (exact classes, no subclasses).
+    return _KINDS.get(type(event).__name__, "other")
 
 
 class Fetcher(QObject):

@@ -8,6 +8,8 @@ connection (peer, TLS session, certificate, timings).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,16 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from net.events import (
-    Connected,
-    Finished,
-    Redirected,
-    RequestSent,
-    Resolved,
-    ResponseHead,
-    Timings,
-    TLSReady,
-)
+if TYPE_CHECKING:
+    from net.events import (
+        Connected,
+        Finished,
+        Redirected,
+        RequestSent,
+        Resolved,
+        ResponseHead,
+        Timings,
+        TLSReady,
+    )
 
 STATUS_COLOURS = {
     1: QColor(96, 96, 96),
@@ -52,6 +55,12 @@ def visible_line_endings(raw: bytes) -> str:
     each LF), so a bare LF or a stray CR is visible. Bytes are latin-1: nothing is lost."""
     text = raw.decode("latin-1")
     return text.replace("\r", "␍").replace("\n", "␊\n")
+
+
+def _events():  # type: ignore[no-untyped-def]
+    import net.events
+
+    return net.events
 
 
 def _ms(seconds: float) -> str:
@@ -197,16 +206,20 @@ class HeaderView(QWidget):
 
     @Slot(object)
     def show_transfer(self, event: Resolved | Connected | TLSReady) -> None:
-        if isinstance(event, Resolved):
+        kind = type(event).__name__  # (net.events is imported lazily: start-up time)
+        if kind == "Resolved":
+            assert isinstance(event, _events().Resolved)
             if self._connection_lines:
                 self._connection_lines.append("")  # a new hop
             addresses = ", ".join(event.addresses) or "(none)"
             self._connection_lines.append(
                 f"Resolved {event.host} → {addresses}  ({_ms(event.elapsed)})"
             )
-        elif isinstance(event, Connected):
+        elif kind == "Connected":
+            assert isinstance(event, _events().Connected)
             self._connection_lines.append(f"Connected to {event.peer}  ({_ms(event.elapsed)})")
         else:
+            assert isinstance(event, _events().TLSReady)
             self._connection_lines += [
                 f"TLS {event.version}, cipher {event.cipher}  ({_ms(event.elapsed)})",
                 f"  certificate subject: {event.subject or '(not verified)'}",

@@ -7,6 +7,8 @@ the window ignores any id but the current one, so a cancelled load never touches
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,10 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from net.errors import InvalidURL
-from net.events import Finished, Redirected, ResponseHead
-from net.options import FetchOptions
-from net.url import parse_url, resolve_url
 from ui.address_bar import AddressBar
 from ui.document_view import DocumentView
 from ui.error_page import RETRY_URL, ErrorBanner, error_segments, summary
@@ -31,6 +29,11 @@ from ui.history import History
 from ui.load_status import LoadStatus, format_elapsed, format_size
 from ui.settings import Settings
 from ui.start_page import SAMPLE_PREFIX, START_URL, is_internal, sample_text, start_page
+
+if TYPE_CHECKING:  # start-up time: net/ loads on the first load, not before the first paint
+    from net.errors import InvalidURL
+    from net.events import Finished, Redirected, ResponseHead
+    from net.options import FetchOptions
 
 DEFAULT_SIZE = (1100, 750)
 CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
@@ -231,6 +234,9 @@ class MainWindow(QMainWindow):
         if is_internal(text):
             self._show_internal(text, from_history)
             return
+        from net.errors import InvalidURL
+        from net.url import parse_url
+
         try:
             url = parse_url(text).url
         except InvalidURL as exc:
@@ -277,6 +283,9 @@ class MainWindow(QMainWindow):
         if is_internal(href) or "://" in href or not self._url or is_internal(self._url):
             self.load(href)
             return
+        from net.errors import InvalidURL
+        from net.url import resolve_url
+
         try:
             self.load(resolve_url(self._url, href).url)
         except InvalidURL as exc:
