@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-GAPLOG: list[tuple[float, float]] = []
 LINE = b"The quick brown fox jumps over the lazy dog; streaming, one piece at a time.\n"
 
 
@@ -139,7 +138,6 @@ def stream_into_window(size: int, recv_size: int, rate: float) -> dict[str, floa
         now = time.perf_counter()
         if last[0]:
             gaps.append(now - last[0])
-            GAPLOG.append((now - last[0], now))
         last[0] = now
         if "on_screen" not in marks and view.document().characterCount() > 1:
             marks["on_screen"] = now
