@@ -6,9 +6,10 @@ A server process (this script with --serve) listens on 127.0.0.1 and answers GET
 N bytes sent from a pre-built 4 MiB buffer (socket.sendall of a memoryview: no per-request
 allocation, so the server is not the bottleneck), with Content-Length or, with --chunked,
 Transfer-Encoding: chunked. Each client then downloads the body into a file and into
-/dev/null, N times in alternating order, at --size and at 256 MiB, so the peak memory columns
-show whether memory depends on the body size. Wall time and peak RSS (VmHWM, see poll_peak_rss) are
-measured per child process. The server stops itself at the end; temporary files are removed.
+/dev/null, in --runs interleaved rounds, at --size and at 256 MiB, so the peak memory columns
+show whether memory depends on the body size. Per child: wall time, CPU time (rusage) and peak
+RSS (VmHWM, see poll_peak_rss). The table gives medians, the min-max spread, and dump's time
+over curl's paired round by round. The server stops itself at the end; files are removed.
 
 Target (issue 2): --dump into a file at least as fast as `curl -o` into a file, with peak
 memory under 2x curl's and independent of the body size.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -115,10 +117,12 @@ def serve(chunked: bool) -> None:
 
 @dataclass(frozen=True)
 class Sample:
-    client: str
+    client: str  # "curl" or "dump"
     dest: str  # "file" or "/dev/null"
     size: int
-    seconds: float
+    run: int  # the round it belongs to: curl and dump of one round ran back to back
+    seconds: float  # wall time, process start to exit
+    cpu: float  # user + system CPU seconds of the child
     peak_rss: int  # bytes
 
 
@@ -145,14 +149,26 @@ def poll_peak_rss(proc: subprocess.Popen[bytes]) -> int:
     return peak
 
 
-def run_measured(argv: list[str], stdout_path: str | None) -> tuple[float, int]:
-    """Run argv (stdout to stdout_path if given); return wall seconds and the peak RSS bytes."""
+def _children_cpu() -> float:
+    """CPU seconds of every reaped child so far (ru_utime/ru_stime are exact, unlike maxrss)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_measured(argv: list[str], stdout_path: str | None) -> tuple[float, float, int]:
+    """Run argv (stdout to stdout_path if given); return wall seconds, CPU seconds, peak RSS.
+
+    Only this child is reaped in between (the server is reaped at the very end), so the
+    RUSAGE_CHILDREN difference is this child's CPU time.
+    """
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL  # noqa: SIM115
     try:
+        cpu_before = _children_cpu()
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
         peak = poll_peak_rss(proc)
         seconds = time.perf_counter() - start
+        cpu = _children_cpu() - cpu_before
         assert proc.stderr is not None
         err = proc.stderr.read().decode(errors="replace").strip()
         proc.stderr.close()
@@ -161,11 +177,14 @@ def run_measured(argv: list[str], stdout_path: str | None) -> tuple[float, int]:
             out.close()
     if proc.returncode != 0:
         raise SystemExit(f"{argv[0]} failed with exit {proc.returncode}: {err}")
-    return seconds, peak
+    return seconds, cpu, peak
 
 
-def measure(client: str, dest: str, url: str, size: int, workdir: Path) -> Sample:
-    target = workdir / f"{client}.out"
+def measure(client: str, dest: str, url: str, size: int, run: int, workdir: Path) -> Sample:
+    """One download. Both clients write the same path on the same file system; no fsync (curl
+    -o does none), and the file is deleted right after, before its pages are written back, so
+    no run pays for the disk writes of an earlier one (see prepare_page_cache)."""
+    target = workdir / "body.out"
     if client == "dump":
         argv = [sys.executable, str(MAIN), "--dump", url]
         stdout_path = str(target) if dest == "file" else None
@@ -173,36 +192,64 @@ def measure(client: str, dest: str, url: str, size: int, workdir: Path) -> Sampl
         curl_out = str(target) if dest == "file" else os.devnull
         argv = ["curl", "-s", "-S", "-f", "-o", curl_out, url]
         stdout_path = None
-    seconds, peak = run_measured(argv, stdout_path)
+    seconds, cpu, peak = run_measured(argv, stdout_path)
     if dest == "file":
         got = target.stat().st_size
         target.unlink()
         if got != size:
             raise SystemExit(f"{client} wrote {got} bytes instead of {size}")
-    return Sample(client, dest, size, seconds, peak)
+    return Sample(client, dest, size, run, seconds, cpu, peak)
+
+
+def prepare_page_cache() -> None:
+    """Start every run from the same state: nothing dirty waiting to be written back.
+
+    Untimed. Without it, a run could be slowed by writeback that another process (or a
+    file of ours not yet deleted) started; with 24 GB of RAM a 1 GiB file stays far below
+    the dirty thresholds, so inside a run the writes only fill the page cache, for both
+    clients alike.
+    """
+    os.sync()
+
+
+def _spread(values: list[float]) -> str:
+    return f"{min(values):,.0f}-{max(values):,.0f}"
 
 
 def table(samples: list[Sample]) -> str:
+    """Medians per (size, dest, client), the min-max spread, and the ratio of paired runs.
+
+    "time vs curl" is the median over rounds of dump's time / curl's time in the same round
+    (the two ran back to back), which cancels slow drifts of the machine's load better than
+    a ratio of two medians; its min-max is shown too.
+    """
     rows = [
-        "| body | dest | client | MB/s (median) | time vs curl | peak RSS MiB | runs |",
-        "|---|---|---|---|---|---|---|",
+        "| body | dest | client | MB/s median | MB/s min-max | time vs curl (min-max) "
+        "| CPU s median | peak RSS MiB | runs |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     keys = sorted({(s.size, s.dest) for s in samples}, key=lambda k: (-k[0], k[1] != "file"))
     for size, dest in keys:
         group = [s for s in samples if (s.size, s.dest) == (size, dest)]
-        median = {
-            c: statistics.median(s.seconds for s in group if s.client == c)
-            for c in ("curl", "dump")
-        }
+        by_run = {(s.client, s.run): s for s in group}
+        ratios = [
+            by_run[("dump", r)].seconds / by_run[("curl", r)].seconds
+            for r in sorted({s.run for s in group})
+            if ("dump", r) in by_run and ("curl", r) in by_run
+        ]
         for client in ("curl", "dump"):
             mine = [s for s in group if s.client == client]
-            rate = size / median[client] / 1e6
-            ratio = median[client] / median["curl"]
+            rates = [size / s.seconds / 1e6 for s in mine]
+            if client == "curl":
+                ratio = "1.00"
+            else:
+                ratio = f"**{statistics.median(ratios):.2f}** ({min(ratios):.2f}-{max(ratios):.2f})"
+            cpu = statistics.median(s.cpu for s in mine)
             peak = max(s.peak_rss for s in mine) / MIB
             label = "curl -o" if client == "curl" else "main.py --dump >"
             rows.append(
-                f"| {size // MIB} MiB | {dest} | {label} | {rate:,.0f} | {ratio:.2f} | "
-                f"{peak:.1f} | {len(mine)} |"
+                f"| {size // MIB} MiB | {dest} | {label} | {statistics.median(rates):,.0f} | "
+                f"{_spread(rates)} | {ratio} | {cpu:.2f} | {peak:.1f} | {len(mine)} |"
             )
     return "\n".join(rows)
 
@@ -210,7 +257,7 @@ def table(samples: list[Sample]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1024, help="body size in MiB (default 1024)")
-    parser.add_argument("--runs", type=int, default=3, help="downloads per client and case")
+    parser.add_argument("--runs", type=int, default=7, help="rounds per size (default 7)")
     parser.add_argument("--chunked", action="store_true", help="Transfer-Encoding: chunked")
     parser.add_argument("--no-small", action="store_true", help="skip the 256 MiB comparison")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -228,6 +275,7 @@ def main() -> int:
         text=True,
     )
     samples: list[Sample] = []
+    load_before = os.getloadavg()
     try:
         assert server.stdout is not None
         port = int(server.stdout.readline())
@@ -237,16 +285,19 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="yonder-bench-") as tmp:
             for size in sizes:
                 url = f"http://127.0.0.1:{port}/bytes/{size}"
-                for dest in ("file", "/dev/null"):
-                    for run in range(args.runs):
-                        # Alternate who goes first: page cache and CPU boost favour neither.
-                        order = ("dump", "curl") if run % 2 == 0 else ("curl", "dump")
+                # Rounds outermost, so a noisy minute of the shared machine hits every cell
+                # alike; within a round, who goes first alternates.
+                for run in range(args.runs):
+                    order = ("dump", "curl") if run % 2 == 0 else ("curl", "dump")
+                    for dest in ("file", "/dev/null"):
                         for client in order:
-                            sample = measure(client, dest, url, size, Path(tmp))
+                            prepare_page_cache()
+                            sample = measure(client, dest, url, size, run, Path(tmp))
                             samples.append(sample)
                             print(
                                 f"  {client:4} {dest:9} {size // MIB:5} MiB "
-                                f"{sample.seconds:6.2f} s {sample.peak_rss / MIB:6.1f} MiB",
+                                f"{sample.seconds:6.2f} s  cpu {sample.cpu:5.2f} s  "
+                                f"{sample.peak_rss / MIB:5.1f} MiB",
                                 file=sys.stderr,
                             )
     finally:
@@ -258,8 +309,12 @@ def main() -> int:
         server.wait(10)
         if server.stdout is not None:
             server.stdout.close()
+    load_after = os.getloadavg()
     framing = "chunked" if args.chunked else "Content-Length"
-    print(f"\nloopback HTTP/1.1, {framing}, {args.runs} runs each, python {sys.version.split()[0]}")
+    print(
+        f"\nloopback HTTP/1.1, {framing}, {args.runs} rounds, python {sys.version.split()[0]}, "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after"
+    )
     print(table(samples))
     return 0
 
