@@ -38,18 +38,17 @@ class ChunkStream:
         self.chunks = [c for c in chunks if c]
         self.received = bytearray()
 
-    def recv_into(self, buffer: memoryview, nbytes: int, /) -> int:
+    def recv(self, nbytes: int, /) -> bytes:
         if not self.chunks:
-            return 0
+            return b""
         chunk = self.chunks[0]
         piece, rest = chunk[:nbytes], chunk[nbytes:]
         if rest:
             self.chunks[0] = rest
         else:
             self.chunks.pop(0)
-        buffer[: len(piece)] = piece
         self.received += piece
-        return len(piece)
+        return piece
 
 
 @dataclass
