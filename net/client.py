@@ -9,6 +9,7 @@ validated the head, because h11's buffer copies cost ~2.5x on a 1 GiB download (
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Generator, Iterator
@@ -375,18 +376,20 @@ def read_response(
     body_bytes = 0
 
     def chunks(body: bytes, wire: bytes, final: bool) -> Generator[BodyChunk, None, None]:
+        """The BodyChunks of one recv: the first carries ``wire``, later ones (a gzip piece
+        expanding past PIECE_SIZE) carry b"". Pieces are pulled from the decoder one at a
+        time, so a recv that inflates a lot never sits in memory whole."""
         nonlocal body_bytes
         elapsed = time.perf_counter() - start
-        pieces = list(decoder.iter_decode(body)) if body else []
+        pieces = decoder.iter_decode(body) if body else iter(())
         if final:
-            pieces.extend(decoder.iter_flush())
-        if not pieces:
-            if wire:  # a recv of framing only (a chunk-size line, a gzip header)
-                yield BodyChunk(b"", wire, elapsed)
-            return
-        for index, piece in enumerate(pieces):
+            pieces = itertools.chain(pieces, decoder.iter_flush())
+        for piece in pieces:
             body_bytes += len(piece)
-            yield BodyChunk(piece, wire if index == 0 else b"", elapsed)
+            yield BodyChunk(piece, wire, elapsed)
+            wire = b""
+        if wire:  # a recv of framing only (a chunk-size line, a gzip header)
+            yield BodyChunk(b"", wire, elapsed)
 
     if _fast_path(method, response):
         length = _content_length(response)

@@ -7,6 +7,7 @@ after the response, like h11's own test_io.py.
 from __future__ import annotations
 
 import gzip
+import tracemalloc
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from net.client import ResponseResult, build_request, read_response
+from net.decoding import PIECE_SIZE
 from net.errors import (
     DecodingError,
     HeadTooLarge,
@@ -234,6 +236,34 @@ def test_recv_size_bounds_every_recv() -> None:
     assert max(len(c.wire) for c in out.chunks) <= 512
     assert out.body == b"a" * 2000
     check_wire(out)
+
+
+def test_one_recv_that_inflates_a_lot_is_yielded_piece_by_piece() -> None:
+    """20 MB of zeros gzip to ~20 KB, all in one recv: pieces of at most PIECE_SIZE come out
+    one at a time (the decoder is pulled lazily, never into a list), the first one carrying
+    the recv's wire bytes; memory stays at a few pieces, not the 20 MB."""
+    coded = gzip.compress(bytes(20_000_000))
+    raw = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(coded)
+    options = FetchOptions(max_decompression_ratio=float("inf"))  # zeros deflate ~1000x
+    reader = read_response(ChunkStream([raw + coded]), options=options, url="http://t/")
+    assert isinstance(next(reader), ResponseHead)
+    sizes, wires = [], []
+    tracemalloc.start()
+    try:
+        while True:
+            chunk = next(reader)
+            assert isinstance(chunk, BodyChunk)
+            sizes.append(len(chunk.data))
+            wires.append(chunk.wire)
+            del chunk
+    except StopIteration as stop:
+        result = stop.value
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert wires[0] == coded and not any(wires[1:])
+    assert max(sizes) == PIECE_SIZE and sum(sizes) == result.body_bytes == 20_000_000
+    assert peak < 4 * PIECE_SIZE, f"{peak:,} bytes traced"
 
 
 # --- errors ----------------------------------------------------------------------------------
