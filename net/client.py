@@ -55,9 +55,9 @@ _HTTP_PREFIX = b"HTTP/"
 
 class ByteSource(Protocol):
     """Where a response comes from: a transport Stream, or a list of chunks in tests.
-    ``recv`` returns at most ``nbytes`` bytes, and b"" at the end of the stream."""
+    ``recv_into`` returns 0 at the end of the stream."""
 
-    def recv(self, nbytes: int, /) -> bytes: ...
+    def recv_into(self, buffer: memoryview, nbytes: int, /) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +294,8 @@ def read_response(
     cancel = cancel or CancelToken()
     start = time.perf_counter() if start is None else start
     recv_size = max(1, options.recv_size)
+    buffer = bytearray(recv_size)
+    view = memoryview(buffer)
     conn = h11.Connection(h11.CLIENT, max_incomplete_event_size=options.max_head_bytes)
     # h11 needs our request for its state machine (HEAD means no body). It writes only
     # HTTP/1.1; we discard its bytes and send our own, and response framing does not depend on
@@ -311,13 +313,14 @@ def read_response(
 
     def recv() -> bytes:
         nonlocal wire_bytes, first_byte_at, eof
-        data = source.recv(recv_size)
-        if not data:
+        count = source.recv_into(view, recv_size)
+        if count == 0:
             eof = True
             return b""
         if not wire_bytes:
             first_byte_at = time.perf_counter()
-        wire_bytes += len(data)
+        wire_bytes += count
+        data = bytes(view[:count])
         if options.chunk_delay > 0 and cancel.wait(options.chunk_delay):
             raise Cancelled("The request was cancelled", url=url or None)
         return data

@@ -40,17 +40,18 @@ class ChunkStream:
         self.chunks = [c for c in chunks if c]
         self.received = bytearray()
 
-    def recv(self, nbytes: int, /) -> bytes:
+    def recv_into(self, buffer: memoryview, nbytes: int, /) -> int:
         if not self.chunks:
-            return b""
+            return 0
         chunk = self.chunks[0]
         piece, rest = chunk[:nbytes], chunk[nbytes:]
         if rest:
             self.chunks[0] = rest
         else:
             self.chunks.pop(0)
+        buffer[: len(piece)] = piece
         self.received += piece
-        return piece
+        return len(piece)
 
 
 @dataclass
