@@ -1,0 +1,206 @@
+"""Find in page: counts, highlights, next/previous with wrap, case, NBSP, growing documents."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from ui.find_bar import MAX_MATCHES, FindBar, Haystack
+
+Setup = Callable[[str], tuple[FindBar, QPlainTextEdit]]
+
+
+@pytest.fixture
+def setup(qtbot: QtBot) -> Setup:
+    hosts: list[QWidget] = []  # qtbot only closes widgets; the test must keep them alive
+
+    def make(text: str) -> tuple[FindBar, QPlainTextEdit]:
+        host = QWidget()
+        hosts.append(host)
+        editor = QPlainTextEdit()
+        editor.setReadOnly(True)
+        editor.setPlainText(text)
+        bar = FindBar()
+        layout = QVBoxLayout(host)
+        layout.addWidget(editor)
+        layout.addWidget(bar)
+        bar.hide()
+        bar.attach(editor)
+        qtbot.addWidget(host)
+        host.resize(700, 400)
+        host.show()
+        qtbot.waitExposed(host)
+        return bar, editor
+
+    return make
+
+
+def selected(editor: QPlainTextEdit, bar: FindBar) -> str:
+    current = bar.current_range()
+    assert current is not None
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(current[0])
+    cursor.setPosition(current[1], QTextCursor.MoveMode.KeepAnchor)
+    return cursor.selectedText()
+
+
+def test_haystack_find_whole_and_positions() -> None:
+    hay = Haystack("a😀b😀ab")  # astral characters count twice in Qt positions
+    assert list(hay.find("b", True)) == [2, 5]
+    assert [hay.to_qt(i) for i in (2, 5)] == [3, 7]
+    assert [hay.from_qt(p) for p in (3, 7)] == [2, 5]
+    assert list(hay.find("AB", False)) == [4]
+    assert list(hay.find("", False)) == []
+    assert list(Haystack("aaa").find("aa", True)) == [0, 1]  # overlapping, like Qt
+    # lower() changes the length of "İ": the regex path keeps positions right
+    assert list(Haystack("İx X").find("x", False)) == [1, 3]
+
+
+def test_counts_highlights_and_wrap(qtbot: QtBot, setup: Setup) -> None:
+    bar, editor = setup("one fish two fish\nred fish blue fish\n")
+    bar.open_bar()
+    qtbot.keyClicks(bar.edit, "fish")
+    assert bar.match_count == 4 and bar.count_complete
+    assert bar.count_label.text() == "1 of 4"
+    assert bar.highlighted_count == 4
+    assert len(editor.extraSelections()) == 4
+    assert selected(editor, bar) == "fish"
+    positions = []
+    for _ in range(4):
+        positions.append(bar.current_range())
+        qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
+    assert positions[0] == (4, 8) and positions[3] == (32, 36)
+    assert bar.count_label.text() == "1 of 4"  # wrapped to the first
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.count_label.text() == "4 of 4"  # previous from the first wraps to the last
+    bar.find_previous()
+    assert bar.count_label.text() == "3 of 4"
+
+
+def test_no_matches_and_case_toggle(qtbot: QtBot, setup: Setup) -> None:
+    bar, editor = setup("Apple apple APPLE\n")
+    bar.open_bar()
+    qtbot.keyClicks(bar.edit, "apple")
+    assert bar.match_count == 3
+    bar.case_box.setChecked(True)
+    assert bar.match_count == 1 and selected(editor, bar) == "apple"
+    qtbot.keyClicks(bar.edit, "z")
+    assert bar.count_label.text() == "No matches"
+    assert bar.highlighted_count == 0 and editor.extraSelections() == []
+    bar.case_box.setChecked(False)
+    bar.edit.setText("APPLE")
+    assert bar.match_count == 3
+
+
+def test_nbsp_in_the_document_matches_a_typed_space(qtbot: QtBot, setup: Setup) -> None:
+    bar, editor = setup("price:\u00a0100\u00a0EUR and 100 EUR\n")
+    bar.open_bar()
+    qtbot.keyClicks(bar.edit, "100 EUR")
+    assert bar.match_count == 2
+    bar.edit.setText("100\u00a0EUR")  # a pasted NBSP matches too
+    assert bar.match_count == 2
+
+
+def test_astral_characters_before_a_match(qtbot: QtBot, setup: Setup) -> None:
+    bar, editor = setup("😀😀 target\n")
+    bar.open_bar()
+    bar.edit.setText("target")
+    assert selected(editor, bar) == "target"
+
+
+def test_escape_closes_selects_match_and_focuses_view(qtbot: QtBot, setup: Setup) -> None:
+    bar, editor = setup("alpha beta gamma beta\n")
+    with qtbot.waitSignal(bar.closed):
+        bar.open_bar()
+        qtbot.keyClicks(bar.edit, "beta")
+        bar.find_next()
+        qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    assert not bar.isVisible()
+    assert editor.extraSelections() == []
+    assert editor.textCursor().selectedText() == "beta"
+    assert editor.textCursor().selectionStart() == 17
+    # F3 with the bar closed reopens it and goes on from the selected match (wrapping)
+    bar.find_next()
+    assert bar.isVisible() and bar.current_range() == (6, 10)
+
+
+def test_growing_document_is_searched_again_and_keeps_the_match(qtbot: QtBot, setup: Setup) -> None:
+    bar, editor = setup("needle one\n")
+    bar.open_bar()
+    bar.edit.setText("needle")
+    assert bar.count_label.text() == "1 of 1"
+    cursor = QTextCursor(editor.document())
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.insertText("needle two\nneedle three\n")  # as a streaming page appends
+    qtbot.waitUntil(lambda: bar.match_count == 3, timeout=2000)
+    assert bar.count_label.text() == "1 of 3"
+    bar.find_next()
+    cursor.insertText("needle four\n")
+    bar.refresh()
+    qtbot.waitUntil(lambda: bar.match_count == 4, timeout=2000)
+    assert bar.count_label.text() == "2 of 4"  # still on the second match
+
+
+def test_reattach_to_another_view(qtbot: QtBot, setup: Setup) -> None:
+    bar, first = setup("x x x\n")
+    bar.open_bar()
+    bar.edit.setText("x")
+    assert bar.match_count == 3
+    second = QPlainTextEdit("x y\n")
+    qtbot.addWidget(second)
+    second.show()
+    bar.attach(second)
+    assert bar.match_count == 1
+    assert first.extraSelections() == []  # the old view is left clean
+
+
+def test_capped_count_and_highlights_by_viewport(qtbot: QtBot, setup: Setup) -> None:
+    lines = MAX_MATCHES // 4 + 100
+    bar, editor = setup("word word word word\n" * lines)
+    bar.open_bar()
+    bar.edit.setText("word")
+    assert bar.count_label.text() == f"1 of {MAX_MATCHES:,}+"
+    assert 0 < bar.highlighted_count < 500  # what is on (and around) the screen
+    bar.find_previous()  # previous from the first: scans to the end once, the last match
+    assert bar.count_complete and bar.match_count == lines * 4
+    assert bar.count_label.text() == f"{lines * 4:,} of {lines * 4:,}"
+    editor.verticalScrollBar().setValue(editor.verticalScrollBar().maximum() // 2)
+    qtbot.waitUntil(lambda: bar.highlighted_count > 1)  # matches mid-document: highlighted
+
+
+@pytest.mark.slow
+def test_30_mb_document_stays_responsive(qtbot: QtBot, setup: Setup) -> None:
+    words = "the quick brown fox jumps over a lazy dog while the cat naps in warm sun\n"
+    text = words * (30_000_000 // len(words))
+    bar, editor = setup(text)
+    bar.open_bar()
+    started = time.perf_counter()
+    bar.edit.setText("the")  # typing is debounced in a big document
+    qtbot.waitUntil(lambda: bar.match_count > 0, timeout=5000)
+    first = time.perf_counter() - started  # snapshot + lowering + the first 10,000 matches
+    started = time.perf_counter()
+    bar.edit.setText("thez")
+    qtbot.waitUntil(lambda: bar.count_label.text() == "No matches", timeout=5000)
+    absent = time.perf_counter() - started - 0.1  # the debounce is not work
+    started = time.perf_counter()
+    for _ in range(20):
+        bar.find_next()
+    step = (time.perf_counter() - started) / 20
+    # Qt's own search for the first 10,000 matches, for comparison
+    started = time.perf_counter()
+    cursor = QTextCursor(editor.document())
+    for _ in range(MAX_MATCHES):
+        cursor = editor.document().find("the", cursor)
+    qt_find = time.perf_counter() - started
+    print(
+        f"\n30 MB find: first search {first * 1000:.0f} ms (incl. snapshot), absent word "
+        f"{absent * 1000:.0f} ms, next {step * 1000:.1f} ms; QTextDocument.find x10,000: "
+        f"{qt_find * 1000:.0f} ms"
+    )
+    assert first < 2.0 and absent < 0.5 and step < 0.05
