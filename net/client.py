@@ -97,6 +97,15 @@ def fetch(
 ) -> Iterator[Event]:
     """Fetch ``url``, yielding events in the order net/events.py documents; NetError on failure.
 
+    Contract that consumers rely on (net/dump.py does):
+
+    - A redirect that is followed yields its ResponseHead and then, directly, Redirected: its
+      body is never read (the connection is closed after the head), so no BodyChunk ever
+      belongs to a followed hop. Every BodyChunk is part of the final response.
+    - A redirect that is not followed (``follow_redirects=False``, no Location, a status
+      outside 301/302/303/307/308) is the final response: its body is yielded, then Finished.
+    - Finished comes last, exactly once, after a complete body; an incomplete one raises.
+
     Close the generator (or let it be collected) to abandon the fetch; its socket is closed.
     """
     options = options or FetchOptions()

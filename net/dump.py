@@ -28,28 +28,18 @@ import os
 import re
 import sys
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import BinaryIO, TextIO
 
 from net.client import fetch
 from net.errors import InvalidURL, NetError, WriteError
 from net.events import BodyChunk, Event, Finished, Redirected, ResponseHead
 from net.options import FetchOptions
 
-if TYPE_CHECKING:
-    from tempfile import SpooledTemporaryFile
-
 EXIT_OK = 0
 EXIT_NET_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl+C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by SIGPIPE
-
-# Statuses the client follows when they carry a Location header.
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# A redirect hop's body is held until the client says whether it follows it; beyond this size
-# the held bytes go to a temporary file, so even a huge redirect body keeps memory constant.
-_SPOOL_MEMORY_LIMIT = 1024 * 1024
-_COPY_BLOCK = 256 * 1024
 
 
 class _UsageError(Exception):
@@ -127,62 +117,36 @@ def _one_line(message: str) -> str:
 class _BodySink:
     """Writes the final hop's head (with --include) and body bytes to ``out`` as they arrive.
 
-    A hop whose head looks like a redirect the client will follow may still carry a body;
-    those bytes are held (spooled) until the client either yields Redirected (discard) or
-    Finished (it did not follow after all: write them). Every other hop streams straight
-    through, so memory stays constant whatever the body size.
+    It relies on fetch()'s contract (net/client.py): a followed redirect's ResponseHead is
+    followed directly by Redirected, never by a BodyChunk. So every BodyChunk belongs to the
+    final response, and only a head has to wait for the next event to know whether it is the
+    final one: --include writes it before the first body bytes or at Finished.
     """
 
-    def __init__(self, out: BinaryIO, *, include: bool, follow_redirects: bool) -> None:
+    def __init__(self, out: BinaryIO, *, include: bool) -> None:
         self._out = out
         self._include = include
-        self._follow = follow_redirects
-        self._held_head: ResponseHead | None = None
-        self._held_body: SpooledTemporaryFile[bytes] | None = None
+        self._head: ResponseHead | None = None  # received, not yet written (--include)
 
     def on_head(self, head: ResponseHead) -> None:
-        self._discard_held()
-        if self._follow and head.status in REDIRECT_STATUSES and head.header("location"):
-            self._held_head = head
-            # Imported here: tempfile pulls in shutil, bz2 and lzma (~0.5 MiB of RSS) and the
-            # client closes a followed redirect after its head, so this is the rare path.
-            import tempfile
-
-            # Lives across events until Redirected/Finished, so no `with` here; closed there.
-            self._held_body = tempfile.SpooledTemporaryFile(max_size=_SPOOL_MEMORY_LIMIT)  # noqa: SIM115
-        elif self._include:
-            self._write(format_head(head))
+        self._head = head if self._include else None
 
     def on_body(self, data: bytes) -> None:
-        if not data:
-            return
-        if self._held_body is not None:
-            self._held_body.write(data)
-        else:
+        self._write_head()
+        if data:
             self._write(data)
 
     def on_redirected(self) -> None:
-        self._discard_held()
+        self._head = None
 
     def on_finished(self) -> None:
-        head, body = self._held_head, self._held_body
-        self._held_head, self._held_body = None, None
-        if head is not None and body is not None:
-            with body:
-                if self._include:
-                    self._write(format_head(head))
-                body.seek(0)
-                while block := body.read(_COPY_BLOCK):
-                    self._write(block)
+        self._write_head()
         self._flush()
 
-    def close(self) -> None:
-        self._discard_held()
-
-    def _discard_held(self) -> None:
-        if self._held_body is not None:
-            self._held_body.close()
-        self._held_head, self._held_body = None, None
+    def _write_head(self) -> None:
+        if self._head is not None:
+            head, self._head = self._head, None
+            self._write(format_head(head))
 
     def _write(self, data: bytes) -> None:
         try:
@@ -213,7 +177,7 @@ def dump(url: str, options: FetchOptions, out: BinaryIO, *, include: bool = Fals
     fails), BrokenPipeError when ``out``'s reader went away, KeyboardInterrupt on Ctrl+C; in
     every case the connection is closed before the exception leaves.
     """
-    sink = _BodySink(out, include=include, follow_redirects=options.follow_redirects)
+    sink = _BodySink(out, include=include)
     events: Iterator[Event] = fetch(url, options)
     try:
         for event in events:
@@ -228,7 +192,6 @@ def dump(url: str, options: FetchOptions, out: BinaryIO, *, include: bool = Fals
                 return event
         raise NetError(f"The transfer of {url} ended without a complete response", url=url)
     finally:
-        sink.close()
         if isinstance(events, Generator):
             events.close()  # closes the socket now, not whenever the generator is collected
 

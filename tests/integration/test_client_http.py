@@ -311,3 +311,15 @@ def test_ipv6_loopback_when_available(serve: ServerFactory) -> None:
     events = collect(server.url("/", host="localhost"))
     connected = next(e for e in events if isinstance(e, Connected))
     assert connected.address == "127.0.0.1" and body_of(events) == b"v4"
+
+
+def test_a_followed_redirects_body_is_never_read(serve: ServerFactory) -> None:
+    """fetch()'s contract: a followed hop's head is followed directly by Redirected."""
+    big = http_response(302, b"x" * 1_000_000, [("Location", "/b")])
+    server = serve(routes({"/a": send(big), "/b": send(http_response(200, b"final"))}))
+    events = collect(server.url("/a"))
+    assert kinds(events) == [
+        *("Resolved", "Connected", "RequestSent", "ResponseHead", "Redirected"),
+        *("Resolved", "Connected", "RequestSent", "ResponseHead", "BodyChunk", "Finished"),
+    ]
+    assert body_of(events) == b"final"
