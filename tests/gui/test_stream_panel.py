@@ -1,0 +1,341 @@
+"""StreamPanel and StreamPane: synthetic batches, real transfers from the demo server through
+the Fetcher (recv(512)) and through a plain thread, redirects, ends, and the cost of 100,000
+records."""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from net.client import fetch
+from net.demo_server import UTF8_SPLIT_TEXT, DemoServer
+from net.events import BodyChunk, Event, Finished, Redirected, ResponseHead, Timings
+from net.options import FetchOptions
+from ui.fetch_worker import Fetcher
+from ui.stream_panel import StreamPane, StreamPanel
+
+SHOTS = os.environ.get("YONDER_SHOTS")  # a folder: save screenshots there for a look
+
+
+@pytest.fixture
+def panel(qtbot: QtBot) -> StreamPanel:
+    widget = StreamPanel()
+    qtbot.addWidget(widget)
+    widget.resize(1000, 280)
+    return widget
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoServer]:
+    with DemoServer(tmp_path) as server:
+        yield server
+
+
+def settle(qtbot: QtBot, panel: StreamPanel) -> None:
+    """Wait for the table's frame timer to insert every pending row."""
+    qtbot.waitUntil(lambda: panel.table.chunk_model.pending_count == 0, timeout=2000)
+
+
+def test_synthetic_batches_are_counted_exactly(panel: StreamPanel, qtbot: QtBot) -> None:
+    records = [(0.001 * i, 100 + i % 413) for i in range(1, 2001)]
+    panel.reset()
+    panel.on_head(0.0005)
+    for start in range(0, len(records), 97):  # uneven batches, as the Fetcher sends them
+        panel.on_recvs(records[start : start + 97])
+    total = sum(size for _, size in records)
+    assert panel.chunk_count == panel.timeline.chunk_count == 2000
+    assert panel.total_bytes == panel.timeline.total_bytes == total
+    settle(qtbot, panel)
+    assert panel.table.model().rowCount() == 2000
+    assert panel.table.chunk_model.total_bytes == total
+    assert panel.table.chunk_model.row_values(1999) == (2.0, records[-1][1], total)
+    assert panel.is_live()
+    text = panel.header_text()
+    assert "2,000 recvs" in text and f"{total:,} bytes" in text and "head at" in text
+    assert panel.average_rate() == pytest.approx(total / (2.0 - 0.0005))
+
+
+def test_one_record_at_a_time_and_empty_batches(panel: StreamPanel, qtbot: QtBot) -> None:
+    panel.on_recvs([])
+    assert panel.chunk_count == 0 and not panel.is_live()
+    for i in range(300):
+        panel.on_recvs([(i * 0.01, 512)])
+    assert panel.chunk_count == 300 and panel.total_bytes == 300 * 512
+    settle(qtbot, panel)
+    assert panel.table.model().rowCount() == 300
+
+
+def test_zero_size_records_are_not_recvs(panel: StreamPanel, qtbot: QtBot) -> None:
+    """A gzip recv that decodes to several pieces yields extra BodyChunks with wire=b''."""
+    panel.on_recvs([(0.1, 0), (0.2, 300), (0.2, 0), (0.2, 0), (0.3, 200), (0.4, 0)])
+    assert panel.chunk_count == 2 and panel.total_bytes == 500
+    assert panel.timeline.chunk_count == 2
+    settle(qtbot, panel)
+    assert panel.table.model().rowCount() == 2
+
+
+def test_reset_empties_everything(panel: StreamPanel, qtbot: QtBot) -> None:
+    panel.on_head(0.01)
+    panel.on_recvs([(0.02, 10), (0.03, 20)])
+    panel.reset()
+    settle(qtbot, panel)
+    assert panel.chunk_count == 0 and panel.total_bytes == 0 and panel.hop == 1
+    assert panel.timeline.chunk_count == 0 and panel.timeline.head_elapsed is None
+    assert panel.table.model().rowCount() == 0
+    assert not panel.is_live()
+    assert panel.header.text() == "0 recvs · 0 B (0 bytes) · waiting for the response"
+
+
+def test_finish_shows_exact_first_byte_and_stops_refreshing(panel: StreamPanel) -> None:
+    panel.on_head(0.020)
+    panel.on_recvs([(0.021, 1000), (0.030, 1000)])
+    timings = Timings(dns=0.001, connect=0.002, request=0.001, wait=0.015, transfer=0.011)
+    panel.on_finished(timings, [timings])
+    assert not panel.is_live()
+    assert panel.timeline.finished_elapsed == pytest.approx(timings.total)
+    assert panel.current_rate() is None
+    text = panel.header.text()
+    assert "first byte 19 ms" in text and "done in 30 ms" in text and "head at" not in text
+
+
+def test_aborted_marks_the_end(panel: StreamPanel) -> None:
+    panel.on_recvs([(0.5, 100)])
+    assert panel.is_live()
+    panel.on_aborted("stopped")
+    assert not panel.is_live() and panel.header.text().endswith("· stopped")
+    assert panel.timeline.finished_elapsed == 0.5
+
+
+def test_the_current_rate_falls_when_the_stream_stalls(panel: StreamPanel) -> None:
+    # Records stamped as if the hop started 1 s ago and data stopped 0.9 s ago.
+    panel.on_recvs([(0.05, 50_000), (0.1, 50_000)])
+    panel._hop_start = time.perf_counter() - 1.0
+    assert panel.current_rate() == 0.0
+    panel._hop_start = time.perf_counter() - 0.2  # data 0.1 s ago: in the window
+    rate = panel.current_rate()
+    assert rate is not None and rate > 0
+
+
+def test_100000_records_cost_little_and_repaint_per_frame(panel: StreamPanel, qtbot: QtBot) -> None:
+    panel.show()
+    qtbot.waitExposed(panel)
+    paints = 0
+    original = panel.timeline.paintEvent
+
+    def counting(event: Any) -> None:
+        nonlocal paints
+        paints += 1
+        original(event)
+
+    panel.timeline.paintEvent = counting  # type: ignore[method-assign]
+    batch = 500
+    started = time.perf_counter()
+    for start in range(0, 100_000, batch):
+        panel.on_recvs([((start + i) * 1e-5, 512) for i in range(batch)])
+    took = time.perf_counter() - started
+    assert paints == 0  # nothing painted inside the slots
+    assert panel.chunk_count == 100_000 and panel.total_bytes == 51_200_000
+    assert took < 2.0, f"100,000 records took {took:.2f} s"
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: paints > 0, timeout=2000)
+    assert panel.table.model().rowCount() == 100_000
+    # Painting 100,000 chunks is bounded by the width, not the count.
+    started = time.perf_counter()
+    panel.timeline.repaint()
+    assert time.perf_counter() - started < 0.2
+
+
+class Recorder:
+    """Wraps net.client.fetch on the worker thread: keeps every event for the assertions."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def __call__(self, url: str, options: FetchOptions | None, cancel: Any) -> Iterator[Event]:
+        for event in fetch(url, options, cancel):
+            self.events.append(event)
+            yield event
+
+    def of(self, kind: type) -> list[Any]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+def wire_fetcher(fetcher: Fetcher, pane: StreamPane) -> None:
+    """What the window does (after its request-id check)."""
+    fetcher.started.connect(lambda _id, _url: pane.on_started())
+    fetcher.head_received.connect(lambda _id, head: pane.on_head(head))
+    fetcher.chunks_recorded.connect(lambda _id, records: pane.on_recvs(records))
+    fetcher.redirected.connect(lambda _id, hop: pane.on_redirect(hop))
+    fetcher.finished.connect(lambda _id, done: pane.on_finished(done))
+    fetcher.stopped.connect(lambda _id: pane.on_aborted("stopped"))
+    fetcher.failed.connect(lambda _id, phase, _m, _d: pane.on_aborted(f"failed ({phase})"))
+
+
+@pytest.fixture
+def pane(qtbot: QtBot) -> StreamPane:
+    widget = StreamPane()
+    qtbot.addWidget(widget)
+    widget.resize(1100, 340)
+    return widget
+
+
+def run_fetch(qtbot: QtBot, pane: StreamPane, url: str, options: FetchOptions) -> Recorder:
+    recorder = Recorder()
+    fetcher = Fetcher(recorder)
+    wire_fetcher(fetcher, pane)
+    try:
+        with qtbot.waitSignal(fetcher.finished, timeout=10_000):
+            fetcher.load(url, options)
+    finally:
+        assert fetcher.shutdown(2000)
+    settle(qtbot, pane.panel)
+    return recorder
+
+
+def test_a_real_drip_through_the_fetcher_with_recv_512(
+    pane: StreamPane, qtbot: QtBot, demo: DemoServer
+) -> None:
+    pane.lab.set_recv_size(512)
+    options = pane.lab.apply_to(FetchOptions())
+    recorder = run_fetch(
+        qtbot, pane, demo.base_url + "drip?bytes=6000&piece=300&delay=0.01", options
+    )
+    (head,) = recorder.of(ResponseHead)
+    (done,) = recorder.of(Finished)
+    chunks: list[BodyChunk] = recorder.of(BodyChunk)
+    wire = sum(c.wire_size for c in chunks)
+    assert wire == done.wire_bytes - len(head.raw) == 6000
+    assert all(c.wire_size <= 512 for c in chunks)
+    panel = pane.panel
+    assert panel.chunk_count == panel.timeline.chunk_count == sum(1 for c in chunks if c.wire)
+    assert panel.chunk_count >= 20  # 20 pieces of 300 bytes, each at least one recv
+    assert panel.total_bytes == panel.timeline.total_bytes == wire
+    assert panel.table.model().rowCount() == panel.chunk_count
+    assert panel.table.chunk_model.total_bytes == wire
+    assert panel.timeline.head_elapsed == pytest.approx(head.elapsed)
+    assert panel.timeline.finished_elapsed == pytest.approx(done.timings.total)
+    times = [panel.table.chunk_model.row_values(i)[0] for i in range(panel.chunk_count)]
+    assert times == sorted(times) and times == [c.elapsed for c in chunks if c.wire]
+    assert "done in" in panel.header.text() and "first byte" in panel.header.text()
+    if SHOTS:
+        pane.show()
+        qtbot.waitExposed(pane)
+        qtbot.wait(50)
+        pane.grab().save(str(Path(SHOTS) / "stream-drip.png"))
+
+
+def test_a_redirect_chain_restarts_per_hop(
+    pane: StreamPane, qtbot: QtBot, demo: DemoServer
+) -> None:
+    recorder = run_fetch(qtbot, pane, demo.base_url + "redirect?n=2", FetchOptions())
+    assert len(recorder.of(Redirected)) == 2
+    (done,) = recorder.of(Finished)
+    heads = recorder.of(ResponseHead)
+    panel = pane.panel
+    assert panel.hop == 3
+    assert panel.header.text().startswith("Hop 3 (after 2 redirects)")
+    assert "over 3 hops" in panel.header.text()
+    assert panel.header.toolTip().count("Hop ") == 2 and "302" in panel.header.toolTip()
+    # Only the final hop's recvs are on the timeline.
+    assert panel.total_bytes == done.wire_bytes - len(heads[-1].raw)
+
+
+def test_a_failure_ends_the_panel(pane: StreamPane, qtbot: QtBot) -> None:
+    fetcher = Fetcher()
+    wire_fetcher(fetcher, pane)
+    try:
+        with qtbot.waitSignal(fetcher.failed, timeout=5000):
+            fetcher.load("http://127.0.0.1:1/", None)  # refused: nothing listens on port 1
+    finally:
+        assert fetcher.shutdown(2000)
+    assert not pane.panel.is_live() and "failed" in pane.panel.header.text()
+
+
+def test_split_characters_from_a_real_socket_in_the_pane(
+    pane: StreamPane, qtbot: QtBot, demo: DemoServer
+) -> None:
+    """A plain thread runs net.client.fetch; the GUI thread forwards per recv, as the window
+    will with the Fetcher's per-recv body parts."""
+    pane.lab.set_decode_per_chunk(True)
+    assert pane.tabs.currentWidget() is pane.compare
+    pane.lab.set_recv_size(512)
+    pane.lab.set_chunk_delay(0.01)
+    events: queue.Queue[Event | None] = queue.Queue()
+    options = pane.lab.apply_to(FetchOptions())
+
+    def worker() -> None:
+        try:
+            for event in fetch(demo.base_url + "utf8-split?delay=0.03", options):
+                events.put(event)
+        finally:
+            events.put(None)
+
+    done: list[Finished] = []
+
+    def pump() -> None:
+        while True:
+            try:
+                event = events.get_nowait()
+            except queue.Empty:
+                return
+            if event is None:
+                timer.stop()
+                return
+            if isinstance(event, ResponseHead):
+                pane.on_head(event)
+            elif isinstance(event, BodyChunk):
+                pane.on_recvs([(event.elapsed, event.wire_size)])
+                pane.on_body_parts([event.data])
+            elif isinstance(event, Finished):
+                pane.on_finished(event)
+                done.append(event)
+
+    pane.on_started()
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(pump)
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    timer.start()
+    try:
+        qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    finally:
+        timer.stop()
+        thread.join(5)
+    assert not thread.is_alive()
+    pane.compare.flush_pending()
+    assert pane.compare.right.text.toPlainText() == UTF8_SPLIT_TEXT
+    assert "\ufffd" in pane.compare.left.text.toPlainText()
+    assert pane.compare.broken_count == 4
+    assert pane.panel.chunk_count == 5 and pane.panel.total_bytes == len(UTF8_SPLIT_TEXT.encode())
+    if SHOTS:
+        pane.show()
+        qtbot.waitExposed(pane)
+        QApplication.processEvents()
+        pane.grab().save(str(Path(SHOTS) / "decode-compare.png"))
+
+
+def test_the_decode_switch_gates_the_comparison(pane: StreamPane) -> None:
+    pane.lab.set_decode_per_chunk(False)
+    assert not pane.tabs.isTabEnabled(pane.compare_index)
+    assert pane.tabs.currentWidget() is pane.panel
+    pane.on_started()
+    pane.on_body_parts([b"caf\xc3", b"\xa9"])
+    assert pane.compare.comparison.chunks == 0  # off: nothing decoded twice
+    pane.lab.set_decode_per_chunk(True)
+    assert pane.tabs.isTabEnabled(pane.compare_index)
+    assert pane.tabs.currentWidget() is pane.compare
+    pane.on_body_parts([b"caf\xc3", b"\xa9"])
+    assert pane.compare.broken_count == 1
+    pane.lab.set_decode_per_chunk(False)
+    assert pane.tabs.currentWidget() is pane.panel
