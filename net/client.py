@@ -384,6 +384,7 @@ def read_response(
         coding,
         max_decoded_bytes=options.max_decoded_bytes,
         max_ratio=options.max_decompression_ratio,
+        origin=where,
     )
     body_bytes = 0
 

@@ -66,25 +66,32 @@ def make_content_decoder(
     *,
     max_decoded_bytes: int | None = None,
     max_ratio: float = 1000.0,
+    origin: str = "",
 ) -> ContentDecoder:
     """The decoder for a Content-Encoding value ("gzip", "deflate", "gzip, identity", ...).
 
     Raises DecodingError for a coding Yonder does not speak (br, zstd, compress): the client
     never advertises them, so a server sending one anyway gets a clear error, not garbage.
+    ``origin`` ("example.org:443") names the server in every error message.
     """
+    from_origin = f" from {origin}" if origin else ""
     codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
     codings = [c for c in codings if c and c != "identity"]
     for coding in codings:
         if coding not in ("gzip", "x-gzip", "deflate"):
             raise DecodingError(
-                f"Unsupported Content-Encoding {coding!r}: Yonder decodes only {_SUPPORTED}; "
+                f"Unsupported Content-Encoding {coding!r}{from_origin}: Yonder decodes only "
+                f"{_SUPPORTED}; "
                 "fetch without content decoding to get the encoded bytes"
             )
-    limits = _Limits(max_decoded_bytes, max_ratio, content_encoding or "identity")
+    limits = _Limits(max_decoded_bytes, max_ratio, content_encoding or "identity", from_origin)
     if not codings:
         return IdentityDecoder(limits)
     # Codings are listed in the order they were applied, so they are undone in reverse.
-    stages = [_ZlibDecoder("deflate" if c == "deflate" else "gzip") for c in reversed(codings)]
+    stages = [
+        _ZlibDecoder("deflate" if c == "deflate" else "gzip", from_origin)
+        for c in reversed(codings)
+    ]
     if len(stages) == 1:
         stages[0].limits = limits
         return stages[0]
@@ -102,15 +109,18 @@ def _size(n: int) -> str:
 class _Limits:
     """The size and ratio caps of one body; ``check`` raises DecompressionLimit."""
 
-    def __init__(self, max_decoded_bytes: int | None, max_ratio: float, coding: str) -> None:
+    def __init__(
+        self, max_decoded_bytes: int | None, max_ratio: float, coding: str, from_origin: str = ""
+    ) -> None:
         self.max_decoded_bytes = max_decoded_bytes
         self.max_ratio = max_ratio
         self.coding = coding
+        self.from_origin = from_origin  # " from example.org:443", or ""
 
     def check(self, decoded: int, encoded: int) -> None:
         if self.max_decoded_bytes is not None and decoded > self.max_decoded_bytes:
             raise DecompressionLimit(
-                f"Decoded body exceeds the {_size(self.max_decoded_bytes)} limit "
+                f"Decoded body{self.from_origin} exceeds the {_size(self.max_decoded_bytes)} limit "
                 f"(Content-Encoding: {self.coding}); raise the limit or fetch without content "
                 "decoding to get the encoded bytes"
             )
@@ -120,7 +130,7 @@ class _Limits:
             and decoded > self.max_ratio * max(encoded, 1)
         ):
             raise DecompressionLimit(
-                f"The {self.coding} body expands more than {self.max_ratio:g}x "
+                f"The {self.coding} body{self.from_origin} expands more than {self.max_ratio:g}x "
                 f"({decoded:,} bytes decoded from {encoded:,}): stopped as a likely "
                 "decompression bomb; fetch without content decoding to get the encoded bytes"
             )
@@ -174,8 +184,9 @@ class _ZlibDecoder:
     in ``_held`` until the gzip magic or the zlib header can be checked.
     """
 
-    def __init__(self, coding: str) -> None:
+    def __init__(self, coding: str, from_origin: str = "") -> None:
         self.coding = coding  # "gzip" or "deflate"
+        self._body = f"The {coding} body{from_origin}"  # how every message names it
         self.limits = _NO_LIMITS
         self.decoded_bytes = 0
         self.encoded_bytes = 0
@@ -221,7 +232,7 @@ class _ZlibDecoder:
             yield from self._inflate(b"")
             if not self._obj.eof:
                 raise DecodingError(
-                    f"The {self.coding} body is truncated: the data ended before the "
+                    f"{self._body} is truncated: the data ended before the "
                     f"{self.coding} stream was complete (the server closed early or sent a "
                     "damaged response); try again"
                 )
@@ -229,8 +240,7 @@ class _ZlibDecoder:
             if self._done:
                 self._garbage(len(self._held))
             raise DecodingError(
-                f"The {self.coding} body is truncated: it is only {len(self._held)} byte(s) "
-                "long; try again"
+                f"{self._body} is truncated: it is only {len(self._held)} byte(s) long; try again"
             )
 
     def _start(self, buf: bytes) -> bool:
@@ -256,13 +266,13 @@ class _ZlibDecoder:
         if self._done:
             self._garbage(len(buf))
         raise DecodingError(
-            f"The gzip body is corrupt: it does not start with the gzip signature "
+            f"{self._body} is corrupt: it does not start with the gzip signature "
             f"(it starts with {buf[:8]!r}); fetch without content decoding to see the raw bytes"
         )
 
     def _garbage(self, count: int) -> None:
         raise DecodingError(
-            f"The {self.coding} body is corrupt: unexpected data after the end of the "
+            f"{self._body} is corrupt: unexpected data after the end of the "
             f"{self.coding} stream (at least {count} byte(s)); fetch without content decoding "
             "to see the raw bytes"
         )
@@ -315,11 +325,11 @@ class _ZlibDecoder:
             if pos >= len(view) and len(out) < PIECE_SIZE:
                 return
             if not out and not taken:  # cannot happen with zlib; never spin on it
-                raise DecodingError(f"The {self.coding} body is corrupt: zlib made no progress")
+                raise DecodingError(f"{self._body} is corrupt: zlib made no progress")
 
     def _corrupt(self, exc: zlib.error) -> DecodingError:
         return DecodingError(
-            f"The {self.coding} body is corrupt: {_zlib_message(exc)}; fetch without content "
+            f"{self._body} is corrupt: {_zlib_message(exc)}; fetch without content "
             "decoding to see the raw bytes"
         )
 

@@ -337,7 +337,7 @@ def test_malformed_responses_raise_protocol_error(raw: bytes) -> None:
 
 def test_corrupt_gzip_raises_decoding_error() -> None:
     raw = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n0123456789"
-    with pytest.raises(DecodingError):
+    with pytest.raises(DecodingError, match=r"^The gzip body from t is corrupt: it does not start"):
         run([raw])
 
 

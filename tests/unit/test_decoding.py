@@ -388,3 +388,20 @@ def test_a_lower_ratio_limit_is_honoured() -> None:
     with pytest.raises(DecompressionLimit, match=r"more than 50x"):
         for chunk in rechunk(zero_bomb(4), 4096):
             decoder.decode(chunk)
+
+
+@pytest.mark.parametrize(
+    ("coding", "data", "limit", "message"),
+    [
+        ("br", b"", None, "Unsupported Content-Encoding 'br' from h:81: "),
+        ("gzip", b"not gzip", None, "The gzip body from h:81 is corrupt: "),
+        ("deflate", zlib.compress(b"a" * 5000), 100, "Decoded body from h:81 exceeds the 100 "),
+    ],
+)
+def test_every_error_names_the_origin(
+    coding: str, data: bytes, limit: int | None, message: str
+) -> None:
+    with pytest.raises(DecodingError, match=f"^{message}"):
+        decoder = make_content_decoder(coding, max_decoded_bytes=limit, origin="h:81")
+        decoder.decode(data)
+        decoder.flush()
