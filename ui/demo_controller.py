@@ -99,3 +99,22 @@ class DemoController(QObject):
             return []
         root = self._base_url.rstrip("/")
         return [(root + path, text) for path, text in server.endpoints() if "<" not in path]
+
+    def start_page_segments(self) -> list[tuple[str, str, str]]:
+        """Document-view segments (kind, text, href) for a "Demo server" section of the start
+        page: a heading and one link per endpoint; empty while the server is not running."""
+        links = self.endpoint_links()
+        if not links:
+            return []
+        segments: list[tuple[str, str, str]] = [
+            ("heading", "Demo server (loopback only, stops with Yonder)\n", ""),
+            ("text", f"Serving on {self._base_url}\n", ""),
+        ]
+        root = self._base_url.rstrip("/")
+        for url, description in links:
+            segments += [
+                ("text", "  ", ""),
+                ("link", url[len(root) :] or "/", url),
+                ("text", f" \u2014 {description}\n", ""),
+            ]
+        return segments

@@ -138,3 +138,15 @@ def test_quitting_the_application_stops_the_server(qtbot: QtBot) -> None:
     assert port is not None
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_start_page_segments_link_every_endpoint(controller: DemoController) -> None:
+    assert controller.start_page_segments() == []
+    url = controller.start()
+    assert url is not None
+    segments = controller.start_page_segments()
+    assert segments[0][0] == "heading" and "Demo server" in segments[0][1]
+    links = [(text, href) for kind, text, href in segments if kind == "link"]
+    assert [href for _, href in links] == [link for link, _ in controller.endpoint_links()]
+    assert ("/", url) in links and ("/status/404", url + "status/404") in links
+    assert all(text.endswith("\n") for kind, text, _ in segments if kind in ("heading",))
