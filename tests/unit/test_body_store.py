@@ -1,0 +1,121 @@
+"""BodyStore / SpillBuffer: memory up to a cap, then a temporary file; reads and Save-chunks."""
+
+from __future__ import annotations
+
+import os
+import tracemalloc
+
+import pytest
+
+from ui.body_store import BodyStore, SpillBuffer
+
+DATA = bytes(range(256)) * 40  # 10,240 bytes, every byte value
+
+
+def feed(buffer: SpillBuffer, data: bytes, step: int) -> None:
+    for i in range(0, len(data), step):
+        buffer.append(data[i : i + step])
+
+
+@pytest.mark.parametrize("step", [len(DATA), 1, 7, 4096])
+@pytest.mark.parametrize("cap", [0, 1, 1000, len(DATA), len(DATA) + 5])
+def test_spill_keeps_every_byte_whatever_the_chunking(step: int, cap: int) -> None:
+    buffer = SpillBuffer(cap)
+    feed(buffer, DATA, step)
+    assert buffer.size == len(DATA)
+    assert buffer.in_memory == min(cap, len(DATA))
+    assert buffer.overflowed == (cap < len(DATA))
+    assert b"".join(buffer.chunks(piece=333)) == DATA
+    # Reads see the memory part only, exactly.
+    kept = DATA[: buffer.in_memory]
+    for offset, size in [(0, 10), (5, 3000), (999, 2), (len(DATA) - 3, 10), (0, 10**9)]:
+        assert buffer.read(offset, size) == kept[offset : offset + size]
+    buffer.close()
+
+
+def test_trailing_appends_after_reading_chunks_continue_at_the_end() -> None:
+    buffer = SpillBuffer(10)
+    buffer.append(b"0123456789abc")
+    assert b"".join(buffer.chunks()) == b"0123456789abc"
+    buffer.append(b"def")  # garbage after a save: still appended, in order
+    assert b"".join(buffer.chunks()) == b"0123456789abcdef"
+    buffer.close()
+
+
+def test_without_spill_the_overflow_is_only_counted() -> None:
+    buffer = SpillBuffer(4, spill=False)
+    buffer.append(b"abcdefgh")
+    assert buffer.size == 8 and buffer.in_memory == 4
+    assert not buffer.complete
+    assert b"".join(buffer.chunks()) == b"abcd"
+
+
+def test_close_deletes_the_temporary_file_and_refuses_appends() -> None:
+    buffer = SpillBuffer(2)
+    buffer.append(b"abcdef")
+    spill = buffer._file
+    assert spill is not None
+    fd = spill.fileno()
+    os.fstat(fd)  # open (and already unlinked: it has no name to leave behind)
+    buffer.close()
+    assert spill.closed
+    with pytest.raises(ValueError):
+        buffer.append(b"x")
+    assert buffer.read(0, 2) == b""
+
+
+def test_body_store_begin_replaces_the_previous_body() -> None:
+    store = BodyStore(view_cap=4, wire_cap=3)
+    store.begin("http://h/a", headers=(("Content-Type", "text/html"),), head_raw=b"HTTP/1.1...")
+    store.append(b"moved", b"5\r\nmoved")
+    store.begin(
+        "http://h/b",
+        headers=(
+            ("content-type", "text/plain; charset=latin1"),
+            ("Content-Disposition", "attachment; filename=x.txt"),
+        ),
+        status=200,
+    )
+    assert store.body_size == 0 and store.wire.size == 0
+    assert store.content_type == "text/plain; charset=latin1"
+    assert store.content_disposition == "attachment; filename=x.txt"
+    store.append(b"hello", b"hello")
+    store.finish(True)
+    assert store.complete and store.truncated_in_view
+    assert store.view_bytes(0, 100) == b"hell"
+    assert store.prefix(2) == b"he"
+    assert b"".join(store.iter_body()) == b"hello"
+    assert store.wire.read(0, 100) == b"hel" and store.wire.size == 5
+    store.close()
+
+
+def test_a_100_mb_body_keeps_memory_bounded_and_saves_whole() -> None:
+    cap = 8 * 1024 * 1024
+    store = BodyStore(view_cap=cap, wire_cap=1024 * 1024)
+    store.begin("http://h/big")
+    piece = 256 * 1024
+    total = 100 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        for i in range(total // piece):
+            block = bytes([i % 251]) * piece  # a fresh object each time, like recv()
+            store.append(block, block)
+        store.finish(True)
+        _, peak = tracemalloc.get_traced_memory()
+        size = 0
+        first = last = b""
+        for chunk in store.iter_body():
+            assert len(chunk) <= max(piece, 1024 * 1024)
+            first = first or chunk[:1]
+            last = chunk[-1:]
+            size += len(chunk)
+        _, peak_after_save = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size == total and store.body_size == total
+    assert first == b"\x00" and last == bytes([(total // piece - 1) % 251])
+    # What stays is the cap (memory part) + the wire cap + one piece in flight, not 100 MB.
+    bound = cap + 1024 * 1024 + 4 * piece
+    assert peak < bound, f"peak {peak / 2**20:.1f} MiB"
+    assert peak_after_save < bound + 2 * 1024 * 1024
+    store.close()
