@@ -40,7 +40,8 @@ class StreamPanel(QWidget):
     Slots: reset(), on_head(float elapsed), on_recvs(list[(float elapsed, int wire_size)]),
         on_redirect(Redirected), on_finished(Timings timings, list[Timings] hops),
         on_aborted(str reason)
-    A record with wire_size 0 is not a recv (a decoder's extra output piece) and is skipped.
+    A record with wire_size 0 is not a recv (a decoder's extra output piece) and is skipped;
+    records after the end (on_finished / on_aborted) are ignored until reset().
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -188,7 +189,10 @@ class StreamPanel(QWidget):
 
     @Slot(list)
     def on_recvs(self, records: list[Record]) -> None:
-        """A batch of per-recv (elapsed seconds since the hop started, wire bytes) records."""
+        """A batch of per-recv (elapsed seconds since the hop started, wire bytes) records.
+        Ignored once the hop ended (finished, stopped, failed): late data is not this hop's."""
+        if self._ended:
+            return
         add_point = self.timeline.add_chunk
         add_row = self.table.chunk_model.add_chunk  # the view only forwards: skip a call
         chunks, received, first, last = 0, 0, None, None

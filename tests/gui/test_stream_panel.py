@@ -65,6 +65,27 @@ def test_synthetic_batches_are_counted_exactly(panel: StreamPanel, qtbot: QtBot)
     assert panel.average_rate() == pytest.approx(total / (2.0 - 0.0005))
 
 
+@pytest.mark.parametrize("batch", [1, 97, 5000], ids=["one-at-a-time", "uneven", "whole"])
+def test_batches_of_any_size_and_trailing_records_after_the_end(
+    panel: StreamPanel, qtbot: QtBot, batch: int
+) -> None:
+    records = [(0.0001 * i, 1 + i % 700) for i in range(5000)]
+    for start in range(0, len(records), batch):
+        panel.on_recvs(records[start : start + batch])
+    total = sum(size for _, size in records)
+    timings = Timings(wait=0.01, transfer=0.49)
+    panel.on_finished(timings, [timings])
+    panel.on_recvs([(0.6, 1000), (0.7, 1000)])  # trailing: after the end, not counted
+    assert panel.chunk_count == panel.timeline.chunk_count == 5000
+    assert panel.total_bytes == panel.timeline.total_bytes == total
+    settle(qtbot, panel)
+    assert panel.table.model().rowCount() == 5000
+    assert panel.table.chunk_model.total_bytes == total
+    panel.reset()
+    panel.on_recvs(records[:3])  # a new request counts again
+    assert panel.chunk_count == 3
+
+
 def test_one_record_at_a_time_and_empty_batches(panel: StreamPanel, qtbot: QtBot) -> None:
     panel.on_recvs([])
     assert panel.chunk_count == 0 and not panel.is_live()
