@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -99,7 +101,7 @@ def test_no_matches_and_case_toggle(qtbot: QtBot, setup: Setup) -> None:
 
 
 def test_nbsp_in_the_document_matches_a_typed_space(qtbot: QtBot, setup: Setup) -> None:
-    bar, editor = setup("price:\u00a0100\u00a0EUR and 100 EUR\n")
+    bar, _editor = setup("price:\u00a0100\u00a0EUR and 100 EUR\n")
     bar.open_bar()
     qtbot.keyClicks(bar.edit, "100 EUR")
     assert bar.match_count == 2
@@ -204,3 +206,18 @@ def test_30_mb_document_stays_responsive(qtbot: QtBot, setup: Setup) -> None:
         f"{qt_find * 1000:.0f} ms"
     )
     assert first < 2.0 and absent < 0.5 and step < 0.05
+
+
+def test_screenshot(qtbot: QtBot, setup: Setup, tmp_path: Path) -> None:
+    bar, _editor = setup(
+        "Yonder is a mini text browser. A text browser reads the web as text:\n"
+        "headings, paragraphs and links, streamed in as the bytes arrive.\n" * 8
+    )
+    bar.open_bar()
+    qtbot.keyClicks(bar.edit, "text")
+    bar.find_next()
+    assert bar.count_label.text() == "2 of 24"
+    folder = Path(os.environ.get("YONDER_SHOTS", tmp_path))
+    bar.grab().save(str(folder / "find_bar.png"))
+    assert bar.parentWidget() is not None
+    bar.parentWidget().grab().save(str(folder / "find_in_page.png"))
