@@ -591,6 +591,6 @@ class FindBar(QWidget):
         cursor.setPosition(hay.to_qt(index))
         cursor.setPosition(hay.to_qt(index + length), QTextCursor.MoveMode.KeepAnchor)
         selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor  # type: ignore[attr-defined]
-        selection.format = fmt  # type: ignore[attr-defined]
+        selection.cursor = cursor
+        selection.format = fmt
         return selection

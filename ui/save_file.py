@@ -63,7 +63,7 @@ class SaveError(OSError):
         message = f"Could not {verb} {path}: {reason}" + (f". {advice}" if advice else "")
         super().__init__(message)
         self.message = message
-        self.errno = code  # type: ignore[assignment]  # OSError allows None here
+        self.errno = code  # None when the reason is not a known system error
         self.strerror = reason
         self.filename = path
 
