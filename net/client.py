@@ -13,7 +13,7 @@ import itertools
 import re
 import time
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import h11
@@ -71,11 +71,12 @@ class ResponseResult:
     complete: bool  # False when the caller stopped after the head (a followed redirect)
 
 
-def build_request(target: Target, options: FetchOptions) -> bytes:
-    """The exact request bytes. Classic mode is the classic program's request, byte for byte."""
-    method = options.method.upper()
+def build_request(target: Target, options: FetchOptions, *, method: str | None = None) -> bytes:
+    """The exact request bytes. Classic mode is the classic program's request, byte for byte.
+    ``method`` overrides ``options.method`` (a 303 turns a later hop into a GET)."""
+    method = (method or options.method).upper()
     if method not in ("GET", "HEAD"):
-        raise ValueError(f"Yonder sends only GET and HEAD requests, not {options.method!r}")
+        raise ValueError(f"Yonder sends only GET and HEAD requests, not {method!r}")
     if options.classic:
         return f"{method} {target.url} HTTP/1.0\r\n\r\n".encode("ascii")
     agent = re.sub(r"[\x00-\x1f\x7f]", "", options.user_agent) or "Yonder"
@@ -167,12 +168,17 @@ def _one_hop(
     cancel.raise_if_cancelled(url)
 
     addresses = transport.resolve(
-        target.host, target.port, deadline=deadline, cancel=cancel, url=url
+        target.host,
+        target.port,
+        deadline=deadline,
+        cancel=cancel,
+        url=url,
+        connect_timeout=options.connect_timeout,
     )
     resolved_at = time.perf_counter()
     yield Resolved(target.host, tuple(a[1][0] for a in addresses), resolved_at - start)
 
-    sock = transport.connect(
+    sock, (peer_address, peer_port) = transport.connect(
         addresses,
         deadline=deadline,
         cancel=cancel,
@@ -183,8 +189,7 @@ def _one_hop(
     stream: transport.Stream | None = None
     try:
         connected_at = time.perf_counter()
-        peer = sock.getpeername()
-        yield Connected(peer[0], peer[1], connected_at - start)
+        yield Connected(peer_address, peer_port, connected_at - start)
         tls_done_at = connected_at
         if target.scheme == "https":
             tls_sock = transport.start_tls(
@@ -211,7 +216,7 @@ def _one_hop(
         stream = transport.Stream(
             sock, cancel=cancel, read_timeout=options.read_timeout, where=where, url=url
         )
-        request = build_request(target, replace_method(options, method))
+        request = build_request(target, options, method=method)
         stream.send_all(request)
         sent_at = time.perf_counter()
         yield RequestSent(method, url, request, sent_at - start)
@@ -255,10 +260,6 @@ def _one_hop(
         else:
             cancel.detach()
             sock.close()
-
-
-def replace_method(options: FetchOptions, method: str) -> FetchOptions:
-    return options if options.method == method else replace(options, method=method)
 
 
 def _abandon(reader: Generator[Event, None, ResponseResult]) -> ResponseResult:
@@ -315,10 +316,8 @@ def read_response(
     wire_bytes = 0
     first_byte_at = 0.0
     pending = bytearray()  # received bytes not yet attributed to a head
-    head: ResponseHead | None = None
     response: h11.Response | None = None
     eof = False
-    stopping = False
 
     def recv() -> bytes:
         nonlocal wire_bytes, first_byte_at, eof
@@ -375,8 +374,6 @@ def read_response(
     try:
         yield head
     except _StopReading:
-        stopping = True
-    if stopping:
         return ResponseResult(head, wire_bytes, 0, first_byte_at, complete=False)
 
     coding = head.header("content-encoding") if options.decode_content else None

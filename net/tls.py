@@ -19,14 +19,10 @@ def create_ssl_context(cafile: str | None = None) -> ssl.SSLContext:
     if cafile is not None:
         ctx.load_verify_locations(cafile=cafile)
         return ctx
-    env_file = os.environ.get("SSL_CERT_FILE") or None
-    env_dir = os.environ.get("SSL_CERT_DIR") or None
-    if env_file or env_dir:
-        # load_default_certs honours both variables (OpenSSL's default verify paths).
-        ctx.load_default_certs(ssl.Purpose.SERVER_AUTH)
-        return ctx
+    # OpenSSL's default verify paths: SSL_CERT_FILE / SSL_CERT_DIR when set, else the system's.
     ctx.load_default_certs(ssl.Purpose.SERVER_AUTH)
-    if not _has_ca(ctx):
+    user_chose_a_store = bool(os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"))
+    if not user_chose_a_store and not _has_ca(ctx):
         import certifi  # only when needed: it pulls in importlib.resources and tempfile
 
         ctx.load_verify_locations(cafile=certifi.where())

@@ -56,10 +56,12 @@ class PeerCertificate:
 
 
 def resolve(
-    host: str, port: int, *, deadline: float, cancel: CancelToken, url: str
+    host: str, port: int, *, deadline: float, cancel: CancelToken, url: str, connect_timeout: float
 ) -> list[Address]:
     """getaddrinfo for TCP, in its order. Runs in a daemon thread so that a blocking DNS
-    lookup can be abandoned on cancel or at the connect deadline."""
+    lookup can be abandoned on cancel or at the connect deadline. getaddrinfo itself cannot
+    be interrupted: an abandoned thread ends when the resolver gives up (its own timeout),
+    holding nothing but its result, which is dropped."""
     if _is_ip_literal(host):
         return _getaddrinfo(host, port, url, socket.AI_NUMERICHOST)
     box: list[list[Address] | BaseException] = []
@@ -77,8 +79,9 @@ def resolve(
         cancel.raise_if_cancelled(url)
         if time.perf_counter() >= deadline:
             raise ConnectTimeout(
-                f"Could not resolve host '{host}' in time (connect timeout): "
-                "the name server did not answer",
+                f"Could not resolve host '{host}' within {seconds(connect_timeout)} "
+                "(connect timeout): the name server did not answer; check your network "
+                "connection or try again",
                 url=url,
             )
     cancel.raise_if_cancelled(url)
@@ -128,12 +131,13 @@ def connect(
     where: str,
     url: str,
     connect_timeout: float,
-) -> socket.socket:
+) -> tuple[socket.socket, tuple[str, int]]:
     """Try every address in turn until one accepts; each gets an equal share of what is left
-    of the connect timeout. Returns a connected socket in timeout mode (POLL_INTERVAL)."""
+    of the connect timeout. Returns a connected socket in timeout mode (POLL_INTERVAL) and the
+    (ip, port) it is connected to (not getpeername(), which fails if the peer already reset)."""
     ordered = interleave(addresses)
-    failures: list[str] = []
-    last_exc: OSError | None = None
+    # Every attempt that failed, in order: (peer, the error, or None when it did not answer).
+    failures: list[tuple[str, OSError | None]] = []
     for index, (family, sockaddr) in enumerate(ordered):
         cancel.raise_if_cancelled(url)
         remaining = deadline - time.perf_counter()
@@ -144,39 +148,42 @@ def connect(
         try:
             _connect_one(sock, sockaddr, attempt_deadline, cancel, url)
         except _AttemptTimedOut:
-            sock.close()
-            failures.append(f"{_peer(sockaddr)} did not answer")
+            _close(sock, cancel)
+            failures.append((_peer(sockaddr), None))
             continue
         except OSError as exc:
-            cancel.detach()
-            sock.close()
+            _close(sock, cancel)
             cancel.raise_if_cancelled(url)
-            last_exc = exc
-            failures.append(f"{_peer(sockaddr)}: {_os_reason(exc)}")
+            failures.append((_peer(sockaddr), exc))
             continue
         except BaseException:
-            cancel.detach()
-            sock.close()
+            _close(sock, cancel)
             raise
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(POLL_INTERVAL)
-        return sock
-    if last_exc is None or all("did not answer" in f for f in failures):
+        return sock, (sockaddr[0], sockaddr[1])
+    errors = [exc for _, exc in failures if exc is not None]
+    if not errors:  # every address was silent, or the time ran out before any was tried
         raise ConnectTimeout(
             f"No connection to {where} within {seconds(connect_timeout)} (connect timeout)",
             url=url,
         )
-    if len(ordered) == 1 and isinstance(last_exc, ConnectionRefusedError):
+    if all(isinstance(exc, ConnectionRefusedError) for _, exc in failures):
+        if len(failures) == 1:
+            raise ConnectError(
+                f"Connection refused by {failures[0][0]}: is a server running on that port?",
+                url=url,
+            ) from errors[-1]
+        tried = ", ".join(peer for peer, _ in failures)
         raise ConnectError(
-            f"Connection refused by {_peer(ordered[0][1])}: is a server running on that port?",
+            f"Connection refused by {where} (tried {tried}): is a server running on that port?",
             url=url,
-        ) from last_exc
-    if all("refused" in f for f in failures):
-        tried = ", ".join(_peer(a[1]) for a in ordered)
-        raise ConnectError(f"Connection refused by {where} (tried {tried})", url=url) from last_exc
-    raise ConnectError(
-        f"Could not connect to {where}: {'; '.join(failures)}", url=url
-    ) from last_exc
+        ) from errors[-1]
+    reasons = "; ".join(
+        f"{peer} did not answer" if exc is None else f"{peer}: {_os_reason(exc)}"
+        for peer, exc in failures
+    )
+    raise ConnectError(f"Could not connect to {where}: {reasons}", url=url) from errors[-1]
 
 
 class _AttemptTimedOut(Exception):
@@ -363,7 +370,7 @@ class Stream:
             try:
                 sent = self._sock.send(view)
             except TimeoutError:
-                self._check_silence(last_progress, "accept the request")
+                self._check_silence(last_progress, f"{self._where} did not accept the request for")
                 continue
             except OSError as exc:
                 self._cancel.raise_if_cancelled(self._url)
@@ -388,7 +395,7 @@ class Stream:
             try:
                 count = self._sock.recv_into(buffer, nbytes)
             except TimeoutError:
-                self._check_silence(started, "send data")
+                self._check_silence(started, f"No data from {self._where} for")
                 continue
             except OSError as exc:  # ssl.SSLError included
                 self._cancel.raise_if_cancelled(self._url)
@@ -399,12 +406,12 @@ class Stream:
             self._cancel.raise_if_cancelled(self._url)
             return count
 
-    def _check_silence(self, since: float, what: str) -> None:
+    def _check_silence(self, since: float, silence: str) -> None:
+        """Raise ReadTimeout "<silence> 30 s (read timeout)" once the silence is that long."""
         self._cancel.raise_if_cancelled(self._url)
         if time.perf_counter() - since >= self._read_timeout:
             raise ReadTimeout(
-                f"No data from {self._where} for {seconds(self._read_timeout)} (read timeout)",
-                url=self._url,
+                f"{silence} {seconds(self._read_timeout)} (read timeout)", url=self._url
             )
 
     def close(self) -> None:

@@ -9,18 +9,21 @@ from pathlib import Path
 import pytest
 import trustme
 
-from tests.integration.servers import Handler, LoopbackServer, tls_server_context
+from tests.integration.servers import LOOPBACK, Handler, LoopbackServer, tls_server_context
 
 ServerFactory = Callable[..., LoopbackServer]
 
 
 @pytest.fixture
 def serve() -> Iterator[ServerFactory]:
-    """``serve(handler, tls=None) -> LoopbackServer``; every server is stopped after the test."""
+    """``serve(handler, tls=None, host=LOOPBACK) -> LoopbackServer``; every server is stopped
+    after the test."""
     started: list[LoopbackServer] = []
 
-    def factory(handler: Handler, *, tls: ssl.SSLContext | None = None) -> LoopbackServer:
-        server = LoopbackServer(handler, tls=tls)
+    def factory(
+        handler: Handler, *, tls: ssl.SSLContext | None = None, host: str = LOOPBACK
+    ) -> LoopbackServer:
+        server = LoopbackServer(handler, tls=tls, host=host)
         started.append(server)
         return server
 

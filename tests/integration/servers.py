@@ -35,6 +35,7 @@ import trustme
 Handler = Callable[[socket.socket, "LoopbackServer"], None]
 
 LOOPBACK = "127.0.0.1"
+IPV6_LOOPBACK = "::1"
 MAX_REQUEST_HEAD = 64 * 1024
 
 
@@ -45,16 +46,20 @@ class LoopbackServer:
     ``connections`` counts accepted connections.
     """
 
-    def __init__(self, handler: Handler, *, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, handler: Handler, *, tls: ssl.SSLContext | None = None, host: str = LOOPBACK
+    ) -> None:
         self.handler = handler
         self.tls = tls
+        self.host = host  # LOOPBACK, or IPV6_LOOPBACK (see ipv6_loopback_available)
         self.stopping = threading.Event()
         self.requests: list[bytes] = []
         self.connections = 0
         self._lock = threading.Lock()
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._listener = socket.socket(family, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind((LOOPBACK, 0))
+        self._listener.bind((host, 0))
         self._listener.listen(64)
         self._listener.settimeout(0.05)
         self.port: int = self._listener.getsockname()[1]
@@ -67,7 +72,8 @@ class LoopbackServer:
     def scheme(self) -> str:
         return "https" if self.tls is not None else "http"
 
-    def url(self, path: str = "/", *, host: str = LOOPBACK, scheme: str | None = None) -> str:
+    def url(self, path: str = "/", *, host: str | None = None, scheme: str | None = None) -> str:
+        host = host or (f"[{self.host}]" if ":" in self.host else self.host)
         return f"{scheme or self.scheme}://{host}:{self.port}{path}"
 
     def _accept_loop(self) -> None:
@@ -261,6 +267,16 @@ class BacklogFullListener:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def ipv6_loopback_available() -> bool:
+    """Whether ::1 can be bound here (many containers have no IPv6, even on loopback)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind((IPV6_LOOPBACK, 0))
+    except OSError:
+        return False
+    return True
 
 
 def closed_port() -> int:

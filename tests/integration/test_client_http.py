@@ -8,9 +8,12 @@ import time
 
 import pytest
 
+import net.transport
+from net.cancel import CancelToken
 from net.client import fetch
 from net.errors import (
     ConnectError,
+    ConnectTimeout,
     HeadTooLarge,
     InvalidURL,
     NameResolutionError,
@@ -33,10 +36,12 @@ from net.events import (
 from net.options import FetchOptions
 from tests.integration.conftest import ServerFactory
 from tests.integration.servers import (
+    IPV6_LOOPBACK,
     LoopbackServer,
     closed_port,
     drip,
     http_response,
+    ipv6_loopback_available,
     read_request,
     redirect,
     respond,
@@ -323,3 +328,55 @@ def test_a_followed_redirects_body_is_never_read(serve: ServerFactory) -> None:
         *("Resolved", "Connected", "RequestSent", "ResponseHead", "BodyChunk", "Finished"),
     ]
     assert body_of(events) == b"final"
+
+
+def test_ipv6_literal(serve: ServerFactory) -> None:
+    """http://[::1]:port/ over IPv6 loopback; where the machine has none, a clear ConnectError."""
+    if not ipv6_loopback_available():
+        with pytest.raises(ConnectError, match=r"to \[::1\]:\d+: \[::1\]:\d+: "):
+            collect(f"http://[::1]:{closed_port()}/", connect_timeout=2)
+        return
+    server = serve(respond(http_response(200, b"v6")), host=IPV6_LOOPBACK)
+    events = collect(server.url("/p q"))
+    assert server.url("/") == f"http://[::1]:{server.port}/"
+    connected = next(e for e in events if isinstance(e, Connected))
+    resolved = next(e for e in events if isinstance(e, Resolved))
+    assert (resolved.addresses, connected.address, connected.peer) == (
+        ("::1",),
+        "::1",
+        f"[::1]:{server.port}",
+    )
+    assert server.requests[0].startswith(b"GET /p%20q HTTP/1.1\r\n")
+    assert f"\r\nHost: [::1]:{server.port}\r\n".encode() in server.requests[0]
+    assert body_of(events) == b"v6"
+
+
+def _connect(addresses: list[net.transport.Address], timeout: float = 2.0) -> None:
+    sock, _ = net.transport.connect(
+        addresses,
+        deadline=time.perf_counter() + timeout,
+        cancel=CancelToken(),
+        where="example.test:80",
+        url="http://example.test/",
+        connect_timeout=timeout,
+    )
+    sock.close()
+
+
+def test_refused_on_every_address_names_each_one() -> None:
+    port = closed_port()
+    v4: net.transport.Address = (socket.AF_INET, ("127.0.0.1", port))
+    with pytest.raises(
+        ConnectError,
+        match=rf"^Connection refused by example.test:80 \(tried 127.0.0.1:{port}, "
+        rf"127.0.0.1:{port}\): is a server running on that port\?$",
+    ):
+        _connect([v4, v4])
+
+
+def test_no_time_left_is_a_connect_timeout() -> None:
+    v4: net.transport.Address = (socket.AF_INET, ("127.0.0.1", closed_port()))
+    with pytest.raises(
+        ConnectTimeout, match=r"^No connection to example.test:80 within 0 s \(connect timeout\)$"
+    ):
+        _connect([v4], timeout=0)
