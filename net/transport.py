@@ -298,8 +298,8 @@ def _certificate_error(exc: ssl.SSLCertVerificationError, host: str, url: str) -
             url=url,
         )
     return CertificateError(
-        f"Certificate for '{host}' is not trusted: {reason} "
-        "(if you trust this server, pass its CA file)",
+        f"Certificate for '{host}' is not trusted: {reason} (if you trust this server, "
+        "point SSL_CERT_FILE at its CA certificate)",
         url=url,
     )
 

@@ -380,3 +380,27 @@ def test_no_time_left_is_a_connect_timeout() -> None:
         ConnectTimeout, match=r"^No connection to example.test:80 within 0 s \(connect timeout\)$"
     ):
         _connect([v4], timeout=0)
+
+
+def test_idna_host_is_resolved_and_sent_in_ascii(
+    serve: ServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bücher.example (no DNS here): getaddrinfo is asked for the IDNA form, mapped to
+    loopback, and the Host header carries the same ASCII name."""
+    asked: list[object] = []
+    real = socket.getaddrinfo
+
+    def loopback_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        asked.append(host)
+        return real("127.0.0.1", *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(net.transport.socket, "getaddrinfo", loopback_getaddrinfo)
+    server = serve(respond(http_response(200, b"idna")))
+    events = collect(f"http://bücher.example:{server.port}/ü?q=ä#frag")
+    assert asked == ["xn--bcher-kva.example"]
+    resolved = next(e for e in events if isinstance(e, Resolved))
+    assert (resolved.host, resolved.addresses) == ("xn--bcher-kva.example", ("127.0.0.1",))
+    (request,) = server.requests
+    assert request.startswith(b"GET /%C3%BC?q=%C3%A4 HTTP/1.1\r\n")  # no fragment
+    assert f"\r\nHost: xn--bcher-kva.example:{server.port}\r\n".encode() in request
+    assert body_of(events) == b"idna"

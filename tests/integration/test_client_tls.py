@@ -95,7 +95,10 @@ def test_self_signed(serve: ServerFactory, tmp_path: Path, no_cert_env: None) ->
     own.cert_pem.write_to_path(str(tmp_path / "own.pem"))
     ctx.load_cert_chain(*_self_signed(own, tmp_path))
     server = serve(respond(OK), tls=ctx)
-    with pytest.raises(CertificateError, match=r"not trusted: self.signed certificate"):
+    with pytest.raises(
+        CertificateError,
+        match=r"^Certificate for 'localhost' is not trusted: self.signed certificate \(if you ",
+    ):
         collect(server.url("/", host="localhost"))
 
 
@@ -152,3 +155,12 @@ def test_https_to_a_plain_port(serve: ServerFactory) -> None:
     server = serve(plain)
     with pytest.raises(TLSError, match=r"TLS handshake with 127\.0\.0\.1:\d+ failed"):
         collect(server.url("/", scheme="https"))
+
+
+def test_a_missing_cafile_is_a_tls_error(serve: ServerFactory, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.pem"
+    server = serve(respond(OK))  # never reached past the TCP connect
+    with pytest.raises(
+        TLSError, match=rf"^Could not load the CA file '{missing}' for 127.0.0.1:\d+: "
+    ):
+        collect(server.url("/", scheme="https"), cafile=str(missing))
