@@ -1,18 +1,43 @@
-"""The Yonder window: toolbar, address bar, header view | document view, status bar.
+"""The Yonder window: toolbar, address bar, header view | document view, status bar, menus.
 
 Widgets are passive; every connection between them, the Fetcher and the window's own slots
 is made in :meth:`MainWindow._connect_signals`. Each fetch signal carries a request id and
 the window ignores any id but the current one, so a cancelled load never touches the page.
+
+The body goes into a :class:`ui.body_store.BodyStore` (memory up to a cap, then a temporary
+file); a :class:`ui.page_renderer.PageRenderer` shows it in the document view as Rendered,
+Source or Wire, and renders it again from the store on a view switch or an Encoding override,
+without fetching. Save Page writes the store, whole, through QSaveFile.
+
+Keys: Ctrl+1 Rendered, Ctrl+2 / Ctrl+U Source, Ctrl+3 Wire; Ctrl+F find, F3 / Shift+F3
+next / previous; Ctrl+S Save Page, Ctrl+Shift+S Save Headers, Ctrl+Shift+D Download…;
+Ctrl++ / Ctrl+- / Ctrl+0 zoom; Alt+Z word wrap.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
     QMainWindow,
+    QMenu,
+    QPlainTextEdit,
     QSplitter,
     QStyle,
     QToolBar,
@@ -21,19 +46,57 @@ from PySide6.QtWidgets import (
 )
 
 from ui.address_bar import AddressBar
+from ui.body_store import VIEW_CAP, BodyStore
 from ui.document_view import DocumentView
 from ui.error_page import RETRY_URL, ErrorBanner, error_segments, summary
 from ui.fetch_worker import Fetcher, FetchFunction
+from ui.find_bar import FindBar
 from ui.header_view import HeaderView
 from ui.history import History
 from ui.load_status import LoadStatus, format_elapsed, format_size
+from ui.notice_bar import NoticeBar
+from ui.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
 from ui.settings import Settings
-from ui.start_page import SAMPLE_PREFIX, START_URL, is_internal, sample_text, start_page
+from ui.start_page import (
+    SAMPLE_PREFIX,
+    START_URL,
+    is_internal,
+    sample_bytes,
+    sample_content_type,
+    start_page,
+)
 
 if TYPE_CHECKING:  # start-up time: net/ loads on the first load, not before the first paint
+    from net.charset import CharsetChoice
     from net.errors import InvalidURL
     from net.events import Finished, Redirected, ResponseHead
     from net.options import FetchOptions
+    from ui.download_manager import DownloadManager, DownloadsPanel
+
+#: (menu text, codec label or None for Auto): View > Encoding.
+ENCODINGS: tuple[tuple[str, str | None], ...] = (
+    ("Auto (as the page declares)", None),
+    ("Unicode (UTF-8)", "utf-8"),
+    ("Western (windows-1252)", "windows-1252"),
+    ("Western (ISO-8859-1)", "iso-8859-1"),
+    ("Western (ISO-8859-15)", "iso-8859-15"),
+    ("Central European (windows-1250)", "windows-1250"),
+    ("Cyrillic (windows-1251)", "windows-1251"),
+    ("Cyrillic (KOI8-R)", "koi8-r"),
+    ("Greek (windows-1253)", "windows-1253"),
+    ("Japanese (Shift_JIS)", "shift_jis"),
+    ("Japanese (EUC-JP)", "euc-jp"),
+    ("Chinese Simplified (GB18030)", "gb18030"),
+    ("Chinese Traditional (Big5)", "big5"),
+    ("Korean (EUC-KR)", "euc-kr"),
+    ("Unicode (UTF-16LE)", "utf-16-le"),
+    ("Unicode (UTF-16BE)", "utf-16-be"),
+)
+MIN_ZOOM, MAX_ZOOM = -6, 24  # point steps around the default size
+BASE_POINT_SIZE = 10.5
+
+#: ask_path(caption, suggested_name) -> chosen path or None (tests replace it).
+AskPath = Callable[[str, str], "str | None"]
 
 DEFAULT_SIZE = (1100, 750)
 CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
@@ -57,20 +120,34 @@ class MainWindow(QMainWindow):
     Signals:
         load_ended(bool ok): the current load ended; True when the page loaded (any HTTP
             status), False on an error page or when stopped.
-    Slots: load(str), reload(), stop(), go_back(), go_forward(), go_home()
+        saved(str path): Save Page or Save Headers wrote ``path``.
+    Slots: load(str), reload(), stop(), go_back(), go_forward(), go_home(),
+        set_view_mode(ViewMode), set_encoding(str|None), save_page(), save_headers(),
+        copy_as_curl(), download(), zoom_in(), zoom_out(), zoom_reset(), set_word_wrap(bool)
     """
 
     load_ended = Signal(bool)
+    saved = Signal(str)
 
     def __init__(
         self,
         settings: Settings | None = None,
         fetch: FetchFunction | None = None,
         options: FetchOptions | None = None,
+        view_cap: int = VIEW_CAP,
     ) -> None:
         super().__init__()
         self.settings = settings if settings is not None else Settings()
         self.options = options
+        self._fetch = fetch
+        self.store = BodyStore(view_cap=view_cap)
+        self._has_body = False  # the page shows a response body (or a bundled sample)
+        self._mode = ViewMode.RENDERED
+        self._override: str | None = None
+        self._zoom = self.settings.zoom()
+        self.ask_path: AskPath = self._ask_path
+        self._downloads: DownloadManager | None = None
+        self.downloads_panel: DownloadsPanel | None = None
         self.persist_settings = True  # False for --screenshot: a capture changes nothing
         self.history = History(self.settings.typed_urls())
         self.fetcher = Fetcher(fetch, parent=self)
@@ -95,14 +172,23 @@ class MainWindow(QMainWindow):
         self.header_view = HeaderView()
         self.document_view = DocumentView()
         self.error_banner = ErrorBanner()
+        self.notice_bar = NoticeBar()
+        self.find_bar = FindBar()
+        self.find_bar.hide()
+        self.find_bar.attach(self.document_view)
         self.load_status = LoadStatus()
+        self.charset_label = QLabel()
+        self.charset_label.setToolTip("The character encoding the text was decoded with")
+        self.renderer = PageRenderer(self.document_view, self)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(4)
         right_layout.addWidget(self.error_banner)
+        right_layout.addWidget(self.notice_bar)
         right_layout.addWidget(self.document_view, 1)
+        right_layout.addWidget(self.find_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -117,6 +203,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter)
         self.setCentralWidget(central)
         self.statusBar().addWidget(self.load_status, 1)
+        self.statusBar().addPermanentWidget(self.charset_label)
 
     def _icon(self, pixmap: QStyle.StandardPixmap, theme: str) -> QIcon:
         return QIcon.fromTheme(theme, self.style().standardIcon(pixmap))
@@ -168,6 +255,84 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.toolbar = toolbar
 
+        # Views: one checkable action each, exclusive; the toolbar shows them as text buttons.
+        self.view_group = QActionGroup(self)
+        self.view_actions: dict[ViewMode, QAction] = {}
+        for mode, text, keys in (
+            (ViewMode.RENDERED, "Rendered", ("Ctrl+1",)),
+            (ViewMode.SOURCE, "Source", ("Ctrl+2", "Ctrl+U")),
+            (ViewMode.WIRE, "Wire", ("Ctrl+3",)),
+        ):
+            action = self._action(text, None, *keys)
+            action.setCheckable(True)
+            action.setData(mode.value)
+            self.view_group.addAction(action)
+            self.view_actions[mode] = action
+        self.view_actions[ViewMode.RENDERED].setChecked(True)
+        for action in self.view_group.actions():
+            toolbar.addAction(action)
+
+        self.save_page_action = self._action("Save Page…", None, "Ctrl+S")
+        self.save_headers_action = self._action("Save Headers…", None, "Ctrl+Shift+S")
+        self.download_action = self._action("Download…", None, "Ctrl+Shift+D")
+        self.curl_action = self._action("Copy as curl", None, "Ctrl+Shift+C")
+        self.find_action = self._action("Find…", None, "Ctrl+F")
+        self.find_next_action = self._action("Find Next", None, "F3")
+        self.find_previous_action = self._action("Find Previous", None, "Shift+F3")
+        self.zoom_in_action = self._action("Zoom In", None, "Ctrl++", "Ctrl+=")
+        self.zoom_out_action = self._action("Zoom Out", None, "Ctrl+-")
+        self.zoom_reset_action = self._action("Actual Size", None, "Ctrl+0")
+        self.wrap_action = self._action("Word Wrap", None, "Alt+Z")
+        self.wrap_action.setCheckable(True)
+        self.downloads_action = self._action("Downloads", None)
+
+        self.encoding_group = QActionGroup(self)
+        self.encoding_actions: dict[str | None, QAction] = {}
+        for text, label in ENCODINGS:
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setData(label or "")
+            self.encoding_group.addAction(action)
+            self.encoding_actions[label] = action
+        self.encoding_actions[None].setChecked(True)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.focus_address_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_page_action, self.save_headers_action])
+        file_menu.addAction(self.download_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.close_action, self.quit_action])
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.curl_action)
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find_action, self.find_next_action, self.find_previous_action])
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions(self.view_group.actions())
+        view_menu.addSeparator()
+        self.encoding_menu = QMenu("&Encoding", self)
+        self.encoding_menu.addActions(self.encoding_group.actions())
+        self.encoding_menu.insertSeparator(self.encoding_group.actions()[1])
+        view_menu.addMenu(self.encoding_menu)
+        view_menu.addSeparator()
+        view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+        view_menu.addAction(self.wrap_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.downloads_action)
+        go_menu = bar.addMenu("&Go")
+        go_menu.addActions(
+            [
+                self.back_action,
+                self.forward_action,
+                self.home_action,
+                self.reload_action,
+                self.stop_action,
+            ]
+        )
+
     def _connect_signals(self) -> None:
         """Every connection in the window, in one place."""
         self.back_action.triggered.connect(self.go_back)
@@ -179,9 +344,35 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.close_action.triggered.connect(self.close)
 
+        self.view_group.triggered.connect(
+            lambda action: self.set_view_mode(ViewMode(action.data()))
+        )
+        self.encoding_group.triggered.connect(
+            lambda action: self.set_encoding(action.data() or None)
+        )
+        self.save_page_action.triggered.connect(self.save_page)
+        self.save_headers_action.triggered.connect(self.save_headers)
+        self.download_action.triggered.connect(self.download)
+        self.downloads_action.triggered.connect(self.show_downloads)
+        self.curl_action.triggered.connect(self.copy_as_curl)
+        self.find_action.triggered.connect(self.find_bar.open_bar)
+        self.find_next_action.triggered.connect(self._find_next)
+        self.find_previous_action.triggered.connect(self._find_previous)
+        self.zoom_in_action.triggered.connect(self.zoom_in)
+        self.zoom_out_action.triggered.connect(self.zoom_out)
+        self.zoom_reset_action.triggered.connect(self.zoom_reset)
+        self.wrap_action.toggled.connect(self.set_word_wrap)
+
         self.address_bar.load_requested.connect(self.on_address_entered)
         self.document_view.link_activated.connect(self.on_link_activated)
         self.error_banner.retry_requested.connect(self.reload)
+        self.notice_bar.save_requested.connect(self.save_page)
+
+        r = self.renderer
+        r.title_changed.connect(self.on_title_changed)
+        r.encoding_changed.connect(self.on_encoding_changed)
+        r.kind_changed.connect(self.on_kind_changed)
+        r.truncated.connect(self.on_truncated)
 
         f = self.fetcher
         f.set_backlog_probe(lambda: self.document_view.pending_chars)
@@ -204,11 +395,16 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self.address_bar.set_history(self.history.typed)
+        self.wrap_action.setChecked(self.settings.word_wrap())
+        self.set_word_wrap(self.wrap_action.isChecked())
+        self._apply_font()
 
     def save_settings(self) -> None:
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_splitter_state(self.splitter.saveState())
         self.settings.set_typed_urls(self.history.typed)
+        self.settings.set_zoom(self._zoom)
+        self.settings.set_word_wrap(self.wrap_action.isChecked())
         self.settings.sync()
 
     # -- navigation ---------------------------------------------------------------------------
@@ -280,6 +476,9 @@ class MainWindow(QMainWindow):
         if href == RETRY_URL:
             self.reload()
             return
+        if href == SAVE_URL:
+            self.save_page()
+            return
         if is_internal(href) or "://" in href or not self._url or is_internal(self._url):
             self.load(href)
             return
@@ -297,15 +496,34 @@ class MainWindow(QMainWindow):
         self.fetcher.stop()
 
     def _new_page(self, url: str) -> None:
+        self.renderer.stop()
+        self.store.close()
+        self._has_body = False
         self.document_view.clear_document()
         self.header_view.clear()
         self.error_banner.hide()
+        self.notice_bar.hide()
+        self.charset_label.clear()
         self._body_bytes = 0
         self._head_seen = False
         self._load_ok = None
         self._url = url
+        # A new page starts in the Rendered view, decoded as it declares.
+        self._mode = ViewMode.RENDERED
+        self.view_actions[ViewMode.RENDERED].setChecked(True)
+        self._override = None
+        self.encoding_actions[None].setChecked(True)
         self.address_bar.set_url(url)
         self.setWindowTitle(f"{page_title(url)} — Yonder")
+        self._update_actions()
+
+    def _render(self) -> None:
+        """(Re-)render the stored body in the current view and encoding."""
+        self._has_body = True
+        self.notice_bar.hide()
+        self.renderer.start(self.store, self._mode, self._override)
+        self._apply_font()
+        self._update_actions()
 
     def _show_internal(self, url: str, from_history: bool) -> None:
         self._abandon_fetch()
@@ -318,8 +536,8 @@ class MainWindow(QMainWindow):
             self.load_status.finish("Start page")
             ok = True
         else:
-            text = sample_text(url)
-            if text is None:
+            data = sample_bytes(url)
+            if data is None:
                 self._show_error_section(
                     url,
                     "Address",
@@ -328,11 +546,15 @@ class MainWindow(QMainWindow):
                 )
                 ok = False
             else:
-                self.document_view.append_text(text)
+                # A bundled sample is a stored body like any other: every view works.
+                self.store.begin(url, headers=(("Content-Type", sample_content_type(url)),))
+                self.store.append(data)
+                self.store.finish(True)
+                self._render()
                 self.header_view.show_message(
                     f"Bundled sample {page_title(url)} (read from disk, no network)"
                 )
-                self.load_status.finish(f"Bundled sample: {format_size(len(text.encode()))}")
+                self.load_status.finish(f"Bundled sample: {format_size(len(data))}")
                 ok = True
         self.document_view.flush_pending()  # small and local: no reason to stream it
         self._end_load(ok)
@@ -345,9 +567,11 @@ class MainWindow(QMainWindow):
         self._end_load(False)
 
     def _show_error_section(self, url: str, phase: str, message: str, detail: str) -> None:
-        self.document_view.append_segments(
-            error_segments(url, phase, message, detail, self._body_bytes)
-        )
+        segments = error_segments(url, phase, message, detail, self._body_bytes)
+        if self._has_body:
+            self.renderer.set_trailer(segments)  # after the partial body, in every view
+        else:
+            self.document_view.append_segments(segments)
         self.error_banner.show_error(summary(phase, message))
         self.load_status.finish(summary(phase, message))
         if not self._head_seen:
@@ -359,6 +583,11 @@ class MainWindow(QMainWindow):
         self.load_ended.emit(ok)
 
     @property
+    def rendering(self) -> bool:
+        """True while received text is still on its way into the view."""
+        return self.renderer.busy or self.document_view.has_pending()
+
+    @property
     def load_ok(self) -> bool | None:
         """None while loading, else whether the last load ended with a page."""
         return self._load_ok
@@ -368,6 +597,11 @@ class MainWindow(QMainWindow):
         self.forward_action.setEnabled(self.history.can_go_forward)
         self.stop_action.setEnabled(self.is_loading)
         self.reload_action.setEnabled(bool(self._url))
+        for action in (self.save_page_action, self.save_headers_action):
+            action.setEnabled(self._has_body)
+        self.view_group.setEnabled(self._has_body)
+        self.encoding_menu.setEnabled(self._has_body)
+        self.curl_action.setEnabled(bool(self._url) and not is_internal(self._url))
 
     # -- fetch events (each checks the request id) -------------------------------------------
 
@@ -397,15 +631,16 @@ class MainWindow(QMainWindow):
         self._body_bytes = 0
         self.header_view.show_head(head)
         # Each hop's head starts a new body (a redirect's own body is replaced).
-        self.document_view.clear_document()
-        self.document_view.begin_stream(head.content_type)
+        self.store.begin(head.url, head_raw=head.raw, headers=head.headers, status=head.status)
+        self._render()
 
     @Slot(int, bytes, int, float)
     def on_chunk_received(self, request_id: int, data: bytes, wire: int, elapsed: float) -> None:
         if request_id != self._request_id:
             return
         self._body_bytes += len(data)
-        self.document_view.feed(data)
+        self.store.append(data)
+        self.renderer.poke()
 
     @Slot(int, int, int, float)
     def on_progress_changed(
@@ -428,15 +663,14 @@ class MainWindow(QMainWindow):
     def on_finished(self, request_id: int, done: Finished) -> None:
         if request_id != self._request_id:
             return
-        self.document_view.end_stream()
+        self.store.finish(True)
+        self.renderer.poke()
         self.header_view.show_finished(done)
         self._url = done.url
         self.address_bar.set_url(done.url)
-        encoding = self.document_view.encoding
-        charset = f" · {encoding.encoding} ({encoding.source})" if encoding else ""
         self.load_status.finish(
             f"Done: HTTP {done.status} · {format_size(done.body_bytes)} in "
-            f"{format_elapsed(self.fetcher.elapsed)}{charset}"
+            f"{format_elapsed(self.fetcher.elapsed)}"
         )
         self._end_load(True)
 
@@ -444,7 +678,8 @@ class MainWindow(QMainWindow):
     def on_failed(self, request_id: int, phase: str, message: str, detail: str) -> None:
         if request_id != self._request_id:
             return
-        self.document_view.end_stream()  # the partial content stays; the error follows it
+        self.store.finish(False)  # the partial content stays; the error follows it
+        self.renderer.poke()
         self._show_error_section(self._url, phase, message, detail)
         self._end_load(False)
 
@@ -452,17 +687,256 @@ class MainWindow(QMainWindow):
     def on_stopped(self, request_id: int) -> None:
         if request_id != self._request_id:
             return
-        self.document_view.end_stream()
+        self.store.finish(False)
+        self.renderer.poke()
         self.load_status.finish(f"Stopped after {format_size(self._body_bytes)}")
         if not self._head_seen:
             self.header_view.show_message("Stopped before a response arrived")
         self._end_load(False)
+
+    # -- views, encoding, fonts ----------------------------------------------------------------
+
+    @property
+    def view_mode(self) -> ViewMode:
+        return self._mode
+
+    @property
+    def encoding_override(self) -> str | None:
+        return self._override
+
+    @Slot(object)
+    def set_view_mode(self, mode: ViewMode) -> None:
+        """Show the page as Rendered, Source or Wire: re-rendered from the store, no fetch."""
+        self._mode = ViewMode(mode)
+        self.view_actions[self._mode].setChecked(True)
+        if self._has_body:
+            self._render()
+
+    @Slot(object)
+    def set_encoding(self, label: str | None) -> None:
+        """Decode the body with ``label`` (None: as the page declares), without fetching."""
+        self._override = label or None
+        self.encoding_actions.get(self._override, self.encoding_actions[None]).setChecked(True)
+        if self._has_body:
+            self._render()
+
+    @Slot(str)
+    def on_title_changed(self, title: str) -> None:
+        title = " ".join(title.split())
+        if title:
+            self.setWindowTitle(f"{title} — Yonder")
+
+    @Slot(object)
+    def on_encoding_changed(self, choice: CharsetChoice) -> None:
+        self.charset_label.setText(charset_label(choice))
+
+    @Slot(str)
+    def on_kind_changed(self, kind: str) -> None:
+        self._apply_font()
+
+    @Slot(int, int)
+    def on_truncated(self, shown: int, total: int) -> None:
+        from ui.binary_preview import describe_size
+
+        self.notice_bar.show_notice(
+            f"Document truncated at {describe_size(shown)} in the view; the whole "
+            f"{describe_size(total)} body is kept for Save.",
+            offer_save=True,
+        )
+
+    def _apply_font(self) -> None:
+        # Rendered HTML reads best in a proportional font (its tables, pre and code spans are
+        # monospace); Source, Wire, plain text and hex dumps line up in a monospace font.
+        proportional = self._has_body and self.renderer.kind == "html"
+        if proportional:
+            font = QFont(QApplication.font())
+        else:
+            font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(4.0, BASE_POINT_SIZE + self._zoom))
+        if font != self.document_view.font():
+            self.document_view.setFont(font)
+
+    @property
+    def zoom(self) -> int:
+        return self._zoom
+
+    def _set_zoom(self, steps: int) -> None:
+        self._zoom = max(MIN_ZOOM, min(MAX_ZOOM, steps))
+        self._apply_font()
+        self.load_status.show_text(f"Zoom: {BASE_POINT_SIZE + self._zoom:g} pt")
+
+    @Slot()
+    def zoom_in(self) -> None:
+        self._set_zoom(self._zoom + 1)
+
+    @Slot()
+    def zoom_out(self) -> None:
+        self._set_zoom(self._zoom - 1)
+
+    @Slot()
+    def zoom_reset(self) -> None:
+        self._set_zoom(0)
+
+    @Slot(bool)
+    def set_word_wrap(self, on: bool) -> None:
+        if self.wrap_action.isChecked() != on:
+            self.wrap_action.setChecked(on)  # toggled calls back here
+            return
+        mode = QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
+        self.document_view.setLineWrapMode(mode)
+
+    @Slot()
+    def _find_next(self) -> None:
+        if not self.find_bar.isVisible():
+            self.find_bar.open_bar()
+        else:
+            self.find_bar.find_next()
+
+    @Slot()
+    def _find_previous(self) -> None:
+        if not self.find_bar.isVisible():
+            self.find_bar.open_bar()
+        else:
+            self.find_bar.find_previous()
+
+    # -- save, download, curl -----------------------------------------------------------------
+
+    def _ask_path(self, caption: str, suggested: str) -> str | None:
+        from ui.save_file import ask_save_path
+
+        return ask_save_path(self, suggested, caption=caption, settings=self.settings.store)
+
+    def suggested_filename(self) -> str:
+        from ui.filenames import suggest_filename
+
+        store = self.store
+        return suggest_filename(store.url, store.content_disposition, store.content_type)
+
+    def _report(self, text: str, error: bool = False) -> None:
+        self.notice_bar.show_notice(text, offer_save=False, error=error)
+        self.load_status.show_text(text)
+
+    @Slot()
+    def save_page(self) -> None:
+        """Save the body as received (transfer- and content-decoded), whole, from the store."""
+        if not self._has_body:
+            self._report("Nothing to save: this page has no body. Load a page first.")
+            return
+        if not self.store.ended:
+            self._report(
+                "The page is still loading. Save when it has finished, or Stop first "
+                "to save what has arrived."
+            )
+            return
+        path = self.ask_path("Save Page", self.suggested_filename())
+        if not path:
+            return
+        from ui.save_file import SaveError, save_bytes_atomically
+
+        try:
+            save_bytes_atomically(path, self.store.iter_body())
+        except SaveError as exc:
+            self._report(str(exc), error=True)
+            return
+        except OSError as exc:  # the temporary file behind the store failed to read
+            self._report(f"Could not save to {path}: {exc.strerror or exc}", error=True)
+            return
+        size = self.store.body_size
+        partial = "" if self.store.complete else " (incomplete: the transfer did not finish)"
+        self._report(f"Saved {format_size(size)} to {path}{partial}")
+        self.saved.emit(path)
+
+    @Slot()
+    def save_headers(self) -> None:
+        """Save the response head exactly as received (status line, headers, CRLFs)."""
+        if not self._has_body or not self.store.head_raw:
+            self._report("No response headers to save: this page did not come from HTTP.")
+            return
+        from ui.filenames import sanitize_filename
+        from ui.save_file import SaveError, save_bytes_atomically
+
+        stem = self.suggested_filename().rsplit(".", 1)[0] or "response"
+        path = self.ask_path("Save Headers", sanitize_filename(f"{stem}.headers.txt"))
+        if not path:
+            return
+        try:
+            save_bytes_atomically(path, [self.store.head_raw])
+        except SaveError as exc:
+            self._report(str(exc), error=True)
+            return
+        self._report(f"Saved the response headers to {path}")
+        self.saved.emit(path)
+
+    def curl_command(self) -> str:
+        from net.options import FetchOptions
+        from ui.curl_command import curl_command_for
+
+        return curl_command_for(self._url, self.options or FetchOptions())
+
+    @Slot()
+    def copy_as_curl(self) -> None:
+        if not self._url or is_internal(self._url):
+            self._report("Copy as curl needs a web address: load one first.")
+            return
+        command = self.curl_command()
+        QGuiApplication.clipboard().setText(command)
+        self.load_status.show_text(f"Copied: {command}")
+
+    def downloads(self) -> DownloadManager:
+        """The download manager and its panel (a bottom dock), made on first use."""
+        if self._downloads is None:
+            from ui.download_manager import DownloadManager, DownloadsPanel
+
+            self._downloads = DownloadManager(self._fetch, parent=self)
+            self.downloads_panel = DownloadsPanel(self._downloads)
+            dock = QDockWidget("Downloads", self)
+            dock.setObjectName("downloads")
+            dock.setWidget(self.downloads_panel)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.downloads_dock = dock
+        return self._downloads
+
+    @Slot()
+    def show_downloads(self) -> None:
+        self.downloads()
+        self.downloads_dock.show()
+
+    @Slot()
+    def download(self, url: str | None = None, path: str | None = None) -> int | None:
+        """Stream ``url`` straight to disk (asks for both when not given); the download id."""
+        if url is None:
+            start = "" if is_internal(self._url) else self._url
+            text, ok = QInputDialog.getText(self, "Download", "Address to download:", text=start)
+            if not ok or not text.strip():
+                return None
+            url = text.strip()
+        from net.errors import InvalidURL
+        from net.url import parse_url
+
+        try:
+            url = parse_url(url).url
+        except InvalidURL as exc:
+            self._report(f"Cannot download: {exc}", error=True)
+            return None
+        if path is None:
+            from ui.filenames import suggest_filename
+
+            path = self.ask_path("Download to", suggest_filename(url, None, None))
+            if not path:
+                return None
+        manager = self.downloads()
+        self.downloads_dock.show()
+        return manager.start(url, path, self.options)
 
     # -- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._request_id = 0
         self.fetcher.shutdown(CLOSE_WAIT_MS)
+        if self._downloads is not None:
+            self._downloads.shutdown(CLOSE_WAIT_MS)
+        self.renderer.stop()
+        self.store.close()
         if self.persist_settings:
             self.save_settings()
         super().closeEvent(event)

@@ -1,4 +1,5 @@
-"""The QSettings that persist across runs: window geometry, splitter state, typed history."""
+"""The QSettings that persist across runs: window geometry, splitter state, typed history,
+the document zoom and word wrap."""
 
 from __future__ import annotations
 
@@ -53,6 +54,24 @@ class Settings:
 
     def set_typed_urls(self, urls: list[str]) -> None:
         self._store.setValue("history/typed", list(urls))
+
+    def zoom(self) -> int:
+        """Font size steps (points) added to the document view's default size."""
+        try:
+            return int(self._store.value("view/zoom", 0))
+        except (TypeError, ValueError):
+            return 0
+
+    def set_zoom(self, steps: int) -> None:
+        self._store.setValue("view/zoom", int(steps))
+
+    def word_wrap(self) -> bool:
+        value = self._store.value("view/word_wrap", True)
+        # An ini file gives back "true"/"false" strings.
+        return value if isinstance(value, bool) else str(value).lower() != "false"
+
+    def set_word_wrap(self, on: bool) -> None:
+        self._store.setValue("view/word_wrap", bool(on))
 
     def sync(self) -> None:
         self._store.sync()

@@ -8,6 +8,7 @@ Internal addresses (handled by the window, never sent to net/):
 
 from __future__ import annotations
 
+import mimetypes
 import re
 
 from ui.document_view import Segment
@@ -52,7 +53,7 @@ def start_page() -> list[Segment]:
         return [("title", "Yonder\n", ""), ("text", f"(The start page is missing: {exc})\n", "")]
 
 
-def sample_text(url: str) -> str | None:
+def sample_bytes(url: str) -> bytes | None:
     """The bundled sample behind a ``yonder:samples/<name>`` address, or None."""
     if not url.startswith(SAMPLE_PREFIX):
         return None
@@ -60,6 +61,20 @@ def sample_text(url: str) -> str | None:
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name.startswith("."):
         return None  # no path tricks: only files directly in samples/
     try:
-        return resource_path("samples", name).read_text(encoding="utf-8", errors="replace")
+        return resource_path("samples", name).read_bytes()
     except OSError:
         return None
+
+
+def sample_text(url: str) -> str | None:
+    data = sample_bytes(url)
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def sample_content_type(url: str) -> str:
+    """What a server would have said: by extension; text in UTF-8."""
+    name = url.rsplit("/", 1)[-1]
+    guessed = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+    if guessed == "application/json":
+        return guessed
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed

@@ -60,7 +60,7 @@ def text_of(win: MainWindow) -> str:
 
 def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 5000) -> None:
     qtbot.waitUntil(lambda: win.load_ok is not None, timeout=timeout)
-    qtbot.waitUntil(lambda: not win.document_view.has_pending(), timeout=timeout)
+    qtbot.waitUntil(lambda: not win.rendering, timeout=timeout)
 
 
 def test_typing_a_url_and_enter_fills_both_views(
@@ -228,7 +228,7 @@ def load_and_fail(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 6000) 
     with qtbot.waitSignal(win.load_ended, timeout=timeout) as ended:
         win.load(url)
     assert ended.args == [False]
-    qtbot.waitUntil(lambda: not win.document_view.has_pending(), timeout=2000)
+    qtbot.waitUntil(lambda: not win.rendering, timeout=2000)
 
 
 def test_error_dns(qtbot: QtBot, window: MainWindow) -> None:
@@ -330,7 +330,7 @@ def test_start_page_links_and_bundled_sample(qtbot: QtBot, window: MainWindow) -
         qtbot.keyClick(window.document_view, Qt.Key.Key_Tab)
     assert window.document_view.focused_link() == "yonder:samples/romeo.txt"
     qtbot.keyClick(window.document_view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.document_view.has_pending(), timeout=2000)
+    qtbot.waitUntil(lambda: not window.rendering, timeout=2000)
     assert text_of(window).startswith("But soft what light through yonder window breaks")
     assert window.windowTitle() == "romeo.txt — Yonder"
     assert window.load_ok is True

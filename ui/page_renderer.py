@@ -1,0 +1,493 @@
+"""Turns a :class:`ui.body_store.BodyStore` into what the document view shows, progressively.
+
+Three views of one response, re-rendered from the store on demand (never fetched again):
+
+- **Rendered** (the default): HTML through :class:`ui.html_render.HtmlRenderer` with styles as
+  character formats and links as anchors; JSON pretty-printed once complete; other text as
+  is, with its URLs clickable; a binary body as type, size and a hex dump, never as text.
+- **Source**: the decoded body as text.
+- **Wire**: the bytes that crossed the socket: the head with its CRLFs visible and the blank
+  line that ends it marked, then the body exactly as received (chunk-size lines included).
+
+Why a frame timer: the HTML renderer is pure Python (~2.5 MB/s here), so feeding it a
+2 MB batch on arrival would freeze the window for most of a second. Each tick reads the
+next bounded slice *from the store* (the network never waits for rendering: the store takes
+the body at full speed and bounds memory itself) and stops once TICK_BUDGET_S is spent, or
+while the document view still has plenty queued to insert.
+
+Offsets: every piece appended here is counted in UTF-16 units from the start of the stream
+(QTextCursor positions), so style spans can be laid over text the view inserts later.
+"""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
+
+from ui.binary_preview import describe_size, hex_dump, looks_binary
+from ui.document_view import DocumentView, Segment, _LineBreaker, _NewlineNormaliser
+from ui.json_pretty import is_json_type, pretty_json
+from ui.plain_links import PlainLinkScanner
+
+if TYPE_CHECKING:
+    from net.charset import CharsetChoice, StreamTextDecoder
+    from ui.body_store import BodyStore
+    from ui.html_render import Fragment, HtmlRenderer
+
+FRAME_MS = 16
+TICK_BUDGET_S = 0.006  # rendering's share of a frame; the view's inserts and paint need the rest
+HTML_SLICE = 8 * 1024  # bytes per HtmlRenderer.feed: ~3 ms of pure-Python parsing
+TEXT_SLICE = 256 * 1024  # bytes per step for text that needs no parsing
+VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wait for it
+BINARY_PREVIEW = 4096  # bytes of a binary body shown as a hex dump
+SNIFF_BYTES = 1024  # what looks_binary and the <meta> prescan need to decide
+SAVE_URL = "yonder:save-page"  # a link in the page that asks the window to save the body
+TABLE_WIDTH = 100  # columns a laid-out HTML table may use
+
+
+class ViewMode(StrEnum):
+    RENDERED = "rendered"
+    SOURCE = "source"
+    WIRE = "wire"
+
+
+# Shown for the line endings in the Wire view: each byte stays exactly one character.
+_CONTROL_PICTURES = {b: 0x2400 + b for b in range(32) if b != 0x0A} | {0x7F: 0x2421}
+_CONTROL_PICTURES[0x0A] = "␊\n"  # type: ignore[assignment]
+
+
+def wire_text(data: bytes) -> str:
+    """Raw bytes as text, one character per byte: latin-1, with control bytes shown as their
+    Unicode control pictures (CR is "␍", NUL "␀") and LF as "␊" plus a real line break."""
+    return data.decode("latin-1").translate(_CONTROL_PICTURES)
+
+
+def wire_bytes(text: str) -> bytes:
+    """The inverse of :func:`wire_text` (tests: the Wire view is exact)."""
+    text = text.replace("␊\n", "\n")
+    back = {v: k for k, v in _CONTROL_PICTURES.items() if isinstance(v, int)}
+    return text.translate(back).encode("latin-1")
+
+
+def charset_label(choice: CharsetChoice | None) -> str:
+    """ "UTF-8 · from Content-Type" and friends, for the status bar."""
+    if choice is None:
+        return ""
+    names = {"utf-8": "UTF-8", "cp1252": "windows-1252", "latin-1": "ISO-8859-1"}
+    name = names.get(choice.encoding, choice.encoding.upper().replace("_", "-"))
+    source = {
+        "header": "from Content-Type",
+        "bom": "from the byte-order mark",
+        "meta": "from <meta> in the page",
+        "default": "default (nothing declared)",
+        "override": "chosen in View > Encoding",
+    }.get(choice.source, choice.source)
+    return f"{name} · {source}"
+
+
+def _style_formats(mono_family: str) -> dict[str, QTextCharFormat]:
+    def fmt(**kw: object) -> QTextCharFormat:
+        f = QTextCharFormat()
+        if kw.get("bold"):
+            f.setFontWeight(QFont.Weight.Bold)
+        if kw.get("italic"):
+            f.setFontItalic(True)
+        if "grow" in kw:
+            # Relative to the view's font, so zooming scales headings too.
+            f.setProperty(QTextFormat.Property.FontSizeAdjustment, kw["grow"])
+        if kw.get("mono"):
+            f.setFontFamilies([mono_family])
+            f.setFontFixedPitch(True)
+        if "colour" in kw:
+            f.setForeground(kw["colour"])  # type: ignore[arg-type]
+        if kw.get("strike"):
+            f.setFontStrikeOut(True)
+        if kw.get("underline"):
+            f.setFontUnderline(True)
+        return f
+
+    muted = QColor(100, 100, 100)
+    return {
+        "h1": fmt(bold=True, grow=2),
+        "h2": fmt(bold=True, grow=1),
+        "h3": fmt(bold=True, grow=1),
+        "h4": fmt(bold=True),
+        "h5": fmt(bold=True),
+        "h6": fmt(bold=True),
+        "strong": fmt(bold=True),
+        "emphasis": fmt(italic=True),
+        "code": fmt(mono=True, colour=QColor(120, 40, 40)),
+        "pre": fmt(mono=True),
+        "table": fmt(mono=True),
+        "quote": fmt(colour=QColor(70, 90, 70)),
+        "strike": fmt(strike=True),
+        "underline": fmt(underline=True),
+        "image": fmt(colour=muted, italic=True),
+        "rule": fmt(colour=muted),
+        "form": fmt(colour=muted, mono=True),
+        "mono": fmt(mono=True),
+        "marker": fmt(colour=QColor(150, 150, 150)),
+        "end-of-head": fmt(colour=QColor(31, 95, 191), bold=True),
+    }
+
+
+class PageRenderer(QObject):
+    """Renders the current store into a DocumentView in the current mode, frame by frame.
+
+    Signals:
+        title_changed(str title): the HTML <title> became known.
+        encoding_changed(object CharsetChoice): the charset used for the text became known.
+        kind_changed(str kind): "html", "json", "text" or "binary", once decided.
+        truncated(int shown, int total): the view stopped at the cap; ``total`` body bytes
+            are kept for Save.
+        rendered(): everything of an ended body is in the view's queue (and spans applied).
+    Slots: start(BodyStore, ViewMode, str|None override), poke(), stop(), set_trailer(list)
+    """
+
+    title_changed = Signal(str)
+    encoding_changed = Signal(object)
+    kind_changed = Signal(str)
+    truncated = Signal(int, int)
+    rendered = Signal()
+
+    def __init__(self, view: DocumentView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        self._formats = _style_formats(mono)
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
+        self.store: BodyStore | None = None
+        self.mode = ViewMode.RENDERED
+        self.override: str | None = None
+        self._trailer: list[Segment] = []
+        self._reset_state()
+        # Rendering statistics of the last run (bench and report): bytes, busy seconds.
+        self.stats_bytes = 0
+        self.stats_busy = 0.0
+
+    def _reset_state(self) -> None:
+        self.kind = ""  # "html", "json", "text", "binary"; "" until decided
+        self.title: str | None = None
+        self.choice: CharsetChoice | None = None
+        self.done = False
+        self._offset = 0  # store bytes consumed
+        self._pos = 0  # UTF-16 units appended since the stream began
+        self._decoder: StreamTextDecoder | None = None
+        self._html: HtmlRenderer | None = None
+        self._scanner: PlainLinkScanner | None = None
+        self._newlines = _NewlineNormaliser()
+        self._lines = _LineBreaker()
+        self._json_parts: list[str] = []
+        self._spans: list[tuple[int, int, str]] = []  # absolute, waiting for their text
+        self._head_written = False
+        self._binary_note = False
+
+    # -- control --------------------------------------------------------------------------
+
+    def start(self, store: BodyStore, mode: ViewMode, override: str | None = None) -> None:
+        """(Re-)render ``store`` from its first byte into an emptied view."""
+        self._timer.stop()
+        self.store = store
+        self.mode = mode
+        self.override = override
+        self._reset_state()
+        self.stats_bytes = 0
+        self.stats_busy = 0.0
+        self.view.clear_document()
+        self.view.begin_stream()
+        self._timer.start()
+        QTimer.singleShot(0, self._tick)  # the first piece on screen now, not a frame later
+
+    @Slot()
+    def stop(self) -> None:
+        """Forget the store (a new page); leaves the view as it is."""
+        self._timer.stop()
+        self.store = None
+        self._trailer = []
+        self._reset_state()
+
+    @Slot()
+    def poke(self) -> None:
+        """The store grew or ended: make sure rendering runs."""
+        if self.store is not None and not self.done and not self._timer.isActive():
+            self._timer.start()
+
+    def set_trailer(self, segments: list[Segment]) -> None:
+        """Segments shown after the body in every view (an error section)."""
+        self._trailer = list(segments)
+        if self.done:
+            self._append_segments(self._trailer)
+        self.poke()
+
+    @property
+    def busy(self) -> bool:
+        return self._timer.isActive()
+
+    @property
+    def rendered_offset(self) -> int:
+        """Body (or wire) bytes consumed so far."""
+        return self._offset
+
+    # -- appending ------------------------------------------------------------------------
+
+    def _append(self, text: str, kind: str = "text") -> int:
+        """Queue text; its start offset (UTF-16 units from the stream start)."""
+        start = self._pos
+        if text:
+            self.view.append_text(text, kind)
+            self._pos += _units(text)
+        return start
+
+    def _append_styled(self, text: str, style: str) -> None:
+        start = self._append(text)
+        self._spans.append((start, self._pos, style))
+
+    def _append_segments(self, segments: list[Segment]) -> None:
+        for kind, text, href in segments:
+            if kind == "link":
+                self.view.append_link(text, href)
+                self._pos += _units(text)
+            else:
+                self._append(text, kind)
+
+    def _apply_spans(self) -> None:
+        if not self._spans:
+            return
+        inserted = self.view.document().characterCount() - 1
+        ready = [s for s in self._spans if s[1] <= inserted]
+        if not ready:
+            return
+        self._spans = [s for s in self._spans if s[1] > inserted]
+        cursor = QTextCursor(self.view.document())
+        for start, end, style in ready:
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(self._formats[style])
+
+    # -- the frame ------------------------------------------------------------------------
+
+    @Slot()
+    def _tick(self) -> None:
+        store = self.store
+        if store is None:
+            self._timer.stop()
+            return
+        started = time.perf_counter()
+        while not self.done and time.perf_counter() - started < TICK_BUDGET_S:
+            if self.view.pending_chars > VIEW_HIGH_WATER:
+                break
+            if not self._step(store):
+                break
+        self.stats_busy += time.perf_counter() - started
+        self._apply_spans()
+        if self.done and not self._spans:
+            self._timer.stop()
+            self.rendered.emit()
+        elif not self.done and not self._timer.isActive():
+            self._timer.start()
+
+    def _step(self, store: BodyStore) -> bool:
+        """One bounded piece of work; False when waiting for more bytes (or done)."""
+        if self.mode == ViewMode.WIRE:
+            return self._step_wire(store)
+        if not self.kind and not self._decide_kind(store):
+            return False
+        if self.kind == "binary":
+            return self._step_binary(store)
+        slice_size = HTML_SLICE if self.kind == "html" else TEXT_SLICE
+        data = store.view_bytes(self._offset, slice_size)
+        if data:
+            self._offset += len(data)
+            self.stats_bytes += len(data)
+            assert self._decoder is not None
+            self._text(self._decoder.feed(data), final=False)
+            self._note_encoding()
+            return True
+        if not store.ended and self._offset < store.view_cap:
+            return False  # waiting for the network
+        if store.truncated_in_view and not store.ended:
+            return False  # at the cap: the total size is known at the end
+        assert self._decoder is not None
+        self._text(self._decoder.finish(), final=True)
+        self._note_encoding()
+        self._finish_text(store)
+        return False
+
+    def _decide_kind(self, store: BodyStore) -> bool:
+        content_type = store.content_type
+        # When the type alone decides, the answer cannot depend on the bytes; else wait for
+        # the first bytes (or the end of a short body).
+        undecided = looks_binary(content_type, b"") != looks_binary(content_type, b"\x00")
+        if undecided and store.body_size < SNIFF_BYTES and not store.ended:
+            return False
+        from net.charset import StreamTextDecoder, media_type
+
+        if looks_binary(content_type, store.prefix(SNIFF_BYTES)):
+            self.kind = "binary"
+        elif self.mode == ViewMode.SOURCE:
+            self.kind = "source"
+        elif media_type(content_type) in ("text/html", "application/xhtml+xml"):
+            self.kind = "html"
+        elif is_json_type(content_type):
+            self.kind = "json"
+        else:
+            self.kind = "text"
+        # The <meta> prescan applies to HTML whichever view shows it.
+        sniff = media_type(content_type) in ("text/html", "application/xhtml+xml")
+        self._decoder = StreamTextDecoder(content_type, self.override, sniff_html=sniff)
+        if self.kind == "html":
+            from ui.html_render import HtmlRenderer
+
+            self._html = HtmlRenderer(store.url, TABLE_WIDTH, utf16=True)
+        elif self.kind in ("text", "json"):
+            self._scanner = PlainLinkScanner(utf16=True)
+        self.kind_changed.emit(self.kind)
+        return True
+
+    def _note_encoding(self) -> None:
+        assert self._decoder is not None
+        if self.choice is None and self._decoder.choice is not None:
+            self.choice = self._decoder.choice
+            self.encoding_changed.emit(self.choice)
+
+    def _text(self, text: str, final: bool) -> None:
+        if self._html is not None:
+            if final:  # the decoder's last characters and the renderer's close, as one
+                from ui.html_render import join_fragments
+
+                fragment = join_fragments([self._html.feed(text), self._html.close()])
+            else:
+                fragment = self._html.feed(text)
+            self._fragment(fragment)
+            if self.title is None and self._html.title is not None:
+                self.title = self._html.title
+                self.title_changed.emit(self.title)
+            return
+        text = self._lines.feed(self._newlines.feed(text, final=final))
+        if self.kind == "json":
+            self._json_parts.append(text)
+        self._append(text)
+        if self._scanner is not None:
+            links = self._scanner.feed(text)
+            if final:
+                links += self._scanner.close()
+            for lo, hi, url in links:
+                self.view.add_link_range(lo, hi, url)
+
+    def _fragment(self, fragment: Fragment) -> None:
+        if fragment.text:
+            self._append(fragment.text)
+        for link in fragment.links:
+            if link.url is not None:
+                self.view.add_link_range(link.start, link.end, link.url)
+        for span in fragment.spans:
+            self._spans.append((span.start, span.end, str(span.style)))
+
+    def _finish_text(self, store: BodyStore) -> None:
+        if self.kind == "json":
+            pretty = pretty_json("".join(self._json_parts)) if not store.truncated_in_view else None
+            self._json_parts = []
+            if pretty is not None:
+                # Replace the raw text, now that it is complete, with the indented form.
+                self.view.clear_document()
+                self.view.begin_stream()
+                self._pos = 0
+                self._spans = []
+                self._scanner = PlainLinkScanner(utf16=True)
+                self._text(pretty, final=True)
+        if store.truncated_in_view:
+            self._truncation_notice(store)
+        self._end()
+
+    def _truncation_notice(self, store: BodyStore) -> None:
+        shown, total = store.view_cap, store.body_size
+        self._append(
+            f"\n\n──── Document truncated at {describe_size(shown)} in the view; the whole "
+            f"{describe_size(total)} body is kept for Save ────\n",
+            "muted",
+        )
+        self._append_segments([("link", "Save the whole body…", SAVE_URL), ("text", "\n", "")])
+        self.truncated.emit(shown, total)
+
+    def _end(self) -> None:
+        self._append_segments(self._trailer)
+        self.done = True
+
+    # -- binary ---------------------------------------------------------------------------
+
+    def _step_binary(self, store: BodyStore) -> bool:
+        if not store.ended:
+            if not self._binary_note:
+                self._binary_note = True
+                self._append(f"Binary content ({store.content_type or 'no type given'})", "heading")
+                self._append("\nNot shown as text. Receiving…\n", "muted")
+            return False
+        self.view.clear_document()
+        self.view.begin_stream()
+        self._pos = 0
+        self._spans = []
+        size = store.body_size
+        state = "" if store.complete else " (incomplete: the transfer did not finish)"
+        self._append("Binary content: not shown as text\n", "heading")
+        self._append(f"Type: {store.content_type or '(none given)'}\n")
+        self._append(f"Size: {describe_size(size)} ({size:,} bytes){state}\n")
+        self._append_segments([("link", "Save…", SAVE_URL), ("text", "\n\n", "")])
+        preview = store.prefix(BINARY_PREVIEW)
+        self._append(f"The first {len(preview):,} bytes:\n", "muted")
+        self._append_styled(hex_dump(preview) + "\n", "mono")
+        self._offset = size
+        self._end()
+        return False
+
+    # -- wire -----------------------------------------------------------------------------
+
+    def _step_wire(self, store: BodyStore) -> bool:
+        if not self._head_written:
+            self._head_written = True
+            self._write_head(store.head_raw)
+            self.kind_changed.emit("wire")
+            return True
+        data = store.wire.read(self._offset, TEXT_SLICE)
+        if data:
+            self._offset += len(data)
+            self.stats_bytes += len(data)
+            self._append(self._lines.feed(wire_text(data)))
+            return True
+        if not store.ended:
+            return False
+        if store.wire.overflowed:
+            self._append(
+                f"\n\n──── Wire view truncated at {describe_size(store.wire.in_memory)}; "
+                f"{store.wire.size:,} body bytes were received in all ────\n",
+                "muted",
+            )
+        self._end()
+        return False
+
+    def _write_head(self, raw: bytes) -> None:
+        """The head line by line, CR and LF shown in a subdued colour, the end marked."""
+        lines = raw.split(b"\n")
+        for index, line in enumerate(lines[:-1]):
+            body, cr = (line[:-1], True) if line.endswith(b"\r") else (line, False)
+            self._append(wire_text(body))
+            last = index == len(lines) - 2
+            marker = ("␍" if cr else "") + "␊"
+            self._append_styled(marker, "end-of-head" if last else "marker")
+            if last:
+                self._append_styled("  ← blank line: end of the head, the body follows", "marker")
+            self._append("\n")
+        if lines[-1]:  # a head without its final LF (should not happen)
+            self._append(wire_text(lines[-1]))
+
+
+def _units(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
