@@ -68,7 +68,6 @@ class ResponseResult:
     wire_bytes: int  # every byte received, 1xx heads included
     body_bytes: int  # decoded body bytes delivered
     first_byte_at: float  # perf_counter of the first received byte
-    complete: bool  # False when the caller stopped after the head (a followed redirect)
 
 
 def build_request(target: Target, options: FetchOptions, *, method: str | None = None) -> bytes:
@@ -186,7 +185,6 @@ def _one_hop(
         url=url,
         connect_timeout=options.connect_timeout,
     )
-    stream: transport.Stream | None = None
     try:
         connected_at = time.perf_counter()
         yield Connected(peer_address, peer_port, connected_at - start)
@@ -255,11 +253,7 @@ def _one_hop(
         )
         return result, timings, location
     finally:
-        if stream is not None:
-            stream.close()
-        else:
-            cancel.detach()
-            sock.close()
+        transport.close(sock, cancel)  # the TLS socket once wrapped; on every path
 
 
 def _abandon(reader: Generator[Event, None, ResponseResult]) -> ResponseResult:
@@ -374,7 +368,7 @@ def read_response(
     try:
         yield head
     except _StopReading:
-        return ResponseResult(head, wire_bytes, 0, first_byte_at, complete=False)
+        return ResponseResult(head, wire_bytes, 0, first_byte_at)
 
     coding = head.header("content-encoding") if options.decode_content else None
     decoder = make_content_decoder(
@@ -423,7 +417,7 @@ def read_response(
                     raise _truncated(length, length - remaining, where, url)
                 yield from chunks(b"", b"", True)
                 break
-        return ResponseResult(head, wire_bytes, body_bytes, first_byte_at, complete=True)
+        return ResponseResult(head, wire_bytes, body_bytes, first_byte_at)
 
     # --- h11 framing: chunked, bodiless, and everything else ---
     wire = leftover
@@ -445,7 +439,7 @@ def read_response(
         body = parts[0] if len(parts) == 1 else b"".join(parts)
         yield from chunks(body, wire, done)
         if done:
-            return ResponseResult(head, wire_bytes, body_bytes, first_byte_at, complete=True)
+            return ResponseResult(head, wire_bytes, body_bytes, first_byte_at)
         wire = recv()
         conn.receive_data(wire)
 

@@ -148,16 +148,16 @@ def connect(
         try:
             _connect_one(sock, sockaddr, attempt_deadline, cancel, url)
         except _AttemptTimedOut:
-            _close(sock, cancel)
+            close(sock, cancel)
             failures.append((_peer(sockaddr), None))
             continue
         except OSError as exc:
-            _close(sock, cancel)
+            close(sock, cancel)
             cancel.raise_if_cancelled(url)
             failures.append((_peer(sockaddr), exc))
             continue
         except BaseException:
-            _close(sock, cancel)
+            close(sock, cancel)
             raise
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(POLL_INTERVAL)
@@ -239,7 +239,7 @@ def start_tls(
     try:
         context = cached_ssl_context(cafile)
     except OSError as exc:  # a missing or unreadable CA file (ssl.SSLError is an OSError)
-        _close(sock, cancel)
+        close(sock, cancel)
         raise TLSError(
             f"Could not load the CA file '{cafile}' for {where}: {_tls_reason(exc)}", url=url
         ) from exc
@@ -250,7 +250,7 @@ def start_tls(
             sock, server_hostname=server_hostname, do_handshake_on_connect=False
         )
     except (ssl.SSLError, ValueError) as exc:
-        _close(sock, cancel)
+        close(sock, cancel)
         raise TLSError(f"Could not start TLS with {where}: {exc}", url=url) from exc
     cancel.attach(_TcpShutdown(tls))
     try:
@@ -275,15 +275,15 @@ def start_tls(
                         url=url,
                     )
     except ssl.SSLCertVerificationError as exc:
-        _close(tls, cancel)
+        close(tls, cancel)
         cancel.raise_if_cancelled(url)
         raise _certificate_error(exc, server_hostname, url) from exc
     except OSError as exc:  # ssl.SSLError included
-        _close(tls, cancel)
+        close(tls, cancel)
         cancel.raise_if_cancelled(url)
         raise TLSError(f"TLS handshake with {where} failed: {_tls_reason(exc)}", url=url) from exc
     except BaseException:
-        _close(tls, cancel)
+        close(tls, cancel)
         raise
     tls.settimeout(POLL_INTERVAL)
     return tls
@@ -341,7 +341,8 @@ class _TcpShutdown:
 
 
 class Stream:
-    """A connected (TLS or plain) socket: send, recv_into with the read timeout, close.
+    """A connected (TLS or plain) socket: send and recv_into with the read timeout. It does
+    not own the socket: whoever connected it closes it, with :func:`close`.
 
     ``recv_into`` returns 0 at a clean end of stream; silence longer than ``read_timeout``
     raises ReadTimeout, a reset raises ConnectionLost, a cancel raises Cancelled.
@@ -414,12 +415,10 @@ class Stream:
                 f"{silence} {seconds(self._read_timeout)} (read timeout)", url=self._url
             )
 
-    def close(self) -> None:
-        _close(self._sock, self._cancel)
 
-
-def _close(sock: socket.socket, cancel: CancelToken) -> None:
-    """Detach first, so a cancel never shuts down a descriptor that was reused."""
+def close(sock: socket.socket, cancel: CancelToken) -> None:
+    """Close ``sock`` (again: harmless). Detach first, so a cancel never shuts down a
+    descriptor the OS has already reused for another socket."""
     cancel.detach()
     with contextlib.suppress(OSError):
         sock.close()
