@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import codecs
 import encodings.aliases
-import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +23,7 @@ from net.charset import (
     sniff_bom,
     sniff_meta_charset,
 )
+from tests.unit.feeds import FEEDS, bytewise, split_at
 
 HTML = "text/html"
 
@@ -34,22 +34,6 @@ def stream(
     decoder = StreamTextDecoder(content_type, override)
     text = "".join(decoder.feed(chunk) for chunk in chunks) + decoder.finish()
     return text, decoder.choice
-
-
-def whole(data: bytes) -> list[bytes]:
-    return [data]
-
-
-def bytewise(data: bytes) -> list[bytes]:
-    return [data[i : i + 1] for i in range(len(data))]
-
-
-def split_at(data: bytes, cuts: Iterable[int]) -> list[bytes]:
-    points = sorted({0, len(data), *(c % (len(data) + 1) for c in cuts)})
-    return [data[a:b] for a, b in itertools.pairwise(points)]
-
-
-FEEDS: dict[str, Callable[[bytes], list[bytes]]] = {"whole": whole, "bytewise": bytewise}
 
 
 # --- Content-Type ---------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Every stream case runs whole, one byte at a time, at random splits, and with tra
 from __future__ import annotations
 
 import gzip
-import itertools
 import math
 import struct
 import tracemalloc
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 
 from net.decoding import PIECE_SIZE, RATIO_CHECK_AFTER, ContentDecoder, make_content_decoder
 from net.errors import DecodingError, DecompressionLimit, NetError
+from tests.unit.feeds import FEEDS, split_at
 
 MiB = 1024 * 1024
 TEXT = b"".join(b"line %d: the quick brown fox jumps over the lazy dog\n" % i for i in range(3000))
@@ -58,22 +58,6 @@ def run(coding: str, chunks: Iterable[bytes], **limits: float | int | None) -> b
     out = [decoder.decode(chunk) for chunk in chunks]
     out.append(decoder.flush())
     return b"".join(out)
-
-
-def whole(data: bytes) -> list[bytes]:
-    return [data]
-
-
-def bytewise(data: bytes) -> list[bytes]:
-    return [data[i : i + 1] for i in range(len(data))]
-
-
-def split_at(data: bytes, cuts: Iterable[int]) -> list[bytes]:
-    points = sorted({0, len(data), *(c % (len(data) + 1) for c in cuts)})
-    return [data[a:b] for a, b in itertools.pairwise(points)]
-
-
-FEEDS: dict[str, Callable[[bytes], list[bytes]]] = {"whole": whole, "bytewise": bytewise}
 
 
 @pytest.mark.parametrize("feed", FEEDS)
