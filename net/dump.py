@@ -23,6 +23,7 @@ This module never imports Qt: the dump mode must start fast and work on a headle
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import re
@@ -149,25 +150,25 @@ class _BodySink:
             self._write(format_head(head))
 
     def _write(self, data: bytes) -> None:
-        try:
+        with _stdout_errors():
             self._out.write(data)
-        except BrokenPipeError:
-            raise  # the reader left: not an error of ours, main() exits quietly
-        except OSError as exc:
-            raise _write_error(exc) from exc
 
     def _flush(self) -> None:
-        try:
+        with _stdout_errors():
             self._out.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise _write_error(exc) from exc
 
 
-def _write_error(exc: OSError) -> WriteError:
-    reason = exc.strerror or str(exc) or type(exc).__name__
-    return WriteError(f"could not write the body to stdout: {reason}")
+@contextlib.contextmanager
+def _stdout_errors() -> Iterator[None]:
+    """OSError -> WriteError naming stdout; BrokenPipeError passes: the reader left, which is
+    not an error of ours (main() exits quietly with 141)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise WriteError(f"could not write the body to stdout: {reason}") from exc
 
 
 def dump(url: str, options: FetchOptions, out: BinaryIO, *, include: bool = False) -> Finished:
@@ -203,7 +204,7 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     except (OSError, ValueError):
-        pass
+        pass  # stdout is closed or not a descriptor: then there is no final flush to fail
 
 
 def _report(stderr: TextIO, message: str) -> None:
