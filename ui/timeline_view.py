@@ -3,14 +3,15 @@ QPainter, with the end of the response head marked.
 
 Adding a chunk only appends to two arrays; a ~16 ms frame timer (running only while data
 changes) repaints, and painting looks up one value per pixel column with bisect, so the cost
-of a frame depends on the widget's width, not on the number of chunks (100,000+ is fine).
+of a frame depends on the widget's width, not on the number of chunks (1,000,000+ is fine).
+The arrays are a ChunkSeries (ui/chunk_series.py), which a chunk table can share, and which
+bounds memory (16 bytes per recv up to ~2 million recvs, then rows merge in pairs).
 """
 
 from __future__ import annotations
 
 import math
-from array import array
-from bisect import bisect_right
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
@@ -24,6 +25,8 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from ui.chunk_series import ChunkSeries
 
 FRAME_MS = 16
 DOTS_UP_TO = 400  # chunks drawn as individual dots while there are this few
@@ -73,14 +76,14 @@ class TimelineView(QWidget):
     """Cumulative bytes (left axis) and receive rate (right axis) over time for one hop.
 
     Signals: none (a passive view). Slots: ``reset()``, ``mark_head(elapsed)``,
-    ``add_chunk(elapsed, size)``, ``finish(elapsed)``; ``elapsed`` in seconds since the hop
-    started (net.events' convention), ``size`` in bytes.
+    ``add_chunk(elapsed, size)``, ``add_chunks(times, sizes)`` (a batch: the cheap path),
+    ``finish(elapsed)``; ``elapsed`` in seconds since the hop started (net.events'
+    convention), ``size`` in bytes. ``series`` may be shared with a ChunkTableModel.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, series: ChunkSeries | None = None) -> None:
         super().__init__(parent)
-        self._times = array("d")  # elapsed of each chunk, non-decreasing
-        self._totals = array("q")  # running byte total after each chunk
+        self._series = series if series is not None else ChunkSeries()
         self._head: float | None = None
         self._end: float | None = None
         self._dirty = False
@@ -94,12 +97,21 @@ class TimelineView(QWidget):
     # -- data ---------------------------------------------------------------------------
 
     @property
+    def series(self) -> ChunkSeries:
+        return self._series
+
+    @property
     def chunk_count(self) -> int:
-        return len(self._times)
+        return self._series.recvs
+
+    @property
+    def row_count(self) -> int:
+        """Points kept: chunk_count until the series merges rows (see ChunkSeries)."""
+        return len(self._series)
 
     @property
     def total_bytes(self) -> int:
-        return self._totals[-1] if self._totals else 0
+        return self._series.total_bytes
 
     @property
     def head_elapsed(self) -> float | None:
@@ -115,8 +127,7 @@ class TimelineView(QWidget):
 
     @Slot()
     def reset(self) -> None:
-        self._times = array("d")
-        self._totals = array("q")
+        self._series.clear()
         self._head = None
         self._end = None
         self._changed()
@@ -128,12 +139,20 @@ class TimelineView(QWidget):
 
     @Slot(float, int)
     def add_chunk(self, elapsed: float, size: int) -> None:
-        # Only appends: called once per received chunk, possibly thousands of times a second.
-        times = self._times
-        if times and elapsed < times[-1]:
-            elapsed = times[-1]  # keep the array sorted for bisect, whatever the caller sends
-        times.append(max(0.0, elapsed))
-        self._totals.append((self._totals[-1] if self._totals else 0) + max(0, size))
+        # Only appends (kept sorted for bisect by the series, whatever the caller sends).
+        self._series.add(elapsed, size)
+        if not self._dirty:
+            self._changed()
+
+    def add_chunks(self, times: Sequence[float], sizes: Sequence[int]) -> None:
+        """A batch of chunks: the same result as add_chunk per pair, ~10x cheaper."""
+        if times:
+            self._series.add_many(times, sizes)
+            if not self._dirty:
+                self._changed()
+
+    def series_grown(self) -> None:
+        """Someone else added to the shared series: repaint at the next frame."""
         if not self._dirty:
             self._changed()
 
@@ -157,14 +176,14 @@ class TimelineView(QWidget):
 
     def total_at(self, elapsed: float) -> tuple[int, int]:
         """(chunks received, bytes received) by ``elapsed``."""
-        count = bisect_right(self._times, elapsed)
-        return count, (self._totals[count - 1] if count else 0)
+        return self._series.total_at(elapsed)
 
     def duration(self) -> float:
         """The time span shown: up to the end, the last chunk or the head, whichever is last."""
         candidates = [0.0]
-        if self._times:
-            candidates.append(self._times[-1])
+        last = self._series.last_time
+        if last is not None:
+            candidates.append(last)
         if self._head is not None:
             candidates.append(self._head)
         if self._end is not None:
@@ -173,8 +192,8 @@ class TimelineView(QWidget):
 
     def rate_window(self, span: float) -> float:
         """Sliding window of the rate curve: a 40th of the span, but wide enough to hold
-        ~8 chunks on average (else a slow drip aliases into spikes), and at least 1 ms."""
-        count = max(1, len(self._times))
+        ~8 points on average (else a slow drip aliases into spikes), and at least 1 ms."""
+        count = max(1, len(self._series))
         return max(span / 40.0, 8.0 * span / count, 0.001)
 
     def rate_at(self, elapsed: float, window: float) -> float:
@@ -223,9 +242,9 @@ class TimelineView(QWidget):
         # One sample per pixel column: C(t) at the column's right edge, and the rate there.
         column_totals: list[float] = []
         column_rates: list[float] = []
-        if self._times:
+        if len(self._series):
             # A rate needs an interval: not drawn for a single chunk or a zero duration.
-            with_rate = span > 0 and len(self._times) > 1
+            with_rate = span > 0 and len(self._series) > 1
             for col in range(columns + 1):
                 t = x_span * col / columns
                 column_totals.append(float(self.total_at(t)[1]))
@@ -285,7 +304,7 @@ class TimelineView(QWidget):
         painter.setPen(QPen(text_colour, 1))
         painter.drawRect(plot)
 
-        if not self._times:
+        if not len(self._series):
             painter.setPen(text_colour)
             message = "Waiting for the first chunk…" if self._head is not None else "No chunks yet"
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, message)
@@ -365,11 +384,11 @@ class TimelineView(QWidget):
             previous = value
         painter.setPen(QPen(BYTES_COLOUR, 2))
         painter.drawPolyline(line)
-        if len(self._times) <= DOTS_UP_TO:  # few chunks: show every recv() as a dot
+        if len(self._series) <= DOTS_UP_TO:  # few chunks: show every recv() as a dot
             span = self.duration() or 0.001
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(BYTES_COLOUR)
-            for t, value in zip(self._times, self._totals, strict=True):
+            for t, value in zip(self._series.times, self._series.totals, strict=True):
                 centre = QPointF(left + width * t / span, bottom - height * value / y_max)
                 painter.drawEllipse(centre, 2.5, 2.5)
         painter.restore()
@@ -398,7 +417,7 @@ class TimelineView(QWidget):
     def tooltip_at(self, x: float) -> str:
         """What the tooltip says for the pixel column ``x`` ('' outside the plot)."""
         plot = self._plot_rect()
-        if not self._times or not plot.left() <= x <= plot.right():
+        if not len(self._series) or not plot.left() <= x <= plot.right():
             return ""
         span = self.duration() or 0.001
         t = span * (x - plot.left()) / plot.width()
