@@ -2,10 +2,10 @@
 
 Bytes go through net.charset.StreamTextDecoder (Content-Type charset, else BOM, else UTF-8
 with U+FFFD), so a character split across two chunks decodes correctly. Decoded text only
-joins a pending queue; a frame timer (FRAME_MS) moves it into the QPlainTextEdit in slices of
-at most SLICE_CHARS with a cursor insert at the end, stopping when the tick's time budget is
-spent (FACTS.md: one big insert or setPlainText stalls for hundreds of ms). The view follows the
-tail only when the reader was at the bottom before the insert.
+joins a pending queue; a frame timer (FRAME_MS) moves it into the QPlainTextEdit with one
+cursor insert at the end per frame, sized by a feedback loop so that it takes about
+TICK_BUDGET_S (FACTS.md: one big insert or setPlainText stalls for hundreds of ms). The view
+follows the tail only when the reader was at the bottom before the insert.
 
 Links are character formats with an anchor href: appended with :meth:`append_link`, or laid
 over text already queued with :meth:`add_link_range` (what an incremental HTML renderer does:
@@ -37,10 +37,16 @@ if TYPE_CHECKING:  # net.charset loads with the first body: start-up time
     from net.charset import CharsetChoice, StreamTextDecoder
 
 FRAME_MS = 16
-SLICE_CHARS = 64 * 1024  # one cursor insert: ~5 ms on these machines (FACTS.md, 64 KiB)
+SLICE_CHARS = 64 * 1024  # the starting slice, before the cost of a character is measured
+MIN_SLICE_CHARS = 4 * 1024
+MAX_SLICE_CHARS = 512 * 1024
 MAX_LINE_CHARS = 4096  # longer lines are broken for display (see _LineBreaker)
 FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
-TICK_BUDGET_S = 0.008  # stop inserting after this much of a frame: paint and input need time
+# One insert per frame, sized to take about this long (paint and input need the rest). An
+# insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
+# faster than many small ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s.
+TICK_BUDGET_S = 0.009
+REST_MS = 5  # between two frames when behind: the event loop paints and handles input
 
 #: (kind, text, href). kind: "text", "link", "heading", "title", "error", "muted", "code".
 Segment = tuple[str, str, str]
@@ -149,9 +155,12 @@ class DocumentView(QPlainTextEdit):
         self._links: list[tuple[int, int, str]] = []  # absolute (start, end, href), sorted
         self._deferred_links: list[tuple[int, int, str]] = []
         self._press_anchor = ""
+        # Measured seconds per inserted character (moving average): sizes the next slice so
+        # that a frame's insert stays near TICK_BUDGET_S on any machine and any document.
+        self._cost_per_char = TICK_BUDGET_S / SLICE_CHARS
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(FRAME_MS)
+        self._timer.setSingleShot(True)  # re-armed by each frame: see _on_frame
         self._timer.timeout.connect(self._on_frame)
 
     def _make_formats(self, font: QFont) -> dict[str, QTextCharFormat]:
@@ -291,7 +300,7 @@ class DocumentView(QPlainTextEdit):
         self._pending_chars += len(text)
         self._stream_chars += _utf16_len(text)
         if not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(FRAME_MS)
             # The first text after idle goes on screen at once, not a frame later, and as one
             # small slice so that it is painted quickly.
             QTimer.singleShot(0, self._on_first_frame)
@@ -309,12 +318,30 @@ class DocumentView(QPlainTextEdit):
     @Slot()
     def _on_frame(self) -> None:
         if not self._pending:
-            self._timer.stop()
             return
-        self._insert_slices(budget=TICK_BUDGET_S)
+        slice_chars = self.slice_chars
+        behind = self._pending_chars > slice_chars
+        self._insert_slices(budget=TICK_BUDGET_S, slice_chars=slice_chars)
         if not self._pending:
-            self._timer.stop()
             self.drained.emit()
+        elif behind:
+            # A backlog: the next slice follows after a short rest for paint and input rather
+            # than on the next 16 ms tick (+15% fill rate, same longest stall).
+            self._timer.start(REST_MS)
+        else:
+            self._timer.start(FRAME_MS)
+
+    @property
+    def slice_chars(self) -> int:
+        """Characters the next frame inserts: the tick budget over the measured cost."""
+        chars = int(TICK_BUDGET_S / self._cost_per_char)
+        return max(MIN_SLICE_CHARS, min(MAX_SLICE_CHARS, chars))
+
+    def _measure(self, chars: int, seconds: float) -> None:
+        # Only sizeable inserts say something about the per-character cost; the fixed cost
+        # is part of it, so the slice settles where fixed + chars * cost = the budget.
+        if chars >= MIN_SLICE_CHARS:
+            self._cost_per_char += 0.3 * (seconds / chars - self._cost_per_char)
 
     def _insert_slices(self, budget: float | None, slice_chars: int = SLICE_CHARS) -> None:
         bar = self.verticalScrollBar()
@@ -332,15 +359,32 @@ class DocumentView(QPlainTextEdit):
             if kind == "link":
                 fmt = QTextCharFormat(fmt)
                 fmt.setAnchorHref(href)
+            before = time.perf_counter()
             cursor.insertText(text, fmt)
+            now = time.perf_counter()
+            self._measure(len(text), now - before)
             if kind == "link":
                 self._links.append((start, cursor.position(), href))
-            if budget is not None and time.perf_counter() - started >= budget:
+            # One big text slice is a frame's work; small pieces (segments, links) share it.
+            if budget is not None and (now - started >= budget or len(text) >= slice_chars):
                 break
         if self._deferred_links:
             self._apply_deferred()
         if follow:
-            bar.setValue(bar.maximum())
+            self._scroll_to_end()
+
+    def _scroll_to_end(self) -> None:
+        # On a visible viewport, QPlainTextEdit computes the scroll distance by walking (and
+        # laying out) every block between the old and the new top block: every line just
+        # inserted, 20-60 ms per frame with wrapping on (measured). With updates off it only
+        # moves its top block; the repaint then lays out just the visible lines.
+        viewport = self.viewport()
+        bar = self.verticalScrollBar()
+        if bar.value() == bar.maximum():
+            return
+        viewport.setUpdatesEnabled(False)
+        bar.setValue(bar.maximum())
+        viewport.setUpdatesEnabled(True)  # schedules the repaint
 
     def _take_text(self, text: str, limit: int) -> str:
         """``text`` plus following plain-text pieces, at most ``limit``; the rest stays."""

@@ -37,10 +37,12 @@ if TYPE_CHECKING:  # net.events and net.options load lazily: start-up time
 
 FRAME_MS = 16  # the fastest the GUI is fed chunks: one display frame
 PROGRESS_INTERVAL = 0.1  # seconds between two progress_changed emits (<= 10/s)
-MAX_BATCH_BYTES = 1024 * 1024  # one chunk_received carries at most this much
-# One drain hands the GUI at most this much body per frame (~130 MB/s, far above what the
-# document view absorbs); decoding a bigger backlog at once would stall the event loop.
-MAX_DRAIN_BYTES = 2 * 1024 * 1024
+# One chunk_received carries at most this much: its receivers decode it in one go, and a
+# 1 MiB recv is split (decoding ~1 MB in one slot call costs several ms of the frame).
+MAX_BATCH_BYTES = 256 * 1024
+# One drain hands the GUI at most this much body per frame (~32 MB/s, above what the document
+# view absorbs); decoding a bigger backlog at once would stall the event loop.
+MAX_DRAIN_BYTES = 512 * 1024
 FIRST_DRAIN_BYTES = 64 * 1024
 MAX_QUEUED_BYTES = 4 * 1024 * 1024  # the worker pauses reading beyond this undrained backlog
 # The consumer's own backlog (e.g. the document view's pending text) above which the Fetcher
@@ -146,9 +148,14 @@ class _Mailbox:
             size = 0
             while self._items and (max_bytes is None or size < max_bytes):
                 item = self._items.popleft()
-                items.append(item)
                 if item[1] == "chunk":
+                    room = max(MAX_BATCH_BYTES, max_bytes - size) if max_bytes else 0
+                    if room and len(item[2].data) > room:
+                        # A big recv is handed over in pieces, over several frames.
+                        item, rest = _split_chunk(item, room)
+                        self._items.appendleft(rest)
                     size += len(item[2].data)
+                items.append(item)
             self._bytes -= size
             more = bool(self._items)
             self._notified = more
@@ -158,6 +165,26 @@ class _Mailbox:
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Part of a BodyChunk too big to hand over at once; only the first piece carries the
+    recv's wire size (records stay one per recv)."""
+
+    data: bytes
+    elapsed: float
+    wire_size: int
+
+
+def _split_chunk(
+    item: tuple[int, str, Any], size: int
+) -> tuple[tuple[int, str, Any], tuple[int, str, Any]]:
+    request_id, kind, chunk = item
+    data = chunk.data
+    head = _Piece(data[:size], chunk.elapsed, chunk.wire_size)
+    rest = _Piece(data[size:], chunk.elapsed, 0)
+    return (request_id, kind, head), (request_id, kind, rest)
 
 
 class FetchWorker(QObject):
@@ -401,35 +428,38 @@ class Fetcher(QObject):
         parts: list[bytes] = []
         records: list[tuple[float, int]] = []
         pending_bytes = 0
+        elapsed = 0.0
         for request_id, kind, payload in items:
             if request_id != self._current_id or not self._active:
                 continue  # stale: a cancelled or superseded request
             if kind == "chunk":
                 parts.append(payload.data)
                 pending_bytes += len(payload.data)
-                records.append((payload.elapsed, payload.wire_size))
+                elapsed = payload.elapsed
+                if type(payload) is not _Piece or payload.wire_size:
+                    records.append((payload.elapsed, payload.wire_size))
                 self._received += len(payload.data)
                 if pending_bytes >= MAX_BATCH_BYTES:
-                    self._emit_chunks(request_id, parts, records)
+                    self._emit_chunks(request_id, parts, records, elapsed)
                     parts, records, pending_bytes = [], [], 0
                 continue
             if parts:
-                self._emit_chunks(request_id, parts, records)
+                self._emit_chunks(request_id, parts, records, elapsed)
                 parts, records, pending_bytes = [], [], 0
             self._dispatch(request_id, kind, payload)
         if parts and self._active:
-            self._emit_chunks(self._current_id, parts, records)
+            self._emit_chunks(self._current_id, parts, records, elapsed)
 
     def _emit_chunks(
-        self, request_id: int, parts: list[bytes], records: list[tuple[float, int]]
+        self, request_id: int, parts: list[bytes], records: list[tuple[float, int]], elapsed: float
     ) -> None:
         # Only body batches count for the frame rate limit: the first chunk after the head
         # (or after a pause) goes out at once.
         self._last_drain = time.perf_counter()
         data = parts[0] if len(parts) == 1 else b"".join(parts)
         wire = sum(size for _, size in records)
-        self.chunk_received.emit(request_id, data, wire, records[-1][0])
-        if request_id == self._current_id:
+        self.chunk_received.emit(request_id, data, wire, elapsed)
+        if request_id == self._current_id and records:
             self.chunks_recorded.emit(request_id, records)
         now = time.perf_counter()
         if request_id == self._current_id and now - self._last_progress >= PROGRESS_INTERVAL:

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from net.cancel import CancelToken
 from net.errors import Cancelled, ConnectError, TruncatedBody
 from net.events import BodyChunk, Event, Finished, ResponseHead, Timings
-from ui.fetch_worker import Fetcher, FetchWorker, describe_error
+from ui.fetch_worker import MAX_BATCH_BYTES, Fetcher, FetchWorker, describe_error
 
 
 def head(length: int | None = None, content_type: str = "text/plain") -> ResponseHead:
@@ -134,7 +134,7 @@ def test_fast_tiny_chunks_are_coalesced(qtbot: QtBot, make_fetcher: Any) -> None
     assert len(rec.body()) == count * 512
     assert len(records) == count  # every recv is still on record, for timelines
     # At most one batch per frame (plus the first one at once, and size-capped batches).
-    assert emits <= duration / 0.016 + 3 + count * 512 // (1024 * 1024)
+    assert emits <= duration / 0.016 + 3 + count * 512 // MAX_BATCH_BYTES
     assert emits < count / 100
 
 
@@ -264,3 +264,25 @@ def test_shutdown_mid_transfer_ends_the_thread(qtbot: QtBot) -> None:
     assert fetcher.shutdown(1000)
     assert time.perf_counter() - started < 0.5
     assert not fetcher.worker_thread.isRunning()
+
+
+def test_a_big_recv_is_handed_over_in_pieces(qtbot: QtBot, make_fetcher: Any) -> None:
+    # One 3 MiB recv (a huge recv_size): the GUI decodes it over several emits, in order,
+    # and the chunk record still says one recv of its real wire size.
+    data = bytes(range(256)) * (3 * 4096) + b"tail"
+
+    def fake(url: str, options: Any, cancel: Any) -> Iterator[Event]:
+        yield head()
+        yield chunk(data, 0.5)
+        yield finished(len(data))
+
+    fetcher = make_fetcher(fake)
+    rec = Recorder(fetcher)
+    records: list[Any] = []
+    fetcher.chunks_recorded.connect(lambda rid, r: records.extend(r))
+    with qtbot.waitSignal(fetcher.finished, timeout=10000):
+        fetcher.load("http://x/")
+    sizes = [len(a[1]) for n, a in rec.events if n == "chunk_received"]
+    assert rec.body() == data
+    assert len(sizes) >= len(data) // (512 * 1024) and max(sizes) <= 512 * 1024
+    assert records == [(0.5, len(data))]
