@@ -1,0 +1,562 @@
+"""Reading the web as text, through the window: rendered HTML, links, charsets, binary bodies,
+the view cap, views, find, save, curl, zoom/wrap. Real client, loopback servers, offscreen."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shlex
+import socket
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor
+from pytestqt.qtbot import QtBot
+
+from net.options import FetchOptions
+from tests.integration.servers import (
+    LoopbackServer,
+    drip,
+    http_response,
+    read_request,
+    respond,
+    routes,
+    send,
+)
+from ui.main_window import MainWindow
+from ui.page_renderer import ViewMode
+
+OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
+
+
+@pytest.fixture
+def servers() -> Iterator[list[LoopbackServer]]:
+    started: list[LoopbackServer] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def serve(servers: list[LoopbackServer], handler) -> LoopbackServer:  # type: ignore[no-untyped-def]
+    server = LoopbackServer(handler)
+    servers.append(server)
+    return server
+
+
+@pytest.fixture
+def window(qtbot: QtBot, make_settings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    win = MainWindow(make_settings(), options=OPTIONS)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def text_of(win: MainWindow) -> str:
+    return win.document_view.toPlainText()
+
+
+def load(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 5000) -> None:
+    with qtbot.waitSignal(win.load_ended, timeout=timeout):
+        win.load(url)
+    wait_rendered(qtbot, win, timeout)
+
+
+def wait_rendered(qtbot: QtBot, win: MainWindow, timeout: int = 5000) -> None:
+    qtbot.waitUntil(lambda: not win.rendering, timeout=timeout)
+
+
+def html(body: str, head: str = "", charset: str | None = "utf-8", encoding: str = "") -> bytes:
+    ctype = "text/html" + (f"; charset={charset}" if charset else "")
+    doc = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+    data = doc.encode(encoding or charset or "utf-8")
+    return http_response(200, data, [("Content-Type", ctype)])
+
+
+ARTICLE = (
+    "<title>The  Yonder   Times</title><h1>Front page</h1>"
+    "<p>First <b>bold</b> and <em>slanted</em> words.</p>"
+    "<table><tr><th>Act</th><th>Place</th></tr><tr><td>I</td><td>Verona</td></tr></table>"
+    "<ul><li>one<li>two</ul><script>alert('no')</script><p>Fish &amp; chips &copy;</p>"
+)
+
+
+# -- rendered HTML -----------------------------------------------------------------------------
+
+
+def test_html_is_rendered_with_title_styles_and_no_markup(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html(ARTICLE)))
+    load(qtbot, window, srv.url("/news.html"))
+    text = text_of(window)
+    assert "Front page" in text and "First bold and slanted words." in text
+    assert "<b>" not in text and "alert" not in text and "Fish & chips ©" in text
+    assert "• one" in text and "• two" in text
+    assert window.windowTitle() == "The Yonder Times — Yonder"
+    assert window.renderer.kind == "html"
+    doc = window.document_view.document()
+    # Heading bold and bigger; the table monospace; the body font proportional.
+    heading = QTextCursor(doc)
+    heading.setPosition(text.index("Front") + 1)
+    assert heading.charFormat().fontWeight() >= 700
+    cell = QTextCursor(doc)
+    cell.setPosition(text.index("Verona") + 1)
+    assert cell.charFormat().fontFixedPitch()
+    mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+    assert window.document_view.font().family() != mono  # paragraphs read proportional
+    assert window.charset_label.text() == "UTF-8 · from Content-Type"
+
+
+def test_rendering_is_progressive_from_a_drip_server(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    paragraphs = "".join(f"<p>Paragraph number {i:03d} of the story.</p>" for i in range(80))
+    raw = html(paragraphs)
+    srv = serve(servers, drip(raw, delay=0.0015))  # ~3 s in total, one byte per send
+    window.load(srv.url("/slow.html"))
+    qtbot.waitUntil(lambda: "Paragraph number 003" in text_of(window), timeout=5000)
+    assert window.load_ok is None  # still loading: part of the page is readable already
+    assert "Paragraph number 079" not in text_of(window)
+    assert "<p>" not in text_of(window)
+    window.stop()
+
+
+def test_links_follow_relative_urls_by_click_and_keyboard(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    page = html('<p>Go <a href="next.html?x=1">next</a> or <a href="../up.html">up</a>.</p>')
+    srv = serve(
+        servers,
+        routes(
+            {
+                "/dir/page.html": send(page),
+                "/dir/next.html?x=1": send(html("<p>the next page</p>")),
+                "/up.html": send(html("<p>the up page</p>")),
+            }
+        ),
+    )
+    load(qtbot, window, srv.url("/dir/page.html"))
+    links = window.document_view.links()
+    assert [url for _, _, url in links] == [srv.url("/dir/next.html?x=1"), srv.url("/up.html")]
+    # Click the first link.
+    view = window.document_view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(links[0][0] + 1)
+    point: QPoint = view.cursorRect(cursor).center()
+    with qtbot.waitSignal(window.load_ended, timeout=5000):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    wait_rendered(qtbot, window)
+    assert window.url == srv.url("/dir/next.html?x=1")
+    assert "the next page" in text_of(window)
+    # Back, then the keyboard: Tab twice, Enter follows the second link.
+    with qtbot.waitSignal(window.load_ended, timeout=5000):
+        window.go_back()
+    wait_rendered(qtbot, window)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.focused_link() == srv.url("/up.html")
+    with qtbot.waitSignal(window.load_ended, timeout=5000):
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    wait_rendered(qtbot, window)
+    assert window.url == srv.url("/up.html")
+    assert "the up page" in text_of(window)
+
+
+def test_links_resolve_against_base_href(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(b""))
+    page = html('<a href="b.html">b</a>', head=f'<base href="{srv.url("/base/")}">')
+    srv.handler = routes({"/a/page.html": send(page), "/base/b.html": send(html("based"))})
+    load(qtbot, window, srv.url("/a/page.html"))
+    assert [url for _, _, url in window.document_view.links()] == [srv.url("/base/b.html")]
+    window.document_view.link_activated.emit(window.document_view.links()[0][2])
+    qtbot.waitUntil(lambda: "based" in text_of(window), timeout=5000)
+
+
+def test_plain_text_urls_are_clickable_and_json_is_pretty_printed(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    text = b"See https://example.org/a_(b) and www.example.com.\n"
+    doc = b'{"name":"Yonder","list":[1,2],"nested":{"ok":true}}'
+    srv = serve(
+        servers,
+        routes(
+            {
+                "/t.txt": send(http_response(200, text, [("Content-Type", "text/plain")])),
+                "/d.json": send(http_response(200, doc, [("Content-Type", "application/json")])),
+            }
+        ),
+    )
+    load(qtbot, window, srv.url("/t.txt"))
+    assert text_of(window) == text.decode()
+    assert [u for _, _, u in window.document_view.links()] == [
+        "https://example.org/a_(b)",
+        "http://www.example.com",
+    ]
+    load(qtbot, window, srv.url("/d.json"))
+    assert text_of(window) == (
+        '{\n  "name": "Yonder",\n  "list": [\n    1,\n    2\n  ],\n'
+        '  "nested": {\n    "ok": true\n  }\n}'
+    )
+    window.set_view_mode(ViewMode.SOURCE)
+    wait_rendered(qtbot, window)
+    assert text_of(window) == doc.decode()
+    mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+    assert window.document_view.font().family() == mono
+
+
+def test_switching_views_re_renders_without_fetching(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html("<h1>Hi</h1><p>there</p>")))
+    load(qtbot, window, srv.url("/"))
+    assert text_of(window).startswith("Hi")
+    qtbot.keyClick(window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)  # Ctrl+U
+    wait_rendered(qtbot, window)
+    assert window.view_mode == ViewMode.SOURCE
+    assert "<h1>Hi</h1><p>there</p>" in text_of(window)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    wait_rendered(qtbot, window)
+    assert text_of(window).startswith("HTTP/1.1 200 OK␍␊\n")
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    wait_rendered(qtbot, window)
+    assert text_of(window).startswith("Hi")
+    assert len(srv.requests) == 1
+
+
+# -- wire --------------------------------------------------------------------------------------
+
+
+def test_wire_view_shows_the_head_with_visible_crlf_and_the_end_marked(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+    body = b"5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n"
+    srv = serve(servers, respond(head + body))
+    load(qtbot, window, srv.url("/chunked"))
+    assert text_of(window) == "hello, world"
+    window.set_view_mode(ViewMode.WIRE)
+    wait_rendered(qtbot, window)
+    shown = text_of(window)
+    lines = shown.split("\n")
+    assert lines[0] == "HTTP/1.1 200 OK␍␊"
+    assert lines[3].startswith("␍␊  ← blank line: end of the head")
+    assert lines[1] == "Content-Type: text/plain␍␊"
+
+
+# -- charsets ----------------------------------------------------------------------------------
+
+
+def test_charset_from_header_bom_meta_and_default(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    word = "déjà vu"
+    srv = serve(
+        servers,
+        routes(
+            {
+                "/header": send(
+                    http_response(
+                        200,
+                        word.encode("latin-1"),
+                        [("Content-Type", "text/plain; charset=iso-8859-1")],
+                    )
+                ),
+                "/bom": send(
+                    http_response(
+                        200, b"\xef\xbb\xbf" + word.encode(), [("Content-Type", "text/plain")]
+                    )
+                ),
+                "/meta": send(
+                    html(
+                        word, head='<meta charset="windows-1252">', charset=None, encoding="cp1252"
+                    )
+                ),
+                "/default": send(http_response(200, b"caf\xe9", [("Content-Type", "text/plain")])),
+            }
+        ),
+    )
+    expected = {
+        "/header": (word, "windows-1252 · from Content-Type"),
+        "/bom": (word, "UTF-8 · from the byte-order mark"),
+        "/meta": (word, "windows-1252 · from <meta> in the page"),
+        "/default": ("caf\ufffd", "UTF-8 · default (nothing declared)"),
+    }
+    for path, (text, label) in expected.items():
+        load(qtbot, window, srv.url(path))
+        assert text_of(window).strip() == text, path
+        assert window.charset_label.text() == label, path
+
+
+def test_encoding_override_re_decodes_without_fetching(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = "Grüße, naïve café".encode("cp1252")
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    load(qtbot, window, srv.url("/"))
+    assert "\ufffd" in text_of(window)
+    window.encoding_actions["windows-1252"].trigger()
+    wait_rendered(qtbot, window)
+    assert text_of(window) == "Grüße, naïve café"
+    assert window.charset_label.text() == "windows-1252 · chosen in View > Encoding"
+    window.encoding_actions[None].trigger()
+    wait_rendered(qtbot, window)
+    assert "\ufffd" in text_of(window)
+    assert len(srv.requests) == 1  # every re-decode came from the store
+
+
+def test_a_multibyte_character_split_across_chunks_in_html(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, drip(html("<p>日本語 🦊 € naïve</p>")))
+    window.options = FetchOptions(recv_size=512, read_timeout=2.0)
+    load(qtbot, window, srv.url("/"))
+    assert text_of(window) == "日本語 🦊 € naïve"
+
+
+# -- binary ------------------------------------------------------------------------------------
+
+
+def test_a_png_is_shown_as_a_hex_dump_never_as_text(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    png = (Path(__file__).parents[2] / "resources" / "samples" / "gradient.png").read_bytes()
+    for ctype in ("image/png", ""):  # declared, or sniffed from the signature
+        headers = [("Content-Type", ctype)] if ctype else []
+        srv = serve(servers, respond(http_response(200, png, headers)))
+        load(qtbot, window, srv.url("/picture"))
+        text = text_of(window)
+        assert text.startswith("Binary content: not shown as text")
+        assert f"({len(png):,} bytes)" in text
+        assert "00000000  89 50 4e 47 0d 0a 1a 0a" in text
+        assert "IDAT" not in text.split("The first")[0]
+        assert any(url == "yonder:save-page" for _, _, url in window.document_view.links())
+        assert window.renderer.kind == "binary"
+
+
+# -- large bodies ------------------------------------------------------------------------------
+
+
+BIG = 100 * 1024 * 1024
+BLOCK = bytes(range(32, 127)) * 11 + b"\n"  # 1,046 bytes of printable text per line
+
+
+def _big_handler(conn: socket.socket, server: LoopbackServer) -> None:
+    read_request(conn, server)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+        + f"Content-Length: {BIG}\r\n\r\n".encode()
+    )
+    piece = BLOCK * 1000
+    sent = 0
+    while sent < BIG:
+        chunk = piece[: BIG - sent]
+        conn.sendall(chunk)
+        sent += len(chunk)
+
+
+def _expected_digest() -> str:
+    digest = hashlib.sha256()
+    piece = BLOCK * 1000
+    sent = 0
+    while sent < BIG:
+        chunk = piece[: BIG - sent]
+        digest.update(chunk)
+        sent += len(chunk)
+    return digest.hexdigest()
+
+
+@pytest.mark.slow
+def test_a_100_mb_body_is_capped_in_the_view_and_saved_whole(
+    qtbot: QtBot, make_settings, servers: list[LoopbackServer], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    cap = 2 * 1024 * 1024
+    win = MainWindow(make_settings(), options=OPTIONS, view_cap=cap)
+    qtbot.addWidget(win)
+    win.show()
+    srv = serve(servers, _big_handler)
+    tracemalloc.start()
+    try:
+        with qtbot.waitSignal(win.load_ended, timeout=25000) as ended:
+            win.load(srv.url("/big.txt"))
+        wait_rendered(qtbot, win, 10000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert ended.args == [True]
+    text = text_of(win)
+    assert "Document truncated at 2 MB in the view; the whole 100 MB body is kept for Save" in text
+    assert cap - 2000 < len(text) < cap + 2000
+    assert win.notice_bar.isVisible() and win.notice_bar.save_button.isVisible()
+    # Memory: the cap, the mailbox and a few batches in flight; never the 100 MB body.
+    assert peak < 40 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
+    target = tmp_path / "big.txt"
+    win.ask_path = lambda caption, name: str(target)
+    with qtbot.waitSignal(win.saved, timeout=10000):
+        win.notice_bar.save_button.click()  # the one-click Save of the notice
+    assert target.stat().st_size == BIG
+    digest = hashlib.sha256()
+    with target.open("rb") as saved:
+        while block := saved.read(1 << 20):
+            digest.update(block)
+    assert digest.hexdigest() == _expected_digest()
+    win.close()
+
+
+# -- find --------------------------------------------------------------------------------------
+
+
+def test_find_counts_and_walks_the_matches(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html("<p>Rose, rose, ROSE and a rosebud.</p>")))
+    load(qtbot, window, srv.url("/"))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    bar = window.find_bar
+    assert bar.isVisible() and bar.edit.hasFocus()
+    qtbot.keyClicks(bar.edit, "rose")
+    qtbot.waitUntil(lambda: bar.match_count == 4, timeout=2000)
+    first = bar.current_index
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    assert bar.current_index == (first + 1) % 4
+    qtbot.keyClick(window, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.current_index == first
+    bar.case_box.setChecked(True)
+    qtbot.waitUntil(lambda: bar.match_count == 2, timeout=2000)
+
+
+# -- save --------------------------------------------------------------------------------------
+
+
+def test_save_page_writes_the_decoded_body_under_a_sanitised_name(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    body = b"line one\nline two\n" * 100
+    raw = http_response(
+        200,
+        gzip.compress(body),
+        [
+            ("Content-Type", "text/plain"),
+            ("Content-Encoding", "gzip"),
+            ("Content-Disposition", 'attachment; filename="../../etc/pass\x07wd.txt"'),
+        ],
+    )
+    srv = serve(servers, respond(raw))
+    load(qtbot, window, srv.url("/download?id=1"))
+    asked: list[tuple[str, str]] = []
+
+    def ask(caption: str, name: str) -> str:
+        asked.append((caption, name))
+        return str(tmp_path / name)
+
+    window.ask_path = ask
+    with qtbot.waitSignal(window.saved, timeout=2000):
+        qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [("Save Page", "passwd.txt")]
+    assert (tmp_path / "passwd.txt").read_bytes() == body  # content-coding undone
+    with qtbot.waitSignal(window.saved, timeout=2000):
+        window.save_headers_action.trigger()
+    assert asked[1] == ("Save Headers", "passwd.headers.txt")
+    saved = (tmp_path / "passwd.headers.txt").read_bytes()
+    assert saved.startswith(b"HTTP/1.1 200 OK\r\n") and saved.endswith(b"\r\n\r\n")
+
+
+def test_cancelled_and_failed_saves_leave_no_file(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    srv = serve(servers, respond(html("<p>x</p>")))
+    load(qtbot, window, srv.url("/page.html"))
+    window.ask_path = lambda caption, name: None  # the dialog was cancelled
+    window.save_page()
+    assert list(tmp_path.iterdir()) == [] or all(p.name == "settings" for p in tmp_path.iterdir())
+    missing = tmp_path / "no-such-dir" / "page.html"
+    window.ask_path = lambda caption, name: str(missing)
+    window.save_page()
+    assert not missing.exists() and not missing.parent.exists()
+    assert window.notice_bar.isVisible()
+    assert f"Could not save to {missing}" in window.notice_bar.label.text()
+    assert "folder does not exist" in window.notice_bar.label.text()
+
+
+def test_save_while_loading_says_so(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    srv = serve(servers, drip(html("<p>" + "word " * 200 + "</p>"), delay=0.002))
+    window.ask_path = lambda caption, name: pytest.fail("no dialog while loading")
+    window.load(srv.url("/"))
+    qtbot.waitUntil(lambda: window.store.body_size > 0, timeout=5000)
+    window.save_page()
+    assert "still loading" in window.notice_bar.label.text()
+    window.stop()
+
+
+# -- curl, zoom, wrap --------------------------------------------------------------------------
+
+
+def test_copy_as_curl(qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]) -> None:
+    srv = serve(servers, respond(http_response(200, b"hi\n")))
+    window.options = FetchOptions(connect_timeout=3.0, read_timeout=7.0)
+    load(qtbot, window, srv.url("/a%20b?q='x'"))
+    window.curl_action.trigger()
+    command = QGuiApplication.clipboard().text()
+    args = shlex.split(command)
+    assert args[0] == "curl" and args[-1] == window.url
+    assert "--connect-timeout" in args and args[args.index("--connect-timeout") + 1] == "3"
+    assert args[args.index("--speed-time") + 1] == "7"
+
+
+def test_zoom_and_word_wrap_persist(
+    qtbot: QtBot, make_settings, servers: list[LoopbackServer]
+) -> None:  # type: ignore[no-untyped-def]
+    first = MainWindow(make_settings(), options=OPTIONS)
+    qtbot.addWidget(first)
+    first.show()
+    size = first.document_view.font().pointSizeF()
+    keys = {s.toString() for s in first.zoom_in_action.shortcuts()}
+    assert keys == {"Ctrl++", "Ctrl+="}
+    assert first.zoom_out_action.shortcut().toString() == "Ctrl+-"
+    assert first.zoom_reset_action.shortcut().toString() == "Ctrl+0"
+    first.zoom_in_action.trigger()
+    first.zoom_in_action.trigger()
+    assert first.zoom == 2
+    assert first.document_view.font().pointSizeF() == size + 2
+    first.wrap_action.trigger()
+    assert first.document_view.lineWrapMode() == first.document_view.LineWrapMode.NoWrap
+    first.close()
+
+    second = MainWindow(make_settings(), options=OPTIONS)
+    qtbot.addWidget(second)
+    assert second.zoom == 2 and second.document_view.font().pointSizeF() == size + 2
+    assert not second.wrap_action.isChecked()
+    assert second.document_view.lineWrapMode() == second.document_view.LineWrapMode.NoWrap
+    second.zoom_out_action.trigger()
+    assert second.zoom == 1
+    second.zoom_reset_action.trigger()
+    assert second.zoom == 0 and second.document_view.font().pointSizeF() == size
+    second.close()
+
+
+# -- download ----------------------------------------------------------------------------------
+
+
+def test_download_streams_to_disk_without_the_view(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    body = b"0123456789" * 50_000
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    target = tmp_path / "file.bin"
+    window.go_home()
+    before = text_of(window)
+    manager = window.downloads()
+    with qtbot.waitSignal(manager.finished, timeout=5000) as done:
+        window.download(srv.url("/file.bin"), str(target))
+    assert done.args[1] == str(target) and done.args[2] == len(body)
+    assert target.read_bytes() == body
+    assert text_of(window) == before  # the body never went through the view
+    assert window.downloads_dock.isVisible()
