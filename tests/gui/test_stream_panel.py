@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -21,8 +21,10 @@ from net.client import fetch
 from net.demo_server import UTF8_SPLIT_TEXT, DemoServer
 from net.events import BodyChunk, Event, Finished, Redirected, ResponseHead, Timings
 from net.options import FetchOptions
+from ui.chunk_table import ChunkTableModel
 from ui.fetch_worker import Fetcher
 from ui.stream_panel import StreamPane, StreamPanel
+from ui.timeline_view import TimelineView
 
 SHOTS = os.environ.get("YONDER_SHOTS")  # a folder: save screenshots there for a look
 
@@ -360,3 +362,84 @@ def test_the_decode_switch_gates_the_comparison(pane: StreamPane) -> None:
     assert pane.compare.broken_count == 1
     pane.lab.set_decode_per_chunk(False)
     assert pane.tabs.currentWidget() is pane.panel
+
+
+def test_bulk_and_per_record_paths_give_identical_totals(panel: StreamPanel, qtbot: QtBot) -> None:
+    """on_recvs' batch path against the per-record slots of a separate timeline and table."""
+    records = [
+        (0.0002 * i + (0.0003 if i % 50 == 7 else 0.0), (i * 131) % 520) for i in range(9000)
+    ]
+    timeline, table = TimelineView(), ChunkTableModel()
+    qtbot.addWidget(timeline)
+    for elapsed, size in records:
+        if size > 0:  # what on_recvs skips: not a recv
+            timeline.add_chunk(elapsed, size)
+            table.add_chunk(elapsed, size)
+    for start in range(0, len(records), 4000):  # the worst case's frame-sized batches
+        panel.on_recvs(records[start : start + 4000])
+    recvs = sum(1 for _, size in records if size > 0)
+    total = sum(size for _, size in records)
+    assert panel.chunk_count == timeline.chunk_count == panel.timeline.chunk_count == recvs
+    assert panel.total_bytes == timeline.total_bytes == panel.timeline.total_bytes == total
+    for t in (0.0, 0.3, 0.9, 1.2, 2.0):
+        assert panel.timeline.total_at(t) == timeline.total_at(t)
+    settle(qtbot, panel)
+    table.flush()
+    model = panel.table.chunk_model
+    assert model.rowCount() == table.rowCount() == recvs
+    assert model.total_bytes == table.total_bytes == total
+    assert [model.row_values(r) for r in range(recvs)] == [
+        table.row_values(r) for r in range(recvs)
+    ]
+
+
+def test_the_bulk_path_is_several_times_cheaper_than_per_record(panel: StreamPanel) -> None:
+    """Measured side by side in one process (a ratio: the machine is shared)."""
+    records = [(i * 4.2e-6, 512 if i % 9 else 300) for i in range(40_000)]
+    batches = [records[i : i + 4000] for i in range(0, len(records), 4000)]
+    timeline, table = TimelineView(), ChunkTableModel()
+    bulk_runs, single_runs = [], []
+    for _ in range(3):
+        panel.reset()
+        started = time.perf_counter()
+        for batch in batches:
+            panel.on_recvs(batch)
+        panel.table.flush()
+        bulk_runs.append(time.perf_counter() - started)
+        timeline.reset()
+        table.reset()
+        started = time.perf_counter()
+        for batch in batches:
+            for elapsed, size in batch:
+                timeline.add_chunk(elapsed, size)
+                table.add_chunk(elapsed, size)
+        table.flush()
+        single_runs.append(time.perf_counter() - started)
+    bulk, single = min(bulk_runs), min(single_runs)
+    print(
+        f"per record: bulk {bulk / 40_000 * 1e6:.3f} us, "
+        f"per-record slots {single / 40_000 * 1e6:.3f} us ({single / bulk:.1f}x)"
+    )
+    assert panel.chunk_count == 40_000 and panel.table.chunk_model.rowCount() == 40_000
+    assert bulk * 3 < single
+    timeline.deleteLater()
+
+
+def test_merged_rows_keep_exact_figures_and_the_header_says_so(
+    panel: StreamPanel, qtbot: QtBot
+) -> None:
+    panel.series.max_rows = 1000  # stands for FULL_RESOLUTION_ROWS (2,097,152)
+    records = [(i * 1e-5, 512) for i in range(2500)]
+    for start in range(0, len(records), 400):
+        panel.on_recvs(records[start : start + 400])
+    settle(qtbot, panel)
+    model = panel.table.chunk_model
+    assert panel.chunk_count == panel.timeline.chunk_count == model.chunk_count == 2500
+    assert panel.total_bytes == model.total_bytes == 2500 * 512
+    assert model.recvs_per_row == 4 and model.rowCount() == 625 == panel.timeline.row_count
+    assert "4 recvs per row" in panel.header_text()
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "# (4 recvs/row)"
+    panel.reset()
+    assert "recvs per row" not in panel.header_text()
+    settle(qtbot, panel)
+    assert model.rowCount() == 0

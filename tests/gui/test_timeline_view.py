@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import statistics
 import time
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from net.demo_server import DemoServer
+from ui.chunk_series import ChunkSeries
 from ui.chunk_table import ChunkTableModel
 from ui.timeline_view import (
     BYTES_COLOUR,
@@ -263,3 +265,56 @@ def test_a_real_drip_from_the_demo_server_is_counted_exactly(
     assert table.total_bytes == body
     assert chunks >= 10  # 15 pieces, a few may coalesce
     render(view)
+
+
+def test_add_chunks_draws_and_counts_exactly_like_add_chunk(qtbot: QtBot) -> None:
+    rng = random.Random(7)
+    times = [i * 0.003 + rng.random() * 0.004 for i in range(3000)]  # some out of order
+    times[10] = -1.0
+    sizes = [rng.choice([512, 512, 300, 0, -3]) for _ in times]
+    one, bulk = TimelineView(), TimelineView()
+    for view in (one, bulk):
+        qtbot.addWidget(view)
+        view.resize(720, 260)
+        view.mark_head(0.001)
+    for t, size in zip(times, sizes, strict=True):
+        one.add_chunk(t, size)
+    for start in range(0, len(times), 977):  # uneven batches
+        bulk.add_chunks(times[start : start + 977], sizes[start : start + 977])
+    bulk.add_chunks([], [])  # an empty batch changes nothing
+    assert bulk.chunk_count == one.chunk_count == bulk.row_count == 3000
+    assert bulk.total_bytes == one.total_bytes == sum(max(0, s) for s in sizes)
+    for t in (0.0, 0.5, 4.0, 9.0, 100.0):
+        assert bulk.total_at(t) == one.total_at(t)
+    assert bulk.duration() == one.duration()
+    assert render(bulk) == render(one)
+
+
+def test_painting_1000000_chunks_is_bounded_by_the_width(view: TimelineView) -> None:
+    batch = [i * 4.2e-6 for i in range(4000)]
+    sizes = [512] * 4000
+    for frame in range(250):  # 1,000,000 recvs of 512 B, as a fast loopback delivers them
+        view.add_chunks([t + frame * 0.0168 for t in batch], sizes)
+    view.finish(4.2)
+    assert view.chunk_count == 1_000_000 and view.total_bytes == 512_000_000
+    render(view)
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        render(view)
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    print(f"timeline paint, 1,000,000 chunks, 720x260: median {median * 1000:.1f} ms")
+    assert median < 0.050
+
+
+def test_a_view_shares_its_series(view: TimelineView) -> None:
+    series = ChunkSeries()
+    shared = TimelineView(series=series)
+    series.add_many([0.1, 0.2], [10, 20])
+    shared.series_grown()
+    assert shared.series is series and shared.is_animating()
+    assert shared.chunk_count == 2 and shared.total_bytes == 30
+    shared.reset()
+    assert len(series) == 0  # cleared in place: every sharer sees it
+    shared.deleteLater()
