@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ui.html_render import Fragment, HtmlRenderer
 
 FRAME_MS = 16
-TICK_BUDGET_S = 0.006  # rendering's share of a frame; the view's inserts and paint need the rest
+TICK_BUDGET_S = 0.008  # one tick's parsing; input, paint and the view's inserts run between
 HTML_SLICE = 8 * 1024  # bytes per HtmlRenderer.feed: ~3 ms of pure-Python parsing
 TEXT_SLICE = 256 * 1024  # bytes per step for text that needs no parsing
 VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wait for it
@@ -280,17 +280,25 @@ class PageRenderer(QObject):
             self._timer.stop()
             return
         started = time.perf_counter()
-        while not self.done and time.perf_counter() - started < TICK_BUDGET_S:
+        more = False  # stopped by the budget with work left: come back at once
+        while not self.done:
             if self.view.pending_chars > VIEW_HIGH_WATER:
-                break
+                break  # the view is behind: wait a frame for it
             if not self._step(store):
+                break  # waiting for the network, or done
+            if time.perf_counter() - started >= TICK_BUDGET_S:
+                more = True
                 break
         self.stats_busy += time.perf_counter() - started
         self._apply_spans()
         if self.done and not self._spans:
             self._timer.stop()
             self.rendered.emit()
-        elif not self.done and not self._timer.isActive():
+            return
+        # Between two ticks the event loop runs (input, paint, the view's inserts), so a
+        # zero interval keeps the window responsive while using the idle time for parsing.
+        self._timer.setInterval(0 if more else FRAME_MS)
+        if not self._timer.isActive():
             self._timer.start()
 
     def _step(self, store: BodyStore) -> bool:
@@ -451,7 +459,12 @@ class PageRenderer(QObject):
     def _step_wire(self, store: BodyStore) -> bool:
         if not self._head_written:
             self._head_written = True
-            self._write_head(store.head_raw)
+            if store.head_raw:
+                self._write_head(store.head_raw)
+            else:
+                self._append(
+                    "This page did not come over the network: no bytes crossed a socket.\n", "muted"
+                )
             self.kind_changed.emit("wire")
             return True
         data = store.wire.read(self._offset, TEXT_SLICE)
