@@ -5,10 +5,12 @@ records per 16 ms frame, handed to StreamPanel.on_recvs in batches. Prints:
 - microseconds per record through StreamPanel.on_recvs (timeline + chunk table + counters),
   100,000 records in batches of 4,000, then the table's frame flush; median of --runs;
 - the timeline's paint time at 720x260 with 100,000 and 1,000,000 chunks, median of 5;
-- RSS growth per million records kept by a StreamPanel (and the rows it keeps), fed
-  2,000,000 records (1 GiB at 512 B per recv).
+- RSS growth of one StreamPanel after 2,000,000 records (1 GiB at 512 B per recv) and after
+  8,000,000 (4 GiB: past the full-resolution limit, rows merge, memory stays bounded), with
+  the table's rows and recvs per row.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/stream_panel_cost.py [--runs 5]
+        [--memory 2000000,8000000]
 """
 
 from __future__ import annotations
@@ -93,28 +95,37 @@ def rss_bytes() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def memory_per_million() -> tuple[float, int, int]:
-    """(MiB of RSS growth per million records, rows kept by the timeline, by the table) after
-    2,000,000 records: 1 GiB at 512 B per recv."""
+def memory(checkpoints: tuple[int, ...]) -> list[tuple[int, float, int, int]]:
+    """Feed one StreamPanel records up to the last checkpoint; at each, (records, RSS growth in
+    MiB, rows kept by the table, recvs per row). 2,000,000 records: 1 GiB at 512 B per recv."""
     panel = StreamPanel()
     gc.collect()
     before = rss_bytes()
-    total = 2_000_000
-    for start in range(0, total, 100_000):
-        for batch in make_batches(100_000, start * 4.2e-6):
-            panel.on_recvs(batch)
-        panel.table.flush()
-    gc.collect()
-    grown = rss_bytes() - before
-    assert panel.chunk_count == total
-    rows = panel.table.chunk_model.rowCount()
-    timeline_rows = getattr(panel.timeline, "row_count", panel.timeline.chunk_count)
-    return grown / (1024 * 1024) / (total / 1_000_000), timeline_rows, rows
+    fed = 0
+    results = []
+    for checkpoint in checkpoints:
+        while fed < checkpoint:
+            for batch in make_batches(100_000, fed * 4.2e-6):
+                panel.on_recvs(batch)
+            panel.table.flush()
+            fed += 100_000
+        gc.collect()
+        assert panel.chunk_count == fed
+        model = panel.table.chunk_model
+        grown = (rss_bytes() - before) / (1024 * 1024)
+        results.append((fed, grown, model.rowCount(), getattr(model, "recvs_per_row", 1)))
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--memory",
+        type=lambda text: tuple(int(n) for n in text.split(",")),
+        default=(2_000_000, 8_000_000),
+        help="record counts at which to report RSS (comma-separated, ascending)",
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     median, low, high = cost_per_record(args.runs)
@@ -125,11 +136,12 @@ def main() -> None:
     )
     for count in (100_000, 1_000_000):
         print(f"timeline paint 720x260, {count:,} chunks: median {paint_ms(count):.1f} ms of 5")
-    per_million, timeline_rows, table_rows = memory_per_million()
-    print(
-        f"RSS growth per million records (2,000,000 fed): {per_million:.1f} MiB; "
-        f"rows kept: timeline {timeline_rows:,}, table {table_rows:,}"
-    )
+    for fed, grown, rows, stride in memory(args.memory):
+        print(
+            f"RSS growth after {fed:,} records: {grown:.1f} MiB "
+            f"({grown / (fed / 1_000_000):.1f} MiB per million); "
+            f"table rows {rows:,}, {stride} recv(s) per row"
+        )
     del app
 
 

@@ -20,8 +20,23 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate, islice
 from operator import le
+from typing import Any
 
 FULL_RESOLUTION_ROWS = 1 << 21  # 2,097,152 recvs: 1 GiB at recv(512), 32 MiB of rows
+_MERGE_SLICE = 1 << 16  # rows moved per step of a merge (a 512 KiB temporary)
+
+
+def _keep_pair_ends(values: array[Any]) -> None:
+    """values[j] = values[2j + 1] (an odd last value stays), in place, a slice at a time."""
+    rows = len(values)
+    pairs = rows // 2
+    last = values[-1]
+    for start in range(0, pairs, _MERGE_SLICE):
+        end = min(start + _MERGE_SLICE, pairs)
+        values[start:end] = values[2 * start + 1 : 2 * end : 2]  # reads ahead of the writes
+    if rows % 2:
+        values[pairs] = last
+    del values[pairs + rows % 2 :]
 
 
 class ChunkSeries:
@@ -119,12 +134,10 @@ class ChunkSeries:
 
     def _merge_pairs(self) -> None:
         # Row j of the result covers rows 2j and 2j+1: it ends where row 2j+1 ended.
-        odd = len(self.times) % 2
-        times, totals = self.times[1::2], self.totals[1::2]
-        if odd:
-            times.append(self.times[-1])
-            totals.append(self.totals[-1])
-        self.times, self.totals = times, totals
+        # In place, a slice at a time: new arrays (or one big temporary) would leave the
+        # allocator holding the old and the new (measured: RSS twice the rows' size).
+        _keep_pair_ends(self.times)
+        _keep_pair_ends(self.totals)
         self.stride *= 2
         self.generation += 1
 

@@ -11,11 +11,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ui import chunk_series
 from ui.chunk_series import FULL_RESOLUTION_ROWS, ChunkSeries
 
 
 def state(series: ChunkSeries) -> tuple[list[float], list[int], int, int, int]:
     return list(series.times), list(series.totals), series.stride, series.recvs, len(series)
+
+
+def reference(records: list[tuple[float, int]], stride: int) -> tuple[list[float], list[int]]:
+    """What the rows must be for ``stride``, computed the plain way: each row ends at the
+    last recv of its group, times raised to the running maximum (and 0), sizes below 0 as 0."""
+    times, totals, last, total = [], [], 0.0, 0
+    for elapsed, size in records:
+        last = max(last, elapsed)
+        total += max(0, size)
+        times.append(last)
+        totals.append(total)
+    ends = [min(end, len(records)) - 1 for end in range(stride, len(records) + stride, stride)]
+    return [times[i] for i in ends], [totals[i] for i in ends]
 
 
 def per_record(records: list[tuple[float, int]], max_rows: int) -> ChunkSeries:
@@ -47,6 +61,7 @@ def test_bulk_equals_per_record_at_any_batching(
     one = per_record(records, max_rows)
     many = bulk(records, max_rows, cuts)
     assert state(many) == state(one)
+    assert (list(one.times), list(one.totals)) == reference(records, one.stride)
     assert one.recvs == len(records)
     assert one.total_bytes == sum(max(0, s) for _, s in records)
     assert len(one) <= max_rows
@@ -64,6 +79,20 @@ def test_whole_one_at_a_time_and_trailing() -> None:
     singly.add(6.0, 20)
     assert state(whole) == state(singly)
     assert whole.recvs == 1002 and whole.total_bytes == sum(s for _, s in records) + 30
+
+
+def test_a_merge_moved_a_slice_at_a_time_matches_the_plain_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(chunk_series, "_MERGE_SLICE", 3)  # many slices, odd and even
+    rng = random.Random(11)
+    records = [(i * 0.001, rng.randrange(1, 2000)) for i in range(777)]
+    for max_rows in (16, 17, 50):
+        one = per_record(records, max_rows)
+        many = bulk(records, max_rows, [100, 101, 555])
+        assert state(many) == state(one)
+        assert (list(one.times), list(one.totals)) == reference(records, one.stride)
+        assert len(one) <= max_rows < 2 * len(one)
 
 
 def test_merging_keeps_exact_totals_at_row_ends_and_bounds_rows() -> None:
