@@ -45,6 +45,9 @@ TEXT_SLICE = 256 * 1024  # bytes per step for text that needs no parsing
 VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wait for it
 BINARY_PREVIEW = 4096  # bytes of a binary body shown as a hex dump
 SNIFF_BYTES = 1024  # what looks_binary and the <meta> prescan need to decide
+# json.loads + dumps of the whole text runs at once on the GUI thread (~80 ms per MB here):
+# past this, the JSON stays as received rather than freeze the window.
+PRETTY_JSON_MAX = 2 * 1024 * 1024
 SAVE_URL = "yonder:save-page"  # a link in the page that asks the window to save the body
 TABLE_WIDTH = 100  # columns a laid-out HTML table may use
 
@@ -400,7 +403,9 @@ class PageRenderer(QObject):
 
     def _finish_text(self, store: BodyStore) -> None:
         if self.kind == "json":
-            pretty = pretty_json("".join(self._json_parts)) if not store.truncated_in_view else None
+            size = sum(map(len, self._json_parts))
+            whole = not store.truncated_in_view and size <= PRETTY_JSON_MAX
+            pretty = pretty_json("".join(self._json_parts)) if whole else None
             self._json_parts = []
             if pretty is not None:
                 # Replace the raw text, now that it is complete, with the indented form.

@@ -27,7 +27,7 @@ from tests.integration.servers import (
     send,
 )
 from ui.main_window import MainWindow
-from ui.page_renderer import ViewMode
+from ui.page_renderer import ViewMode, charset_label, wire_bytes, wire_text
 
 OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
 
@@ -560,3 +560,25 @@ def test_download_streams_to_disk_without_the_view(
     assert target.read_bytes() == body
     assert text_of(window) == before  # the body never went through the view
     assert window.downloads_dock.isVisible()
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("step", [256, 1, 7])
+def test_wire_text_is_one_character_per_byte_and_reversible(step: int) -> None:
+    data = bytes(range(256)) + b"\r\n0\r\n\r\ntrailing garbage \x00\xff"
+    text = "".join(wire_text(data[i : i + step]) for i in range(0, len(data), step))
+    assert wire_bytes(text) == data
+    assert "\r" not in text and "\x00" not in text
+    assert wire_text(b"a\r\nb") == "a␍␊\nb"
+
+
+def test_charset_labels() -> None:
+    from net.charset import CharsetChoice
+
+    assert charset_label(None) == ""
+    assert charset_label(CharsetChoice("utf-8", "header")) == "UTF-8 · from Content-Type"
+    assert (
+        charset_label(CharsetChoice("shift_jis", "meta")) == "SHIFT-JIS · from <meta> in the page"
+    )
