@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.wire_text import wire_text
+
 if TYPE_CHECKING:
     from net.events import (
         Connected,
@@ -51,10 +53,9 @@ def status_colour(status: int) -> QColor:
 
 
 def visible_line_endings(raw: bytes) -> str:
-    """Raw head bytes as text with CR and LF shown as ␍ and ␊ (and a real line break after
-    each LF), so a bare LF or a stray CR is visible. Bytes are latin-1: nothing is lost."""
-    text = raw.decode("latin-1")
-    return text.replace("\r", "␍").replace("\n", "␊\n")
+    """Raw head bytes as text with CR and LF written as ``\\r`` and ``\\n`` (and a real line
+    break after each LF), so a bare LF or a stray CR is visible; exact (ui.wire_text)."""
+    return wire_text(raw)
 
 
 def _events():  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from ui.binary_preview import describe_size, hex_dump, looks_binary
 from ui.document_view import DocumentView, Segment, _LineBreaker, _NewlineNormaliser
 from ui.json_pretty import is_json_type, pretty_json
 from ui.plain_links import PlainLinkScanner
+from ui.wire_text import wire_text
 
 if TYPE_CHECKING:
     from net.charset import CharsetChoice, StreamTextDecoder
@@ -56,24 +57,6 @@ class ViewMode(StrEnum):
     RENDERED = "rendered"
     SOURCE = "source"
     WIRE = "wire"
-
-
-# Shown for the line endings in the Wire view: each byte stays exactly one character.
-_CONTROL_PICTURES = {b: 0x2400 + b for b in range(32) if b != 0x0A} | {0x7F: 0x2421}
-_CONTROL_PICTURES[0x0A] = "␊\n"  # type: ignore[assignment]
-
-
-def wire_text(data: bytes) -> str:
-    """Raw bytes as text, one character per byte: latin-1, with control bytes shown as their
-    Unicode control pictures (CR is "␍", NUL "␀") and LF as "␊" plus a real line break."""
-    return data.decode("latin-1").translate(_CONTROL_PICTURES)
-
-
-def wire_bytes(text: str) -> bytes:
-    """The inverse of :func:`wire_text` (tests: the Wire view is exact)."""
-    text = text.replace("␊\n", "\n")
-    back = {v: k for k, v in _CONTROL_PICTURES.items() if isinstance(v, int)}
-    return text.translate(back).encode("latin-1")
 
 
 def charset_label(choice: CharsetChoice | None) -> str:
@@ -490,13 +473,13 @@ class PageRenderer(QObject):
         return False
 
     def _write_head(self, raw: bytes) -> None:
-        """The head line by line, CR and LF shown in a subdued colour, the end marked."""
+        """The head line by line, CR and LF written out in a subdued colour, the end marked."""
         lines = raw.split(b"\n")
         for index, line in enumerate(lines[:-1]):
             body, cr = (line[:-1], True) if line.endswith(b"\r") else (line, False)
             self._append(wire_text(body))
             last = index == len(lines) - 2
-            marker = ("␍" if cr else "") + "␊"
+            marker = ("\\r" if cr else "") + "\\n"
             self._append_styled(marker, "end-of-head" if last else "marker")
             if last:
                 self._append_styled("  ← blank line: end of the head, the body follows", "marker")

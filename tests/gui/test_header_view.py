@@ -31,7 +31,7 @@ def test_status_colours(status: int, colour: str) -> None:
 
 
 def test_visible_line_endings() -> None:
-    assert visible_line_endings(b"A\r\nB\nC\r") == "A␍␊\nB␊\nC␍"
+    assert visible_line_endings(b"A\r\nB\nC\r") == "A\\r\\n\nB\\n\nC\\r"
     assert visible_line_endings(b"\xe9") == "é"  # latin-1: every byte shows
 
 
@@ -54,7 +54,7 @@ def test_head_request_redirect_connection(qtbot: QtBot) -> None:
     rows = [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
     assert rows == list(HEAD.headers)  # received order, case and duplicates kept
     assert view.raw.toPlainText() == visible_line_endings(RAW)
-    assert view.request.toPlainText().startswith("GET / HTTP/1.1␍␊")
+    assert view.request.toPlainText().startswith("GET / HTTP/1.1\\r\\n\n")
     assert (
         "301 Moved" in view.redirects.toPlainText()
         and "Location: /" in view.redirects.toPlainText()

@@ -27,7 +27,8 @@ from tests.integration.servers import (
     send,
 )
 from ui.main_window import MainWindow
-from ui.page_renderer import ViewMode, charset_label, wire_bytes, wire_text
+from ui.page_renderer import ViewMode, charset_label
+from ui.wire_text import wire_bytes, wire_text
 
 OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
 
@@ -223,7 +224,7 @@ def test_switching_views_re_renders_without_fetching(
     assert "<h1>Hi</h1><p>there</p>" in text_of(window)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     wait_rendered(qtbot, window)
-    assert text_of(window).startswith("HTTP/1.1 200 OK␍␊\n")
+    assert text_of(window).startswith("HTTP/1.1 200 OK\\r\\n\n")
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     wait_rendered(qtbot, window)
     assert text_of(window).startswith("Hi")
@@ -245,9 +246,9 @@ def test_wire_view_shows_the_head_with_visible_crlf_and_the_end_marked(
     wait_rendered(qtbot, window)
     shown = text_of(window)
     lines = shown.split("\n")
-    assert lines[0] == "HTTP/1.1 200 OK␍␊"
-    assert lines[3].startswith("␍␊  ← blank line: end of the head")
-    assert lines[1] == "Content-Type: text/plain␍␊"
+    assert lines[0] == "HTTP/1.1 200 OK\\r\\n"
+    assert lines[3].startswith("\\r\\n  ← blank line: end of the head")
+    assert lines[1] == "Content-Type: text/plain\\r\\n"
 
 
 # -- charsets ----------------------------------------------------------------------------------
@@ -566,12 +567,12 @@ def test_download_streams_to_disk_without_the_view(
 
 
 @pytest.mark.parametrize("step", [256, 1, 7])
-def test_wire_text_is_one_character_per_byte_and_reversible(step: int) -> None:
-    data = bytes(range(256)) + b"\r\n0\r\n\r\ntrailing garbage \x00\xff"
+def test_wire_text_is_exact_and_reversible_whole_bytewise_and_with_garbage(step: int) -> None:
+    data = bytes(range(256)) + b"\r\n0\r\n\r\ntrailing \\r garbage \\\x00\xff\n"
     text = "".join(wire_text(data[i : i + step]) for i in range(0, len(data), step))
     assert wire_bytes(text) == data
-    assert "\r" not in text and "\x00" not in text
-    assert wire_text(b"a\r\nb") == "a␍␊\nb"
+    assert "\r" not in text and "\x00" not in text and "\x85" not in text
+    assert wire_text(b"a\r\nb\\") == "a\\r\\n\nb\\\\"
 
 
 def test_charset_labels() -> None:

@@ -82,8 +82,8 @@ def test_typing_a_url_and_enter_fills_both_views(
     table = window.header_view.table
     names = [table.item(r, 0).text() for r in range(table.rowCount())]
     assert names[0] == "Content-Type" and "Content-Length" in names
-    assert "␍␊" in window.header_view.raw.toPlainText()
-    assert window.header_view.request.toPlainText().startswith("GET /romeo.txt HTTP/1.1␍␊")
+    assert "\\r\\n\n" in window.header_view.raw.toPlainText()
+    assert window.header_view.request.toPlainText().startswith("GET /romeo.txt HTTP/1.1\\r\\n\n")
     assert bar.text() == srv.url("/romeo.txt")
     assert window.windowTitle() == f"romeo.txt (127.0.0.1:{srv.port}) — Yonder"
     assert "Done: HTTP 200" in window.load_status.label.text()
