@@ -557,6 +557,7 @@ class MainWindow(QMainWindow):
                 self.load_status.finish(f"Bundled sample: {format_size(len(data))}")
                 ok = True
         self.document_view.flush_pending()  # small and local: no reason to stream it
+        self.document_view.verticalScrollBar().setValue(0)  # a page opens at its top
         self._end_load(ok)
 
     def _show_invalid_address(self, text: str, exc: InvalidURL) -> None:
