@@ -111,6 +111,7 @@ def stream_into_window(size: int, recv_size: int, rate: float) -> dict[str, floa
     from net.client import fetch
     from net.events import BodyChunk, Event
     from net.options import FetchOptions
+    from ui.app import tune_runtime
     from ui.main_window import MainWindow
     from ui.settings import Settings
 
@@ -129,6 +130,7 @@ def stream_into_window(size: int, recv_size: int, rate: float) -> dict[str, floa
     settings = Settings(QSettings(str(Path(tmp.name) / "b.ini"), QSettings.Format.IniFormat))
     window = MainWindow(settings, fetch=timed_fetch, options=FetchOptions(recv_size=recv_size))
     window.persist_settings = False
+    tune_runtime()  # what ui.app.main does once the window is built
     window.show()
     view = window.document_view
     gaps: list[float] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from tests.integration.servers import LoopbackServer, closed_port, http_response, respond
-from ui.app import app_icon, parse_args
+from ui.app import SWITCH_INTERVAL_S, app_icon, parse_args, tune_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,3 +93,18 @@ def test_arguments_and_icon(qapp: object) -> None:
     assert (args.screenshot, args.url) == ("x.png", "example.org")
     assert parse_args([]).url is None
     assert not app_icon().isNull()  # resources/icons ships PNGs
+
+
+def test_tune_runtime_shortens_the_switch_interval_and_freezes_startup_objects() -> None:
+    before = sys.getswitchinterval()
+    survivor = [object()]  # alive at "start-up"
+    try:
+        tune_runtime()
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_S
+        assert gc.get_freeze_count() > 0
+        assert gc.is_tracked(survivor)
+        # Frozen: out of the collector's generations, so a full collection skips it.
+        assert all(obj is not survivor for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()
+        sys.setswitchinterval(before)

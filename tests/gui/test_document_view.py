@@ -7,8 +7,12 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from ui.document_view import (
+    FIRST_SLICE_CHARS,
     MAX_LINE_CHARS,
+    MAX_SLICE_CHARS,
+    MIN_SLICE_CHARS,
     SLICE_CHARS,
+    TICK_BUDGET_S,
     DocumentView,
     _LineBreaker,
     _NewlineNormaliser,
@@ -88,19 +92,59 @@ def test_frame_timer_inserts_bounded_slices(qtbot: QtBot, view: DocumentView) ->
     data = b"".join(b"%079d\n" % i for i in range(50_000))  # 4 MB: far more than one frame
     view.begin_stream()
     view.feed(data)
-    assert view.toPlainText() == ""  # the slot only queues
-    assert view.pending_chars == len(data)
-    with qtbot.waitSignal(view.drained, timeout=10000):
-        qtbot.waitUntil(lambda: view.document().blockCount() > 1, timeout=1000)
-        assert view.has_pending()  # the first frame took a slice, not everything
-    assert view.toPlainText() == data.decode()
+    # The first text after idle is on screen at once, as one small slice; the rest queues.
+    assert len(view.toPlainText()) == FIRST_SLICE_CHARS
+    assert view.pending_chars == len(data) - FIRST_SLICE_CHARS
+    view.feed(data)  # a burst while a frame is pending: the slot only queues
+    assert len(view.toPlainText()) == FIRST_SLICE_CHARS
+    sizes: list[int] = []
+    view.document().contentsChange.connect(lambda pos, removed, added: sizes.append(added))
+    with qtbot.waitSignal(view.drained, timeout=20000):
+        pass
+    assert view.toPlainText() == (data + data).decode()
+    # One insert per frame, never more than a frame's slice.
+    assert len(sizes) >= len(data) * 2 // MAX_SLICE_CHARS
+    assert max(sizes) <= MAX_SLICE_CHARS
+
+
+def test_slice_size_follows_the_measured_insert_cost(view: DocumentView) -> None:
+    start = view.slice_chars
+    for _ in range(30):  # inserts turn out cheap: bigger slices, up to the cap
+        view._measure(start, TICK_BUDGET_S / 16)
+    assert view.slice_chars == MAX_SLICE_CHARS
+    for _ in range(30):  # a slow machine (or a busy one): the slice shrinks to fit the budget
+        view._measure(view.slice_chars, TICK_BUDGET_S * 4)
+    assert view.slice_chars < start // 2
+    assert view.slice_chars >= MIN_SLICE_CHARS
+    for _ in range(60):  # settles where one insert costs the budget
+        chars = view.slice_chars
+        view._measure(chars, 0.0005 + chars * 30e-9)  # fixed cost + per character
+    expected = (TICK_BUDGET_S - 0.0005) / 30e-9
+    assert abs(view.slice_chars - expected) < expected * 0.05
+
+
+def test_following_the_tail_of_a_wrapped_stream(qtbot: QtBot, view: DocumentView) -> None:
+    # Wrapped lines, a stream far taller than the view: the view ends at the bottom line.
+    view.setLineWrapMode(view.LineWrapMode.WidgetWidth)
+    view.resize(300, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    view.begin_stream()
+    view.feed(b"".join(b"%d " % i * 30 + b"\n" for i in range(3000)))
+    with qtbot.waitSignal(view.drained, timeout=20000):
+        pass
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    last = view.cursorForPosition(view.viewport().rect().bottomLeft()).block()
+    assert last.blockNumber() >= view.document().blockCount() - 3
 
 
 def test_a_long_line_is_broken_for_display(view: DocumentView) -> None:
     size = SLICE_CHARS * 6
     view.begin_stream()
     view.feed(b"y" * size)
-    assert view.pending_chars == size + size // MAX_LINE_CHARS - 1  # plus the line breaks
+    queued = view.pending_chars + len(view.toPlainText())  # the first slice is on screen
+    assert queued == size + size // MAX_LINE_CHARS - 1  # plus the line breaks
     view.flush_pending()
     shown = view.toPlainText()
     assert shown.replace("\n", "") == "y" * size  # the text itself is whole
@@ -159,10 +203,11 @@ def test_links_click_and_keyboard(qtbot: QtBot, view: DocumentView) -> None:
 def test_link_range_over_queued_text(view: DocumentView) -> None:
     # What an incremental HTML renderer does: text first, the link once it closes.
     view.begin_stream("text/html")
-    view.append_text("see the docs here")
-    view.add_link_range(8, 12, "http://docs/")
+    view.append_text("intro ")  # on screen at once (the first slice after idle)
+    view.append_text("see the docs here")  # queued behind it
+    view.add_link_range(14, 18, "http://docs/")
     assert view.links() == []  # not on screen yet
     view.flush_pending()
-    assert view.links() == [(8, 12, "http://docs/")]
-    view.add_link_range(13, 17, "http://here/")  # already on screen: applied at once
-    assert view.links()[-1] == (13, 17, "http://here/")
+    assert view.links() == [(14, 18, "http://docs/")]
+    view.add_link_range(19, 23, "http://here/")  # already on screen: applied at once
+    assert view.links()[-1] == (19, 23, "http://here/")
