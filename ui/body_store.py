@@ -175,6 +175,10 @@ class BodyStore:
         self.body.append(data)
         self.wire.append(wire)
 
+    def append_wire(self, wire: bytes) -> None:
+        """Raw bytes past the head as they crossed the socket (they may come separately)."""
+        self.wire.append(wire)
+
     def finish(self, complete: bool) -> None:
         self.ended = True
         self.complete = complete

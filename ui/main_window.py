@@ -643,6 +643,13 @@ class MainWindow(QMainWindow):
         self.store.append(data)
         self.renderer.poke()
 
+    @Slot(int, bytes)
+    def on_wire_received(self, request_id: int, wire: bytes) -> None:
+        if request_id != self._request_id:
+            return
+        self.store.append_wire(wire)
+        self.renderer.poke()
+
     @Slot(int, int, int, float)
     def on_progress_changed(
         self, request_id: int, received: int, total: int, elapsed: float

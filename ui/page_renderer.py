@@ -381,8 +381,14 @@ class PageRenderer(QObject):
         for link in fragment.links:
             if link.url is not None:
                 self.view.add_link_range(link.start, link.end, link.url)
+        spans = self._spans
         for span in fragment.spans:
-            self._spans.append((span.start, span.end, str(span.style)))
+            style = str(span.style)
+            last = spans[-1] if spans else None
+            if last is not None and last[2] == style and last[1] == span.start:
+                spans[-1] = (last[0], span.end, style)  # one piece split across two feeds
+            else:
+                spans.append((span.start, span.end, style))
 
     def _finish_text(self, store: BodyStore) -> None:
         if self.kind == "json":

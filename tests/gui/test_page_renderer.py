@@ -1,0 +1,98 @@
+"""PageRenderer as a stream consumer: the same view whether the body arrives whole, one byte
+at a time or split anywhere, with trailing garbage; each mode and kind, offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+from ui.body_store import BodyStore
+from ui.document_view import DocumentView
+from ui.page_renderer import PageRenderer, ViewMode
+
+PAGE = (
+    "<html><head><meta charset=utf-8><title>T&eacute;st</title></head><body>"
+    "<h1>Head</h1><p>Some <b>bold</b> text with a <a href='rel/x.html'>link</a> and é 🦊.</p>"
+    "<table><tr><td>a</td><td>bb</td></tr></table><pre>  pre\n  line</pre></body></html>"
+).encode()
+TEXT = b"plain text with http://example.org/x and\r\nwww.example.com/y\r\n"
+
+
+@pytest.fixture
+def view(qtbot: QtBot) -> Iterator[DocumentView]:
+    widget = DocumentView()
+    qtbot.addWidget(widget)
+    widget.resize(600, 400)
+    widget.show()
+    yield widget
+
+
+def render(
+    qtbot: QtBot, view: DocumentView, body: bytes, ctype: str, step: int, mode: ViewMode
+) -> tuple[str, list[tuple[int, int, str]], list[tuple[bool, bool]], PageRenderer]:
+    store = BodyStore()
+    store.begin(
+        "http://h/dir/page", headers=(("Content-Type", ctype),), head_raw=b"HTTP/1.1 200 OK\r\n\r\n"
+    )
+    renderer = PageRenderer(view)
+    renderer.start(store, mode)
+    for i in range(0, len(body), step):
+        store.append(body[i : i + step], body[i : i + step])
+        renderer.poke()
+        if step < len(body):
+            qtbot.wait(0)  # let ticks run mid-stream
+    store.finish(True)
+    renderer.poke()
+    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=5000)
+    text = view.toPlainText()
+    cursor = QTextCursor(view.document())
+    formats = []
+    for pos in range(1, len(text) + 1):
+        cursor.setPosition(pos)
+        fmt = cursor.charFormat()
+        formats.append((fmt.fontWeight() >= 700, fmt.fontFixedPitch()))
+    return text, view.links(), formats, renderer
+
+
+@pytest.mark.parametrize("mode", [ViewMode.RENDERED, ViewMode.SOURCE, ViewMode.WIRE])
+@pytest.mark.parametrize(
+    ("body", "ctype"),
+    [(PAGE, "text/html"), (TEXT, "text/plain"), (b'{"a": [1, 2]}', "application/json")],
+)
+def test_whole_bytewise_and_split_give_the_same_view(
+    qtbot: QtBot, view: DocumentView, body: bytes, ctype: str, mode: ViewMode
+) -> None:
+    whole = render(qtbot, view, body, ctype, len(body), mode)
+    for step in (1, 5):
+        split = render(qtbot, view, body, ctype, step, mode)
+        assert split[:3] == whole[:3], step
+    text, links, formats, renderer = whole
+    if mode == ViewMode.RENDERED and ctype == "text/html":
+        assert text.startswith("Head\n")
+        assert renderer.title == "Tést"
+        assert links[0][2] == "http://h/dir/rel/x.html"
+        assert formats[text.index("bold")][0] and formats[text.index("Head")][0]
+        assert formats[text.index("bb")][1]  # table cells monospace
+        assert "é 🦊" in text
+    elif mode == ViewMode.RENDERED and ctype == "text/plain":
+        assert [url for _, _, url in links] == ["http://example.org/x", "http://www.example.com/y"]
+    elif mode == ViewMode.RENDERED:
+        assert text == '{\n  "a": [\n    1,\n    2\n  ]\n}'
+    elif mode == ViewMode.SOURCE:
+        assert text == body.decode().replace("\r\n", "\n")
+    else:
+        assert text.startswith("HTTP/1.1 200 OK\\r\\n\n\\r\\n  ← blank line")
+
+
+def test_trailing_garbage_after_the_document_is_shown_not_fatal(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    body = PAGE + b"\x00\xff</div>garbage<<<"
+    text, _, _, renderer = render(qtbot, view, body, "text/html", 3, ViewMode.RENDERED)
+    assert text.startswith("Head\n") and "garbage" in text
+    assert renderer.kind == "html"
+    text, _, _, renderer = render(qtbot, view, b"\x00\x01\x02" * 500, "", 7, ViewMode.RENDERED)
+    assert renderer.kind == "binary" and text.startswith("Binary content")
