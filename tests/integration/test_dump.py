@@ -504,8 +504,8 @@ def test_a_200_mb_body_streams_in_constant_memory(serve: ServerFactory) -> None:
         proc.stderr.close()
     assert (proc.wait(20), err, received) == (0, b"", size)
     assert peaks, "VmHWM was never read"
-    # The interpreter and its imports are ~16 MiB; the body is 190 MiB: keeping it would show.
-    assert max(peaks) < 48, f"peak RSS {max(peaks):.0f} MiB for a {size / 1e6:.0f} MB body"
+    # 17 MiB measured (bench/README.md); the body is 190 MiB: holding any of it would show.
+    assert max(peaks) < 30, f"peak RSS {max(peaks):.0f} MiB for a {size / 1e6:.0f} MB body"
 
 
 # --------------------------------------------------------------------------- the sink, in-process
