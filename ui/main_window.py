@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self._has_body = False  # the page shows a response body (or a bundled sample)
         self._mode = ViewMode.RENDERED
         self._override: str | None = None
+        self._shown_url = ""  # the address of the page on screen (a reload keeps its view)
         self._zoom = self.settings.zoom()
         self.ask_path: AskPath = self._ask_path
         self._downloads: DownloadManager | None = None
@@ -508,11 +509,14 @@ class MainWindow(QMainWindow):
         self._head_seen = False
         self._load_ok = None
         self._url = url
-        # A new page starts in the Rendered view, decoded as it declares.
-        self._mode = ViewMode.RENDERED
-        self.view_actions[ViewMode.RENDERED].setChecked(True)
-        self._override = None
-        self.encoding_actions[None].setChecked(True)
+        if url != self._shown_url:
+            # A new page starts in the Rendered view, decoded as it declares; a reload keeps
+            # the view and the encoding the reader chose.
+            self._mode = ViewMode.RENDERED
+            self.view_actions[ViewMode.RENDERED].setChecked(True)
+            self._override = None
+            self.encoding_actions[None].setChecked(True)
+        self._shown_url = url
         self.address_bar.set_url(url)
         self.setWindowTitle(f"{page_title(url)} — Yonder")
         self._update_actions()

@@ -229,6 +229,12 @@ def test_switching_views_re_renders_without_fetching(
     wait_rendered(qtbot, window)
     assert text_of(window).startswith("Hi")
     assert len(srv.requests) == 1
+    # A reload keeps the chosen view; another page starts Rendered again.
+    window.set_view_mode(ViewMode.SOURCE)
+    load(qtbot, window, srv.url("/"))
+    assert window.view_mode == ViewMode.SOURCE and "<h1>" in text_of(window)
+    load(qtbot, window, srv.url("/other"))
+    assert window.view_mode == ViewMode.RENDERED and text_of(window).startswith("Hi")
 
 
 # -- wire --------------------------------------------------------------------------------------
