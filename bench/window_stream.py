@@ -108,10 +108,10 @@ def stream_into_window(size: int, recv_size: int, rate: float) -> dict[str, floa
     from PySide6.QtCore import QSettings, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from net.client import fetch
     from net.events import BodyChunk, Event
     from net.options import FetchOptions
     from ui.app import tune_runtime
+    from ui.fetch_worker import _default_fetch
     from ui.main_window import MainWindow
     from ui.settings import Settings
 
@@ -121,7 +121,7 @@ def stream_into_window(size: int, recv_size: int, rate: float) -> dict[str, floa
     marks: dict[str, float] = {}
 
     def timed_fetch(url: str, options: Any, cancel: Any) -> Iterator[Event]:
-        for event in fetch(url, options, cancel):
+        for event in _default_fetch(url, options, cancel):  # what the window runs
             if isinstance(event, BodyChunk) and "first_chunk" not in marks:
                 marks["first_chunk"] = time.perf_counter()
             yield event
@@ -151,10 +151,16 @@ def stream_into_window(size: int, recv_size: int, rate: float) -> dict[str, floa
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(1)
     timer.timeout.connect(tick)
-    timer.start()
+
+    def start() -> None:
+        # As a person would: the window is up and painted before the address is entered;
+        # its first paint is start-up, not a stall during the transfer.
+        timer.start()
+        marks["start"] = time.perf_counter()
+        window.load(f"http://127.0.0.1:{server.port}/big.txt")
+
+    QTimer.singleShot(300, start)
     QTimer.singleShot(120_000, app.quit)
-    marks["start"] = time.perf_counter()
-    window.load(f"http://127.0.0.1:{server.port}/big.txt")
     app.exec()
     timer.stop()
     ok = window.load_ok
