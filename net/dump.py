@@ -2,7 +2,7 @@
 
 A stable contract that scripts and tests rely on::
 
-    python main.py --dump [--include] [--http1.0] [--timeout SECONDS] URL
+    python main.py --dump [--include] [--http1.0] [--timeout SECONDS] [--cacert FILE] URL
 
 The decoded body bytes (chunked and gzip/deflate undone) go to stdout exactly, streamed chunk
 by chunk in constant memory; redirects are followed. Exit status:
@@ -29,6 +29,7 @@ import os
 import re
 import sys
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from typing import BinaryIO, TextIO
 
 from net.client import fetch
@@ -91,17 +92,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="bound the connect and every silence while reading (default: 10 s connect, 30 s read)",
     )
+    parser.add_argument(
+        "--cacert",
+        metavar="FILE",
+        help="trust exactly the CA certificates in this PEM file for https (instead of the "
+        "system store, certifi or SSL_CERT_FILE)",
+    )
     parser.add_argument("url", metavar="URL", help="http:// or https:// address to fetch")
     return parser
 
 
 def options_from_args(args: argparse.Namespace) -> FetchOptions:
     """FetchOptions for the parsed command line."""
+    options = FetchOptions(classic=args.classic, cafile=args.cacert)
     if args.timeout is None:
-        return FetchOptions(classic=args.classic)
-    return FetchOptions(
-        classic=args.classic, connect_timeout=args.timeout, read_timeout=args.timeout
-    )
+        return options
+    return replace(options, connect_timeout=args.timeout, read_timeout=args.timeout)
 
 
 def format_head(head: ResponseHead) -> bytes:

@@ -359,7 +359,8 @@ def test_redirect_loop(serve: ServerFactory) -> None:
 def test_invalid_url_is_a_usage_error(url: str) -> None:
     run = dump(url)
     assert (run.code, run.out) == (2, b""), run
-    usage, error = run.err.splitlines()
+    lines = run.err.splitlines()  # argparse may wrap the usage over several lines
+    usage, error = lines[0], lines[-1]
     assert usage.startswith("usage: main.py --dump ")
     assert error.startswith("main.py --dump: error: ")
     assert "ftp" in error if url.startswith("ftp") else True
@@ -436,6 +437,24 @@ def test_https_trusted_through_ssl_cert_file(
     run = dump(server.url("/"), env=clean_env(SSL_CERT_FILE=str(ca_file)))
     assert (run.code, run.err) == (0, "")
     assert run.out == BINARY
+
+
+def test_https_trusted_through_cacert_option(
+    serve: ServerFactory, tls_context: ssl.SSLContext, ca_file: Path
+) -> None:
+    server = serve(respond(http_response(200, BINARY)), tls=tls_context)
+    run = dump("--cacert", str(ca_file), server.url("/"))
+    assert (run.code, run.err) == (0, "")
+    assert run.out == BINARY
+
+
+def test_https_cacert_missing_file_names_it(
+    serve: ServerFactory, tls_context: ssl.SSLContext, tmp_path: Path
+) -> None:
+    server = serve(respond(http_response(200, BINARY)), tls=tls_context)
+    missing = tmp_path / "no-such-ca.pem"
+    run = dump("--cacert", str(missing), server.url("/"))
+    assert_one_line_error(run, str(missing))
 
 
 def test_https_untrusted(serve: ServerFactory, tls_context: ssl.SSLContext) -> None:
