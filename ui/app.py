@@ -80,6 +80,7 @@ def tune_runtime() -> None:
     """
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     gc.freeze()
+    gc.enable()  # main() disables it while start-up builds objects that all stay alive
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -94,6 +95,9 @@ def create_application(argv: list[str]) -> QApplication:
 
 
 def main(argv: list[str]) -> int:
+    # Start-up allocates what lives as long as the window (modules, widgets): collecting
+    # meanwhile finds nothing to free and cost ~5 ms before the first paint (measured).
+    gc.disable()
     _ensure_streams()
     args = parse_args(argv)
     headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")

@@ -98,8 +98,10 @@ def test_arguments_and_icon(qapp: object) -> None:
 def test_tune_runtime_shortens_the_switch_interval_and_freezes_startup_objects() -> None:
     before = sys.getswitchinterval()
     survivor = [object()]  # alive at "start-up"
+    gc.disable()  # as main() does during start-up
     try:
         tune_runtime()
+        assert gc.isenabled()
         assert sys.getswitchinterval() == SWITCH_INTERVAL_S
         assert gc.get_freeze_count() > 0
         assert gc.is_tracked(survivor)
@@ -107,4 +109,5 @@ def test_tune_runtime_shortens_the_switch_interval_and_freezes_startup_objects()
         assert all(obj is not survivor for obj in gc.get_objects())
     finally:
         gc.unfreeze()
+        gc.enable()
         sys.setswitchinterval(before)
