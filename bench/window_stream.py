@@ -2,7 +2,9 @@
 
 Prints, for one transfer (offscreen unless a display is set):
 - the worst and 99th-percentile event-loop gap while the transfer runs (a 1 ms timer records
-  the time between its ticks: any gap is time the window could not react);
+  the time between its ticks: any gap is time the window could not react). The load starts
+  once the window is shown and painted, as when a person enters an address; the process runs
+  ui.app.tune_runtime() like the application;
 - the time until the whole document is in the view, and the fill rate in MB/s;
 - the time from the first chunk leaving the client generator (worker thread) to text on screen;
 - as a reference, in the same run, a bare QPlainTextEdit given the same text with setPlainText
