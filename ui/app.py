@@ -126,6 +126,9 @@ def _screenshot(
     result = {"code": 1}
 
     def capture(ok: bool, note: str) -> None:
+        if result.get("captured"):
+            return  # the timeout and the end of the load may both get here
+        result["captured"] = 1
         window.document_view.flush_pending()
         window.document_view.verticalScrollBar().setValue(0)  # the top of the page
         app.processEvents()
@@ -139,7 +142,11 @@ def _screenshot(
         app.exit(result["code"])
 
     def ended(ok: bool) -> None:
-        # Let the frame timer and a paint run before grabbing.
+        # The page renders on frame timers after the load ends: grab once it is all on
+        # screen (the overall timeout still bounds the wait), after one more paint.
+        if window.rendering and window.load_ok is not None:
+            QTimer.singleShot(20, lambda: ended(ok))
+            return
         QTimer.singleShot(50, lambda: capture(ok, "page loaded" if ok else "error page"))
 
     def timed_out() -> None:

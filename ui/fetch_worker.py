@@ -178,6 +178,7 @@ class _Piece:
     data: bytes
     elapsed: float
     wire_size: int
+    wire: bytes = b""
 
 
 def _split_chunk(
@@ -185,7 +186,7 @@ def _split_chunk(
 ) -> tuple[tuple[int, str, Any], tuple[int, str, Any]]:
     request_id, kind, chunk = item
     data = chunk.data
-    head = _Piece(data[:size], chunk.elapsed, chunk.wire_size)
+    head = _Piece(data[:size], chunk.elapsed, chunk.wire_size, chunk.wire)
     rest = _Piece(data[size:], chunk.elapsed, 0)
     return (request_id, kind, head), (request_id, kind, rest)
 
@@ -275,6 +276,8 @@ class Fetcher(QObject):
         head_received(int id, object ResponseHead)
         chunk_received(int id, bytes data, int wire_size, float elapsed): coalesced body
             bytes; wire_size sums the coalesced recvs, elapsed is the last one's
+        wire_received(int id, bytes wire): the raw bytes of the same recvs past the head
+            (chunk-size lines, gzip...), emitted just before their chunk_received
         chunks_recorded(int id, object records): list of (elapsed, wire_size), one per recv,
             for timelines and chunk tables
         progress_changed(int id, int received, int total, float elapsed): total is -1 when
@@ -290,6 +293,7 @@ class Fetcher(QObject):
     request_sent = Signal(int, object)
     head_received = Signal(int, object)
     chunk_received = Signal(int, bytes, int, float)
+    wire_received = Signal(int, bytes)
     chunks_recorded = Signal(int, object)
     progress_changed = Signal(int, int, int, float)
     redirected = Signal(int, object)
@@ -430,6 +434,7 @@ class Fetcher(QObject):
             self._drain_timer.start(FRAME_MS)
         parts: list[bytes] = []
         records: list[tuple[float, int]] = []
+        wires: list[bytes] = []
         pending_bytes = 0
         elapsed = 0.0
         for request_id, kind, payload in items:
@@ -441,24 +446,34 @@ class Fetcher(QObject):
                 elapsed = payload.elapsed
                 if type(payload) is not _Piece or payload.wire_size:
                     records.append((payload.elapsed, payload.wire_size))
+                if payload.wire:
+                    wires.append(payload.wire)
                 self._received += len(payload.data)
                 if pending_bytes >= MAX_BATCH_BYTES:
-                    self._emit_chunks(request_id, parts, records, elapsed)
-                    parts, records, pending_bytes = [], [], 0
+                    self._emit_chunks(request_id, parts, records, elapsed, wires)
+                    parts, records, wires, pending_bytes = [], [], [], 0
                 continue
             if parts:
-                self._emit_chunks(request_id, parts, records, elapsed)
-                parts, records, pending_bytes = [], [], 0
+                self._emit_chunks(request_id, parts, records, elapsed, wires)
+                parts, records, wires, pending_bytes = [], [], [], 0
             self._dispatch(request_id, kind, payload)
         if parts and self._active:
-            self._emit_chunks(self._current_id, parts, records, elapsed)
+            self._emit_chunks(self._current_id, parts, records, elapsed, wires)
 
     def _emit_chunks(
-        self, request_id: int, parts: list[bytes], records: list[tuple[float, int]], elapsed: float
+        self,
+        request_id: int,
+        parts: list[bytes],
+        records: list[tuple[float, int]],
+        elapsed: float,
+        wires: list[bytes],
     ) -> None:
         # Only body batches count for the frame rate limit: the first chunk after the head
         # (or after a pause) goes out at once.
         self._last_drain = time.perf_counter()
+        if wires:
+            # Before the decoded bytes: a consumer of both sees the wire first (the Wire view).
+            self.wire_received.emit(request_id, wires[0] if len(wires) == 1 else b"".join(wires))
         data = parts[0] if len(parts) == 1 else b"".join(parts)
         wire = sum(size for _, size in records)
         self.chunk_received.emit(request_id, data, wire, elapsed)

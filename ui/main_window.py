@@ -381,6 +381,7 @@ class MainWindow(QMainWindow):
         f.transfer_info.connect(self.on_transfer_info)
         f.request_sent.connect(self.on_request_sent)
         f.head_received.connect(self.on_head_received)
+        f.wire_received.connect(self.on_wire_received)
         f.chunk_received.connect(self.on_chunk_received)
         f.progress_changed.connect(self.on_progress_changed)
         f.redirected.connect(self.on_redirected)

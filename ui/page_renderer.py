@@ -29,7 +29,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
 
 from ui.binary_preview import describe_size, hex_dump, looks_binary
-from ui.document_view import DocumentView, Segment, _LineBreaker, _NewlineNormaliser
+from ui.document_view import DocumentView, LineBreaker, NewlineNormaliser, Segment
 from ui.json_pretty import is_json_type, pretty_json
 from ui.plain_links import PlainLinkScanner
 from ui.wire_text import wire_text
@@ -168,8 +168,8 @@ class PageRenderer(QObject):
         self._decoder: StreamTextDecoder | None = None
         self._html: HtmlRenderer | None = None
         self._scanner: PlainLinkScanner | None = None
-        self._newlines = _NewlineNormaliser()
-        self._lines = _LineBreaker()
+        self._newlines = NewlineNormaliser()
+        self._lines = LineBreaker()
         self._json_parts: list[str] = []
         self._spans: list[tuple[int, int, str]] = []  # absolute, waiting for their text
         self._head_written = False
@@ -188,6 +188,7 @@ class PageRenderer(QObject):
         self.stats_busy = 0.0
         self.view.clear_document()
         self.view.begin_stream()
+        self.view.follow_tail = False  # a page opens at its top; plain text follows (below)
         self._timer.start()
         QTimer.singleShot(0, self._tick)  # the first piece on screen now, not a frame later
 
@@ -342,6 +343,9 @@ class PageRenderer(QObject):
             self._html = HtmlRenderer(store.url, TABLE_WIDTH, utf16=True)
         elif self.kind in ("text", "json"):
             self._scanner = PlainLinkScanner(utf16=True)
+        # Plain text streams like a log (the tail stays in view while the reader is there);
+        # a document is read from its top.
+        self.view.follow_tail = self.kind == "text"
         self.kind_changed.emit(self.kind)
         return True
 

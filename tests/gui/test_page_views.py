@@ -255,6 +255,9 @@ def test_wire_view_shows_the_head_with_visible_crlf_and_the_end_marked(
     assert lines[0] == "HTTP/1.1 200 OK\\r\\n"
     assert lines[3].startswith("\\r\\n  ← blank line: end of the head")
     assert lines[1] == "Content-Type: text/plain\\r\\n"
+    # Everything after the marker line is the body exactly as received, chunk sizes included.
+    assert wire_bytes("\n".join(lines[4:])) == body
+    assert "\n".join(lines[4:]).startswith("5\\r\\n\nhello\\r\\n\n7\\r\\n")
 
 
 # -- charsets ----------------------------------------------------------------------------------
