@@ -592,3 +592,44 @@ def test_charset_labels() -> None:
     assert (
         charset_label(CharsetChoice("shift_jis", "meta")) == "SHIFT-JIS · from <meta> in the page"
     )
+
+
+def test_a_long_page_opens_at_its_top_and_plain_text_follows_its_tail(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    many = "".join(f"<p>Paragraph {i}</p>" for i in range(400))
+    lines = "".join(f"line {i}\n" for i in range(400)).encode()
+    srv = serve(
+        servers,
+        routes(
+            {
+                "/page.html": send(html(many)),
+                "/log.txt": send(http_response(200, lines, [("Content-Type", "text/plain")])),
+            }
+        ),
+    )
+    load(qtbot, window, srv.url("/page.html"))
+    bar = window.document_view.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    load(qtbot, window, srv.url("/log.txt"))
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+
+
+def test_a_failure_mid_page_keeps_the_rendered_part_and_the_error_in_every_view(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    page = b"<html><title>Cut</title><h1>Arrived</h1><p>first part</p><p>never"
+    raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n" + page
+    srv = serve(servers, respond(raw))
+    with qtbot.waitSignal(window.load_ended, timeout=5000) as ended:
+        window.load(srv.url("/cut.html"))
+    assert ended.args == [False]
+    wait_rendered(qtbot, window)
+    text = text_of(window)
+    assert text.startswith("Arrived\n") and "first part" in text
+    assert "Could not load this page" in text and "Protocol" in text
+    window.set_view_mode(ViewMode.SOURCE)
+    wait_rendered(qtbot, window)
+    assert text_of(window).startswith(page.decode())
+    assert "Could not load this page" in text_of(window)
+    assert window.windowTitle() == "Cut — Yonder"
