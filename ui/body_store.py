@@ -13,7 +13,6 @@ fetching again.
 
 from __future__ import annotations
 
-import tempfile
 from bisect import bisect_right
 from collections.abc import Iterator
 from typing import IO
@@ -76,6 +75,8 @@ class SpillBuffer:
             rest = data
         if rest and self.spill:
             if self._file is None:
+                import tempfile  # only for bodies past the cap: start-up does not pay
+
                 # An anonymous file (unlinked at once on POSIX): nothing is left behind.
                 self._file = tempfile.TemporaryFile(prefix="yonder-body-")  # noqa: SIM115
             self._file.write(rest)

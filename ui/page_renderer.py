@@ -30,7 +30,6 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCu
 
 from ui.binary_preview import describe_size, hex_dump, looks_binary
 from ui.document_view import DocumentView, LineBreaker, NewlineNormaliser, Segment
-from ui.json_pretty import is_json_type, pretty_json
 from ui.plain_links import PlainLinkScanner
 from ui.wire_text import wire_text
 
@@ -330,7 +329,7 @@ class PageRenderer(QObject):
             self.kind = "source"
         elif media_type(content_type) in ("text/html", "application/xhtml+xml"):
             self.kind = "html"
-        elif is_json_type(content_type):
+        elif _is_json(content_type):
             self.kind = "json"
         else:
             self.kind = "text"
@@ -398,7 +397,7 @@ class PageRenderer(QObject):
         if self.kind == "json":
             size = sum(map(len, self._json_parts))
             whole = not store.truncated_in_view and size <= PRETTY_JSON_MAX
-            pretty = pretty_json("".join(self._json_parts)) if whole else None
+            pretty = _pretty_json("".join(self._json_parts)) if whole else None
             self._json_parts = []
             if pretty is not None:
                 # Replace the raw text, now that it is complete, with the indented form.
@@ -496,6 +495,19 @@ class PageRenderer(QObject):
             self._append("\n")
         if lines[-1]:  # a head without its final LF (should not happen)
             self._append(wire_text(lines[-1]))
+
+
+def _is_json(content_type: str) -> bool:
+    # json loads with the first JSON page, not at start-up.
+    from ui.json_pretty import is_json_type
+
+    return is_json_type(content_type)
+
+
+def _pretty_json(text: str) -> str | None:
+    from ui.json_pretty import pretty_json
+
+    return pretty_json(text)
 
 
 def _units(text: str) -> int:

@@ -8,7 +8,6 @@ Internal addresses (handled by the window, never sent to net/):
 
 from __future__ import annotations
 
-import mimetypes
 import re
 
 from ui.document_view import Segment
@@ -73,6 +72,8 @@ def sample_text(url: str) -> str | None:
 
 def sample_content_type(url: str) -> str:
     """What a server would have said: by extension; text in UTF-8."""
+    import mimetypes  # loads with the first sample, not at start-up
+
     name = url.rsplit("/", 1)[-1]
     guessed = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
     if guessed == "application/json":
