@@ -126,12 +126,14 @@ class DocumentView(QPlainTextEdit):
     Signals:
         link_activated(str url): a link was clicked, or focused with Tab and Enter pressed.
         drained(): the pending queue became empty (everything received is on screen).
+        link_hovered(str url): the mouse moved onto a link ("" when it left every link).
     Slots:
         clear_document(), begin_stream(str content_type), feed(bytes), end_stream(),
         append_text(str), append_link(str text, str url), flush_pending()
     """
 
     link_activated = Signal(str)
+    link_hovered = Signal(str)
     drained = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -159,6 +161,7 @@ class DocumentView(QPlainTextEdit):
         self._links: list[tuple[int, int, str]] = []  # absolute (start, end, href), sorted
         self._deferred_links: list[tuple[int, int, str]] = []
         self._press_anchor = ""
+        self._hovered = ""
         #: Keep the end in view while text arrives (a streaming log); False: a page stays at
         #: its top, as a browser shows it.
         self.follow_tail = True
@@ -433,11 +436,20 @@ class DocumentView(QPlainTextEdit):
         return self.anchorAt(pos)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        over_link = bool(self.anchorAt(event.position().toPoint()))
-        shape = Qt.CursorShape.PointingHandCursor if over_link else Qt.CursorShape.IBeamCursor
+        href = self.anchorAt(event.position().toPoint())
+        shape = Qt.CursorShape.PointingHandCursor if href else Qt.CursorShape.IBeamCursor
         if self.viewport().cursor().shape() != shape:
             self.viewport().setCursor(shape)
+        if href != self._hovered:
+            self._hovered = href
+            self.link_hovered.emit(href)
         super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        if self._hovered:
+            self._hovered = ""
+            self.link_hovered.emit("")
+        super().leaveEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_anchor = ""

@@ -366,6 +366,7 @@ class MainWindow(QMainWindow):
 
         self.address_bar.load_requested.connect(self.on_address_entered)
         self.document_view.link_activated.connect(self.on_link_activated)
+        self.document_view.link_hovered.connect(self.on_link_hovered)
         self.error_banner.retry_requested.connect(self.reload)
         self.notice_bar.save_requested.connect(self.save_page)
 
@@ -491,6 +492,14 @@ class MainWindow(QMainWindow):
             self.load(resolve_url(self._url, href).url)
         except InvalidURL as exc:
             self.load_status.show_text(str(exc))
+
+    @Slot(str)
+    def on_link_hovered(self, href: str) -> None:
+        # Where a link leads, before following it (as every browser shows it).
+        if href:
+            self.statusBar().showMessage(href)
+        else:
+            self.statusBar().clearMessage()
 
     def _abandon_fetch(self) -> None:
         # The page no longer belongs to any fetch: anything still in flight is stale.

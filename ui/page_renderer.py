@@ -418,6 +418,8 @@ class PageRenderer(QObject):
                 self._text(pretty, final=True)
         if store.truncated_in_view:
             self._truncation_notice(store)
+        if store.body_size == 0:
+            self._append("(The response has no body.)\n", "muted")
         self._end()
 
     def _truncation_notice(self, store: BodyStore) -> None:

@@ -633,3 +633,30 @@ def test_a_failure_mid_page_keeps_the_rendered_part_and_the_error_in_every_view(
     assert text_of(window).startswith(page.decode())
     assert "Could not load this page" in text_of(window)
     assert window.windowTitle() == "Cut — Yonder"
+
+
+def test_hovering_a_link_shows_where_it_leads_and_an_empty_body_says_so(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(
+        servers,
+        routes(
+            {
+                "/p.html": send(html('<p>go <a href="/target?x=1">there</a></p>')),
+                "/empty": send(http_response(200, b"", [("Content-Type", "text/html")])),
+            }
+        ),
+    )
+    load(qtbot, window, srv.url("/p.html"))
+    view = window.document_view
+    start = view.links()[0][0]
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start + 1)
+    qtbot.mouseMove(view.viewport(), view.cursorRect(cursor).center())
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == srv.url("/target?x=1"))
+    qtbot.mouseMove(
+        view.viewport(), QPoint(view.viewport().width() - 5, view.viewport().height() - 5)
+    )
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "")
+    load(qtbot, window, srv.url("/empty"))
+    assert text_of(window) == "(The response has no body.)\n"
