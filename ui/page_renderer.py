@@ -215,6 +215,7 @@ class PageRenderer(QObject):
 
     @property
     def busy(self) -> bool:
+        """True while stored bytes are still being rendered (False while waiting for more)."""
         return self._timer.isActive()
 
     @property
@@ -276,19 +277,24 @@ class PageRenderer(QObject):
             return
         started = time.perf_counter()
         more = False  # stopped by the budget with work left: come back at once
+        starved = False  # everything stored is rendered: poke() wakes us when more comes
         while not self.done:
             if self.view.pending_chars > VIEW_HIGH_WATER:
                 break  # the view is behind: wait a frame for it
             if not self._step(store):
-                break  # waiting for the network, or done
+                starved = not self.done
+                break
             if time.perf_counter() - started >= TICK_BUDGET_S:
                 more = True
                 break
         self.stats_busy += time.perf_counter() - started
         self._apply_spans()
-        if self.done and not self._spans:
+        if self._spans:
+            starved = False  # formats wait for the view's inserts: keep ticking
+        if (self.done and not self._spans) or starved:
             self._timer.stop()
-            self.rendered.emit()
+            if self.done:
+                self.rendered.emit()
             return
         # Between two ticks the event loop runs (input, paint, the view's inserts), so a
         # zero interval keeps the window responsive while using the idle time for parsing.
