@@ -755,6 +755,11 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def on_kind_changed(self, kind: str) -> None:
         self._apply_font()
+        if kind == "binary":
+            what = self.store.content_type.split(";", 1)[0].strip() or "no type given"
+            self.notice_bar.show_notice(
+                f"Binary content ({what}): shown as a hex dump, never as text.", offer_save=True
+            )
 
     @Slot(int, int)
     def on_truncated(self, shown: int, total: int) -> None:

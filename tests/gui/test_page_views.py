@@ -348,6 +348,8 @@ def test_a_png_is_shown_as_a_hex_dump_never_as_text(
         assert "IDAT" not in text.split("The first")[0]
         assert any(url == "yonder:save-page" for _, _, url in window.document_view.links())
         assert window.renderer.kind == "binary"
+        assert window.notice_bar.isVisible() and window.notice_bar.save_button.isVisible()
+        assert "Binary content" in window.notice_bar.label.text()
 
 
 # -- large bodies ------------------------------------------------------------------------------
