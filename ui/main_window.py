@@ -765,11 +765,17 @@ class MainWindow(QMainWindow):
     def on_truncated(self, shown: int, total: int) -> None:
         from ui.binary_preview import describe_size
 
-        self.notice_bar.show_notice(
-            f"Document truncated at {describe_size(shown)} in the view; the whole "
-            f"{describe_size(total)} body is kept for Save.",
-            offer_save=True,
-        )
+        if total < 0:
+            text = (
+                f"Document truncated at {describe_size(shown)} in the view; the rest of the "
+                "body goes to a temporary file, so Save will have all of it."
+            )
+        else:
+            text = (
+                f"Document truncated at {describe_size(shown)} in the view; the whole "
+                f"{describe_size(total)} body is kept for Save."
+            )
+        self.notice_bar.show_notice(text, offer_save=True)
 
     def _apply_font(self) -> None:
         # Rendered HTML reads best in a proportional font (its tables, pre and code spans are

@@ -129,7 +129,7 @@ class PageRenderer(QObject):
         encoding_changed(object CharsetChoice): the charset used for the text became known.
         kind_changed(str kind): "html", "json", "text" or "binary", once decided.
         truncated(int shown, int total): the view stopped at the cap; ``total`` body bytes
-            are kept for Save.
+            are kept for Save (-1 while the body is still arriving; again at the end).
         rendered(): everything of an ended body is in the view's queue (and spans applied).
     Slots: start(BodyStore, ViewMode, str|None override), poke(), stop(), set_trailer(list)
     """
@@ -173,6 +173,7 @@ class PageRenderer(QObject):
         self._json_parts: list[str] = []
         self._spans: list[tuple[int, int, str]] = []  # absolute, waiting for their text
         self._head_written = False
+        self._cap_announced = False
         self._binary_note = False
 
     # -- control --------------------------------------------------------------------------
@@ -322,7 +323,10 @@ class PageRenderer(QObject):
         if not store.ended and self._offset < store.view_cap:
             return False  # waiting for the network
         if store.truncated_in_view and not store.ended:
-            return False  # at the cap: the total size is known at the end
+            if not self._cap_announced:
+                self._cap_announced = True
+                self.truncated.emit(store.view_cap, -1)  # the total is known at the end
+            return False
         assert self._decoder is not None
         self._text(self._decoder.finish(), final=True)
         self._note_encoding()

@@ -393,6 +393,8 @@ def test_a_100_mb_body_is_capped_in_the_view_and_saved_whole(
     qtbot.addWidget(win)
     win.show()
     srv = serve(servers, _big_handler)
+    announced: list[tuple[int, int]] = []
+    win.renderer.truncated.connect(lambda shown, total: announced.append((shown, total)))
     tracemalloc.start()
     try:
         with qtbot.waitSignal(win.load_ended, timeout=25000) as ended:
@@ -402,6 +404,8 @@ def test_a_100_mb_body_is_capped_in_the_view_and_saved_whole(
     finally:
         tracemalloc.stop()
     assert ended.args == [True]
+    assert announced == [(cap, -1), (cap, BIG)]  # at the cap while loading, then the total
+    assert "the whole 100 MB body is kept for Save" in win.notice_bar.label.text()
     text = text_of(win)
     assert "Document truncated at 2 MB in the view; the whole 100 MB body is kept for Save" in text
     assert cap - 2000 < len(text) < cap + 2000
