@@ -666,3 +666,20 @@ def test_hovering_a_link_shows_where_it_leads_and_an_empty_body_says_so(
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "")
     load(qtbot, window, srv.url("/empty"))
     assert text_of(window) == "(The response has no body.)\n"
+
+
+def test_switching_view_and_encoding_mid_load_continues_with_what_arrives(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    words = "".join(f"<p>word{i:03d} café</p>" for i in range(60))
+    srv = serve(servers, drip(html(words), delay=0.001))
+    window.load(srv.url("/"))
+    qtbot.waitUntil(lambda: "word002" in text_of(window), timeout=5000)
+    window.set_view_mode(ViewMode.SOURCE)
+    qtbot.waitUntil(lambda: "<p>word003" in text_of(window), timeout=5000)
+    window.set_encoding("windows-1252")  # the page is UTF-8: "café" becomes "cafÃ©"
+    qtbot.waitUntil(lambda: window.load_ok is not None, timeout=10000)
+    wait_rendered(qtbot, window)
+    text = text_of(window)
+    assert text.count("<p>word") == 60 and "word059 cafÃ©</p>" in text
+    assert len(srv.requests) == 1
