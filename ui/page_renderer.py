@@ -46,6 +46,7 @@ TEXT_SLICE = 256 * 1024  # bytes per step for text that needs no parsing
 VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wait for it
 BINARY_PREVIEW = 4096  # bytes of a binary body shown as a hex dump
 SNIFF_BYTES = 1024  # what looks_binary and the <meta> prescan need to decide
+SNIFF_WAIT_S = 0.1  # ...or whatever arrived this long after the first byte
 # json.loads + dumps of the whole text runs at once on the GUI thread (~80 ms per MB here):
 # past this, the JSON stays as received rather than freeze the window.
 PRETTY_JSON_MAX = 2 * 1024 * 1024
@@ -174,6 +175,7 @@ class PageRenderer(QObject):
         self._spans: list[tuple[int, int, str]] = []  # absolute, waiting for their text
         self._head_written = False
         self._cap_announced = False
+        self._sniff_since: float | None = None
         self._binary_note = False
 
     # -- control --------------------------------------------------------------------------
@@ -339,7 +341,17 @@ class PageRenderer(QObject):
         # the first bytes (or the end of a short body).
         undecided = looks_binary(content_type, b"") != looks_binary(content_type, b"\x00")
         if undecided and store.body_size < SNIFF_BYTES and not store.ended:
-            return False
+            # A slow server must not keep the first bytes off screen: decide on what came
+            # within SNIFF_WAIT_S of the first byte.
+            if store.body_size == 0:
+                return False
+            now = time.perf_counter()
+            if self._sniff_since is None:
+                self._sniff_since = now
+                QTimer.singleShot(int(SNIFF_WAIT_S * 1000) + 1, self.poke)
+                return False
+            if now - self._sniff_since < SNIFF_WAIT_S:
+                return False
         from net.charset import StreamTextDecoder, media_type
 
         if looks_binary(content_type, store.prefix(SNIFF_BYTES)):

@@ -683,3 +683,16 @@ def test_switching_view_and_encoding_mid_load_continues_with_what_arrives(
     text = text_of(window)
     assert text.count("<p>word") == 60 and "word059 cafÃ©</p>" in text
     assert len(srv.requests) == 1
+
+
+def test_an_untyped_slow_body_is_shown_without_waiting_for_1024_bytes(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    from tests.integration.servers import stall
+
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n"  # no Content-Type
+    srv = serve(servers, stall(head + b"first words\n"))
+    window.load(srv.url("/"))
+    qtbot.waitUntil(lambda: "first words" in text_of(window), timeout=1000)
+    assert window.load_ok is None and window.renderer.kind == "text"
+    window.stop()
