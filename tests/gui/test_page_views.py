@@ -25,6 +25,7 @@ from tests.integration.servers import (
     respond,
     routes,
     send,
+    stall,
 )
 from ui.main_window import MainWindow
 from ui.page_renderer import ViewMode, charset_label
@@ -688,8 +689,6 @@ def test_switching_view_and_encoding_mid_load_continues_with_what_arrives(
 def test_an_untyped_slow_body_is_shown_without_waiting_for_1024_bytes(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    from tests.integration.servers import stall
-
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n"  # no Content-Type
     srv = serve(servers, stall(head + b"first words\n"))
     window.load(srv.url("/"))
