@@ -383,6 +383,19 @@ class StreamTextDecoder:
             data, self._held = self._held, b""
         return self._text(data, final=False)
 
+    def decide_now(self) -> str:
+        """Choose the encoding from what has arrived so far and return the held-back text.
+
+        For a slow server: an HTML page with no charset in its header would otherwise stay
+        off screen until 1024 bytes (the <meta> prescan window) or the end had arrived.
+        Returns "" when the encoding was already chosen.
+        """
+        if self._decoder is not None:
+            return ""
+        self._decide(final=True, grew_tag=True)
+        data, self._held = self._held, b""
+        return self._text(data, final=False)
+
     def finish(self) -> str:
         if self._decoder is None:
             self._decide(final=True, grew_tag=True)

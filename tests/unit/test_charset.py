@@ -474,3 +474,31 @@ def test_decode_all_redecodes_a_stored_body_with_an_override() -> None:
         "é",
         CharsetChoice("iso8859-1", "override"),
     )
+
+
+# --------------------------------------------------------------------------- decide_now
+
+
+def test_decide_now_releases_held_html_text_with_the_default() -> None:
+    decoder = StreamTextDecoder("text/html")
+    assert decoder.feed(b"<p>caf\xc3") == ""  # held: a <meta> could still come
+    assert decoder.choice is None
+    assert decoder.decide_now() == "<p>caf"  # the split character waits for its last byte
+    assert decoder.choice == CharsetChoice("utf-8", "default")
+    assert decoder.feed(b"\xa9</p>") + decoder.finish() == "\u00e9</p>"
+
+
+def test_decide_now_uses_a_meta_that_already_arrived() -> None:
+    decoder = StreamTextDecoder("text/html")
+    decoder.feed(b'<meta charset="windows-1252"><p>caf\xe9')
+    assert decoder.choice == CharsetChoice("cp1252", "meta")  # decided at once, no wait
+    assert decoder.decide_now() == ""
+
+
+def test_decide_now_takes_a_partial_bom_as_it_stands() -> None:
+    decoder = StreamTextDecoder("text/html")
+    assert decoder.feed(b"\xff\xfe") == ""  # could still become a UTF-32 BOM
+    assert decoder.decide_now() == ""
+    assert decoder.choice == CharsetChoice("utf-16-le", "bom")
+    assert decoder.decide_now() == ""
+    assert decoder.feed(b"i\x00") == "i"
