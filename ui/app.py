@@ -1,5 +1,5 @@
 """QApplication set-up and the window's command line: ``python main.py [URL]
-[--screenshot FILE]``."""
+[--screenshot FILE] [--demo]``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="FILE",
         help="load URL in the window, save the window as a PNG and exit "
         "(0: the page loaded, 1: it ended on an error page)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the built-in demo server (127.0.0.1, a free port) and open its index; "
+        "URL may then be a path on it, e.g. /drip or /samples/romeo.txt",
     )
     parser.add_argument(
         "--timeout",
@@ -109,10 +115,21 @@ def main(argv: list[str]) -> int:
 
     window = MainWindow()
     tune_runtime()
+    url: str | None = args.url
+    demo_failed = False
+    if args.demo:
+        base = window.start_demo()
+        if base is None:
+            demo_failed = True
+            url = None if url and url.startswith("/") else url
+        else:
+            url = base.rstrip("/") + url if url and url.startswith("/") else (url or base)
     if args.screenshot:
-        return _screenshot(app, window, args.url, args.screenshot, args.timeout)
+        return _screenshot(app, window, url, args.screenshot, args.timeout)
     window.show()
-    window.load(args.url or "about:start", typed=bool(args.url))
+    window.load(url or "about:start", typed=bool(args.url))
+    if demo_failed:
+        window.show_demo_failure()  # after the page: a new page hides notices
     return app.exec()
 
 

@@ -280,6 +280,10 @@ class Fetcher(QObject):
             (chunk-size lines, gzip...), emitted just before their chunk_received
         chunks_recorded(int id, object records): list of (elapsed, wire_size), one per recv,
             for timelines and chunk tables
+        body_parts(int id, object parts): list[bytes], the decoded body of each recv in order
+            (one item per BodyChunk.data), emitted after chunk_received; only while
+            ``emit_body_parts`` is True (the "decode per chunk" comparison needs the real recv
+            boundaries; a recv over MAX_BATCH_BYTES arrives as several items)
         progress_changed(int id, int received, int total, float elapsed): total is -1 when
             unknown; at most every PROGRESS_INTERVAL and once at the end
         redirected(int id, object Redirected)
@@ -295,6 +299,7 @@ class Fetcher(QObject):
     chunk_received = Signal(int, bytes, int, float)
     wire_received = Signal(int, bytes)
     chunks_recorded = Signal(int, object)
+    body_parts = Signal(int, object)
     progress_changed = Signal(int, int, int, float)
     redirected = Signal(int, object)
     finished = Signal(int, object)
@@ -331,6 +336,9 @@ class Fetcher(QObject):
         self._started_at = 0.0
         self._busy_ids: set[int] = set()
         self._backlog: Callable[[], int] | None = None
+        # Off unless someone shows per-recv bodies: the list is the batch's own (no copy), but
+        # a signal per batch nobody needs is still a cross-module call per frame.
+        self.emit_body_parts = False
         self._thread.start()
 
     # -- public API ---------------------------------------------------------------------------
@@ -479,6 +487,8 @@ class Fetcher(QObject):
         self.chunk_received.emit(request_id, data, wire, elapsed)
         if request_id == self._current_id and records:
             self.chunks_recorded.emit(request_id, records)
+        if self.emit_body_parts and request_id == self._current_id:
+            self.body_parts.emit(request_id, parts)
         now = time.perf_counter()
         if request_id == self._current_id and now - self._last_progress >= PROGRESS_INTERVAL:
             self._last_progress = now

@@ -11,7 +11,12 @@ without fetching. Save Page writes the store, whole, through QSaveFile.
 
 Keys: Ctrl+1 Rendered, Ctrl+2 / Ctrl+U Source, Ctrl+3 Wire; Ctrl+F find, F3 / Shift+F3
 next / previous; Ctrl+S Save Page, Ctrl+Shift+S Save Headers, Ctrl+Shift+D Download…;
-Ctrl++ / Ctrl+- / Ctrl+0 zoom; Alt+Z word wrap.
+Ctrl++ / Ctrl+- / Ctrl+0 zoom; Alt+Z word wrap; Ctrl+T the Stream dock.
+
+The Stream dock (bottom, shown on first run: making the stream visible is Yonder's point)
+holds the receive lab, the live chunk timeline and table, and the decode-per-chunk comparison;
+the status bar's right end holds the phase bar (DNS ... transfer per hop, exact ms on hover).
+Go > Demo Server starts the built-in loopback demo server and lists it on the start page.
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ from ui.history import History
 from ui.load_status import LoadStatus, format_elapsed, format_size
 from ui.notice_bar import NoticeBar
 from ui.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
+from ui.phase_bar import PhaseBar
+from ui.receive_lab import ReceiveLab
 from ui.settings import Settings
 from ui.start_page import (
     SAMPLE_PREFIX,
@@ -65,12 +72,14 @@ from ui.start_page import (
     sample_content_type,
     start_page,
 )
+from ui.stream_panel import StreamPane
 
 if TYPE_CHECKING:  # start-up time: net/ loads on the first load, not before the first paint
     from net.charset import CharsetChoice
     from net.errors import InvalidURL
-    from net.events import Finished, Redirected, ResponseHead
+    from net.events import Finished, Redirected, ResponseHead, Timings
     from net.options import FetchOptions
+    from ui.demo_controller import DemoController
     from ui.download_manager import DownloadManager, DownloadsPanel
 
 #: (menu text, codec label or None for Auto): View > Encoding.
@@ -99,6 +108,7 @@ BASE_POINT_SIZE = 10.5
 AskPath = Callable[[str, str], "str | None"]
 
 DEFAULT_SIZE = (1100, 750)
+STREAM_DOCK_HEIGHT = 230  # first run: the lab, the header line and ~8 table rows
 CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
 
 
@@ -123,7 +133,8 @@ class MainWindow(QMainWindow):
         saved(str path): Save Page or Save Headers wrote ``path``.
     Slots: load(str), reload(), stop(), go_back(), go_forward(), go_home(),
         set_view_mode(ViewMode), set_encoding(str|None), save_page(), save_headers(),
-        copy_as_curl(), download(), zoom_in(), zoom_out(), zoom_reset(), set_word_wrap(bool)
+        copy_as_curl(), download(), zoom_in(), zoom_out(), zoom_reset(), set_word_wrap(bool),
+        start_demo() -> str | None, stop_demo()
     """
 
     load_ended = Signal(bool)
@@ -157,6 +168,9 @@ class MainWindow(QMainWindow):
         self._body_bytes = 0
         self._head_seen = False
         self._load_ok: bool | None = None
+        self._hops: list[Timings] = []  # the current load's finished hops (redirects)
+        self._demo: DemoController | None = None
+        self.demo_error = ""  # why the demo server last failed to start ("" if it did not)
 
         self.setWindowTitle("Yonder")
         self.resize(*DEFAULT_SIZE)
@@ -181,6 +195,8 @@ class MainWindow(QMainWindow):
         self.charset_label = QLabel()
         self.charset_label.setToolTip("The character encoding the text was decoded with")
         self.renderer = PageRenderer(self.document_view, self)
+        self.phase_bar = PhaseBar()
+        self.phase_bar.setToolTip("Phase timings of the last load: hover for exact milliseconds")
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -205,6 +221,24 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().addWidget(self.load_status, 1)
         self.statusBar().addPermanentWidget(self.charset_label)
+        self.statusBar().addPermanentWidget(self.phase_bar)
+        self._build_stream_dock()
+
+    def _build_stream_dock(self) -> None:
+        # The lab remembers its knobs in the window's own settings store.
+        self.stream = StreamPane(ReceiveLab(self.settings.store))
+        # The lab's row of knobs is ~770 px wide: it may be squeezed rather than set the whole
+        # window's minimum width (a narrow window clips the row's end).
+        self.stream.lab.setMinimumWidth(240)
+        dock = QDockWidget("Stream", self)
+        dock.setObjectName("stream")  # saveState/restoreState key
+        dock.setWidget(self.stream)
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.resizeDocks([dock], [STREAM_DOCK_HEIGHT], Qt.Orientation.Vertical)
+        self.stream_dock = dock
 
     def _icon(self, pixmap: QStyle.StandardPixmap, theme: str) -> QIcon:
         return QIcon.fromTheme(theme, self.style().standardIcon(pixmap))
@@ -286,6 +320,17 @@ class MainWindow(QMainWindow):
         self.wrap_action = self._action("Word Wrap", None, "Alt+Z")
         self.wrap_action.setCheckable(True)
         self.downloads_action = self._action("Downloads", None)
+        self.stream_action = self.stream_dock.toggleViewAction()
+        self.stream_action.setText("Stream (timeline, receive lab)")
+        self.stream_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.stream_action.setToolTip("Show or hide the Stream dock (Ctrl+T)")
+        self.addAction(self.stream_action)
+        self.demo_action = self._action("Start Demo Server", None)
+        self.demo_action.setCheckable(True)
+        self.demo_action.setToolTip(
+            "Start or stop the built-in demo server (127.0.0.1 only): drips, large and "
+            "chunked bodies, gzip, redirects, errors; the start page links to it"
+        )
 
         self.encoding_group = QActionGroup(self)
         self.encoding_actions: dict[str | None, QAction] = {}
@@ -322,6 +367,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
         view_menu.addAction(self.wrap_action)
         view_menu.addSeparator()
+        view_menu.addAction(self.stream_action)
         view_menu.addAction(self.downloads_action)
         go_menu = bar.addMenu("&Go")
         go_menu.addActions(
@@ -333,6 +379,8 @@ class MainWindow(QMainWindow):
                 self.stop_action,
             ]
         )
+        go_menu.addSeparator()
+        go_menu.addAction(self.demo_action)
 
     def _connect_signals(self) -> None:
         """Every connection in the window, in one place."""
@@ -363,6 +411,9 @@ class MainWindow(QMainWindow):
         self.zoom_out_action.triggered.connect(self.zoom_out)
         self.zoom_reset_action.triggered.connect(self.zoom_reset)
         self.wrap_action.toggled.connect(self.set_word_wrap)
+        self.demo_action.triggered.connect(self._on_demo_action)
+        self.stream.lab.decode_per_chunk_changed.connect(self._on_decode_per_chunk_changed)
+        self.fetcher.emit_body_parts = self.stream.lab.decode_per_chunk
 
         self.address_bar.load_requested.connect(self.on_address_entered)
         self.document_view.link_activated.connect(self.on_link_activated)
@@ -384,6 +435,8 @@ class MainWindow(QMainWindow):
         f.head_received.connect(self.on_head_received)
         f.wire_received.connect(self.on_wire_received)
         f.chunk_received.connect(self.on_chunk_received)
+        f.chunks_recorded.connect(self.on_chunks_recorded)
+        f.body_parts.connect(self.on_body_parts)
         f.progress_changed.connect(self.on_progress_changed)
         f.redirected.connect(self.on_redirected)
         f.finished.connect(self.on_finished)
@@ -397,6 +450,9 @@ class MainWindow(QMainWindow):
         splitter = self.settings.splitter_state()
         if splitter is not None:
             self.splitter.restoreState(splitter)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)  # the Stream dock's visibility and size
         self.address_bar.set_history(self.history.typed)
         self.wrap_action.setChecked(self.settings.word_wrap())
         self.set_word_wrap(self.wrap_action.isChecked())
@@ -405,6 +461,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_splitter_state(self.splitter.saveState())
+        self.settings.set_window_state(self.saveState())
         self.settings.set_typed_urls(self.history.typed)
         self.settings.set_zoom(self._zoom)
         self.settings.set_word_wrap(self.wrap_action.isChecked())
@@ -447,7 +504,23 @@ class MainWindow(QMainWindow):
         if not from_history:
             self.history.visit(url)
         self._url = url
-        self._request_id = self.fetcher.load(url, self.options)
+        self._request_id = self.fetcher.load(url, self.load_options())
+
+    def load_options(self) -> FetchOptions:
+        """The options of the next load: the window's own (tests and benches set them), with
+        the receive lab's recv size and slow motion wherever the user moved them off their
+        defaults; the lab never touches a running load."""
+        import dataclasses
+
+        from net.options import DEFAULT_RECV_SIZE, FetchOptions
+
+        options = self.options or FetchOptions()
+        lab = self.stream.lab
+        if lab.recv_size != DEFAULT_RECV_SIZE:
+            options = dataclasses.replace(options, recv_size=lab.recv_size)
+        if lab.chunk_delay > 0:
+            options = dataclasses.replace(options, chunk_delay=lab.chunk_delay)
+        return options
 
     @Slot()
     def reload(self) -> None:
@@ -503,6 +576,8 @@ class MainWindow(QMainWindow):
 
     def _abandon_fetch(self) -> None:
         # The page no longer belongs to any fetch: anything still in flight is stale.
+        if self._request_id and self.fetcher.is_loading:
+            self.stream.on_aborted("stopped")
         self._request_id = 0
         self.fetcher.stop()
 
@@ -545,7 +620,10 @@ class MainWindow(QMainWindow):
             self.history.visit(url)
         self._new_page(url)
         if url == START_URL:
-            self.document_view.append_segments(start_page())
+            segments = start_page()
+            if self._demo is not None and self._demo.running:
+                segments = [*self._demo.start_page_segments(), ("text", "\n", ""), *segments]
+            self.document_view.append_segments(segments)
             self.header_view.show_message("Start page (bundled with Yonder, no network)")
             self.load_status.finish("Start page")
             ok = True
@@ -625,6 +703,9 @@ class MainWindow(QMainWindow):
         # load() sets _request_id after Fetcher.load returns: started arrives first.
         self._request_id = request_id
         self._new_page(url)
+        self._hops = []
+        self.phase_bar.clear()
+        self.stream.on_started()
         self.load_status.start()
         self._update_actions()
 
@@ -645,6 +726,7 @@ class MainWindow(QMainWindow):
         self._head_seen = True
         self._body_bytes = 0
         self.header_view.show_head(head)
+        self.stream.on_head(head)
         # Each hop's head starts a new body (a redirect's own body is replaced).
         self.store.begin(head.url, head_raw=head.raw, headers=head.headers, status=head.status)
         self._render()
@@ -656,6 +738,16 @@ class MainWindow(QMainWindow):
         self._body_bytes += len(data)
         self.store.append(data)
         self.renderer.poke()
+
+    @Slot(int, object)
+    def on_chunks_recorded(self, request_id: int, records: list[tuple[float, int]]) -> None:
+        if request_id == self._request_id:
+            self.stream.on_recvs(records)
+
+    @Slot(int, object)
+    def on_body_parts(self, request_id: int, parts: list[bytes]) -> None:
+        if request_id == self._request_id:
+            self.stream.on_body_parts(parts)
 
     @Slot(int, bytes)
     def on_wire_received(self, request_id: int, wire: bytes) -> None:
@@ -676,6 +768,9 @@ class MainWindow(QMainWindow):
         if request_id != self._request_id:
             return
         self.header_view.add_redirect(hop)
+        self.stream.on_redirect(hop)
+        self._hops.append(hop.timings)
+        self.phase_bar.set_timings(self._hops)
         self._url = hop.to_url
         self.history.replace_current(hop.to_url)
         self.address_bar.set_url(hop.to_url)
@@ -688,6 +783,8 @@ class MainWindow(QMainWindow):
         self.store.finish(True)
         self.renderer.poke()
         self.header_view.show_finished(done)
+        self.stream.on_finished(done)
+        self.phase_bar.set_timings(list(done.hops) or [*self._hops, done.timings])
         self._url = done.url
         self.address_bar.set_url(done.url)
         self.load_status.finish(
@@ -702,6 +799,7 @@ class MainWindow(QMainWindow):
             return
         self.store.finish(False)  # the partial content stays; the error follows it
         self.renderer.poke()
+        self.stream.on_aborted(f"failed ({phase})")
         self._show_error_section(self._url, phase, message, detail)
         self._end_load(False)
 
@@ -711,6 +809,7 @@ class MainWindow(QMainWindow):
             return
         self.store.finish(False)
         self.renderer.poke()
+        self.stream.on_aborted("stopped")
         self.load_status.finish(f"Stopped after {format_size(self._body_bytes)}")
         if not self._head_seen:
             self.header_view.show_message("Stopped before a response arrived")
@@ -961,6 +1060,63 @@ class MainWindow(QMainWindow):
         self.downloads_dock.show()
         return manager.start(url, path, self.options)
 
+    # -- demo server --------------------------------------------------------------------------
+
+    @property
+    def demo(self) -> DemoController:
+        """The demo server's controller, made on first use (its module loads http.server)."""
+        if self._demo is None:
+            from ui.demo_controller import DemoController
+
+            self._demo = DemoController(parent=self)
+            self._demo.state_changed.connect(self.on_demo_state_changed)
+            self._demo.failed.connect(self.on_demo_failed)
+        return self._demo
+
+    @Slot()
+    def start_demo(self) -> str | None:
+        """Start the demo server on 127.0.0.1 (a free port); its base URL, or None when it
+        could not start (the reason is on screen)."""
+        return self.demo.start()
+
+    @Slot()
+    def stop_demo(self) -> None:
+        if self._demo is not None:
+            self._demo.stop()
+
+    @Slot(bool)
+    def _on_decode_per_chunk_changed(self, on: bool) -> None:
+        self.fetcher.emit_body_parts = on  # takes effect with the next batch
+
+    @Slot(bool)
+    def _on_demo_action(self, on: bool) -> None:
+        if on:
+            self.start_demo()  # on_demo_state_changed / on_demo_failed show the outcome
+        else:
+            self.stop_demo()
+
+    @Slot(bool, str)
+    def on_demo_state_changed(self, running: bool, base_url: str) -> None:
+        self.demo_action.setChecked(running)
+        self.demo_action.setText("Stop Demo Server" if running else "Start Demo Server")
+        if running:
+            self.load_status.show_text(f"Demo server running on {base_url} (loopback only)")
+        else:
+            self.load_status.show_text("Demo server stopped")
+        if self._url == START_URL and not self.is_loading:
+            self._show_internal(START_URL, from_history=True)  # list (or unlist) the demo
+
+    @Slot(str)
+    def on_demo_failed(self, message: str) -> None:
+        self.demo_error = message
+        self.demo_action.setChecked(False)
+        self._report(message, error=True)
+
+    def show_demo_failure(self) -> None:
+        """Show again why the demo server did not start (e.g. after the page loaded)."""
+        if self.demo_error:
+            self._report(self.demo_error, error=True)
+
     # -- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -968,6 +1124,9 @@ class MainWindow(QMainWindow):
         self.fetcher.shutdown(CLOSE_WAIT_MS)
         if self._downloads is not None:
             self._downloads.shutdown(CLOSE_WAIT_MS)
+        if self._demo is not None:
+            self._demo.state_changed.disconnect(self.on_demo_state_changed)  # no page refresh
+            self._demo.stop()
         self.renderer.stop()
         self.store.close()
         if self.persist_settings:
