@@ -111,3 +111,20 @@ def test_tune_runtime_shortens_the_switch_interval_and_freezes_startup_objects()
         gc.unfreeze()
         gc.enable()
         sys.setswitchinterval(before)
+
+
+def test_demo_flag_starts_the_server_and_opens_a_path_on_it(tmp_path: Path) -> None:
+    shot = tmp_path / "demo.png"
+    proc = run_main(["--demo", "--screenshot", str(shot), "/samples/romeo.txt"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "page loaded" in proc.stderr and "Traceback" not in proc.stderr
+    assert not QImage(str(shot)).isNull()
+
+
+def test_demo_flag_alone_opens_the_demo_index(tmp_path: Path) -> None:
+    args = parse_args(["--demo"])
+    assert args.demo and args.url is None
+    shot = tmp_path / "index.png"
+    proc = run_main(["--demo", "--screenshot", str(shot)], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "page loaded" in proc.stderr  # the index answered 200 (an error page exits 1)
