@@ -1,11 +1,17 @@
-"""Take docs/rendered.png: serve docs/article.html from 127.0.0.1 and capture the window.
+"""Take the README's screenshots from loopback servers, in the real window (offscreen).
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshot.py [OUT.png]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshot.py [rendered|drip] [OUT.png]
+
+- ``rendered`` (default): docs/article.html served from 127.0.0.1, captured when loaded
+  (docs/rendered.png).
+- ``drip``: a slow drip from the built-in demo server with the classic 512-byte receive
+  buffer, captured mid-transfer with the Stream dock showing the live timeline (docs/drip.png).
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -14,10 +20,57 @@ sys.path.insert(0, str(HERE.parent))
 from tests.integration.servers import LoopbackServer, http_response, respond  # noqa: E402
 from ui.app import main  # noqa: E402
 
-if __name__ == "__main__":
-    out = sys.argv[1] if len(sys.argv) > 1 else str(HERE / "rendered.png")
+DRIP_PATH = "/drip?bytes=24000&delay=0.03&piece=200"
+DRIP_CAPTURE_AFTER_S = 2.2  # ~70 pieces of 120 in: mid-transfer
+
+
+def rendered(out: str) -> int:
     page = (HERE / "article.html").read_bytes()
     raw = http_response(200, page, [("Content-Type", "text/html; charset=utf-8")])
     with LoopbackServer(respond(raw)) as server:
-        code = main(["--screenshot", out, server.url("/2026/how-a-page-travels.html")])
-    sys.exit(code)
+        return main(["--screenshot", out, server.url("/2026/how-a-page-travels.html")])
+
+
+def drip(out: str) -> int:
+    from PySide6.QtCore import QSettings, QTimer
+
+    from ui.app import create_application, tune_runtime
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    app = create_application([])
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(QSettings(str(Path(tmp) / "shot.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(settings)
+        window.persist_settings = False
+        tune_runtime()
+        base = window.start_demo()
+        if base is None:
+            print(f"screenshot: {window.demo_error}", file=sys.stderr)
+            return 1
+        window.stream.lab.set_recv_size(512)
+        window.show()
+        window.load(base.rstrip("/") + DRIP_PATH)
+        code = {"value": 1}
+
+        def capture() -> None:
+            window.document_view.flush_pending()
+            app.processEvents()
+            if window.grab().save(out, "PNG"):
+                code["value"] = 0 if window.is_loading else 1  # 1: it was no longer mid-transfer
+                print(f"screenshot: saved {out} (loading: {window.is_loading})", file=sys.stderr)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(int(DRIP_CAPTURE_AFTER_S * 1000), capture)
+        app.exec()
+        return code["value"]
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "rendered"
+    default = {"rendered": "rendered.png", "drip": "drip.png"}
+    if what not in default:
+        sys.exit(f"usage: docs/screenshot.py [rendered|drip] [OUT.png]; got {what!r}")
+    target = sys.argv[2] if len(sys.argv) > 2 else str(HERE / default[what])
+    sys.exit(rendered(target) if what == "rendered" else drip(target))

@@ -13,7 +13,11 @@ __all__ = ["PlainLinkScanner", "find_urls"]
 
 # Scheme URLs, or "www." names at a word boundary. Characters that cannot be part of a URL in
 # running text (whitespace, <>, quotes, backtick) end it; trailing punctuation is trimmed after.
-_URL_RE = re.compile(r"""(?:\bhttps?://|(?<![\w.@/-])www\.)[^\s<>"'`\x00-\x1f\x7f]+""", re.I)
+# The leading (?=[hw]) lets the regex engine skip to candidate letters (3x faster on text
+# without URLs: the alternation alone is tried at every position).
+_URL_RE = re.compile(
+    r"""(?=[hw])(?:\bhttps?://|(?<![\w.@/-])www\.)[^\s<>"'`\x00-\x1f\x7f]+""", re.I
+)
 _TRAILING = ".,;:!?*_~"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 MAX_URL = 8192  # a "URL" longer than this is not one; a chunk boundary may split it
@@ -44,6 +48,11 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
     [(5, 44, 'https://en.wikipedia.org/wiki/Foo_(bar)'), (50, 65, 'http://www.example.org')]
     """
     found: list[tuple[int, int, str]] = []
+    # Most text has no URL at all: two substring searches (~0.3 ms per 256 KiB) decide that,
+    # where the regex took ~10 ms, over a streaming tick's budget (bench/window_stream.py).
+    lowered = text.lower()
+    if "http" not in lowered and "www." not in lowered:
+        return found
     for match in _URL_RE.finditer(text):
         url = _trim(match.group())
         scheme_end = url.find("://")
