@@ -176,6 +176,7 @@ class PageRenderer(QObject):
         self._head_written = False
         self._cap_announced = False
         self._sniff_since: float | None = None
+        self._held_since: float | None = None  # when the decoder began holding back text
         self._binary_note = False
 
     # -- control --------------------------------------------------------------------------
@@ -323,6 +324,7 @@ class PageRenderer(QObject):
             self._note_encoding()
             return True
         if not store.ended and self._offset < store.view_cap:
+            self._release_held_text()
             return False  # waiting for the network
         if store.truncated_in_view and not store.ended:
             if not self._cap_announced:
@@ -334,6 +336,20 @@ class PageRenderer(QObject):
         self._note_encoding()
         self._finish_text(store)
         return False
+
+    def _release_held_text(self) -> None:
+        """An HTML page without a header charset from a slow server: the decoder holds up to
+        1024 bytes looking for a <meta>; after SNIFF_WAIT_S decide on what has arrived."""
+        decoder = self._decoder
+        if decoder is None or decoder.choice is not None:
+            return
+        now = time.perf_counter()
+        if self._held_since is None:
+            self._held_since = now
+            QTimer.singleShot(int(SNIFF_WAIT_S * 1000) + 1, self.poke)
+        elif now - self._held_since >= SNIFF_WAIT_S:
+            self._text(decoder.decide_now(), final=False)
+            self._note_encoding()
 
     def _decide_kind(self, store: BodyStore) -> bool:
         content_type = store.content_type

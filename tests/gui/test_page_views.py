@@ -695,3 +695,17 @@ def test_an_untyped_slow_body_is_shown_without_waiting_for_1024_bytes(
     qtbot.waitUntil(lambda: "first words" in text_of(window), timeout=1000)
     assert window.load_ok is None and window.renderer.kind == "text"
     window.stop()
+
+
+def test_a_slow_html_page_without_a_charset_is_shown_before_1024_bytes(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # No charset in the header: the decoder looks for a <meta> in the first 1024 bytes, but a
+    # slow server must not keep what already arrived off screen.
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
+    srv = serve(servers, stall(head + b"<h1>Early news</h1><p>caf\xc3\xa9</p>"))
+    window.load(srv.url("/"))
+    qtbot.waitUntil(lambda: "Early news" in text_of(window), timeout=1500)
+    assert "caf\u00e9" in text_of(window)
+    assert window.renderer.choice is not None and window.renderer.choice.source == "default"
+    window.stop()
