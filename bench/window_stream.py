@@ -234,7 +234,14 @@ class FirstPaint(QObject):
 _marks = []
 app = QApplication(["yonder"])
 _filter = FirstPaint()
-app.installEventFilter(_filter)
+# Filter the main window's own events only: an application-wide Python filter would wrap
+# every object that gets an event, and wrapping a private Qt class (QAnimationTimer) makes
+# PySide6 build ~160 QtCore enum types (~10 ms) the application itself never pays.
+_show = QMainWindow.show
+def _filtered_show(window):
+    window.installEventFilter(_filter)
+    _show(window)
+QMainWindow.show = _filtered_show
 """
 
 YONDER_CHILD = (

@@ -113,8 +113,14 @@ def main(argv: list[str]) -> int:
     app = create_application([])
     from ui.main_window import MainWindow  # after QApplication: widgets need it
 
-    window = MainWindow()
-    tune_runtime()
+    # A plain start paints a light first frame and builds the rest right after it (the
+    # window's docstring); --demo and --screenshot need the whole window at once.
+    deferred = not args.demo and not args.screenshot
+    window = MainWindow(deferred=deferred)
+    if window.fully_built:
+        tune_runtime()
+    else:
+        window.built.connect(tune_runtime)  # gc.freeze() once everything start-up made exists
     url: str | None = args.url
     demo_failed = False
     if args.demo:
@@ -127,7 +133,7 @@ def main(argv: list[str]) -> int:
     if args.screenshot:
         return _screenshot(app, window, url, args.screenshot, args.timeout)
     window.show()
-    window.load(url or "about:start", typed=bool(args.url))
+    window.load(url or "about:start", typed=bool(args.url))  # queued until the window is whole
     if demo_failed:
         window.show_demo_failure()  # after the page: a new page hides notices
     return app.exec()

@@ -24,63 +24,116 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QFont,
-    QFontDatabase,
-    QGuiApplication,
-    QIcon,
-    QKeySequence,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QInputDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QPlainTextEdit,
-    QSplitter,
-    QStyle,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from ui.address_bar import AddressBar
 from ui.body_store import VIEW_CAP, BodyStore
-from ui.document_view import DocumentView
-from ui.error_page import RETRY_URL, ErrorBanner, error_segments, summary
-from ui.fetch_worker import Fetcher, FetchFunction
-from ui.find_bar import FindBar
-from ui.header_view import HeaderView
 from ui.history import History
 from ui.load_status import LoadStatus, format_elapsed, format_size
-from ui.notice_bar import NoticeBar
-from ui.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
-from ui.phase_bar import PhaseBar
-from ui.receive_lab import ReceiveLab
 from ui.settings import Settings
-from ui.start_page import (
-    SAMPLE_PREFIX,
-    START_URL,
-    is_internal,
-    sample_bytes,
-    sample_content_type,
-    start_page,
-)
-from ui.stream_panel import StreamPane
 
-if TYPE_CHECKING:  # start-up time: net/ loads on the first load, not before the first paint
+if TYPE_CHECKING:  # typing only, or loaded by _import_deferred() after the first paint
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import (
+        QAction,
+        QActionGroup,
+        QCloseEvent,
+        QFont,
+        QFontDatabase,
+        QGuiApplication,
+        QIcon,
+        QKeySequence,
+        QPaintEvent,
+        QShowEvent,
+    )
+    from PySide6.QtWidgets import (
+        QApplication,
+        QDockWidget,
+        QInputDialog,
+        QLabel,
+        QPlainTextEdit,
+        QStyle,
+    )
+
     from net.charset import CharsetChoice
     from net.errors import InvalidURL
     from net.events import Finished, Redirected, ResponseHead, Timings
     from net.options import FetchOptions
     from ui.demo_controller import DemoController
+    from ui.document_view import DocumentView
     from ui.download_manager import DownloadManager, DownloadsPanel
+    from ui.error_page import RETRY_URL, ErrorBanner, error_segments, summary
+    from ui.fetch_worker import Fetcher, FetchFunction
+    from ui.find_bar import FindBar
+    from ui.header_view import HeaderView
+    from ui.notice_bar import NoticeBar
+    from ui.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
+    from ui.phase_bar import PhaseBar
+    from ui.receive_lab import ReceiveLab
+    from ui.start_page import (
+        SAMPLE_PREFIX,
+        START_URL,
+        is_internal,
+        sample_bytes,
+        sample_content_type,
+        start_page,
+    )
+    from ui.stream_panel import StreamPane
+
+
+def _import_deferred() -> None:
+    """Bind the window's heavy names as module globals, once, after the first paint.
+
+    Start-up time: importing these modules (the page renderer, the Stream pane, net/...) and
+    making PySide6's Python enum types (the Qt namespace alone ~14 ms, on the first
+    ``from PySide6.QtCore import Qt``) cost more than the whole bare window does; the first
+    frame needs none of it (bench/window_stream.py --startup-only).
+    """
+    global Qt, QAction, QActionGroup, QFont, QFontDatabase, QGuiApplication, QIcon
+    global QKeySequence, QApplication, QDockWidget, QInputDialog, QLabel, QPlainTextEdit
+    global QStyle, DocumentView, RETRY_URL, ErrorBanner, error_segments, summary, Fetcher
+    global FindBar, HeaderView, NoticeBar, SAVE_URL, PageRenderer, ViewMode, charset_label
+    global PhaseBar, ReceiveLab, SAMPLE_PREFIX, START_URL, is_internal, sample_bytes
+    global sample_content_type, start_page, StreamPane
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import (
+        QAction,
+        QActionGroup,
+        QFont,
+        QFontDatabase,
+        QGuiApplication,
+        QIcon,
+        QKeySequence,
+    )
+    from PySide6.QtWidgets import (
+        QApplication,
+        QDockWidget,
+        QInputDialog,
+        QLabel,
+        QPlainTextEdit,
+        QStyle,
+    )
+
+    from ui.document_view import DocumentView
+    from ui.error_page import RETRY_URL, ErrorBanner, error_segments, summary
+    from ui.fetch_worker import Fetcher
+    from ui.find_bar import FindBar
+    from ui.header_view import HeaderView
+    from ui.notice_bar import NoticeBar
+    from ui.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
+    from ui.phase_bar import PhaseBar
+    from ui.receive_lab import ReceiveLab
+    from ui.start_page import (
+        SAMPLE_PREFIX,
+        START_URL,
+        is_internal,
+        sample_bytes,
+        sample_content_type,
+        start_page,
+    )
+    from ui.stream_panel import StreamPane
+
 
 #: (menu text, codec label or None for Auto): View > Encoding.
 ENCODINGS: tuple[tuple[str, str | None], ...] = (
@@ -109,6 +162,11 @@ AskPath = Callable[[str, str], "str | None"]
 
 DEFAULT_SIZE = (1100, 750)
 STREAM_DOCK_HEIGHT = 230  # first run: the lab, the header line and ~8 table rows
+# First run: where the address bar starts in the toolbar (after the five navigation buttons);
+# later runs use the last run's figure (Settings.first_frame).
+ADDRESS_BAR_X = 169
+TOOL_BUTTON_HEIGHT = 31  # the navigation buttons' height (24 px icons), likewise
+BUILD_FALLBACK_MS = 300  # builds the rest even if the first paint never comes (hidden)
 CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
 
 
@@ -127,10 +185,18 @@ def page_title(url: str) -> str:
 class MainWindow(QMainWindow):
     """The browser window.
 
+    With ``deferred=True`` (what ``python main.py`` does) the constructor builds only the
+    first frame: the toolbar with the address bar, the split with empty header and document
+    areas, the Stream dock's space, the status bar and the menu titles. The rest (views,
+    actions and menus, the Stream dock, the fetcher, settings) is built by
+    :meth:`finish_build`, which the first paint schedules; a load asked for before it (the
+    command line's URL, an address typed at once) is queued and runs when it is done.
+
     Signals:
         load_ended(bool ok): the current load ended; True when the page loaded (any HTTP
             status), False on an error page or when stopped.
         saved(str path): Save Page or Save Headers wrote ``path``.
+        built(): the window is whole (:attr:`fully_built`): right away unless deferred.
     Slots: load(str), reload(), stop(), go_back(), go_forward(), go_home(),
         set_view_mode(ViewMode), set_encoding(str|None), save_page(), save_headers(),
         copy_as_curl(), download(), zoom_in(), zoom_out(), zoom_reset(), set_word_wrap(bool),
@@ -139,6 +205,7 @@ class MainWindow(QMainWindow):
 
     load_ended = Signal(bool)
     saved = Signal(str)
+    built = Signal()
 
     def __init__(
         self,
@@ -146,6 +213,7 @@ class MainWindow(QMainWindow):
         fetch: FetchFunction | None = None,
         options: FetchOptions | None = None,
         view_cap: int = VIEW_CAP,
+        deferred: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings if settings is not None else Settings()
@@ -153,7 +221,6 @@ class MainWindow(QMainWindow):
         self._fetch = fetch
         self.store = BodyStore(view_cap=view_cap)
         self._has_body = False  # the page shows a response body (or a bundled sample)
-        self._mode = ViewMode.RENDERED
         self._override: str | None = None
         self._shown_url = ""  # the address of the page on screen (a reload keeps its view)
         self._zoom = self.settings.zoom()
@@ -162,7 +229,6 @@ class MainWindow(QMainWindow):
         self.downloads_panel: DownloadsPanel | None = None
         self.persist_settings = True  # False for --screenshot: a capture changes nothing
         self.history = History(self.settings.typed_urls())
-        self.fetcher = Fetcher(fetch, parent=self)
         self._request_id = 0  # the fetch the page belongs to; 0: none (internal page)
         self._url = ""  # the address the page came from (final, after redirects)
         self._body_bytes = 0
@@ -172,18 +238,104 @@ class MainWindow(QMainWindow):
         self._demo: DemoController | None = None
         self.demo_error = ""  # why the demo server last failed to start ("" if it did not)
 
+        self.fully_built = False
+        self._build_scheduled = False
+        self._queued_load: tuple[str, bool, bool] | None = None  # (text, typed, from_history)
+
         self.setWindowTitle("Yonder")
         self.resize(*DEFAULT_SIZE)
+        self._build_frame()
+        if not deferred:
+            self.finish_build()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _build_frame(self) -> None:
+        """The first frame, at its final layout, from cheap parts only (no Qt enums)."""
+        first = self.settings.first_frame()
+        if first is None:
+            first = (ADDRESS_BAR_X, TOOL_BUTTON_HEIGHT, STREAM_DOCK_HEIGHT)
+        address_x, button_height, dock_height = first
+        self.address_bar = AddressBar()
+        self.address_bar.load_requested.connect(self.on_address_entered)
+        toolbar = QToolBar("Navigation")
+        toolbar.setObjectName("navigation")
+        toolbar.setMovable(False)
+        # Stands in for the navigation buttons until they exist (their icons need QStyle).
+        self._toolbar_lead = QWidget()
+        self._toolbar_lead.setFixedSize(max(0, address_x - 5), button_height)  # - the margin
+        self._lead_action = toolbar.addWidget(self._toolbar_lead)
+        self._address_action = toolbar.addWidget(self.address_bar)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.edit_menu = bar.addMenu("&Edit")
+        self.view_menu = bar.addMenu("&View")
+        self.go_menu = bar.addMenu("&Go")
+
+        self._header_slot = QWidget()  # placeholders at the views' places in the split
+        self._document_slot = QWidget()
+        self.splitter = QSplitter()  # horizontal
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self._header_slot)
+        self.splitter.addWidget(self._document_slot)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 700])
+        central = QWidget()
+        self._central_layout = QVBoxLayout(central)
+        self._central_layout.setContentsMargins(6, 4, 6, 0)
+        self._central_layout.addWidget(self.splitter, 1)
+        # The Stream dock's space (it is shown on a first run): the layout does not jump.
+        self._dock_slot: QWidget | None = None
+        if dock_height:
+            self._dock_slot = QWidget()
+            self._dock_slot.setFixedHeight(dock_height)
+            self._central_layout.addWidget(self._dock_slot)
+        self.setCentralWidget(central)
+        self.load_status = LoadStatus()
+        self.statusBar().addWidget(self.load_status, 1)
+        geometry = self.settings.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = self.settings.splitter_state()
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.fully_built:
+            QTimer.singleShot(BUILD_FALLBACK_MS, self.finish_build)  # in case no paint comes
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.fully_built and not self._build_scheduled:
+            # The first frame is on its way to the screen: build the rest right after it.
+            self._build_scheduled = True
+            QTimer.singleShot(0, self.finish_build)
+
+    @Slot()
+    def finish_build(self) -> None:
+        """Build everything the first frame left out; run a load queued meanwhile."""
+        if self.fully_built:
+            return
+        _import_deferred()
+        self._mode = ViewMode.RENDERED
+        self.fetcher = Fetcher(self._fetch, parent=self)
         self._build_widgets()
         self._build_actions()
         self._connect_signals()
         self._restore_settings()
+        self.fully_built = True
         self._update_actions()
-
-    # -- construction -------------------------------------------------------------------------
+        self.built.emit()
+        if self._queued_load is not None:
+            text, typed, from_history = self._queued_load
+            self._queued_load = None
+            self.load(text, typed=typed, from_history=from_history)
 
     def _build_widgets(self) -> None:
-        self.address_bar = AddressBar()
         self.header_view = HeaderView()
         self.document_view = DocumentView()
         self.error_banner = ErrorBanner()
@@ -191,7 +343,6 @@ class MainWindow(QMainWindow):
         self.find_bar = FindBar()
         self.find_bar.hide()
         self.find_bar.attach(self.document_view)
-        self.load_status = LoadStatus()
         self.charset_label = QLabel()
         self.charset_label.setToolTip("The character encoding the text was decoded with")
         self.renderer = PageRenderer(self.document_view, self)
@@ -207,19 +358,18 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.document_view, 1)
         right_layout.addWidget(self.find_bar)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.header_view)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 0)
+        # The views take their placeholders' places and sizes. (Not replaceWidget: PySide6
+        # does not give the splitter the new widget's ownership there; insertWidget does.)
+        sizes = self.splitter.sizes()
+        self.splitter.insertWidget(0, self.header_view)
+        self.splitter.insertWidget(2, right)
+        for slot in (self._header_slot, self._document_slot):
+            slot.hide()
+            slot.setParent(None)  # type: ignore[call-overload]
+            slot.deleteLater()
+        self.splitter.setStretchFactor(0, 0)  # per widget (its size policy): set them again
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([400, 700])
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(6, 4, 6, 0)
-        layout.addWidget(self.splitter)
-        self.setCentralWidget(central)
-        self.statusBar().addWidget(self.load_status, 1)
+        self.splitter.setSizes(sizes)
         self.statusBar().addPermanentWidget(self.charset_label)
         self.statusBar().addPermanentWidget(self.phase_bar)
         self._build_stream_dock()
@@ -236,6 +386,10 @@ class MainWindow(QMainWindow):
         dock.setAllowedAreas(
             Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea
         )
+        if self._dock_slot is not None:
+            self._central_layout.removeWidget(self._dock_slot)
+            self._dock_slot.deleteLater()
+            self._dock_slot = None
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.resizeDocks([dock], [STREAM_DOCK_HEIGHT], Qt.Orientation.Vertical)
         self.stream_dock = dock
@@ -274,10 +428,10 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("Quit", None, "Ctrl+Q")
         self.close_action = self._action("Close window", None, "Ctrl+W")
 
-        toolbar = QToolBar("Navigation")
-        toolbar.setObjectName("navigation")
-        toolbar.setMovable(False)
+        toolbar = self.toolbar
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        toolbar.removeAction(self._lead_action)
+        self._toolbar_lead.deleteLater()
         for action in (
             self.back_action,
             self.forward_action,
@@ -285,10 +439,7 @@ class MainWindow(QMainWindow):
             self.stop_action,
             self.home_action,
         ):
-            toolbar.addAction(action)
-        toolbar.addWidget(self.address_bar)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
+            toolbar.insertAction(self._address_action, action)
 
         # Views: one checkable action each, exclusive; the toolbar shows them as text buttons.
         self.view_group = QActionGroup(self)
@@ -344,19 +495,18 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu
         file_menu.addAction(self.focus_address_action)
         file_menu.addSeparator()
         file_menu.addActions([self.save_page_action, self.save_headers_action])
         file_menu.addAction(self.download_action)
         file_menu.addSeparator()
         file_menu.addActions([self.close_action, self.quit_action])
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = self.edit_menu
         edit_menu.addAction(self.curl_action)
         edit_menu.addSeparator()
         edit_menu.addActions([self.find_action, self.find_next_action, self.find_previous_action])
-        view_menu = bar.addMenu("&View")
+        view_menu = self.view_menu
         view_menu.addActions(self.view_group.actions())
         view_menu.addSeparator()
         self.encoding_menu = QMenu("&Encoding", self)
@@ -369,7 +519,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.stream_action)
         view_menu.addAction(self.downloads_action)
-        go_menu = bar.addMenu("&Go")
+        go_menu = self.go_menu
         go_menu.addActions(
             [
                 self.back_action,
@@ -415,7 +565,6 @@ class MainWindow(QMainWindow):
         self.stream.lab.decode_per_chunk_changed.connect(self._on_decode_per_chunk_changed)
         self.fetcher.emit_body_parts = self.stream.lab.decode_per_chunk
 
-        self.address_bar.load_requested.connect(self.on_address_entered)
         self.document_view.link_activated.connect(self.on_link_activated)
         self.document_view.link_hovered.connect(self.on_link_hovered)
         self.error_banner.retry_requested.connect(self.reload)
@@ -444,21 +593,21 @@ class MainWindow(QMainWindow):
         f.stopped.connect(self.on_stopped)
 
     def _restore_settings(self) -> None:
-        geometry = self.settings.geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        splitter = self.settings.splitter_state()
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        # Geometry and the split are restored by _build_frame, before the first paint.
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)  # the Stream dock's visibility and size
         self.address_bar.set_history(self.history.typed)
+        self.address_bar.install_completer()
         self.wrap_action.setChecked(self.settings.word_wrap())
         self.set_word_wrap(self.wrap_action.isChecked())
         self._apply_font()
 
     def save_settings(self) -> None:
+        dock_height = self.stream_dock.height() if self.stream_dock.isVisible() else 0
+        button = self.toolbar.widgetForAction(self.back_action)
+        button_height = button.height() if button is not None else TOOL_BUTTON_HEIGHT
+        self.settings.set_first_frame(self.address_bar.x(), button_height, dock_height)
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_splitter_state(self.splitter.saveState())
         self.settings.set_window_state(self.saveState())
@@ -486,7 +635,19 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def load(self, text: str, typed: bool = False, from_history: bool = False) -> None:
-        """Open an address: internal pages at once, anything else through the Fetcher."""
+        """Open an address: internal pages at once, anything else through the Fetcher.
+
+        Before the window is whole (deferred start-up) the address waits for
+        :meth:`finish_build`; a later one replaces it, as a new load replaces a running one.
+        """
+        if not self.fully_built:
+            self._queued_load = (text, typed, from_history)
+            if not self.isVisible() and not self._build_scheduled:
+                # Not shown, so no first paint to wait for. (When shown, the build waits for
+                # the paint: a timer now would run before it.)
+                self._build_scheduled = True
+                QTimer.singleShot(0, self.finish_build)
+            return
         if is_internal(text):
             self._show_internal(text, from_history)
             return
@@ -1120,6 +1281,8 @@ class MainWindow(QMainWindow):
     # -- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._queued_load = None  # closed before the deferred build: nothing to load
+        self.finish_build()  # one shutdown path, and settings saved whole
         self._request_id = 0
         self.fetcher.shutdown(CLOSE_WAIT_MS)
         if self._downloads is not None:

@@ -37,6 +37,22 @@ class Settings:
     def set_window_state(self, value: QByteArray) -> None:
         self._store.setValue("window/state", value)
 
+    def first_frame(self) -> tuple[int, int, int] | None:
+        """(address bar x, toolbar button height, Stream dock height or 0 when hidden) as the
+        last run laid them out: the light first frame reserves that space before those parts
+        exist (ui.main_window)."""
+        value = self._store.value("window/first_frame")
+        try:
+            x, button, dock = (int(part) for part in str(value).split(","))
+        except (TypeError, ValueError):
+            return None
+        if 0 <= x <= 2000 and 0 <= button <= 200 and 0 <= dock <= 4000:
+            return x, button, dock
+        return None
+
+    def set_first_frame(self, address_x: int, button_height: int, dock_height: int) -> None:
+        self._store.setValue("window/first_frame", f"{address_x},{button_height},{dock_height}")
+
     def splitter_state(self) -> QByteArray | None:
         return self._bytes("window/splitter")
 
