@@ -18,8 +18,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, islice
-from operator import le
+from itertools import accumulate, islice, repeat
+from operator import le, sub
 from typing import Any
 
 FULL_RESOLUTION_ROWS = 1 << 21  # 2,097,152 recvs: 1 GiB at recv(512), 32 MiB of rows
@@ -150,6 +150,15 @@ class ChunkSeries:
         if not rows:
             return 0, 0
         return min(rows * self.stride, self.recvs), self.totals[rows - 1]
+
+    def bytes_at(self, at: Sequence[float]) -> list[int]:
+        """``total_at(t)[1]`` for every t of ``at``, which must be non-decreasing (pixel
+        columns), with the loops in C: ~0.5 us per value at 1,000,000 rows."""
+        count = len(at)
+        ends = list(map(bisect_right, repeat(self.times, count), at))
+        zeros = bisect_right(ends, 0)  # ends is non-decreasing, as ``at`` is
+        totals = self.totals
+        return [0] * zeros + list(map(totals.__getitem__, map(sub, ends[zeros:], repeat(1))))
 
     def recv_range(self, row: int) -> tuple[int, int]:
         """(first, last) 0-based recv index held by ``row``."""
