@@ -32,6 +32,15 @@ def _ensure_streams() -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    if len(argv) <= 1 and not any(arg.startswith("-") for arg in argv):
+        # `yonder` or `yonder URL`: no need for argparse's parser (~3 ms of start-up, mostly
+        # gettext), the same Namespace.
+        return argparse.Namespace(
+            url=argv[0] if argv else None,
+            screenshot=None,
+            demo=False,
+            timeout=SCREENSHOT_TIMEOUT,
+        )
     parser = argparse.ArgumentParser(
         prog="yonder", description="Yonder: a mini text browser that shows how HTTP streams."
     )

@@ -1,0 +1,158 @@
+"""Start-up: the light first frame, the deferred build after the first paint, and loads asked
+for before that build (the command line's URL, an address typed at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QTabWidget
+from pytestqt.qtbot import QtBot
+
+from net.options import FetchOptions
+from tests.integration.servers import LoopbackServer, http_response, respond
+from ui.app import parse_args
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
+BODY = b"Yonder start-up test page\nsecond line\n"
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    srv = LoopbackServer(respond(http_response(200, BODY, [("Content-Type", "text/plain")])))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def deferred(qtbot: QtBot, make_settings: Callable[[], Settings]) -> Iterator[MainWindow]:
+    win = MainWindow(make_settings(), options=OPTIONS, deferred=True)
+    qtbot.addWidget(win)
+    yield win
+    win.close()
+
+
+def wait_loaded(qtbot: QtBot, win: MainWindow) -> None:
+    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not win.rendering, timeout=5000)
+
+
+def test_the_first_frame_is_light_and_the_rest_is_built_after_the_first_paint(
+    qtbot: QtBot, deferred: MainWindow
+) -> None:
+    win = deferred
+    assert not win.fully_built
+    assert not hasattr(win, "header_view") and not hasattr(win, "stream_dock")
+    # The first frame's own parts exist, at the final layout.
+    assert win.address_bar.isEnabled()
+    assert [m.title() for m in win.menuBar().findChildren(type(win.file_menu))][:4] == [
+        "&File",
+        "&Edit",
+        "&View",
+        "&Go",
+    ]
+    built: list[bool] = []
+    win.built.connect(lambda: built.append(True))
+    win.show()
+    win.repaint()  # the first paint schedules the build; it has not run yet
+    assert not win.fully_built
+    first_frame = (win.address_bar.x(), win.splitter.sizes())
+    qtbot.waitUntil(lambda: win.fully_built, timeout=3000)
+    assert built == [True]
+    # The deferred parts: the header view's tabs, the Stream dock, the menus, the find bar.
+    tabs = win.header_view.findChildren(QTabWidget)
+    assert tabs and tabs[0].count() >= 4
+    assert isinstance(win.stream_dock, QDockWidget) and win.stream_dock.isVisible()
+    assert win.stream_dock.widget() is win.stream
+    assert win.save_page_action in win.file_menu.actions()
+    assert win.stream_action in win.view_menu.actions()
+    assert win.demo_action in win.go_menu.actions()
+    assert win.find_bar.parent() is not None and not win.find_bar.isVisible()
+    assert win.address_bar.completer() is not None
+    assert win.toolbar.widgetForAction(win.back_action) is not None
+    # The header and document areas keep the first frame's split; the address bar its place.
+    qtbot.waitUntil(lambda: win.splitter.count() == 2)
+    assert win.splitter.widget(0) is win.header_view
+    assert win.splitter.sizes() == first_frame[1]
+    assert win.address_bar.x() == first_frame[0]
+    win.finish_build()  # idempotent
+    assert built == [True]
+
+
+def test_a_url_asked_for_before_the_build_loads_once_it_is_done(
+    qtbot: QtBot, deferred: MainWindow, server: LoopbackServer
+) -> None:
+    win = deferred
+    win.show()
+    win.load(server.url("/page"), typed=True)  # what ui.app.main does with the command line
+    assert not win.fully_built  # queued, not lost
+    wait_loaded(qtbot, win)
+    assert win.load_ok is True
+    assert win.url == server.url("/page")
+    assert win.document_view.toPlainText().startswith("Yonder start-up test page")
+    assert win.history.typed == [server.url("/page")]
+
+
+def test_an_address_typed_before_the_build_loads_and_the_last_one_wins(
+    qtbot: QtBot, deferred: MainWindow, server: LoopbackServer
+) -> None:
+    win = deferred
+    win.show()
+    win.load("about:start")  # the start page ui.app asks for, then the user types over it
+    win.address_bar.setText(server.url("/typed"))
+    qtbot.keyClick(win.address_bar, Qt.Key.Key_Return)
+    assert not win.fully_built
+    wait_loaded(qtbot, win)
+    assert win.url == server.url("/typed")
+    assert "second line" in win.document_view.toPlainText()
+    assert win.address_bar.text() == server.url("/typed")
+
+
+def test_a_window_never_shown_still_builds_when_a_load_is_asked_for(
+    qtbot: QtBot, deferred: MainWindow
+) -> None:
+    deferred.load("yonder:samples/romeo.txt")
+    qtbot.waitUntil(lambda: deferred.fully_built, timeout=3000)
+    assert deferred.url == "yonder:samples/romeo.txt"
+    assert "Juliet is the sun" in deferred.document_view.toPlainText()
+
+
+def test_closing_before_the_build_is_clean_and_loads_nothing(
+    qtbot: QtBot, make_settings: Callable[[], Settings], server: LoopbackServer
+) -> None:
+    win = MainWindow(make_settings(), options=OPTIONS, deferred=True)
+    qtbot.addWidget(win)
+    win.show()
+    win.load(server.url("/never"))
+    win.close()  # builds what closing needs (one shutdown path), then shuts it down
+    assert win.fully_built
+    assert win.load_ok is None and not win.fetcher.is_loading
+    qtbot.wait(50)
+    assert server.connections == 0 and win.url == ""
+
+
+def test_the_next_run_reserves_the_space_the_last_run_laid_out(
+    qtbot: QtBot, make_settings: Callable[[], Settings]
+) -> None:
+    first = MainWindow(make_settings(), options=OPTIONS)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.stream_dock.hide()
+    first.close()  # saves the settings
+    address_x, button_height, dock_height = make_settings().first_frame() or (0, 0, -1)
+    assert address_x == first.address_bar.x() and button_height > 0 and dock_height == 0
+    second = MainWindow(make_settings(), options=OPTIONS, deferred=True)
+    qtbot.addWidget(second)
+    assert second._dock_slot is None  # the dock was hidden: no space kept for it
+    second.close()
+
+
+def test_parse_args_fast_path_matches_argparse() -> None:
+    assert vars(parse_args([])) == vars(parse_args(["--timeout", "30"]))
+    fast = parse_args(["example.org"])
+    assert fast.url == "example.org" and not fast.demo and fast.screenshot is None
+    assert parse_args(["--demo", "/drip"]).demo
