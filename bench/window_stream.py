@@ -11,7 +11,9 @@ Prints, for one transfer (offscreen unless a display is set):
   (one freeze, the whole duration);
 - start-up to the first painted window, `python main.py` vs a bare PySide6 QMainWindow script
   (subprocesses, median of --runs after one warm-up run each, without PYTHONDONTWRITEBYTECODE:
-  as on a user's machine, where .pyc files exist), and their ratio.
+  as on a user's machine, where .pyc files exist), and their ratio; also the time until
+  Yonder's window is fully built (its deferred build runs after the first paint) and what the
+  first painted frame held. --startup-only measures just that.
 
 The window is as on a first run: the Stream dock (receive lab, live timeline, chunk table)
 visible, repainting at frame rate during the transfer.
