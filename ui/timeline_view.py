@@ -30,7 +30,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QTimer,
     Slot,
 )
 from PySide6.QtGui import (
@@ -47,6 +46,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ui.chunk_series import ChunkSeries
+from ui.frame_pacer import FramePacer
 
 FRAME_MS = 40  # 25 frames a second while data changes: plenty for a timeline, and the
 # document view (16 ms frames) keeps most of the GUI thread during a fast transfer
@@ -152,9 +152,8 @@ class TimelineView(QWidget):
         self._dirty = False
         self._image: QImage | None = None  # the last rendered frame (see paintEvent)
         self._image_key: tuple[object, ...] = ()  # the data it shows
-        self._frame = QTimer(self)
-        self._frame.setInterval(FRAME_MS)
-        self._frame.timeout.connect(self._on_frame)
+        # Frames at FRAME_MS, each in a quiet event-loop turn when there is one (FramePacer).
+        self._frame = FramePacer(FRAME_MS, self._on_frame, self.isVisible, self)
         self.setMinimumSize(240, 120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -188,7 +187,7 @@ class TimelineView(QWidget):
 
     def is_animating(self) -> bool:
         """True while the frame timer runs (it stops one frame after the data stops)."""
-        return self._frame.isActive()
+        return self._frame.is_active()
 
     @Slot()
     def reset(self) -> None:
@@ -228,18 +227,13 @@ class TimelineView(QWidget):
 
     def _changed(self) -> None:
         self._dirty = True
-        if not self._frame.isActive():
-            self._frame.start()
+        self._frame.request()
 
-    @Slot()
     def _on_frame(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            if self.isVisible():
-                self._render_image()  # here, in the timer's own turn; paintEvent only copies
-            self.update()
-        else:
-            self._frame.stop()  # idle: no timer wake-ups while nothing changes
+        self._dirty = False
+        if self.isVisible():
+            self._render_image()  # here, in the pacer's own turn; paintEvent only copies
+        self.update()
 
     def total_at(self, elapsed: float) -> tuple[int, int]:
         """(chunks received, bytes received) by ``elapsed``."""
@@ -338,7 +332,7 @@ class TimelineView(QWidget):
         if not stale and self._image_key != self._data_key():
             # Newer data than the image: while live, the next frame (<= FRAME_MS away)
             # renders it; otherwise (a one-off paint, render() in a test) render it now.
-            stale = not self._frame.isActive()
+            stale = not self._frame.is_active()
         if stale:
             self._render_image()
         painter = QPainter(self)
