@@ -5,6 +5,10 @@ records per 16 ms frame, handed to StreamPanel.on_recvs in batches. Prints:
 - microseconds per record through StreamPanel.on_recvs (timeline + chunk table + counters),
   100,000 records in batches of 4,000, then the table's frame flush; median of --runs;
 - the timeline's paint time at 720x260 with 100,000 and 1,000,000 chunks, median of 5;
+- the live case, at the docked size 1100x230: 4,000 new records appended before each frame,
+  then the frame's render (TimelineView.render_frame, what each live frame costs the GUI
+  thread; a full paint on versions without it) and the paint that follows it (paintEvent,
+  a copy of the frame image), median of 20 frames, with 100,000 and 1,000,000 chunks;
 - RSS growth of one StreamPanel after 2,000,000 records (1 GiB at 512 B per recv) and after
   8,000,000 (4 GiB: past the full-resolution limit, rows merge, memory stays bounded), with
   the table's rows and recvs per row.
@@ -81,13 +85,47 @@ def paint_ms(count: int) -> float:
     fill(view, count)
     image = QImage(view.size(), QImage.Format.Format_ARGB32_Premultiplied)
     view.render(image)  # warm-up: fonts, glyph caches
+    # A full render each time: the frame image (when the view keeps one) is rendered afresh,
+    # not copied from the previous paint.
+    render_frame = getattr(view, "render_frame", None)
     times = []
     for _ in range(5):
         started = time.perf_counter()
+        if render_frame is not None:
+            render_frame()
         view.render(image)
         times.append(time.perf_counter() - started)
     view.deleteLater()
     return statistics.median(times) * 1000
+
+
+def live_frame_ms(count: int, frames: int = 20) -> tuple[float, float]:
+    """(render ms, paint ms) per live frame at 1100x230: each frame first appends 4,000
+    records, as a recv(512) loopback transfer does between two 16 ms frames."""
+    view = TimelineView()
+    view.resize(1100, 230)
+    extra = frames * BATCH
+    times = [i * 4.2e-6 for i in range(count + extra)]
+    sizes = [512 if i % 9 else 300 for i in range(count + extra)]
+    view.add_chunks(times[:count], sizes[:count])
+    view.mark_head(0.0)
+    image = QImage(view.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    view.render(image)  # warm-up: fonts, glyph caches
+    render_frame = getattr(view, "render_frame", None)
+    renders, paints = [], []
+    for frame in range(frames):
+        start = count + frame * BATCH
+        view.add_chunks(times[start : start + BATCH], sizes[start : start + BATCH])
+        started = time.perf_counter()
+        if render_frame is not None:
+            render_frame()
+        rendered = time.perf_counter()
+        view.render(image)  # the paint the frame's update() leads to
+        done = time.perf_counter()
+        renders.append(rendered - started)
+        paints.append(done - rendered)
+    view.deleteLater()
+    return statistics.median(renders) * 1000, statistics.median(paints) * 1000
 
 
 def rss_bytes() -> int:
@@ -136,6 +174,13 @@ def main() -> None:
     )
     for count in (100_000, 1_000_000):
         print(f"timeline paint 720x260, {count:,} chunks: median {paint_ms(count):.1f} ms of 5")
+    for count in (100_000, 1_000_000):
+        render, paint = live_frame_ms(count)
+        print(
+            f"timeline live frame 1100x230, {count:,} chunks + {BATCH:,} per frame: "
+            f"render {render:.2f} ms + paint {paint:.2f} ms = {render + paint:.2f} ms "
+            "(median of 20)"
+        )
     for fed, grown, rows, stride in memory(args.memory):
         print(
             f"RSS growth after {fed:,} records: {grown:.1f} MiB "
