@@ -17,7 +17,7 @@ import time
 from collections import deque
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from net.charset import charset_from_content_type, lookup_charset
+from ui.fonts import monospace_font
 
 FRAME_MS = 16
 SLICE_CHARS = 64 * 1024  # one cursor insert: ~5 ms (FACTS.md, 64 KiB)
@@ -208,8 +209,7 @@ class DecodeCompareView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(max(font.pointSizeF(), 10.0))
+        font = monospace_font(10.0)
         self.left = _Pane(
             LEFT_TITLE,
             "Each recv() decoded on its own with errors='replace', as the classic program's "

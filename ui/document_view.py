@@ -24,7 +24,6 @@ from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontDatabase,
     QKeyEvent,
     QMouseEvent,
     QPalette,
@@ -32,6 +31,8 @@ from PySide6.QtGui import (
     QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from ui.fonts import monospace_font
 
 if TYPE_CHECKING:  # net.charset loads with the first body: start-up time
     from net.charset import CharsetChoice, StreamTextDecoder
@@ -145,8 +146,7 @@ class DocumentView(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        font = monospace_font(10.5)
         self.setFont(font)
         self.document().setDocumentMargin(12)
         self.viewport().setMouseTracking(True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.fonts import monospace_font
 from ui.wire_text import wire_text
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def _text_pane() -> QPlainTextEdit:
     pane.setReadOnly(True)
     pane.setUndoRedoEnabled(False)
     pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-    pane.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    pane.setFont(monospace_font())
     return pane
 
 

@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # typing only, or loaded by _import_deferred() after the firs
         QActionGroup,
         QCloseEvent,
         QFont,
-        QFontDatabase,
         QGuiApplication,
         QIcon,
         QKeySequence,
@@ -1041,10 +1040,9 @@ class MainWindow(QMainWindow):
         # Rendered HTML reads best in a proportional font (its tables, pre and code spans are
         # monospace); Source, Wire, plain text and hex dumps line up in a monospace font.
         proportional = self._has_body and self.renderer.kind == "html"
-        if proportional:
-            font = QFont(QApplication.font())
-        else:
-            font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        from ui.fonts import monospace_font
+
+        font = QFont(QApplication.font()) if proportional else monospace_font()
         font.setPointSizeF(max(4.0, BASE_POINT_SIZE + self._zoom))
         if font != self.document_view.font():
             self.document_view.setFont(font)

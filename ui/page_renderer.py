@@ -26,10 +26,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
 
 from ui.binary_preview import describe_size, hex_dump, looks_binary
 from ui.document_view import DocumentView, LineBreaker, NewlineNormaliser, Segment
+from ui.fonts import monospace_font
 from ui.plain_links import PlainLinkScanner
 from ui.wire_text import wire_text
 
@@ -144,7 +145,7 @@ class PageRenderer(QObject):
     def __init__(self, view: DocumentView, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.view = view
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        mono = monospace_font().family()
         self._formats = _style_formats(mono)
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
