@@ -48,6 +48,37 @@ FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
 # faster than many small ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s.
 TICK_BUDGET_S = 0.009
 REST_MS = 5  # between two frames when behind: the event loop paints and handles input
+# The slice is sized from a conservative cost per character: a dearer measurement is taken at
+# once (the cost grows with the document, and one slow insert must not be repeated), a cheaper
+# one only slowly; and the slice aims at this part of the budget (a frame's fixed costs, the
+# scroll and the repaint's layout, come on top).
+COST_MARGIN = 1.1
+COST_DECAY = 0.05
+SLICE_TARGET = 1.0
+# Two big pieces of GUI-thread work (the view's insert, the renderer's tick) never share one
+# turn of the event loop: one that would start within this long of the other's end waits.
+TURN_GAP_S = 0.001
+DEFER_MS = 1
+
+
+class TurnGuard:
+    """Spreads the GUI thread's big pieces of work over separate event-loop turns.
+
+    Each piece calls :meth:`busy` first (True: another piece just ended, so this turn is
+    spent: come back in DEFER_MS) and :meth:`done` when it has worked. Between the two, Qt
+    runs input, paint and other timers, so no turn holds two budgets' worth of work.
+    """
+
+    last_end = 0.0
+
+    @classmethod
+    def busy(cls) -> bool:
+        return time.perf_counter() - cls.last_end < TURN_GAP_S
+
+    @classmethod
+    def done(cls) -> None:
+        cls.last_end = time.perf_counter()
+
 
 #: (kind, text, href). kind: "text", "link", "heading", "title", "error", "muted", "code".
 Segment = tuple[str, str, str]
@@ -324,7 +355,8 @@ class DocumentView(QPlainTextEdit):
         if self._pending:
             slice_chars = self.slice_chars
             behind = self._pending_chars > slice_chars
-            self._insert_slices(budget=TICK_BUDGET_S, slice_chars=slice_chars)
+            self._insert_slices(budget=TICK_BUDGET_S * SLICE_TARGET, slice_chars=slice_chars)
+            TurnGuard.done()
         if not self._pending:
             self.drained.emit()
         elif behind:
@@ -337,14 +369,18 @@ class DocumentView(QPlainTextEdit):
     @property
     def slice_chars(self) -> int:
         """Characters the next frame inserts: the tick budget over the measured cost."""
-        chars = int(TICK_BUDGET_S / self._cost_per_char)
+        chars = int(TICK_BUDGET_S * SLICE_TARGET / self._cost_per_char)
         return max(MIN_SLICE_CHARS, min(MAX_SLICE_CHARS, chars))
 
     def _measure(self, chars: int, seconds: float) -> None:
         # Only sizeable inserts say something about the per-character cost; the fixed cost
         # is part of it, so the slice settles where fixed + chars * cost = the budget.
         if chars >= MIN_SLICE_CHARS:
-            self._cost_per_char += 0.3 * (seconds / chars - self._cost_per_char)
+            cost = seconds / chars
+            if cost * COST_MARGIN > self._cost_per_char:
+                self._cost_per_char = cost * COST_MARGIN  # dearer: believed at once
+            else:
+                self._cost_per_char += COST_DECAY * (cost * COST_MARGIN - self._cost_per_char)
 
     def _insert_slices(self, budget: float | None, slice_chars: int = SLICE_CHARS) -> None:
         bar = self.verticalScrollBar()

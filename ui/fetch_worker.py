@@ -44,6 +44,11 @@ MAX_BATCH_BYTES = 256 * 1024
 # view absorbs); decoding a bigger backlog at once would stall the event loop.
 MAX_DRAIN_BYTES = 512 * 1024
 FIRST_DRAIN_BYTES = 64 * 1024
+# ...and at most this many recvs: with a 512-byte recv, 512 KiB is 1024 events, and handing
+# them over (and the chunk table's records) in one slot call took 2-8 ms of one turn. A
+# backlog is drained in these smaller pieces, DRAIN_REST_MS apart (other work runs between).
+MAX_DRAIN_ITEMS = 768
+DRAIN_REST_MS = 1
 MAX_QUEUED_BYTES = 4 * 1024 * 1024  # the worker pauses reading beyond this undrained backlog
 # The consumer's own backlog (e.g. the document view's pending text) above which the Fetcher
 # stops draining until it shrinks: back-pressure reaches the socket through the mailbox.
@@ -143,13 +148,18 @@ class _Mailbox:
             while self._bytes > limit and not (token is not None and token.cancelled):
                 self._room.wait(0.01)
 
-    def take(self, max_bytes: int | None = None) -> tuple[list[tuple[int, str, Any]], bool]:
-        """Queued items, oldest first, stopping once ``max_bytes`` of chunk data are taken;
-        and whether more remain (then the GUI stays "notified" and must come back)."""
+    def take(
+        self, max_bytes: int | None = None, max_items: int | None = None
+    ) -> tuple[list[tuple[int, str, Any]], bool]:
+        """Queued items, oldest first, stopping once ``max_bytes`` of chunk data (or
+        ``max_items`` items) are taken; and whether more remain (then the GUI stays
+        "notified" and must come back)."""
         with self._lock:
             items: list[tuple[int, str, Any]] = []
             size = 0
-            while self._items and (max_bytes is None or size < max_bytes):
+            count = len(self._items) if max_items is None else max_items
+            while self._items and (max_bytes is None or size < max_bytes) and count > 0:
+                count -= 1
                 item = self._items.popleft()
                 if item[1] == "chunk":
                     room = max(MAX_BATCH_BYTES, max_bytes - size) if max_bytes else 0
@@ -437,9 +447,13 @@ class Fetcher(QObject):
         # After a pause (the first chunk of a body), hand over a small first batch at once:
         # what matters then is latency to the screen, not throughput.
         idle = time.perf_counter() - self._last_drain > 2 * FRAME_MS / 1000
-        items, more = self._worker.mailbox.take(FIRST_DRAIN_BYTES if idle else MAX_DRAIN_BYTES)
+        items, more = self._worker.mailbox.take(
+            FIRST_DRAIN_BYTES if idle else MAX_DRAIN_BYTES, MAX_DRAIN_ITEMS
+        )
         if more:
-            self._drain_timer.start(FRAME_MS)
+            # A backlog: the next piece soon, in a later turn (not a frame later: the cap on
+            # items would otherwise cap the fill rate at small recv sizes).
+            self._drain_timer.start(DRAIN_REST_MS)
         parts: list[bytes] = []
         records: list[tuple[float, int]] = []
         wires: list[bytes] = []

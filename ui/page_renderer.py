@@ -29,7 +29,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
 
 from ui.binary_preview import describe_size, hex_dump, looks_binary
-from ui.document_view import DocumentView, LineBreaker, NewlineNormaliser, Segment
+from ui.document_view import (
+    DEFER_MS,
+    DocumentView,
+    LineBreaker,
+    NewlineNormaliser,
+    Segment,
+    TurnGuard,
+)
 from ui.fonts import monospace_font
 from ui.plain_links import PlainLinkScanner
 from ui.wire_text import wire_text
@@ -43,7 +50,7 @@ FRAME_MS = 16
 TICK_BUDGET_S = 0.008  # one tick's parsing; input, paint and the view's inserts run between
 SPAN_BUDGET_S = 0.004  # formatting spans per tick
 HTML_SLICE = 8 * 1024  # bytes per HtmlRenderer.feed: ~3 ms of pure-Python parsing
-TEXT_SLICE = 256 * 1024  # bytes per step for text that needs no parsing
+TEXT_SLICE = 128 * 1024  # bytes per step for text that needs no parsing (~1-2 ms)
 VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wait for it
 BINARY_PREVIEW = 4096  # bytes of a binary body shown as a hex dump
 SNIFF_BYTES = 1024  # what looks_binary and the <meta> prescan need to decide
@@ -280,20 +287,33 @@ class PageRenderer(QObject):
         if store is None:
             self._timer.stop()
             return
+        if TurnGuard.busy() and self.view.pending_chars <= VIEW_HIGH_WATER:
+            # The view just inserted in this turn: parse in the next one.
+            self._timer.setInterval(DEFER_MS)
+            if not self._timer.isActive():
+                self._timer.start()
+            return
         started = time.perf_counter()
         more = False  # stopped by the budget with work left: come back at once
         starved = False  # everything stored is rendered: poke() wakes us when more comes
+        step_cost = 0.0  # the dearest step so far: the next one must fit in what is left
+        worked = False
         while not self.done:
             if self.view.pending_chars > VIEW_HIGH_WATER:
                 break  # the view is behind: wait a frame for it
+            before = time.perf_counter()
+            if before - started + step_cost > TICK_BUDGET_S:
+                more = True
+                break
+            worked = True
             if not self._step(store):
                 starved = not self.done
                 break
-            if time.perf_counter() - started >= TICK_BUDGET_S:
-                more = True
-                break
+            step_cost = max(step_cost, time.perf_counter() - before)
         self.stats_busy += time.perf_counter() - started
         self._apply_spans()
+        if worked or self._spans:
+            TurnGuard.done()
         if self._spans:
             starved = False  # formats wait for the view's inserts: keep ticking
         if (self.done and not self._spans) or starved:
