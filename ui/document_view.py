@@ -53,7 +53,7 @@ REST_MS = 5  # between two frames when behind: the event loop paints and handles
 # one only slowly; and the slice aims at this part of the budget (a frame's fixed costs, the
 # scroll and the repaint's layout, come on top).
 COST_MARGIN = 1.1
-COST_DECAY = 0.05
+COST_DECAY = 0.15
 SLICE_TARGET = 1.0
 # Two big pieces of GUI-thread work (the view's insert, the renderer's tick) never share one
 # turn of the event loop: one that would start within this long of the other's end waits.
