@@ -1,0 +1,52 @@
+"""The house rule, checked: arrows point down (main -> ui -> net).
+
+net/ never imports Qt (or ui), and ui/ never touches socket or ssl: every import statement
+in the source, including function-level and TYPE_CHECKING ones, is parsed and checked.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def top_level(names: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in names}
+
+
+NET_FILES = sorted((ROOT / "net").glob("*.py"))
+UI_FILES = sorted((ROOT / "ui").glob("*.py"))
+
+
+def test_there_is_something_to_check() -> None:
+    assert len(NET_FILES) >= 10 and len(UI_FILES) >= 20
+
+
+@pytest.mark.parametrize("path", NET_FILES, ids=lambda p: p.name)
+def test_net_imports_neither_qt_nor_ui(path: Path) -> None:
+    assert not top_level(imported_modules(path)) & {"PySide6", "shiboken6", "ui", "main"}
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: p.name)
+def test_ui_never_touches_sockets_or_ssl(path: Path) -> None:
+    assert not top_level(imported_modules(path)) & {"socket", "ssl", "main"}
+
+
+def test_only_transport_touches_socket_and_ssl() -> None:
+    users = {p.name for p in NET_FILES if top_level(imported_modules(p)) & {"socket", "ssl"}}
+    # The demo server is a server (it listens), not part of the client.
+    assert users <= {"transport.py", "demo_server.py", "tls.py"}
