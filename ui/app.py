@@ -116,7 +116,16 @@ def main(argv: list[str]) -> int:
     _ensure_streams()
     args = parse_args(argv)
     headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
-    if args.screenshot and headless and not os.environ.get("QT_QPA_PLATFORM"):
+    if headless and not os.environ.get("QT_QPA_PLATFORM") and sys.platform.startswith("linux"):
+        if not args.screenshot:
+            # Qt would abort with a fatal "could not connect to display": say what to do.
+            print(
+                "yonder: there is no display to open the window on (neither DISPLAY nor "
+                "WAYLAND_DISPLAY is set). Start Yonder from a desktop session, or use "
+                "'--dump URL' in a terminal or '--screenshot FILE URL' for a headless capture.",
+                file=sys.stderr,
+            )
+            return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a headless capture needs no display
     qInstallMessageHandler(_qt_message)
     app = create_application([])

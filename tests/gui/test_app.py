@@ -51,6 +51,15 @@ def test_screenshot_of_a_loaded_page_exits_0(page_server: LoopbackServer, tmp_pa
     assert not (tmp_path / "config" / "Yonder").exists()  # a capture saves no settings
 
 
+def test_without_a_display_the_window_says_what_to_do_instead_of_aborting(
+    tmp_path: Path,
+) -> None:
+    proc = run_main(["http://127.0.0.1:1/"], tmp_path)
+    assert proc.returncode == 1
+    assert "no display" in proc.stderr and "--dump" in proc.stderr
+    assert "Traceback" not in proc.stderr and "qt.qpa" not in proc.stderr
+
+
 def test_screenshot_of_an_error_page_exits_1(tmp_path: Path) -> None:
     shot = tmp_path / "error.png"
     proc = run_main(["--screenshot", str(shot), f"http://127.0.0.1:{closed_port()}/"], tmp_path)
