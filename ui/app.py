@@ -42,7 +42,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             timeout=SCREENSHOT_TIMEOUT,
         )
     parser = argparse.ArgumentParser(
-        prog="yonder", description="Yonder: a mini text browser that shows how HTTP streams."
+        prog="yonder",
+        description="Yonder: a mini text browser that shows how HTTP streams.",
+        epilog="Without a window: yonder --dump [--include] [--http1.0] [--timeout SECONDS] "
+        "[--cacert FILE] URL writes the body to stdout (yonder --dump --help).",
     )
     parser.add_argument("url", nargs="?", help="address to open (default: the start page)")
     parser.add_argument(
