@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from ui.html_render import Fragment, HtmlRenderer
 
 FRAME_MS = 16
+IDLE_S = FRAME_MS / 1000  # starved this long: the next bytes are rendered on arrival
 TICK_BUDGET_S = 0.008  # one tick's parsing; input, paint and the view's inserts run between
 SPAN_BUDGET_S = 0.004  # formatting spans per tick
 HTML_SLICE = 8 * 1024  # bytes per HtmlRenderer.feed: ~3 ms of pure-Python parsing
@@ -158,6 +159,13 @@ class PageRenderer(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
+        # Wakes rendering once a sniffing wait is over. Precise: a coarse timer may fire up to
+        # 5% early, and poke() now ticks at once, so an early wake found the wait not yet over
+        # and nothing woke it again.
+        self._wake = QTimer(self)
+        self._wake.setTimerType(Qt.TimerType.PreciseTimer)
+        self._wake.setSingleShot(True)
+        self._wake.timeout.connect(self.poke)
         self.store: BodyStore | None = None
         self.mode = ViewMode.RENDERED
         self.override: str | None = None
@@ -186,6 +194,7 @@ class PageRenderer(QObject):
         self._sniff_since: float | None = None
         self._held_since: float | None = None  # when the decoder began holding back text
         self._binary_note = False
+        self._starved_at = 0.0  # when the last tick found nothing left to render
 
     # -- control --------------------------------------------------------------------------
 
@@ -201,13 +210,15 @@ class PageRenderer(QObject):
         self.view.clear_document()
         self.view.begin_stream()
         self.view.follow_tail = False  # a page opens at its top; plain text follows (below)
+        self._timer.setInterval(0)
         self._timer.start()
-        QTimer.singleShot(0, self._tick)  # the first piece on screen now, not a frame later
+        self._tick()  # what is stored goes on screen now, not a turn or a frame later
 
     @Slot()
     def stop(self) -> None:
         """Forget the store (a new page); leaves the view as it is."""
         self._timer.stop()
+        self._wake.stop()
         self.store = None
         self._trailer = []
         self._reset_state()
@@ -215,8 +226,16 @@ class PageRenderer(QObject):
     @Slot()
     def poke(self) -> None:
         """The store grew or ended: make sure rendering runs."""
-        if self.store is not None and not self.done and not self._timer.isActive():
-            self._timer.start()
+        if self.store is None or self.done or self._timer.isActive():
+            return
+        # Work just arrived: the next tick runs in the next turn of the event loop (interval
+        # 0), not a frame later. After a real pause (the first bytes of a body, a slow server)
+        # it runs right here: those bytes reach the view (which inserts the first text after
+        # idle at once) in this turn, instead of behind another turn's paint and timers.
+        self._timer.setInterval(0)
+        self._timer.start()
+        if self._offset == 0 or time.perf_counter() - self._starved_at >= IDLE_S:
+            self._tick()
 
     def set_trailer(self, segments: list[Segment]) -> None:
         """Segments shown after the body in every view (an error section)."""
@@ -305,10 +324,12 @@ class PageRenderer(QObject):
             if before - started + step_cost > TICK_BUDGET_S:
                 more = True
                 break
-            worked = True
             if not self._step(store):
                 starved = not self.done
                 break
+            # Only a step that consumed something counts for TurnGuard: a starved check is
+            # cheap, and must not push back the view's insert (or our own next tick).
+            worked = True
             step_cost = max(step_cost, time.perf_counter() - before)
         self.stats_busy += time.perf_counter() - started
         self._apply_spans()
@@ -318,6 +339,7 @@ class PageRenderer(QObject):
             starved = False  # formats wait for the view's inserts: keep ticking
         if (self.done and not self._spans) or starved:
             self._timer.stop()
+            self._starved_at = time.perf_counter()
             if self.done:
                 self.rendered.emit()
             return
@@ -367,7 +389,7 @@ class PageRenderer(QObject):
         now = time.perf_counter()
         if self._held_since is None:
             self._held_since = now
-            QTimer.singleShot(int(SNIFF_WAIT_S * 1000) + 1, self.poke)
+            self._wake.start(int(SNIFF_WAIT_S * 1000) + 1)
         elif now - self._held_since >= SNIFF_WAIT_S:
             self._text(decoder.decide_now(), final=False)
             self._note_encoding()
@@ -385,7 +407,7 @@ class PageRenderer(QObject):
             now = time.perf_counter()
             if self._sniff_since is None:
                 self._sniff_since = now
-                QTimer.singleShot(int(SNIFF_WAIT_S * 1000) + 1, self.poke)
+                self._wake.start(int(SNIFF_WAIT_S * 1000) + 1)
                 return False
             if now - self._sniff_since < SNIFF_WAIT_S:
                 return False

@@ -96,3 +96,27 @@ def test_trailing_garbage_after_the_document_is_shown_not_fatal(
     assert renderer.kind == "html"
     text, _, _, renderer = render(qtbot, view, b"\x00\x01\x02" * 500, "", 7, ViewMode.RENDERED)
     assert renderer.kind == "binary" and text.startswith("Binary content")
+
+
+def test_the_first_bytes_after_idle_are_on_screen_when_poke_returns(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    # The first chunk must not wait for a timer (a frame, or a turn behind other work): poke()
+    # renders at once, and the view inserts the first text after idle at once.
+    store = BodyStore()
+    store.begin("http://h/a.txt", headers=(("Content-Type", "text/plain; charset=utf-8"),))
+    renderer = PageRenderer(view)
+    renderer.start(store, ViewMode.RENDERED)
+    assert view.toPlainText() == ""
+    store.append(b"first line\n", b"first line\n")
+    renderer.poke()
+    assert view.toPlainText() == "first line\n"
+    # More data during a transfer: the next turn (interval 0), not a frame later.
+    store.append(b"second\n", b"second\n")
+    renderer.poke()
+    assert renderer.busy
+    qtbot.waitUntil(lambda: view.toPlainText() == "first line\nsecond\n", timeout=1000)
+    store.finish(True)
+    renderer.poke()
+    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=1000)
+    assert view.toPlainText() == "first line\nsecond\n"
