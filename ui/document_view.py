@@ -344,7 +344,9 @@ class DocumentView(QPlainTextEdit):
             # The first text after idle goes on screen at once, as one small slice (bounded:
             # only when no frame is pending, so a burst of queued signals still only queues).
             # Waiting for the next turn of the event loop cost 4-10 ms behind other paints.
-            self._insert_slices(budget=0.0, slice_chars=FIRST_SLICE_CHARS)
+            # Not measured: a small insert is mostly fixed cost, and believing its cost per
+            # character would shrink the slices of a whole short transfer (COST_DECAY).
+            self._insert_slices(budget=0.0, slice_chars=FIRST_SLICE_CHARS, measure=False)
             self._timer.start(FRAME_MS if self._pending else 0)  # 0: just emit drained
 
     # -- the frame timer --------------------------------------------------------------------
@@ -382,7 +384,9 @@ class DocumentView(QPlainTextEdit):
             else:
                 self._cost_per_char += COST_DECAY * (cost * COST_MARGIN - self._cost_per_char)
 
-    def _insert_slices(self, budget: float | None, slice_chars: int = SLICE_CHARS) -> None:
+    def _insert_slices(
+        self, budget: float | None, slice_chars: int = SLICE_CHARS, measure: bool = True
+    ) -> None:
         bar = self.verticalScrollBar()
         # Decided before the insert: never yank a reader who scrolled up.
         follow = self.follow_tail and bar.value() >= bar.maximum()
@@ -402,7 +406,8 @@ class DocumentView(QPlainTextEdit):
             before = time.perf_counter()
             cursor.insertText(text, fmt)
             now = time.perf_counter()
-            self._measure(len(text), now - before)
+            if measure:
+                self._measure(len(text), now - before)
             if kind == "link":
                 self._links.append((start, cursor.position(), href))
             # One big text slice is a frame's work; small pieces (segments, links) share it.
