@@ -46,7 +46,7 @@ FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
 # One insert per frame, sized to take about this long (paint and input need the rest). An
 # insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
 # faster than many small ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s.
-TICK_BUDGET_S = 0.009
+TICK_BUDGET_S = 0.0105
 REST_MS = 5  # between two frames when behind: the event loop paints and handles input
 # The slice is sized from a conservative cost per character: a dearer measurement is taken at
 # once (the cost grows with the document, and one slow insert must not be repeated), a cheaper
