@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from net.charset import charset_from_content_type, lookup_charset
+from ui.document_view import LineBreaker, NewlineNormaliser
 from ui.fonts import monospace_font
 
 FRAME_MS = 16
@@ -88,38 +89,15 @@ class ChunkComparison:
 
 class _DisplayText:
     """Per pane: CRLF and lone CR become LF (even split across chunks), and lines longer than
-    MAX_LINE_CHARS are broken. Display only; the comparison counts the real text."""
+    MAX_LINE_CHARS are broken, as in the document view. Display only; the comparison counts
+    the real text."""
 
     def __init__(self) -> None:
-        self._cr = False
-        self._run = 0  # characters since the last line break
+        self._newlines = NewlineNormaliser()
+        self._lines = LineBreaker(MAX_LINE_CHARS)
 
     def feed(self, text: str, final: bool = False) -> str:
-        if self._cr:
-            text = "\r" + text
-            self._cr = False
-        if not final and text.endswith("\r"):
-            self._cr = True
-            text = text[:-1]
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.split("\n")
-        if self._run + len(lines[0]) <= MAX_LINE_CHARS and max(map(len, lines)) <= MAX_LINE_CHARS:
-            self._run = self._run + len(lines[0]) if len(lines) == 1 else len(lines[-1])
-            return text  # the common case: no long line
-        out: list[str] = []
-        for index, line in enumerate(lines):
-            if index:
-                out.append("\n")
-                self._run = 0
-            while self._run + len(line) > MAX_LINE_CHARS:
-                take = MAX_LINE_CHARS - self._run
-                out += [line[:take], "\n"]
-                line = line[take:]
-                self._run = 0
-            out.append(line)
-            self._run += len(line)
-        return "".join(out)
+        return self._lines.feed(self._newlines.feed(text, final))
 
 
 class _Pane(QWidget):
