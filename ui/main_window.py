@@ -89,7 +89,7 @@ def _import_deferred() -> None:
     ``from PySide6.QtCore import Qt``) cost more than the whole bare window does; the first
     frame needs none of it (bench/window_stream.py --startup-only).
     """
-    global Qt, QAction, QActionGroup, QFont, QFontDatabase, QGuiApplication, QIcon
+    global Qt, QAction, QActionGroup, QFont, QGuiApplication, QIcon
     global QKeySequence, QApplication, QDockWidget, QInputDialog, QLabel, QPlainTextEdit
     global QStyle, DocumentView, RETRY_URL, ErrorBanner, error_segments, summary, Fetcher
     global FindBar, HeaderView, NoticeBar, SAVE_URL, PageRenderer, ViewMode, charset_label
@@ -100,7 +100,6 @@ def _import_deferred() -> None:
         QAction,
         QActionGroup,
         QFont,
-        QFontDatabase,
         QGuiApplication,
         QIcon,
         QKeySequence,
