@@ -51,6 +51,9 @@ __all__ = ["ByteSource", "ResponseResult", "build_request", "fetch", "read_respo
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _BLANK_LINE = re.compile(rb"\n\r?\n")  # the end of a head, exactly as h11 finds it
 _HTTP_PREFIX = b"HTTP/"
+# Each 1xx head resets the head-size count, so without a cap an endless "100 Continue" stream
+# would never trip max_head_bytes nor the read timeout (which only measures silence).
+MAX_INFORMATIONAL = 20
 
 
 class ByteSource(Protocol):
@@ -312,6 +315,7 @@ def read_response(
     pending = bytearray()  # received bytes not yet attributed to a head
     response: h11.Response | None = None
     eof = False
+    informational = 0
 
     def recv() -> bytes:
         nonlocal wire_bytes, first_byte_at, eof
@@ -343,6 +347,13 @@ def read_response(
                     raise _head_error(None, pending, eof, where, url, options)
                 break
             if isinstance(event, h11.InformationalResponse):
+                informational += 1
+                if informational > MAX_INFORMATIONAL:
+                    raise ProtocolError(
+                        f"Server {where} sent more than {MAX_INFORMATIONAL} informational (1xx) "
+                        "responses and no final answer",
+                        url=url or None,
+                    )
                 del pending[: _head_end(pending, where, url, options)]
                 _check_http_prefix(pending, where, url)
             elif isinstance(event, h11.Response):

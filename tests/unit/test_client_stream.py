@@ -151,6 +151,37 @@ def test_informational_heads_are_skipped(mode: str) -> None:
     check_wire(out, skipped_prefix=len(informational))
 
 
+class EndlessStream:
+    """A ByteSource that repeats ``unit`` forever; fails the test after ``max_recvs`` recvs."""
+
+    def __init__(self, unit: bytes, max_recvs: int = 10_000) -> None:
+        self.unit = unit
+        self.recvs = 0
+        self.max_recvs = max_recvs
+
+    def recv_into(self, buffer: memoryview, nbytes: int, /) -> int:
+        self.recvs += 1
+        assert self.recvs <= self.max_recvs, "the reader never gave up"
+        piece = self.unit[:nbytes]
+        buffer[: len(piece)] = piece
+        return len(piece)
+
+
+def test_endless_informational_responses_are_refused() -> None:
+    stream = EndlessStream(b"HTTP/1.1 100 Continue\r\n\r\n")
+    reader = read_response(stream, options=FetchOptions(), url="http://t/", where="t")  # type: ignore[arg-type]
+    with pytest.raises(
+        ProtocolError, match=r"^Server t sent more than 20 informational \(1xx\) responses and no"
+    ):
+        next(reader)
+    assert stream.recvs <= 21
+
+
+def test_twenty_informational_responses_are_still_fine() -> None:
+    raw = b"HTTP/1.1 100 Continue\r\n\r\n" * 20 + b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    assert run([raw]).body == b"ok"
+
+
 @pytest.mark.parametrize("mode", ALL_MODES)
 @pytest.mark.parametrize("status", [204, 304])
 def test_bodiless_statuses(mode: str, status: int) -> None:
