@@ -21,6 +21,7 @@ from net.errors import DecodingError, DecompressionLimit
 
 __all__ = [
     "INPUT_STEP",
+    "MAX_CODINGS",
     "PIECE_SIZE",
     "RATIO_CHECK_AFTER",
     "ContentDecoder",
@@ -38,6 +39,9 @@ RATIO_CHECK_AFTER = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _REPLAY_MAX = 64 * 1024
 _SUPPORTED = "gzip and deflate"
+#: Most stacked codings undone; real servers send one. Each is a nested generator, so an
+#: unbounded list ("gzip, gzip, ..." 12,000 times) would end in a RecursionError.
+MAX_CODINGS = 4
 
 
 class ContentDecoder(Protocol):
@@ -84,6 +88,11 @@ def make_content_decoder(
                 f"{_SUPPORTED}; "
                 "fetch without content decoding to get the encoded bytes"
             )
+    if len(codings) > MAX_CODINGS:
+        raise DecodingError(
+            f"Content-Encoding{from_origin} stacks {len(codings)} codings; Yonder undoes at "
+            f"most {MAX_CODINGS}. Fetch without content decoding to get the encoded bytes"
+        )
     limits = _Limits(max_decoded_bytes, max_ratio, content_encoding or "identity", from_origin)
     if not codings:
         return IdentityDecoder(limits)

@@ -429,3 +429,10 @@ def test_request_bytes() -> None:
     assert build_request(classic, FetchOptions(method="HEAD")).startswith(b"HEAD /romeo.txt ")
     with pytest.raises(ValueError, match="GET and HEAD"):
         build_request(classic, FetchOptions(method="POST"))
+
+
+def test_a_huge_content_encoding_list_is_a_decoding_error() -> None:
+    codings = b", ".join([b"gzip"] * 12_000)
+    raw = b"HTTP/1.1 200 OK\r\nContent-Encoding: " + codings + b"\r\nContent-Length: 1\r\n\r\nx"
+    with pytest.raises(DecodingError, match="stacks 12000 codings"):
+        run([raw], max_head_bytes=200_000)

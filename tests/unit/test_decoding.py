@@ -389,3 +389,19 @@ def test_every_error_names_the_origin(
         decoder = make_content_decoder(coding, max_decoded_bytes=limit, origin="h:81")
         decoder.decode(data)
         decoder.flush()
+
+
+def test_a_huge_list_of_codings_is_refused_not_recursed() -> None:
+    with pytest.raises(DecodingError, match=r"^Content-Encoding from t:1 stacks 12000 codings; "):
+        make_content_decoder(", ".join(["gzip"] * 12_000), origin="t:1")
+
+
+def test_four_stacked_codings_still_decode() -> None:
+    body = b"nested " * 50
+    encoded = body
+    for _ in range(4):
+        encoded = gzip.compress(encoded)
+    decoder = make_content_decoder("gzip, gzip, gzip, gzip")
+    assert decoder.decode(encoded) + decoder.flush() == body
+    with pytest.raises(DecodingError, match="stacks 5 codings; Yonder undoes at most 4"):
+        make_content_decoder("gzip, " * 4 + "deflate")
