@@ -126,9 +126,13 @@ class DownloadManager(QObject):
         if token is None:
             return
         token.cancel()
-        if download_id not in self._started:
+        progress = self._progress.get(download_id)
+        if progress is not None and not progress.started_at:
             # Still queued behind another download: report it now, not when the thread gets
-            # to it (it will skip it without touching the network or the disk).
+            # to it (it will skip it without touching the network or the disk). Asked of the
+            # worker's own Progress, not of the queued `started` signal: a download that began
+            # (or even finished) while its signals wait in the GUI queue is not "queued", and
+            # its worker reports how it really ended.
             self._forget(download_id)
             self.cancelled.emit(download_id)
 

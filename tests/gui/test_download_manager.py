@@ -220,6 +220,28 @@ def test_queued_download_cancelled_at_once_and_shutdown_mid_download_is_clean(
     assert server.connections == 1  # the queued one never touched the network
 
 
+def test_cancel_after_the_worker_finished_reports_the_real_outcome(
+    qtbot: QtBot, tmp_path: Path, serve: Serve
+) -> None:
+    # The worker saved the file while its signals still wait in the GUI queue (the GUI thread
+    # is busy): a Cancel now must not claim "nothing was saved".
+    server = serve(respond(http_response(200, b"d" * 5000)))
+    manager = DownloadManager()
+    rec = Recorder(manager)
+    path = tmp_path / "d.bin"
+    download = manager.start(server.url("/d"), str(path))
+    deadline = time.perf_counter() + 5
+    while not path.exists() and time.perf_counter() < deadline:
+        time.sleep(0.01)  # no event processing: the worker's signals stay queued
+    assert path.exists()
+    manager.cancel(download)
+    assert rec.of("cancelled") == []
+    qtbot.waitUntil(lambda: bool(rec.of("finished")), timeout=5000)
+    assert rec.of("finished")[0][0] == download and path.read_bytes() == b"d" * 5000
+    assert rec.of("cancelled") == []
+    assert manager.shutdown(1000)
+
+
 def test_worker_runs_synchronously(tmp_path: Path) -> None:
     from net.cancel import CancelToken
 
