@@ -101,6 +101,10 @@ def tune_runtime() -> None:
     gc.enable()  # main() disables it while start-up builds objects that all stay alive
 
 
+# Closing waits ~1 s for the workers; one inside a slow disk write gets this much more.
+LATE_WORKER_WAIT_MS = 30_000
+
+
 def create_application(argv: list[str]) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["yonder", *argv])
@@ -157,7 +161,15 @@ def main(argv: list[str]) -> int:
     window.load(url or "about:start", typed=bool(args.url))  # queued until the window is whole
     if demo_failed:
         window.show_demo_failure()  # after the page: a new page hides notices
-    return app.exec()
+    code = app.exec()
+    if not window.wait_for_workers(LATE_WORKER_WAIT_MS):
+        # Still inside a blocking call after all that: leave without tearing Python down,
+        # which would destroy a running QThread and abort (settings are saved already).
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        os._exit(code)
+    return code
 
 
 def _screenshot(

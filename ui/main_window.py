@@ -1277,6 +1277,18 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
 
+    def wait_for_workers(self, timeout_ms: int) -> bool:
+        """Wait out worker threads that outlived closing's bounded wait; True when none runs.
+
+        They are cancelled already, so only a blocking call (a slow disk write, QSaveFile's
+        commit, a fetch function that ignores the token) can keep one busy; a QThread whose
+        wrapper is destroyed while it still runs aborts the whole process.
+        """
+        threads = [self.fetcher.worker_thread]
+        if self._downloads is not None:
+            threads.append(self._downloads.worker_thread)
+        return all(not t.isRunning() or t.wait(timeout_ms) for t in threads)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._queued_load = None  # closed before the deferred build: nothing to load
         self.finish_build()  # one shutdown path, and settings saved whole

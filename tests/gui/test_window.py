@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -392,3 +393,26 @@ def test_default_size_and_title(window: MainWindow) -> None:
     assert (window.width(), window.height()) == (1100, 750)
     window.go_home()
     assert window.windowTitle() == "Start page — Yonder"
+
+
+def test_closing_while_the_worker_is_stuck_waits_it_out_instead_of_aborting(
+    qtbot: QtBot, make_settings
+) -> None:  # type: ignore[no-untyped-def]
+    # A fetch stuck in a call that ignores cancel (as a slow disk write would) outlives the
+    # close's 1 s wait; destroying its running QThread would abort the process.
+    inside = threading.Event()
+
+    def stuck_fetch(url: str, options: object, cancel: object) -> Iterator[object]:
+        inside.set()
+        time.sleep(2.5)
+        yield from ()
+
+    win = MainWindow(make_settings(), options=OPTIONS, fetch=stuck_fetch)
+    qtbot.addWidget(win)
+    win.show()
+    win.load("http://127.0.0.1:9/")
+    assert inside.wait(2)
+    win.close()
+    assert win.fetcher.worker_thread.isRunning()  # closing waited only ~1 s
+    assert win.wait_for_workers(5000)
+    assert not win.fetcher.worker_thread.isRunning()
