@@ -22,6 +22,7 @@ from net import transport
 from net.cancel import CancelToken
 from net.decoding import make_content_decoder
 from net.errors import (
+    BadRedirect,
     Cancelled,
     HeadTooLarge,
     InvalidURL,
@@ -150,13 +151,32 @@ def fetch(
 
 
 def _redirect_target(target: Target, location: str) -> Target:
+    """Where a Location points. A target Yonder cannot fetch is the server's fault: BadRedirect."""
     try:
-        return resolve_url(target, location)
+        return resolve_url(target, _location_text(location))
     except InvalidURL as exc:
-        raise InvalidURL(
-            f"{target.url} redirects to '{location[:200]}', which Yonder cannot fetch: {exc}",
+        raise BadRedirect(
+            f"Server {target.authority} redirected {target.url} to '{_printable_text(location)}', "
+            f"which Yonder cannot fetch: {exc}",
             url=target.url,
         ) from exc
+
+
+def _location_text(location: str) -> str:
+    """The Location as the server meant it. h11 hands header values over as bytes, which
+    ResponseHead decodes as latin-1; resolve_url would then encode each of those characters
+    as UTF-8 again ("é" -> %C3%83%C2%A9). So: back to the raw bytes; valid UTF-8 (what
+    browsers send and expect) is decoded as such; any other byte >= 0x80 is percent-encoded
+    as it is."""
+    raw = location.encode("latin-1", "replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
+
+
+def _printable_text(text: str, limit: int = 200) -> str:
+    return _printable(text.encode("latin-1", "replace"), limit)
 
 
 def _one_hop(

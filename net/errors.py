@@ -95,6 +95,13 @@ class DecompressionLimit(DecodingError):
     """The decoded body exceeds the configured size or expansion-ratio limit."""
 
 
+class BadRedirect(ProtocolError):
+    """A redirect's Location cannot be fetched (malformed, or another scheme): the server's
+    fault, not the user's address, so it is no InvalidURL (which --dump reports as usage)."""
+
+    phase = "Redirect"
+
+
 class TooManyRedirects(NetError):
     """More redirects than the configured limit (or a loop)."""
 

@@ -12,10 +12,10 @@ import net.transport
 from net.cancel import CancelToken
 from net.client import fetch
 from net.errors import (
+    BadRedirect,
     ConnectError,
     ConnectTimeout,
     HeadTooLarge,
-    InvalidURL,
     NameResolutionError,
     NotHTTP,
     ProtocolError,
@@ -214,10 +214,43 @@ def test_follow_redirects_off(serve: ServerFactory) -> None:
     assert body_of(events) == b"moved"
 
 
-def test_redirect_to_unsupported_scheme(serve: ServerFactory) -> None:
-    server = serve(routes({"/a": redirect(302, "ftp://example.org/file")}))
-    with pytest.raises(InvalidURL, match=r"'ftp://example.org/file'.*'ftp:'"):
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("ftp://example.org/file", "'ftp:'"),
+        ("http://[::1", ""),
+        ("http://" + "a" * 300 + ".example/", ""),
+    ],
+)
+def test_a_bad_location_is_the_servers_fault(
+    serve: ServerFactory, location: str, reason: str
+) -> None:
+    server = serve(routes({"/a": redirect(302, location)}))
+    with pytest.raises(BadRedirect) as info:
         collect(server.url("/a"))
+    message = str(info.value)
+    assert message.startswith(f"Server 127.0.0.1:{server.port} redirected {server.url('/a')} to '")
+    assert (
+        location[:150] in message and "which Yonder cannot fetch" in message and reason in message
+    )
+    assert isinstance(info.value, ProtocolError) and info.value.phase == "Redirect"
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("/a b/\u00e9?q=\u00fc".encode(), "/a%20b/%C3%A9?q=%C3%BC"),  # UTF-8, as browsers
+        (b"/caf\xe9", "/caf%E9"),  # not UTF-8: the byte is kept as it is
+    ],
+)
+def test_a_non_ascii_location_is_encoded_once(
+    serve: ServerFactory, location: bytes, expected: str
+) -> None:
+    raw = b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n"
+    server = serve(routes({"/a": send(raw), expected: send(http_response(200, b"here"))}))
+    events = collect(server.url("/a"))
+    assert body_of(events) == b"here"
+    assert [e.to_url for e in events if isinstance(e, Redirected)] == [server.url(expected)]
 
 
 # --- failures --------------------------------------------------------------------------------

@@ -352,6 +352,14 @@ def test_redirect_loop(serve: ServerFactory) -> None:
     assert len(server.requests) == 21
 
 
+def test_a_bad_location_is_exit_1_not_usage(serve: ServerFactory) -> None:
+    # The user's address was fine: the server is at fault, so no usage text and exit 1.
+    server = serve(routes({"/a": redirect(302, "http://[::1")}))
+    run = dump(server.url("/a"))
+    assert_one_line_error(run, f"Server 127.0.0.1:{server.port} redirected", "'http://[::1'")
+    assert "usage" not in run.err
+
+
 # --------------------------------------------------------------------------- usage: exit 2
 
 
