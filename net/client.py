@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +29,7 @@ from net.errors import (
     NetError,
     NotHTTP,
     ProtocolError,
+    ReadTimeout,
     TooManyRedirects,
     TruncatedBody,
 )
@@ -45,6 +46,7 @@ from net.events import (
     TLSReady,
 )
 from net.options import FetchOptions
+from net.transport import seconds
 from net.url import Target, parse_url, resolve_url
 
 __all__ = ["ByteSource", "ResponseResult", "build_request", "fetch", "read_response"]
@@ -55,6 +57,9 @@ _HTTP_PREFIX = b"HTTP/"
 # Each 1xx head resets the head-size count, so without a cap an endless "100 Continue" stream
 # would never trip max_head_bytes nor the read timeout (which only measures silence).
 MAX_INFORMATIONAL = 20
+#: The shortest head deadline: a head is small, but a short read timeout (meant for silences)
+#: must not fail a slow link that delivers it a few bytes at a time.
+MIN_HEAD_SECONDS = 10.0
 
 
 class ByteSource(Protocol):
@@ -309,9 +314,16 @@ def read_response(
     where: str = "the server",
     start: float | None = None,
     cancel: CancelToken | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Generator[ResponseHead | BodyChunk, None, ResponseResult]:
     """Read one response from ``source``: yields its ResponseHead, then BodyChunks, and returns
     a ResponseResult. Raises ProtocolError subclasses for what h11 or the decoder rejects.
+
+    The transport's read timeout only measures silence, so a server dripping one byte at a
+    time would never trip it. Two progress deadlines, measured with ``clock``, close that gap:
+    the whole head (1xx heads included) must arrive within max(read_timeout, 10 s) of the first
+    byte, and in the h11 body loop (chunked), bytes that keep arriving without yielding any body
+    data (an endless chunk-size line, say) may do so for at most ``options.read_timeout``.
 
     Invariant: ``head.raw`` + every ``chunk.wire`` == every byte received after any 1xx heads.
     One BodyChunk per recv after the head; a recv that decodes to more than one decoder piece
@@ -336,6 +348,9 @@ def read_response(
     response: h11.Response | None = None
     eof = False
     informational = 0
+    timeout = options.read_timeout
+    head_timeout = max(timeout, MIN_HEAD_SECONDS)
+    head_deadline: float | None = None  # set at the first byte
 
     def recv() -> bytes:
         nonlocal wire_bytes, first_byte_at, eof
@@ -354,6 +369,15 @@ def read_response(
     # --- the head (and any 1xx heads before it) ---
     while response is None:
         data = recv()
+        now = clock()
+        if head_deadline is None:
+            head_deadline = now + head_timeout
+        elif data and now > head_deadline:
+            raise ReadTimeout(
+                f"Server {where} did not finish its response head within {seconds(head_timeout)} "
+                "(read timeout)",
+                url=url or None,
+            )
         conn.receive_data(data)
         pending += data
         _check_http_prefix(pending, where, url)
@@ -453,6 +477,8 @@ def read_response(
     # --- h11 framing: chunked, bodiless, and everything else ---
     wire = leftover
     done = False
+    progress_at = clock()  # the last time h11 gave body data (or the head)
+    stalled_bytes = 0  # bytes received since then
     while True:
         parts: list[bytes] = []
         while True:
@@ -468,6 +494,17 @@ def read_response(
             else:  # NEED_DATA (PAUSED cannot happen before EndOfMessage)
                 break
         body = parts[0] if len(parts) == 1 else b"".join(parts)
+        now = clock()
+        if parts or done:
+            progress_at, stalled_bytes = now, 0
+        else:
+            stalled_bytes += len(wire)
+            if stalled_bytes and now - progress_at > timeout:
+                raise ReadTimeout(
+                    f"Server {where} sent {stalled_bytes} bytes with no body data for "
+                    f"{seconds(timeout)} (read timeout)",
+                    url=url or None,
+                )
         yield from chunks(body, wire, done)
         if done:
             return ResponseResult(head, wire_bytes, body_bytes, first_byte_at)

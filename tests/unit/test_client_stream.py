@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import tracemalloc
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -24,6 +24,7 @@ from net.errors import (
     NetError,
     NotHTTP,
     ProtocolError,
+    ReadTimeout,
     TruncatedBody,
 )
 from net.events import BodyChunk, ResponseHead
@@ -436,3 +437,84 @@ def test_a_huge_content_encoding_list_is_a_decoding_error() -> None:
     raw = b"HTTP/1.1 200 OK\r\nContent-Encoding: " + codings + b"\r\nContent-Length: 1\r\n\r\nx"
     with pytest.raises(DecodingError, match="stacks 12000 codings"):
         run([raw], max_head_bytes=200_000)
+
+
+class DripStream(EndlessStream):
+    """``prefix`` one byte per recv, then ``unit`` (one byte at a time) forever."""
+
+    def __init__(self, prefix: bytes, unit: bytes, first: bytes = b"") -> None:
+        super().__init__(unit)
+        self.prefix = prefix
+        self.sent = 0
+        self.first = first  # handed out whole by the first recv
+
+    def recv_into(self, buffer: memoryview, nbytes: int, /) -> int:
+        self.recvs += 1
+        assert self.recvs <= self.max_recvs, "the reader never gave up"
+        if self.first:
+            first, self.first = self.first, b""
+            buffer[: len(first)] = first
+            return len(first)
+        data = self.prefix if self.sent < len(self.prefix) else self.unit
+        index = self.sent if self.sent < len(self.prefix) else self.sent % len(self.unit)
+        self.sent += 1
+        buffer[:1] = data[index : index + 1]
+        return 1
+
+
+class FakeClock:
+    """Advances ``step`` seconds on every reading."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def drip_reader(stream: DripStream, step: float) -> Iterator[object]:
+    return read_response(  # type: ignore[return-value]
+        stream,  # type: ignore[arg-type]
+        options=FetchOptions(read_timeout=2),
+        url="http://t/",
+        where="t",
+        clock=FakeClock(step),
+    )
+
+
+def test_a_head_dripped_slowly_times_out() -> None:
+    stream = DripStream(b"HTTP/1.1 200 OK\r\nX: ", b"a")
+    with pytest.raises(
+        ReadTimeout, match=r"^Server t did not finish its response head within 10 s"
+    ):
+        next(drip_reader(stream, 0.5))  # read_timeout=2: the head still gets 10 s
+    assert stream.recvs < 25  # 10 s at 0.5 s per byte
+
+
+def test_a_head_that_arrives_in_time_passes() -> None:
+    stream = DripStream(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", b"")
+    reader = drip_reader(stream, 0.01)  # 38 bytes in 0.38 s
+    assert next(reader).status == 200  # type: ignore[attr-defined]
+
+
+def test_an_endless_chunk_size_line_times_out() -> None:
+    stream = DripStream(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", b"0")
+    reader = drip_reader(stream, 0.001)
+    next(reader)  # the head: in time
+    with pytest.raises(ReadTimeout, match=r"^Server t sent \d+ bytes with no body data for 2 s"):
+        for _ in reader:
+            pass
+    assert stream.recvs < 3000
+
+
+def test_a_slow_but_steady_chunked_body_is_fine() -> None:
+    body = b"".join(b"1\r\n%c\r\n" % c for c in b"hello") + b"0\r\n\r\n"
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    stream = DripStream(body, b"", first=head)
+    reader = drip_reader(stream, 0.3)  # 6 bytes per chunk, 1.8 s between body pieces
+    stream.max_recvs = 200
+    with pytest.raises(StopIteration):
+        while True:
+            next(reader)
