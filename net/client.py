@@ -584,6 +584,12 @@ def _head_error(
             f"(after {len(pending)} bytes)",
             url=url or None,
         )
+    if exc is not None and "_SWITCH_UPGRADE" in str(exc):  # h11's wording for an unasked 101
+        return ProtocolError(
+            f"Server {where} switched protocols (101 Switching Protocols) although Yonder did "
+            "not ask it to; Yonder speaks only HTTP/1.x",
+            url=url or None,
+        )
     reason = str(exc) if exc is not None else "incomplete"
     return ProtocolError(
         f"Malformed response head from {where}: {reason} (it began '{_printable(pending)}')",

@@ -281,12 +281,26 @@ def start_tls(
     except OSError as exc:  # ssl.SSLError included
         close(tls, cancel)
         cancel.raise_if_cancelled(url)
-        raise TLSError(f"TLS handshake with {where} failed: {_tls_reason(exc)}", url=url) from exc
+        raise TLSError(
+            f"TLS handshake with {where} failed: {_tls_reason(exc)}{_tls_hint(exc)}", url=url
+        ) from exc
     except BaseException:
         close(tls, cancel)
         raise
     tls.settimeout(POLL_INTERVAL)
     return tls
+
+
+def _tls_hint(exc: OSError) -> str:
+    """Advice for the two handshake failures people actually meet (ssl is loaded by now)."""
+    import ssl
+
+    if isinstance(exc, ssl.SSLEOFError):
+        return " (the server closed the connection during the TLS handshake)"
+    reason = str(exc).lower()
+    if "wrong version number" in reason or "record layer failure" in reason:
+        return "; the server does not speak TLS on this port: try http://"
+    return ""
 
 
 def _certificate_error(exc: ssl.SSLCertVerificationError, host: str, url: str) -> CertificateError:

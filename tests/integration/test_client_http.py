@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import socket
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -20,6 +21,7 @@ from net.errors import (
     NotHTTP,
     ProtocolError,
     ReadTimeout,
+    TLSError,
     TooManyRedirects,
     TruncatedBody,
 )
@@ -437,3 +439,36 @@ def test_idna_host_is_resolved_and_sent_in_ascii(
     assert request.startswith(b"GET /%C3%BC?q=%C3%A4 HTTP/1.1\r\n")  # no fragment
     assert f"\r\nHost: xn--bcher-kva.example:{server.port}\r\n".encode() in request
     assert body_of(events) == b"idna"
+
+
+def _answer_client_hello(reply: bytes) -> Callable[[socket.socket, object], None]:
+    """A plain server that reads the ClientHello as if it were a request, replies, closes."""
+
+    def handler(conn: socket.socket, server: object) -> None:
+        conn.recv(4096)
+        if reply:
+            conn.sendall(reply)
+
+    return handler
+
+
+def test_https_to_a_plain_http_port_suggests_http(serve: ServerFactory) -> None:
+    # What nginx does with a ClientHello on its http port: 400 in plain text.
+    server = serve(_answer_client_hello(http_response(400, b"plain")))
+    with pytest.raises(TLSError, match="does not speak TLS on this port: try http://"):
+        collect(server.url("/", scheme="https"))
+
+
+def test_a_close_during_the_handshake_says_so(serve: ServerFactory) -> None:
+    server = serve(_answer_client_hello(b""))
+    with pytest.raises(TLSError, match=r"TLS handshake with 127\.0\.0\.1:\d+ failed: .*closed"):
+        collect(server.url("/", scheme="https"))
+
+
+def test_an_unasked_protocol_switch_is_named(serve: ServerFactory) -> None:
+    raw = (
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nxyz"
+    )
+    server = serve(respond(raw))
+    with pytest.raises(ProtocolError, match=r"switched protocols \(101 Switching Protocols\)"):
+        collect(server.url("/"))

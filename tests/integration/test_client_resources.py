@@ -14,7 +14,15 @@ import pytest
 
 from net.cancel import CancelToken
 from net.client import fetch
-from net.errors import NetError
+from net.errors import (
+    Cancelled,
+    ConnectError,
+    ConnectTimeout,
+    NetError,
+    NotHTTP,
+    ReadTimeout,
+    TruncatedBody,
+)
 from net.events import BodyChunk
 from net.options import FetchOptions
 from tests.integration.servers import (
@@ -40,9 +48,14 @@ def open_sockets() -> int:
     return count
 
 
-def fail(url: str) -> None:
-    with pytest.raises(NetError):
-        list(fetch(url, FAST))
+def failing_with(error: type[NetError]) -> Callable[[str], None]:
+    """A run that expects the fetch to end in exactly this kind of error."""
+
+    def run(url: str) -> None:
+        with pytest.raises(error):
+            list(fetch(url, FAST))
+
+    return run
 
 
 def complete(url: str) -> None:
@@ -60,19 +73,21 @@ def abandon_after_first_chunk(url: str) -> None:
 def cancel_in_recv(url: str) -> None:
     token = CancelToken()
     threading.Timer(0.05, token.cancel).start()
-    with pytest.raises(NetError):
+    with pytest.raises(Cancelled):
         list(fetch(url, FetchOptions(read_timeout=5), token))
 
 
 BIG = http_response(200, b"z" * 4_000_000)
 CASES: dict[str, tuple[bytes | None, Callable[[str], None], str]] = {
     "complete": (http_response(200, b"ok"), complete, "http"),
-    "truncated": (http_response(200, b"y" * 50)[:-45], fail, "http"),
-    "garbage": (b"SSH-2.0-x\r\n", fail, "http"),
-    "read timeout": (None, fail, "http"),
+    "truncated": (http_response(200, b"y" * 50)[:-45], failing_with(TruncatedBody), "http"),
+    "garbage": (b"SSH-2.0-x\r\n", failing_with(NotHTTP), "http"),
+    "read timeout": (None, failing_with(ReadTimeout), "http"),
     "cancelled in recv": (None, cancel_in_recv, "http"),
     "abandoned mid-body": (BIG, abandon_after_first_chunk, "http"),
-    "TLS to a plain port": (http_response(200, b"plain"), fail, "https"),
+    # The server waits for a request that never comes (a ClientHello has no blank line),
+    # so the handshake runs into the connect timeout.
+    "TLS to a plain port": (http_response(200, b"plain"), failing_with(ConnectTimeout), "https"),
 }
 
 
@@ -95,7 +110,7 @@ def test_no_socket_outlives_a_followed_redirect_or_a_refused_connect() -> None:
     before = open_sockets()
     with LoopbackServer(routes({"/a": redirect(302, "/b"), "/b": send(BIG)})) as server:
         complete(server.url("/a"))
-    fail(f"http://127.0.0.1:{closed_port()}/")
+    failing_with(ConnectError)(f"http://127.0.0.1:{closed_port()}/")
     assert open_sockets() == before
 
 
