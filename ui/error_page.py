@@ -28,6 +28,9 @@ _ADVICE_BY_CLASS = {
     "NotHTTP": "Something answered, but not with HTTP. Check the port, and whether the "
     "address should start with https:// instead of http:// (or the other way round).",
     "TooManyRedirects": "The server keeps redirecting. The site may be misconfigured.",
+    "BadRedirect": "The server redirected to an address Yonder cannot follow (see the detail "
+    "below). If it looks right, copy it into the address bar; otherwise the site is "
+    "misconfigured.",
 }
 _ADVICE_BY_PHASE = {
     "Address": "Check the address: it should look like http://example.org/page.",
@@ -40,7 +43,7 @@ _ADVICE_BY_PHASE = {
     "Protocol": "The server's answer is not valid HTTP. Retry; if it persists, the server is "
     "misbehaving.",
     "Decoding": "The compressed body is damaged. Retry.",
-    "Redirect": "The server keeps redirecting. The site may be misconfigured.",
+    "Redirect": "The server's redirect cannot be followed. The site may be misconfigured.",
     "Internal": "Retry. If it happens again, please report it with the technical detail below.",
 }
 

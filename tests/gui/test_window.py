@@ -285,6 +285,16 @@ def test_error_truncated_keeps_partial(
     assert window.header_view.status_label.text() == "HTTP/1.1 200 OK"
 
 
+def test_error_bad_redirect_target_is_the_servers_fault(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(http_response(302, b"", [("Location", "ftp://files.example/x")])))
+    load_and_fail(qtbot, window, srv.url("/"))
+    assert_error_page(window, "Redirect:")
+    assert "cannot follow" in text_of(window)
+    assert "Check the address" not in text_of(window)  # not the user's typing
+
+
 def test_invalid_address_is_an_inline_error(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.load_ended, timeout=1000):
         window.address_bar.setText("ftp://example.org/file")
