@@ -460,10 +460,12 @@ class TimelineView(QWidget):
         font = QFont(painter.font())
         font.setBold(True)
         painter.setFont(font)
-        noun = "chunk" if self.chunk_count == 1 else "chunks"
+        # "overall" counts from the request, waiting included; the panel's header line gives
+        # the transfer-only average, so the two must not both be called "average".
+        noun = "recv" if self.chunk_count == 1 else "recvs"
         summary = f"{self.chunk_count:,} {noun} · {format_bytes(total)}"
         if span > 0 and total:
-            summary += f" in {format_duration(span)} · {format_bytes(total / span)}/s average"
+            summary += f" in {format_duration(span)} · {format_bytes(total / span)}/s overall"
         if self._end is not None:
             summary += " · done"
         painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), summary)
