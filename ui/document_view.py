@@ -9,7 +9,8 @@ follows the tail only when the reader was at the bottom before the insert.
 
 Links are character formats with an anchor href: appended with :meth:`append_link`, or laid
 over text already queued with :meth:`add_link_range` (what an incremental HTML renderer does:
-it reports a link once its text is complete). Click, or Tab to it and press Enter.
+it reports a link once its text is complete). Click, or Tab to it and press Enter; the
+context menu (right click, the Menu key) adds Open Link, Copy Link Address and Download Link.
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
+    QAction,
     QColor,
+    QContextMenuEvent,
     QFont,
+    QGuiApplication,
     QKeyEvent,
     QMouseEvent,
     QPalette,
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from ui.fonts import monospace_font
 
@@ -159,6 +163,7 @@ class DocumentView(QPlainTextEdit):
         link_activated(str url): a link was clicked, or focused with Tab and Enter pressed.
         drained(): the pending queue became empty (everything received is on screen).
         link_hovered(str url): the mouse moved onto a link ("" when it left every link).
+        link_download_requested(str url): Download Link was chosen in the context menu.
     Slots:
         clear_document(), begin_stream(str content_type), feed(bytes), end_stream(),
         append_text(str), append_link(str text, str url), flush_pending()
@@ -166,6 +171,7 @@ class DocumentView(QPlainTextEdit):
 
     link_activated = Signal(str)
     link_hovered = Signal(str)
+    link_download_requested = Signal(str)
     drained = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -557,6 +563,38 @@ class DocumentView(QPlainTextEdit):
             if start == cursor.selectionStart() and end == cursor.selectionEnd():
                 return href
         return ""
+
+    # -- context menu ----------------------------------------------------------------------
+
+    def context_menu(self, pos: QPoint, from_keyboard: bool = False) -> QMenu:
+        """The menu for viewport position ``pos``: the link actions first when there is a link
+        there (or, from the keyboard, when a link is selected), then Copy and Select All."""
+        href = self.focused_link() if from_keyboard else self.link_at(pos)
+        menu = self.createStandardContextMenu(pos)
+        menu.setParent(self, menu.windowFlags())
+        if href:
+            first = menu.actions()[0] if menu.actions() else None
+            open_link = QAction("Open Link", menu)
+            open_link.triggered.connect(lambda: self.link_activated.emit(href))
+            copy_link = QAction("Copy Link Address", menu)
+            copy_link.triggered.connect(lambda: QGuiApplication.clipboard().setText(href))
+            actions = [open_link, copy_link]
+            if "://" in href:  # yonder: links (Retry, bundled samples) are not downloads
+                download = QAction("Download Link…", menu)
+                download.triggered.connect(lambda: self.link_download_requested.emit(href))
+                actions.append(download)
+            menu.insertActions(first, actions)  # type: ignore[arg-type]
+            menu.insertSeparator(first)  # type: ignore[arg-type]
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        pos = event.pos()
+        if keyboard and self.textCursor().hasSelection():
+            pos = self.cursorRect().center()
+        menu = self.context_menu(pos, from_keyboard=keyboard)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.viewport().mapToGlobal(pos) if keyboard else event.globalPos())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

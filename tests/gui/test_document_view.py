@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from ui.document_view import (
@@ -200,6 +202,70 @@ def test_links_click_and_keyboard(qtbot: QtBot, view: DocumentView) -> None:
     assert entered.args == ["yonder:samples/romeo.txt"]
     qtbot.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert view.focused_link() == "http://one/"
+
+
+def _menu_texts(menu: QMenu) -> list[str]:
+    return [action.text() for action in menu.actions() if not action.isSeparator()]
+
+
+def test_context_menu_on_a_link(qtbot: QtBot, view: DocumentView) -> None:
+    view.append_text("Read ")
+    view.append_link("the page", "http://example.test/page")
+    view.append_text(" or ")
+    view.append_link("a sample", "yonder:samples/romeo.txt")
+    view.append_text("\n")
+    view.flush_pending()
+    (page_start, _, _), (sample_start, _, _) = view.links()
+
+    def point_at(position: int) -> QPoint:
+        cursor = view.textCursor()
+        cursor.setPosition(position + 1)
+        return view.cursorRect(cursor).center()
+
+    menu = view.context_menu(point_at(page_start))
+    texts = _menu_texts(menu)
+    assert texts[:3] == ["Open Link", "Copy Link Address", "Download Link…"]
+    assert any("Copy" in text for text in texts[3:])  # the standard entries stay
+    actions = {action.text(): action for action in menu.actions()}
+    actions["Copy Link Address"].trigger()
+    assert QGuiApplication.clipboard().text() == "http://example.test/page"
+    with qtbot.waitSignal(view.link_activated, timeout=1000) as opened:
+        actions["Open Link"].trigger()
+    assert opened.args == ["http://example.test/page"]
+    with qtbot.waitSignal(view.link_download_requested, timeout=1000) as download:
+        actions["Download Link…"].trigger()
+    assert download.args == ["http://example.test/page"]
+
+    # An internal link opens and copies, but is no download; plain text has no link entries.
+    assert _menu_texts(view.context_menu(point_at(sample_start)))[:2] == [
+        "Open Link",
+        "Copy Link Address",
+    ]
+    assert "Download Link…" not in _menu_texts(view.context_menu(point_at(sample_start)))
+    assert "Open Link" not in _menu_texts(view.context_menu(point_at(1)))
+
+
+def test_context_menu_from_the_keyboard_uses_the_selected_link(
+    qtbot: QtBot, view: DocumentView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view.append_text("x ")
+    view.append_link("one", "http://one.test/")
+    view.flush_pending()
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.focused_link() == "http://one.test/"
+    menu = view.context_menu(QPoint(0, 0), from_keyboard=True)
+    assert _menu_texts(menu)[0] == "Open Link"
+    # The real event (Shift+F10, the Menu key) pops that menu up at the selected link.
+    shown: list[tuple[list[str], QPoint]] = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, at: shown.append((_menu_texts(menu), at)))
+    origin = QPoint(0, 0)
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, origin, view.viewport().mapToGlobal(origin)
+    )
+    QApplication.sendEvent(view.viewport(), event)
+    assert len(shown) == 1 and shown[0][0][0] == "Open Link"
+    assert shown[0][1] == view.viewport().mapToGlobal(view.cursorRect().center())
 
 
 def test_link_range_over_queued_text(view: DocumentView) -> None:
