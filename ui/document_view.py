@@ -602,4 +602,14 @@ class DocumentView(QPlainTextEdit):
             if href:
                 self.link_activated.emit(href)
                 return
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_Space and mods in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        ):
+            # A reader's page down / page up, as in every browser (the view is read-only).
+            bar = self.verticalScrollBar()
+            step = bar.pageStep() if mods == Qt.KeyboardModifier.NoModifier else -bar.pageStep()
+            bar.setValue(bar.value() + step)
+            return
         super().keyPressEvent(event)

@@ -268,6 +268,21 @@ def test_context_menu_from_the_keyboard_uses_the_selected_link(
     assert shown[0][1] == view.viewport().mapToGlobal(view.cursorRect().center())
 
 
+def test_space_pages_down_and_shift_space_up(qtbot: QtBot, view: DocumentView) -> None:
+    view.follow_tail = False
+    view.append_text("".join(f"line {n}\n" for n in range(500)))
+    view.flush_pending()
+    bar = view.verticalScrollBar()
+    bar.setValue(0)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert bar.value() == bar.pageStep() > 0
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    qtbot.keyClick(view, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.value() == bar.pageStep()
+    assert "line 0" in view.toPlainText()  # nothing typed into the read-only view
+
+
 def test_link_range_over_queued_text(view: DocumentView) -> None:
     # What an incremental HTML renderer does: text first, the link once it closes.
     view.begin_stream("text/html")
