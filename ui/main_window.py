@@ -33,104 +33,17 @@ from ui.history import History
 from ui.load_status import LoadStatus, format_elapsed, format_size
 from ui.settings import Settings
 
-if TYPE_CHECKING:  # typing only, or loaded by _import_deferred() after the first paint
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import (
-        QAction,
-        QActionGroup,
-        QCloseEvent,
-        QFont,
-        QGuiApplication,
-        QIcon,
-        QKeySequence,
-        QPaintEvent,
-        QShowEvent,
-    )
-    from PySide6.QtWidgets import (
-        QApplication,
-        QDockWidget,
-        QInputDialog,
-        QLabel,
-        QPlainTextEdit,
-        QStyle,
-    )
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 
     from net.charset import CharsetChoice
     from net.errors import InvalidURL
     from net.events import Finished, Redirected, ResponseHead, Timings
     from net.options import FetchOptions
+    from ui import window_parts as parts  # at run time: imported by MainWindow.finish_build
     from ui.demo_controller import DemoController
-    from ui.document_view import DocumentView
     from ui.download_manager import DownloadManager, DownloadsPanel
-    from ui.error_page import RETRY_URL, ErrorBanner, error_segments, summary
-    from ui.fetch_worker import Fetcher, FetchFunction
-    from ui.find_bar import FindBar
-    from ui.header_view import HeaderView
-    from ui.notice_bar import NoticeBar
-    from ui.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
-    from ui.phase_bar import PhaseBar
-    from ui.receive_lab import ReceiveLab
-    from ui.start_page import (
-        SAMPLE_PREFIX,
-        START_URL,
-        is_internal,
-        sample_bytes,
-        sample_content_type,
-        start_page,
-    )
-    from ui.stream_panel import StreamPane
-
-
-def _import_deferred() -> None:
-    """Bind the window's heavy names as module globals, once, after the first paint.
-
-    Start-up time: importing these modules (the page renderer, the Stream pane, net/...) and
-    making PySide6's Python enum types (the Qt namespace alone ~14 ms, on the first
-    ``from PySide6.QtCore import Qt``) cost more than the whole bare window does; the first
-    frame needs none of it (bench/window_stream.py --startup-only).
-    """
-    global Qt, QAction, QActionGroup, QFont, QGuiApplication, QIcon
-    global QKeySequence, QApplication, QDockWidget, QInputDialog, QLabel, QPlainTextEdit
-    global QStyle, DocumentView, RETRY_URL, ErrorBanner, error_segments, summary, Fetcher
-    global FindBar, HeaderView, NoticeBar, SAVE_URL, PageRenderer, ViewMode, charset_label
-    global PhaseBar, ReceiveLab, SAMPLE_PREFIX, START_URL, is_internal, sample_bytes
-    global sample_content_type, start_page, StreamPane
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import (
-        QAction,
-        QActionGroup,
-        QFont,
-        QGuiApplication,
-        QIcon,
-        QKeySequence,
-    )
-    from PySide6.QtWidgets import (
-        QApplication,
-        QDockWidget,
-        QInputDialog,
-        QLabel,
-        QPlainTextEdit,
-        QStyle,
-    )
-
-    from ui.document_view import DocumentView
-    from ui.error_page import RETRY_URL, ErrorBanner, error_segments, summary
-    from ui.fetch_worker import Fetcher
-    from ui.find_bar import FindBar
-    from ui.header_view import HeaderView
-    from ui.notice_bar import NoticeBar
-    from ui.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
-    from ui.phase_bar import PhaseBar
-    from ui.receive_lab import ReceiveLab
-    from ui.start_page import (
-        SAMPLE_PREFIX,
-        START_URL,
-        is_internal,
-        sample_bytes,
-        sample_content_type,
-        start_page,
-    )
-    from ui.stream_panel import StreamPane
+    from ui.fetch_worker import FetchFunction
 
 
 #: (menu text, codec label or None for Auto): View > Encoding.
@@ -170,10 +83,10 @@ CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
 
 def page_title(url: str) -> str:
     """A short name for the title bar: the last path segment, else the host."""
-    if url == START_URL:
+    if url == parts.START_URL:
         return "Start page"
-    if url.startswith(SAMPLE_PREFIX):
-        return url[len(SAMPLE_PREFIX) :]
+    if url.startswith(parts.SAMPLE_PREFIX):
+        return url[len(parts.SAMPLE_PREFIX) :]
     rest = url.split("://", 1)[-1]
     host, _, path = rest.partition("/")
     segment = path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
@@ -318,9 +231,13 @@ class MainWindow(QMainWindow):
         """Build everything the first frame left out; run a load queued meanwhile."""
         if self.fully_built:
             return
-        _import_deferred()
-        self._mode = ViewMode.RENDERED
-        self.fetcher = Fetcher(self._fetch, parent=self)
+        # The costly half of the window's imports (ui/window_parts.py says why), after the
+        # first paint: bound as this module's global `parts`, which every later method uses.
+        global parts
+        from ui import window_parts as parts
+
+        self._mode = parts.ViewMode.RENDERED
+        self.fetcher = parts.Fetcher(self._fetch, parent=self)
         self._build_widgets()
         self._build_actions()
         self._connect_signals()
@@ -334,17 +251,17 @@ class MainWindow(QMainWindow):
             self.load(text, typed=typed, from_history=from_history)
 
     def _build_widgets(self) -> None:
-        self.header_view = HeaderView()
-        self.document_view = DocumentView()
-        self.error_banner = ErrorBanner()
-        self.notice_bar = NoticeBar()
-        self.find_bar = FindBar()
+        self.header_view = parts.HeaderView()
+        self.document_view = parts.DocumentView()
+        self.error_banner = parts.ErrorBanner()
+        self.notice_bar = parts.NoticeBar()
+        self.find_bar = parts.FindBar()
         self.find_bar.hide()
         self.find_bar.attach(self.document_view)
-        self.charset_label = QLabel()
+        self.charset_label = parts.QLabel()
         self.charset_label.setToolTip("The character encoding the text was decoded with")
-        self.renderer = PageRenderer(self.document_view, self)
-        self.phase_bar = PhaseBar()
+        self.renderer = parts.PageRenderer(self.document_view, self)
+        self.phase_bar = parts.PhaseBar()
         self.phase_bar.setToolTip("Phase timings of the last load: hover for exact milliseconds")
 
         right = QWidget()
@@ -374,39 +291,40 @@ class MainWindow(QMainWindow):
 
     def _build_stream_dock(self) -> None:
         # The lab remembers its knobs in the window's own settings store.
-        self.stream = StreamPane(ReceiveLab(self.settings.store))
+        self.stream = parts.StreamPane(parts.ReceiveLab(self.settings.store))
         # The lab's row of knobs is ~770 px wide: it may be squeezed rather than set the whole
         # window's minimum width (a narrow window clips the row's end).
         self.stream.lab.setMinimumWidth(240)
-        dock = QDockWidget("Stream", self)
+        dock = parts.QDockWidget("Stream", self)
         dock.setObjectName("stream")  # saveState/restoreState key
         dock.setWidget(self.stream)
-        dock.setAllowedAreas(
-            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea
-        )
+        area = parts.Qt.DockWidgetArea
+        dock.setAllowedAreas(area.BottomDockWidgetArea | area.TopDockWidgetArea)
         if self._dock_slot is not None:
             self._central_layout.removeWidget(self._dock_slot)
             self._dock_slot.deleteLater()
             self._dock_slot = None
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        self.resizeDocks([dock], [STREAM_DOCK_HEIGHT], Qt.Orientation.Vertical)
+        self.addDockWidget(area.BottomDockWidgetArea, dock)
+        self.resizeDocks([dock], [STREAM_DOCK_HEIGHT], parts.Qt.Orientation.Vertical)
         self.stream_dock = dock
 
-    def _icon(self, pixmap: QStyle.StandardPixmap, theme: str) -> QIcon:
-        return QIcon.fromTheme(theme, self.style().standardIcon(pixmap))
+    def _icon(self, pixmap: parts.QStyle.StandardPixmap, theme: str) -> parts.QIcon:
+        return parts.QIcon.fromTheme(theme, self.style().standardIcon(pixmap))
 
-    def _action(self, text: str, icon: QIcon | None, *keys: QKeySequence | str) -> QAction:
-        action = QAction(text, self)
+    def _action(
+        self, text: str, icon: parts.QIcon | None, *keys: parts.QKeySequence | str
+    ) -> parts.QAction:
+        action = parts.QAction(text, self)
         if icon is not None:
             action.setIcon(icon)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        shortcut_text = ", ".join(QKeySequence(k).toString() for k in keys)
+        action.setShortcuts([parts.QKeySequence(k) for k in keys])
+        shortcut_text = ", ".join(parts.QKeySequence(k).toString() for k in keys)
         action.setToolTip(f"{text} ({shortcut_text})" if keys else text)
         self.addAction(action)  # shortcuts work even where the toolbar hides the action
         return action
 
     def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
+        sp = parts.QStyle.StandardPixmap
         self.back_action = self._action(
             "Back", self._icon(sp.SP_ArrowBack, "go-previous"), "Alt+Left"
         )
@@ -427,7 +345,7 @@ class MainWindow(QMainWindow):
         self.close_action = self._action("Close window", None, "Ctrl+W")
 
         toolbar = self.toolbar
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        toolbar.setToolButtonStyle(parts.Qt.ToolButtonStyle.ToolButtonIconOnly)
         toolbar.removeAction(self._lead_action)
         self._toolbar_lead.deleteLater()
         for action in (
@@ -440,19 +358,19 @@ class MainWindow(QMainWindow):
             toolbar.insertAction(self._address_action, action)
 
         # Views: one checkable action each, exclusive; the toolbar shows them as text buttons.
-        self.view_group = QActionGroup(self)
-        self.view_actions: dict[ViewMode, QAction] = {}
+        self.view_group = parts.QActionGroup(self)
+        self.view_actions: dict[parts.ViewMode, parts.QAction] = {}
         for mode, text, keys in (
-            (ViewMode.RENDERED, "Rendered", ("Ctrl+1",)),
-            (ViewMode.SOURCE, "Source", ("Ctrl+2", "Ctrl+U")),
-            (ViewMode.WIRE, "Wire", ("Ctrl+3",)),
+            (parts.ViewMode.RENDERED, "Rendered", ("Ctrl+1",)),
+            (parts.ViewMode.SOURCE, "Source", ("Ctrl+2", "Ctrl+U")),
+            (parts.ViewMode.WIRE, "Wire", ("Ctrl+3",)),
         ):
             action = self._action(text, None, *keys)
             action.setCheckable(True)
             action.setData(mode.value)
             self.view_group.addAction(action)
             self.view_actions[mode] = action
-        self.view_actions[ViewMode.RENDERED].setChecked(True)
+        self.view_actions[parts.ViewMode.RENDERED].setChecked(True)
         for action in self.view_group.actions():
             toolbar.addAction(action)
 
@@ -471,7 +389,7 @@ class MainWindow(QMainWindow):
         self.downloads_action = self._action("Downloads", None)
         self.stream_action = self.stream_dock.toggleViewAction()
         self.stream_action.setText("Stream (timeline, receive lab)")
-        self.stream_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.stream_action.setShortcut(parts.QKeySequence("Ctrl+T"))
         self.stream_action.setToolTip("Show or hide the Stream dock (Ctrl+T)")
         self.addAction(self.stream_action)
         self.demo_action = self._action("Start Demo Server", None)
@@ -481,10 +399,10 @@ class MainWindow(QMainWindow):
             "chunked bodies, gzip, redirects, errors; the start page links to it"
         )
 
-        self.encoding_group = QActionGroup(self)
-        self.encoding_actions: dict[str | None, QAction] = {}
+        self.encoding_group = parts.QActionGroup(self)
+        self.encoding_actions: dict[str | None, parts.QAction] = {}
         for text, label in ENCODINGS:
-            action = QAction(text, self)
+            action = parts.QAction(text, self)
             action.setCheckable(True)
             action.setData(label or "")
             self.encoding_group.addAction(action)
@@ -542,7 +460,7 @@ class MainWindow(QMainWindow):
         self.close_action.triggered.connect(self.close)
 
         self.view_group.triggered.connect(
-            lambda action: self.set_view_mode(ViewMode(action.data()))
+            lambda action: self.set_view_mode(parts.ViewMode(action.data()))
         )
         self.encoding_group.triggered.connect(
             lambda action: self.set_encoding(action.data() or None)
@@ -646,7 +564,7 @@ class MainWindow(QMainWindow):
                 self._build_scheduled = True
                 QTimer.singleShot(0, self.finish_build)
             return
-        if is_internal(text):
+        if parts.is_internal(text):
             self._show_internal(text, from_history)
             return
         from net.errors import InvalidURL
@@ -704,17 +622,22 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def go_home(self) -> None:
-        self.load(START_URL)
+        self.load(parts.START_URL)
 
     @Slot(str)
     def on_link_activated(self, href: str) -> None:
-        if href == RETRY_URL:
+        if href == parts.RETRY_URL:
             self.reload()
             return
-        if href == SAVE_URL:
+        if href == parts.SAVE_URL:
             self.save_page()
             return
-        if is_internal(href) or "://" in href or not self._url or is_internal(self._url):
+        if (
+            parts.is_internal(href)
+            or "://" in href
+            or not self._url
+            or parts.is_internal(self._url)
+        ):
             self.load(href)
             return
         from net.errors import InvalidURL
@@ -756,8 +679,8 @@ class MainWindow(QMainWindow):
         if url != self._shown_url:
             # A new page starts in the Rendered view, decoded as it declares; a reload keeps
             # the view and the encoding the reader chose.
-            self._mode = ViewMode.RENDERED
-            self.view_actions[ViewMode.RENDERED].setChecked(True)
+            self._mode = parts.ViewMode.RENDERED
+            self.view_actions[parts.ViewMode.RENDERED].setChecked(True)
             self._override = None
             self.encoding_actions[None].setChecked(True)
         self._shown_url = url
@@ -778,8 +701,8 @@ class MainWindow(QMainWindow):
         if not from_history:
             self.history.visit(url)
         self._new_page(url)
-        if url == START_URL:
-            segments = start_page()
+        if url == parts.START_URL:
+            segments = parts.start_page()
             if self._demo is not None and self._demo.running:
                 segments = [*self._demo.start_page_segments(), ("text", "\n", ""), *segments]
             self.document_view.append_segments(segments)
@@ -787,7 +710,7 @@ class MainWindow(QMainWindow):
             self.load_status.finish("Start page")
             ok = True
         else:
-            data = sample_bytes(url)
+            data = parts.sample_bytes(url)
             if data is None:
                 self._show_error_section(
                     url,
@@ -798,7 +721,7 @@ class MainWindow(QMainWindow):
                 ok = False
             else:
                 # A bundled sample is a stored body like any other: every view works.
-                self.store.begin(url, headers=(("Content-Type", sample_content_type(url)),))
+                self.store.begin(url, headers=(("Content-Type", parts.sample_content_type(url)),))
                 self.store.append(data)
                 self.store.finish(True)
                 self._render()
@@ -819,13 +742,13 @@ class MainWindow(QMainWindow):
         self._end_load(False)
 
     def _show_error_section(self, url: str, phase: str, message: str, detail: str) -> None:
-        segments = error_segments(url, phase, message, detail, self._body_bytes)
+        segments = parts.error_segments(url, phase, message, detail, self._body_bytes)
         if self._has_body:
             self.renderer.set_trailer(segments)  # after the partial body, in every view
         else:
             self.document_view.append_segments(segments)
-        self.error_banner.show_error(summary(phase, message))
-        self.load_status.finish(summary(phase, message))
+        self.error_banner.show_error(parts.summary(phase, message))
+        self.load_status.finish(parts.summary(phase, message))
         if not self._head_seen:
             self.header_view.show_message(f"No response: {phase} error")
 
@@ -853,7 +776,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(self._has_body)
         self.view_group.setEnabled(self._has_body)
         self.encoding_menu.setEnabled(self._has_body)
-        self.curl_action.setEnabled(bool(self._url) and not is_internal(self._url))
+        self.curl_action.setEnabled(bool(self._url) and not parts.is_internal(self._url))
 
     # -- fetch events (each checks the request id) -------------------------------------------
 
@@ -977,7 +900,7 @@ class MainWindow(QMainWindow):
     # -- views, encoding, fonts ----------------------------------------------------------------
 
     @property
-    def view_mode(self) -> ViewMode:
+    def view_mode(self) -> parts.ViewMode:
         return self._mode
 
     @property
@@ -985,9 +908,9 @@ class MainWindow(QMainWindow):
         return self._override
 
     @Slot(object)
-    def set_view_mode(self, mode: ViewMode) -> None:
+    def set_view_mode(self, mode: parts.ViewMode) -> None:
         """Show the page as Rendered, Source or Wire: re-rendered from the store, no fetch."""
-        self._mode = ViewMode(mode)
+        self._mode = parts.ViewMode(mode)
         self.view_actions[self._mode].setChecked(True)
         if self._has_body:
             self._render()
@@ -1008,7 +931,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_encoding_changed(self, choice: CharsetChoice) -> None:
-        self.charset_label.setText(charset_label(choice))
+        self.charset_label.setText(parts.charset_label(choice))
 
     @Slot(str)
     def on_kind_changed(self, kind: str) -> None:
@@ -1041,7 +964,7 @@ class MainWindow(QMainWindow):
         proportional = self._has_body and self.renderer.kind == "html"
         from ui.fonts import monospace_font
 
-        font = QFont(QApplication.font()) if proportional else monospace_font()
+        font = parts.QFont(parts.QApplication.font()) if proportional else monospace_font()
         font.setPointSizeF(max(4.0, BASE_POINT_SIZE + self._zoom))
         if font != self.document_view.font():
             self.document_view.setFont(font)
@@ -1072,7 +995,11 @@ class MainWindow(QMainWindow):
         if self.wrap_action.isChecked() != on:
             self.wrap_action.setChecked(on)  # toggled calls back here
             return
-        mode = QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
+        mode = (
+            parts.QPlainTextEdit.LineWrapMode.WidgetWidth
+            if on
+            else parts.QPlainTextEdit.LineWrapMode.NoWrap
+        )
         self.document_view.setLineWrapMode(mode)
 
     @Slot()
@@ -1165,11 +1092,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def copy_as_curl(self) -> None:
-        if not self._url or is_internal(self._url):
+        if not self._url or parts.is_internal(self._url):
             self._report("Copy as curl needs a web address: load one first.")
             return
         command = self.curl_command()
-        QGuiApplication.clipboard().setText(command)
+        parts.QGuiApplication.clipboard().setText(command)
         self.load_status.show_text(f"Copied: {command}")
 
     def downloads(self) -> DownloadManager:
@@ -1179,10 +1106,10 @@ class MainWindow(QMainWindow):
 
             self._downloads = DownloadManager(self._fetch, parent=self)
             self.downloads_panel = DownloadsPanel(self._downloads)
-            dock = QDockWidget("Downloads", self)
+            dock = parts.QDockWidget("Downloads", self)
             dock.setObjectName("downloads")
             dock.setWidget(self.downloads_panel)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.addDockWidget(parts.Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self.downloads_dock = dock
         return self._downloads
 
@@ -1195,8 +1122,10 @@ class MainWindow(QMainWindow):
     def download(self, url: str | None = None, path: str | None = None) -> int | None:
         """Stream ``url`` straight to disk (asks for both when not given); the download id."""
         if url is None:
-            start = "" if is_internal(self._url) else self._url
-            text, ok = QInputDialog.getText(self, "Download", "Address to download:", text=start)
+            start = "" if parts.is_internal(self._url) else self._url
+            text, ok = parts.QInputDialog.getText(
+                self, "Download", "Address to download:", text=start
+            )
             if not ok or not text.strip():
                 return None
             url = text.strip()
@@ -1261,8 +1190,8 @@ class MainWindow(QMainWindow):
             self.load_status.show_text(f"Demo server running on {base_url} (loopback only)")
         else:
             self.load_status.show_text("Demo server stopped")
-        if self._url == START_URL and not self.is_loading:
-            self._show_internal(START_URL, from_history=True)  # list (or unlist) the demo
+        if self._url == parts.START_URL and not self.is_loading:
+            self._show_internal(parts.START_URL, from_history=True)  # list (or unlist) the demo
 
     @Slot(str)
     def on_demo_failed(self, message: str) -> None:
