@@ -483,6 +483,7 @@ class MainWindow(QMainWindow):
 
         self.document_view.link_activated.connect(self.on_link_activated)
         self.document_view.link_hovered.connect(self.on_link_hovered)
+        self.document_view.link_download_requested.connect(self.download_link)
         self.error_banner.retry_requested.connect(self.reload)
         self.notice_bar.save_requested.connect(self.save_page)
 
@@ -1112,6 +1113,11 @@ class MainWindow(QMainWindow):
             self.addDockWidget(parts.Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self.downloads_dock = dock
         return self._downloads
+
+    @Slot(str)
+    def download_link(self, href: str) -> None:
+        """The document view's Download Link… (an absolute URL): asks where, then streams."""
+        self.download(href)
 
     @Slot()
     def show_downloads(self) -> None:

@@ -578,6 +578,42 @@ def test_download_streams_to_disk_without_the_view(
     assert window.downloads_dock.isVisible()
 
 
+def test_download_link_from_the_context_menu(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    body = b"payload " * 1000
+    srv = serve(
+        servers,
+        routes(
+            {
+                "/file.txt": send(http_response(200, body, [("Content-Type", "text/plain")])),
+                "/": send(html('<p>Get <a href="/file.txt">the file</a></p>', charset="utf-8")),
+            }
+        ),
+    )
+    load(qtbot, window, srv.url("/"))
+    start, _end, href = window.document_view.links()[0]
+    assert href == srv.url("/file.txt")
+    cursor = window.document_view.textCursor()
+    cursor.setPosition(start + 1)
+    menu = window.document_view.context_menu(window.document_view.cursorRect(cursor).center())
+    actions = {action.text(): action for action in menu.actions()}
+    asked: list[str] = []
+    target = tmp_path / "saved.txt"
+
+    def ask(caption: str, name: str) -> str:
+        asked.append(name)
+        return str(target)
+
+    window.ask_path = ask  # type: ignore[method-assign]
+    manager = window.downloads()
+    with qtbot.waitSignal(manager.finished, timeout=5000):
+        actions["Download Link…"].trigger()
+    assert asked == ["file.txt"]  # named after the link, not the page
+    assert target.read_bytes() == body
+    assert window.url == srv.url("/")  # the page stayed
+
+
 # -- helpers -----------------------------------------------------------------------------------
 
 
