@@ -5,10 +5,27 @@ The window feeds decoded text as it arrives; every :meth:`HtmlRenderer.feed` ret
 spans that became known. Offsets are absolute from the start of the rendered document, in code
 points, or in UTF-16 code units with ``utf16=True`` (what QTextCursor positions count).
 
-Everything is emitted as soon as it can be, except tables, which are held until ``</table>``
-because their column widths depend on every row. Links are reported when they close (so their
-text is complete); styles are reported per fragment, possibly split into adjacent pieces.
-Paragraphs are never hard-wrapped: lines stay logical and the view word-wraps.
+Everything is emitted as soon as it can be. A data table is held until ``</table>``, because
+its column widths depend on every row, and then laid out in aligned columns. A table that
+turns out to be a layout table, or grows too big to hold, is shown linearly instead, as lynx
+does: what it holds goes out at once, then each cell streams into the document as it arrives
+(a row's one-line cells share a line, two spaces apart; empty cells show nothing), with its
+links, styles, lists and nested tables; a small data table nested in it is still aligned at its
+own ``</table>``. A held table goes linear when, in one of its cells:
+
+- a ``<table>``, ``<h1>``-``<h6>`` or ``<blockquote>`` starts (nested tables and headings are
+  page layout);
+- a block (``<p>``, ``<div>``, ``<ul>``, ``<pre>``...) starts after text of the same cell: data
+  tables wrap a cell's text in one block (Sphinx's ``<td><p>``), layouts put several; in a
+  table nested in another table's cell, any block does (Hacker News' ``<center><div>``);
+- its held text passes ``MAX_HELD_TEXT`` code points, or its rows and cells ``MAX_HELD_CELLS``:
+  memory and the wait stay bounded.
+
+The switch happens at a tag, never at a chunk boundary, so the output does not depend on how
+the input was split. Links are reported when they close (so their text is complete); a link
+a switch cuts in two comes as two pieces sharing one index. Styles are reported per fragment,
+possibly split into adjacent pieces. Paragraphs are never hard-wrapped: lines stay logical and
+the view word-wraps.
 
 Built on :class:`html.parser.HTMLParser`, which is fast (regex driven) and tolerant; the
 renderer adds the browser-like recovery it lacks: implicit closes (``<li>``, ``<td>``, ``<a>``),
@@ -173,6 +190,10 @@ MAX_SPAN = 64  # colspan/rowspan clamp (the HTML spec allows 1000 / 65534)
 MAX_TABLE_DEPTH = 16
 MAX_COLUMNS = 40  # wider tables are shown row by row, not aligned
 MIN_COLUMN = 6
+# A table still held past either limit is shown linearly from there on (it is a layout table or
+# too big to wait for): bounded memory and latency whatever the page.
+MAX_HELD_TEXT = 16_384  # code points of cell text
+MAX_HELD_CELLS = 4_096  # rows and cells
 COLUMN_GAP = "  "
 IMPLICIT_CLOSE_REACH = 32  # how deep <li>/<dd>/<option> look for an element to close
 RULE_WIDTH = 40
@@ -281,6 +302,15 @@ _LIST_TAGS = frozenset({"ul", "ol", "menu", "dir"})
 # "markers" of the HTML spec's list of active formatting elements).
 _CELL_SCOPE = frozenset({"td", "th", "caption", "table", "button"})
 _TABLE_SCOPE = frozenset({"table"})
+# In a held table's cell, these make it a layout table at once (shown linearly) ...
+_LAYOUT_TAGS = frozenset({"table", "blockquote"} | set(_HEADINGS))
+# ... and these when they follow text in the same cell (a second block: data tables wrap a
+# cell's text in one <p> or <div>, as Sphinx does), or in any cell of a nested table.
+_CELL_BLOCKS = frozenset(
+    {"div", "ul", "ol", "menu", "dir", "dl", "hr", "search"}
+    | _PRE_TAGS
+    | (_BLOCK2 - {"form"})  # a form around a few controls is no sign of layout
+)
 
 
 def _display_width(text: str) -> int:
@@ -336,7 +366,7 @@ class _Writer:
         self.content_end = 0  # offset just past the last visible character written
         self.trailing_nl = 0  # how many "\n" end the output
         self.pending_nl = 0  # newlines owed before the next content (1 = new line, 2 = blank)
-        self.pending_space = False
+        self.pending_space = ""  # owed before the next content on this line: " ", or a gap
         self.at_line_start = True
         self.line_chars = 0  # content characters on the current line (heading underlines)
         self.prefixes: list[_Prefix] = []
@@ -399,18 +429,18 @@ class _Writer:
             if self.pos:
                 self._newlines(self.pending_nl)
             self.pending_nl = 0
-            self.pending_space = False
+            self.pending_space = ""
         if self.at_line_start:
             prefix = self._line_prefix()
             if prefix:
                 self._emit(prefix)
             self.at_line_start = False
-            self.pending_space = False
+            self.pending_space = ""
             self.line_chars = 0
         elif self.pending_space:
-            self._emit(" ")
-            self.pending_space = False
-            self.line_chars += 1
+            self._emit(self.pending_space)
+            self.line_chars += len(self.pending_space)
+            self.pending_space = ""
             spaced = True
         if styled and self.pending_starts:
             pos = self.pos
@@ -443,7 +473,8 @@ class _Writer:
         if not collapsed:
             return
         if collapsed[0] == " ":
-            self.pending_space = True
+            if not self.pending_space:  # keep a wider gap owed between linear cells
+                self.pending_space = " "
             collapsed = collapsed[1:]
             if not collapsed:
                 return
@@ -451,7 +482,8 @@ class _Writer:
         if trailing:
             collapsed = collapsed[:-1]
         self._content(collapsed)
-        self.pending_space = trailing
+        if trailing:
+            self.pending_space = " "
 
     def raw(self, data: str) -> None:
         """Preformatted text: kept verbatim, line by line (prefixes still apply)."""
@@ -476,7 +508,7 @@ class _Writer:
         """Start the next content on a new line (1) or after a blank line (2)."""
         if count > self.pending_nl:
             self.pending_nl = count
-        self.pending_space = False
+        self.pending_space = ""
 
     def hard_newline(self) -> None:
         """End the current line now (<br>, a newline in <pre>)."""
@@ -491,7 +523,7 @@ class _Writer:
             self._emit("\n")
         self.trailing_nl += 1
         self.at_line_start = True
-        self.pending_space = False
+        self.pending_space = ""
 
     # -- prefixes (indentation, list markers, quote bars)
 
@@ -564,10 +596,12 @@ class _Writer:
 
     # -- pre-laid-out lines (tables)
 
-    def put_lines(self, lines: list[str]) -> list[int]:
-        """Write whole lines as a block; return the offset where each line's text starts."""
+    def put_lines(self, lines: list[str], block: bool = True) -> list[int]:
+        """Write whole lines as a block (or, ``block=False``, the first one where the next
+        content would go); return the offset where each line's text starts."""
         starts: list[int] = []
-        self.block(1)
+        if block:
+            self.block(1)
         for i, line in enumerate(lines):
             if i:
                 self.hard_newline()
@@ -608,15 +642,37 @@ class _Cell:
 
 
 class _Table:
-    __slots__ = ("caption", "cell", "cell_entry", "parent", "row_open", "rows")
+    """A table being read. Held (``linear`` False): rows of finished cells wait for the
+    layout at ``</table>``. Linear: cells write straight into ``parent`` as they arrive."""
 
-    def __init__(self, parent: _Writer) -> None:
+    __slots__ = (
+        "caption",
+        "cell",
+        "cell_entry",
+        "held",
+        "held_text",
+        "linear",
+        "mark",
+        "nested",
+        "parent",
+        "row_open",
+        "rows",
+    )
+
+    def __init__(self, parent: _Writer, nested: bool) -> None:
         self.parent = parent
         self.rows: list[list[_Cell]] = []
         self.row_open = False
-        self.cell: _Cell | None = None
-        self.cell_entry: _Entry | None = None
+        self.cell: _Cell | None = None  # the open held cell (None in linear mode)
+        self.cell_entry: _Entry | None = None  # the open cell's or caption's entry
         self.caption: _Cell | None = None
+        self.nested = nested  # inside another table's cell: any block in a cell is layout
+        self.linear = False
+        self.held = 0  # rows and cells held
+        self.held_text = 0  # code points of text in the held cells
+        # A linear cell's start: (parent.pos, pending_nl, pending_space), to take back the
+        # separator it asked for when it shows nothing.
+        self.mark: tuple[int, int, str] = (0, 0, "")
 
 
 def _span_attr(value: str | None) -> int:
@@ -1094,8 +1150,24 @@ class _Engine(HTMLParser):
         if table.cell_entry is not None:
             self._pop_through(table.cell_entry)
         if not table.row_open:
-            table.rows.append([])
             table.row_open = True
+            if table.linear:
+                table.parent.block(1)
+            else:
+                table.rows.append([])
+                table.held += 1
+        if table.linear:
+            # The cell's content goes straight to the parent, after a gap on the row's line.
+            parent = table.parent
+            table.mark = (parent.pos, parent.pending_nl, parent.pending_space)
+            parent.pending_space = COLUMN_GAP
+            entry = self._entry(tag)
+            entry.kind = "cell"
+            table.cell_entry = entry
+            if tag == "th":
+                entry.style = Style.STRONG
+                self._style_on(Style.STRONG)
+            return
         values = dict(attrs)
         cell = _Cell(
             _span_attr(values.get("colspan")), _span_attr(values.get("rowspan")), tag == "th"
@@ -1114,6 +1186,14 @@ class _Engine(HTMLParser):
 
     def _finish_cell(self) -> None:
         table = self.tables[-1]
+        table.cell_entry = None
+        if table.linear:
+            parent = table.parent
+            pos, pending_nl, pending_space = table.mark
+            if parent.pos == pos:  # the cell showed nothing: no gap, no blank line for it
+                parent.pending_nl = pending_nl
+                parent.pending_space = pending_space
+            return
         cell = table.cell
         if cell is None:
             return
@@ -1121,21 +1201,106 @@ class _Engine(HTMLParser):
         cell.finish()
         table.rows[-1].append(cell)
         table.cell = None
-        table.cell_entry = None
+        table.held += 1
+        table.held_text += len(cell.text)
+        if table.held > MAX_HELD_CELLS or table.held_text > MAX_HELD_TEXT:
+            self._go_linear(table)
 
     def _finish_caption(self) -> None:
         table = self.tables[-1]
+        table.cell_entry = None
+        if table.linear:
+            table.parent.block(1)
+            return
         cell = table.caption
         if cell is None:
             return
         self.writers.pop()
         cell.finish()
-        table.cell_entry = None
+
+    def _ends_hold(self, table: _Table, tag: str) -> bool:
+        """Whether ``tag``, starting in the open cell of held ``table``, makes it linear."""
+        if tag in _LAYOUT_TAGS:
+            return True
+        cell_writer = self.writer
+        if tag in _CELL_BLOCKS and (table.nested or cell_writer.content_end):
+            return True
+        return table.held_text + cell_writer.pos > MAX_HELD_TEXT
+
+    def _go_linear(self, table: _Table) -> None:
+        """From now on show ``table`` linearly: what it holds goes out at once, cell after
+        cell (a row's one-line cells share a line), and its open cell goes on in the parent."""
+        table.linear = True
+        parent = table.parent
+        parent.cut_styles(resume=False)  # held cells carry their own styles
+        entry = table.cell_entry
+        open_cell = None
+        if entry is not None:
+            open_cell = table.caption if entry.kind == "caption" else table.cell
+        if table.caption is not None and table.caption is not open_cell:
+            parent.block(1)
+            _put_linear(parent, table.caption)
+            parent.block(1)
+        for row in table.rows:
+            parent.block(1)
+            for cell in row:
+                _put_linear(parent, cell)
+        table.rows = []
+        table.caption = None
+        table.cell = None
+        if entry is not None and open_cell is not None:
+            self._reparent_cell(table, open_cell, entry)
+        for style, count in self.style_counts.items():
+            if count > 0 and style not in parent.open_styles:
+                parent.open_style(style)
+
+    def _reparent_cell(self, table: _Table, cell: _Cell, entry: _Entry) -> None:
+        """The open cell's text so far goes to the parent, and the rest of it will follow
+        there: its open elements now undo themselves on the parent."""
+        writer = cell.writer
+        parent = table.parent
+        pending_nl, pending_space = writer.pending_nl, writer.pending_space
+        prefixes, overflow, link = writer.prefixes, writer.prefix_overflow, writer.link
+        cell.finish()
+        if writer in self.writers:
+            self.writers.remove(writer)
+        if entry.kind == "caption":
+            parent.block(1)
+        table.mark = (parent.pos, parent.pending_nl, parent.pending_space)
+        _put_linear(parent, cell)
+        if parent.pos == table.mark[0]:
+            parent.pending_space = COLUMN_GAP  # nothing shown yet: the cell's gap is still owed
+        for open_entry in reversed(self.stack):
+            if open_entry.writer is writer:
+                open_entry.writer = parent
+            if open_entry is entry:
+                break
+        for prefix in prefixes:
+            if len(parent.prefixes) < MAX_PREFIX_DEPTH:
+                parent.prefixes.append(prefix)
+            else:
+                parent.prefix_overflow += 1
+        parent.prefix_overflow += overflow
+        parent._cont_cache = None
+        parent.fresh = any(p.fresh for p in parent.prefixes)
+        if pending_nl:
+            parent.block(pending_nl)
+        elif pending_space and parent.pos != table.mark[0]:
+            parent.pending_space = pending_space
+        if link is not None:
+            parent.close_link()  # one link at a time: a link open around the table ends here
+            carried = _OpenLink(link.index, link.href, link.url, link.problem)
+            carried.text = link.text[:]
+            carried.text_len = link.text_len
+            parent.open_link(carried)
 
     def _finish_table(self) -> None:
         table = self.tables.pop()
-        lines, pieces = _layout_table(table, self.width)
         parent = table.parent
+        if table.linear:
+            parent.block(2)
+            return
+        lines, pieces = _layout_table(table, self.width)
         parent.cut_styles(resume=False)
         parent.block(2)
         if not lines:
@@ -1176,6 +1341,10 @@ class _Engine(HTMLParser):
             self.skip_tag = tag
             self.skip_depth = 1
             return
+        if self.tables:
+            table = self.tables[-1]
+            if not table.linear and table.cell_entry is not None and self._ends_hold(table, tag):
+                self._go_linear(table)
         handler = _START_HANDLERS.get(tag)
         if handler is not None:
             handler(self, tag, attrs)
@@ -1345,6 +1514,20 @@ def _piece_ranges(
             out.append((offset + parent.units(text[a:lo]), offset + parent.units(text[a:hi])))
         i += 1
     return out
+
+
+def _put_linear(parent: _Writer, cell: _Cell) -> None:
+    """A held cell shown linearly: after a gap where the next content goes (a new line when
+    one is owed), its lines as they are, its links and spans moved along. Empty: nothing."""
+    text = cell.text
+    if not text:
+        return
+    ranges = _line_ranges(text)
+    lines = [text[a:b] for a, b in ranges]
+    parent.pending_space = COLUMN_GAP
+    starts = parent.put_lines(lines, block=False)
+    pieces = [(i, 0, cell, a, b) for i, (a, b) in enumerate(ranges) if a < b]
+    _map_pieces(parent, lines, starts, pieces)
 
 
 # --------------------------------------------------------------------------- start tags
@@ -1536,7 +1719,7 @@ def _start_table(engine: _Engine, tag: str, attrs: list[tuple[str, str | None]])
         return  # deeper tables join the innermost one: bounded layout work
     writer = engine.writer
     writer.block(2)
-    engine.tables.append(_Table(writer))
+    engine.tables.append(_Table(writer, nested=bool(engine.tables)))
     entry = engine._entry("table")
     entry.kind = "table"
 
@@ -1549,8 +1732,14 @@ def _start_tr(engine: _Engine, tag: str, attrs: list[tuple[str, str | None]]) ->
     table = engine.tables[-1]
     if table.cell_entry is not None:
         engine._pop_through(table.cell_entry)
-    table.rows.append([])
     table.row_open = True
+    if table.linear:
+        table.parent.block(1)
+    else:
+        table.rows.append([])
+        table.held += 1
+        if table.held > MAX_HELD_CELLS:
+            engine._go_linear(table)
     entry = engine._entry("tr")
     entry.kind = "tr"
 
@@ -1569,6 +1758,12 @@ def _start_caption(engine: _Engine, tag: str, attrs: list[tuple[str, str | None]
     table = engine.tables[-1]
     if table.cell_entry is not None:
         engine._pop_through(table.cell_entry)
+    if table.linear:
+        engine.writer.block(1)
+        entry = engine._entry("caption")
+        entry.kind = "caption"
+        table.cell_entry = entry
+        return
     cell = _Cell(1, 1, False)
     table.caption = cell
     engine.writers.append(cell.writer)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import time
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -157,10 +159,12 @@ CASES: list[tuple[str, str, str]] = [
     ("table fostered text", "<table>oops<tr><td>a</table>", "oops\n\na"),
     ("table unclosed", "<table><tr><td>a<td>b<tr><td>c", "a  b\nc"),
     ("cells outside table", "<td>a<td>b", "a b"),
+    # A table in a cell makes the outer one a layout table, shown linearly as it arrives (it
+    # used to wait for the outer </table>: "x  1  2\n   3  4"); the inner one is still aligned.
     (
         "nested table",
         "<table><tr><td>x<td><table><tr><td>1<td>2<tr><td>3<td>4</table></table>",
-        "x  1  2\n   3  4",
+        "x\n\n1  2\n3  4",
     ),
 ]
 
@@ -524,6 +528,11 @@ _TOKENS = st.sampled_from(
         "\x00",
         "<q>",
         "</q>",
+        "<div>",
+        "</div>",
+        "<center>",
+        "</tr>",
+        "</caption>",
     ]
 )
 
@@ -540,6 +549,229 @@ def test_fuzz_never_raises_and_split_invariant(tokens: list[str], cuts: list[int
         assert 0 <= span.start < span.end <= len(whole.text)
     pieces, _ = feed_in_pieces(html, [c for c in cuts if c <= len(html)])
     assert pieces == whole
+
+
+# --------------------------------------------------------------------------- layout tables
+
+HN = (CORPUS / "hacker_news.html").read_text(encoding="utf-8")
+HN_BASE = "https://news.ycombinator.com/news"
+HN_TITLES = [
+    "Show HN: A tiny text browser in Python",
+    "Ask HN: What are you reading?",
+    "Why layout tables refuse to die & what lynx did",
+    "Streaming HTML parsers: a survey",
+    "Café culture and the web 😀",
+]
+
+
+def test_layout_page_shows_each_story_as_its_row_arrives() -> None:
+    # The whole page is one outer table: each story's title, link and subtext must be out by
+    # the end of its own rows, long before the outer </table> (the old renderer held it all).
+    renderer = HtmlRenderer(HN_BASE)
+    text = ""
+    links: list[Link] = []
+    seen: dict[str, int] = {}
+    for i in range(0, len(HN), 7):
+        fragment = renderer.feed(HN[i : i + 7])
+        text += fragment.text
+        links.extend(fragment.links)
+        for title in HN_TITLES:
+            if title not in seen and any(k.text == title for k in links):
+                seen[title] = i + 7
+    outer_end = HN.rindex("</table>")
+    for n, title in enumerate(HN_TITLES, 1):
+        story = HN.index(f'<tr class="athing" id="{2000 + n}"')
+        row_end = HN.index("</tr>", story) + len("</tr>")
+        assert title in seen, title
+        assert seen[title] <= row_end + 7 < outer_end, title
+    assert f"1.  {HN_TITLES[0]} (example.com)\n312 points by alice 3 hours ago" in text
+    renderer.close()
+
+
+def test_layout_page_fed_early_returns_the_first_story() -> None:
+    renderer = HtmlRenderer(HN_BASE)
+    cut = HN.index('<tr class="athing" id="2002"')
+    early = renderer.feed(HN[:cut])
+    assert early.text.startswith("[image]  Hacker News new | past | comments | ask | submit  login")
+    assert "1.  Show HN: A tiny text browser in Python (example.com)" in early.text
+    assert "128\xa0comments" in early.text
+    assert "Ask HN" not in early.text
+    story = next(k for k in early.links if k.text == HN_TITLES[0])
+    assert (story.url, early.text[story.start : story.end]) == (
+        "https://example.com/rust-story",
+        HN_TITLES[0],
+    )
+    rest = [renderer.feed(HN[cut:]), renderer.close()]
+    whole, _ = render_html(HN, HN_BASE)
+    assert join_fragments([early, *rest]) == whole
+
+
+def corpus_pages() -> Iterator[str]:
+    for page in sorted(CORPUS.glob("*.html")):
+        yield page.read_text(encoding="utf-8")
+
+
+def test_corpus_files_one_char_at_a_time_equal_whole() -> None:
+    for html in corpus_pages():
+        whole, title = render_html(html, BASE)
+        assert feed_in_pieces(html, list(range(len(html)))) == (whole, title)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_corpus_files_any_split_equals_whole(data: st.DataObject) -> None:
+    for html in corpus_pages():
+        cuts = data.draw(st.lists(st.integers(min_value=0, max_value=len(html)), max_size=40))
+        assert feed_in_pieces(html, cuts) == render_html(html, BASE)
+
+
+@pytest.mark.parametrize("utf16", [False, True])
+def test_links_and_spans_in_linear_cells_point_at_their_text(utf16: bool) -> None:
+    whole, _ = render_html(HN, HN_BASE, utf16=utf16)
+    units = whole.text.encode("utf-16-le") if utf16 else None
+
+    def at(start: int, end: int) -> str:
+        if units is None:
+            return whole.text[start:end]
+        return units[start * 2 : end * 2].decode("utf-16-le")
+
+    for link in whole.links:
+        assert at(link.start, link.end) == link.text
+    by_text = {k.text: k for k in whole.links}
+    assert by_text[HN_TITLES[4]].url == "https://xn--caf-dma.example/"
+    assert by_text[HN_TITLES[3]].url == "https://example.org/p?a=1&b=2"
+    assert by_text["alice"].url == "https://news.ycombinator.com/user?id=alice"
+    assert by_text["More"].url == "https://news.ycombinator.com/news?p=2"
+    assert by_text["Contact"].url is None
+    strong = [at(s.start, s.end) for s in whole.spans if s.style is Style.STRONG]
+    assert strong == ["Hacker News"]
+    (table,) = [at(s.start, s.end) for s in whole.spans if s.style is Style.TABLE]
+    assert table.startswith("[image]  Hacker News") and table.endswith("login")
+
+
+def test_data_tables_with_one_block_per_cell_stay_aligned() -> None:
+    # Sphinx wraps every cell's text in <p>; MDN and others in a <div>: still data tables.
+    sphinx = (
+        "<table><thead><tr><th><p>Operation</p></th><th><p>Result</p></th></tr></thead>"
+        "<tbody><tr><td><p><code>x + y</code></p></td><td><p>sum of <em>x</em> and y</p></td>"
+        "</tr><tr><td><div><div>x * y</div></div></td><td><ul><li>product</ul></td></tr>"
+        "</tbody></table>"
+    )
+    assert render(sphinx).rstrip() == (
+        "Operation  Result\n─────────  ──────────────\nx + y      sum of x and y\n"
+        "x * y      • product"
+    )
+    got = styled(sphinx)
+    assert got[Style.CODE] == ["x + y"]
+    assert got[Style.TABLE] == [render(sphinx).strip()]
+
+
+def test_second_block_in_a_cell_or_a_heading_makes_a_layout_table() -> None:
+    two_paragraphs = "<table><tr><td>nav<td><p>one</p><p>two</p><td>x</table><p>after"
+    assert render(two_paragraphs).rstrip() == "nav  one\n\ntwo\n\nx\n\nafter"
+    heading = "<table><tr><td><a href=/>Home</a><br><a href=a>A</a><td><h1>Title</h1>text</table>"
+    fragment, _ = render_html(heading, BASE)
+    assert fragment.text.rstrip() == "Home\nA\n\nTitle\n\ntext"
+    assert [(fragment.text[k.start : k.end], k.url) for k in fragment.links] == [
+        ("Home", "http://example.org/"),
+        ("A", "http://example.org/dir/a"),
+    ]
+    assert styled(heading)[Style.H1] == ["Title"]
+    assert Style.TABLE not in styled(heading)
+
+
+def test_switch_inside_a_cell_carries_styles_links_and_lists_on() -> None:
+    # The <h2> turns the table linear in the middle of a list item, inside a link, in bold:
+    # the cell's text so far goes out, and the list, link and bold go on in the document.
+    html = (
+        "<table><tr><th>k<td><b><ul><li>bold <a href=x>li</a> one<li>tw<a href=y>o "
+        "<h2>Head</h2>rest</a></ul>end</b><td>last</table>"
+    )
+    fragment, _ = render_html(html, BASE)
+    text = fragment.text
+    assert text.rstrip() == "k  • bold li one\n• two\n\n  Head\n\n  rest\n\nend  last"
+    pieces = [(k.index, text[k.start : k.end], k.url) for k in fragment.links]
+    assert pieces == [
+        (0, "li", "http://example.org/dir/x"),
+        (1, "o", "http://example.org/dir/y"),  # one link in two pieces, as in a wrapped cell
+        (1, "Head\n\n  rest", "http://example.org/dir/y"),
+    ]
+    assert fragment.links[-1].text == "oHeadrest"  # as outside tables: blocks add no space
+    got = styled(html)
+    assert got[Style.STRONG] == ["k", "bold li one", "• two", "Head\n\n  rest\n\nend"]
+    assert got[Style.H2] == ["Head"]
+    drip, _ = feed_in_pieces(html, list(range(len(html))))
+    assert drip == fragment
+
+
+def test_nested_data_table_in_a_layout_table_is_aligned() -> None:
+    html = (
+        "<table><tr><td><h2>Scores</h2><table><tr><th>team<th>pts<tr><td>red<td>12"
+        "<tr><td>blue<td>7</table><p>That is all.</td></tr></table>"
+    )
+    assert render(html).rstrip() == (
+        "Scores\n\nteam  pts\n────  ───\nred   12\nblue  7\n\nThat is all."
+    )
+
+
+def test_empty_cells_add_no_gap_or_blank_line() -> None:
+    html = (
+        "<table><tr><td><table><tr><td>x</table><tr><td>1.<td><center><div></div></center>"
+        "<td><a href=t>Title</a><tr><td colspan=2><td>sub</table>"
+    )
+    assert render(html).rstrip() == "x\n\n1.  Title\nsub"
+
+
+def huge_table(rows: int) -> Iterator[str]:
+    yield "<p>top</p><table>"
+    for start in range(0, rows, 100):
+        yield "".join(f"<tr><td>row {n}<td>v<td>{n % 7}.5</tr>" for n in range(start, start + 100))
+    yield "</table><p>end</p>"
+
+
+def test_huge_table_streams_before_its_end_with_bounded_memory() -> None:
+    def peak(rows: int) -> tuple[int, str]:
+        renderer = HtmlRenderer(BASE)
+        tail = ""
+        tracemalloc.start()
+        try:
+            for chunk in huge_table(rows):
+                if chunk.startswith("</table>"):
+                    break
+                tail = (tail + renderer.feed(chunk).text)[-200:]
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        renderer.close()
+        return peak, tail
+
+    small, tail = peak(5_000)
+    assert "row 4999  v  1.5" in tail  # out before </table> was fed
+    big, _ = peak(20_000)  # held until it goes linear (~2.5 MB measured), then flat
+    assert big < small * 1.2 + 200_000, (small, big)
+    text = render("".join(huge_table(5_000)))
+    assert text.startswith("top\n\nrow 0  v  0.5\nrow 1  v  1.5\n")
+    assert text.rstrip().endswith("row 4999  v  1.5\n\nend")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, len(HN)), st.integers(0, 300), st.booleans()), max_size=8),
+    st.lists(st.integers(min_value=0, max_value=len(HN) * 2), max_size=20),
+)
+def test_mangled_layout_page_never_raises_and_split_invariant(
+    edits: list[tuple[int, int, bool]], cuts: list[int]
+) -> None:
+    html = HN
+    for at, length, duplicate in edits:
+        piece = html[at : at + length]
+        html = html[:at] + (piece + piece if duplicate else "") + html[at + length :]
+    whole, _ = render_html(html, BASE)
+    for link in whole.links:
+        assert 0 <= link.start < link.end <= len(whole.text)
+    for span in whole.spans:
+        assert 0 <= span.start < span.end <= len(whole.text)
+    assert feed_in_pieces(html, [c for c in cuts if c <= len(html)])[0] == whole
 
 
 # --------------------------------------------------------------------------- hostile input
