@@ -4,6 +4,7 @@ at a time or split anywhere, with trailing garbage; each mode and kind, offscree
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextCursor
@@ -120,3 +121,40 @@ def test_the_first_bytes_after_idle_are_on_screen_when_poke_returns(
     renderer.poke()
     qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=1000)
     assert view.toPlainText() == "first line\nsecond\n"
+
+
+def test_a_page_laid_out_in_one_table_shows_its_first_story_before_the_transfer_ends(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    # Hacker News and many old sites are one outer <table>: the first story must be on screen
+    # (text and link) while the body is still dripping in, not after the outer </table>.
+    page = (Path(__file__).parents[1] / "unit/html_corpus/hacker_news.html").read_bytes()
+    store = BodyStore()
+    store.begin(
+        "https://news.ycombinator.com/news",
+        headers=(("Content-Type", "text/html; charset=utf-8"),),
+        head_raw=b"HTTP/1.1 200 OK\r\n\r\n",
+    )
+    renderer = PageRenderer(view)
+    renderer.start(store, ViewMode.RENDERED)
+    first_story_done = page.index(b'<tr class="athing" id="2002"')
+    for i in range(0, first_story_done, 97):
+        chunk = page[i : min(i + 97, first_story_done)]
+        store.append(chunk, chunk)
+        renderer.poke()
+        qtbot.wait(0)
+    title = "Show HN: A tiny text browser in Python"
+    qtbot.waitUntil(lambda: title in view.toPlainText(), timeout=5000)
+    assert not store.ended
+    text = view.toPlainText()
+    assert "1.  " + title + " (example.com)\n312 points by alice" in text
+    assert "Ask HN" not in text and "Guidelines" not in text
+    assert any(url == "https://example.com/rust-story" for _, _, url in view.links())
+    rest = page[first_story_done:]
+    store.append(rest, rest)
+    store.finish(True)
+    renderer.poke()
+    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=5000)
+    expected = (Path(__file__).parents[1] / "unit/html_corpus/hacker_news.txt").read_text("utf-8")
+    # toPlainText() shows a no-break space as a space.
+    assert view.toPlainText().rstrip("\n") == expected.rstrip("\n").replace("\xa0", " ")
