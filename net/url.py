@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from net.errors import InvalidURL
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The longest URL Yonder requests, once encoded. Servers refuse far less (nginx 8 KiB, Apache
+# 8,190 bytes); past this a link or a Location is hostile or broken, and a request line of
+# megabytes would only end in a reset connection.
+MAX_URL_LENGTH = 32 * 1024
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 # "localhost:8080/x" is a host and a port, not the scheme "localhost".
@@ -89,7 +93,7 @@ def parse_url(text: str, default_scheme: str = "http") -> Target:
     authority, tail = rest[:end], rest[end:]
     host, port = _parse_authority(authority, scheme, original)
     path = _split_path_query(tail)
-    return Target(scheme, host, port, path)
+    return _bounded(Target(scheme, host, port, path), original)
 
 
 def resolve_url(base: Target | str, reference: str) -> Target:
@@ -119,7 +123,18 @@ def resolve_url(base: Target | str, reference: str) -> Target:
             path = base_path[: base_path.rfind("/") + 1] + ref_path
         query = ref_query if has_query else None
     tail = path if query is None else f"{path}?{query}"
-    return Target(base.scheme, base.host, base.port, _split_path_query(tail))
+    return _bounded(Target(base.scheme, base.host, base.port, _split_path_query(tail)), reference)
+
+
+def _bounded(target: Target, original: str) -> Target:
+    length = len(target.url)
+    if length > MAX_URL_LENGTH:
+        raise InvalidURL(
+            f"The address '{_short(original)}' is {length:,} characters long once encoded; "
+            f"Yonder requests at most {MAX_URL_LENGTH:,} (servers refuse far shorter ones)",
+            url=original[:MAX_URL_LENGTH],
+        )
+    return target
 
 
 def remove_dot_segments(path: str) -> str:

@@ -303,6 +303,16 @@ def test_invalid_address_is_an_inline_error(qtbot: QtBot, window: MainWindow) ->
     assert "Unsupported scheme" in text_of(window)
 
 
+def test_an_overlong_address_is_refused_whole_not_cut(qtbot: QtBot, window: MainWindow) -> None:
+    address = "http://127.0.0.1:9/" + "x" * 40_000
+    with qtbot.waitSignal(window.load_ended, timeout=1000):
+        window.address_bar.setText(address)
+        qtbot.keyClick(window.address_bar, Qt.Key.Key_Return)
+    assert window.address_bar.text() == address  # not silently cut to 32,767 characters
+    assert_error_page(window, "Address:")
+    assert "once encoded" in text_of(window)
+
+
 def test_retry_link_reloads(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:

@@ -222,6 +222,7 @@ def test_follow_redirects_off(serve: ServerFactory) -> None:
         ("ftp://example.org/file", "'ftp:'"),
         ("http://[::1", ""),
         ("http://" + "a" * 300 + ".example/", ""),
+        ("/" + "x" * 40_000, "at most 32,768"),  # fits the head limit, not a request line
     ],
 )
 def test_a_bad_location_is_the_servers_fault(

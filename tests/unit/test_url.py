@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from net.errors import InvalidURL
-from net.url import Target, parse_url, resolve_url
+from net.url import MAX_URL_LENGTH, Target, parse_url, resolve_url
 
 
 @pytest.mark.parametrize(
@@ -155,3 +155,18 @@ def test_parse_of_url_is_a_fixed_point(scheme: str, host: str, port: int | None,
     target = parse_url(text)
     assert parse_url(target.url) == target
     assert target.path.startswith("/") and target.path.isascii() and " " not in target.url
+
+
+def test_the_encoded_length_is_bounded() -> None:
+    base = "http://example.org/"
+    at_limit = base + "a" * (MAX_URL_LENGTH - len(base))
+    assert parse_url(at_limit).url == at_limit
+    with pytest.raises(InvalidURL, match=r"is 32,769 characters long once encoded"):
+        parse_url(at_limit + "b")
+    # What counts is what would be sent: each "é" becomes six characters ("%C3%A9").
+    with pytest.raises(InvalidURL, match="once encoded"):
+        parse_url(base + "é" * (MAX_URL_LENGTH // 6 + 1))
+    # Links and Locations too; the message stays short whatever the input.
+    with pytest.raises(InvalidURL, match="at most 32,768") as caught:
+        resolve_url(base, "x" * 2_000_000)
+    assert len(str(caught.value)) < 300
