@@ -13,7 +13,7 @@ encodings (base64, rot13, ...) or are unsafe on the web (utf-7) are refused as u
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "CharsetChoice",
     "StreamTextDecoder",
     "charset_from_content_type",
+    "declared_charset",
     "decode_all",
     "lookup_charset",
     "media_type",
@@ -86,6 +87,9 @@ class CharsetChoice:
 
     encoding: str  # a Python codec name, normalised by codecs.lookup(): "utf-8", "cp1252"
     source: str  # one of "header", "bom", "meta", "default", "override"
+    # A charset the Content-Type declared but the codec registry does not know (so it was
+    # ignored): the window says so instead of "nothing declared".
+    ignored: str = ""
 
 
 def lookup_charset(label: str, *, web: bool = True) -> str | None:
@@ -156,12 +160,18 @@ def media_type(content_type: str) -> str:
 
 def charset_from_content_type(value: str) -> str | None:
     """The codec named by a Content-Type's charset parameter, or None (absent or unknown)."""
+    label = declared_charset(value)
+    return lookup_charset(label) if label is not None else None
+
+
+def declared_charset(value: str) -> str | None:
+    """The charset label a Content-Type declares, as written (known or not), or None."""
     for name, val in _content_type_params(value)[1]:
         if name == "charset":  # the first charset parameter counts, as in browsers
             val = val.strip()
             if len(val) >= 2 and val[0] == val[-1] == "'":  # charset='utf-8': seen in the wild
                 val = val[1:-1]
-            return lookup_charset(val)
+            return val
     return None
 
 
@@ -364,6 +374,7 @@ class StreamTextDecoder:
         self._held = b""
         self._decoder: _TextDecoder | None = None
         self._strip_bom = False
+        self._ignored = ""
         self.choice: CharsetChoice | None = None
         # An override the codec registry does not know is ignored: choice.source tells.
         encoding = lookup_charset(override, web=False) if override else None
@@ -371,9 +382,12 @@ class StreamTextDecoder:
             self._commit(CharsetChoice(encoding, "override"))
             return
         # The header before the BOM: see the module docstring.
-        encoding = charset_from_content_type(content_type)
+        label = declared_charset(content_type)
+        encoding = lookup_charset(label) if label is not None else None
         if encoding is not None:
             self._commit(CharsetChoice(encoding, "header"))
+        elif label:
+            self._ignored = label[:64]
 
     def feed(self, data: bytes) -> str:
         if self._decoder is None:
@@ -424,6 +438,8 @@ class StreamTextDecoder:
         return True
 
     def _commit(self, choice: CharsetChoice, *, bom_stripped: bool = False) -> None:
+        if self._ignored and choice.source != "override":
+            choice = replace(choice, ignored=self._ignored)
         self.choice = choice
         self._decoder = _incremental_decoder(choice.encoding)
         self._strip_bom = not bom_stripped and choice.encoding in _BOM_STRIPPED

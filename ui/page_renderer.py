@@ -82,6 +82,12 @@ def charset_label(choice: CharsetChoice | None) -> str:
         "default": "default (nothing declared)",
         "override": "chosen in View > Encoding",
     }.get(choice.source, choice.source)
+    if choice.ignored:
+        # Declared, but no codec of that name: not "nothing declared".
+        shown = "".join(ch if ch.isprintable() else "?" for ch in choice.ignored)
+        if choice.source == "default":
+            source = "default"
+        source += f" (the unknown charset '{shown}' in Content-Type was ignored)"
     return f"{name} · {source}"
 
 

@@ -634,6 +634,13 @@ def test_charset_labels() -> None:
     assert (
         charset_label(CharsetChoice("shift_jis", "meta")) == "SHIFT-JIS · from <meta> in the page"
     )
+    assert charset_label(CharsetChoice("utf-8", "default", ignored="x-nope\x1b")) == (
+        "UTF-8 · default (the unknown charset 'x-nope?' in Content-Type was ignored)"
+    )
+    assert charset_label(CharsetChoice("koi8-r", "meta", ignored="klingon")) == (
+        "KOI8-R · from <meta> in the page (the unknown charset 'klingon' in Content-Type was "
+        "ignored)"
+    )
 
 
 def test_a_long_page_opens_at_its_top_and_plain_text_follows_its_tail(

@@ -287,6 +287,24 @@ def test_the_choice_is_known_at_once_from_an_override_or_the_header() -> None:
     )
 
 
+def test_an_unknown_declared_charset_is_remembered_as_ignored() -> None:
+    decoder = StreamTextDecoder("text/plain; charset=x-no-such-charset")
+    assert decoder.choice is None
+    assert decoder.feed(b"caf\xc3\xa9") == "café"
+    assert decoder.choice == CharsetChoice("utf-8", "default", ignored="x-no-such-charset")
+    html = StreamTextDecoder("text/html; charset=klingon")
+    html.feed(b'<meta charset="koi8-r">' + b" " * 1100)
+    assert html.choice == CharsetChoice("koi8-r", "meta", ignored="klingon")
+    bom = StreamTextDecoder("text/plain; charset=nope")
+    bom.feed(b"\xef\xbb\xbfx")
+    assert bom.choice == CharsetChoice("utf-8", "bom", ignored="nope")
+    # Known, absent or overridden: nothing ignored.
+    assert StreamTextDecoder("text/plain; charset=utf-8").choice == CharsetChoice("utf-8", "header")
+    assert StreamTextDecoder("text/plain; charset=nope", override="koi8-r").choice == (
+        CharsetChoice("koi8-r", "override")
+    )
+
+
 # --- the stream decoder: buffering before the choice ---------------------------------------
 
 
