@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["PREVIEW_BYTES", "describe_size", "hex_dump", "looks_binary"]
+__all__ = ["PREVIEW_BYTES", "declared_text", "describe_size", "hex_dump", "looks_binary"]
 
 PREVIEW_BYTES = 1024  # how much of a binary body the view shows as a hex dump
 
@@ -115,16 +115,32 @@ def _classify_type(content_type: str) -> bool | None:
     return None
 
 
+def declared_text(content_type: str) -> bool:
+    """Whether the type says text (text/plain included, though its bytes are checked too)."""
+    return _classify_type(content_type) is False
+
+
+def _plain_text_to_sniff(content_type: str) -> bool:
+    """text/plain is what servers (Apache's default among them) send for files they know
+    nothing about, so browsers check it is text (WHATWG MIME sniffing, "text or binary");
+    a declared UTF-16/32 charset is trusted, as its NULs are text."""
+    media, _, params = content_type.partition(";")
+    if media.strip().lower() != "text/plain":
+        return False
+    return "utf-16" not in params.lower() and "utf-32" not in params.lower()
+
+
 def looks_binary(content_type: str, prefix: bytes) -> bool:
     """Whether a body must be shown as binary (type, size, hex dump) instead of text.
 
-    A declared type decides when it is clear; otherwise (absent, unknown, or
-    application/octet-stream-ish types are trusted as binary) the first bytes are sniffed:
+    A declared type decides when it is clear, except text/plain, which is checked too;
+    otherwise (absent, unknown, or application/octet-stream-ish types are trusted as binary)
+    the first bytes are sniffed:
     a known file signature, a NUL byte in the first 1024 bytes, or more than 10% control
     bytes. UTF-16 text (with a BOM) is text.
     """
     declared = _classify_type(content_type)
-    if declared is not None:
+    if declared is not None and not (declared is False and _plain_text_to_sniff(content_type)):
         return declared
     head = prefix[:PREVIEW_BYTES]
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):

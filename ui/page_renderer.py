@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
 
-from ui.binary_preview import describe_size, hex_dump, looks_binary
+from ui.binary_preview import declared_text, describe_size, hex_dump, looks_binary
 from ui.document_view import (
     DEFER_MS,
     DocumentView,
@@ -405,6 +405,12 @@ class PageRenderer(QObject):
         # When the type alone decides, the answer cannot depend on the bytes; else wait for
         # the first bytes (or the end of a short body).
         undecided = looks_binary(content_type, b"") != looks_binary(content_type, b"\x00")
+        # Declared text (text/plain, still checked for binary) is decided on the first bytes,
+        # whatever their size: a file's signature and NULs come first, and text must not wait.
+        if undecided and declared_text(content_type):
+            if store.body_size == 0 and not store.ended:
+                return False
+            undecided = False
         if undecided and store.body_size < SNIFF_BYTES and not store.ended:
             # A slow server must not keep the first bytes off screen: decide on what came
             # within SNIFF_WAIT_S of the first byte.

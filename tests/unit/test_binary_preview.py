@@ -36,7 +36,7 @@ def test_binary_types(content_type: str) -> None:
     "content_type",
     [
         "text/html; charset=utf-8",
-        "text/plain",
+        "text/plain; charset=utf-16le",  # its NULs are text
         "text/csv",
         "application/json",
         "application/ld+json",
@@ -69,6 +69,15 @@ def test_text_types_even_with_odd_bytes(content_type: str) -> None:
 def test_sniffing_unknown_types(prefix: bytes) -> None:
     for content_type in ("", "application/x-unknown", "nonsense"):
         assert looks_binary(content_type, prefix)
+
+
+@pytest.mark.parametrize("prefix", [PNG, b"\x1f\x8b\x08\x00", b"text then a \x00 byte"])
+def test_text_plain_is_checked_for_binary(prefix: bytes) -> None:
+    # What Apache sends for files it knows nothing about: browsers sniff it, so does Yonder.
+    for content_type in ("text/plain", "text/plain; charset=UTF-8", "Text/Plain ; charset=x"):
+        assert looks_binary(content_type, prefix)
+    assert not looks_binary("text/plain", b"Hello, \x1b[1mworld\x1b[0m\n")
+    assert not looks_binary("text/plain", "Grüße\n".encode())
 
 
 @pytest.mark.parametrize(
