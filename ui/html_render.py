@@ -25,21 +25,33 @@ The switch happens at a tag, never at a chunk boundary, so the output does not d
 the input was split. Links are reported when they close (so their text is complete); a link
 a switch cuts in two comes as two pieces sharing one index. Styles are reported per fragment,
 possibly split into adjacent pieces. Paragraphs are never hard-wrapped: lines stay logical and
-the view word-wraps.
+the view word-wraps, except that no line grows much past ``MAX_LINE_CHARS``: the view lays a
+line out as one unit, so a megabyte paragraph would freeze it. A line that has passed the
+limit ends at its next collapsed space (which becomes "\n": offsets stay the same); one that
+reaches twice the limit without such a space (preformatted text, a very long word) gets an
+extra "\n", counted in every offset. Both depend on the output only, not on the input split.
 
 Built on :class:`html.parser.HTMLParser`, which is fast (regex driven) and tolerant; the
 renderer adds the browser-like recovery it lacks: implicit closes (``<li>``, ``<td>``, ``<a>``),
-stray end tags, skipped elements (scripts, styles, templates...), bounded nesting.
+stray end tags, skipped elements (scripts, styles, templates...), bounded nesting. HTMLParser
+rescans an incomplete tag or comment from its start at every feed, so input behind one is only
+parsed once a ">" arrives; and a tag, comment or declaration longer than ``MAX_CONSTRUCT``
+code points is cut there: a start tag keeps the attributes complete in its first
+``MAX_CONSTRUCT`` code points, and the input up to the next ">" (for a comment, its end) is
+dropped. At the end of the document an unterminated comment shows nothing and an unterminated
+tag at most ``MAX_EOF_FLUSH`` code points of itself, as text.
 """
 
 from __future__ import annotations
 
+import html.parser as _html_parser
 import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from html import unescape
 from html.parser import HTMLParser
 
 from net.errors import InvalidURL
@@ -197,7 +209,14 @@ MAX_HELD_CELLS = 4_096  # rows and cells
 COLUMN_GAP = "  "
 IMPLICIT_CLOSE_REACH = 32  # how deep <li>/<dd>/<option> look for an element to close
 RULE_WIDTH = 40
+# Lines longer than this are broken (must match ui.document_view.MAX_LINE_CHARS, which breaks
+# text/plain the same way; this module stays free of Qt).
+MAX_LINE_CHARS = 4096
+# An incomplete tag/comment/declaration is reparsed only when a ">" arrives, and cut here.
+MAX_CONSTRUCT = 65_536
+MAX_EOF_FLUSH = 4_096  # an unterminated tag at the end of input: shown as text up to this
 
+_COMMENT_CLOSE = re.compile(r"--\s*>")  # what HTMLParser ends a comment at
 _WS_RE = re.compile(r"[ \t\n\f]+")  # HTML whitespace (CR is normalised away in feed())
 _BULLETS = ("•", "◦", "▪")
 
@@ -359,8 +378,10 @@ class _Writer:
     (list markers, quote bars), style spans and links. One for the document, one per table
     cell (cells are laid out later, so their offsets are local and in code points)."""
 
-    def __init__(self, utf16: bool = False) -> None:
+    def __init__(self, utf16: bool = False, limit: int = 0) -> None:
         self.utf16 = utf16
+        self.limit = limit  # break lines past this many code points (0: never)
+        self.run = 0  # code points written since the last "\n" (kept when ``limit`` is set)
         self.parts: list[str] = []
         self.pos = 0
         self.content_end = 0  # offset just past the last visible character written
@@ -387,6 +408,34 @@ class _Writer:
     def _emit(self, text: str) -> None:
         self.parts.append(text)
         self.pos += _utf16_len(text) if self.utf16 else len(text)
+        if self.limit:
+            nl = text.rfind("\n")
+            self.run = self.run + len(text) if nl < 0 else len(text) - nl - 1
+
+    def _break_long(self, text: str, soft: bool) -> str:
+        """``text`` with the line breaks a long line gets: once the line holds ``limit``
+        characters, its next space (``soft``: collapsed text) becomes "\n"; at twice the limit
+        without one, an extra "\n" goes before the next character."""
+        limit = self.limit
+        hard = 2 * limit
+        run = self.run
+        n = len(text)
+        out: list[str] = []
+        i = 0
+        while run + n - i > limit:
+            k = max(i, i + hard - run)  # text[k] would be past the hard limit
+            j = text.find(" ", i + max(0, limit - run), k + 1) if soft else -1
+            if j >= 0:
+                out += (text[i:j], "\n")
+                i = j + 1
+            elif k < n:
+                out += (text[i:k], "\n")
+                i = k
+            else:
+                break
+            run = 0
+        out.append(text[i:])
+        return "".join(out)
 
     def _cont_prefix(self) -> str:
         if self._cont_cache is None:
@@ -438,10 +487,15 @@ class _Writer:
             self.pending_space = ""
             self.line_chars = 0
         elif self.pending_space:
-            self._emit(self.pending_space)
-            self.line_chars += len(self.pending_space)
+            space = self.pending_space
+            if self.limit and self.run >= self.limit:
+                space = space[:-1] + "\n"  # a long line ends here (same length)
+            self._emit(space)
+            self.line_chars += len(space)
             self.pending_space = ""
             spaced = True
+        elif self.limit and self.run >= 2 * self.limit:
+            self._emit("\n")  # a long line without a space to end at
         if styled and self.pending_starts:
             pos = self.pos
             for style, start in self.open_styles.items():
@@ -452,9 +506,12 @@ class _Writer:
             self.pending_starts = False
         return spaced
 
-    def _content(self, text: str) -> None:
+    def _content(self, text: str, soft: bool = True) -> None:
         spaced = self._begin_content()
-        self._emit(text)
+        if self.limit and self.run + len(text) > self.limit:
+            self._emit(self._break_long(text, soft))
+        else:
+            self._emit(text)
         self.content_end = self.pos
         self.trailing_nl = 0
         self.line_chars += len(text)
@@ -493,13 +550,13 @@ class _Writer:
                 self.hard_newline()
             first = False
             if line:
-                self._content(line)
+                self._content(line, soft=False)
 
     def token(self, text: str, style: Style) -> None:
         """An atomic placeholder ("[image: x]", "[x]") with its own style span."""
         self._begin_content()
         start = self.pos
-        self._content(text)
+        self._content(text, soft=False)
         self.spans.append(Span(start, self.pos, style))
 
     # -- breaks
@@ -951,6 +1008,31 @@ def _int_attr(value: str | None, default: int) -> int:
     return int(match.group(1)) if match else default
 
 
+def _cut_start_tag(head: str) -> tuple[str, list[tuple[str, str | None]]]:
+    """The tag name and the attributes complete in ``head``, the first MAX_CONSTRUCT code
+    points of an over-long start tag (parsed as HTMLParser.parse_starttag does)."""
+    match = _html_parser.tagfind_tolerant.match(head, 1)
+    if match is None:
+        return "", []
+    tag = match.group(1).lower()
+    attrs: list[tuple[str, str | None]] = []
+    k = match.end()
+    while k < len(head):
+        match = _html_parser.attrfind_tolerant.match(head, k)
+        if match is None or match.end() >= len(head):
+            break  # the last one runs into the cut: dropped
+        name, rest, value = match.group(1, 2, 3)
+        if not rest:
+            value = None
+        elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
+            value = value[1:-1]
+        if value:
+            value = unescape(value)
+        attrs.append((name.lower(), value))
+        k = match.end()
+    return tag, attrs
+
+
 class _Engine(HTMLParser):
     def __init__(
         self,
@@ -968,7 +1050,7 @@ class _Engine(HTMLParser):
         self.underline = underline_headings
         self.resolve = resolve
         self.resolved: dict[str, tuple[str | None, str | None]] = {}
-        self.main = _Writer(utf16)
+        self.main = _Writer(utf16, MAX_LINE_CHARS)
         self.writers: list[_Writer] = [self.main]
         self.stack: list[_Entry] = []
         self.scope_counts: list[dict[str, int]] = [{}]  # per cell scope: open tags by name
@@ -986,6 +1068,16 @@ class _Engine(HTMLParser):
         self.capture_parts: list[str] = []
         self.options: list[tuple[str, bool]] = []
         self.link_count = 0
+        self.table_space = False  # whitespace dropped between table cells since the last tag
+        self.table_text = False  # other text given there since the last tag
+        # Input waiting behind an incomplete construct (rawdata starts with it), unparsed until
+        # a ">" comes; held_len counts it with the construct (0: nothing incomplete).
+        self.held: list[str] = []
+        self.held_len = 0
+        # Dropping the rest of a construct cut at MAX_CONSTRUCT: until ">" or a comment's end.
+        self.skip_until: str | None = None
+        self.skip_last = ""  # the last character dropped (">" mode), the tail (comment mode)
+        self.cut_tag: tuple[str, list[tuple[str, str | None]]] | None = None
 
     def updatepos(self, i: int, j: int) -> int:
         # HTMLParser counts lines for getpos(), which nothing here reads: ~5% of the time.
@@ -1002,6 +1094,104 @@ class _Engine(HTMLParser):
     def parse_bogus_comment(self, i: int, report: int = 0) -> int:
         pos = self.rawdata.find(">", i + 2)
         return -1 if pos == -1 else pos + 1
+
+    # -- input: HTMLParser rescans an incomplete construct from its start at every feed
+
+    def feed(self, data: str) -> None:
+        while data:
+            if self.skip_until is not None:
+                data = self._skip_input(data)
+                if not data:
+                    return
+            if self.held_len:
+                self.held.append(data)
+                self.held_len += len(data)
+                if self.held_len < MAX_CONSTRUCT and ">" not in data:
+                    return  # every construct ends with ">": no need to rescan it yet
+                data = "".join(self.held)
+                self.held.clear()
+                self.held_len = 0
+            self.rawdata += data
+            data = ""
+            self.goahead(0)
+            raw = self.rawdata
+            if self.cdata_elem:
+                if self.skip_tag is not None and len(raw) > 2 * MAX_EOF_FLUSH:
+                    # A script's or style's text is dropped: keep only enough to find its end.
+                    self.rawdata = raw[-MAX_EOF_FLUSH:]
+            elif len(raw) > 1 and raw[0] == "<":
+                if len(raw) < MAX_CONSTRUCT:
+                    self.held_len = len(raw)
+                else:
+                    data = self._cut_construct()
+
+    def _cut_construct(self) -> str:
+        """rawdata is an incomplete construct of MAX_CONSTRUCT code points or more: keep what
+        its head holds, drop the rest up to its end; return the input after that."""
+        raw = self.rawdata
+        head = raw[:MAX_CONSTRUCT]
+        self.rawdata = ""
+        if head.startswith("<!--"):
+            self.skip_until = "-->"
+            self.skip_last = head[-64:]
+        else:
+            self.skip_until = ">"
+            self.skip_last = head[-1]
+            if _html_parser.starttagopen.match(head):
+                self.cut_tag = _cut_start_tag(head)
+        return self._skip_input(raw[MAX_CONSTRUCT:])
+
+    def _skip_input(self, data: str) -> str:
+        """Drop input up to the end of a cut construct; return what follows ("" while the
+        construct goes on)."""
+        if self.skip_until == ">":
+            k = data.find(">")
+            if k < 0:
+                if data:
+                    self.skip_last = data[-1]
+                return ""
+            before = data[k - 1] if k else self.skip_last
+            self.skip_until = None
+            self.skip_last = ""
+            if self.cut_tag is not None:
+                tag, attrs = self.cut_tag
+                self.cut_tag = None
+                if before == "/":
+                    self._start_end_tag(tag, attrs)
+                else:
+                    self._start_tag(tag, attrs)
+                    if tag in self.CDATA_CONTENT_ELEMENTS:
+                        self.set_cdata_mode(tag)
+            return data[k + 1 :]
+        text = self.skip_last + data
+        match = _COMMENT_CLOSE.search(text)
+        if match is None:
+            self.skip_last = text[-64:]
+            return ""
+        self.skip_until = None
+        self.skip_last = ""
+        return text[match.end() :]
+
+    def close(self) -> None:
+        # A construct cut at MAX_CONSTRUCT and still open at the end shows nothing.
+        self.skip_until = None
+        self.cut_tag = None
+        if self.held:
+            self.rawdata += "".join(self.held)
+            self.held.clear()
+        self.held_len = 0
+        self.goahead(0)
+        raw = self.rawdata
+        note = False
+        if len(raw) > 1 and raw[0] == "<" and not self.cdata_elem:
+            if raw.startswith("<!--"):
+                self.rawdata = ""  # an unterminated comment runs to the end, as in browsers
+            elif len(raw) > MAX_EOF_FLUSH:
+                self.rawdata = raw[:MAX_EOF_FLUSH]
+                note = True
+        super().close()
+        if note:
+            self.handle_data(" … (unterminated tag)")
 
     # -- helpers
 
@@ -1315,15 +1505,28 @@ class _Engine(HTMLParser):
     # -- HTMLParser callbacks
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text = self.get_starttag_text()
+        if text is not None and len(text) > MAX_CONSTRUCT:
+            tag, attrs = _cut_start_tag(text[:MAX_CONSTRUCT])  # as if fed in slices
+        self._start_end_tag(tag, attrs)
+
+    def _start_end_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # Browsers ignore the "/" of "<div/>": it opens the element. A self-closed skipped
         # element ("<svg/>") has no content to skip.
         if tag in _SKIP:
             return
-        self.handle_starttag(tag, attrs)
+        self._start_tag(tag, attrs)
         if tag not in _VOID and tag in ("a", "textarea", "select", "title", "button"):
             self.handle_endtag(tag)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text = self.get_starttag_text()
+        if text is not None and len(text) > MAX_CONSTRUCT:
+            tag, attrs = _cut_start_tag(text[:MAX_CONSTRUCT])  # as if fed in slices
+        self._start_tag(tag, attrs)
+
+    def _start_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.table_space = self.table_text = False
         if self.skip_tag is not None:
             if tag == self.skip_tag:
                 self.skip_depth += 1
@@ -1361,6 +1564,7 @@ class _Engine(HTMLParser):
             self.writer.block(1)
 
     def handle_endtag(self, tag: str) -> None:
+        self.table_space = self.table_text = False
         if self.skip_tag is not None:
             if tag == self.skip_tag:
                 self.skip_depth -= 1
@@ -1420,8 +1624,19 @@ class _Engine(HTMLParser):
             return
         if self.tables:
             table = self.tables[-1]
-            if table.cell is None and table.cell_entry is None and (data.isspace()):
-                return  # whitespace between rows and cells
+            if table.cell is None and table.cell_entry is None:
+                # Whitespace between rows and cells is dropped, but not in a run of text
+                # between two tags that has more (stray text in a table): the input split
+                # decides whether the run's spaces come as calls of their own.
+                if data.isspace():
+                    if not self.table_text:
+                        self.table_space = True
+                        return
+                else:
+                    if self.table_space:
+                        self.table_space = False
+                        data = " " + data
+                    self.table_text = True
         self.writer.text(data)
 
     # -- title and captured controls

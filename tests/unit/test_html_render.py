@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 import tracemalloc
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ui import html_render
 from ui.html_render import Fragment, HtmlRenderer, Link, Style, join_fragments, render_html
 
 BASE = "http://example.org/dir/page.html"
@@ -884,3 +886,158 @@ def test_one_megabyte_page_renders_fast_in_chunks() -> None:
     joined = join_fragments(fragments)
     assert len(joined.links) > 5_000
     assert joined.text.count("Section") == page.count("<h2>")
+
+
+# --------------------------------------------------------------------------- long lines
+
+LIMIT = html_render.MAX_LINE_CHARS
+
+
+def long_line_pages(scale: int) -> dict[str, str]:
+    return {
+        "paragraph": "<p>start " + "word " * (scale // 5) + "end</p><p>next</p>",
+        "pre": "<pre>" + "x" * scale + "</pre><p>next</p>",
+        "links": "<p>"
+        + "".join(f'<a href="/l{i}">link {i}</a> ' for i in range(scale // 30))
+        + "</p>",
+        "astral links": "<p>"
+        + "".join(f"<a href=x{i}>\U0001f600{i}</a>" for i in range(scale // 20))
+        + "</p>",
+        "replacement chars": "<p>" + "\ufffd" * scale + "</p><p>x\x00y</p>",
+        "long words": "<ul><li>" + ("y" * 3000 + " ") * (scale // 3000) + "</li></ul>",
+    }
+
+
+def check_lines(fragment: Fragment, utf16: bool = False) -> None:
+    """No line much longer than the limit; each link's offsets cover its text (a line break
+    there replaced a space, or was added inside a long word)."""
+    text = fragment.text
+    assert max(map(len, text.split("\n"))) <= 2 * LIMIT
+    units = text.encode("utf-16-le") if utf16 else b""
+    for link in fragment.links:
+        if utf16:
+            shown = units[2 * link.start : 2 * link.end].decode("utf-16-le")
+        else:
+            shown = text[link.start : link.end]
+        assert link.text in (shown.replace("\n", " "), shown.replace("\n", ""))
+
+
+@pytest.mark.parametrize("name", list(long_line_pages(1)))
+def test_long_lines_are_broken_with_offsets_kept(name: str) -> None:
+    html = long_line_pages(400_000)[name]
+    for utf16 in (False, True):
+        fragment, _ = render_html(html, BASE, utf16=utf16)
+        check_lines(fragment, utf16)
+    plain, _ = render_html(html, BASE)
+    flat, _ = render_html(html.replace("<p>", "<p>\n"), BASE)  # same text, another source
+    assert plain == flat
+    text = plain.text
+    if name == "paragraph":
+        assert text.replace("\n", " ") == "start " + "word " * 80_000 + "end  next"
+        # broken at spaces only, soon after the limit
+        assert all(len(line) <= LIMIT + 5 for line in text.split("\n"))
+    elif name == "pre":
+        assert text.replace("\n", "") == "x" * 400_000 + "next"
+        assert text.split("\n")[0] == "x" * (2 * LIMIT)
+    elif name == "links":
+        assert len(plain.links) == 400_000 // 30
+        assert all(len(line) <= LIMIT + 20 for line in text.split("\n"))
+    elif name == "replacement chars":
+        assert text.replace("\n", "") == "\ufffd" * 400_000 + "x\ufffdy"
+    elif name == "long words":
+        assert all(len(line) <= LIMIT + 3002 for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("name", list(long_line_pages(1)))
+def test_long_lines_same_whatever_the_split(name: str) -> None:
+    html = long_line_pages(20_000)[name]
+    for utf16 in (False, True):
+        whole, _ = render_html(html, BASE, utf16=utf16)
+        assert max(map(len, whole.text.split("\n"))) <= 2 * LIMIT
+        renderer = HtmlRenderer(BASE, utf16=utf16)
+        pieces = [renderer.feed(ch) for ch in html] + [renderer.close()]
+        assert join_fragments(pieces) == whole
+        rng = random.Random(len(html))
+        cuts = sorted(rng.sample(range(len(html)), 40))
+        renderer = HtmlRenderer(BASE, utf16=utf16)
+        bounds = [0, *cuts, len(html)]
+        pieces = [renderer.feed(html[a:b]) for a, b in itertools.pairwise(bounds)]
+        assert join_fragments([*pieces, renderer.close()]) == whole
+
+
+LONG_DOC = long_line_pages(12_000)["links"] + long_line_pages(9_000)["pre"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=len(LONG_DOC)), max_size=30))
+def test_long_lines_any_split_equals_whole(cuts: list[int]) -> None:
+    whole, _ = render_html(LONG_DOC, BASE)
+    assert feed_in_pieces(LONG_DOC, cuts)[0] == whole
+
+
+# --------------------------------------------------------------------------- long constructs
+
+
+def count_goahead(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls = [0]
+    original = html_render._Engine.goahead
+
+    def counted(self: html_render._Engine, end: bool) -> None:
+        calls[0] += 1
+        original(self, end)
+
+    monkeypatch.setattr(html_render._Engine, "goahead", counted)
+    return calls
+
+
+@pytest.mark.parametrize("megabytes", [1, 5])
+def test_huge_start_tag_in_slices_is_parsed_once_in_bounded_memory(
+    monkeypatch: pytest.MonkeyPatch, megabytes: int
+) -> None:
+    attrs = "a=b " * (megabytes * 250_000)
+    html = "<p>before</p><div " + attrs + "><p>after <a href=ok>link</a></p>"
+    calls = count_goahead(monkeypatch)
+    renderer = HtmlRenderer(BASE)
+    tracemalloc.start()
+    try:
+        fragments = [renderer.feed(html[i : i + 8192]) for i in range(0, len(html), 8192)]
+        fragments.append(renderer.close())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    joined = join_fragments(fragments)
+    assert joined.text == "before\n\nafter link"
+    assert [link.url for link in joined.links] == ["http://example.org/dir/ok"]
+    assert calls[0] < 20  # not once per slice
+    # HTMLParser's regex takes ~17 MB on the 64 KiB a tag is cut at; the same for any size
+    assert peak < 40_000_000
+
+
+def test_long_tag_keeps_its_first_attributes_whatever_the_split() -> None:
+    html = (
+        '<p>a <a href="/ok" title="'
+        + "t" * 70_000
+        + '" class=x>link</a> b</p><img alt=pic src="data:'
+        + "Q" * 80_000
+        + '"><!-- '
+        + "c" * 70_000
+        + " --><p>end</p>"
+    )
+    whole, _ = render_html(html, BASE)
+    assert whole.text == "a link b\n\n[image: pic]\n\nend"
+    assert [link.url for link in whole.links] == ["http://example.org/ok"]
+    renderer = HtmlRenderer(BASE)
+    pieces = [renderer.feed(ch) for ch in html] + [renderer.close()]
+    assert join_fragments(pieces) == whole
+    assert feed_in_pieces(html, [70_010, 70_020, 150_100])[0] == whole
+
+
+def test_unterminated_tag_or_comment_at_the_end_is_bounded() -> None:
+    for rest in ('<a href="' + "x" * 1_000_000, "<div " + "a=b " * 10_000, "<!-- " + "x" * 10**6):
+        html = "<p>start</p>" + rest
+        whole, _ = render_html(html, BASE)
+        assert whole.text.startswith("start")
+        assert len(whole.text) < html_render.MAX_EOF_FLUSH + 100
+        assert feed_in_pieces(html, list(range(0, len(html), 8192)))[0] == whole
+    assert render("<p>a</p><!-- x") == "a"
+    assert render("<p>a</p><a href=x") == "a\n\n<a href=x"
