@@ -8,12 +8,14 @@ so a reader scrolled up in the partial content still sees that the load failed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from ui.display_text import display_line, tooltip_html
 from ui.document_view import Segment
 
 RETRY_URL = "yonder:retry"
+BANNER_LIMIT = 300  # characters in the banner; the whole summary goes to the tooltip
 
 # By exception class (first word of the detail), then by phase.
 _ADVICE_BY_CLASS = {
@@ -107,6 +109,11 @@ class ErrorBanner(QFrame):
             " QLabel { color: #8a1f1f; }"
         )
         self.label = QLabel()
+        # The summary can hold server text (a Location): plain, elided, and without a
+        # minimum width of its own.
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(1)
         self.label.setWordWrap(True)
         self.retry_button = QPushButton("Retry")
         self.retry_button.clicked.connect(self.retry_requested)
@@ -118,5 +125,7 @@ class ErrorBanner(QFrame):
 
     @Slot(str)
     def show_error(self, text: str) -> None:
-        self.label.setText(text)
+        line = display_line(text, BANNER_LIMIT)
+        self.label.setText(line)
+        self.label.setToolTip(tooltip_html(text) if line != text else "")
         self.show()

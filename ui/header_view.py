@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.display_text import display_line, elide, tooltip_html
 from ui.fonts import monospace_font
 from ui.wire_text import wire_text
 
@@ -107,7 +109,7 @@ class HeaderTable(QTableWidget):
         for row, (name, value) in enumerate(headers):
             self.setItem(row, 0, QTableWidgetItem(name))
             item = QTableWidgetItem(value)
-            item.setToolTip(value if len(value) > 60 else "")
+            item.setToolTip(tooltip_html(value) if len(value) > 60 else "")
             self.setItem(row, 1, item)
 
     def selected_text(self) -> str:
@@ -151,6 +153,11 @@ class HeaderView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.status_label = QLabel()
+        # Server text: never Qt's rich-text guess, and never a minimum width of its own (a
+        # 60 KB reason without spaces would widen the window to 646,000 px).
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setMinimumWidth(1)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setWordWrap(True)
         self.status_label.setMargin(6)
@@ -198,7 +205,9 @@ class HeaderView(QWidget):
         self._set_status(text, None)
 
     def _set_status(self, text: str, colour: QColor | None) -> None:
-        self.status_label.setText(text)
+        """The status line, display-safe and elided (the whole line: the tooltip, Raw tab)."""
+        self.status_label.setText(display_line(text))
+        self.status_label.setToolTip("")
         if colour is None:
             self.status_label.setStyleSheet("")
         else:
@@ -237,7 +246,7 @@ class HeaderView(QWidget):
     @Slot(object)
     def show_head(self, head: ResponseHead) -> None:
         self._set_status(head.status_line, status_colour(head.status))
-        self.status_label.setToolTip(head.url)
+        self.status_label.setToolTip(tooltip_html(f"{elide(head.status_line, 1000)}\n{head.url}"))
         self.table.set_headers(head.headers)
         self.raw.setPlainText(visible_line_endings(head.raw))
 

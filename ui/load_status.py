@@ -6,8 +6,10 @@ text carries the byte count. Updates come throttled from the Fetcher (<= 10/s).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QWidget
+
+from ui.display_text import display_line, tooltip_html
 
 
 def format_size(count: float) -> str:
@@ -50,6 +52,11 @@ class LoadStatus(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
+        # Texts can hold server text (an error's Location, a save's file name): plain, one
+        # line, elided, and without a minimum width of its own.
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(1)
         self.bar = QProgressBar()
         self.bar.setFixedWidth(160)
         self.bar.setMaximumHeight(16)
@@ -65,6 +72,7 @@ class LoadStatus(QWidget):
         self.bar.setRange(0, 0)  # busy until the head tells the length
         self.bar.show()
         self.label.setText("Connecting…")
+        self.label.setToolTip("")
 
     @Slot(int, int, float)
     def update_progress(self, received: int, total: int, elapsed: float) -> None:
@@ -80,8 +88,10 @@ class LoadStatus(QWidget):
     @Slot(str)
     def finish(self, text: str) -> None:
         self.bar.hide()
-        self.label.setText(text)
+        self.show_text(text)
 
     @Slot(str)
     def show_text(self, text: str) -> None:
-        self.label.setText(text)
+        line = display_line(text)
+        self.label.setText(line)
+        self.label.setToolTip(tooltip_html(text) if line != text else "")

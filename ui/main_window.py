@@ -24,11 +24,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from ui.address_bar import AddressBar
 from ui.body_store import VIEW_CAP, BodyStore
+from ui.display_text import display_line, display_title
 from ui.history import History
 from ui.load_status import LoadStatus, format_elapsed, format_size
 from ui.settings import Settings
@@ -259,6 +260,7 @@ class MainWindow(QMainWindow):
         self.find_bar.hide()
         self.find_bar.attach(self.document_view)
         self.charset_label = parts.QLabel()
+        self.charset_label.setTextFormat(Qt.TextFormat.PlainText)  # names a server's charset
         self.charset_label.setToolTip("The character encoding the text was decoded with")
         self.renderer = parts.PageRenderer(self.document_view, self)
         self.phase_bar = parts.PhaseBar()
@@ -686,7 +688,7 @@ class MainWindow(QMainWindow):
             self.encoding_actions[None].setChecked(True)
         self._shown_url = url
         self.address_bar.set_url(url)
-        self.setWindowTitle(f"{page_title(url)} — Yonder")
+        self.setWindowTitle(f"{display_title(page_title(url))} — Yonder")
         self._update_actions()
 
     def _render(self) -> None:
@@ -857,7 +859,7 @@ class MainWindow(QMainWindow):
         self._url = hop.to_url
         self.history.replace_current(hop.to_url)
         self.address_bar.set_url(hop.to_url)
-        self.setWindowTitle(f"{page_title(hop.to_url)} — Yonder")
+        self.setWindowTitle(f"{display_title(page_title(hop.to_url))} — Yonder")
 
     @Slot(int, object)
     def on_finished(self, request_id: int, done: Finished) -> None:
@@ -926,13 +928,13 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def on_title_changed(self, title: str) -> None:
-        title = " ".join(title.split())
+        title = display_title(title)
         if title:
             self.setWindowTitle(f"{title} — Yonder")
 
     @Slot(object)
     def on_encoding_changed(self, choice: CharsetChoice) -> None:
-        self.charset_label.setText(parts.charset_label(choice))
+        self.charset_label.setText(display_line(parts.charset_label(choice), 120))
 
     @Slot(str)
     def on_kind_changed(self, kind: str) -> None:

@@ -6,8 +6,20 @@ Save"), for binary bodies, and for the outcome of a save (done, or what failed a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+from ui.display_text import display_line, tooltip_html
+
+NOTICE_LIMIT = 300  # characters; the whole text goes to the tooltip
 
 _INFO = "#noticeBar { background: #eef4fc; border: 1px solid #a9c3e8; border-radius: 4px; }"
 _ERROR = (
@@ -30,6 +42,11 @@ class NoticeBar(QFrame):
         super().__init__(parent)
         self.setObjectName("noticeBar")
         self.label = QLabel()
+        # The text can hold server text (a Content-Type, a file name): plain, elided, and
+        # without a minimum width of its own.
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(1)
         self.label.setWordWrap(True)
         self.save_button = QPushButton("Save…")
         self.save_button.clicked.connect(self.save_requested)
@@ -48,6 +65,8 @@ class NoticeBar(QFrame):
     @Slot(str)
     def show_notice(self, text: str, offer_save: bool = False, error: bool = False) -> None:
         self.setStyleSheet(_ERROR if error else _INFO)
-        self.label.setText(text)
+        line = display_line(text, NOTICE_LIMIT)
+        self.label.setText(line)
+        self.label.setToolTip(tooltip_html(text) if line != text else "")
         self.save_button.setVisible(offer_save)
         self.show()

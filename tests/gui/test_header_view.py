@@ -75,3 +75,23 @@ def test_ctrl_c_copies_selected_headers(qtbot: QtBot) -> None:
     qtbot.keyClick(view.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(view.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "X-B: 2\nx-a: 1\nSet-Cookie: a\nSet-Cookie: b"
+
+
+def test_server_text_in_the_status_line_is_plain_elided_and_bounded(qtbot: QtBot) -> None:
+    view = HeaderView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    reason = '<b>bold</b><img src="/tmp/x.png">\x1b\x7f\u202eZ'
+    raw = f"HTTP/1.1 200 {reason}\r\n\r\n".encode()
+    view.show_head(ResponseHead("http://h/", "1.1", 200, reason, (), raw, 0.0))
+    label = view.status_label
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.text() == 'HTTP/1.1 200 <b>bold</b><img src="/tmp/x.png">Z'
+    long = "R" * 60_000
+    raw = f"HTTP/1.1 200 {long}\r\n\r\n".encode()
+    view.show_head(ResponseHead("http://h/", "1.1", 200, long, (), raw, 0.0))
+    assert len(label.text()) == 200 and label.text().endswith("…")
+    assert view.minimumSizeHint().width() < 1000
+    assert long in view.raw.toPlainText()
+    assert "RRRR" in label.toolTip() and "http://h/" in label.toolTip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
@@ -436,3 +437,75 @@ def test_closing_while_the_worker_is_stuck_waits_it_out_instead_of_aborting(
     assert win.fetcher.worker_thread.isRunning()  # closing waited only ~1 s
     assert win.wait_for_workers(5000)
     assert not win.fetcher.worker_thread.isRunning()
+
+
+def test_server_text_is_plain_and_cannot_grow_the_window(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # A status reason and a Content-Type that look like HTML are shown as typed, not rendered.
+    reason = b'<h1 style="font-size:200px">Y</h1><img src="/tmp/x.png">'
+    raw = (
+        b"HTTP/1.1 200 " + reason + b"\r\nContent-Type: image/x<b style='font-size:120px'>big</b>"
+        b"\r\nContent-Length: 4\r\n\r\n\x00\x01\x02\x03"
+    )
+    srv = serve(servers, respond(raw))
+    size = window.size()
+    with qtbot.waitSignal(window.load_ended, timeout=5000):
+        window.load(srv.url("/rt"))
+    wait_loaded(qtbot, window)
+    status = window.header_view.status_label
+    assert status.textFormat() == Qt.TextFormat.PlainText
+    assert status.text() == "HTTP/1.1 200 " + reason.decode()
+    qtbot.waitUntil(lambda: window.notice_bar.isVisible(), timeout=2000)
+    notice = window.notice_bar.label
+    assert notice.textFormat() == Qt.TextFormat.PlainText
+    assert "image/x<b style='font-size:120px'>big</b>" in notice.text()
+    assert window.load_status.label.textFormat() == Qt.TextFormat.PlainText
+    # A 60 KB reason without spaces: elided, the window keeps its size, Raw has all of it.
+    long = b"R" * 60_000
+    raw = b"HTTP/1.1 200 " + long + b"\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nhi\n"
+    srv = serve(servers, respond(raw))
+    with qtbot.waitSignal(window.load_ended, timeout=5000):
+        window.load(srv.url("/long"))
+    wait_loaded(qtbot, window)
+    qtbot.wait(100)  # let the layouts settle
+    assert window.width() <= 2 * size.width() and window.height() <= 2 * size.height()
+    assert window.minimumSizeHint().width() < 2000
+    assert len(status.text()) <= 200 and status.text().endswith("…")
+    assert long.decode() in window.header_view.raw.toPlainText()
+    assert "RRRR" in status.toolTip()
+
+
+def test_a_title_with_control_and_bidi_characters_is_cleaned(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    page = "<title>\u202eevil\x00 \x1b\u2066page\u2069 " + "T" * 500 + "</title><p>hi"
+    srv = serve(
+        servers,
+        respond(http_response(200, page.encode(), [("Content-Type", "text/html; charset=utf-8")])),
+    )
+    with qtbot.waitSignal(window.load_ended, timeout=5000):
+        window.load(srv.url("/t"))
+    wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: "evil" in window.windowTitle(), timeout=2000)
+    title = window.windowTitle()
+    assert title.endswith(" — Yonder") and title.startswith("evil")
+    assert not [ch for ch in title if unicodedata.category(ch) in {"Cc", "Cf"}]
+    assert len(title) <= 150 + len(" — Yonder")
+
+
+def test_a_long_redirect_location_keeps_the_error_banner_small(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    location = "ftp://files.example/<h1>big</h1><img src='/tmp/x.png'>" + "x" * 20_000
+    srv = serve(servers, respond(http_response(302, b"", [("Location", location)])))
+    size = window.size()
+    load_and_fail(qtbot, window, srv.url("/"))
+    qtbot.wait(100)
+    banner = window.error_banner
+    assert banner.isVisible()
+    assert banner.label.textFormat() == Qt.TextFormat.PlainText
+    assert len(banner.label.text()) <= 300 and banner.label.text().endswith("…")
+    assert banner.height() < 200
+    assert len(window.load_status.label.text()) <= 200
+    assert window.width() <= 2 * size.width() and window.height() <= 2 * size.height()
