@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from net.options import FetchOptions
+from ui.display_text import tooltip_html
 from ui.download_worker import DownloadWorker, Progress
 from ui.fetch_worker import FetchFunction, Token
 from ui.load_status import format_elapsed, format_size
@@ -227,12 +228,13 @@ class DownloadRow(QFrame):
         self.state = "queued"  # queued, running, finished, failed, cancelled
         self._progress = _RowState()
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setToolTip(f"{url}\n→ {path}")
+        self.setToolTip(tooltip_html(f"{url}\n→ {path}"))
 
         self.name_label = QLabel(os.path.basename(path) or path)
         bold = QFont(self.name_label.font())
         bold.setBold(True)
         self.name_label.setFont(bold)
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)  # a server-suggested name
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.bar = QProgressBar()
@@ -241,6 +243,7 @@ class DownloadRow(QFrame):
         self.bar.setRange(0, 0)
         self.status_label = QLabel("Waiting…")
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet(MUTED_STYLE)
 

@@ -28,6 +28,7 @@ from net.events import Finished, Redirected, ResponseHead, Timings
 from ui.chunk_series import ChunkSeries
 from ui.chunk_table import ChunkTableView
 from ui.decode_compare import DecodeCompareView
+from ui.display_text import elide
 from ui.receive_lab import ReceiveLab
 from ui.timeline_view import TimelineView, format_bytes, format_duration
 
@@ -235,7 +236,7 @@ class StreamPanel(QWidget):
             f"{format_duration(t.time_to_first_byte)}, total {format_duration(t.total)}"
         )
         self.header.setToolTip(
-            "<br>".join(html.escape(line, quote=False) for line in self._earlier_hops)
+            "<br>".join(html.escape(elide(line, 300), quote=False) for line in self._earlier_hops)
         )
         self._timer.stop()
         self._reset_views()
