@@ -2,18 +2,26 @@
 
 How it stays responsive on a 30 MB document (measured here, see tests/gui/test_find_bar.py):
 searching a Python ``str`` snapshot of the text (``toPlainText()``, ~0.13 s for 30 MB, taken
-once per document change) with ``str.find`` finds the first 10,000 matches of a common word in
-~3 ms, where a ``QTextDocument.find`` loop takes ~150 ms; an absent word costs ~70 ms against
-~335 ms. Case-insensitive search runs on a lowered copy of the snapshot, made once.
+once per document; a growing document has only its new tail read) with ``str.find`` finds the
+first 10,000 matches of a common word in ~3 ms, where a ``QTextDocument.find`` loop takes
+~150 ms; an absent word costs ~20 ms against ~335 ms. Case-insensitive search runs on a
+lowered copy of the snapshot, made once (~20 ms for 30 MB) and extended as the text grows.
 
-- Counting stops at MAX_MATCHES ("1 of 10,000+"); Next past the last known match scans on.
+- A search selects its match at once: ``str.find`` from the anchor (the caret or the top of the
+  view), wrapping; Next/Previous are ``str.find``/``str.rfind`` from the current match.
+- Counting is lazy: a search counts up to MAX_MATCHES matches before it returns ("1 of
+  10,000+"), the rest is counted in steps of at most COUNT_STEP_S on a timer (``str.count``
+  over big chunks), the label going "counting…" (the current match's number not known yet),
+  "5 of 120,000+", then "5 of 2,083,330". Typing "e" at the end of a 30 MB page scans no
+  more than SYNC_COUNT_CHARS plus the way to the next match before it returns.
 - Highlighting is by viewport: every match in (and around) the visible part of the document is
   an extra selection, recomputed on scroll and resize. Thousands of ExtraSelections cost
   ~130 ms per update; the visible ones cost well under a millisecond, and every match the user
   can see is highlighted however many there are.
 - ``toPlainText()`` turns non-breaking spaces into spaces, so a typed space matches both.
-- A document that grows (pages stream in) is searched again, throttled by the last search's
-  cost, and the current match stays current.
+- A document that grows (pages stream in) is re-read from where it changed only (the new tail,
+  ~10 ms for 1.5 MB, plus joining it on), at most every REFRESH_MIN_MS; the count takes back
+  what changed and counts the tail; the current match stays current.
 
 Positions: QTextCursor counts UTF-16 code units, Python counts code points; the snapshot keeps
 the code-point index of every astral character to convert between the two.
@@ -47,16 +55,27 @@ BIG_DOCUMENT_CHARS = 1_000_000  # above this, typing is debounced
 DEBOUNCE_MS = 100
 REFRESH_MIN_MS = 250  # a growing document is searched again at most this often...
 REFRESH_COST_FACTOR = 5  # ...and at most once per 5x the last search's duration
+COUNT_STEP_S = 0.008  # counting matches runs in steps of at most this long...
+COUNT_CHUNK_CHARS = 1_000_000  # ...of str.count over this many characters at a time
+SYNC_COUNT_CHARS = 2_000_000  # what a search counts before it returns, at most
 
 MATCH_COLOUR = QColor(255, 236, 130)  # all matches: a soft yellow
 CURRENT_COLOUR = QColor(255, 150, 50)  # the current match: a stronger orange
 NO_MATCH_COLOUR = QColor(176, 32, 32)  # the document view's error red
 
+# What toPlainText() turns into plain characters (QTextCursor.selectedText() keeps them)
+_AS_PLAIN_TEXT = (
+    ("\u2029", "\n"),
+    ("\u2028", "\n"),
+    ("\ufdd0", "\n"),
+    ("\ufdd1", "\n"),
+    ("\u00a0", " "),
+)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class Haystack:
-    """An immutable snapshot of a document's plain text, ready to search.
+    """A snapshot of a document's plain text, ready to search; it can take a new tail.
 
     ``to_qt``/``from_qt`` convert between code-point indices and QTextCursor positions.
     """
@@ -64,6 +83,7 @@ class Haystack:
     def __init__(self, text: str) -> None:
         self.text = text
         self._lower: str | None = None
+        self._lower_from: int | None = None  # _lower is stale from here on: lower it later
         self._lower_ok: bool | None = None
         astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
         self._astral = astral
@@ -72,19 +92,53 @@ class Haystack:
     def __len__(self) -> int:
         return len(self.text)
 
+    def qt_length(self) -> int:
+        return self.to_qt(len(self.text))
+
     def to_qt(self, index: int) -> int:
         return index + bisect_left(self._astral, index) if self._astral else index
 
     def from_qt(self, position: int) -> int:
         return position - bisect_left(self._astral_qt, position) if self._astral else position
 
+    def splice(self, index: int, tail: str) -> None:
+        """Replace the text from code point ``index`` on with ``tail`` (a page grew). Only the
+        tail is read and scanned; joining it on is a memory copy (~12 ms for 30 MB)."""
+        head_astral = self._astral[: bisect_left(self._astral, index)]
+        self.text = self.text[:index] + tail  # (no cheaper in place: CPython copies anyway)
+        if not tail.isascii():
+            head_astral.extend(index + m.start() for m in _ASTRAL.finditer(tail))
+        self._astral = head_astral
+        self._astral_qt = [at + n for n, at in enumerate(head_astral)]
+        if self._lower_ok and self._lower is not None:  # lowered on when next needed
+            pending = self._lower_from
+            self._lower_from = index if pending is None else min(pending, index)
+            return
+        self._lower = None  # lowered again when needed
+        self._lower_ok = None
+        self._lower_from = None
+
     def _lowered(self) -> str | None:
         """The lowered text, or None when lowering changes its length (then regex it)."""
+        index = self._lower_from
+        if index is not None and self._lower is not None:
+            self._lower_from = None
+            lowered = self.text[index:].lower()
+            if len(lowered) == len(self.text) - index:
+                self._lower = self._lower[:index] + lowered
+            else:
+                self._lower_ok = self._lower = None
         if self._lower_ok is None:
             lowered = self.text.lower()
             self._lower_ok = len(lowered) == len(self.text)
             self._lower = lowered if self._lower_ok else None
         return self._lower
+
+    def _plain(self, needle: str, case_sensitive: bool) -> tuple[str | None, str]:
+        """The string to ``str.find`` in and the needle for it; None: use a regex."""
+        if case_sensitive:
+            return self.text, needle
+        return self._lowered(), needle.lower()
 
     def find(
         self, needle: str, case_sensitive: bool, start: int = 0, end: int | None = None
@@ -94,10 +148,7 @@ class Haystack:
         if not needle:
             return
         stop = len(self.text) if end is None else min(end, len(self.text))
-        hay: str | None = self.text
-        if not case_sensitive:
-            hay = self._lowered()
-            needle = needle.lower()
+        hay, needle = self._plain(needle, case_sensitive)
         if hay is None:
             pattern = re.compile(re.escape(needle), re.IGNORECASE)
             for match in pattern.finditer(self.text, start):
@@ -110,6 +161,41 @@ class Haystack:
         while index != -1 and index < stop:
             yield index
             index = hay.find(needle, index + 1)
+
+    def find_first(self, needle: str, case_sensitive: bool, start: int = 0) -> int:
+        """The first match at or after ``start``, or -1."""
+        return next(self.find(needle, case_sensitive, start), -1)
+
+    def find_last(self, needle: str, case_sensitive: bool, before: int | None = None) -> int:
+        """The last match starting before ``before`` (None: anywhere), or -1."""
+        if not needle:
+            return -1
+        before = len(self.text) if before is None else min(before, len(self.text))
+        hay, folded = self._plain(needle, case_sensitive)
+        if hay is not None:
+            return hay.rfind(folded, 0, before + len(folded) - 1) if before > 0 else -1
+        window = 4096
+        while True:  # the regex path: look back in growing windows
+            start = max(0, before - window)
+            found = list(self.find(needle, case_sensitive, start, before))
+            if found or start == 0:
+                return found[-1] if found else -1
+            window *= 4
+
+    def count(self, needle: str, case_sensitive: bool, start: int, end: int) -> int:
+        """How many matches start in [start, end) (overlapping ones too, like ``find``)."""
+        if not needle or start >= end:
+            return 0
+        hay, folded = self._plain(needle, case_sensitive)
+        if hay is None or overlaps(folded):
+            return sum(1 for _ in self.find(needle, case_sensitive, start, end))
+        return hay.count(folded, start, min(len(hay), end + len(folded) - 1))
+
+
+def overlaps(needle: str) -> bool:
+    """Whether two matches of ``needle`` can overlap ("aa", "abab"): ``str.count`` would
+    undercount them."""
+    return any(needle[:k] == needle[-k:] for k in range(1, len(needle)))
 
 
 def normalise_needle(text: str) -> str:
@@ -132,15 +218,29 @@ class FindBar(QWidget):
         super().__init__(parent)
         self._editor: QPlainTextEdit | None = None
         self._hay: Haystack | None = None  # None: stale, take a new snapshot
-        self._positions: list[int] = []  # code-point indices of the matches found so far
-        self._complete = True  # _positions holds every match
-        self._index = -1  # the current match in _positions; -1: none
+        # The current match (a code-point index in the snapshot; -1: none) and the count,
+        # done lazily: _total matches start before _frontier; _before matches start before
+        # the current one (None: not counted that far yet).
+        self._current = -1
+        self._total = 0
+        self._frontier = 0
+        self._complete = True
+        self._before: int | None = None
+        self._dirty_from: int | None = None  # Qt position: the text changed from here on
+        # Text taken in, not counted yet: (had a current match, the current match's range)
+        self._growth: tuple[bool, tuple[int, int] | None] | None = None
+        # Work done, in characters, for tests and probes: scanned by searching and counting
+        # (``search_work``: only what the last search did before returning), read from the
+        # document into the snapshot.
+        self.scanned_chars = 0
+        self.search_work = 0
+        self.snapshot_chars = 0
         self._needle = ""
         self._last_cost = 0.0
         self._last_search = 0.0
         self._highlighted = 0
         # The current match in Qt positions: still valid after the text grows at its end, when
-        # the code-point snapshot behind _positions is already stale.
+        # the code-point snapshot is already stale.
         self._current_qt: tuple[int, int] | None = None
         self._viewport: QWidget | None = None  # the editor's, compared by identity only
         self._build()
@@ -150,11 +250,14 @@ class FindBar(QWidget):
         self._search_timer.timeout.connect(self._search_from_caret)
         self._refresh_timer = QTimer(self)  # throttles re-searching a growing document
         self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self._search_keeping_current)
+        self._refresh_timer.timeout.connect(self._on_grown)
         self._highlight_timer = QTimer(self)  # coalesces scroll/resize into one update
         self._highlight_timer.setSingleShot(True)
         self._highlight_timer.setInterval(0)
         self._highlight_timer.timeout.connect(self._update_highlights)
+        self._count_timer = QTimer(self)  # counts the matches in short steps
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._count_on)
 
     def _build(self) -> None:
         style = self.style()
@@ -222,8 +325,8 @@ class FindBar(QWidget):
 
     @property
     def match_count(self) -> int:
-        """Matches found so far (all of them when ``count_complete``)."""
-        return len(self._positions)
+        """Matches counted so far (all of them when ``count_complete``)."""
+        return self._total
 
     @property
     def count_complete(self) -> bool:
@@ -231,8 +334,9 @@ class FindBar(QWidget):
 
     @property
     def current_index(self) -> int:
-        """0-based index of the current match, -1 when there is none."""
-        return self._index
+        """0-based index of the current match, -1 when there is none (or it is not counted
+        yet: the count runs in the background)."""
+        return self._before if self._current >= 0 and self._before is not None else -1
 
     @property
     def highlighted_count(self) -> int:
@@ -306,6 +410,7 @@ class FindBar(QWidget):
         """Hide the bar, leave the current match selected in the view, give the view focus."""
         self._search_timer.stop()
         self._refresh_timer.stop()
+        self._count_timer.stop()
         editor = self._live_editor()
         if editor is not None:
             editor.setExtraSelections([])
@@ -327,7 +432,11 @@ class FindBar(QWidget):
         Throttled: at most every REFRESH_MIN_MS, and at most once per REFRESH_COST_FACTOR
         times the last search's cost, so a huge growing document never hogs the GUI thread.
         """
-        self._hay = None
+        if self._dirty_from is None:
+            self._dirty_from = 0  # no change seen: read it all again
+        self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
         if not self.isVisible() or not self._needle or self._editor is None:
             return
         if self._refresh_timer.isActive() or self._search_timer.isActive():
@@ -372,7 +481,10 @@ class FindBar(QWidget):
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
         if removed == added and removed > 0:
             return  # a format change (a link laid over text): the read-only text is the same
-        self.refresh()
+        if self._hay is not None:
+            dirty = self._dirty_from
+            self._dirty_from = position if dirty is None else min(dirty, position)
+        self._schedule_refresh()
 
     @Slot(str)
     def _on_text_changed(self, _text: str) -> None:
@@ -391,34 +503,60 @@ class FindBar(QWidget):
     # -- searching -------------------------------------------------------------------------
 
     def _reset_matches(self) -> None:
-        self._positions = []
+        self._count_timer.stop()
+        self._growth = None
+        self._current = -1
+        self._total = 0
+        self._frontier = 0
         self._complete = True
-        self._index = -1
+        self._before = None
         self._current_qt = None
 
     def _snapshot(self) -> Haystack | None:
+        """The document's text, brought up to date: a changed tail is read again alone."""
         editor = self._live_editor()
         if editor is None:
             return None
-        if self._hay is None:
-            self._hay = Haystack(editor.document().toPlainText())
+        hay = self._hay
+        position = None if hay is None else min(self._dirty_from or 0, hay.qt_length())
+        if hay is None or (self._dirty_from is not None and position == 0):
+            text = editor.document().toPlainText()
+            self.snapshot_chars += len(text)
+            if hay is not None:
+                self._before_splice(hay, 0)
+            self._hay = Haystack(text)
+        elif self._dirty_from is not None and position is not None:
+            index = hay.from_qt(position)
+            cursor = QTextCursor(editor.document())
+            cursor.setPosition(hay.to_qt(index))
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            tail = cursor.selectedText()
+            for special, plain in _AS_PLAIN_TEXT:  # as toPlainText() has them
+                tail = tail.replace(special, plain)
+            self.snapshot_chars += len(tail)
+            self._before_splice(hay, index)
+            hay.splice(index, tail)
+        self._dirty_from = None
         return self._hay
 
-    def _scan_more(self, hay: Haystack) -> None:
-        """Find up to MAX_MATCHES more matches after the last one found."""
-        start = self._positions[-1] + 1 if self._positions else 0
-        matches = hay.find(self._needle, self.case_box.isChecked(), start)
-        for found, index in enumerate(matches, 1):
-            self._positions.append(index)
-            if found >= MAX_MATCHES:
-                self._complete = False
-                return
-        self._complete = True
-
-    def _scan_until(self, hay: Haystack, index: int) -> None:
-        """Scan on until a match at or after ``index`` is known, or there are no more."""
-        while not self._complete and (not self._positions or self._positions[-1] < index):
-            self._scan_more(hay)
+    def _before_splice(self, hay: Haystack, index: int) -> None:
+        """The text changes from ``index`` on: take back the count of what changes."""
+        if not self._needle:
+            return
+        changed = max(0, index - len(self._needle) + 1)  # a match there may change
+        if changed == 0:
+            self._total = self._frontier = 0
+        elif self._frontier > changed:
+            self._total -= hay.count(
+                self._needle, self.case_box.isChecked(), changed, self._frontier
+            )
+            self.scanned_chars += self._frontier - changed
+            self._frontier = changed
+        self._complete = False
+        if self._current >= changed:
+            self._current = -1  # the current match is in the changed part: search again
+            self._before = None
+            self._current_qt = None
 
     def _anchor(self) -> int:
         """Where a new search starts, as a Qt position: the caret if it is on screen (typing
@@ -439,14 +577,13 @@ class FindBar(QWidget):
     def _search_from_caret(self) -> None:
         self._search(keep_current=False)
 
-    @Slot()
-    def _search_keeping_current(self) -> None:
-        self._search(keep_current=True)
-
     def _search(self, keep_current: bool) -> None:
+        """Select the first match at or after the anchor (wrapping), at once: ``str.find``
+        from the anchor; then count the matches, a bounded part now, the rest in steps."""
         self._search_timer.stop()
         self._refresh_timer.stop()
         started = time.perf_counter()
+        scanned = self.scanned_chars
         previous = self.current_range()
         anchor_qt = previous[0] if keep_current and previous is not None else self._anchor()
         self._needle = normalise_needle(self.edit.text())
@@ -455,67 +592,199 @@ class FindBar(QWidget):
         if hay is None or not self._needle:
             self._show_result(scroll=False)
             return
-        anchor = hay.from_qt(anchor_qt)
-        self._scan_more(hay)
-        self._scan_until(hay, anchor)
-        if self._positions:
-            index = bisect_left(self._positions, anchor)
-            self._index = index if index < len(self._positions) else 0
+        self._select_from(hay, hay.from_qt(anchor_qt))
+        self._count_step(hay, first=True)
         self._show_result(scroll=previous is None or self._moved_from(previous))
+        self.search_work = self.scanned_chars - scanned
         self._last_search = time.perf_counter()
         self._last_cost = self._last_search - started
 
+    def _select_from(self, hay: Haystack, anchor: int, floor: int = 0) -> None:
+        """Make the first match at or after ``anchor`` current, else the first one at or after
+        ``floor`` (wrapping); none: no current match. The count is not touched."""
+        case = self.case_box.isChecked()
+        found = hay.find_first(self._needle, case, max(anchor, floor))
+        self.scanned_chars += (found if found >= 0 else len(hay)) - max(anchor, floor)
+        if found < 0 and anchor > floor:
+            found = hay.find_first(self._needle, case, floor)  # wrap
+            self.scanned_chars += (found if found >= 0 else anchor) - floor
+        self._current = found
+        self._before = None
+        if found < 0 and floor == 0:
+            # no match anywhere: that is the whole count
+            self._total, self._frontier, self._complete = 0, len(hay), True
+
+    def _count_step(self, hay: Haystack, first: bool = False) -> None:
+        """Count on from the frontier for a few milliseconds. The first step after a search
+        counts up to MAX_MATCHES matches one by one (the count then reads "10,000+"); later
+        ones count in big chunks with ``str.count``."""
+        needle, case = self._needle, self.case_box.isChecked()
+        length = len(hay)
+        if self._complete and self._frontier >= length:
+            self._frontier = length
+        deadline = time.perf_counter() + COUNT_STEP_S
+        current = self._current
+        if current >= 0 and self._before is None and current < self._frontier:
+            # counted past it already (it was reached by stepping back): count back to it
+            self._before = self._total - hay.count(needle, case, current, self._frontier)
+            self.scanned_chars += self._frontier - current
+        if first:
+            stop = min(length, self._frontier + SYNC_COUNT_CHARS)
+            matches = hay.find(needle, case, self._frontier, stop)
+            for found, index in enumerate(matches, 1):
+                if index >= current >= 0 and self._before is None:
+                    self._before = self._total
+                self._total += 1
+                if found >= MAX_MATCHES or (found % 1000 == 0 and time.perf_counter() > deadline):
+                    self.scanned_chars += index + 1 - self._frontier
+                    self._frontier = index + 1
+                    break
+            else:
+                self.scanned_chars += stop - self._frontier
+                self._frontier = stop
+        else:
+            chunk = COUNT_CHUNK_CHARS
+            hay_text, folded = hay._plain(needle, case)
+            if hay_text is None or overlaps(folded):
+                chunk = COUNT_CHUNK_CHARS // 16  # a loop in Python: smaller steps
+            while self._frontier < length:
+                end = min(length, self._frontier + chunk)
+                if self._before is None and self._frontier <= current < end:
+                    end = current
+                self._total += hay.count(needle, case, self._frontier, end)
+                self.scanned_chars += end - self._frontier
+                self._frontier = end
+                if end == current and self._before is None:
+                    self._before = self._total
+                if time.perf_counter() > deadline:
+                    break
+        if self._before is None and current >= 0 and current < self._frontier:
+            self._before = self._total - hay.count(needle, case, current, self._frontier)
+        self._complete = self._frontier >= length
+        if self._complete:
+            self._count_timer.stop()
+        elif not self._count_timer.isActive():
+            self._count_timer.start()
+
+    @Slot()
+    def _count_on(self) -> None:
+        if self._growth is not None:
+            self._finish_growth()  # the second half of taking in new text
+            return
+        hay = self._hay
+        if hay is None or not self._needle or self._complete:
+            self._count_timer.stop()  # (a stale snapshot is counted on: its text is still
+            return  # right up to where it changed, and taking in the change corrects the count)
+        self._count_step(hay)
+        self._show_count()
+
+    @Slot()
+    def _on_grown(self) -> None:
+        """The document grew (or changed): read what changed; on the next turn of the event
+        loop (each half costs ~20 ms on 30 MB), count it, keeping the current match, and
+        search again only if the current match itself changed or there was none."""
+        if self._hay is None or not self._needle:
+            self._search(keep_current=True)
+            return
+        started = time.perf_counter()
+        growth = self._growth or (self._current >= 0, self.current_range())
+        self._snapshot()
+        self._growth = growth
+        self._count_timer.start()
+        self._last_search = time.perf_counter()
+        self._last_cost = self._last_search - started
+
+    def _finish_growth(self) -> None:
+        growth, self._growth = self._growth, None
+        hay = self._hay
+        if growth is None or hay is None or not self._needle:
+            return
+        started = time.perf_counter()
+        had_current, previous = growth
+        if had_current and self._current < 0:  # the current match changed
+            self._reset_matches()
+            self._select_from(hay, hay.from_qt(previous[0]) if previous else 0)
+        elif not had_current:  # nothing before: only the new part can match
+            floor = self._frontier if self._total == 0 else 0  # counted: none before it
+            self._select_from(hay, hay.from_qt(self._anchor()), floor)
+        self._count_step(hay)
+        self._show_result(scroll=previous is None or self._moved_from(previous))
+        self._last_cost += time.perf_counter() - started
+
     def _moved_from(self, previous: tuple[int, int]) -> bool:
         hay = self._hay
-        if hay is None or self._index < 0:
+        if hay is None or self._current < 0:
             return True
-        return hay.to_qt(self._positions[self._index]) != previous[0]
+        return hay.to_qt(self._current) != previous[0]
 
     def _step(self, direction: int) -> None:
         if not self.isVisible() or not self.edit.text():
             self.open_bar()
-            if not self._positions:
+            if self._current < 0:
                 return
         if self._search_timer.isActive() or self._hay is None:
-            self._search(keep_current=True)  # typed text or new content not searched yet
+            self._search(keep_current=True)  # typed text not searched yet
+        elif self._dirty_from is not None:
+            self._on_grown()  # new content not searched yet
+        if self._growth is not None:
+            self._finish_growth()
         hay = self._hay
-        if hay is None or not self._positions:
+        if hay is None or self._current < 0:
             return
+        case = self.case_box.isChecked()
+        current = self._current
         if direction > 0:
-            if self._index + 1 >= len(self._positions) and not self._complete:
-                self._scan_more(hay)
-            self._index = self._index + 1 if self._index + 1 < len(self._positions) else 0
-        else:
-            if self._index <= 0:
-                while not self._complete:  # the last match: scan to the end once
-                    self._scan_more(hay)
-                self._index = len(self._positions) - 1
+            found = hay.find_first(self._needle, case, current + 1)
+            self.scanned_chars += (found if found >= 0 else len(hay)) - current
+            if found >= 0:
+                self._before = None if self._before is None else self._before + 1
             else:
-                self._index -= 1
+                found = hay.find_first(self._needle, case, 0)  # wrap to the first
+                self.scanned_chars += found
+                self._before = 0
+        else:
+            found = hay.find_last(self._needle, case, current)
+            self.scanned_chars += current - max(found, 0)
+            if found >= 0:
+                self._before = None if self._before is None else self._before - 1
+            else:
+                found = hay.find_last(self._needle, case)  # wrap to the last
+                self.scanned_chars += len(hay) - found
+                self._before = None  # known once counted to the end
+        self._current = found
+        if self._before is None or not self._complete:
+            self._count_step(hay)
         self._show_result(scroll=True)
 
     # -- showing ---------------------------------------------------------------------------
 
     def _show_result(self, scroll: bool) -> None:
         hay = self._hay
-        if hay is None or self._index < 0:
+        if hay is None or self._current < 0:
             self._current_qt = None
         else:
-            start = self._positions[self._index]
+            start = self._current
             self._current_qt = hay.to_qt(start), hay.to_qt(start + len(self._needle))
-        if not self._needle:
-            self.count_label.setText("")
-        elif self._index < 0:
-            self.count_label.setText("No matches")
-        else:
-            more = "" if self._complete else "+"
-            self.count_label.setText(f"{self._index + 1:,} of {len(self._positions):,}{more}")
-        no_match = bool(self._needle) and self._index < 0
+        self._show_count()
+        no_match = bool(self._needle) and self._current < 0
         self.count_label.setPalette(self._error_palette if no_match else self._count_palette)
         self.edit.setPalette(self._no_match_edit_palette() if no_match else QPalette())
         if scroll:
             self._scroll_to_current()
         self._update_highlights()
+
+    def _show_count(self) -> None:
+        if not self._needle:
+            text = ""
+        elif self._current < 0:
+            text = "No matches"
+        elif self._before is None:
+            text = "counting…"  # the current match's number is not known yet
+        elif self._complete and self._dirty_from is None:  # (else: new text not read yet)
+            text = f"{self._before + 1:,} of {self._total:,}"
+        else:
+            text = f"{self._before + 1:,} of {max(self._total, self._before + 1):,}+"
+        self.count_label.setText(text)
 
     def _no_match_edit_palette(self) -> QPalette:
         palette = QPalette(self.edit.palette())
@@ -557,14 +826,14 @@ class FindBar(QWidget):
         hay = self._hay
         if editor is None:
             return
-        if hay is None or not self._needle or self._index < 0 or not self.isVisible():
+        if hay is None or not self._needle or self._current < 0 or not self.isVisible():
             editor.setExtraSelections([])
             self._highlighted = 0
             return
         document = editor.document()
         length = len(self._needle)
         first, last = self._visible_range(hay)
-        current = self._positions[self._index]
+        current = self._current
         plain = QTextCharFormat()
         plain.setBackground(MATCH_COLOUR)
         plain.setForeground(QColor(0, 0, 0))  # readable on yellow in a dark theme too

@@ -13,7 +13,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.find_bar import MAX_MATCHES, FindBar, Haystack
+from ui.find_bar import MAX_MATCHES, SYNC_COUNT_CHARS, FindBar, Haystack
 
 Setup = Callable[[str], tuple[FindBar, QPlainTextEdit]]
 
@@ -62,6 +62,25 @@ def test_haystack_find_whole_and_positions() -> None:
     assert list(Haystack("aaa").find("aa", True)) == [0, 1]  # overlapping, like Qt
     # lower() changes the length of "İ": the regex path keeps positions right
     assert list(Haystack("İx X").find("x", False)) == [1, 3]
+
+
+def test_haystack_count_last_and_splice() -> None:
+    hay = Haystack("aaaa abab ab")
+    assert hay.count("aa", True, 0, len(hay)) == 3  # overlapping, like find
+    assert hay.count("ab", True, 0, len(hay)) == 3
+    assert hay.count("ab", True, 6, 9) == 1  # matches starting in [6, 9)
+    assert hay.count("AB", False, 0, len(hay)) == 3 and hay.count("AB", True, 0, 99) == 0
+    assert hay.find_last("ab", True, 10) == 7 and hay.find_last("ab", True) == 10
+    assert hay.find_last("ab", True, 5) == -1
+    assert Haystack("İx X").count("x", False, 0, 4) == 2  # the regex path
+    assert Haystack("İx X").find_last("x", False, 3) == 1
+    hay = Haystack("😀 Apple")
+    hay.find_first("apple", False)  # makes the lowered copy, which splice must extend
+    hay.splice(len(hay), " APPLE 😀")
+    assert list(hay.find("apple", False)) == [2, 8]
+    assert hay.to_qt(14) == 15 and hay.to_qt(15) == 17 and hay.from_qt(17) == 15
+    hay.splice(3, "x")  # a change inside: the rest is replaced
+    assert hay.text == "😀 Ax" and list(hay.find("apple", False)) == []
 
 
 def test_counts_highlights_and_wrap(qtbot: QtBot, setup: Setup) -> None:
@@ -174,6 +193,81 @@ def test_capped_count_and_highlights_by_viewport(qtbot: QtBot, setup: Setup) -> 
     assert bar.count_label.text() == f"{lines * 4:,} of {lines * 4:,}"
     editor.verticalScrollBar().setValue(editor.verticalScrollBar().maximum() // 2)
     qtbot.waitUntil(lambda: bar.highlighted_count > 1)  # matches mid-document: highlighted
+
+
+def big_text(size: int) -> str:
+    words = "the quick brown fox jumps over a lazy dog while The cat naps in warm sun\n"
+    return words * (size // len(words))
+
+
+def test_typing_at_the_end_of_a_big_document_selects_at_once(qtbot: QtBot, setup: Setup) -> None:
+    text = big_text(10_000_000)
+    lowered = text.lower()
+    bar, editor = setup(text)
+    bar.open_bar()
+    for caret, expected, label in (
+        (len(text) - 5_000, lowered.find("e", len(text) - 5_000), "counting…"),
+        (len(text), lowered.find("e"), f"1 of {MAX_MATCHES:,}+"),  # at the very end: wraps
+    ):
+        cursor = QTextCursor(editor.document())
+        cursor.setPosition(caret)
+        editor.setTextCursor(cursor)
+        editor.ensureCursorVisible()
+        bar.edit.clear()
+        bar.edit.setText("e")  # typing is debounced in a big document...
+        bar._search_from_caret()  # ...this is the search it runs then
+        # the match is selected at once, and the search did a bounded amount of work
+        assert bar.current_range() == (expected, expected + 1)
+        assert bar.search_work <= SYNC_COUNT_CHARS + 10_000
+        assert bar.count_label.text() == label  # the count comes in steps
+        assert not bar.count_complete
+        qtbot.waitUntil(lambda: bar.count_complete, timeout=10_000)
+        assert bar.match_count == lowered.count("e")
+        assert bar.current_index == lowered.count("e", 0, expected)
+        total = lowered.count("e")
+        assert bar.count_label.text() == f"{bar.current_index + 1:,} of {total:,}"
+    bar.case_box.setChecked(True)  # case-sensitive: "The" but not "the"
+    bar.edit.setText("The")
+    bar._search_from_caret()
+    qtbot.waitUntil(lambda: bar.count_complete)
+    assert bar.match_count == text.count("The")
+    bar.find_previous()  # to the previous match at once, its number known
+    assert bar.count_complete and bar.match_count == text.count("The")
+    bar.find_next()
+    bar.find_next()
+    start = bar.current_range()[0]  # type: ignore[index]
+    assert text[start : start + 3] == "The"
+    assert bar.current_index == text.count("The", 0, start)
+
+
+def test_growing_document_reads_only_what_it_appended(qtbot: QtBot, setup: Setup) -> None:
+    line = "a needle in a haystack, and Needles\n"
+    bar, editor = setup(line * 20_000)
+    bar.open_bar()
+    bar.edit.setText("needle")
+    qtbot.waitUntil(lambda: bar.count_complete)
+    assert bar.match_count == 40_000
+    first = bar.current_range()
+    cursor = QTextCursor(editor.document())
+    for _ in range(4):
+        read, scanned = bar.snapshot_chars, bar.scanned_chars
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(line * 1_000)  # as a streaming page appends
+        expected = editor.toPlainText().lower().count("needle")
+        qtbot.waitUntil(lambda e=expected: bar.count_complete and bar.match_count == e)
+        grown = len(line) * 1_000
+        assert bar.snapshot_chars - read <= grown + 10  # the new tail, not the whole text
+        assert bar.scanned_chars - scanned <= 2 * grown
+    assert bar.current_range() == first and bar.count_label.text() == f"1 of {expected:,}"
+    # nothing found yet: a needle arriving later is found in the new tail alone
+    bar.edit.setText("zebra")
+    assert bar.count_label.text() == "No matches"
+    read, scanned = bar.snapshot_chars, bar.scanned_chars
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.insertText("a zebra at last\n")
+    qtbot.waitUntil(lambda: bar.count_label.text() == "1 of 1")
+    assert bar.snapshot_chars - read <= 20 and bar.scanned_chars - scanned <= 40
+    assert selected(editor, bar) == "zebra"
 
 
 @pytest.mark.slow
