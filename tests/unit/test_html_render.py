@@ -1041,3 +1041,11 @@ def test_unterminated_tag_or_comment_at_the_end_is_bounded() -> None:
         assert feed_in_pieces(html, list(range(0, len(html), 8192)))[0] == whole
     assert render("<p>a</p><!-- x") == "a"
     assert render("<p>a</p><a href=x") == "a\n\n<a href=x"
+
+
+def test_stray_text_in_a_table_keeps_its_spaces_whatever_the_split() -> None:
+    html = '<table><tr><td>a</td></tr> <a href="p">past</a> | <a href="c">comments</a> </table>'
+    whole, _ = render_html(html, BASE)
+    assert "past | comments" in whole.text
+    for cut in range(len(html)):
+        assert feed_in_pieces(html, [cut])[0] == whole
