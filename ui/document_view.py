@@ -15,6 +15,7 @@ context menu (right click, the Menu key) adds Open Link, Copy Link Address and D
 
 from __future__ import annotations
 
+import heapq
 import time
 from bisect import bisect_right
 from collections import deque
@@ -196,7 +197,10 @@ class DocumentView(QPlainTextEdit):
         self._stream_start = 0  # document position where the current stream began
         self._stream_chars = 0  # UTF-16 units queued since begin_stream
         self._links: list[tuple[int, int, str]] = []  # absolute (start, end, href), sorted
-        self._deferred_links: list[tuple[int, int, str]] = []
+        # Links over text still queued: a heap by end position, so each frame applies the
+        # ready ones without walking all the others (a list scan per frame made a page of
+        # 100,000 links take 84 s, with 300 ms frames).
+        self._deferred_links: list[tuple[int, int, str]] = []  # heap of (end, start, href)
         self._press_anchor = ""
         self._hovered = ""
         #: Keep the end in view while text arrives (a streaming log); False: a page stays at
@@ -312,11 +316,25 @@ class DocumentView(QPlainTextEdit):
     def add_link_range(self, start: int, end: int, url: str) -> None:
         """Make stream positions [start, end) (UTF-16 units since begin_stream) a link, now
         or as soon as that text is on screen."""
-        absolute = (self._stream_start + start, self._stream_start + end, url)
-        if absolute[1] <= self.document().characterCount() - 1:
-            self._apply_link(*absolute)
-        else:
-            self._deferred_links.append(absolute)
+        self.add_link_ranges(((start, end, url),))
+
+    def add_link_ranges(self, links: Iterable[tuple[int, int, str]]) -> None:
+        """:meth:`add_link_range` for many links: those on screen are applied in one edit
+        block (each format change alone re-lays-out its whole block: ~0.2-0.8 ms a link,
+        ~4 us a link in one edit block)."""
+        on_screen = self.document().characterCount() - 1
+        offset = self._stream_start
+        cursor: QTextCursor | None = None
+        for start, end, url in links:
+            if offset + end > on_screen:
+                heapq.heappush(self._deferred_links, (offset + end, offset + start, url))
+                continue
+            if cursor is None:
+                cursor = QTextCursor(self.document())
+                cursor.beginEditBlock()
+            self._apply_link(offset + start, offset + end, url)
+        if cursor is not None:
+            cursor.endEditBlock()
 
     def has_pending(self) -> bool:
         return bool(self._pending)
@@ -456,11 +474,15 @@ class DocumentView(QPlainTextEdit):
 
     def _apply_deferred(self) -> None:
         end = self.document().characterCount() - 1
-        ready = [link for link in self._deferred_links if link[1] <= end]
-        if ready:
-            self._deferred_links = [link for link in self._deferred_links if link[1] > end]
-            for link in ready:
-                self._apply_link(*link)
+        deferred = self._deferred_links
+        if not deferred or deferred[0][0] > end:
+            return
+        block = QTextCursor(self.document())
+        block.beginEditBlock()  # one layout for all the links of this frame
+        while deferred and deferred[0][0] <= end:
+            link_end, start, href = heapq.heappop(deferred)
+            self._apply_link(start, link_end, href)
+        block.endEditBlock()
 
     def _apply_link(self, start: int, end: int, url: str) -> None:
         cursor = QTextCursor(self.document())

@@ -477,15 +477,15 @@ class PageRenderer(QObject):
             links = self._scanner.feed(text)
             if final:
                 links += self._scanner.close()
-            for lo, hi, url in links:
-                self.view.add_link_range(lo, hi, url)
+            self.view.add_link_ranges(links)
 
     def _fragment(self, fragment: Fragment) -> None:
         if fragment.text:
             self._append(fragment.text)
-        for link in fragment.links:
-            if link.url is not None:
-                self.view.add_link_range(link.start, link.end, link.url)
+        if fragment.links:
+            self.view.add_link_ranges(
+                (link.start, link.end, link.url) for link in fragment.links if link.url is not None
+            )
         spans = self._spans
         for span in fragment.spans:
             style = str(span.style)

@@ -283,6 +283,26 @@ def test_space_pages_down_and_shift_space_up(qtbot: QtBot, view: DocumentView) -
     assert "line 0" in view.toPlainText()  # nothing typed into the read-only view
 
 
+def test_many_link_ranges_on_screen_and_queued_out_of_order(view: DocumentView) -> None:
+    words = [f"w{n:04d}" for n in range(3000)]
+    view.begin_stream("text/html")
+    view.append_text(" ".join(words[:1500]) + " ")  # the first slice after idle: on screen
+    view.append_text(" ".join(words[1500:]))  # queued behind it
+    starts = [n * 6 for n in range(3000)]
+    links = [(start, start + 5, f"http://h/{n}") for n, start in enumerate(starts)]
+    # Reported out of order, half of them over text still queued.
+    view.add_link_ranges(links[::-1])
+    view.flush_pending()
+    assert view.links() == links
+    for start, end, url in links[::499]:
+        cursor = view.textCursor()
+        cursor.setPosition(start + 2)
+        assert cursor.charFormat().anchorHref() == url
+        cursor.setPosition(end + 0)
+        cursor.setPosition(end + 1)  # the space after a link is no link
+        assert cursor.charFormat().anchorHref() == ""
+
+
 def test_link_range_over_queued_text(view: DocumentView) -> None:
     # What an incremental HTML renderer does: text first, the link once it closes.
     view.begin_stream("text/html")
