@@ -1351,12 +1351,7 @@ class _Engine(HTMLParser):
             parent = table.parent
             table.mark = (parent.pos, parent.pending_nl, parent.pending_space)
             parent.pending_space = COLUMN_GAP
-            entry = self._entry(tag)
-            entry.kind = "cell"
-            table.cell_entry = entry
-            if tag == "th":
-                entry.style = Style.STRONG
-                self._style_on(Style.STRONG)
+            self._open_cell_entry(table, tag)
             return
         values = dict(attrs)
         cell = _Cell(
@@ -1367,6 +1362,10 @@ class _Engine(HTMLParser):
                 cell.writer.open_style(style)
         table.cell = cell
         self.writers.append(cell.writer)
+        self._open_cell_entry(table, tag)
+
+    def _open_cell_entry(self, table: _Table, tag: str) -> None:
+        """The open-element entry of a <td>/<th> (a header cell is bold, held or linear)."""
         entry = self._entry(tag)
         entry.kind = "cell"
         table.cell_entry = entry
