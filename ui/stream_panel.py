@@ -254,8 +254,8 @@ class StreamPanel(QWidget):
     @Slot(str)
     def on_aborted(self, reason: str) -> None:
         """The transfer ended without Finished: ``reason`` is e.g. "stopped" or "failed"."""
-        if self._last is not None:
-            self.timeline.finish(self._last)
+        ended_at = self._last if self._last is not None else self._head
+        self.timeline.finish(ended_at or 0.0, reason)
         self._end(reason)
 
 

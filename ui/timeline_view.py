@@ -149,6 +149,7 @@ class TimelineView(QWidget):
         self._series = series if series is not None else ChunkSeries()
         self._head: float | None = None
         self._end: float | None = None
+        self._outcome = ""
         self._dirty = False
         self._image: QImage | None = None  # the last rendered frame (see paintEvent)
         self._image_key: tuple[object, ...] = ()  # the data it shows
@@ -185,6 +186,11 @@ class TimelineView(QWidget):
     def finished_elapsed(self) -> float | None:
         return self._end
 
+    @property
+    def outcome(self) -> str:
+        """How the hop ended ("done", "stopped", "failed (DNS)"...), "" while it runs."""
+        return self._outcome if self._end is not None else ""
+
     def is_animating(self) -> bool:
         """True while the frame timer runs (it stops one frame after the data stops)."""
         return self._frame.is_active()
@@ -220,9 +226,10 @@ class TimelineView(QWidget):
         if not self._dirty:
             self._changed()
 
-    @Slot(float)
-    def finish(self, elapsed: float) -> None:
+    def finish(self, elapsed: float, outcome: str = "done") -> None:
+        """The hop ended at ``elapsed``: "done", or why not ("stopped", "failed")."""
         self._end = max(0.0, elapsed)
+        self._outcome = outcome
         self._changed()
 
     def _changed(self) -> None:
@@ -439,7 +446,12 @@ class TimelineView(QWidget):
 
         if not len(self._series):
             painter.setPen(text_colour)
-            message = "Waiting for the first chunk…" if self._head is not None else "No chunks yet"
+            if self._end is not None:
+                message = f"No body received · {self._outcome}"
+            elif self._head is not None:
+                message = "Waiting for the first chunk…"
+            else:
+                message = "No chunks yet"
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, message)
         else:
             self._paint_curves(painter, plot, columns, column_totals, column_rates, y_max, rate_max)
@@ -467,7 +479,7 @@ class TimelineView(QWidget):
         if span > 0 and total:
             summary += f" in {format_duration(span)} · {format_bytes(total / span)}/s overall"
         if self._end is not None:
-            summary += " · done"
+            summary += f" · {self._outcome}"
         painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), summary)
         font.setBold(False)
         painter.setFont(font)

@@ -137,6 +137,16 @@ def test_aborted_marks_the_end(panel: StreamPanel) -> None:
     panel.on_aborted("stopped")
     assert not panel.is_live() and panel.header.text().endswith("· stopped")
     assert panel.timeline.finished_elapsed == 0.5
+    assert panel.timeline.outcome == "stopped"  # the title says so, not "done"
+
+
+def test_a_hop_that_failed_before_any_body_is_ended_too(panel: StreamPanel) -> None:
+    # A redirect Yonder cannot follow: a head, no body, then the failure.
+    panel.on_head(0.004)
+    panel.on_aborted("failed (Redirect)")
+    assert panel.timeline.finished_elapsed == 0.004
+    assert panel.timeline.outcome == "failed (Redirect)"  # "No body received · failed…", not "Waiting…"
+    panel.timeline.grab()  # paints that state without error
 
 
 def test_the_current_rate_falls_when_the_stream_stalls(panel: StreamPanel) -> None:
