@@ -145,7 +145,9 @@ def test_a_hop_that_failed_before_any_body_is_ended_too(panel: StreamPanel) -> N
     panel.on_head(0.004)
     panel.on_aborted("failed (Redirect)")
     assert panel.timeline.finished_elapsed == 0.004
-    assert panel.timeline.outcome == "failed (Redirect)"  # "No body received · failed…", not "Waiting…"
+    assert (
+        panel.timeline.outcome == "failed (Redirect)"
+    )  # "No body received · failed…", not "Waiting…"
     panel.timeline.grab()  # paints that state without error
 
 
