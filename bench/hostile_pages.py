@@ -1,0 +1,347 @@
+"""Hostile pages in the real Yonder window: how long they take and how long the window freezes.
+
+Each case runs in its own child process (so VmHWM is that case's peak and a hang cannot stop
+the run: the child is killed at --timeout), with the real MainWindow offscreen, loading the
+page from a loopback server (127.0.0.1, port 0, a thread in the child, stopped at the end):
+
+1. text/html, one 1 MB paragraph of words;
+2. text/html, a 20 MB <pre> without any newline (2 MB with --quick);
+3. text/html, one start tag carrying 1 MB of attributes (250,000 x `a=b`);
+4. text/html, 100,000 inline links in one paragraph;
+5. Find: a finished 30 MB text/plain page, the view scrolled to its end, the find bar open
+   and empty; the user types "e".
+
+Measured for cases 1-4: the time from load() to the load's end with the rendering done, the
+worst and 99th-percentile gap of a 2 ms heartbeat QTimer (time the window could not react),
+and VmHWM. Reference, in the same run: a bare QPlainTextEdit (in a fresh child) given the text
+the window rendered, with setPlainText; its one freeze (the call plus the layout and first
+paint) is printed next to Yonder's worst gap and load time, as ratios.
+
+For case 5: the time the keystroke's own handling takes, the time until the match count is
+complete, and the worst and p99 heartbeat gap from the keystroke until then. Reference: a plain
+Python str.count("e") over the same text (the view's), as a ratio to the count's time.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/hostile_pages.py [--quick]
+        [--cases 1,2,3,4,5] [--timeout 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+LINE = b"the quick brown fox jumps over the lazy dog; lorem ipsum dolor sit amet\n"
+HTML = "text/html; charset=utf-8"
+PLAIN = "text/plain; charset=utf-8"
+
+
+def page(case: int, quick: bool) -> tuple[str, bytes, str]:
+    """(description, body, content type) of one case."""
+    if case == 1:
+        body = b"<html><body><p>" + b"word " * 200_000 + b"</p></body></html>"
+        return "1 MB paragraph of words", body, HTML
+    if case == 2:
+        size = 2_000_000 if quick else 20_000_000
+        body = b"<html><body><pre>" + b"x" * size + b"</pre></body></html>"
+        return f"{size // 1_000_000} MB <pre>, no newline", body, HTML
+    if case == 3:
+        attrs = b"a=b " * 250_000
+        body = b"<html><body><p>before</p><div " + attrs + b"><p>after</p></body></html>"
+        return "start tag with 1 MB of attributes", body, HTML
+    if case == 4:
+        links = b" ".join(b'<a href="/p%d">link %d</a>' % (i, i) for i in range(100_000))
+        body = b"<html><body><p>" + links + b"</p></body></html>"
+        return "100,000 links in one paragraph", body, HTML
+    if case == 5:
+        body = LINE * (30_000_000 // len(LINE))
+        return 'Find "e" at the end of 30 MB text/plain', body, PLAIN
+    raise ValueError(case)
+
+
+def vm_hwm_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return -1.0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+class Heart:
+    """A 2 ms precise timer recording the time between its ticks."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.gaps: list[float] = []
+        self.last = 0.0
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(self._beat)
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.gaps = []
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> dict[str, float]:
+        self.timer.stop()
+        self.gaps.append(time.perf_counter() - self.last)  # a freeze up to the very end
+        return {
+            "worst_ms": max(self.gaps) * 1000,
+            "p99_ms": percentile(self.gaps, 0.99) * 1000,
+        }
+
+
+def run_yonder(case: int, quick: bool, text_out: str, deadline_s: float) -> dict[str, object]:
+    """Child: one case in the real window. Writes the rendered text to text_out."""
+    from PySide6.QtCore import QEventLoop, QSettings
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from tests.integration.servers import LoopbackServer, http_response, respond
+    from ui.app import tune_runtime
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    _, body, ctype = page(case, quick)
+    raw = http_response(200, body, [("Content-Type", ctype)])
+    del body
+    deadline = time.perf_counter() + deadline_s
+
+    def wait(pred: object, until: float) -> bool:
+        while time.perf_counter() < until:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            if pred():  # type: ignore[operator]
+                return True
+            time.sleep(0.0005)
+        return False
+
+    result: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp, LoopbackServer(respond(raw)) as server:
+        settings = Settings(QSettings(str(Path(tmp) / "b.ini"), QSettings.Format.IniFormat))
+        win = MainWindow(settings)
+        win.persist_settings = False
+        win.resize(1100, 750)
+        win.show()
+        tune_runtime()
+        wait(lambda: False, time.perf_counter() + 0.3)  # shown, painted, deferred build done
+        view = win.document_view
+
+        def done() -> bool:
+            return win.load_ok is not None and not win.rendering and not view.has_pending()
+
+        heart = Heart()
+        heart.start()
+        started = time.perf_counter()
+        win.load(server.url("/page"))
+        finished = wait(done, deadline)
+        load_s = time.perf_counter() - started
+        gaps = heart.stop()
+        result.update(finished=finished, load_ok=win.load_ok, load_s=load_s, **gaps)
+        text = view.toPlainText()
+        result["chars"] = len(text)
+        if case == 5 and finished:
+            bar = win.find_bar
+            win.find_action.trigger()
+            bar.edit.clear()
+            wait(lambda: False, time.perf_counter() + 0.2)
+            bar_scroll = view.verticalScrollBar()
+            bar_scroll.setValue(bar_scroll.maximum())
+            wait(lambda: False, time.perf_counter() + 0.3)
+            heart.start()
+            started = time.perf_counter()
+            QTest.keyClick(bar.edit, "e")
+            key_ms = (time.perf_counter() - started) * 1000
+            counted = wait(lambda: bar.count_complete and bar.match_count > 0, deadline)
+            count_s = time.perf_counter() - started
+            find_gaps = heart.stop()
+            started = time.perf_counter()
+            expected = text.count("e")
+            ref_ms = (time.perf_counter() - started) * 1000
+            result.update(
+                counted=counted,
+                key_ms=key_ms,
+                count_s=count_s,
+                find_worst_ms=find_gaps["worst_ms"],
+                find_p99_ms=find_gaps["p99_ms"],
+                matches=bar.match_count,
+                expected=expected,
+                str_count_ms=ref_ms,
+            )
+        else:
+            Path(text_out).write_text(text, encoding="utf-8")
+        result["hwm_mib"] = vm_hwm_mib()
+        win.close()
+    return result
+
+
+def run_bare(text_in: str) -> dict[str, object]:
+    """Child: a bare QPlainTextEdit given the text with setPlainText; its one freeze."""
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    app = QApplication.instance() or QApplication([])
+    text = Path(text_in).read_text(encoding="utf-8")
+    edit = QPlainTextEdit()
+    edit.resize(1100, 750)
+    edit.show()
+    app.processEvents()
+    started = time.perf_counter()
+    edit.setPlainText(text)
+    app.processEvents()  # the layout and first paint belong to the freeze
+    freeze = time.perf_counter() - started
+    edit.close()
+    return {"freeze_ms": freeze * 1000, "hwm_mib": vm_hwm_mib()}
+
+
+def child(args: list[str], timeout: float) -> dict[str, object]:
+    """Run this script as a child; its last stdout line is a JSON result."""
+    try:
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"killed after {timeout:.0f} s"}
+    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
+    if out.returncode or not lines:
+        tail = (out.stderr.strip().splitlines() or ["?"])[-1]
+        return {"error": f"exit {out.returncode}: {tail[:80]}"}
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="case 2 with 2 MB instead of 20")
+    parser.add_argument("--cases", default="1,2,3,4,5", help="comma-separated, 1..5")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per case")
+    parser.add_argument("--child", choices=["yonder", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--case", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--text", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child == "yonder":
+        # Leave 5 s before the parent kills us, so a slow case still reports what it saw.
+        res = run_yonder(args.case, args.quick, args.text, max(5.0, args.timeout - 5))
+        print("RESULT " + json.dumps(res), flush=True)
+        return 0
+    if args.child == "bare":
+        print("RESULT " + json.dumps(run_bare(args.text)), flush=True)
+        return 0
+
+    cases = [int(c) for c in args.cases.split(",")]
+    if not all(1 <= c <= 5 for c in cases):
+        parser.error("--cases: numbers 1..5")
+    print(
+        f"hostile_pages: cases {cases}, {'quick' if args.quick else 'full'}, timeout "
+        f"{args.timeout:.0f} s per case, platform {os.environ.get('QT_QPA_PLATFORM')}, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    table = [
+        row(
+            [
+                "case",
+                "Yonder: load+render s",
+                "worst gap ms",
+                "p99 gap ms",
+                "VmHWM MiB",
+                "reference",
+                "ratio",
+            ]
+        ),
+        row(["---"] * 7),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in cases:
+            name, body, _ = page(case, args.quick)
+            label = f"{case}. {name} ({len(body) / 1e6:.1f} MB)"
+            del body
+            text = str(Path(tmp) / f"case{case}.txt")
+            flags = ["--quick"] if args.quick else []
+            common = ["--case", str(case), "--text", text, "--timeout", str(args.timeout)]
+            y = child(["--child", "yonder", *common, *flags], args.timeout)
+            if "error" in y:
+                table.append(row([label, y["error"], "", "", "", "", ""]))  # type: ignore[list-item]
+                print(table[-1], flush=True)
+                continue
+            fin = "" if y["finished"] else f" (not done at {args.timeout - 5:.0f} s)"
+            cells = [
+                label,
+                f"{y['load_s']:.2f}{fin}",
+                f"{y['worst_ms']:.0f}",
+                f"{y['p99_ms']:.1f}",
+                f"{y['hwm_mib']:.0f}",
+            ]
+            if case == 5:
+                table.append(row([*cells, "(loading the page; reference below)", ""]))
+                print(table[-1], flush=True)
+                if "key_ms" not in y:
+                    table.append(row(["   Find: not measured (page not loaded)", *[""] * 6]))
+                    continue
+                ok = "" if y["counted"] else " (count not complete)"
+                same = "" if y["matches"] == y["expected"] else f" != {y['expected']}"
+                cells = [
+                    f"   typing 'e': key {y['key_ms']:.1f} ms, count of {y['matches']:,}"
+                    f"{same} complete",
+                    f"{y['count_s']:.2f}{ok}",
+                    f"{y['find_worst_ms']:.0f}",
+                    f"{y['find_p99_ms']:.1f}",
+                    f"{y['hwm_mib']:.0f}",
+                    f"str.count: {y['str_count_ms']:.0f} ms",
+                    f"count {y['count_s'] * 1000 / y['str_count_ms']:.1f}x",
+                ]
+            else:
+                b = child(["--child", "bare", "--text", text], args.timeout)
+                if "error" in b:
+                    cells += [f"bare setPlainText: {b['error']}", ""]
+                else:
+                    f = b["freeze_ms"]
+                    cells.append(
+                        f"bare setPlainText of {y['chars']:,} chars: one freeze "
+                        f"{f:.0f} ms (VmHWM {b['hwm_mib']:.0f} MiB)"
+                    )
+                    if y["chars"] < 10_000:  # the page renders to almost nothing
+                        cells.append("n/a (rendered text tiny)")
+                    else:
+                        cells.append(
+                            f"worst gap {y['worst_ms'] / f:.2f}x, "
+                            f"load {y['load_s'] * 1000 / f:.1f}x"
+                        )
+            table.append(row(cells))
+            print(table[-1], flush=True)
+    print()
+    print("\n".join(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
