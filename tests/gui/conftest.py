@@ -81,3 +81,25 @@ def make_settings(settings_file: Path) -> Callable[[], Settings]:
         return Settings(QSettings(str(settings_file), QSettings.Format.IniFormat))
 
     return factory
+
+
+@pytest.fixture
+def servers() -> Iterator[list[Any]]:
+    """Loopback servers a test starts with tests.gui.windows.serve; stopped afterwards."""
+    started: list[Any] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def window(qtbot: Any, make_settings: Callable[[], Settings]) -> Iterator[Any]:
+    """A shown MainWindow with short timeouts, closed after the test."""
+    from tests.gui.windows import OPTIONS
+    from ui.main_window import MainWindow  # imported here: test_startup times the first import
+
+    win = MainWindow(make_settings(), options=OPTIONS)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()

@@ -8,7 +8,6 @@ import hashlib
 import shlex
 import socket
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from PySide6.QtGui import QFontInfo, QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from net.options import FetchOptions
+from tests.gui.windows import OPTIONS, serve, text_of
 from tests.integration.servers import (
     LoopbackServer,
     drip,
@@ -30,35 +30,6 @@ from tests.integration.servers import (
 from ui.main_window import MainWindow
 from ui.page_renderer import ViewMode, charset_label
 from ui.wire_text import wire_bytes, wire_text
-
-OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
-
-
-@pytest.fixture
-def servers() -> Iterator[list[LoopbackServer]]:
-    started: list[LoopbackServer] = []
-    yield started
-    for server in started:
-        server.stop()
-
-
-def serve(servers: list[LoopbackServer], handler) -> LoopbackServer:  # type: ignore[no-untyped-def]
-    server = LoopbackServer(handler)
-    servers.append(server)
-    return server
-
-
-@pytest.fixture
-def window(qtbot: QtBot, make_settings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    win = MainWindow(make_settings(), options=OPTIONS)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
-
-def text_of(win: MainWindow) -> str:
-    return win.document_view.toPlainText()
 
 
 def load(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 5000) -> None:

@@ -50,14 +50,6 @@ class Recorder:
 
 
 @pytest.fixture
-def servers() -> Iterator[list[LoopbackServer]]:
-    started: list[LoopbackServer] = []
-    yield started
-    for server in started:
-        server.stop()
-
-
-@pytest.fixture
 def recorder() -> Recorder:
     return Recorder()
 

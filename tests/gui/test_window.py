@@ -8,13 +8,13 @@ import time
 import unicodedata
 from collections.abc import Iterator
 
-import pytest
 import trustme
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from net.events import Finished, Timings
 from net.options import FetchOptions
+from tests.gui.windows import OPTIONS, serve, text_of
 from tests.integration.servers import (
     LoopbackServer,
     closed_port,
@@ -29,35 +29,6 @@ from tests.integration.servers import (
     tls_server_context,
 )
 from ui.main_window import MainWindow
-
-OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
-
-
-@pytest.fixture
-def servers() -> Iterator[list[LoopbackServer]]:
-    started: list[LoopbackServer] = []
-    yield started
-    for server in started:
-        server.stop()
-
-
-def serve(servers: list[LoopbackServer], handler, **kw) -> LoopbackServer:  # type: ignore[no-untyped-def]
-    server = LoopbackServer(handler, **kw)
-    servers.append(server)
-    return server
-
-
-@pytest.fixture
-def window(qtbot: QtBot, make_settings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    win = MainWindow(make_settings(), options=OPTIONS)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
-
-def text_of(win: MainWindow) -> str:
-    return win.document_view.toPlainText()
 
 
 def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 5000) -> None:
