@@ -53,6 +53,7 @@ __all__ = ["ByteSource", "ResponseResult", "build_request", "fetch", "read_respo
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _BLANK_LINE = re.compile(rb"\n\r?\n")  # the end of a head, exactly as h11 finds it
+_SWITCHING_PROTOCOLS = re.compile(rb"HTTP/1\.[01] 101[ \r\n]")
 _HTTP_PREFIX = b"HTTP/"
 # Each 1xx head resets the head-size count, so without a cap an endless "100 Continue" stream
 # would never trip max_head_bytes nor the read timeout (which only measures silence).
@@ -584,7 +585,7 @@ def _head_error(
             f"(after {len(pending)} bytes)",
             url=url or None,
         )
-    if exc is not None and "_SWITCH_UPGRADE" in str(exc):  # h11's wording for an unasked 101
+    if _SWITCHING_PROTOCOLS.match(pending):  # h11 refuses a 101 nobody asked for
         return ProtocolError(
             f"Server {where} switched protocols (101 Switching Protocols) although Yonder did "
             "not ask it to; Yonder speaks only HTTP/1.x",
