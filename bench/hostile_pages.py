@@ -200,19 +200,9 @@ def run_yonder(case: int, quick: bool, text_out: str, deadline_s: float) -> dict
 
 def run_bare(text_in: str) -> dict[str, object]:
     """Child: a bare QPlainTextEdit given the text with setPlainText; its one freeze."""
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from bench.window_stream import bare_freeze
 
-    app = QApplication.instance() or QApplication([])
-    text = Path(text_in).read_text(encoding="utf-8")
-    edit = QPlainTextEdit()
-    edit.resize(1100, 750)
-    edit.show()
-    app.processEvents()
-    started = time.perf_counter()
-    edit.setPlainText(text)
-    app.processEvents()  # the layout and first paint belong to the freeze
-    freeze = time.perf_counter() - started
-    edit.close()
+    freeze = bare_freeze(Path(text_in).read_text(encoding="utf-8"), 1100, 750)
     return {"freeze_ms": freeze * 1000, "hwm_mib": vm_hwm_mib()}
 
 

@@ -213,12 +213,17 @@ def stream_into_window(
 
 
 def bare_set_plain_text(size: int) -> float:
+    return bare_freeze(make_body(size).decode())
+
+
+def bare_freeze(text: str, width: int = 700, height: int = 600) -> float:
+    """Seconds a bare, shown QPlainTextEdit freezes for setPlainText(text): the reference
+    every window bench prints beside its own figures."""
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
     app = QApplication.instance() or QApplication([])
-    text = make_body(size).decode()
     edit = QPlainTextEdit()
-    edit.resize(700, 600)
+    edit.resize(width, height)
     edit.show()
     app.processEvents()
     started = time.perf_counter()
