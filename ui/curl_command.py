@@ -7,6 +7,7 @@ result gives the argument list back exactly, whatever the URL or header values c
 from __future__ import annotations
 
 import shlex
+from typing import Any
 
 from net.options import FetchOptions
 
@@ -71,40 +72,10 @@ def curl_arguments(
     return args
 
 
-def curl_command(
-    url: str,
-    *,
-    method: str = "GET",
-    classic: bool = False,
-    headers: list[tuple[str, str]] | None = None,
-    cafile: str | None = None,
-    insecure: bool = False,
-    follow_redirects: bool = True,
-    max_redirects: int = 20,
-    connect_timeout: float | None = 10.0,
-    read_timeout: float | None = 30.0,
-    max_time: float | None = None,
-    user_agent: str = "Yonder/0.1",
-    compressed: bool = True,
-) -> str:
-    """One line for a POSIX shell (sh, bash, zsh), every argument quoted."""
-    return shlex.join(
-        curl_arguments(
-            url,
-            method=method,
-            classic=classic,
-            headers=headers,
-            cafile=cafile,
-            insecure=insecure,
-            follow_redirects=follow_redirects,
-            max_redirects=max_redirects,
-            connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
-            max_time=max_time,
-            user_agent=user_agent,
-            compressed=compressed,
-        )
-    )
+def curl_command(url: str, **options: Any) -> str:
+    """One line for a POSIX shell (sh, bash, zsh), every argument quoted; ``options`` as for
+    :func:`curl_arguments`."""
+    return shlex.join(curl_arguments(url, **options))
 
 
 def curl_command_for(
