@@ -54,9 +54,9 @@ class DownloadManager(QObject):
     Signals:
         added(int id, str url, str path): start() accepted it (it may wait for the thread).
         started(int id): it began connecting.
-        progress_changed(int id, int received, int total, float elapsed): total -1 when
+        progress_changed(int id, qint64 received, qint64 total, float elapsed): total -1 when
             unknown; polled every PROGRESS_MS (<= 10/s) while it changes, plus a final one.
-        finished(int id, str path, int size): the complete file is at ``path``.
+        finished(int id, str path, qint64 size): the complete file is at ``path``.
         failed(int id, str message): a user-facing sentence; no partial file was left.
         cancelled(int id): cancelled (by cancel() or shutdown()); no partial file was left.
     Each download ends with exactly one of finished / failed / cancelled.
@@ -64,8 +64,8 @@ class DownloadManager(QObject):
 
     added = Signal(int, str, str)
     started = Signal(int)
-    progress_changed = Signal(int, int, int, float)
-    finished = Signal(int, str, int)
+    progress_changed = Signal(int, "qint64", "qint64", float)
+    finished = Signal(int, str, "qint64")
     failed = Signal(int, str)
     cancelled = Signal(int)
     _run_requested = Signal(int, str, str, object, object, object)
@@ -184,7 +184,7 @@ class DownloadManager(QObject):
             self._poll.start()
             self.started.emit(download_id)
 
-    @Slot(int, str, int)
+    @Slot(int, str, "qint64")
     def _on_done(self, download_id: int, path: str, size: int) -> None:
         progress = self._progress.get(download_id)
         if download_id in self._tokens and progress is not None:
@@ -404,12 +404,12 @@ class DownloadsPanel(QWidget):
         if (row := self._rows.get(download_id)) is not None:
             row.mark_started()
 
-    @Slot(int, int, int, float)
+    @Slot(int, "qint64", "qint64", float)
     def _on_progress(self, download_id: int, received: int, total: int, elapsed: float) -> None:
         if (row := self._rows.get(download_id)) is not None:
             row.update_progress(received, total, elapsed)
 
-    @Slot(int, str, int)
+    @Slot(int, str, "qint64")
     def _on_finished(self, download_id: int, path: str, size: int) -> None:
         if (row := self._rows.get(download_id)) is not None:
             row.mark_finished(size)

@@ -56,7 +56,7 @@ class DownloadWorker(QObject):
 
     Signals:
         started(int id): the download left the queue and is connecting.
-        done(int id, str path, int size): the file is complete and in place.
+        done(int id, str path, qint64 size): the file is complete and in place.
         failed(int id, str message): a user-facing sentence; nothing was left on disk.
         cancelled(int id): the token was cancelled; nothing was left on disk.
     Slots:
@@ -64,7 +64,7 @@ class DownloadWorker(QObject):
     """
 
     started = Signal(int)
-    done = Signal(int, str, int)
+    done = Signal(int, str, "qint64")
     failed = Signal(int, str)
     cancelled = Signal(int)
 

@@ -294,7 +294,7 @@ class Fetcher(QObject):
             (one item per BodyChunk.data), emitted after chunk_received; only while
             ``emit_body_parts`` is True (the "decode per chunk" comparison needs the real recv
             boundaries; a recv over MAX_BATCH_BYTES arrives as several items)
-        progress_changed(int id, int received, int total, float elapsed): total is -1 when
+        progress_changed(int id, qint64 received, qint64 total, float elapsed): total is -1 when
             unknown; at most every PROGRESS_INTERVAL and once at the end
         redirected(int id, object Redirected)
         finished(int id, object Finished)
@@ -306,11 +306,11 @@ class Fetcher(QObject):
     transfer_info = Signal(int, object)
     request_sent = Signal(int, object)
     head_received = Signal(int, object)
-    chunk_received = Signal(int, bytes, int, float)
+    chunk_received = Signal(int, bytes, "qint64", float)
     wire_received = Signal(int, bytes)
     chunks_recorded = Signal(int, object)
     body_parts = Signal(int, object)
-    progress_changed = Signal(int, int, int, float)
+    progress_changed = Signal(int, "qint64", "qint64", float)
     redirected = Signal(int, object)
     finished = Signal(int, object)
     failed = Signal(int, str, str, str)
@@ -336,6 +336,9 @@ class Fetcher(QObject):
         self._drain_timer.setSingleShot(True)
         self._drain_timer.timeout.connect(self._drain)
         self._last_drain = 0.0
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.timeout.connect(self._report_progress)
         self._next_id = 0
         self._current_id = 0
         self._token: Token | None = None
@@ -417,6 +420,7 @@ class Fetcher(QObject):
         if self._token is not None:
             self._token.cancel()
         self._token = None
+        self._progress_timer.stop()
         # Inactive: everything still in the mailbox for this id is dropped as stale.
         self._active = False
 
@@ -503,10 +507,23 @@ class Fetcher(QObject):
             self.chunks_recorded.emit(request_id, records)
         if self.emit_body_parts and request_id == self._current_id:
             self.body_parts.emit(request_id, parts)
-        now = time.perf_counter()
-        if request_id == self._current_id and now - self._last_progress >= PROGRESS_INTERVAL:
-            self._last_progress = now
-            self.progress_changed.emit(request_id, self._received, self._total, self.elapsed)
+        if request_id == self._current_id:
+            self._report_progress()
+
+    @Slot()
+    def _report_progress(self) -> None:
+        """Emit progress now, or once PROGRESS_INTERVAL has passed since the last emit: a
+        burst followed by a stall must still show the burst's end (it froze the status)."""
+        if not self._active:
+            return
+        wait = PROGRESS_INTERVAL - (time.perf_counter() - self._last_progress)
+        if wait > 0:
+            if not self._progress_timer.isActive():
+                self._progress_timer.start(max(1, int(wait * 1000) + 1))
+            return
+        self._progress_timer.stop()
+        self._last_progress = time.perf_counter()
+        self.progress_changed.emit(self._current_id, self._received, self._total, self.elapsed)
 
     def _dispatch(self, request_id: int, kind: str, payload: Any) -> None:
         if kind == "head":

@@ -45,7 +45,7 @@ class LoadStatus(QWidget):
     """A label and a compact progress bar for the status bar.
 
     Signals: none (a passive view).
-    Slots: start(), update_progress(int received, int total, float elapsed),
+    Slots: start(), update_progress(qint64 received, qint64 total, float elapsed),
         finish(str text), show_text(str text)
     """
 
@@ -74,7 +74,7 @@ class LoadStatus(QWidget):
         self.label.setText("Connecting…")
         self.label.setToolTip("")
 
-    @Slot(int, int, float)
+    @Slot("qint64", "qint64", float)
     def update_progress(self, received: int, total: int, elapsed: float) -> None:
         if total > 0:
             if self.bar.maximum() != 1000:

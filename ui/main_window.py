@@ -816,7 +816,7 @@ class MainWindow(QMainWindow):
         self.store.begin(head.url, head_raw=head.raw, headers=head.headers, status=head.status)
         self._render()
 
-    @Slot(int, bytes, int, float)
+    @Slot(int, bytes, "qint64", float)
     def on_chunk_received(self, request_id: int, data: bytes, wire: int, elapsed: float) -> None:
         if request_id != self._request_id:
             return
@@ -841,7 +841,7 @@ class MainWindow(QMainWindow):
         self.store.append_wire(wire)
         self.renderer.poke()
 
-    @Slot(int, int, int, float)
+    @Slot(int, "qint64", "qint64", float)
     def on_progress_changed(
         self, request_id: int, received: int, total: int, elapsed: float
     ) -> None:
@@ -945,7 +945,7 @@ class MainWindow(QMainWindow):
                 f"Binary content ({what}): shown as a hex dump, never as text.", offer_save=True
             )
 
-    @Slot(int, int)
+    @Slot("qint64", "qint64")
     def on_truncated(self, shown: int, total: int) -> None:
         from ui.binary_preview import describe_size
 

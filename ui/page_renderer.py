@@ -144,7 +144,7 @@ class PageRenderer(QObject):
         title_changed(str title): the HTML <title> became known.
         encoding_changed(object CharsetChoice): the charset used for the text became known.
         kind_changed(str kind): "html", "json", "text" or "binary", once decided.
-        truncated(int shown, int total): the view stopped at the cap; ``total`` body bytes
+        truncated(qint64 shown, qint64 total): the view stopped at the cap; ``total`` body bytes
             are kept for Save (-1 while the body is still arriving; again at the end).
         rendered(): everything of an ended body is in the view's queue (and spans applied).
     Slots: start(BodyStore, ViewMode, str|None override), poke(), stop(), set_trailer(list)
@@ -153,7 +153,7 @@ class PageRenderer(QObject):
     title_changed = Signal(str)
     encoding_changed = Signal(object)
     kind_changed = Signal(str)
-    truncated = Signal(int, int)
+    truncated = Signal("qint64", "qint64")
     rendered = Signal()
 
     def __init__(self, view: DocumentView, parent: QObject | None = None) -> None:
