@@ -35,16 +35,17 @@ from ui.load_status import LoadStatus, format_elapsed, format_size
 from ui.settings import Settings
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent, QShowEvent
+    from PySide6.QtWidgets import QStyle
 
     from net.charset import CharsetChoice
     from net.errors import InvalidURL
     from net.events import Finished, Redirected, ResponseHead, Timings
     from net.options import FetchOptions
-    from ui import window_parts as parts  # at run time: imported by MainWindow.finish_build
     from ui.demo_controller import DemoController
     from ui.download_manager import DownloadManager, DownloadsPanel
     from ui.fetch_worker import FetchFunction
+    from ui.page_renderer import ViewMode
 
 
 #: (menu text, codec label or None for Auto): View > Encoding.
@@ -84,6 +85,8 @@ CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
 
 def page_title(url: str) -> str:
     """A short name for the title bar: the last path segment, else the host."""
+    from ui import window_parts as parts
+
     if url == parts.START_URL:
         return "Start page"
     if url.startswith(parts.SAMPLE_PREFIX):
@@ -233,8 +236,8 @@ class MainWindow(QMainWindow):
         if self.fully_built:
             return
         # The costly half of the window's imports (ui/window_parts.py says why), after the
-        # first paint: bound as this module's global `parts`, which every later method uses.
-        global parts
+        # first paint. Every method that uses one of them imports the module itself (already
+        # loaded then: a dictionary look-up).
         from ui import window_parts as parts
 
         self._mode = parts.ViewMode.RENDERED
@@ -252,6 +255,8 @@ class MainWindow(QMainWindow):
             self.load(text, typed=typed, from_history=from_history)
 
     def _build_widgets(self) -> None:
+        from ui import window_parts as parts
+
         self.header_view = parts.HeaderView()
         self.document_view = parts.DocumentView()
         self.error_banner = parts.ErrorBanner()
@@ -292,6 +297,8 @@ class MainWindow(QMainWindow):
         self._build_stream_dock()
 
     def _build_stream_dock(self) -> None:
+        from ui import window_parts as parts
+
         # The lab remembers its knobs in the window's own settings store.
         self.stream = parts.StreamPane(parts.ReceiveLab(self.settings.store))
         # The lab's row of knobs is ~770 px wide: it may be squeezed rather than set the whole
@@ -310,12 +317,14 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [STREAM_DOCK_HEIGHT], parts.Qt.Orientation.Vertical)
         self.stream_dock = dock
 
-    def _icon(self, pixmap: parts.QStyle.StandardPixmap, theme: str) -> parts.QIcon:
+    def _icon(self, pixmap: QStyle.StandardPixmap, theme: str) -> QIcon:
+        from ui import window_parts as parts
+
         return parts.QIcon.fromTheme(theme, self.style().standardIcon(pixmap))
 
-    def _action(
-        self, text: str, icon: parts.QIcon | None, *keys: parts.QKeySequence | str
-    ) -> parts.QAction:
+    def _action(self, text: str, icon: QIcon | None, *keys: QKeySequence | str) -> QAction:
+        from ui import window_parts as parts
+
         action = parts.QAction(text, self)
         if icon is not None:
             action.setIcon(icon)
@@ -326,6 +335,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from ui import window_parts as parts
+
         sp = parts.QStyle.StandardPixmap
         self.back_action = self._action(
             "Back", self._icon(sp.SP_ArrowBack, "go-previous"), "Alt+Left"
@@ -361,7 +372,7 @@ class MainWindow(QMainWindow):
 
         # Views: one checkable action each, exclusive; the toolbar shows them as text buttons.
         self.view_group = parts.QActionGroup(self)
-        self.view_actions: dict[parts.ViewMode, parts.QAction] = {}
+        self.view_actions: dict[ViewMode, QAction] = {}
         for mode, text, keys in (
             (parts.ViewMode.RENDERED, "Rendered", ("Ctrl+1",)),
             (parts.ViewMode.SOURCE, "Source", ("Ctrl+2", "Ctrl+U")),
@@ -452,6 +463,8 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         """Every connection in the window, in one place."""
+        from ui import window_parts as parts
+
         self.back_action.triggered.connect(self.go_back)
         self.forward_action.triggered.connect(self.go_forward)
         self.reload_action.triggered.connect(self.reload)
@@ -567,6 +580,8 @@ class MainWindow(QMainWindow):
                 self._build_scheduled = True
                 QTimer.singleShot(0, self.finish_build)
             return
+        from ui import window_parts as parts
+
         if parts.is_internal(text):
             self._show_internal(text, from_history)
             return
@@ -625,10 +640,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def go_home(self) -> None:
+        from ui import window_parts as parts
+
         self.load(parts.START_URL)
 
     @Slot(str)
     def on_link_activated(self, href: str) -> None:
+        from ui import window_parts as parts
+
         if href == parts.RETRY_URL:
             self.reload()
             return
@@ -667,6 +686,8 @@ class MainWindow(QMainWindow):
         self.fetcher.stop()
 
     def _new_page(self, url: str) -> None:
+        from ui import window_parts as parts
+
         self.renderer.stop()
         self.store.close()
         self._has_body = False
@@ -700,6 +721,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _show_internal(self, url: str, from_history: bool) -> None:
+        from ui import window_parts as parts
+
         self._abandon_fetch()
         if not from_history:
             self.history.visit(url)
@@ -745,6 +768,8 @@ class MainWindow(QMainWindow):
         self._end_load(False)
 
     def _show_error_section(self, url: str, phase: str, message: str, detail: str) -> None:
+        from ui import window_parts as parts
+
         segments = parts.error_segments(url, phase, message, detail, self._body_bytes)
         if self._has_body:
             self.renderer.set_trailer(segments)  # after the partial body, in every view
@@ -771,6 +796,8 @@ class MainWindow(QMainWindow):
         return self._load_ok
 
     def _update_actions(self) -> None:
+        from ui import window_parts as parts
+
         self.back_action.setEnabled(self.history.can_go_back)
         self.forward_action.setEnabled(self.history.can_go_forward)
         self.stop_action.setEnabled(self.is_loading)
@@ -903,7 +930,7 @@ class MainWindow(QMainWindow):
     # -- views, encoding, fonts ----------------------------------------------------------------
 
     @property
-    def view_mode(self) -> parts.ViewMode:
+    def view_mode(self) -> ViewMode:
         return self._mode
 
     @property
@@ -911,8 +938,10 @@ class MainWindow(QMainWindow):
         return self._override
 
     @Slot(object)
-    def set_view_mode(self, mode: parts.ViewMode) -> None:
+    def set_view_mode(self, mode: ViewMode) -> None:
         """Show the page as Rendered, Source or Wire: re-rendered from the store, no fetch."""
+        from ui import window_parts as parts
+
         self._mode = parts.ViewMode(mode)
         self.view_actions[self._mode].setChecked(True)
         if self._has_body:
@@ -934,6 +963,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_encoding_changed(self, choice: CharsetChoice) -> None:
+        from ui import window_parts as parts
+
         self.charset_label.setText(display_line(parts.charset_label(choice), 120))
 
     @Slot(str)
@@ -964,6 +995,8 @@ class MainWindow(QMainWindow):
     def _apply_font(self) -> None:
         # Rendered HTML reads best in a proportional font (its tables, pre and code spans are
         # monospace); Source, Wire, plain text and hex dumps line up in a monospace font.
+        from ui import window_parts as parts
+
         proportional = self._has_body and self.renderer.kind == "html"
         from ui.fonts import monospace_font
 
@@ -995,6 +1028,8 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def set_word_wrap(self, on: bool) -> None:
+        from ui import window_parts as parts
+
         if self.wrap_action.isChecked() != on:
             self.wrap_action.setChecked(on)  # toggled calls back here
             return
@@ -1095,6 +1130,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def copy_as_curl(self) -> None:
+        from ui import window_parts as parts
+
         if not self._url or parts.is_internal(self._url):
             self._report("Copy as curl needs a web address: load one first.")
             return
@@ -1104,6 +1141,8 @@ class MainWindow(QMainWindow):
 
     def downloads(self) -> DownloadManager:
         """The download manager and its panel (a bottom dock), made on first use."""
+        from ui import window_parts as parts
+
         if self._downloads is None:
             from ui.download_manager import DownloadManager, DownloadsPanel
 
@@ -1129,6 +1168,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def download(self, url: str | None = None, path: str | None = None) -> int | None:
         """Stream ``url`` straight to disk (asks for both when not given); the download id."""
+        from ui import window_parts as parts
+
         if url is None:
             start = "" if parts.is_internal(self._url) else self._url
             text, ok = parts.QInputDialog.getText(
@@ -1192,6 +1233,8 @@ class MainWindow(QMainWindow):
 
     @Slot(bool, str)
     def on_demo_state_changed(self, running: bool, base_url: str) -> None:
+        from ui import window_parts as parts
+
         self.demo_action.setChecked(running)
         self.demo_action.setText("Stop Demo Server" if running else "Start Demo Server")
         if running:

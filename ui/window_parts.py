@@ -1,17 +1,16 @@
 """Everything :class:`ui.main_window.MainWindow` builds after its first paint, in one place.
 
-The window imports this module in :meth:`~ui.main_window.MainWindow.finish_build`, once the
-first frame is on its way to the screen, and uses each name as ``parts.Name``; nothing the
-first frame needs may import it.
+The window first imports this module in :meth:`~ui.main_window.MainWindow.finish_build`, once
+the first frame is on its way to the screen. Each method that uses a name imports the module
+itself (``from ui import window_parts as parts``, a dictionary look-up once loaded) and says
+``parts.Name``: no module global bound later, so the type checker sees every use, and a use
+before the build is an import, not a NameError. Nothing the first frame needs may import it.
 
 Start-up time: importing these modules (the page renderer, the Stream pane, net/...) and
 making PySide6's Python enum types (the Qt namespace alone ~14 ms, on the first
 ``from PySide6.QtCore import Qt``) cost more than the whole bare window does; the first
 frame needs none of it (bench/window_stream.py --startup-only).
 """
-
-# This module only re-exports: each import is one of its names.
-# ruff: noqa: F401
 
 from __future__ import annotations
 
@@ -44,3 +43,41 @@ from ui.start_page import (
     start_page,
 )
 from ui.stream_panel import StreamPane
+
+__all__ = [
+    "RETRY_URL",
+    "SAMPLE_PREFIX",
+    "SAVE_URL",
+    "START_URL",
+    "DocumentView",
+    "ErrorBanner",
+    "Fetcher",
+    "FindBar",
+    "HeaderView",
+    "NoticeBar",
+    "PageRenderer",
+    "PhaseBar",
+    "QAction",
+    "QActionGroup",
+    "QApplication",
+    "QDockWidget",
+    "QFont",
+    "QGuiApplication",
+    "QIcon",
+    "QInputDialog",
+    "QKeySequence",
+    "QLabel",
+    "QPlainTextEdit",
+    "QStyle",
+    "Qt",
+    "ReceiveLab",
+    "StreamPane",
+    "ViewMode",
+    "charset_label",
+    "error_segments",
+    "is_internal",
+    "sample_bytes",
+    "sample_content_type",
+    "start_page",
+    "summary",
+]

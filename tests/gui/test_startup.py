@@ -3,7 +3,11 @@ for before that build (the command line's URL, an address typed at once)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,6 +20,7 @@ from ui.app import parse_args
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
+ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
 BODY = b"Yonder start-up test page\nsecond line\n"
 
@@ -159,3 +164,35 @@ def test_parse_args_fast_path_matches_argparse() -> None:
     fast = parse_args(["example.org"])
     assert fast.url == "example.org" and not fast.demo and fast.screenshot is None
     assert parse_args(["--demo", "/drip"]).demo
+
+
+FIRST_FRAME_IMPORTS = """
+import sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication(["yonder"])
+from ui.main_window import MainWindow
+from ui.settings import Settings
+win = MainWindow(Settings(QSettings(sys.argv[1], QSettings.Format.IniFormat)), deferred=True)
+win.load("http://127.0.0.1:9/queued")  # the command line's URL: queued, imports nothing
+print("ui.window_parts" in sys.modules, "ui.page_renderer" in sys.modules)
+win.finish_build()
+print("ui.window_parts" in sys.modules, "ui.page_renderer" in sys.modules)
+win.stop()
+win.close()
+"""
+
+
+def test_the_first_frame_imports_none_of_the_window_parts(tmp_path: Path) -> None:
+    # In a child: this test process has imported everything already.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_IMPORTS, str(tmp_path / "settings.ini")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert out.split("\n")[:2] == ["False False", "True True"]
