@@ -2,7 +2,7 @@
 
 Three views of one response, re-rendered from the store on demand (never fetched again):
 
-- **Rendered** (the default): HTML through :class:`ui.html_render.HtmlRenderer` with styles as
+- **Rendered** (the default): HTML through :class:`ui.render.HtmlRenderer` with styles as
   character formats and links as anchors; JSON pretty-printed once complete; other text as
   is, with its URLs clickable; a binary body as type, size and a hex dump, never as text.
 - **Source**: the decoded body as text.
@@ -44,7 +44,7 @@ from ui.wire_text import wire_text
 if TYPE_CHECKING:
     from net.charset import CharsetChoice, StreamTextDecoder
     from ui.body_store import BodyStore
-    from ui.html_render import Fragment, HtmlRenderer
+    from ui.render import Fragment, HtmlRenderer
 
 FRAME_MS = 16
 IDLE_S = FRAME_MS / 1000  # starved this long: the next bytes are rendered on arrival
@@ -439,7 +439,7 @@ class PageRenderer(QObject):
         sniff = media_type(content_type) in ("text/html", "application/xhtml+xml")
         self._decoder = StreamTextDecoder(content_type, self.override, sniff_html=sniff)
         if self.kind == "html":
-            from ui.html_render import HtmlRenderer
+            from ui.render import HtmlRenderer
 
             self._html = HtmlRenderer(store.url, TABLE_WIDTH, utf16=True)
         elif self.kind in ("text", "json"):
@@ -459,7 +459,7 @@ class PageRenderer(QObject):
     def _text(self, text: str, final: bool) -> None:
         if self._html is not None:
             if final:  # the decoder's last characters and the renderer's close, as one
-                from ui.html_render import join_fragments
+                from ui.render import join_fragments
 
                 fragment = join_fragments([self._html.feed(text), self._html.close()])
             else:

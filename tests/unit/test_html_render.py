@@ -1,4 +1,4 @@
-"""ui/html_render.py: the corpus, links, progressive rendering, hostile input, speed."""
+"""ui/render (HtmlRenderer): the corpus, links, progressive rendering, hostile input, speed."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ui import html_render
-from ui.html_render import Fragment, HtmlRenderer, Link, Style, join_fragments, render_html
+from ui.render import Fragment, HtmlRenderer, Link, Style, join_fragments, render_html
+from ui.render.tokenizer import MAX_EOF_FLUSH, Tokenizer
+from ui.render.writer import MAX_LINE_CHARS
 
 BASE = "http://example.org/dir/page.html"
 CORPUS = Path(__file__).parent / "html_corpus"
@@ -890,7 +891,7 @@ def test_one_megabyte_page_renders_fast_in_chunks() -> None:
 
 # --------------------------------------------------------------------------- long lines
 
-LIMIT = html_render.MAX_LINE_CHARS
+LIMIT = MAX_LINE_CHARS
 
 
 def long_line_pages(scale: int) -> dict[str, str]:
@@ -980,13 +981,13 @@ def test_long_lines_any_split_equals_whole(cuts: list[int]) -> None:
 
 def count_goahead(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls = [0]
-    original = html_render._Engine.goahead
+    original = Tokenizer.goahead
 
-    def counted(self: html_render._Engine, end: bool) -> None:
+    def counted(self: Tokenizer, end: bool) -> None:
         calls[0] += 1
         original(self, end)
 
-    monkeypatch.setattr(html_render._Engine, "goahead", counted)
+    monkeypatch.setattr(Tokenizer, "goahead", counted)
     return calls
 
 
@@ -1037,7 +1038,7 @@ def test_unterminated_tag_or_comment_at_the_end_is_bounded() -> None:
         html = "<p>start</p>" + rest
         whole, _ = render_html(html, BASE)
         assert whole.text.startswith("start")
-        assert len(whole.text) < html_render.MAX_EOF_FLUSH + 100
+        assert len(whole.text) < MAX_EOF_FLUSH + 100
         assert feed_in_pieces(html, list(range(0, len(html), 8192)))[0] == whole
     assert render("<p>a</p><!-- x") == "a"
     assert render("<p>a</p><a href=x") == "a\n\n<a href=x"

@@ -29,11 +29,13 @@ def top_level(names: set[str]) -> set[str]:
 
 
 NET_FILES = sorted((ROOT / "net").glob("*.py"))
-UI_FILES = sorted((ROOT / "ui").glob("*.py"))
+UI_FILES = sorted((ROOT / "ui").rglob("*.py"))
+# Pure text logic: HTML to text, links and spans. No Qt, so its tests need no QApplication.
+PURE_FILES = sorted((ROOT / "ui" / "render").glob("*.py"))
 
 
 def test_there_is_something_to_check() -> None:
-    assert len(NET_FILES) >= 10 and len(UI_FILES) >= 20
+    assert len(NET_FILES) >= 10 and len(UI_FILES) >= 20 and len(PURE_FILES) >= 5
 
 
 @pytest.mark.parametrize("path", NET_FILES, ids=lambda p: p.name)
@@ -50,3 +52,18 @@ def test_only_transport_touches_socket_and_ssl() -> None:
     users = {p.name for p in NET_FILES if top_level(imported_modules(p)) & {"socket", "ssl"}}
     # The demo server is a server (it listens), not part of the client.
     assert users <= {"transport.py", "demo_server.py", "tls.py"}
+
+
+@pytest.mark.parametrize("path", PURE_FILES, ids=lambda p: p.name)
+def test_pure_text_logic_imports_no_qt_and_no_widgets(path: Path) -> None:
+    imported = imported_modules(path)
+    assert not top_level(imported) & {"PySide6", "shiboken6", "main"}
+    # Within ui/, only itself (ui.render.*): the widgets sit above it.
+    assert {name for name in imported if name.startswith("ui")} <= {
+        name for name in imported if name.startswith("ui.render")
+    }
+
+
+def test_only_the_tokenizer_touches_html_parser() -> None:
+    users = {p.name for p in UI_FILES if {"html.parser", "_markupbase"} & imported_modules(p)}
+    assert users == {"tokenizer.py"}

@@ -1,0 +1,6 @@
+"""HTML to readable text, links and style spans: pure Python, no Qt (see renderer.py)."""
+
+from ui.render.model import Fragment, Link, Span, Style, join_fragments
+from ui.render.renderer import HtmlRenderer, render_html
+
+__all__ = ["Fragment", "HtmlRenderer", "Link", "Span", "Style", "join_fragments", "render_html"]
