@@ -4,8 +4,12 @@ The document view shows at most :data:`VIEW_CAP` bytes of a body (a QTextDocumen
 times the text's size, FACTS.md), but Save must write the whole body, however big. So a
 :class:`BodyStore` keeps the decoded body in memory up to the cap and continues into an
 anonymous temporary file (deleted on :meth:`BodyStore.close`, or by the OS if Yonder dies), so
-memory stays bounded whatever the size. The raw wire bytes (for the Wire view) are kept up to
-their own cap and then only counted: nobody saves them, and they are shown capped like the body.
+memory stays bounded whatever the size. The spill itself is bounded too (:class:`SpillLimits`):
+at most ``limit`` bytes, and never so much that less than ``reserve`` stays free on that disk;
+past either, or at the first write error (a full disk), the body is no longer kept, only
+counted, and :attr:`SpillBuffer.lost` says why in words the window shows. The raw wire bytes
+(for the Wire view) are kept up to their own cap and then only counted: nobody saves them, and
+they are shown capped like the body.
 
 Pure Python, no Qt: views re-render from here (View switch, Encoding override) without
 fetching again.
@@ -13,15 +17,47 @@ fetching again.
 
 from __future__ import annotations
 
+import errno
+import os
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO
 
-__all__ = ["READ_PIECE", "VIEW_CAP", "WIRE_CAP", "BodyStore", "SpillBuffer"]
+from ui.binary_preview import describe_size
+
+__all__ = [
+    "READ_PIECE",
+    "SPILL_LIMIT",
+    "SPILL_RESERVE",
+    "VIEW_CAP",
+    "WIRE_CAP",
+    "BodyStore",
+    "SpillBuffer",
+    "SpillLimits",
+]
 
 VIEW_CAP = 32 * 1024 * 1024  # body bytes kept in memory, and the most the view shows
 WIRE_CAP = 16 * 1024 * 1024  # wire bytes kept for the Wire view; the rest is only counted
 READ_PIECE = 1024 * 1024  # chunks() reads the temporary file in pieces of this size
+SPILL_LIMIT = 4 * 1024**3  # the most a body may put into its temporary file
+SPILL_RESERVE = 1024**3  # ...and the free space it leaves on that disk, at least
+SPILL_RESERVE_FRACTION = 0.02  # ...or this part of the disk, whichever is more
+FREE_CHECK_BYTES = 8 * 1024 * 1024  # free space is asked of the disk again after this much
+
+
+@dataclass(frozen=True, slots=True)
+class SpillLimits:
+    """Where a body past the memory cap goes, and how much of it may go there.
+
+    ``directory`` None: the system's temporary folder. ``limit``: bytes in the file at most.
+    ``reserve``: bytes left free on that disk at least (also ``reserve_fraction`` of it).
+    """
+
+    directory: str | None = None
+    limit: int = SPILL_LIMIT
+    reserve: int = SPILL_RESERVE
+    reserve_fraction: float = SPILL_RESERVE_FRACTION
 
 
 class SpillBuffer:
@@ -29,24 +65,43 @@ class SpillBuffer:
     file (``spill=True``) or dropped and only counted (``spill=False``).
 
     The memory part is a list of the appended ``bytes`` objects themselves (no copy on
-    append); :meth:`read` joins the pieces it needs.
+    append); :meth:`read` joins the pieces it needs. The file is bounded by ``limits``; once
+    it stops (the limit, the free-space reserve, a write error), later bytes are only counted
+    and :attr:`lost` says why.
     """
 
-    def __init__(self, memory_cap: int, *, spill: bool = True) -> None:
+    def __init__(
+        self, memory_cap: int, *, spill: bool = True, limits: SpillLimits | None = None
+    ) -> None:
         if memory_cap < 0:
             raise ValueError("memory_cap cannot be negative")
         self.memory_cap = memory_cap
         self.spill = spill
+        self.limits = limits if limits is not None else SpillLimits()
         self.size = 0  # every byte appended, kept or not
         self._pieces: list[bytes] = []
         self._starts: list[int] = []  # offset of each piece
         self._in_memory = 0
         self._file: IO[bytes] | None = None
+        self._spilled = 0  # bytes in the file
+        self._room = 0  # bytes the file may still take before free space is asked again
         self._closed = False
+        self.lost: str | None = None  # why the body past `kept` was not kept (a sentence)
+        self.lost_errno: int | None = None  # the write error's errno, when that was why
 
     @property
     def in_memory(self) -> int:
         return self._in_memory
+
+    @property
+    def spilled(self) -> int:
+        """Bytes in the temporary file."""
+        return self._spilled
+
+    @property
+    def kept(self) -> int:
+        """Bytes that can be read back (memory and file)."""
+        return self._in_memory + self._spilled
 
     @property
     def overflowed(self) -> bool:
@@ -56,7 +111,7 @@ class SpillBuffer:
     @property
     def complete(self) -> bool:
         """True when every byte appended can be read back (memory, or the spill file)."""
-        return not self.overflowed or self.spill
+        return self.kept == self.size
 
     def append(self, data: bytes) -> None:
         if self._closed:
@@ -73,14 +128,86 @@ class SpillBuffer:
             rest = data[len(head) :]
         else:
             rest = data
-        if rest and self.spill:
+        if rest and self.spill and self.lost is None:
+            self._spill(rest)
+        self.size += len(data)
+
+    def _spill(self, data: bytes) -> None:
+        limits = self.limits
+        try:
             if self._file is None:
                 import tempfile  # only for bodies past the cap: start-up does not pay
 
                 # An anonymous file (unlinked at once on POSIX): nothing is left behind.
-                self._file = tempfile.TemporaryFile(prefix="yonder-body-")  # noqa: SIM115
-            self._file.write(rest)
-        self.size += len(data)
+                # Unbuffered: a failed write says exactly how much reached the file.
+                self._file = tempfile.TemporaryFile(  # noqa: SIM115
+                    prefix="yonder-body-", dir=limits.directory, buffering=0
+                )
+            if len(data) > self._room:
+                self._room = self._free_room()
+            take = min(len(data), limits.limit - self._spilled, self._room)
+            view = memoryview(data)[:take]
+            while view:
+                written = self._file.write(view)
+                if not written:  # a raw write of 0 bytes: nothing more will go
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                self._spilled += written
+                self._room -= written
+                view = view[written:]
+        except OSError as exc:
+            self._stop(exc)
+            return
+        if take < len(data):
+            beyond = describe_size(self.kept)
+            if self._spilled >= limits.limit:
+                self.lost = (
+                    f"the body beyond {beyond} was not kept (the limit for a page's "
+                    f"temporary file is {describe_size(limits.limit)}); Download saves a "
+                    "stream to disk"
+                )
+            else:
+                self.lost = (
+                    f"the body beyond {beyond} was not kept, to leave free space on the disk "
+                    f"holding the temporary folder ({self._directory()}); Download saves a "
+                    "stream to disk"
+                )
+            self._release_file_if_empty()
+
+    def _free_room(self) -> int:
+        """Bytes the file may take before the disk's free space falls under the reserve
+        (asked again after at most FREE_CHECK_BYTES)."""
+        assert self._file is not None
+        st = os.fstatvfs(self._file.fileno())
+        free = st.f_bavail * st.f_frsize
+        reserve = max(
+            self.limits.reserve, int(st.f_blocks * st.f_frsize * self.limits.reserve_fraction)
+        )
+        return max(0, min(free - reserve, FREE_CHECK_BYTES))
+
+    def _directory(self) -> str:
+        import tempfile
+
+        return self.limits.directory or tempfile.gettempdir()
+
+    def _stop(self, exc: OSError) -> None:
+        self.lost_errno = exc.errno
+        beyond = describe_size(self.kept)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            self.lost = (
+                f"the disk holding the temporary folder ({self._directory()}) is full: the "
+                f"body beyond {beyond} was not kept"
+            )
+        else:
+            self.lost = (
+                f"writing the temporary file in {self._directory()} failed "
+                f"({exc.strerror or exc}): the body beyond {beyond} was not kept"
+            )
+        self._release_file_if_empty()
+
+    def _release_file_if_empty(self) -> None:
+        if self._file is not None and not self._spilled:
+            self._file.close()
+            self._file = None
 
     def read(self, offset: int, size: int) -> bytes:
         """Up to ``size`` bytes from ``offset`` within the memory part (b"" past it)."""
@@ -99,17 +226,21 @@ class SpillBuffer:
         return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def chunks(self, piece: int = READ_PIECE) -> Iterator[bytes]:
-        """Every kept byte, in order: the memory pieces, then the spill file's contents."""
-        yield from list(self._pieces)
-        if self._file is not None:
-            self._file.flush()
-            self._file.seek(0)
-            while True:
-                data = self._file.read(piece)
-                if not data:
-                    break
-                yield data
-            self._file.seek(0, 2)  # back to the end: appending continues there
+        """Every byte kept now, in order: the memory pieces, then the spill file's contents.
+
+        What is kept is fixed when this is called, and the file is read through its own
+        duplicate descriptor with pread: appending may go on meanwhile, and the buffer may
+        even be closed (Save runs in the background; a closed page must not cut it short).
+        """
+        pieces = list(self._pieces)
+        fd = os.dup(self._file.fileno()) if self._file is not None else -1
+        return _read_all(pieces, fd, self._spilled, piece)
+
+    def detach_file(self) -> IO[bytes] | None:
+        """Hand over the temporary file (its closing can take seconds for a big one, so the
+        caller may close it off the GUI thread); the buffer forgets it."""
+        file, self._file = self._file, None
+        return file
 
     def close(self) -> None:
         """Drop everything; the temporary file is deleted."""
@@ -122,6 +253,21 @@ class SpillBuffer:
             self._file = None
 
 
+def _read_all(pieces: list[bytes], fd: int, end: int, piece: int) -> Iterator[bytes]:
+    try:
+        yield from pieces
+        offset = 0
+        while fd >= 0 and offset < end:
+            data = os.pread(fd, min(piece, end - offset), offset)
+            if not data:
+                break
+            offset += len(data)
+            yield data
+    finally:
+        if fd >= 0:
+            os.close(fd)  # the last descriptor of a big file: where its blocks are freed
+
+
 class BodyStore:
     """One response: its head, its decoded body (memory, then a temporary file) and the raw
     wire bytes of its body (capped).
@@ -130,9 +276,15 @@ class BodyStore:
     :meth:`finish` (True: the whole body arrived; False: stopped or failed part way).
     """
 
-    def __init__(self, view_cap: int = VIEW_CAP, wire_cap: int = WIRE_CAP) -> None:
+    def __init__(
+        self,
+        view_cap: int = VIEW_CAP,
+        wire_cap: int = WIRE_CAP,
+        limits: SpillLimits | None = None,
+    ) -> None:
         self.view_cap = view_cap
         self.wire_cap = wire_cap
+        self.limits = limits if limits is not None else SpillLimits()
         self.url = ""
         self.content_type = ""
         self.content_disposition: str | None = None
@@ -141,7 +293,7 @@ class BodyStore:
         self.status = 0
         self.ended = False  # no more bytes will come
         self.complete = False  # ... and the body is whole
-        self.body = SpillBuffer(view_cap, spill=True)
+        self.body = SpillBuffer(view_cap, spill=True, limits=self.limits)
         self.wire = SpillBuffer(wire_cap, spill=False)
 
     def begin(
@@ -154,7 +306,7 @@ class BodyStore:
     ) -> None:
         """A new response (a redirect hop's body is replaced): forget the old body."""
         self.close()
-        self.body = SpillBuffer(self.view_cap, spill=True)
+        self.body = SpillBuffer(self.view_cap, spill=True, limits=self.limits)
         self.wire = SpillBuffer(self.wire_cap, spill=False)
         self.url = url
         self.head_raw = head_raw
@@ -187,6 +339,21 @@ class BodyStore:
     @property
     def body_size(self) -> int:
         return self.body.size
+
+    @property
+    def kept_size(self) -> int:
+        """Body bytes that Save would write."""
+        return self.body.kept
+
+    @property
+    def lost(self) -> str | None:
+        """Why the body past :attr:`kept_size` was not kept (None: all of it is)."""
+        return self.body.lost
+
+    @property
+    def whole(self) -> bool:
+        """The whole body arrived and all of it is kept."""
+        return self.complete and self.body.complete
 
     @property
     def truncated_in_view(self) -> bool:

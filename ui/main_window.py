@@ -28,7 +28,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from ui.address_bar import AddressBar
-from ui.body_store import VIEW_CAP, BodyStore
+from ui.body_store import SPILL_LIMIT, VIEW_CAP, BodyStore, SpillLimits
 from ui.display_text import display_line, display_title
 from ui.history import History
 from ui.load_status import LoadStatus, format_elapsed, format_size
@@ -129,12 +129,16 @@ class MainWindow(QMainWindow):
         options: FetchOptions | None = None,
         view_cap: int = VIEW_CAP,
         deferred: bool = False,
+        spill: SpillLimits | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings if settings is not None else Settings()
         self.options = options
         self._fetch = fetch
-        self.store = BodyStore(view_cap=view_cap)
+        if spill is None:
+            spill = SpillLimits(limit=self.settings.spill_limit(SPILL_LIMIT))
+        self.store = BodyStore(view_cap=view_cap, limits=spill)
+        self._lost_shown = False  # the notice that the body is no longer kept is up
         self._has_body = False  # the page shows a response body (or a bundled sample)
         self._override: str | None = None
         self._shown_url = ""  # the address of the page on screen (a reload keeps its view)
@@ -690,6 +694,7 @@ class MainWindow(QMainWindow):
 
         self.renderer.stop()
         self.store.close()
+        self._lost_shown = False
         self._has_body = False
         self.document_view.clear_document()
         self.header_view.clear()
@@ -849,6 +854,9 @@ class MainWindow(QMainWindow):
             return
         self._body_bytes += len(data)
         self.store.append(data)
+        if self.store.lost is not None and not self._lost_shown:
+            self._lost_shown = True
+            self._show_body_notice(self.renderer.rendered_offset >= self.store.view_cap)
         self.renderer.poke()
 
     @Slot(int, object)
@@ -978,19 +986,32 @@ class MainWindow(QMainWindow):
 
     @Slot("qint64", "qint64")
     def on_truncated(self, shown: int, total: int) -> None:
+        self._show_body_notice(True, shown)
+
+    def _show_body_notice(self, truncated: bool, shown: int = 0) -> None:
+        """The notice for a body the view or the store does not hold whole: how much the view
+        shows, and whether Save will have all of it (and if not, why not)."""
         from ui.binary_preview import describe_size
 
-        if total < 0:
-            text = (
-                f"Document truncated at {describe_size(shown)} in the view; the rest of the "
-                "body goes to a temporary file, so Save will have all of it."
+        store = self.store
+        lost = store.lost
+        parts_ = []
+        if truncated:
+            parts_.append(
+                f"Document truncated at {describe_size(shown or store.view_cap)} in the view"
+            )
+        if lost is not None:
+            parts_.append(f"Save will be incomplete: {lost}")
+        elif not store.ended:
+            parts_.append(
+                "the rest of the body goes to a temporary file, so Save will have all of it"
             )
         else:
-            text = (
-                f"Document truncated at {describe_size(shown)} in the view; the whole "
-                f"{describe_size(total)} body is kept for Save."
-            )
-        self.notice_bar.show_notice(text, offer_save=True)
+            parts_.append(f"the whole {describe_size(store.body_size)} body is kept for Save")
+        text = "; ".join(parts_) + "."
+        self.notice_bar.show_notice(
+            text[0].upper() + text[1:], offer_save=True, error=lost is not None
+        )
 
     def _apply_font(self) -> None:
         # Rendered HTML reads best in a proportional font (its tables, pre and code spans are
@@ -1096,9 +1117,16 @@ class MainWindow(QMainWindow):
         except OSError as exc:  # the temporary file behind the store failed to read
             self._report(f"Could not save to {path}: {exc.strerror or exc}", error=True)
             return
-        size = self.store.body_size
-        partial = "" if self.store.complete else " (incomplete: the transfer did not finish)"
-        self._report(f"Saved {format_size(size)} to {path}{partial}")
+        size = self.store.kept_size
+        if self.store.lost is not None:
+            partial = f" (incomplete: {self.store.lost})"
+        elif not self.store.complete:
+            partial = " (incomplete: the transfer did not finish)"
+        else:
+            partial = ""
+        self._report(
+            f"Saved {format_size(size)} to {path}{partial}", error=bool(partial and self.store.lost)
+        )
         self.saved.emit(path)
 
     @Slot()

@@ -517,12 +517,17 @@ class PageRenderer(QObject):
 
     def _truncation_notice(self, store: BodyStore) -> None:
         shown, total = store.view_cap, store.body_size
+        if store.lost is None:
+            kept = f"the whole {describe_size(total)} body is kept for Save"
+            link = "Save the whole body…"
+        else:
+            kept = f"of the {describe_size(total)} body, {store.lost}"
+            link = f"Save the {describe_size(store.kept_size)} that were kept…"
         self._append(
-            f"\n\n──── Document truncated at {describe_size(shown)} in the view; the whole "
-            f"{describe_size(total)} body is kept for Save ────\n",
+            f"\n\n──── Document truncated at {describe_size(shown)} in the view; {kept} ────\n",
             "muted",
         )
-        self._append_segments([("link", "Save the whole body…", SAVE_URL), ("text", "\n", "")])
+        self._append_segments([("link", link, SAVE_URL), ("text", "\n", "")])
         self.truncated.emit(shown, total)
 
     def _end(self) -> None:

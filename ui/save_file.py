@@ -1,20 +1,27 @@
-"""Saving to disk all or nothing, through QSaveFile, and asking where to save.
+"""Saving to disk all or nothing, and asking where to save.
 
-QSaveFile writes to a temporary file beside the target (an unnamed O_TMPFILE on Linux) and
-renames it over the target only on commit(), so a cancelled or failed save leaves neither a
-partial file nor a temporary one, and never damages a file that was already there.
+:class:`AtomicFile` writes to a temporary file beside the target (an unnamed O_TMPFILE on
+Linux, else a hidden ``.name.*.part``) and moves it over the target only on commit()
+(``os.replace``), so a cancelled or failed save leaves neither a partial file nor a temporary
+one, and never damages a file that was already there.
 
-Qt reports failures as ``errorString()`` (the C library's strerror text); :class:`SaveError`
-turns that into one sentence that says what failed, where, and what the user can do.
+Plain ``os`` calls, not QSaveFile: each one releases the GIL while the disk works (QSaveFile's
+commit and discard held it for seconds on a multi-GB file, freezing the window while a
+download or a save ran on another thread), and failures carry their errno (QSaveFile said
+"Unknown error" for a full disk). :class:`SaveError` turns the errno into one sentence that
+says what failed, where, and what the user can do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import stat
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 
-from PySide6.QtCore import QDir, QIODevice, QSaveFile, QSettings, QStandardPaths
+from PySide6.QtCore import QDir, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ui.filenames import sanitize_filename
@@ -44,9 +51,6 @@ _ADVICE = {
     errno.ENAMETOOLONG: "Choose a shorter file name.",
     errno.EIO: "The disk reported an input/output error; try another disk.",
 }
-# Qt's errorString() is strerror(errno) for file errors: map it back to the code.
-_CODES = {os.strerror(code): code for code in _ADVICE}
-_CODES["Filename refers to a directory"] = errno.EISDIR  # Qt's own wording
 
 
 class SaveError(OSError):
@@ -88,50 +92,106 @@ class AtomicFile:
 
     Every failure raises :class:`SaveError` naming ``path``; ``verb`` words its message
     ("save to" -> "Could not save to /x: ...", "write" -> "Could not write /x: ...").
-    Not thread-affine: the download worker creates and uses one on its own thread.
+    Not thread-affine: the download worker and the background save use one on their thread.
     """
 
     def __init__(self, path: str, verb: str = "save to") -> None:
         self.path = path
         self.written = 0
         self._verb = verb
-        self._file = QSaveFile(path)
-        self._open = False
+        self._fd = -1
+        self._temp: str | None = None  # the named temporary file, when O_TMPFILE is missing
 
     def open(self) -> None:
         if os.path.isdir(self.path):
             raise SaveError(self.path, os.strerror(errno.EISDIR), errno.EISDIR, self._verb)
-        if not self._file.open(QIODevice.OpenModeFlag.WriteOnly):
-            raise self._error()
-        self._open = True
+        folder = os.path.dirname(os.path.abspath(self.path))
+        tmpfile = getattr(os, "O_TMPFILE", 0)
+        try:
+            if tmpfile:
+                try:
+                    self._fd = os.open(folder, tmpfile | os.O_WRONLY | os.O_CLOEXEC, 0o666)
+                except OSError as exc:
+                    if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.EISDIR):
+                        raise
+            if self._fd < 0:  # a filesystem without O_TMPFILE: a hidden name beside it
+                temp = self._temp_name()
+                self._fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+                self._temp = temp
+        except OSError as exc:
+            raise self._error(exc) from exc
+
+    def _temp_name(self) -> str:
+        folder, name = os.path.split(os.path.abspath(self.path))
+        return os.path.join(folder, f".{name[:100]}.{uuid.uuid4().hex[:12]}.part")
 
     def write(self, data: bytes) -> None:
         if not data:
             return
-        if not self._open:
-            # Writing to a closed QIODevice only logs a Qt warning; fail loudly instead.
+        if self._fd < 0:
             raise SaveError(self.path, "the file is not open", None, self._verb)
-        written = self._file.write(data)
-        if written != len(data):
-            raise self._error()
-        self.written += written
+        view = memoryview(data)
+        try:
+            while view:
+                written = os.write(self._fd, view)
+                if written <= 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                self.written += written
+                view = view[written:]
+        except OSError as exc:
+            raise self._error(exc) from exc
 
     def commit(self) -> None:
-        if not self._open:
+        """Put the file in place: fsync, keep an existing file's permissions, rename over it."""
+        if self._fd < 0:
             raise SaveError(self.path, "the file is not open", None, self._verb)
-        self._open = False
-        if not self._file.commit():
-            raise self._error()
+        fd, self._fd = self._fd, -1
+        temp, self._temp = self._temp, None
+        try:
+            try:
+                os.fsync(fd)
+                with contextlib.suppress(FileNotFoundError):
+                    os.fchmod(fd, stat.S_IMODE(os.stat(self.path).st_mode))
+                if temp is None:  # O_TMPFILE: give it a name first, then move it in place
+                    temp = self._temp_name()
+                    _link_fd(fd, temp)
+                os.replace(temp, self.path)
+                temp = None
+            finally:
+                os.close(fd)
+                if temp is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(temp)
+        except OSError as exc:
+            raise self._error(exc) from exc
 
     def discard(self) -> None:
-        if self._open:
-            self._open = False
-            self._file.cancelWriting()
-            self._file.commit()  # returns False by design: removes the temporary file
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            with contextlib.suppress(OSError):
+                os.close(fd)  # an unnamed file's blocks are freed here
+        if self._temp is not None:
+            temp, self._temp = self._temp, None
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
 
-    def _error(self) -> SaveError:
-        reason = self._file.errorString() or "unknown error"
-        return SaveError(self.path, reason, _CODES.get(reason), self._verb)
+    def _error(self, exc: OSError) -> SaveError:
+        code = exc.errno
+        reason = os.strerror(code) if code else (str(exc) or "unknown error")
+        return SaveError(self.path, reason, code, self._verb)
+
+
+def _link_fd(fd: int, path: str) -> None:
+    """Give the unnamed file ``fd`` the name ``path``: linkat(2) following /proc's link to it
+    (os.link cannot: it calls link(2), which never follows the last symlink)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, at_symlink_follow = -100, 0x400
+    source = f"/proc/self/fd/{fd}".encode()
+    if libc.linkat(at_fdcwd, source, at_fdcwd, os.fsencode(path), at_symlink_follow) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), path)
 
 
 def save_bytes_atomically(

@@ -89,5 +89,14 @@ class Settings:
     def set_word_wrap(self, on: bool) -> None:
         self._store.setValue("view/word_wrap", bool(on))
 
+    def spill_limit(self, default: int) -> int:
+        """Bytes one page's body may put into its temporary file ("body/spill_limit_mib",
+        in MiB; past it the body is no longer kept, and Download is the way to get it)."""
+        try:
+            mib = int(self._store.value("body/spill_limit_mib", default // 2**20))
+        except (TypeError, ValueError):
+            return default
+        return max(0, mib) * 2**20
+
     def sync(self) -> None:
         self._store.sync()

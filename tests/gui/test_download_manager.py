@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -10,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSaveFile
 from pytestqt.qtbot import QtBot
 
-import ui.save_file
 from net.events import BodyChunk, Event, Finished, ResponseHead, Timings
 from tests.integration.servers import (
     LoopbackServer,
@@ -22,6 +19,7 @@ from tests.integration.servers import (
     respond,
     stall,
 )
+from tests.small_disk import small_disk
 from ui.download_manager import DownloadManager, DownloadsPanel
 from ui.download_worker import DownloadWorker, Progress
 
@@ -162,28 +160,17 @@ def test_error_status_is_not_saved(
     assert os.listdir(tmp_path) == []
 
 
-class DiskFillsUp(QSaveFile):
-    limit = 150_000
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self.used = getattr(self, "used", 0) + len(data)
-        if self.used > self.limit:
-            self.setErrorString(os.strerror(errno.ENOSPC))
-            return -1
-        return super().write(data)
-
-
 def test_disk_full_fails_with_the_path_and_leaves_nothing(
-    qtbot: QtBot, tmp_path: Path, serve: Serve, make_manager: Any, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, tmp_path: Path, serve: Serve, make_manager: Any
 ) -> None:
-    monkeypatch.setattr(ui.save_file, "QSaveFile", DiskFillsUp)
     server = serve(respond(http_response(200, b"f" * 1_000_000)))
     manager = make_manager()
-    target = tmp_path / "full.bin"
-    with qtbot.waitSignal(manager.failed, timeout=5000) as failed:
-        manager.start(server.url("/full"), str(target))
-    assert failed.args[1].startswith(f"Could not write {target}: No space left on device.")
-    assert os.listdir(tmp_path) == []
+    with small_disk(tmp_path / "disk", "256k") as disk:
+        target = disk / "full.bin"
+        with qtbot.waitSignal(manager.failed, timeout=5000) as failed:
+            manager.start(server.url("/full"), str(target))
+        assert failed.args[1].startswith(f"Could not write {target}: No space left on device.")
+        assert os.listdir(disk) == []
 
 
 def test_unwritable_folder_fails_before_connecting(

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QThread
+from PySide6.QtCore import QObject, Qt, QThread
 from pytestqt.qtbot import QtBot
 
-from tests.gui.windows import serve, text_of
-from tests.integration.servers import LoopbackServer, read_request
+from tests.gui.windows import OPTIONS, serve, text_of
+from tests.integration.servers import LoopbackServer, http_response, read_request, respond
+from tests.small_disk import fill, small_disk
+from ui.body_store import SpillLimits
+from ui.load_status import format_size
 from ui.main_window import MainWindow
 
 FIVE_GB = 5_000_000_000
@@ -104,3 +108,83 @@ def test_size_signals_carry_more_than_2_gib_across_threads(
         thread.quit()
         thread.wait(2000)
     assert list(got[0]) == args
+
+
+# -- the spill: a full disk, and its bounds ----------------------------------------------------
+
+
+def spill_window(qtbot: QtBot, make_settings: Any, limits: SpillLimits) -> MainWindow:
+    win = MainWindow(make_settings(), options=OPTIONS, view_cap=64 * 1024, spill=limits)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def save_with_ctrl_s(qtbot: QtBot, win: MainWindow, target: Path) -> None:
+    win.ask_path = lambda caption, name: str(target)
+    with qtbot.waitSignal(win.saved, timeout=10000):
+        qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_full_disk_while_spilling_marks_the_page_and_save_incomplete(
+    qtbot: QtBot, make_settings: Any, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    body = b"0123456789abcdef" * (3 * 2**20 // 16)  # 3 MiB
+    gate = threading.Event()
+    chunks = [body[: 200 * 1024], body[200 * 1024 :]]
+    srv = serve(servers, announce_then(chunks, len(body), gate))
+    with small_disk(tmp_path / "tmp", "1m") as disk:
+        win = spill_window(qtbot, make_settings, SpillLimits(directory=str(disk), reserve=0))
+        win.load(srv.url("/big.txt"))
+        qtbot.waitUntil(lambda: win.store.body.spilled > 0, timeout=10000)
+        fill(disk)  # someone else fills the disk while the page is loading
+        gate.set()
+        qtbot.waitUntil(lambda: win.load_ok is not None, timeout=20000)
+        qtbot.waitUntil(lambda: not win.rendering, timeout=20000)
+        assert win.load_ok is True  # the transfer itself went on to its end
+        notice = win.notice_bar.label.text()
+        assert f"the disk holding the temporary folder ({disk}) is full" in notice
+        assert "Save will be incomplete" in notice
+        assert "is full" in text_of(win)  # the page's own truncation line says so too
+        kept = win.store.kept_size
+        assert 64 * 1024 < kept < len(body)
+        target = tmp_path / "saved.txt"
+        save_with_ctrl_s(qtbot, win, target)
+        assert target.read_bytes() == body[:kept]  # what was kept, exactly, and no more
+        status = win.load_status.label.text()
+        assert status.startswith(f"Saved {format_size(kept)} to {target} (incomplete: the disk")
+        win.close()
+
+
+def test_the_spill_stops_at_its_limit_and_says_download_saves_a_stream(
+    qtbot: QtBot, make_settings: Any, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    body = b"x" * (2 * 2**20)
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    win = spill_window(qtbot, make_settings, SpillLimits(limit=256 * 1024, reserve=0))
+    win.load(srv.url("/endless.txt"))
+    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=20000)
+    qtbot.waitUntil(lambda: not win.rendering, timeout=20000)
+    notice = win.notice_bar.label.text()
+    assert "the body beyond 320 KB was not kept" in notice
+    assert "Download saves a stream to disk" in notice
+    assert win.store.body.spilled == 256 * 1024
+    target = tmp_path / "saved.txt"
+    save_with_ctrl_s(qtbot, win, target)
+    assert target.stat().st_size == 320 * 1024
+    win.close()
+
+
+def test_the_spill_limit_is_a_setting(qtbot: QtBot, make_settings: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.settings import Settings
+
+    settings = make_settings()
+    settings.store.setValue("body/spill_limit_mib", 3)
+    fresh = Settings(QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat))
+    for store, limit in ((settings, 3 * 2**20), (fresh, 4 * 2**30)):  # set, and the default
+        win = MainWindow(store, options=OPTIONS)
+        qtbot.addWidget(win)
+        assert win.store.limits.limit == limit
+        win.close()

@@ -1,4 +1,4 @@
-"""Saving through QSaveFile: success, and every failure leaves no partial or temporary file."""
+"""Saving all or nothing: success, and every failure leaves no partial or temporary file."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSaveFile, QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 import ui.save_file
+from tests.small_disk import small_disk
 from ui.save_file import (
     LAST_DIRECTORY_KEY,
     SaveCancelled,
@@ -68,34 +69,34 @@ def chunks_then(fail_after: int, exc: BaseException | None = None) -> Iterator[b
         raise exc
 
 
-class DiskFillsUp(QSaveFile):
-    """A QSaveFile whose disk is full after ``limit`` bytes, as ENOSPC looks to Qt."""
+def test_disk_full_midway_keeps_the_old_file(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", "64k") as disk:
+        target = disk / "page.html"
+        target.write_bytes(b"the previous version")
+        with pytest.raises(SaveError) as info:
+            save_bytes_atomically(str(target), chunks_then(500))
+        assert str(info.value) == (
+            f"Could not save to {target}: No space left on device. "
+            "Free some space on that disk or choose another folder."
+        )
+        assert info.value.errno == errno.ENOSPC and isinstance(info.value, OSError)
+        assert target.read_bytes() == b"the previous version"
+        assert os.listdir(disk) == ["page.html"]
+        # Small writes too (QSaveFile buffered them and said "Unknown error" at commit).
+        with pytest.raises(SaveError) as info:
+            save_bytes_atomically(str(target), (b"y" * 100 for _ in range(2000)))
+        assert info.value.errno == errno.ENOSPC
+        assert os.listdir(disk) == ["page.html"]
 
-    limit = 2500
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self.used = getattr(self, "used", 0) + len(data)
-        if self.used > self.limit:
-            self.setErrorString(os.strerror(errno.ENOSPC))
-            return -1
-        return super().write(data)
-
-
-def test_disk_full_midway_keeps_the_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "page.html"
-    target.write_bytes(b"the previous version")
-    monkeypatch.setattr(ui.save_file, "QSaveFile", DiskFillsUp)
-    with pytest.raises(SaveError) as info:
-        save_bytes_atomically(str(target), chunks_then(5))
-    assert str(info.value) == (
-        f"Could not save to {target}: No space left on device. "
-        "Free some space on that disk or choose another folder."
-    )
-    assert info.value.errno == errno.ENOSPC and isinstance(info.value, OSError)
-    assert target.read_bytes() == b"the previous version"
-    assert os.listdir(tmp_path) == ["page.html"]
+def test_commit_keeps_an_existing_files_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "script.sh"
+    target.write_bytes(b"old")
+    target.chmod(0o751)
+    save_bytes_atomically(str(target), [b"new"])
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o751
+    assert os.listdir(tmp_path) == ["script.sh"]
 
 
 def test_cancelled_midway(tmp_path: Path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
-from ui.body_store import BodyStore, SpillBuffer
+from tests.small_disk import fill, small_disk
+from ui.body_store import BodyStore, SpillBuffer, SpillLimits
 
 DATA = bytes(range(256)) * 40  # 10,240 bytes, every byte value
 
@@ -119,3 +122,71 @@ def test_a_100_mb_body_keeps_memory_bounded_and_saves_whole() -> None:
     assert peak < bound, f"peak {peak / 2**20:.1f} MiB"
     assert peak_after_save < bound + 2 * 1024 * 1024
     store.close()
+
+
+# -- the spill is bounded (issue 14) ----------------------------------------------------------
+
+
+def test_spill_stops_at_its_limit_and_says_why() -> None:
+    buffer = SpillBuffer(100, limits=SpillLimits(limit=1000, reserve=0))
+    feed(buffer, DATA, 64)
+    assert buffer.size == len(DATA)
+    assert buffer.kept == 1100 and buffer.spilled == 1000
+    assert not buffer.complete
+    assert buffer.lost is not None
+    assert buffer.lost.startswith("the body beyond 1.1 KB was not kept")
+    assert "Download saves a stream to disk" in buffer.lost
+    assert b"".join(buffer.chunks()) == DATA[:1100]  # what was kept, exactly
+    buffer.close()
+
+
+def test_whole_bodies_within_the_limit_say_nothing() -> None:
+    buffer = SpillBuffer(100, limits=SpillLimits(limit=len(DATA), reserve=0))
+    feed(buffer, DATA, 7)
+    assert buffer.complete and buffer.lost is None
+    assert b"".join(buffer.chunks()) == DATA
+    buffer.close()
+
+
+def test_chunks_read_what_was_kept_when_asked_even_after_close() -> None:
+    buffer = SpillBuffer(10, limits=SpillLimits(reserve=0))
+    buffer.append(DATA[:5000])
+    chunks = buffer.chunks(piece=999)
+    buffer.append(DATA[5000:])  # more arrives while a save reads
+    buffer.close()  # and the page is left
+    assert b"".join(chunks) == DATA[:5000]
+
+
+def test_the_free_space_reserve_keeps_a_small_disk_free(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", "4m") as disk:
+        # The default reserve (1 GiB) is more than the whole disk: nothing spills.
+        buffer = SpillBuffer(100, limits=SpillLimits(directory=str(disk)))
+        feed(buffer, DATA, 512)
+        assert buffer.kept == 100 and not buffer.complete
+        assert buffer.lost is not None and "to leave free space on the disk" in buffer.lost
+        assert str(disk) in buffer.lost
+        buffer.close()
+        # A reserve of 3 MiB on a 4 MiB disk: about 1 MiB spills, then it stops.
+        buffer = SpillBuffer(0, limits=SpillLimits(directory=str(disk), reserve=3 * 2**20))
+        for _ in range(40):
+            buffer.append(DATA * 10)
+        assert 0 < buffer.spilled <= 2**20
+        assert buffer.lost is not None and not buffer.complete
+        buffer.close()
+
+
+def test_a_full_disk_stops_keeping_at_the_first_error(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        buffer = SpillBuffer(100, limits=SpillLimits(directory=str(disk), reserve=0))
+        buffer.append(DATA)  # the file is made while there is room
+        fill(disk)
+        for _ in range(20):
+            buffer.append(DATA)  # no exception: every later chunk is only counted
+        assert buffer.size == 21 * len(DATA)
+        assert buffer.lost_errno == errno.ENOSPC
+        assert buffer.lost is not None
+        assert buffer.lost.startswith(f"the disk holding the temporary folder ({disk}) is full")
+        kept = b"".join(buffer.chunks())
+        assert len(kept) == buffer.kept < buffer.size
+        assert kept == (DATA * 21)[: buffer.kept]
+        buffer.close()
