@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ui.render import Fragment, HtmlRenderer, Link, Style, join_fragments, render_html
+from ui.render.engine import MAX_OPEN_ELEMENTS
 from ui.render.tokenizer import MAX_EOF_FLUSH, Tokenizer
 from ui.render.writer import MAX_LINE_CHARS
 
@@ -805,6 +806,27 @@ def test_deep_nesting_10000_levels(open_tag: str, close_tag: str) -> None:
     assert "deep" in fragment.text
     assert "after" in fragment.text
     assert max(len(line) for line in fragment.text.split("\n")) < 200
+
+
+@pytest.mark.parametrize("tag", ["pre", "blockquote", "b", "li", "a href=x", "table", "dd", "h2"])
+def test_unclosed_elements_keep_the_open_element_stack_bounded(tag: str) -> None:
+    renderer = HtmlRenderer(BASE)
+    fragments = []
+    for _ in range(20):
+        fragments.append(renderer.feed(f"<{tag}>x" * 5_000))
+        assert len(renderer._engine.stack) <= MAX_OPEN_ELEMENTS  # what close() has to pop
+    fragments.append(renderer.close())
+    assert join_fragments(fragments).text.count("x") == 100_000
+
+
+def test_elements_past_the_depth_cap_become_siblings_whatever_the_split() -> None:
+    html = "<blockquote>" * (MAX_OPEN_ELEMENTS + 50) + "deep<p>after"
+    whole, _ = render_html(html, BASE)
+    bars = "│ " * 24  # MAX_PREFIX_DEPTH quote bars shown at most
+    assert whole.text == bars + "deep\n" + bars.rstrip() + "\n" + bars + "after"
+    assert feed_in_pieces(html, list(range(0, len(html), 7)))[0] == whole
+    nested = "<ul><li>a<ul><li>b</ul><li>c</ul>"  # far below the cap: nesting kept
+    assert render(nested) == "• a\n  ◦ b\n• c"
 
 
 def test_megabyte_attribute_and_text() -> None:

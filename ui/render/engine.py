@@ -56,6 +56,11 @@ from ui.render.tokenizer import Attrs, Tokenizer
 from ui.render.writer import MAX_LINE_CHARS, MAX_PREFIX_DEPTH, MAX_TITLE, WS_RE, OpenLink, Writer
 
 IMPLICIT_CLOSE_REACH = 32  # how deep <li>/<dd>/<option> look for an element to close
+# Open elements at most, as browsers cap the tree's depth (Blink: 512): an element opened at the
+# cap first closes the innermost one, so it becomes its sibling. Each tag then costs O(1), and
+# the end of the input closes at most this many (1,000,000 unclosed <pre> froze the window
+# for over a second, all popped at once).
+MAX_OPEN_ELEMENTS = 512
 
 
 class Entry:
@@ -440,6 +445,8 @@ class Engine:
             table = self.tables[-1]
             if not table.linear and table.cell_entry is not None and self._ends_hold(table, tag):
                 self.go_linear(table)
+        if len(self.stack) >= MAX_OPEN_ELEMENTS and tag in STACK_TAGS:
+            self.pop()
         handler = START_HANDLERS.get(tag)
         if handler is not None:
             handler(self, tag, attrs)
