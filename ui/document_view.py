@@ -64,6 +64,7 @@ SLICE_TARGET = 1.0
 # turn of the event loop: one that would start within this long of the other's end waits.
 TURN_GAP_S = 0.001
 DEFER_MS = 1
+FORMAT_BUDGET_S = 0.004  # links and style formats applied per frame (in one edit block)
 
 
 class TurnGuard:
@@ -197,10 +198,12 @@ class DocumentView(QPlainTextEdit):
         self._stream_start = 0  # document position where the current stream began
         self._stream_chars = 0  # UTF-16 units queued since begin_stream
         self._links: list[tuple[int, int, str]] = []  # absolute (start, end, href), sorted
-        # Links over text still queued: a heap by end position, so each frame applies the
-        # ready ones without walking all the others (a list scan per frame made a page of
-        # 100,000 links take 84 s, with 300 ms frames).
-        self._deferred_links: list[tuple[int, int, str]] = []  # heap of (end, start, href)
+        # Links and style formats over text still queued: a heap by end position, so each
+        # frame applies the ready ones without walking all the others (a list scan per frame
+        # made a page of 100,000 links take 84 s, with 300 ms frames). An entry is
+        # (end, start, seq, href, format): a link when format is None; seq keeps the order.
+        self._deferred: list[tuple[int, int, int, str, QTextCharFormat | None]] = []
+        self._seq = 0
         self._press_anchor = ""
         self._hovered = ""
         #: Keep the end in view while text arrives (a streaming log); False: a page stays at
@@ -257,7 +260,7 @@ class DocumentView(QPlainTextEdit):
         self._newlines = NewlineNormaliser()
         self._lines = LineBreaker()
         self._links.clear()
-        self._deferred_links.clear()
+        self._deferred.clear()
         self._stream_start = 0
         self._stream_chars = 0
         self.clear()
@@ -319,25 +322,39 @@ class DocumentView(QPlainTextEdit):
         self.add_link_ranges(((start, end, url),))
 
     def add_link_ranges(self, links: Iterable[tuple[int, int, str]]) -> None:
-        """:meth:`add_link_range` for many links: those on screen are applied in one edit
-        block (each format change alone re-lays-out its whole block: ~0.2-0.8 ms a link,
-        ~4 us a link in one edit block)."""
-        on_screen = self.document().characterCount() - 1
+        """:meth:`add_link_range` for many links (see :meth:`_add_ranges`)."""
+        self._add_ranges((start, end, url, None) for start, end, url in links)
+
+    def add_format_ranges(self, ranges: Iterable[tuple[int, int, QTextCharFormat]]) -> None:
+        """Merge ``format`` into stream positions [start, end) (UTF-16 units since
+        begin_stream), now or as soon as that text is on screen (styles: bold, code...)."""
+        self._add_ranges((start, end, "", fmt) for start, end, fmt in ranges)
+
+    def _add_ranges(self, ranges: Iterable[tuple[int, int, str, QTextCharFormat | None]]) -> None:
+        # Everything goes through the heap, and each frame applies what is ready in one edit
+        # block, within a time budget: each format change alone re-lays-out its whole block
+        # (~0.2-8 ms a change on a long line; ~4-15 us each in one edit block), and 10,000 at
+        # once inside one block is still a 150 ms stall.
         offset = self._stream_start
-        cursor: QTextCursor | None = None
-        for start, end, url in links:
-            if offset + end > on_screen:
-                heapq.heappush(self._deferred_links, (offset + end, offset + start, url))
-                continue
-            if cursor is None:
-                cursor = QTextCursor(self.document())
-                cursor.beginEditBlock()
-            self._apply_link(offset + start, offset + end, url)
-        if cursor is not None:
-            cursor.endEditBlock()
+        deferred = self._deferred
+        seq = self._seq
+        for start, end, href, fmt in ranges:
+            seq += 1
+            heapq.heappush(deferred, (offset + end, offset + start, seq, href, fmt))
+        self._seq = seq
+        if self._ready_formats():
+            self._apply_deferred()
+            if self._ready_formats() and not self._timer.isActive():
+                self._timer.start(DEFER_MS)
+
+    def _ready_formats(self) -> bool:
+        """Some link or format is over text already on screen and waits to be applied."""
+        deferred = self._deferred
+        return bool(deferred) and deferred[0][0] <= self.document().characterCount() - 1
 
     def has_pending(self) -> bool:
-        return bool(self._pending)
+        """Text is queued, or links and formats over text on screen wait to be applied."""
+        return bool(self._pending) or self._ready_formats()
 
     @property
     def pending_chars(self) -> int:
@@ -352,6 +369,7 @@ class DocumentView(QPlainTextEdit):
         """Insert everything queued now (tests, screenshots); the UI stalls meanwhile."""
         while self._pending:
             self._insert_slices(budget=None)
+        self._apply_deferred(budget=None)
 
     def _queued_end(self) -> int:
         return (
@@ -383,7 +401,16 @@ class DocumentView(QPlainTextEdit):
             behind = self._pending_chars > slice_chars
             self._insert_slices(budget=TICK_BUDGET_S * SLICE_TARGET, slice_chars=slice_chars)
             TurnGuard.done()
+        elif self._ready_formats():
+            if TurnGuard.busy():
+                self._timer.start(DEFER_MS)
+                return
+            self._apply_deferred()
+            TurnGuard.done()
         if not self._pending:
+            if self._ready_formats():
+                self._timer.start(REST_MS)  # formats left over: more after a rest
+                return
             self.drained.emit()
         elif behind:
             # A backlog: the next slice follows after a short rest for paint and input rather
@@ -437,7 +464,7 @@ class DocumentView(QPlainTextEdit):
             # One big text slice is a frame's work; small pieces (segments, links) share it.
             if budget is not None and (now - started >= budget or len(text) >= slice_chars):
                 break
-        if self._deferred_links:
+        if self._deferred:
             self._apply_deferred()
         if follow:
             self._scroll_to_end()
@@ -472,17 +499,30 @@ class DocumentView(QPlainTextEdit):
             joined = joined[:cut]
         return joined
 
-    def _apply_deferred(self) -> None:
+    def _apply_deferred(self, budget: float | None = FORMAT_BUDGET_S) -> None:
+        """Apply the ready links and formats, in one edit block, for at most ``budget``
+        seconds (FORMAT_BUDGET_S by default; None from flush_pending: all of them); the rest
+        waits for the next frame."""
         end = self.document().characterCount() - 1
-        deferred = self._deferred_links
+        deferred = self._deferred
         if not deferred or deferred[0][0] > end:
             return
-        block = QTextCursor(self.document())
-        block.beginEditBlock()  # one layout for all the links of this frame
+        started = time.perf_counter()
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()  # one layout for all the changes of this frame
+        count = 0
         while deferred and deferred[0][0] <= end:
-            link_end, start, href = heapq.heappop(deferred)
-            self._apply_link(start, link_end, href)
-        block.endEditBlock()
+            stop, start, _, href, fmt = heapq.heappop(deferred)
+            if fmt is None:
+                self._apply_link(start, stop, href)
+            else:
+                cursor.setPosition(start)
+                cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
+                cursor.mergeCharFormat(fmt)
+            count += 1
+            if budget is not None and count % 32 == 0 and time.perf_counter() - started >= budget:
+                break
+        cursor.endEditBlock()
 
     def _apply_link(self, start: int, end: int, url: str) -> None:
         cursor = QTextCursor(self.document())

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextFormat
 
 from ui.binary_preview import declared_text, describe_size, hex_dump, looks_binary
 from ui.document_view import (
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 FRAME_MS = 16
 IDLE_S = FRAME_MS / 1000  # starved this long: the next bytes are rendered on arrival
 TICK_BUDGET_S = 0.008  # one tick's parsing; input, paint and the view's inserts run between
-SPAN_BUDGET_S = 0.004  # formatting spans per tick
 HTML_SLICE = 8 * 1024  # bytes per HtmlRenderer.feed: ~3 ms of pure-Python parsing
 TEXT_SLICE = 128 * 1024  # bytes per step for text that needs no parsing (~1-2 ms)
 VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wait for it
@@ -146,7 +145,8 @@ class PageRenderer(QObject):
         kind_changed(str kind): "html", "json", "text" or "binary", once decided.
         truncated(qint64 shown, qint64 total): the view stopped at the cap; ``total`` body bytes
             are kept for Save (-1 while the body is still arriving; again at the end).
-        rendered(): everything of an ended body is in the view's queue (and spans applied).
+        rendered(): everything of an ended body is in the view's queue, with its links and
+            styles (the view applies them as their text reaches the screen).
     Slots: start(BodyStore, ViewMode, str|None override), poke(), stop(), set_trailer(list)
     """
 
@@ -194,7 +194,7 @@ class PageRenderer(QObject):
         self._newlines = NewlineNormaliser()
         self._lines = LineBreaker()
         self._json_parts: list[str] = []
-        self._spans: list[tuple[int, int, str]] = []  # absolute, waiting for their text
+        self._spans: list[tuple[int, int, str]] = []  # this tick's, for the view (merged)
         self._head_written = False
         self._cap_announced = False
         self._sniff_since: float | None = None
@@ -282,27 +282,13 @@ class PageRenderer(QObject):
             else:
                 self._append(text, kind)
 
-    def _apply_spans(self) -> None:
-        if not self._spans:
-            return
-        inserted = self.view.document().characterCount() - 1
-        ready = [s for s in self._spans if s[1] <= inserted]
-        if not ready:
-            return
-        # ~25 us per span: a page of thousands, on screen at once, is formatted over a few
-        # ticks rather than in one long stall.
-        started = time.perf_counter()
-        cursor = QTextCursor(self.view.document())
-        done = 0
-        for start, end, style in ready:
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(self._formats[style])
-            done += 1
-            if time.perf_counter() - started >= SPAN_BUDGET_S:
-                break
-        applied = set(ready[:done])
-        self._spans = [s for s in self._spans if s not in applied]
+    def _flush_spans(self) -> None:
+        """Hand this tick's style spans to the view, which applies them once their text is on
+        screen, in batches inside edit blocks (as it does links); nothing here rescans them."""
+        if self._spans:
+            formats = self._formats
+            self.view.add_format_ranges((a, b, formats[style]) for a, b, style in self._spans)
+            self._spans = []
 
     # -- the frame ------------------------------------------------------------------------
 
@@ -338,12 +324,10 @@ class PageRenderer(QObject):
             worked = True
             step_cost = max(step_cost, time.perf_counter() - before)
         self.stats_busy += time.perf_counter() - started
-        self._apply_spans()
-        if worked or self._spans:
+        self._flush_spans()
+        if worked:
             TurnGuard.done()
-        if self._spans:
-            starved = False  # formats wait for the view's inserts: keep ticking
-        if (self.done and not self._spans) or starved:
+        if self.done or starved:
             self._timer.stop()
             self._starved_at = time.perf_counter()
             if self.done:

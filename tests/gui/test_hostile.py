@@ -188,3 +188,32 @@ def test_the_spill_limit_is_a_setting(qtbot: QtBot, make_settings: Any, tmp_path
         qtbot.addWidget(win)
         assert win.store.limits.limit == limit
         win.close()
+
+
+# -- formatting: applied in batches, never rescanned ------------------------------------------
+
+
+def test_ten_thousand_bold_words_are_all_styled(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    """One span per word on one line (each format change alone re-laid-out the whole line:
+    after 140 s most were still plain)."""
+    words = 10_000
+    body = b"<html><body><p>" + b"<b>x</b> " * words + b"<i>end</i></p></body></html>"
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/html")])))
+    window.load(srv.url("/bold.html"))
+    qtbot.waitUntil(lambda: window.load_ok is not None, timeout=10000)
+    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    text = text_of(window)
+    assert text.count("x") == words
+    document = window.document_view.document()
+    bold = 0
+    block = document.begin()
+    while block.isValid():
+        for part in block.textFormats():
+            piece = block.text()[part.start : part.start + part.length]
+            if part.format.fontWeight() >= 700:
+                bold += piece.count("x")
+        block = block.next()
+    assert bold == words
+    assert window.document_view.has_pending() is False
