@@ -97,6 +97,15 @@ def page_title(url: str) -> str:
     return f"{segment} ({host})" if segment else host or url
 
 
+def _on_triggered(action: QAction, handler: Callable[[], object]) -> None:
+    """Run ``handler()`` with no arguments when ``action`` is triggered.
+
+    ``triggered`` carries ``checked``; connected directly, a handler with optional parameters
+    takes it as its first one (File > Download… got ``False`` as its address).
+    """
+    action.triggered.connect(lambda _checked=False: handler())
+
+
 class MainWindow(QMainWindow):
     """The browser window.
 
@@ -469,14 +478,15 @@ class MainWindow(QMainWindow):
         """Every connection in the window, in one place."""
         from ui import window_parts as parts
 
-        self.back_action.triggered.connect(self.go_back)
-        self.forward_action.triggered.connect(self.go_forward)
-        self.reload_action.triggered.connect(self.reload)
-        self.stop_action.triggered.connect(self.stop)
-        self.home_action.triggered.connect(self.go_home)
-        self.focus_address_action.triggered.connect(self.address_bar.focus_and_select)
-        self.quit_action.triggered.connect(self.close)
-        self.close_action.triggered.connect(self.close)
+        on = _on_triggered
+        on(self.back_action, self.go_back)
+        on(self.forward_action, self.go_forward)
+        on(self.reload_action, self.reload)
+        on(self.stop_action, self.stop)
+        on(self.home_action, self.go_home)
+        on(self.focus_address_action, self.address_bar.focus_and_select)
+        on(self.quit_action, self.close)
+        on(self.close_action, self.close)
 
         self.view_group.triggered.connect(
             lambda action: self.set_view_mode(parts.ViewMode(action.data()))
@@ -484,17 +494,17 @@ class MainWindow(QMainWindow):
         self.encoding_group.triggered.connect(
             lambda action: self.set_encoding(action.data() or None)
         )
-        self.save_page_action.triggered.connect(self.save_page)
-        self.save_headers_action.triggered.connect(self.save_headers)
-        self.download_action.triggered.connect(self.download)
-        self.downloads_action.triggered.connect(self.show_downloads)
-        self.curl_action.triggered.connect(self.copy_as_curl)
-        self.find_action.triggered.connect(self.find_bar.open_bar)
-        self.find_next_action.triggered.connect(self._find_next)
-        self.find_previous_action.triggered.connect(self._find_previous)
-        self.zoom_in_action.triggered.connect(self.zoom_in)
-        self.zoom_out_action.triggered.connect(self.zoom_out)
-        self.zoom_reset_action.triggered.connect(self.zoom_reset)
+        on(self.save_page_action, self.save_page)
+        on(self.save_headers_action, self.save_headers)
+        on(self.download_action, self.download)
+        on(self.downloads_action, self.show_downloads)
+        on(self.curl_action, self.copy_as_curl)
+        on(self.find_action, self.find_bar.open_bar)
+        on(self.find_next_action, self._find_next)
+        on(self.find_previous_action, self._find_previous)
+        on(self.zoom_in_action, self.zoom_in)
+        on(self.zoom_out_action, self.zoom_out)
+        on(self.zoom_reset_action, self.zoom_reset)
         self.wrap_action.toggled.connect(self.set_word_wrap)
         self.demo_action.triggered.connect(self._on_demo_action)
         self.stream.lab.decode_per_chunk_changed.connect(self._on_decode_per_chunk_changed)

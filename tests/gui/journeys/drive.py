@@ -1,0 +1,249 @@
+"""Drive the real window the way a user does, and read what is on screen.
+
+A journey reaches a feature only through what a user has: a menu action found by its menu
+text and triggered (:func:`trigger`, which passes what Qt itself passes), keys sent to the
+focused widget (:func:`press`, :func:`type_text`), a click at a link's place in the document
+view (:func:`click_link`), a modal dialog answered by typing (:func:`answer_dialog`). It then
+reads the screen (:func:`screen_text`, :func:`status_text`, :func:`top_line`, ...).
+
+Every :func:`trigger` is recorded in :data:`TRIGGERED` with the test that made it; the
+coverage test (test_menu_coverage.py) fails when an action of the menus was never triggered
+during a run of the whole journeys package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from ui.main_window import MainWindow
+
+MenuPath = tuple[str, ...]
+
+#: Menu path -> the tests (pytest node ids) that triggered it this session.
+TRIGGERED: dict[MenuPath, list[str]] = {}
+
+
+def plain(text: str) -> str:
+    """Menu text as a user reads it: "&File" -> "File", "&&" -> "&"."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _walk(menu: QMenu, path: MenuPath, enabled: bool) -> Iterator[tuple[MenuPath, QAction, bool]]:
+    enabled = enabled and menu.isEnabled() and menu.menuAction().isEnabled()
+    for action in menu.actions():
+        if action.isSeparator():
+            continue
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            yield from _walk(sub, (*path, plain(sub.title())), enabled)
+        else:
+            yield (*path, plain(action.text())), action, enabled and action.isEnabled()
+
+
+def _menu_entries(win: MainWindow) -> list[tuple[MenuPath, QAction, bool]]:
+    found: list[tuple[MenuPath, QAction, bool]] = []
+    for top in win.menuBar().actions():
+        menu = top.menu()
+        if isinstance(menu, QMenu):
+            found.extend(_walk(menu, (plain(menu.title()),), True))
+    return found
+
+
+def menu_actions(win: MainWindow) -> list[tuple[MenuPath, QAction]]:
+    """Every action of the window's menu bar, submenus included, with its menu path."""
+    return [(path, action) for path, action, _ in _menu_entries(win)]
+
+
+def reachable(win: MainWindow, *path: str) -> bool:
+    """Whether a user can trigger the action now: it and every menu above it enabled."""
+    return any(found == path and ok for found, _, ok in _menu_entries(win))
+
+
+def find_action(win: MainWindow, *path: str) -> QAction:
+    """The action at menu path ``path`` (e.g. "File", "Download…"); fails if there is none."""
+    for found, action in menu_actions(win):
+        if found == path:
+            return action
+    known = "\n  ".join(" > ".join(p) for p, _ in menu_actions(win))
+    raise AssertionError(f"no menu action {' > '.join(path)!r}; the menus hold:\n  {known}")
+
+
+def trigger(win: MainWindow, *path: str) -> QAction:
+    """Trigger the menu action at ``path`` as a click on it would (it must be enabled)."""
+    action = find_action(win, *path)
+    assert reachable(win, *path), f"{' > '.join(path)} is disabled (or a menu above it is)"
+    test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
+    TRIGGERED.setdefault(tuple(path), []).append(test)
+    action.trigger()  # emits triggered(checked) exactly as a menu click does
+    return action
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "no widget has the keyboard focus"
+    return widget
+
+
+def press(
+    qtbot: QtBot,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+    times: int = 1,
+) -> None:
+    """Key clicks to whatever widget has the focus (after each one: it may move)."""
+    for _ in range(times):
+        qtbot.keyClick(focused(), key, modifier)
+
+
+def type_text(qtbot: QtBot, text: str) -> None:
+    qtbot.keyClicks(focused(), text)
+
+
+def answer_dialogs(qtbot: QtBot, *answers: str | None) -> list[str]:
+    """Answer the next modal dialogs, one answer each, as a user types them: the text into
+    the dialog's focused field (replacing what is there), then Enter; None presses Esc.
+    Call it before the action that opens them; the returned list receives each dialog's
+    window title as it is answered (so a test can tell which dialogs came)."""
+    seen: list[str] = []
+    pending = list(answers)
+    answered: list[QWidget] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or any(dialog is d for d in answered):
+            QTimer.singleShot(20, answer)
+            return
+        answered.append(dialog)
+        seen.append(dialog.windowTitle())
+        text = pending.pop(0)
+        # The dialog's own focus field: offscreen, the platform may not activate the dialog,
+        # so the application's focus widget can still be in the window below.
+        field = dialog.focusWidget() or dialog
+        if text is None:
+            qtbot.keyClick(field, Qt.Key.Key_Escape)
+        else:
+            qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            qtbot.keyClicks(field, text)
+            qtbot.keyClick(field, Qt.Key.Key_Return)
+        if pending:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    return seen
+
+
+# -- the document view -----------------------------------------------------------------------
+
+
+def screen_text(win: MainWindow) -> str:
+    """The document's whole text (what scrolling would show)."""
+    return win.document_view.toPlainText()
+
+
+def visible_text(win: MainWindow) -> str:
+    """The lines of the document inside the viewport now."""
+    view = win.document_view
+    rect = view.viewport().rect()
+    first = view.cursorForPosition(QPoint(0, 0)).block()
+    lines = []
+    block = first
+    while block.isValid():
+        top = view.blockBoundingGeometry(block).translated(view.contentOffset()).top()
+        if top > rect.bottom():
+            break
+        lines.append(block.text())
+        block = block.next()
+    return "\n".join(lines)
+
+
+def top_line(win: MainWindow) -> str:
+    """The text of the first line (block) shown at the top of the document view."""
+    view = win.document_view
+    return view.cursorForPosition(QPoint(0, 0)).block().text()
+
+
+def scroll(win: MainWindow) -> tuple[int, int]:
+    bar = win.document_view.verticalScrollBar()
+    return bar.value(), bar.maximum()
+
+
+def label_texts(widget: QWidget) -> list[str]:
+    """The text of every visible label inside ``widget``."""
+    return [label.text() for label in widget.findChildren(QLabel) if label.isVisible()]
+
+
+def status_text(win: MainWindow) -> str:
+    """The status bar: a transient message (hovered link, notices) if shown, else the
+    load status line."""
+    return win.statusBar().currentMessage() or win.load_status.label.text()
+
+
+def link_point(win: MainWindow, href: str, nth: int = 0) -> QPoint:
+    """The viewport position of the middle of the ``nth`` link to ``href`` (scrolled into
+    view with the scroll bar first, as a reader would, if it is off screen)."""
+    view = win.document_view
+    links = [link for link in view.links() if link[2] == href]
+    assert len(links) > nth, f"no link #{nth} to {href!r}; links: {[k[2] for k in view.links()]}"
+    start, end, _ = links[nth]
+    doc = view.document()
+
+    def rect_at(pos: int) -> tuple[int, int, int]:
+        cursor = QTextCursor(doc)
+        cursor.setPosition(pos)
+        r = view.cursorRect(cursor)
+        return r.x(), r.center().y(), r.height()
+
+    mid = start + max(0, (end - start - 1) // 2)
+    x0, y, _h = rect_at(mid)
+    if not view.viewport().rect().contains(QPoint(max(x0, 0), y)):
+        bar = view.verticalScrollBar()
+        # Scroll one line at a time until the link is on screen (a reader's wheel).
+        for _ in range(100000):
+            x0, y, _h = rect_at(mid)
+            if view.viewport().rect().contains(QPoint(max(x0, 0), y)):
+                break
+            before = bar.value()
+            bar.setValue(before + (1 if y > view.viewport().rect().bottom() else -1))
+            if bar.value() == before:
+                break
+    x0, y, _h = rect_at(mid)
+    x1, y1, _h = rect_at(mid + 1)
+    x = (x0 + x1) // 2 if y1 == y and x1 > x0 else x0 + 2
+    point = QPoint(x, y)
+    assert view.link_at(point) == href, f"the link {href!r} is not under {point}"
+    return point
+
+
+def hover_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> QPoint:
+    point = link_point(win, href, nth)
+    qtbot.mouseMove(win.document_view.viewport(), point)
+    return point
+
+
+def click_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> None:
+    """Move the mouse onto the link (hover) and click it with the left button."""
+    point = hover_link(qtbot, win, href, nth)
+    qtbot.mouseClick(win.document_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 10000) -> None:
+    """Until the load has ended and every received character is on screen."""
+    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.rendering, timeout=timeout)
+
+
+def requests_to(server: object, path: str | None = None) -> list[bytes]:
+    """The request heads the loopback server read (for ``path`` only, if given)."""
+    heads: list[bytes] = list(server.requests)  # type: ignore[attr-defined]
+    if path is None:
+        return heads
+    return [h for h in heads if h.split(b" ", 2)[1:2] == [path.encode()]]
