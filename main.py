@@ -1,8 +1,21 @@
-"""Yonder's entry point: `--dump` runs the HTTP client alone (no Qt); otherwise the window."""
+"""Yonder's entry point: `--dump` runs the HTTP client alone (no Qt); otherwise the window.
+
+Run as `python main.py` from the checkout, as the `yonder` command or `python -m
+yonder_browser` once installed (where this file is yonder_browser/main.py beside net/, ui/
+and resources/), or frozen by PyInstaller.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+
+# Yonder's modules import each other as top-level `net` and `ui`. Installed, they live inside
+# the private yonder_browser/ package: its directory goes first on sys.path, so they are found
+# there and never replaced by another distribution's top-level `ui`, `net` or `main`.
+_APP_DIR = os.path.dirname(os.path.abspath(__file__))
+if not sys.path or os.path.abspath(sys.path[0] or os.curdir) != _APP_DIR:
+    sys.path.insert(0, _APP_DIR)
 
 
 def main(argv: list[str] | None = None) -> int:

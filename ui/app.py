@@ -40,6 +40,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             screenshot=None,
             demo=False,
             timeout=SCREENSHOT_TIMEOUT,
+            print_text=False,
         )
     parser = argparse.ArgumentParser(
         prog="yonder",
@@ -59,6 +60,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="start the built-in demo server (127.0.0.1, a free port) and open its index; "
         "URL may then be a path on it, e.g. /drip or /samples/romeo.txt",
+    )
+    parser.add_argument(
+        "--print-text",
+        action="store_true",
+        help="with --screenshot: also write the page's text, as the document view shows it, "
+        "to stdout",
     )
     parser.add_argument(
         "--timeout",
@@ -156,7 +163,7 @@ def main(argv: list[str]) -> int:
         else:
             url = base.rstrip("/") + url if url and url.startswith("/") else (url or base)
     if args.screenshot:
-        return _screenshot(app, window, url, args.screenshot, args.timeout)
+        return _screenshot(app, window, url, args.screenshot, args.timeout, args.print_text)
     window.show()
     window.load(url or "about:start", typed=bool(args.url))  # queued until the window is whole
     if demo_failed:
@@ -173,7 +180,12 @@ def main(argv: list[str]) -> int:
 
 
 def _screenshot(
-    app: QApplication, window: object, url: str | None, path: str, timeout: float
+    app: QApplication,
+    window: object,
+    url: str | None,
+    path: str,
+    timeout: float,
+    print_text: bool = False,
 ) -> int:
     from ui.main_window import MainWindow
 
@@ -188,6 +200,9 @@ def _screenshot(
         window.document_view.flush_pending()
         window.document_view.verticalScrollBar().setValue(0)  # the top of the page
         app.processEvents()
+        if print_text:
+            sys.stdout.write(window.document_view.toPlainText() + "\n")
+            sys.stdout.flush()
         if not window.grab().save(path, "PNG"):
             print(f"yonder: could not write the screenshot to {path}", file=sys.stderr)
             result["code"] = 2
