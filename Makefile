@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test lint unit bench dist clean
+.PHONY: run test lint unit bench dist deb clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ DIST_SRC   := pyproject.toml $(shell find main.py net ui resources packaging -ty
                 ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null)
 
 dist: $(DIST_TAR)
+
+# A Debian package of the same bundle (packaging/build_deb.py): dist/yonder-browser_<version>_<arch>.deb
+deb: $(DIST_TAR)
+	$(BIN)/python packaging/build_deb.py
 
 $(DIST_TAR): $(STAMP) $(DIST_SRC)
 	bash packaging/build.sh
