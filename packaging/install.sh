@@ -6,6 +6,9 @@
 #   ~/.local/share/icons/hicolor/*/apps/yonder.*  icons (PNG sizes and scalable SVG)
 # Every file and every directory it creates is listed in ~/.local/opt/yonder/.install-manifest
 # so uninstall.sh removes exactly those. Running it again replaces the previous install.
+# A yonder.desktop or icon that is already there and not from a previous run (the user's own,
+# or another package's) is never overwritten: it is kept, left out of the manifest, and named
+# in a note.
 #
 # Usage: install.sh [BUNDLE_DIR]
 #   BUNDLE_DIR defaults to the directory holding this script when that is a bundle (the
@@ -80,7 +83,15 @@ make_dir() {  # mkdir -p that records each directory it creates, outermost first
     done
 }
 
-install_file() {  # install_file SRC DEST
+kept=()  # files that were already there and are left alone
+
+exists() { [ -e "$1" ] || [ -L "$1" ]; }
+
+install_file() {  # install_file SRC DEST (never over a file that is already there)
+    if exists "$2"; then
+        kept+=("$2")
+        return 0
+    fi
     make_dir "$(dirname "$2")"
     cp "$1" "$2"
     chmod 644 "$2"
@@ -98,13 +109,13 @@ make_dir "$bin_dir"
 ln -sfn "$app_dir/yonder" "$bin_dir/yonder"
 entries+=("L $bin_dir/yonder")
 
-make_dir "$apps_dir"
+desktop_tmp=$(mktemp)
+trap 'rm -f "$desktop_tmp"' EXIT
 awk -v exec_q="$exec_q" -v try="$exec_path" '
     /^Exec=/ { print "Exec=" exec_q " %u"; print "TryExec=" try; next }
     { print }
-' "$resources/yonder.desktop" >"$apps_dir/yonder.desktop"
-chmod 644 "$apps_dir/yonder.desktop"
-entries+=("F $apps_dir/yonder.desktop")
+' "$resources/yonder.desktop" >"$desktop_tmp"
+install_file "$desktop_tmp" "$apps_dir/yonder.desktop"
 
 for png in "$resources"/icons/yonder-*.png; do
     size=${png##*/yonder-}
@@ -131,6 +142,10 @@ refresh_cache "$hicolor/icon-theme.cache" gtk-update-icon-cache -q -t -f "$hicol
 printf '%s\n' "${entries[@]}" >"$manifest"
 echo "install.sh: installed Yonder into $app_dir; run it as '$bin_dir/yonder' or from the" \
      "applications menu."
+for path in "${kept[@]}"; do
+    echo "install.sh: note: kept the existing $path (not Yonder's, not overwritten; uninstall.sh" \
+         "leaves it too). Remove it and run install.sh again to get Yonder's."
+done
 case ":$PATH:" in
     *":$bin_dir:"*) ;;
     *) echo "install.sh: note: $bin_dir is not on your PATH." ;;

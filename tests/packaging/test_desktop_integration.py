@@ -214,3 +214,39 @@ def test_install_explains_a_missing_build(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "make dist" in result.stderr
+
+
+def test_install_keeps_the_users_own_menu_entry_and_icons(built_app: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    apps = home / ".local/share/applications"
+    hicolor = home / ".local/share/icons/hicolor"
+    theirs = {
+        apps / "yonder.desktop": b"[Desktop Entry]\nType=Application\nName=My Yonder\nExec=mine\n",
+        hicolor / "48x48/apps/yonder.png": b"my own 48 px icon",
+    }
+    for path, data in theirs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (hicolor / "scalable/apps").mkdir(parents=True)
+    (hicolor / "scalable/apps/yonder.svg").symlink_to("/nonexistent/their-icon.svg")
+
+    result = _script("install.sh", built_app.parent, home)
+    for path, data in theirs.items():
+        assert path.read_bytes() == data, f"{path} was overwritten"
+        assert f"kept the existing {path}" in result.stdout, result.stdout
+    assert os.readlink(hicolor / "scalable/apps/yonder.svg") == "/nonexistent/their-icon.svg"
+    # Everything that was free is installed as usual.
+    assert make_icons.png_size((hicolor / "64x64/apps/yonder.png").read_bytes()) == (64, 64)
+    manifest = (home / ".local/opt/yonder/.install-manifest").read_text()
+    assert str(apps / "yonder.desktop") not in manifest
+    assert f"F {hicolor / '64x64/apps/yonder.png'}" in manifest
+
+    # Reinstalling still keeps them; uninstalling removes only what install.sh created.
+    _script("install.sh", built_app.parent, home)
+    _script("uninstall.sh", ROOT / "packaging", home)
+    for path, data in theirs.items():
+        assert path.read_bytes() == data
+    assert (hicolor / "scalable/apps/yonder.svg").is_symlink()
+    assert not (hicolor / "64x64").exists()
+    assert not (home / ".local/opt/yonder").exists()
+    assert not (home / ".local/bin/yonder").exists()
