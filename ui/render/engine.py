@@ -61,6 +61,7 @@ IMPLICIT_CLOSE_REACH = 32  # how deep <li>/<dd>/<option> look for an element to 
 # the end of the input closes at most this many (1,000,000 unclosed <pre> froze the window
 # for over a second, all popped at once).
 MAX_OPEN_ELEMENTS = 512
+MAX_ANCHOR_NAME = 1024  # an id longer than this is cut (a hostile page cannot bloat the list)
 
 
 class Entry:
@@ -441,6 +442,11 @@ class Engine:
             self.skip_tag = tag
             self.skip_depth = 1
             return
+        for key, value in attrs:
+            if value and (key == "id" or (key == "name" and tag == "a")):
+                # On the document's own writer: a target inside a held table names the
+                # table's place (its cells' offsets are not known until it is laid out).
+                self.main.anchor(value[:MAX_ANCHOR_NAME])
         if self.tables:
             table = self.tables[-1]
             if not table.linear and table.cell_entry is not None and self._ends_hold(table, tag):

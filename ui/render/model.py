@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Fragment", "Link", "Span", "Style", "join_fragments", "merge_spans"]
+__all__ = ["Anchor", "Fragment", "Link", "Span", "Style", "join_fragments", "merge_spans"]
 
 
 class Style(StrEnum):
@@ -54,6 +54,15 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Anchor:
+    """A fragment target: ``#name`` scrolls to offset ``pos``, where the content of the
+    element with that ``id`` (or the ``<a name>``) starts."""
+
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
@@ -65,16 +74,18 @@ class Fragment:
     """Output of one feed()/close(): ``text`` starts at offset ``start`` of the document.
 
     ``links`` and ``spans`` may refer to text given in earlier fragments (a link is reported
-    when it closes), never to text not given yet.
+    when it closes), never to text not given yet; ``anchors`` likewise (an anchor is
+    reported once the content it names has started, or at the end of the document).
     """
 
     start: int
     text: str
     links: tuple[Link, ...] = ()
     spans: tuple[Span, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.text or self.links or self.spans)
+        return bool(self.text or self.links or self.spans or self.anchors)
 
 
 def join_fragments(fragments: Iterable[Fragment]) -> Fragment:
@@ -83,6 +94,7 @@ def join_fragments(fragments: Iterable[Fragment]) -> Fragment:
     texts: list[str] = []
     links: list[Link] = []
     spans: list[Span] = []
+    anchors: list[Anchor] = []
     start: int | None = None
     for fragment in fragments:
         if start is None:
@@ -90,11 +102,13 @@ def join_fragments(fragments: Iterable[Fragment]) -> Fragment:
         texts.append(fragment.text)
         links.extend(fragment.links)
         spans.extend(fragment.spans)
+        anchors.extend(fragment.anchors)
     return Fragment(
         start or 0,
         "".join(texts),
         tuple(sorted(links, key=lambda k: (k.start, k.index))),
         tuple(merge_spans(spans)),
+        tuple(anchors),
     )
 
 

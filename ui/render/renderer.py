@@ -123,4 +123,4 @@ class HtmlRenderer:
         text, links, spans = main.drain()
         start = self._emitted
         self._emitted = main.pos
-        return Fragment(start, text, tuple(links), tuple(spans))
+        return Fragment(start, text, tuple(links), tuple(spans), tuple(main.take_anchors()))

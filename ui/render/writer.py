@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ui.render.model import Link, Span, Style
+from ui.render.model import Anchor, Link, Span, Style
 
 MAX_PREFIX_DEPTH = 24  # nested lists/quotes beyond this share their parent's indentation
 MAX_INDENT = 48  # characters of indentation/quote marks shown at most
@@ -91,6 +91,9 @@ class Writer:
         self.spans: list[Span] = []
         self.links: list[Link] = []
         self.link: OpenLink | None = None
+        # Fragment targets (id=, <a name=>): each names where the next content starts.
+        self.anchors: list[Anchor] = []
+        self.pending_anchors: list[str] = []
 
     # -- low level
 
@@ -188,6 +191,8 @@ class Writer:
             spaced = True
         elif self.limit and self.run >= 2 * self.limit:
             self._emit("\n")  # a long line without a space to end at
+        if self.pending_anchors:
+            self._place_anchors()
         if styled and self.pending_starts:
             pos = self.pos
             for style, start in self.open_styles.items():
@@ -331,7 +336,22 @@ class Writer:
             Link(link.index, link.start, self.content_end, link.href, link.url, text, link.problem)
         )
 
+    def anchor(self, name: str) -> None:
+        """``name`` (an id, an <a name>) is a fragment target at the next content."""
+        self.pending_anchors.append(name)
+
+    def _place_anchors(self) -> None:
+        pos = self.pos
+        self.anchors.extend(Anchor(name, pos) for name in self.pending_anchors)
+        self.pending_anchors.clear()
+
+    def take_anchors(self) -> list[Anchor]:
+        anchors, self.anchors = self.anchors, []
+        return anchors
+
     def finish(self) -> None:
+        if self.pending_anchors:
+            self._place_anchors()  # targets after the last content: the document's end
         self.close_link()
         for style in list(self.open_styles):
             self.close_style(style)
