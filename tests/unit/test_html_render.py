@@ -100,7 +100,8 @@ CASES: list[tuple[str, str, str]] = [
     ("script dropped", '<p>a<script>document.write("<p>no</p>")</script>b</p>', "ab"),
     ("style dropped", "<style>p { color: red }</style><p>a</p>", "a"),
     ("comment dropped", "<p>a<!-- <p>hidden</p> -->b</p>", "ab"),
-    ("noscript dropped", "<noscript><p>enable JS</p></noscript><p>a</p>", "a"),
+    # Yonder runs no script: <noscript> is shown, as w3m shows it.
+    ("noscript shown", "<noscript><p>enable JS</p></noscript><p>a</p>", "enable JS\n\na"),
     ("template dropped", "<template><p>t</p></template><p>a</p>", "a"),
     ("svg dropped", "<p>a<svg><title>icon</title><text>t</text></svg>b</p>", "ab"),
     ("self-closed svg", "<p>a<svg/>b</p>", "ab"),
@@ -670,9 +671,11 @@ def test_data_tables_with_one_block_per_cell_stay_aligned() -> None:
     assert got[Style.TABLE] == [render(sphinx).strip()]
 
 
-def test_second_block_in_a_cell_or_a_heading_makes_a_layout_table() -> None:
+def test_second_block_in_a_cell_keeps_the_grid_and_a_heading_makes_a_layout_table() -> None:
+    # w3m keeps a cell of two paragraphs in the grid (one line each); it used to turn the
+    # whole table linear ("nav  one\n\ntwo\n\nx").
     two_paragraphs = "<table><tr><td>nav<td><p>one</p><p>two</p><td>x</table><p>after"
-    assert render(two_paragraphs).rstrip() == "nav  one\n\ntwo\n\nx\n\nafter"
+    assert render(two_paragraphs).rstrip() == "nav  one  x\n     two\n\nafter"
     heading = "<table><tr><td><a href=/>Home</a><br><a href=a>A</a><td><h1>Title</h1>text</table>"
     fragment, _ = render_html(heading, BASE)
     assert fragment.text.rstrip() == "Home\nA\n\nTitle\n\ntext"

@@ -45,12 +45,12 @@ VOID = frozenset(
         "wbr",
     )
 )
-# Elements whose content is never shown (fallbacks, code, invisible things).
+# Elements whose content is never shown (fallbacks, code, invisible things). <noscript> is
+# not one: Yonder runs no script, so what a page shows without script is what it shows.
 SKIP = frozenset(
     (
         "script",
         "style",
-        "noscript",
         "template",
         "svg",
         "iframe",
@@ -62,7 +62,6 @@ SKIP = frozenset(
 BLOCK2 = frozenset(
     (
         "p",
-        "dl",
         "figure",
         "address",
         "center",
@@ -256,6 +255,25 @@ def _start_dt(engine: Engine, tag: str, attrs: Attrs) -> None:
     engine.writer.block(1)
 
 
+def _start_dl(engine: Engine, tag: str, attrs: Attrs) -> None:
+    # On the stack, so that a nested list's <dt>/<dd> close only its own <dd>: the outer
+    # <dd> (and its indentation) goes on after the inner </dl>.
+    engine.writer.block(2)
+    entry = engine.open_entry(tag)
+    entry.after = 2
+
+
+def _start_sup(engine: Engine, tag: str, attrs: Attrs) -> None:
+    # As w3m writes them, so that 2<sup>31</sup> reads 2^31 (not 231) on screen and when
+    # copied, and H<sub>2</sub>O reads H[2]O.
+    engine.writer.text("^" if tag == "sup" else "[")
+    if tag == "sub":
+        entry = engine.open_entry(tag)
+        entry.kind = "sub"
+    else:
+        engine.open_entry(tag)
+
+
 def _start_dd(engine: Engine, tag: str, attrs: Attrs) -> None:
     engine.close_nearby("dd", frozenset({"dl"}) | CELL_SCOPE)
     writer = engine.writer
@@ -428,6 +446,9 @@ START_HANDLERS: dict[str, Callable[[Engine, str, Attrs], None]] = {
     **{t: _start_list for t in LIST_TAGS},
     "li": _start_li,
     "dd": _start_dd,
+    "dl": _start_dl,
+    "sup": _start_sup,
+    "sub": _start_sup,
     "dt": _start_dt,
     "blockquote": _start_blockquote,
     **{t: _start_pre for t in PRE_TAGS},
@@ -450,7 +471,22 @@ START_HANDLERS: dict[str, Callable[[Engine, str, Attrs], None]] = {
 }
 # End tags that close an element on the stack (the rest only break blocks).
 STACK_TAGS = frozenset(
-    {"a", "li", "dd", "blockquote", "button", "q", "table", "tr", "td", "th", "caption"}
+    {
+        "a",
+        "li",
+        "dd",
+        "dl",
+        "sup",
+        "sub",
+        "blockquote",
+        "button",
+        "q",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "caption",
+    }
     | set(HEADINGS)
     | LIST_TAGS
     | PRE_TAGS

@@ -234,7 +234,7 @@ class Engine:
                 writer.trailing_nl = 0
         elif kind == "q":
             writer.text("”")
-        elif kind == "button":
+        elif kind == "button" or kind == "sub":
             writer.text("]")
         elif kind == "cell":
             self._finish_cell()
@@ -323,7 +323,7 @@ class Engine:
         if tag in LAYOUT_TAGS:
             return True
         cell_writer = self.writer
-        if tag in CELL_BLOCKS and (table.nested or cell_writer.content_end):
+        if tag in CELL_BLOCKS and table.nested:
             return True
         return table.held_text + cell_writer.pos > MAX_HELD_TEXT
 

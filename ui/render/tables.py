@@ -33,7 +33,7 @@ class Cell:
     __slots__ = ("colspan", "header", "links", "rowspan", "spans", "text", "writer")
 
     def __init__(self, colspan: int, rowspan: int, header: bool) -> None:
-        self.writer = Writer()
+        self.writer = Writer(compact=True)
         self.colspan = colspan
         self.rowspan = rowspan
         self.header = header

@@ -70,8 +70,11 @@ class Writer:
     (list markers, quote bars), style spans and links. One for the document, one per table
     cell (cells are laid out later, so their offsets are local and in code points)."""
 
-    def __init__(self, utf16: bool = False, limit: int = 0) -> None:
+    def __init__(self, utf16: bool = False, limit: int = 0, compact: bool = False) -> None:
         self.utf16 = utf16
+        # A table cell's blocks follow each other without blank lines, as in w3m: the grid
+        # keeps rows apart, and a cell's paragraphs stay together.
+        self.max_break = 1 if compact else 2
         self.limit = limit  # break lines past this many code points (0: never)
         self.run = 0  # code points written since the last "\n" (kept when ``limit`` is set)
         self.parts: list[str] = []
@@ -260,6 +263,7 @@ class Writer:
 
     def block(self, count: int) -> None:
         """Start the next content on a new line (1) or after a blank line (2)."""
+        count = min(count, self.max_break)
         if count > self.pending_nl:
             self.pending_nl = count
         self.pending_space = ""

@@ -1,0 +1,118 @@
+"""ui/render: structure as w3m nests it (issue 13), each case whole and split at every point.
+
+The expected texts follow ``w3m -dump -T text/html -cols 100`` for the same HTML: the same
+lines, nesting and indentation depth. Where Yonder draws differently on purpose the comment
+says so (list bullets "•/◦" for w3m's "•/□", quote bars, a rule under a table's header row
+instead of box drawing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ui.render import HtmlRenderer, Style, join_fragments, render_html
+
+BASE = "http://example.org/doc/"
+CORPUS = Path(__file__).parent / "html_corpus"
+
+CASES: list[tuple[str, str, str]] = [
+    (
+        # 1. An inner <dt> used to close the outer <dd>: the method lost its class.
+        "nested dl",
+        "<dl><dt>class Foo<dd><p>A class.</p><dl><dt>bar()<dd><p>Does bar.</p></dl>"
+        "<p>After the inner list.</p></dd><dt>baz()<dd>Baz.</dl><p>end",
+        "class Foo\n\n    A class.\n\n    bar()\n\n        Does bar.\n\n"
+        "    After the inner list.\n\nbaz()\n    Baz.\n\nend",
+    ),
+    (
+        "dd without dl, stray end tags",
+        "<dd>a</dl><dt>b</dd>c",
+        "    a\nbc",
+    ),
+    (
+        # 2. A cell of two paragraphs used to turn the table linear, every later cell a
+        # paragraph of its own; w3m keeps the grid with a two-line cell.
+        "multi-paragraph cell keeps the grid",
+        "<table><tr><th>Name<th>Notes<tr><td>a<td><p>First.</p><p>Second.</p>"
+        "<tr><td>b<td><p>one</p></table>",
+        "Name  Notes\n────  ───────\n\na     First.\n      Second.\n\nb     one",
+    ),
+    (
+        "list and pre in a cell keep the grid",
+        "<table><tr><td>k<td>text<ul><li>x<li>y</ul><pre>c  d</pre></table>",
+        "k  text\n   • x\n   • y\n   c  d",
+    ),
+    (
+        # 7. "2<sup>31</sup>" read "231".
+        "sup and sub as w3m writes them",
+        "<p>2<sup>31</sup> and H<sub>2</sub>O, x<sup>n+1</sup>",
+        "2^31 and H[2]O, x^n+1",
+    ),
+    (
+        # 8. Yonder runs no script: what a page shows without script is what it shows.
+        "noscript shown",
+        "<p>a<noscript><p>Enable JS.</noscript><p>b",
+        "a\n\nEnable JS.\n\nb",
+    ),
+    (
+        "pre in li and dd keeps its indentation",
+        "<ul><li>one<pre>\ndef f():\n    return 1\n</pre></ul><dl><dt>t<dd><pre>x\n  y</pre></dl>",
+        "• one\n\n  def f():\n      return 1\n\nt\n\n    x\n      y",
+    ),
+]
+
+
+def feed_split(html: str, cuts: list[int]) -> str:
+    renderer = HtmlRenderer(BASE)
+    fragments = []
+    last = 0
+    for cut in cuts:
+        fragments.append(renderer.feed(html[last:cut]))
+        last = cut
+    fragments.append(renderer.feed(html[last:]))
+    fragments.append(renderer.close())
+    return join_fragments(fragments).text
+
+
+@pytest.mark.parametrize(("name", "html", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_structure_whole(name: str, html: str, expected: str) -> None:
+    assert render_html(html, BASE)[0].text.rstrip("\n") == expected
+
+
+@pytest.mark.parametrize(("name", "html", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_structure_split_at_every_point(name: str, html: str, expected: str) -> None:
+    for cut in range(1, len(html)):
+        assert feed_split(html, [cut]).rstrip("\n") == expected, cut
+    assert feed_split(html, list(range(1, len(html)))).rstrip("\n") == expected
+
+
+def test_sup_is_styled_and_a_multi_paragraph_cell_is_one_table() -> None:
+    html = "<p>2<sup>31</sup></p><table><tr><td>a<td><p>x</p><p>y</p></table>"
+    fragment, _ = render_html(html, BASE)
+    tables = [s for s in fragment.spans if s.style is Style.TABLE]
+    assert len(tables) == 1
+    assert fragment.text[tables[0].start : tables[0].end] == "a  x\n   y"
+
+
+def test_sphinx_like_page_nests_as_w3m_whatever_the_split() -> None:
+    # 10. Definition lists in definition lists, nested lists, a block quote, <pre> in a list
+    # item and in a <dd>, a table with a two-paragraph cell: a page written like Sphinx's.
+    page = (CORPUS / "sphinx_like.html").read_text(encoding="utf-8")
+    expected = (CORPUS / "sphinx_like.txt").read_text(encoding="utf-8")
+    whole = render_html(page, BASE)[0].text
+    assert whole.rstrip("\n") + "\n" == expected
+    lines = expected.splitlines()
+    # The method's signature, its text and its example sit under the class's <dd>...
+    assert "    area()¶" in lines
+    assert "        Return the area." in lines
+    assert "        >>> Circle(1).area()" in lines
+    # ...and the text after the inner list is back at the class's indentation.
+    assert "    Circles compare by radius." in lines
+    assert "  for shape in shapes:" in lines and "      shape.draw()" in lines
+    assert "  ◦ Copy one with copy()." in lines
+    assert "Circle  Round." in lines and "        Has no corners." in lines
+    assert "The search box needs JavaScript." in lines
+    for step in (1, 7, 61, 1000):
+        assert feed_split(page, list(range(step, len(page), step))) == whole, step
