@@ -2,7 +2,12 @@
 
 Order of precedence (issue "Reading the web as text"): a user override, then the Content-Type
 charset, then a byte-order mark, then (HTML only) a <meta> declaration in the first 1024 bytes,
-then UTF-8. The HTML standard lets a BOM beat the header; Yonder follows its issue instead, so
+then UTF-8, or windows-1252 when the bytes turn out not to be UTF-8 (the WHATWG default for
+an undeclared page): while an undeclared body has been ASCII so far, a strict UTF-8 decoder
+checks it, and at the first byte that is not UTF-8 the rest is decoded as windows-1252, which
+gives exactly the whole body's windows-1252 decoding (both agree on ASCII); once a valid
+non-ASCII UTF-8 character has been seen it stays UTF-8 (a stray byte is then replaced). The
+HTML standard lets a BOM beat the header; Yonder follows its issue instead, so
 the document view shows what the server declared and the View > Encoding menu can correct it.
 
 Labels are read the way browsers read them (WHATWG Encoding): "iso-8859-1", "latin1" and
@@ -86,7 +91,9 @@ class CharsetChoice:
     """The encoding a body is decoded with, and why."""
 
     encoding: str  # a Python codec name, normalised by codecs.lookup(): "utf-8", "cp1252"
-    source: str  # one of "header", "bom", "meta", "default", "override"
+    # One of "header", "bom", "meta", "default" (nothing declared: UTF-8), "fallback" (nothing
+    # declared, not UTF-8: windows-1252), "override".
+    source: str
     # A charset the Content-Type declared but the codec registry does not know (so it was
     # ignored): the window says so instead of "nothing declared".
     ignored: str = ""
@@ -375,6 +382,8 @@ class StreamTextDecoder:
         self._decoder: _TextDecoder | None = None
         self._strip_bom = False
         self._ignored = ""
+        # Strict UTF-8 over an undeclared body while it has been ASCII (see the module doc).
+        self._probe: codecs.IncrementalDecoder | None = None
         self.choice: CharsetChoice | None = None
         # An override the codec registry does not know is ignored: choice.source tells.
         encoding = lookup_charset(override, web=False) if override else None
@@ -435,6 +444,7 @@ class StreamTextDecoder:
             if not final and len(held) < META_PRESCAN_BYTES:
                 return False
         self._commit(CharsetChoice("utf-8", "default"))
+        self._probe = codecs.getincrementaldecoder("utf-8")(errors="strict")
         return True
 
     def _commit(self, choice: CharsetChoice, *, bom_stripped: bool = False) -> None:
@@ -446,6 +456,8 @@ class StreamTextDecoder:
 
     def _text(self, data: bytes, *, final: bool) -> str:
         assert self._decoder is not None and self.choice is not None
+        if self._probe is not None:
+            return self._probe_text(data, final)
         try:
             text = self._decoder.decode(data, final)
         except (UnicodeError, ValueError):
@@ -459,6 +471,29 @@ class StreamTextDecoder:
             self._strip_bom = False
             if text[0] == "\ufeff":
                 text = text[1:]
+        return text
+
+    def _probe_text(self, data: bytes, final: bool) -> str:
+        probe = self._probe
+        assert probe is not None
+        held = probe.getstate()[0]  # an incomplete sequence from the last chunk
+        try:
+            text = probe.decode(data, final)
+        except UnicodeDecodeError as exc:
+            self._probe = None
+            if not (held + data)[: exc.start].isascii():
+                # Real UTF-8 before the bad byte (in this chunk): UTF-8, the byte replaced.
+                self._decoder = _incremental_decoder("utf-8")
+            else:
+                self._commit(CharsetChoice("cp1252", "fallback"))
+            assert self._decoder is not None
+            return self._decoder.decode(held + data, final)
+        if not text.isascii():
+            # Real UTF-8: from now on the ordinary decoder (invalid bytes replaced).
+            self._probe = None
+            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+            decoder.setstate(probe.getstate())
+            self._decoder = decoder
         return text
 
 

@@ -79,6 +79,7 @@ def charset_label(choice: CharsetChoice | None) -> str:
         "bom": "from the byte-order mark",
         "meta": "from <meta> in the page",
         "default": "default (nothing declared)",
+        "fallback": "default (nothing declared, not valid UTF-8)",
         "override": "chosen in View > Encoding",
     }.get(choice.source, choice.source)
     if choice.ignored:
@@ -436,7 +437,8 @@ class PageRenderer(QObject):
 
     def _note_encoding(self) -> None:
         assert self._decoder is not None
-        if self.choice is None and self._decoder.choice is not None:
+        # An undeclared body changes from UTF-8 to windows-1252 at its first non-UTF-8 byte.
+        if self._decoder.choice is not None and self._decoder.choice != self.choice:
             self.choice = self._decoder.choice
             self.encoding_changed.emit(self.choice)
 

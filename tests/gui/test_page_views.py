@@ -260,6 +260,7 @@ def test_charset_from_header_bom_meta_and_default(
                     )
                 ),
                 "/default": send(http_response(200, b"caf\xe9", [("Content-Type", "text/plain")])),
+                "/utf8": send(http_response(200, b"caf\xc3\xa9", [("Content-Type", "text/plain")])),
             }
         ),
     )
@@ -267,7 +268,9 @@ def test_charset_from_header_bom_meta_and_default(
         "/header": (word, "windows-1252 · from Content-Type"),
         "/bom": (word, "UTF-8 · from the byte-order mark"),
         "/meta": (word, "windows-1252 · from <meta> in the page"),
-        "/default": ("caf\ufffd", "UTF-8 · default (nothing declared)"),
+        # Undeclared and not UTF-8: windows-1252, as WHATWG's default (was "caf\ufffd").
+        "/default": ("café", "windows-1252 · default (nothing declared, not valid UTF-8)"),
+        "/utf8": ("café", "UTF-8 · default (nothing declared)"),
     }
     for path, (text, label) in expected.items():
         load(qtbot, window, srv.url(path))
@@ -278,17 +281,17 @@ def test_charset_from_header_bom_meta_and_default(
 def test_encoding_override_re_decodes_without_fetching(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    body = "Grüße, naïve café".encode("cp1252")
+    body = "Grüße, naïve café".encode()
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
     load(qtbot, window, srv.url("/"))
-    assert "\ufffd" in text_of(window)
+    assert text_of(window) == "Grüße, naïve café"
     window.encoding_actions["windows-1252"].trigger()
     wait_rendered(qtbot, window)
-    assert text_of(window) == "Grüße, naïve café"
+    assert text_of(window) == body.decode("cp1252")  # "GrÃ¼ÃŸe…": what the override asked
     assert window.charset_label.text() == "windows-1252 · chosen in View > Encoding"
     window.encoding_actions[None].trigger()
     wait_rendered(qtbot, window)
-    assert "\ufffd" in text_of(window)
+    assert text_of(window) == "Grüße, naïve café"
     assert len(srv.requests) == 1  # every re-decode came from the store
 
 
@@ -606,6 +609,9 @@ def test_charset_labels() -> None:
     assert charset_label(CharsetChoice("utf-8", "header")) == "UTF-8 · from Content-Type"
     assert (
         charset_label(CharsetChoice("shift_jis", "meta")) == "SHIFT-JIS · from <meta> in the page"
+    )
+    assert charset_label(CharsetChoice("cp1252", "fallback")) == (
+        "windows-1252 · default (nothing declared, not valid UTF-8)"
     )
     assert charset_label(CharsetChoice("utf-8", "default", ignored="x-nope\x1b")) == (
         "UTF-8 · default (the unknown charset 'x-nope?' in Content-Type was ignored)"

@@ -249,8 +249,18 @@ KOI8_WORD = "Привет".encode("koi8-r")
             "<meta charset=koi8-r>Ж",
             ("utf-8", "default"),
         ),
-        # default: UTF-8, invalid bytes replaced
+        # default: UTF-8, invalid bytes replaced once real UTF-8 has been seen...
         ("", None, b"caf\xc3\xa9 \xff!", "café \ufffd!", ("utf-8", "default")),
+        # ...and windows-1252 when the body is not UTF-8 before that (WHATWG's default)
+        ("", None, b"caf\xe9 \x93q\x94 \xc3\xa9", "café “q” Ã©", ("cp1252", "fallback")),
+        (
+            HTML,
+            None,
+            b"<p>" + b"x" * 2000 + b"\xe9",
+            "<p>" + "x" * 2000 + "é",
+            ("cp1252", "fallback"),
+        ),
+        ("", None, b"ends mid-sequence \xc3", "ends mid-sequence Ã", ("cp1252", "fallback")),
         (HTML, None, b"<p>caf\xc3\xa9", "<p>café", ("utf-8", "default")),
         ("", None, b"", "", ("utf-8", "default")),
         # an override Python does not know is ignored
@@ -275,7 +285,7 @@ def test_sniff_html_can_be_forced_either_way() -> None:
     assert forced.choice == CharsetChoice("koi8-r", "meta")
     off = StreamTextDecoder(HTML, sniff_html=False)
     off.feed(body)
-    assert off.choice == CharsetChoice("utf-8", "default")
+    assert off.choice == CharsetChoice("cp1252", "fallback")  # KOI8-R bytes are not UTF-8
 
 
 def test_the_choice_is_known_at_once_from_an_override_or_the_header() -> None:
@@ -390,7 +400,8 @@ def test_utf16_and_utf32_with_a_bom_split_mid_character(encoding: str, feed: str
 def test_invalid_and_truncated_bytes_become_replacement_characters(
     body: bytes, text: str, feed: str
 ) -> None:
-    assert stream(FEEDS[feed](body))[0] == text
+    # Declared UTF-8 (undeclared, such a body is windows-1252: see test_precedence).
+    assert stream(FEEDS[feed](body), "text/plain; charset=utf-8")[0] == text
 
 
 def test_a_truncated_utf16_body_ends_with_a_replacement_character() -> None:
@@ -483,7 +494,7 @@ def test_a_stateful_codec_that_raises_is_restarted_with_a_replacement_character(
 
 def test_decode_all_redecodes_a_stored_body_with_an_override() -> None:
     body = "Ж".encode("koi8-r") + b" \xe9"
-    assert decode_all(body, "text/plain")[1] == CharsetChoice("utf-8", "default")
+    assert decode_all(body, "text/plain")[1] == CharsetChoice("cp1252", "fallback")
     assert decode_all(body, "text/plain", override="koi8-r") == (
         "Ж " + b"\xe9".decode("koi8-r"),
         CharsetChoice("koi8-r", "override"),
