@@ -1,17 +1,53 @@
-"""The QSettings that persist across runs: window geometry, splitter state, typed history,
-the document zoom and word wrap."""
+"""What persists across runs. Settings (window geometry, splitter state, the document zoom and
+word wrap...) are QSettings, in the XDG config dir (~/.config/Yonder/Yonder.conf). Data that
+grows with use, the typed-address history, is a file in the XDG data dir
+($XDG_DATA_HOME/yonder/history.json, ~/.local/share/yonder/ by default), not in the settings
+file; a history found in the settings file (Yonder 0.1.0 kept it there) moves over once."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+import json
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+
+from ui.save_file import SaveError, save_bytes_atomically
+
+HISTORY_FILE = "history.json"
+LEGACY_TYPED_KEY = "history/typed"  # where 0.1.0 kept the typed history, in the settings
+
+
+def default_data_dir() -> Path:
+    """$XDG_DATA_HOME/yonder (QStandardPaths: ~/.local/share/yonder when unset)."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(base or Path.home() / ".local" / "share") / "yonder"
 
 
 class Settings:
-    """A typed wrapper over QSettings; tests pass their own (an ini file in a temp dir)."""
+    """A typed wrapper over QSettings and the data dir. Tests pass their own store (an ini
+    file in a temp dir); its data dir is then beside that file (``<name>-data/``) unless
+    ``data_dir`` says otherwise, so a test never touches the user's real data."""
 
-    def __init__(self, store: QSettings | None = None) -> None:
+    def __init__(self, store: QSettings | None = None, data_dir: Path | None = None) -> None:
         # QSettings() uses the organisation/application names app.py sets ("Yonder").
         self._store = store if store is not None else QSettings()
+        if data_dir is None:
+            if store is None:
+                data_dir = default_data_dir()
+            else:
+                ini = Path(self._store.fileName())
+                data_dir = ini.with_name(f"{ini.stem}-data")
+        self._data_dir = data_dir
+
+    @property
+    def data_dir(self) -> Path:
+        return self._data_dir
+
+    @property
+    def history_path(self) -> Path:
+        return self._data_dir / HISTORY_FILE
 
     @property
     def store(self) -> QSettings:
@@ -60,16 +96,77 @@ class Settings:
         self._store.setValue("window/splitter", value)
 
     def typed_urls(self) -> list[str]:
-        value = self._store.value("history/typed", [])
+        """The typed-address history, oldest first. An unreadable history file is moved
+        aside (``history.json.bad``, said on stderr) and a new one starts: nothing is lost."""
+        path = self.history_path
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return self._migrate_typed_urls()
+        except OSError as exc:
+            # Unreachable (not broken): a history that could not be saved there is in the
+            # settings file instead (set_typed_urls).
+            print(
+                f"yonder: could not read the address history {path} ({exc.strerror})",
+                file=sys.stderr,
+            )
+            return self._legacy_typed_urls()
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            self._set_aside(path, str(exc))
+            return []
+        typed = data.get("typed") if isinstance(data, dict) else None
+        if not isinstance(typed, list):
+            self._set_aside(path, 'no "typed" list in it')
+            return []
+        return [v for v in typed if isinstance(v, str) and v.strip()]
+
+    def set_typed_urls(self, urls: list[str]) -> None:
+        payload = json.dumps({"typed": list(urls)}, ensure_ascii=False, indent=1) + "\n"
+        try:
+            self._data_dir.mkdir(parents=True, exist_ok=True)
+            save_bytes_atomically(str(self.history_path), [payload.encode("utf-8")])
+        except (OSError, SaveError) as exc:
+            # Keep it in the settings file instead: the next run reads it from there.
+            print(
+                f"yonder: could not save the address history to {self.history_path} ({exc}); "
+                "it is kept in the settings file for now",
+                file=sys.stderr,
+            )
+            self._store.setValue(LEGACY_TYPED_KEY, list(urls))
+            return
+        self._store.remove(LEGACY_TYPED_KEY)
+
+    def _legacy_typed_urls(self) -> list[str]:
+        value = self._store.value(LEGACY_TYPED_KEY, [])
         # An ini file gives back a str for a one-element list, None for an empty one.
         if isinstance(value, str):
-            return [value]
+            return [value] if value.strip() else []
         if isinstance(value, list):
             return [str(v) for v in value if str(v).strip()]
         return []
 
-    def set_typed_urls(self, urls: list[str]) -> None:
-        self._store.setValue("history/typed", list(urls))
+    def _migrate_typed_urls(self) -> list[str]:
+        if not self._store.contains(LEGACY_TYPED_KEY):
+            return []
+        urls = self._legacy_typed_urls()
+        self.set_typed_urls(urls)  # removes the settings key once the file is written
+        self._store.sync()
+        return urls
+
+    def _set_aside(self, path: Path, reason: str) -> None:
+        bad = path.with_name(path.name + ".bad")
+        try:
+            os.replace(path, bad)
+            where = f"it was moved to {bad}"
+        except OSError as exc:
+            where = f"and could not be moved aside ({exc.strerror})"
+        print(
+            f"yonder: the address history {path} could not be read ({reason}); {where} and a "
+            "new history starts",
+            file=sys.stderr,
+        )
 
     def zoom(self) -> int:
         """Font size steps (points) added to the document view's default size."""
