@@ -9,20 +9,32 @@ page from a loopback server (127.0.0.1, port 0, a thread in the child, stopped a
 3. text/html, one start tag carrying 1 MB of attributes (250,000 x `a=b`);
 4. text/html, 100,000 inline links in one paragraph;
 5. Find: a finished 30 MB text/plain page, the view scrolled to its end, the find bar open
-   and empty; the user types "e".
+   and empty; the user types "e";
+6. 10,000 `<b>x</b>` words in one paragraph;
+7. 2,000,000 `<hr>`;
+8. 31 MB of `<blockquote>x` (every one unclosed: nesting);
+9. 1,000,000 links;
+10. 1,000,000 unclosed `<pre>`;
+11. 20 MB of ordinary HTML (paragraphs, links, bold, code);
+12. endless text/plain (no length, never ends: stopped after --endless seconds);
+13. endless text/html, likewise;
+14. a 2.1 GiB text/plain body with its Content-Length (2.1 GB: past 2**31);
+15. a 5 GB announced Content-Length; 64 MiB sent, then the server closes;
+16. a full disk: the temporary folder is a 64 MiB tmpfs, the body 256 MiB (needs root).
 
-Measured for cases 1-4: the time from load() to the load's end with the rendering done, the
+Measured for cases 1-4 and 6-16: the time from load() to the load's end with the rendering done, the
 worst and 99th-percentile gap of a 2 ms heartbeat QTimer (time the window could not react),
 and VmHWM. Reference, in the same run: a bare QPlainTextEdit (in a fresh child) given the text
 the window rendered, with setPlainText; its one freeze (the call plus the layout and first
-paint) is printed next to Yonder's worst gap and load time, as ratios.
+paint) is printed next to Yonder's worst gap and load time, as ratios. For 6-16 also: the
+spill file's size at the end, and the number of tracebacks on the child's stderr.
 
 For case 5: the time the keystroke's own handling takes, the time until the match count is
 complete, and the worst and p99 heartbeat gap from the keystroke until then. Reference: a plain
 Python str.count("e") over the same text (the view's), as a ratio to the count's time.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/hostile_pages.py [--quick]
-        [--cases 1,2,3,4,5] [--timeout 120]
+        [--cases 1,...,16] [--timeout 120] [--endless 20]
 """
 
 from __future__ import annotations
@@ -65,7 +77,77 @@ def page(case: int, quick: bool) -> tuple[str, bytes, str]:
     if case == 5:
         body = LINE * (30_000_000 // len(LINE))
         return 'Find "e" at the end of 30 MB text/plain', body, PLAIN
+    if case == 6:
+        body = b"<html><body><p>" + b"<b>x</b> " * 10_000 + b"</p></body></html>"
+        return "10,000 <b> words", body, HTML
+    if case == 7:
+        return "2,000,000 <hr>", b"<html><body>" + b"<hr>" * 2_000_000, HTML
+    if case == 8:
+        size = 31_000_000 // len(b"<blockquote>x")
+        return "31 MB of nested <blockquote>x", b"<html><body>" + b"<blockquote>x" * size, HTML
+    if case == 9:
+        links = b" ".join(b'<a href="/p%d">l%d</a>' % (i, i) for i in range(1_000_000))
+        return "1,000,000 links", b"<html><body><p>" + links + b"</p></body></html>", HTML
+    if case == 10:
+        return "1,000,000 unclosed <pre>", b"<html><body>" + b"<pre>" * 1_000_000, HTML
+    if case == 11:
+        block = (
+            b'<h2>Section</h2><p>Some <b>bold</b> text, a <a href="/x">link</a>, '
+            b"<code>code()</code> and <em>emphasis</em> in an ordinary paragraph of words "
+            b"that goes on for a while like a real article does.</p>\n"
+        )
+        return "20 MB of ordinary HTML", b"<html><body>" + block * (20_000_000 // len(block)), HTML
     raise ValueError(case)
+
+
+#: Streamed cases: (description, content type, Content-Length or None, bytes sent or None for
+#: endless, one block repeated).
+STREAMS: dict[int, tuple[str, str, int | None, int | None, bytes]] = {
+    12: ("endless text/plain", PLAIN, None, None, LINE * 14_000),
+    13: ("endless text/html", HTML, None, None, b"<p>" + LINE * 14_000 + b"</p>"),
+    14: ("2.1 GiB text/plain", PLAIN, 2_255_000_000, 2_255_000_000, LINE * 14_000),
+    15: ("5 GB announced, 64 MiB sent", PLAIN, 5_000_000_000, 64 * 2**20, LINE * 14_000),
+    16: ("full disk: 256 MiB into a 64 MiB tmpfs", PLAIN, 256 * 2**20, 256 * 2**20, LINE * 14_000),
+}
+
+
+def describe(case: int, quick: bool) -> str:
+    if case in STREAMS:
+        name, _, _, sent, _ = STREAMS[case]
+        return name if sent is None else f"{name} ({sent / 1e6:,.0f} MB sent)"
+    name, body, _ = page(case, quick)
+    return f"{name} ({len(body) / 1e6:.1f} MB)"
+
+
+def stream_handler(case: int) -> object:
+    """A loopback handler sending the case's head, then its block until the size (or until
+    the server stops, when endless)."""
+    from tests.integration.servers import read_request
+
+    _, ctype, length, sent, block = STREAMS[case]
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\n"
+    if length is not None:
+        head += f"Content-Length: {length}\r\n"
+    head += "Connection: close\r\n\r\n"
+
+    def handler(conn: object, server: object) -> None:
+        read_request(conn, server)  # type: ignore[arg-type]
+        conn.sendall(head.encode())  # type: ignore[attr-defined]
+        left = sent
+        view = memoryview(block)
+        while left is None or left > 0:
+            if server.stopping.is_set():  # type: ignore[attr-defined]
+                return
+            piece = view if left is None or left >= len(block) else view[:left]
+            conn.sendall(piece)  # type: ignore[attr-defined]
+            if left is not None:
+                left -= len(piece)
+
+    return handler
+
+
+ALL = list(range(1, 17))
+BARE_MAX_CHARS = 40_000_000  # beyond, the bare reference itself takes minutes and GBs
 
 
 def vm_hwm_mib() -> float:
@@ -114,22 +196,31 @@ class Heart:
         }
 
 
-def run_yonder(case: int, quick: bool, text_out: str, deadline_s: float) -> dict[str, object]:
+def run_yonder(
+    case: int, quick: bool, text_out: str, deadline_s: float, endless_s: float
+) -> dict[str, object]:
     """Child: one case in the real window. Writes the rendered text to text_out."""
+    import contextlib
+
     from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from tests.integration.servers import LoopbackServer, http_response, respond
     from ui.app import tune_runtime
+    from ui.body_store import SpillLimits
     from ui.main_window import MainWindow
     from ui.settings import Settings
 
     app = QApplication.instance() or QApplication([])
-    _, body, ctype = page(case, quick)
-    raw = http_response(200, body, [("Content-Type", ctype)])
-    del body
+    if case in STREAMS:
+        handler = stream_handler(case)
+    else:
+        _, body, ctype = page(case, quick)
+        handler = respond(http_response(200, body, [("Content-Type", ctype)]))
+        del body
     deadline = time.perf_counter() + deadline_s
+    endless = case in STREAMS and STREAMS[case][3] is None
 
     def wait(pred: object, until: float) -> bool:
         while time.perf_counter() < until:
@@ -140,9 +231,17 @@ def run_yonder(case: int, quick: bool, text_out: str, deadline_s: float) -> dict
         return False
 
     result: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as tmp, LoopbackServer(respond(raw)) as server:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        server = stack.enter_context(LoopbackServer(handler))  # type: ignore[arg-type]
+        spill = None
+        if case == 16:
+            from tests.small_disk import small_disk
+
+            disk = stack.enter_context(small_disk(Path(tmp) / "disk", "64m"))
+            spill = SpillLimits(directory=str(disk), reserve=0, reserve_fraction=0)
         settings = Settings(QSettings(str(Path(tmp) / "b.ini"), QSettings.Format.IniFormat))
-        win = MainWindow(settings)
+        win = MainWindow(settings, spill=spill)
         win.persist_settings = False
         win.resize(1100, 750)
         win.show()
@@ -157,10 +256,16 @@ def run_yonder(case: int, quick: bool, text_out: str, deadline_s: float) -> dict
         heart.start()
         started = time.perf_counter()
         win.load(server.url("/page"))
+        if endless:
+            wait(lambda: False, min(deadline, started + endless_s))
+            win.stop()
         finished = wait(done, deadline)
         load_s = time.perf_counter() - started
         gaps = heart.stop()
         result.update(finished=finished, load_ok=win.load_ok, load_s=load_s, **gaps)
+        result["spill_mib"] = win.store.body.spilled / 2**20
+        result["body_mib"] = win.store.body_size / 2**20
+        result["notice"] = win.notice_bar.label.text() if win.notice_bar.isVisible() else ""
         text = view.toPlainText()
         result["chars"] = len(text)
         if case == 5 and finished:
@@ -222,7 +327,9 @@ def child(args: list[str], timeout: float) -> dict[str, object]:
     if out.returncode or not lines:
         tail = (out.stderr.strip().splitlines() or ["?"])[-1]
         return {"error": f"exit {out.returncode}: {tail[:80]}"}
-    return json.loads(lines[-1][len("RESULT ") :])
+    result: dict[str, object] = json.loads(lines[-1][len("RESULT ") :])
+    result["tracebacks"] = out.stderr.count("Traceback (most recent call last)")
+    return result
 
 
 def row(cells: list[str]) -> str:
@@ -232,8 +339,11 @@ def row(cells: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="case 2 with 2 MB instead of 20")
-    parser.add_argument("--cases", default="1,2,3,4,5", help="comma-separated, 1..5")
+    parser.add_argument("--cases", default=",".join(map(str, ALL)), help="comma-separated")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per case")
+    parser.add_argument(
+        "--endless", type=float, default=20, help="seconds an endless page loads before Stop"
+    )
     parser.add_argument("--child", choices=["yonder", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--case", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--text", help=argparse.SUPPRESS)
@@ -241,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child == "yonder":
         # Leave 5 s before the parent kills us, so a slow case still reports what it saw.
-        res = run_yonder(args.case, args.quick, args.text, max(5.0, args.timeout - 5))
+        res = run_yonder(args.case, args.quick, args.text, max(5.0, args.timeout - 5), args.endless)
         print("RESULT " + json.dumps(res), flush=True)
         return 0
     if args.child == "bare":
@@ -249,13 +359,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     cases = [int(c) for c in args.cases.split(",")]
-    if not all(1 <= c <= 5 for c in cases):
-        parser.error("--cases: numbers 1..5")
+    if not all(c in ALL for c in cases):
+        parser.error(f"--cases: numbers {ALL[0]}..{ALL[-1]}")
     print(
         f"hostile_pages: cases {cases}, {'quick' if args.quick else 'full'}, timeout "
-        f"{args.timeout:.0f} s per case, platform {os.environ.get('QT_QPA_PLATFORM')}, "
-        f"load average {os.getloadavg()[0]:.2f}"
+        f"{args.timeout:.0f} s per case, platform {os.environ.get('QT_QPA_PLATFORM')}"
     )
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     table = [
         row(
             [
@@ -264,23 +374,25 @@ def main(argv: list[str] | None = None) -> int:
                 "worst gap ms",
                 "p99 gap ms",
                 "VmHWM MiB",
+                "spill MiB",
+                "tracebacks",
                 "reference",
                 "ratio",
             ]
         ),
-        row(["---"] * 7),
+        row(["---"] * 9),
     ]
+    notes: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for case in cases:
-            name, body, _ = page(case, args.quick)
-            label = f"{case}. {name} ({len(body) / 1e6:.1f} MB)"
-            del body
+            label = f"{case}. {describe(case, args.quick)}"
             text = str(Path(tmp) / f"case{case}.txt")
             flags = ["--quick"] if args.quick else []
             common = ["--case", str(case), "--text", text, "--timeout", str(args.timeout)]
+            common += ["--endless", str(args.endless)]
             y = child(["--child", "yonder", *common, *flags], args.timeout)
             if "error" in y:
-                table.append(row([label, y["error"], "", "", "", "", ""]))  # type: ignore[list-item]
+                table.append(row([label, y["error"], *[""] * 7]))  # type: ignore[list-item]
                 print(table[-1], flush=True)
                 continue
             fin = "" if y["finished"] else f" (not done at {args.timeout - 5:.0f} s)"
@@ -290,12 +402,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{y['worst_ms']:.0f}",
                 f"{y['p99_ms']:.1f}",
                 f"{y['hwm_mib']:.0f}",
+                f"{y['spill_mib']:.0f}",
+                f"{y['tracebacks']}",
             ]
             if case == 5:
                 table.append(row([*cells, "(loading the page; reference below)", ""]))
                 print(table[-1], flush=True)
                 if "key_ms" not in y:
-                    table.append(row(["   Find: not measured (page not loaded)", *[""] * 6]))
+                    table.append(row(["   Find: not measured (page not loaded)", *[""] * 8]))
                     continue
                 ok = "" if y["counted"] else " (count not complete)"
                 same = "" if y["matches"] == y["expected"] else f" != {y['expected']}"
@@ -306,9 +420,13 @@ def main(argv: list[str] | None = None) -> int:
                     f"{y['find_worst_ms']:.0f}",
                     f"{y['find_p99_ms']:.1f}",
                     f"{y['hwm_mib']:.0f}",
+                    "",
+                    "",
                     f"str.count: {y['str_count_ms']:.0f} ms",
                     f"count {y['count_s'] * 1000 / y['str_count_ms']:.1f}x",
                 ]
+            elif y["chars"] > BARE_MAX_CHARS:
+                cells += [f"(no reference: {y['chars']:,} chars rendered)", ""]
             else:
                 b = child(["--child", "bare", "--text", text], args.timeout)
                 if "error" in b:
@@ -328,8 +446,14 @@ def main(argv: list[str] | None = None) -> int:
                         )
             table.append(row(cells))
             print(table[-1], flush=True)
+            chars, body = y["chars"], y["body_mib"]
+            notes.append(f"{case}. {chars:,} characters in the view, body {body:,.0f} MiB")
+            if y.get("notice"):
+                notes[-1] += f"; notice: {y['notice']}"
     print()
     print("\n".join(table))
+    print()
+    print("\n".join(notes))
     return 0
 
 

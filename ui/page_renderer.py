@@ -51,6 +51,14 @@ IDLE_S = FRAME_MS / 1000  # starved this long: the next bytes are rendered on ar
 TICK_BUDGET_S = 0.008  # one tick's parsing; input, paint and the view's inserts run between
 HTML_SLICE = 8 * 1024  # bytes per HtmlRenderer.feed: ~3 ms of pure-Python parsing
 TEXT_SLICE = 128 * 1024  # bytes per step for text that needs no parsing (~1-2 ms)
+# What the view may hold (view_units), whatever the page: 31 MB of nested <blockquote>
+# rendered to 235 M characters and 2.9 GB before. A unit is ~8 bytes of QTextDocument here
+# (bench/hostile_pages.py): a character is one, a line ~64 (its block and layout), a style
+# span ~16, a link ~192 (each href is a format of its own, kept by the document).
+UNIT_CAP = 64_000_000
+LINE_UNITS = 64
+SPAN_UNITS = 16
+LINK_UNITS = 192
 VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wait for it
 BINARY_PREVIEW = 4096  # bytes of a binary body shown as a hex dump
 SNIFF_BYTES = 1024  # what looks_binary and the <meta> prescan need to decide
@@ -174,6 +182,7 @@ class PageRenderer(QObject):
         self._wake.setSingleShot(True)
         self._wake.timeout.connect(self.poke)
         self.store: BodyStore | None = None
+        self.unit_cap = UNIT_CAP  # tests set a small one
         self.mode = ViewMode.RENDERED
         self.override: str | None = None
         self._trailer: list[Segment] = []
@@ -196,6 +205,10 @@ class PageRenderer(QObject):
         self._lines = LineBreaker()
         self._json_parts: list[str] = []
         self._spans: list[tuple[int, int, str]] = []  # this tick's, for the view (merged)
+        self._lines_added = 0  # line breaks queued (for view_units)
+        self._spans_added = 0  # style spans queued (for view_units)
+        self._links_added = 0  # links queued (for view_units)
+        self._view_full = False  # view_units reached unit_cap: no more of the body is shown
         self._head_written = False
         self._cap_announced = False
         self._sniff_since: float | None = None
@@ -269,6 +282,7 @@ class PageRenderer(QObject):
         if text:
             self.view.append_text(text, kind)
             self._pos += _units(text)
+            self._lines_added += text.count("\n")
         return start
 
     def _append_styled(self, text: str, style: str) -> None:
@@ -349,7 +363,9 @@ class PageRenderer(QObject):
         if self.kind == "binary":
             return self._step_binary(store)
         slice_size = HTML_SLICE if self.kind == "html" else TEXT_SLICE
-        data = store.view_bytes(self._offset, slice_size)
+        if not self._view_full and self.view_units >= self.unit_cap:
+            self._view_full = True  # what the view holds is capped, not the body's bytes
+        data = b"" if self._view_full else store.view_bytes(self._offset, slice_size)
         if data:
             self._offset += len(data)
             self.stats_bytes += len(data)
@@ -357,19 +373,36 @@ class PageRenderer(QObject):
             self._text(self._decoder.feed(data), final=False)
             self._note_encoding()
             return True
-        if not store.ended and self._offset < store.view_cap:
+        if not store.ended and self._offset < store.view_cap and not self._view_full:
             self._release_held_text()
             return False  # waiting for the network
-        if store.truncated_in_view and not store.ended:
+        if self._cut(store) and not store.ended:
             if not self._cap_announced:
                 self._cap_announced = True
-                self.truncated.emit(store.view_cap, -1)  # the total is known at the end
+                self.truncated.emit(self._offset, -1)  # the total is known at the end
             return False
         assert self._decoder is not None
-        self._text(self._decoder.finish(), final=True)
-        self._note_encoding()
+        if not self._view_full:
+            self._text(self._decoder.finish(), final=True)
+            self._note_encoding()
         self._finish_text(store)
         return False
+
+    @property
+    def view_units(self) -> int:
+        """What the view holds, in the units of :attr:`unit_cap`: its UTF-16 characters, plus
+        LINE_UNITS a line, SPAN_UNITS a style span and LINK_UNITS a link (a QTextDocument's
+        memory goes to blocks and formats as much as to characters)."""
+        return (
+            self._pos
+            + LINE_UNITS * self._lines_added
+            + SPAN_UNITS * self._spans_added
+            + LINK_UNITS * self._links_added
+        )
+
+    def _cut(self, store: BodyStore) -> bool:
+        """The view stops before the end of the body (its byte cap, or its own)."""
+        return store.truncated_in_view or (self._view_full and self._offset < store.body_size)
 
     def _release_held_text(self) -> None:
         """An HTML page without a header charset from a slow server: the decoder holds up to
@@ -463,11 +496,14 @@ class PageRenderer(QObject):
             links = self._scanner.feed(text)
             if final:
                 links += self._scanner.close()
+            self._links_added += len(links)
             self.view.add_link_ranges(links)
 
     def _fragment(self, fragment: Fragment) -> None:
         if fragment.text:
             self._append(fragment.text)
+        self._links_added += len(fragment.links)
+        self._spans_added += len(fragment.spans)
         if fragment.links:
             self.view.add_link_ranges(
                 (link.start, link.end, link.url) for link in fragment.links if link.url is not None
@@ -484,7 +520,7 @@ class PageRenderer(QObject):
     def _finish_text(self, store: BodyStore) -> None:
         if self.kind == "json":
             size = sum(map(len, self._json_parts))
-            whole = not store.truncated_in_view and size <= PRETTY_JSON_MAX
+            whole = not self._cut(store) and size <= PRETTY_JSON_MAX
             pretty = _pretty_json("".join(self._json_parts)) if whole else None
             self._json_parts = []
             if pretty is not None:
@@ -495,14 +531,14 @@ class PageRenderer(QObject):
                 self._spans = []
                 self._scanner = PlainLinkScanner(utf16=True)
                 self._text(pretty, final=True)
-        if store.truncated_in_view:
+        if self._cut(store):
             self._truncation_notice(store)
         if store.body_size == 0:
             self._append("(The response has no body.)\n", "muted")
         self._end()
 
     def _truncation_notice(self, store: BodyStore) -> None:
-        shown, total = store.view_cap, store.body_size
+        shown, total = self._offset, store.body_size
         if store.lost is None:
             kept = f"the whole {describe_size(total)} body is kept for Save"
             link = "Save the whole body…"

@@ -217,3 +217,32 @@ def test_ten_thousand_bold_words_are_all_styled(
         block = block.next()
     assert bold == words
     assert window.document_view.has_pending() is False
+
+
+# -- the view cap counts what the view holds ---------------------------------------------------
+
+
+def test_the_view_cap_counts_rendered_characters_not_body_bytes(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    """Nested quotes render to many times their bytes (31 MB became 235 M characters); the
+    view stops at its own cap and says so, and Save still has the whole body."""
+    body = b"<html><body>" + b"<blockquote>x" * 20_000
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/html")])))
+    window.renderer.unit_cap = 200_000  # what this test's view may hold
+    window.load(srv.url("/quotes.html"))
+    qtbot.waitUntil(lambda: window.load_ok is not None, timeout=10000)
+    qtbot.waitUntil(lambda: not window.rendering, timeout=30000)
+    shown = window.renderer.rendered_offset
+    assert 0 < shown < len(body)
+    notice = window.notice_bar.label.text()
+    assert notice.startswith("Document truncated at ")
+    assert "the whole 253.9 KB body is kept for Save" in notice
+    text = text_of(window)
+    assert "the whole 253.9 KB body is kept for Save" in text  # the page's last line
+    assert window.renderer.view_units < 2 * 200_000  # stopped near the cap, not at the end
+    target = tmp_path / "quotes.html"
+    window.ask_path = lambda caption, name: str(target)
+    with qtbot.waitSignal(window.saved, timeout=10000):
+        window.notice_bar.save_button.click()
+    assert target.read_bytes() == body
