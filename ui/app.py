@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from ui.resources import resource_path
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
-SCREENSHOT_TIMEOUT = 30.0  # seconds a --screenshot run waits for the load to end
+SCREENSHOT_TIMEOUT = 30.0  # seconds a --screenshot run may take: the load and its rendering
 # The fetch worker thread runs Python (h11) while the GUI thread inserts text. Every Qt call
 # that releases the GIL then waits up to the switch interval to get it back (5 ms by default):
 # at 512-byte recvs that doubled the window's p99 stall (measured, bench/window_stream.py).
@@ -71,7 +71,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--timeout",
         type=float,
         default=SCREENSHOT_TIMEOUT,
-        help=f"seconds --screenshot waits for the load (default {SCREENSHOT_TIMEOUT:g})",
+        help=f"seconds --screenshot may take, rendering included (default {SCREENSHOT_TIMEOUT:g})",
     )
     return parser.parse_args(argv)
 
@@ -221,9 +221,13 @@ def _screenshot(
         QTimer.singleShot(50, lambda: capture(ok, "page loaded" if ok else "error page"))
 
     def timed_out() -> None:
+        # The timeout bounds the whole run: the load, and the rendering after it.
         if window.load_ok is None:
             window.stop()
             capture(False, f"the load did not end within {timeout:g} s")
+        elif not result.get("captured"):
+            window.renderer.stop()  # what is on screen (and queued for it) is captured
+            capture(False, f"the page did not finish rendering within {timeout:g} s")
 
     window.load_ended.connect(ended)
     window.show()

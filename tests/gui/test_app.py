@@ -82,6 +82,22 @@ def test_screenshot_times_out_with_exit_1(tmp_path: Path) -> None:
     assert shot.is_file()
 
 
+def test_screenshot_timeout_bounds_the_rendering_too(tmp_path: Path) -> None:
+    """The load ends at once, but rendering 4 MB of bold words takes far longer than the
+    timeout: the capture comes at the timeout (183 s with --timeout 10 before)."""
+    body = b"<html><body><p>" + b"<b>x</b> " * (4 * 2**20 // 9)
+    server = LoopbackServer(respond(http_response(200, body, [("Content-Type", "text/html")])))
+    try:
+        shot = tmp_path / "big.png"
+        proc = run_main(["--screenshot", str(shot), "--timeout", "3", server.url("/")], tmp_path)
+    finally:
+        server.stop()
+    assert proc.returncode == 1, proc.stderr
+    assert "did not finish rendering within 3 s" in proc.stderr
+    assert shot.is_file() and not QImage(str(shot)).isNull()
+    assert "Traceback" not in proc.stderr
+
+
 def test_runs_without_stdout_and_stderr(tmp_path: Path) -> None:
     # A windowed frozen build has sys.stdout/sys.stderr = None; a bad argument must still
     # end with argparse's exit code, not a crash on printing the usage.
