@@ -1,4 +1,6 @@
-"""The one place that knows where resources/ lives: unfrozen, PyInstaller onedir and onefile.
+"""The one place that knows where resources/ lives: the checkout, an installed Yonder
+(site-packages/yonder_browser/resources, package data beside ui/), PyInstaller onedir and
+onefile.
 
 No Qt here, so pure modules and tests can use it too.
 """
@@ -11,7 +13,7 @@ from pathlib import Path
 
 def resources_dir() -> Path:
     # Frozen builds put datas=[("resources", "resources")] beside the bundled modules
-    # (sys._MEIPASS); unfrozen, resources/ sits one level above this package.
+    # (sys._MEIPASS); unfrozen (checkout or installed), resources/ sits beside this package.
     base = getattr(sys, "_MEIPASS", None)
     if base is not None:
         return Path(base) / "resources"

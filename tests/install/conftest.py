@@ -1,8 +1,9 @@
 """Fixtures for the install tests: Yonder built as a user builds it and installed outside the
-checkout (a fresh venv from the wheel, one from the sdist, and pipx from a source tree).
+checkout: a fresh venv from the wheel, one from the sdist, `pip install .` and `pipx install .`
+from source trees.
 
 Each is made once per session: one `python -m build` (the sdist, then the wheel built from
-that sdist), three installs of ~10 s each. Everything lives under the session's tmp dir; the
+that sdist), four installs of ~10 s each. Everything lives under the session's tmp dir; the
 installed Yonder then runs with its working directory elsewhere, PYTHONPATH unset and a private
 HOME, so nothing of the checkout can leak in. Dependencies come from the package index (or the
 pip cache), as for a user.
@@ -170,6 +171,17 @@ def sdist_install(dists: Dists, tmp_path_factory: pytest.TempPathFactory) -> Ins
 
 
 @pytest.fixture(scope="session")
+def pip_install(source_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Install:
+    """`pip install .` (not editable) in a source tree of its own, into a fresh venv."""
+    base = tmp_path_factory.mktemp("pip-install")
+    tree = shutil.copytree(source_tree, base / "yonder")
+    env = clean_env(base / "home")
+    python = fresh_venv(base / "venv", env)
+    run_checked([python, "-m", "pip", "install", "-q", "."], tree, env)
+    return Install("pip", base / "venv" / "bin" / "yonder", python)
+
+
+@pytest.fixture(scope="session")
 def pipx_install(source_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Install:
     """`pipx install .` in a source tree (pipx runs a non-editable `pip install .` in its own
     venv); pipx itself from pip in a venv, its homes in tmp."""
@@ -180,8 +192,9 @@ def pipx_install(source_tree: Path, tmp_path_factory: pytest.TempPathFactory) ->
         PIPX_BIN_DIR=str(base / "bin"),
         PIPX_MAN_DIR=str(base / "man"),
     )
+    tree = shutil.copytree(source_tree, base / "yonder")  # pip builds in the tree
     tools = fresh_venv(base / "tools", env)
     run_checked([tools, "-m", "pip", "install", "-q", "pipx"], base, env)
-    run_checked([base / "tools" / "bin" / "pipx", "install", "."], source_tree, env)
+    run_checked([base / "tools" / "bin" / "pipx", "install", "."], tree, env)
     (python,) = (base / "pipx-home" / "venvs").glob("*/bin/python")
     return Install("pipx", base / "bin" / "yonder", python)

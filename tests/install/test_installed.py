@@ -1,7 +1,8 @@
-"""Yonder installed as a user installs it — a wheel from `python -m build`, the sdist, `pipx
-install .` — is the whole app: the `yonder` command and `python -m yonder_browser` show the
-start page with its text, the demo server serves the bundled samples, and nothing of Yonder
-is top-level in site-packages, so another distribution's `ui`/`net`/`main` cannot replace it.
+"""Yonder installed as a user installs it — a wheel from `python -m build`, the sdist,
+`pip install .`, `pipx install .` — is the whole app: the `yonder` command and `python -m
+yonder_browser` show the start page with its text, the demo server serves the bundled samples,
+and nothing of Yonder is top-level in site-packages, so another distribution's
+`ui`/`net`/`main` cannot replace it.
 
 What a user sees is checked through --screenshot's --print-text (the document view's text)
 and the PNG it writes, run with the working directory outside the checkout."""
@@ -29,7 +30,7 @@ RESOURCE_FILES = sorted(
 )
 
 
-@pytest.fixture(params=["wheel", "sdist", "pipx"])
+@pytest.fixture(params=["wheel", "sdist", "pip", "pipx"])
 def installed(request: pytest.FixtureRequest) -> Install:
     install: Install = request.getfixturevalue(f"{request.param}_install")
     return install
