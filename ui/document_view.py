@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QFontMetricsF,
     QGuiApplication,
     QKeyEvent,
     QMouseEvent,
@@ -47,6 +48,7 @@ SLICE_CHARS = 64 * 1024  # the starting slice, before the cost of a character is
 MIN_SLICE_CHARS = 4 * 1024
 MAX_SLICE_CHARS = 512 * 1024
 MAX_LINE_CHARS = 4096  # longer lines are broken for display (see LineBreaker)
+TAB_COLUMNS = 8  # tab stops, in columns of the monospace font
 FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
 # One insert per frame, sized to take about this long (paint and input need the rest). An
 # insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
@@ -187,6 +189,7 @@ class DocumentView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         font = monospace_font(10.5)
         self.setFont(font)
+        self._set_tab_stops()
         self.document().setDocumentMargin(12)
         self.viewport().setMouseTracking(True)
         self._formats = self._make_formats(font)
@@ -216,6 +219,18 @@ class DocumentView(QPlainTextEdit):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setSingleShot(True)  # re-armed by each frame: see _on_frame
         self._timer.timeout.connect(self._on_frame)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._set_tab_stops()
+
+    def _set_tab_stops(self) -> None:
+        # Tabs every 8 columns of the monospace font (<pre>, plain text, code) at the view's
+        # size, as a terminal and w3m do; Qt's default is 80 px, ~9.5 columns here.
+        mono = monospace_font()
+        mono.setPointSizeF(self.font().pointSizeF())
+        self.setTabStopDistance(TAB_COLUMNS * QFontMetricsF(mono).horizontalAdvance(" "))
 
     def _make_formats(self, font: QFont) -> dict[str, QTextCharFormat]:
         text = QTextCharFormat()

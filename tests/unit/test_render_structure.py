@@ -116,3 +116,31 @@ def test_sphinx_like_page_nests_as_w3m_whatever_the_split() -> None:
     assert "The search box needs JavaScript." in lines
     for step in (1, 7, 61, 1000):
         assert feed_split(page, list(range(step, len(page), step))) == whole, step
+
+
+@pytest.mark.parametrize(
+    ("html", "style"),
+    [
+        ("<ul><li>item<pre>def f():\n    return 1</pre></ul>", Style.PRE),
+        ("<dl><dt>t<dd><pre>x = 1\ny = 2</pre></dl>", Style.PRE),
+        ("<blockquote><pre>a\n  b</pre></blockquote>", Style.PRE),
+        ("<dl><dt>t<dd><table><tr><td>a<td>b<tr><td>cc<td>d</table></dl>", Style.TABLE),
+    ],
+)
+def test_indented_pre_and_tables_are_monospace_from_their_first_lines_indentation(
+    html: str, style: Style
+) -> None:
+    # 5. The first line's indentation was in the proportional font and the later lines' in
+    # monospace (inside the span), so lines 2+ were drawn ~2 columns further right.
+    for cuts in ([], list(range(1, len(html)))):
+        renderer = HtmlRenderer(BASE)
+        pieces = [
+            renderer.feed(html[a:b]) for a, b in zip([0, *cuts], [*cuts, len(html)], strict=True)
+        ]
+        fragment = join_fragments([*pieces, renderer.close()])
+        (span,) = [s for s in fragment.spans if s.style is style]
+        covered = fragment.text[span.start : span.end].split("\n")
+        line_start = fragment.text.rfind("\n", 0, span.start) + 1
+        assert span.start == line_start  # the first line's prefix is inside the span too
+        indents = {len(line) - len(line.lstrip(" │")) for line in covered if line.strip()}
+        assert len(covered) >= 2 and min(indents) > 0

@@ -406,7 +406,7 @@ class Engine:
         if not lines:
             return
         starts = parent.put_lines(lines)
-        table_start = starts[0]
+        table_start = parent.lines_begin if parent.lines_begin >= 0 else starts[0]
         if parent.content_end > table_start:  # a table of empty cells renders no text
             parent.spans.append(Span(table_start, parent.content_end, Style.TABLE))
         map_pieces(parent, lines, starts, pieces)

@@ -86,6 +86,8 @@ class Writer:
         self.at_line_start = True
         self.line_chars = 0  # content characters on the current line (heading underlines)
         self.prefixes: list[Prefix] = []
+        self.line_begin = -1  # where the current line's prefix starts (-1: not at a line start)
+        self.lines_begin = -1  # put_lines: where its first text line's prefix starts (or -1)
         self.prefix_overflow = 0
         self._cont_cache: str | None = ""
         self.fresh = False
@@ -172,12 +174,14 @@ class Writer:
     def _begin_content(self, styled: bool = True) -> bool:
         """Write what is owed before content; True when a separating space was written."""
         spaced = False
+        self.line_begin = -1
         if self.pending_nl:
             if self.pos:
                 self._newlines(self.pending_nl)
             self.pending_nl = 0
             self.pending_space = ""
         if self.at_line_start:
+            self.line_begin = self.pos
             prefix = self._line_prefix()
             if prefix:
                 self._emit(prefix)
@@ -198,9 +202,13 @@ class Writer:
             self._place_anchors()
         if styled and self.pending_starts:
             pos = self.pos
+            # Preformatted text is monospace from its first line's indentation on, as its
+            # later lines are (the span covers their prefixes): else line 1 is indented in the
+            # proportional font and lines 2+ sit ~2 columns further right.
+            pre_at = self.line_begin if self.line_begin >= 0 else pos
             for style, start in self.open_styles.items():
                 if start is None:
-                    self.open_styles[style] = pos
+                    self.open_styles[style] = pre_at if style is Style.PRE else pos
             if self.link is not None and self.link.start is None:
                 self.link.start = pos
             self.pending_starts = False
@@ -373,6 +381,7 @@ class Writer:
         """Write whole lines as a block (or, ``block=False``, the first one where the next
         content would go); return the offset where each line's text starts."""
         starts: list[int] = []
+        self.lines_begin = -1
         if block:
             self.block(1)
         for i, line in enumerate(lines):
@@ -380,6 +389,9 @@ class Writer:
                 self.hard_newline()
             if line:
                 self._begin_content(styled=False)
+                if self.lines_begin < 0:
+                    # Where the table's monospace starts: its first line's indentation too.
+                    self.lines_begin = self.pos if self.line_begin < 0 else self.line_begin
                 starts.append(self.pos)
                 self._emit(line)
                 self.content_end = self.pos
