@@ -162,6 +162,8 @@ class MainWindow(QMainWindow):
         self._body_bytes = 0
         self._head_seen = False
         self._load_ok: bool | None = None
+        # "Done: ..." waits here while the page is still being rendered (see on_finished).
+        self._done_text = ""
         self._hops: list[Timings] = []  # the current load's finished hops (redirects)
         self._demo: DemoController | None = None
         self.demo_error = ""  # why the demo server last failed to start ("" if it did not)
@@ -521,6 +523,8 @@ class MainWindow(QMainWindow):
         r.encoding_changed.connect(self.on_encoding_changed)
         r.kind_changed.connect(self.on_kind_changed)
         r.truncated.connect(self.on_truncated)
+        r.rendered.connect(self._on_render_progress)
+        self.document_view.drained.connect(self._on_render_progress)
 
         f = self.fetcher
         f.set_backlog_probe(lambda: self.document_view.pending_chars)
@@ -829,6 +833,7 @@ class MainWindow(QMainWindow):
     def on_fetch_started(self, request_id: int, url: str) -> None:
         # load() sets _request_id after Fetcher.load returns: started arrives first.
         self._request_id = request_id
+        self._done_text = ""
         self._new_page(url)
         self._hops = []
         self.phase_bar.clear()
@@ -917,11 +922,23 @@ class MainWindow(QMainWindow):
         self.phase_bar.set_timings(list(done.hops) or [*self._hops, done.timings])
         self._url = done.url
         self.address_bar.set_url(done.url)
-        self.load_status.finish(
-            f"Done: HTTP {done.status} · {format_size(done.body_bytes)} in "
+        summary = (
+            f"HTTP {done.status} · {format_size(done.body_bytes)} in "
             f"{format_elapsed(self.fetcher.elapsed)}"
         )
+        if self.rendering:
+            # The body is in, but a big page takes longer to show: "Done" only once it is.
+            self._done_text = f"Done: {summary}"
+            self.load_status.finish(f"Received ({summary}); still rendering the page…")
+        else:
+            self.load_status.finish(f"Done: {summary}")
         self._end_load(True)
+
+    @Slot()
+    def _on_render_progress(self) -> None:
+        if self._done_text and not self.rendering:
+            text, self._done_text = self._done_text, ""
+            self.load_status.finish(text)
 
     @Slot(int, str, str, str)
     def on_failed(self, request_id: int, phase: str, message: str, detail: str) -> None:
