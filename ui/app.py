@@ -73,7 +73,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=SCREENSHOT_TIMEOUT,
         help=f"seconds --screenshot may take, rendering included (default {SCREENSHOT_TIMEOUT:g})",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.print_text and not args.screenshot:
+        parser.error("--print-text goes with --screenshot FILE (it prints the captured page)")
+    return args
 
 
 def app_icon() -> QIcon:

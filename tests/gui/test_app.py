@@ -51,6 +51,27 @@ def test_screenshot_of_a_loaded_page_exits_0(page_server: LoopbackServer, tmp_pa
     assert not (tmp_path / "config" / "Yonder").exists()  # a capture saves no settings
 
 
+def test_print_text_writes_the_captured_page_as_the_view_shows_it(
+    page_server: LoopbackServer, tmp_path: Path
+) -> None:
+    shot = tmp_path / "page.png"
+    proc = run_main(
+        ["--screenshot", str(shot), "--print-text", page_server.url("/romeo.txt")], tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "But soft what light through yonder window breaks\n" * 5 + "\n"
+    assert QImage(str(shot)).width() > 0
+    start = run_main(["--screenshot", str(tmp_path / "start.png"), "--print-text"], tmp_path)
+    assert start.returncode == 0 and start.stdout.startswith("Welcome to Yonder\n"), start.stderr
+
+
+def test_print_text_without_screenshot_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run_main(["--print-text", "http://127.0.0.1:1/"], tmp_path)
+    assert proc.returncode == 2
+    assert "--print-text goes with --screenshot FILE" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_without_a_display_the_window_says_what_to_do_instead_of_aborting(
     tmp_path: Path,
 ) -> None:
