@@ -236,12 +236,6 @@ class SpillBuffer:
         fd = os.dup(self._file.fileno()) if self._file is not None else -1
         return _read_all(pieces, fd, self._spilled, piece)
 
-    def detach_file(self) -> IO[bytes] | None:
-        """Hand over the temporary file (its closing can take seconds for a big one, so the
-        caller may close it off the GUI thread); the buffer forgets it."""
-        file, self._file = self._file, None
-        return file
-
     def close(self) -> None:
         """Drop everything; the temporary file is deleted."""
         self._closed = True
@@ -249,7 +243,9 @@ class SpillBuffer:
         self._starts = []
         self._in_memory = 0
         if self._file is not None:
-            self._file.close()
+            from ui.release import close_soon
+
+            close_soon(self._file.close, self._spilled)  # a multi-GB file: off this thread
             self._file = None
 
 

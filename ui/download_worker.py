@@ -1,7 +1,8 @@
 """The download worker: fetches a URL on the download thread and streams its body to disk.
 
 The body never crosses threads: each BodyChunk is written to an :class:`ui.save_file.AtomicFile`
-(QSaveFile) by the worker itself, and only small, throttled progress signals reach the GUI.
+(plain os calls that release the GIL, so a multi-GB commit or discard never freezes the
+window) by the worker itself, and only small, throttled progress signals reach the GUI.
 A download that fails or is cancelled is discarded, so no partial file is ever left behind.
 Cancellation is the CancelToken the GUI thread cancels directly (the worker is busy reading,
 so a queued slot would only run after the download).

@@ -7,7 +7,8 @@ the window ignores any id but the current one, so a cancelled load never touches
 The body goes into a :class:`ui.body_store.BodyStore` (memory up to a cap, then a temporary
 file); a :class:`ui.page_renderer.PageRenderer` shows it in the document view as Rendered,
 Source or Wire, and renders it again from the store on a view switch or an Encoding override,
-without fetching. Save Page writes the store, whole, through QSaveFile.
+without fetching. Save Page writes the store, whole, atomically, on a background thread
+(ui/save_job.py) with its progress and a Cancel button in the status bar.
 
 Keys: Ctrl+1 Rendered, Ctrl+2 / Ctrl+U Source, Ctrl+3 Wire; Ctrl+F find, F3 / Shift+F3
 next / previous; Ctrl+S Save Page, Ctrl+Shift+S Save Headers, Ctrl+Shift+D Download…;
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from ui.download_manager import DownloadManager, DownloadsPanel
     from ui.fetch_worker import FetchFunction
     from ui.page_renderer import ViewMode
+    from ui.save_job import SaveJob, SaveStatus
 
 
 #: (menu text, codec label or None for Auto): View > Encoding.
@@ -80,6 +82,7 @@ STREAM_DOCK_HEIGHT = 230  # first run: the lab, the header line and ~8 table row
 ADDRESS_BAR_X = 169
 TOOL_BUTTON_HEIGHT = 31  # the navigation buttons' height (24 px icons), likewise
 BUILD_FALLBACK_MS = 300  # builds the rest even if the first paint never comes (hidden)
+SAVE_POLL_MS = 100  # how often a background Save Page's progress is shown
 CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
 
 
@@ -148,6 +151,12 @@ class MainWindow(QMainWindow):
             spill = SpillLimits(limit=self.settings.spill_limit(SPILL_LIMIT))
         self.store = BodyStore(view_cap=view_cap, limits=spill)
         self._lost_shown = False  # the notice that the body is no longer kept is up
+        self._save_job: SaveJob | None = None  # Save Page running in the background
+        self._save_note: tuple[str, bool] = ("", False)  # its "(incomplete: ...)", and error
+        self._save_status: SaveStatus | None = None  # its part of the status bar, made on use
+        self._save_poll = QTimer(self)
+        self._save_poll.setInterval(SAVE_POLL_MS)
+        self._save_poll.timeout.connect(self._poll_save)
         self._has_body = False  # the page shows a response body (or a bundled sample)
         self._override: str | None = None
         self._shown_url = ""  # the address of the page on screen (a reload keeps its view)
@@ -1131,30 +1140,82 @@ class MainWindow(QMainWindow):
                 "to save what has arrived."
             )
             return
+        if self._save_job is not None:
+            self._report(f"Still saving to {self._save_job.path}: wait for it, or cancel it.")
+            return
         path = self.ask_path("Save Page", self.suggested_filename())
         if not path:
             return
-        from ui.save_file import SaveError, save_bytes_atomically
+        from ui.save_file import SaveError
+        from ui.save_job import SaveJob
 
-        try:
-            save_bytes_atomically(path, self.store.iter_body())
-        except SaveError as exc:
-            self._report(str(exc), error=True)
-            return
-        except OSError as exc:  # the temporary file behind the store failed to read
-            self._report(f"Could not save to {path}: {exc.strerror or exc}", error=True)
-            return
-        size = self.store.kept_size
-        if self.store.lost is not None:
-            partial = f" (incomplete: {self.store.lost})"
-        elif not self.store.complete:
+        store = self.store
+        if store.lost is not None:
+            partial = f" (incomplete: {store.lost})"
+        elif not store.complete:
             partial = " (incomplete: the transfer did not finish)"
         else:
             partial = ""
-        self._report(
-            f"Saved {format_size(size)} to {path}{partial}", error=bool(partial and self.store.lost)
-        )
-        self.saved.emit(path)
+        try:
+            # What is kept now, read through its own descriptor: leaving the page (or a new
+            # load) meanwhile does not cut the save short.
+            job = SaveJob(path, store.iter_body(), store.kept_size)
+        except SaveError as exc:
+            self._report(str(exc), error=True)
+            return
+        job.start()
+        self._save_job = job
+        self._save_note = partial, store.lost is not None
+        self._save_poll.start()
+        self._poll_save()
+
+    @property
+    def saving(self) -> bool:
+        """A Save Page is being written in the background."""
+        return self._save_job is not None
+
+    @Slot()
+    def cancel_save(self) -> None:
+        """Cancel the running Save Page (the status bar's Cancel); nothing is written."""
+        if self._save_job is not None:
+            self._save_job.cancel()
+
+    @Slot()
+    def _poll_save(self) -> None:
+        job = self._save_job
+        if job is None:
+            self._save_poll.stop()
+            return
+        status = self._save_status_widget()
+        if not job.finished:
+            import os
+
+            name = os.path.basename(job.path) or job.path
+            status.update_progress(
+                f"Saving {name}: {format_size(job.written)} of {format_size(job.total)}",
+                job.written,
+                job.total,
+            )
+            return
+        self._save_poll.stop()
+        self._save_job = None
+        status.hide()
+        if job.error is not None:
+            self._report(str(job.error), error=True)
+            return
+        partial, lost = self._save_note
+        self._report(f"Saved {format_size(job.written)} to {job.path}{partial}", error=lost)
+        self.saved.emit(job.path)
+
+    def _save_status_widget(self) -> SaveStatus:
+        if self._save_status is None:
+            from ui.save_job import SaveStatus
+
+            self._save_status = SaveStatus()
+            self._save_status.cancel_requested.connect(self.cancel_save)
+            # The first permanent widget (index 1: after the load status), before the charset.
+            self.statusBar().insertPermanentWidget(1, self._save_status)
+        return self._save_status
 
     @Slot()
     def save_headers(self) -> None:
@@ -1315,8 +1376,8 @@ class MainWindow(QMainWindow):
     def wait_for_workers(self, timeout_ms: int) -> bool:
         """Wait out worker threads that outlived closing's bounded wait; True when none runs.
 
-        They are cancelled already, so only a blocking call (a slow disk write, QSaveFile's
-        commit, a fetch function that ignores the token) can keep one busy; a QThread whose
+        They are cancelled already, so only a blocking call (a slow disk write, a download's
+        fsync at commit, a fetch function that ignores the token) can keep one busy; a QThread whose
         wrapper is destroyed while it still runs aborts the whole process.
         """
         threads = [self.fetcher.worker_thread]
@@ -1334,6 +1395,13 @@ class MainWindow(QMainWindow):
         if self._demo is not None:
             self._demo.state_changed.disconnect(self.on_demo_state_changed)  # no page refresh
             self._demo.stop()
+        if self._save_job is not None:
+            # A save the window does not wait for: cancelled, so nothing half-written is
+            # left (its unnamed temporary file goes with the process at the latest).
+            self._save_job.cancel()
+            self._save_job.wait(CLOSE_WAIT_MS / 1000)
+            self._save_job = None
+            self._save_poll.stop()
         self.renderer.stop()
         self.store.close()
         if self.persist_settings:

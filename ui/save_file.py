@@ -167,9 +167,12 @@ class AtomicFile:
 
     def discard(self) -> None:
         if self._fd >= 0:
+            from ui.release import close_soon
+
             fd, self._fd = self._fd, -1
-            with contextlib.suppress(OSError):
-                os.close(fd)  # an unnamed file's blocks are freed here
+            # An unnamed file's blocks are freed at this close: seconds for a multi-GB one,
+            # which must not keep a download thread alive past the window's close wait.
+            close_soon(lambda: os.close(fd), self.written)
         if self._temp is not None:
             temp, self._temp = self._temp, None
             with contextlib.suppress(OSError):

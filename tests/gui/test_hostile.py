@@ -8,6 +8,7 @@ bench/hostile_pages.py.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from pathlib import Path
@@ -23,6 +24,7 @@ from tests.small_disk import fill, small_disk
 from ui.body_store import SpillLimits
 from ui.load_status import format_size
 from ui.main_window import MainWindow
+from ui.save_job import SaveStatus
 
 FIVE_GB = 5_000_000_000
 PAST_INT32 = 2**31 + 1
@@ -246,3 +248,38 @@ def test_the_view_cap_counts_rendered_characters_not_body_bytes(
     with qtbot.waitSignal(window.saved, timeout=10000):
         window.notice_bar.save_button.click()
     assert target.read_bytes() == body
+
+
+# -- off the GUI thread ------------------------------------------------------------------------
+
+
+def test_save_page_runs_in_the_background_with_progress_and_cancel(
+    qtbot: QtBot, make_settings: Any, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    body = b"y" * (128 * 2**20)  # mostly in the page's temporary file
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    win = spill_window(qtbot, make_settings, SpillLimits(reserve=0))
+    win.load(srv.url("/big.txt"))
+    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=60000)
+    folder = tmp_path / "saves"
+    folder.mkdir()
+    target = folder / "big.txt"
+    win.ask_path = lambda caption, name: str(target)
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    # Ctrl+S returned with the save under way: its progress and Cancel in the status bar.
+    assert win.saving
+    status = win.findChild(SaveStatus)
+    assert status is not None and status.isVisible()
+    assert status.label.text().startswith("Saving big.txt: ")
+    assert status.label.text().endswith(" of 128.0 MiB")
+    qtbot.mouseClick(status.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.saving, timeout=30000)
+    assert win.load_status.label.text() == f"Saving to {target} was cancelled; nothing was written."
+    assert not status.isVisible()
+    assert os.listdir(folder) == []  # no partial file, no temporary one
+    with qtbot.waitSignal(win.saved, timeout=60000):
+        qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert target.stat().st_size == len(body)
+    assert os.listdir(folder) == ["big.txt"]
+    assert win.load_status.label.text() == f"Saved 128.0 MiB to {target}"
+    win.close()
