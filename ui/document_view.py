@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPalette,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
 )
@@ -49,6 +50,8 @@ MIN_SLICE_CHARS = 4 * 1024
 MAX_SLICE_CHARS = 512 * 1024
 MAX_LINE_CHARS = 4096  # longer lines are broken for display (see LineBreaker)
 TAB_COLUMNS = 8  # tab stops, in columns of the monospace font
+MIN_COLUMNS = 40  # the width in columns given to tables, at least and at most
+MAX_COLUMNS = 250
 FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
 # One insert per frame, sized to take about this long (paint and input need the rest). An
 # insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
@@ -166,6 +169,8 @@ class DocumentView(QPlainTextEdit):
     Signals:
         link_activated(str url): a link was clicked, or focused with Tab and Enter pressed.
         drained(): the pending queue became empty (everything received is on screen).
+        columns_changed(int columns): the width or the font changed how many monospace
+            columns fit across the view (see :attr:`columns`)
         link_hovered(str url): the mouse moved onto a link ("" when it left every link).
         link_download_requested(str url): Download Link was chosen in the context menu.
     Slots:
@@ -177,6 +182,7 @@ class DocumentView(QPlainTextEdit):
     link_hovered = Signal(str)
     link_download_requested = Signal(str)
     drained = Signal()
+    columns_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,6 +193,7 @@ class DocumentView(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._columns = 0  # last told by columns_changed
         font = monospace_font(10.5)
         self.setFont(font)
         self._set_tab_stops()
@@ -224,6 +231,26 @@ class DocumentView(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._set_tab_stops()
+            self._note_columns()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._note_columns()
+
+    @property
+    def columns(self) -> int:
+        """How many columns of the monospace font (tables, <pre>) fit across the view."""
+        mono = monospace_font()
+        mono.setPointSizeF(self.font().pointSizeF())
+        advance = QFontMetricsF(mono).horizontalAdvance("0")
+        room = self.viewport().width() - 2 * self.document().documentMargin() - advance
+        return max(MIN_COLUMNS, min(MAX_COLUMNS, int(room / max(advance, 1.0))))
+
+    def _note_columns(self) -> None:
+        columns = self.columns
+        if columns != self._columns:
+            self._columns = columns
+            self.columns_changed.emit(columns)
 
     def _set_tab_stops(self) -> None:
         # Tabs every 8 columns of the monospace font (<pre>, plain text, code) at the view's

@@ -84,6 +84,7 @@ TOOL_BUTTON_HEIGHT = 31  # the navigation buttons' height (24 px icons), likewis
 BUILD_FALLBACK_MS = 300  # builds the rest even if the first paint never comes (hidden)
 SAVE_POLL_MS = 100  # how often a background Save Page's progress is shown
 CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
+RELAYOUT_MS = 250  # a resize or zoom must settle this long before tables are laid out again
 
 
 def page_title(url: str) -> str:
@@ -292,6 +293,14 @@ class MainWindow(QMainWindow):
         self.charset_label.setTextFormat(Qt.TextFormat.PlainText)  # names a server's charset
         self.charset_label.setToolTip("The character encoding the text was decoded with")
         self.renderer = parts.PageRenderer(self.document_view, self)
+        self.renderer.table_width = self.document_view.columns
+        # Tables are laid out for the view's width in columns: once a resize or zoom settles,
+        # a page with aligned tables is laid out again from the store (never fetched again).
+        self._relayout_timer = QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(RELAYOUT_MS)
+        self._relayout_timer.timeout.connect(self._relayout_tables)
+        self._restore_block = -1  # after a re-layout: the block to bring back to the top
         self.phase_bar = parts.PhaseBar()
         self.phase_bar.setToolTip("Phase timings of the last load: hover for exact milliseconds")
 
@@ -534,6 +543,7 @@ class MainWindow(QMainWindow):
         r.truncated.connect(self.on_truncated)
         r.rendered.connect(self._on_render_progress)
         self.document_view.drained.connect(self._on_render_progress)
+        self.document_view.columns_changed.connect(self._on_columns_changed)
 
         f = self.fetcher
         f.set_backlog_probe(lambda: self.document_view.pending_chars)
@@ -717,6 +727,7 @@ class MainWindow(QMainWindow):
 
         self.renderer.stop()
         self.store.close()
+        self._restore_block = -1
         self._lost_shown = False
         self._has_body = False
         self.document_view.clear_document()
@@ -943,8 +954,40 @@ class MainWindow(QMainWindow):
             self.load_status.finish(f"Done: {summary}")
         self._end_load(True)
 
+    @Slot(int)
+    def _on_columns_changed(self, columns: int) -> None:
+        if self._has_body and self.renderer.has_tables:
+            self._relayout_timer.start()  # laid out again once the resize or zoom settles
+        else:
+            self.renderer.table_width = columns  # nothing laid out yet: the next page uses it
+
+    @Slot()
+    def _relayout_tables(self) -> None:
+        view = self.document_view
+        columns = view.columns
+        if columns == self.renderer.table_width:
+            return
+        self.renderer.table_width = columns
+        if not (self._has_body and self.renderer.has_tables and self._mode == "rendered"):
+            return
+        # Keep the reader's place: the first visible line is brought back once re-rendered.
+        first = view.cursorForPosition(view.viewport().rect().topLeft()).blockNumber()
+        self._render()
+        self._restore_block = first
+        self._restore_place()
+
+    def _restore_place(self) -> None:
+        block = self._restore_block
+        if block < 0:
+            return
+        view = self.document_view
+        if block < view.document().blockCount() - 1 or not self.rendering:
+            self._restore_block = -1
+            view.verticalScrollBar().setValue(block)
+
     @Slot()
     def _on_render_progress(self) -> None:
+        self._restore_place()
         if self._done_text and not self.rendering:
             text, self._done_text = self._done_text, ""
             self.load_status.finish(text)

@@ -67,7 +67,7 @@ SNIFF_WAIT_S = 0.1  # ...or whatever arrived this long after the first byte
 # past this, the JSON stays as received rather than freeze the window.
 PRETTY_JSON_MAX = 2 * 1024 * 1024
 SAVE_URL = "yonder:save-page"  # a link in the page that asks the window to save the body
-TABLE_WIDTH = 100  # columns a laid-out HTML table may use
+TABLE_WIDTH = 100  # columns a laid-out HTML table may use, until the view tells its width
 
 
 class ViewMode(StrEnum):
@@ -168,6 +168,9 @@ class PageRenderer(QObject):
     def __init__(self, view: DocumentView, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.view = view
+        # Columns an aligned HTML table may use: the window sets the view's width in columns
+        # (DocumentView.columns) and re-renders from the store when it changes.
+        self.table_width = TABLE_WIDTH
         mono = monospace_font().family()
         self._formats = _style_formats(mono)
         self._timer = QTimer(self)
@@ -192,6 +195,7 @@ class PageRenderer(QObject):
         self.stats_busy = 0.0
 
     def _reset_state(self) -> None:
+        self.has_tables = False  # an aligned table was laid out (for table_width)
         self.kind = ""  # "html", "json", "text", "binary"; "" until decided
         self.title: str | None = None
         self.choice: CharsetChoice | None = None
@@ -459,7 +463,7 @@ class PageRenderer(QObject):
         if self.kind == "html":
             from ui.render import HtmlRenderer
 
-            self._html = HtmlRenderer(store.url, TABLE_WIDTH, utf16=True)
+            self._html = HtmlRenderer(store.url, self.table_width, utf16=True)
         elif self.kind in ("text", "json"):
             self._scanner = PlainLinkScanner(utf16=True)
         # Plain text streams like a log (the tail stays in view while the reader is there);
@@ -510,6 +514,8 @@ class PageRenderer(QObject):
             )
         spans = self._spans
         for span in fragment.spans:
+            if span.style == "table":
+                self.has_tables = True
             style = str(span.style)
             last = spans[-1] if spans else None
             if last is not None and last[2] == style and last[1] == span.start:

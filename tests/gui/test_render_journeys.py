@@ -81,3 +81,43 @@ def test_code_in_a_list_item_keeps_its_indentation_on_screen(
     assert x_of(window, "alpha") == x_of(window, "gamma")
     assert x_of(window, "beta") > x_of(window, "alpha")
     assert x_of(window, "return 1") > x_of(window, "def f()")
+
+
+def table_lines(window: MainWindow) -> list[str]:
+    lines = text_of(window).split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("Name"))
+    return [line for line in lines[start:] if line.strip()][:8]
+
+
+def test_tables_are_laid_out_again_for_the_new_width_without_fetching(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    rows = "".join(
+        f"<tr><td>item{i}<td>{'a fairly long description of the item that goes on ' * 3}{i}"
+        for i in range(4)
+    )
+    srv = serve(servers, respond(html_page(f"<table><tr><th>Name<th>Description{rows}</table>")))
+    window.show()
+    window.resize(1400, 700)
+    type_address(qtbot, window, srv.url("/table.html"))
+    qtbot.waitUntil(lambda: not window.rendering, timeout=10_000)
+    view = window.document_view
+    wide = view.columns
+    assert max(map(len, table_lines(window))) <= wide
+    window.resize(900, 700)  # narrower: the grid must fit the view again, not wrap apart
+    qtbot.waitUntil(lambda: view.columns < wide, timeout=5_000)
+    narrow = view.columns
+    qtbot.waitUntil(
+        lambda: not window.rendering and max(map(len, table_lines(window))) <= narrow,
+        timeout=10_000,
+    )
+    assert table_lines(window)[0].startswith("Name")
+    window.zoom_in_action.trigger()
+    window.zoom_in_action.trigger()
+    qtbot.waitUntil(lambda: view.columns < narrow, timeout=5_000)
+    zoomed = view.columns
+    qtbot.waitUntil(
+        lambda: not window.rendering and max(map(len, table_lines(window))) <= zoomed,
+        timeout=10_000,
+    )
+    assert len(srv.requests) == 1  # laid out again from the store, never fetched again

@@ -144,3 +144,35 @@ def test_indented_pre_and_tables_are_monospace_from_their_first_lines_indentatio
         assert span.start == line_start  # the first line's prefix is inside the span too
         indents = {len(line) - len(line.lstrip(" │")) for line in covered if line.strip()}
         assert len(covered) >= 2 and min(indents) > 0
+
+
+WIDE_TABLE = (
+    "<table><tr><th>Name<th>Description"
+    + "".join(
+        f"<tr><td>item{i}<td>{'a fairly long description of the item that goes on ' * 2}{i}"
+        for i in range(3)
+    )
+    + "</table>"
+)
+
+
+@pytest.mark.parametrize("width", [40, 60, 78, 100, 160])
+def test_a_table_is_laid_out_within_the_width_it_is_given(width: int) -> None:
+    # 3. Tables were laid out for a fixed 100 columns, and wrapped apart in a narrower view.
+    fragment, _ = render_html(WIDE_TABLE, BASE, width)
+    lines = fragment.text.strip("\n").split("\n")
+    assert max(len(line) for line in lines) <= width
+    assert lines[0].startswith("Name   ")  # still a grid: the header row, then its rule
+    assert set(lines[1]) <= {"─", " "}
+    assert (
+        feed_split(WIDE_TABLE, list(range(0, len(WIDE_TABLE), 5)))
+        == render_html(WIDE_TABLE, BASE)[0].text
+    )
+
+
+def test_a_table_with_too_many_columns_for_the_width_is_one_line_per_row() -> None:
+    html = "<table>" + "<tr>" + "".join(f"<td>c{i}" for i in range(12)) + "</table>"
+    narrow = render_html(html, BASE, 60)[0].text.strip()
+    assert narrow == " | ".join(f"c{i}" for i in range(12))
+    wide = render_html(html, BASE, 120)[0].text.strip()
+    assert wide == "  ".join(f"c{i}" for i in range(12))

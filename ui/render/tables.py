@@ -188,7 +188,9 @@ def layout_table(table: Table, width: int) -> tuple[list[str], list[Piece]]:
         placed.append(out)
     if not placed:
         return lines, pieces
-    if ncols > MAX_COLUMNS:
+    if ncols > MAX_COLUMNS or ncols * (MIN_COLUMN + len(COLUMN_GAP)) > width + len(COLUMN_GAP):
+        # Too many columns to align within the width: one line per row (" | " between
+        # cells) rather than a grid the view would wrap and break apart.
         return _layout_flat(placed, lines, pieces)
     cell_lines: dict[int, list[tuple[int, int]]] = {}
     natural = [0] * ncols
