@@ -190,10 +190,11 @@ def _is_escape(data: bytes, i: int) -> bool:
 
 def _parse_authority(authority: str, scheme: str, original: str) -> tuple[str, int]:
     if "@" in authority:
+        masked = mask_credentials(original)
         raise InvalidURL(
-            f"'{_short(original)}' contains a user name or password: "
+            f"'{_short(masked)}' contains a user name or password: "
             "Yonder does not send credentials; remove the part before '@'",
-            url=original,
+            url=masked,
         )
     if authority.startswith("["):
         close = authority.find("]")
@@ -259,6 +260,26 @@ def _parse_port(text: str, scheme: str, original: str) -> int:
             f"Port {port} in '{_short(original)}' is out of range (1-65535)", url=original
         )
     return port
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with the password of a ``user:password@`` part replaced by "•••" (the
+    address as it may be shown: a title, the address bar, an error page)."""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "", text
+    end = len(rest)
+    for mark in "/?#":
+        found = rest.find(mark)
+        if found != -1:
+            end = min(end, found)
+    authority = rest[:end]
+    at = authority.rfind("@")
+    if at == -1:
+        return text
+    user, colon, _ = authority[:at].partition(":")
+    masked = f"{user}{colon}{'•••' if colon else ''}{authority[at:]}"
+    return f"{scheme}{sep}{masked}{rest[end:]}"
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
             spill = SpillLimits(limit=self.settings.spill_limit(SPILL_LIMIT))
         self.store = BodyStore(view_cap=view_cap, limits=spill)
         self._lost_shown = False  # the notice that the body is no longer kept is up
+        self._curl_refused = False  # the page is a refused address: no Copy as curl
         self._save_job: SaveJob | None = None  # Save Page running in the background
         self._save_note: tuple[str, bool] = ("", False)  # its "(incomplete: ...)", and error
         self._save_status: SaveStatus | None = None  # its part of the status bar, made on use
@@ -729,6 +730,7 @@ class MainWindow(QMainWindow):
         self.store.close()
         self._restore_block = -1
         self._lost_shown = False
+        self._curl_refused = False
         self._has_body = False
         self.document_view.clear_document()
         self.header_view.clear()
@@ -800,9 +802,16 @@ class MainWindow(QMainWindow):
         self._end_load(ok)
 
     def _show_invalid_address(self, text: str, exc: InvalidURL) -> None:
+        from net.url import mask_credentials
+
         self._abandon_fetch()
-        self._new_page(text)
-        self._show_error_section(text, exc.phase, exc.message, f"InvalidURL: {exc.message}")
+        # A refused user:password@ address: its password is shown nowhere (title, address
+        # bar, error page), and Copy as curl, which would send it, is off for it.
+        shown = mask_credentials(text)
+        self._new_page(shown)
+        self._curl_refused = True
+        self._update_actions()
+        self._show_error_section(shown, exc.phase, exc.message, f"InvalidURL: {exc.message}")
         self.document_view.flush_pending()
         self._end_load(False)
 
@@ -845,7 +854,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(self._has_body)
         self.view_group.setEnabled(self._has_body)
         self.encoding_menu.setEnabled(self._has_body)
-        self.curl_action.setEnabled(bool(self._url) and not parts.is_internal(self._url))
+        self.curl_action.setEnabled(
+            bool(self._url) and not parts.is_internal(self._url) and not self._curl_refused
+        )
 
     # -- fetch events (each checks the request id) -------------------------------------------
 
@@ -870,6 +881,8 @@ class MainWindow(QMainWindow):
     def on_request_sent(self, request_id: int, sent: object) -> None:
         if request_id == self._request_id:
             self.header_view.show_request(sent)  # type: ignore[arg-type]
+            # Not "Connecting…" until the read timeout: the server has the request.
+            self.load_status.show_text("Waiting for the server's response (request sent)")
 
     @Slot(int, object)
     def on_head_received(self, request_id: int, head: ResponseHead) -> None:
@@ -1291,7 +1304,7 @@ class MainWindow(QMainWindow):
     def copy_as_curl(self) -> None:
         from ui import window_parts as parts
 
-        if not self._url or parts.is_internal(self._url):
+        if not self._url or parts.is_internal(self._url) or self._curl_refused:
             self._report("Copy as curl needs a web address: load one first.")
             return
         command = self.curl_command()

@@ -16,10 +16,17 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QThread
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.windows import OPTIONS, serve, text_of
-from tests.integration.servers import LoopbackServer, http_response, read_request, respond
+from tests.integration.servers import (
+    LoopbackServer,
+    http_response,
+    read_request,
+    respond,
+    stall,
+)
 from tests.small_disk import fill, small_disk
 from ui.body_store import SpillLimits
 from ui.load_status import format_size
@@ -283,3 +290,47 @@ def test_save_page_runs_in_the_background_with_progress_and_cancel(
     assert os.listdir(folder) == ["big.txt"]
     assert win.load_status.label.text() == f"Saved 128.0 MiB to {target}"
     win.close()
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+def test_a_server_that_never_answers_is_waited_for_not_connected_to(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, stall())  # accepts, reads the request, says nothing
+    window.load(srv.url("/silent"))
+    status = window.load_status.label
+    qtbot.waitUntil(lambda: len(srv.requests) == 1, timeout=5000)
+    qtbot.waitUntil(
+        lambda: status.text() == "Waiting for the server's response (request sent)", timeout=5000
+    )
+    assert window.load_status.bar.isVisible()
+    window.stop()
+
+
+def test_a_refused_address_with_a_password_never_shows_it(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(http_response(200, b"hello\n")))
+    window.load(srv.url("/"))  # a page first: Copy as curl is on for it
+    qtbot.waitUntil(lambda: window.load_ok is True, timeout=5000)
+    assert window.curl_action.isEnabled()
+    bar = window.address_bar
+    window.focus_address_action.trigger()
+    qtbot.keyClicks(bar, f"http://alice:s3cret@127.0.0.1:{srv.port}/private")
+    qtbot.keyClick(bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.load_ok is False, timeout=5000)
+    banner = window.error_banner.label.text()
+    shown = [window.windowTitle(), bar.text(), text_of(window), banner]
+    assert all("s3cret" not in part for part in shown), shown
+    assert f"http://alice:•••@127.0.0.1:{srv.port}/private" in text_of(window)
+    assert "does not send credentials" in text_of(window)
+    assert bar.text() == f"http://alice:•••@127.0.0.1:{srv.port}/private"
+    assert not window.curl_action.isEnabled()
+    clipboard = QApplication.clipboard()
+    clipboard.setText("before")
+    mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_C, mods)  # Copy as curl's shortcut
+    assert clipboard.text() == "before"
+    assert len(srv.requests) == 1  # the refused address was never sent

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from net.errors import InvalidURL
-from net.url import MAX_URL_LENGTH, Target, parse_url, resolve_url
+from net.url import MAX_URL_LENGTH, Target, mask_credentials, parse_url, resolve_url
 
 
 @pytest.mark.parametrize(
@@ -170,3 +170,24 @@ def test_the_encoded_length_is_bounded() -> None:
     with pytest.raises(InvalidURL, match="at most 32,768") as caught:
         resolve_url(base, "x" * 2_000_000)
     assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("http://alice:s3cret@example.org/x", "http://alice:•••@example.org/x"),
+        ("alice:s3cret@example.org", "alice:•••@example.org"),
+        ("http://alice@example.org/", "http://alice@example.org/"),  # no password to hide
+        ("http://a:b:c@h/p?q=@x#@y", "http://a:•••@h/p?q=@x#@y"),  # only the authority's
+        ("http://x:p%40ss@@h/", "http://x:•••@h/"),
+        ("http://example.org/a@b", "http://example.org/a@b"),
+    ],
+)
+def test_mask_credentials(text: str, shown: str) -> None:
+    assert mask_credentials(text) == shown
+
+
+def test_a_refused_address_does_not_repeat_its_password() -> None:
+    with pytest.raises(InvalidURL) as info:
+        parse_url("http://alice:s3cret@example.org/")
+    assert "s3cret" not in info.value.message and "alice:•••@example.org" in info.value.message
