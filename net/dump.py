@@ -64,7 +64,8 @@ def _positive_seconds(text: str) -> float:
 def _prog_name() -> str:
     """How the user invoked us ('main.py', 'yonder'), for the usage line."""
     name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
-    return name if name and name not in ("-c", "-m") else "yonder"
+    # `python -m yonder_browser` runs the package's __main__.py: the user typed no such name.
+    return name if name and name not in ("-c", "-m", "__main__.py") else "yonder"
 
 
 def build_parser() -> argparse.ArgumentParser:

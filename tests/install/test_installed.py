@@ -94,6 +94,12 @@ def test_python_m_package_shows_the_start_page(installed: Install, tmp_path: Pat
     assert_start_page(result, shot)
 
 
+def test_python_m_package_dump_help_names_yonder(installed: Install, tmp_path: Path) -> None:
+    result = run_app([installed.python, "-m", "yonder_browser", "--dump", "--help"], tmp_path)
+    assert result.returncode == 0, describe(result)
+    assert result.stdout.startswith("usage: yonder --dump"), describe(result)
+
+
 def test_demo_serves_the_bundled_sample(installed: Install, tmp_path: Path) -> None:
     shot = tmp_path / "romeo.png"
     result = run_app(
