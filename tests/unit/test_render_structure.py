@@ -176,3 +176,29 @@ def test_a_table_with_too_many_columns_for_the_width_is_one_line_per_row() -> No
     assert narrow == " | ".join(f"c{i}" for i in range(12))
     wide = render_html(html, BASE, 120)[0].text.strip()
     assert wide == "  ".join(f"c{i}" for i in range(12))
+
+
+def test_links_differing_after_the_fragment_resolve_as_net_url_does() -> None:
+    from net.errors import InvalidURL
+    from net.url import resolve_url
+
+    hrefs = [
+        "os.html#os.fork",
+        "os.html#os.kill",
+        "os.html",
+        "../x/y.html?q=1#z",
+        "#top",
+        "//other.example/p#f",
+        "javascript:void(0)#x",
+        "javascript:void(0)",
+        "mailto:a@b#c",
+    ]
+    html = "".join(f'<a href="{h}">{i}</a> ' for i, h in enumerate(hrefs))
+    fragment, _ = render_html(html, BASE)
+    for link, href in zip(fragment.links, hrefs, strict=True):
+        try:
+            expected, problem = resolve_url(BASE, href).url, None
+        except InvalidURL as exc:
+            expected, problem = None, str(exc)
+        assert (link.href, link.url, link.problem) == (href, expected, problem)
+        assert (link.url is None) == (link.problem is not None)

@@ -31,6 +31,7 @@ class LinkResolver:
         self.base = doc_url
         self.base_set = False
         self._resolve = resolve or resolve_with_net
+        self._fragment_free = resolve is None  # net.url's URLs drop the fragment
         self._cache: dict[str, tuple[str | None, str | None]] = {}
 
     def set_base(self, href: str) -> None:
@@ -45,15 +46,21 @@ class LinkResolver:
         self._cache.clear()
 
     def resolve(self, href: str) -> tuple[str | None, str | None]:
-        known = self._cache.get(href)
-        if known is not None:
+        # The URL to follow never holds the fragment (it names a place in the page, not
+        # something to request), so hrefs that differ only after "#" share one resolution:
+        # an index page's 17,000 links point into a few hundred pages (~25% of its time).
+        key = href.partition("#")[0] if self._fragment_free else href
+        known = self._cache.get(key)
+        if known is not None and (known[0] is not None or key == href):
             return known
         try:
             result: tuple[str | None, str | None] = (self._resolve(self.base, href), None)
         except InvalidURL as exc:
-            result = (None, str(exc))
+            result = (None, str(exc))  # the message names the href itself: not shared
+            key = href
         except (ValueError, UnicodeError) as exc:  # a resolver that is not net.url's
             result = (None, f"Cannot follow the link {href!r}: {exc}")
+            key = href
         if len(self._cache) < MAX_CACHED:
-            self._cache[href] = result
+            self._cache[key] = result
         return result

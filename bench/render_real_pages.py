@@ -1,0 +1,173 @@
+"""Real documentation pages: Yonder's HTML renderer beside `w3m -dump`, and in the window.
+
+Pages: the Sphinx HTML of python3-doc and the Node.js API of nodejs-doc under /usr/share/doc
+(`apt-get install python3-doc nodejs-doc w3m`) between 0.7 and 9 MB, or the files given.
+
+For each page, in the same run, interleaved, ROUNDS times (medians printed):
+- w3m: CPU seconds (user + system) of its whole `w3m -dump -T text/html -cols 100` process;
+- renderer: CPU seconds of decoding and rendering the page in this process as the window does
+  (StreamTextDecoder, then HtmlRenderer(utf16=True) fed in HTML_SLICE pieces), and the ratio.
+
+With --window, each page is also served over loopback and loaded in the real window
+(offscreen), and the bench prints the wall time until it is fully on screen (text, links and
+formats), that time over the renderer alone's wall time, and the event loop's gaps while it
+renders (a 1 ms timer: worst and p99). --busy runs one CPU-bound process (`yes`) beside it.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/render_real_pages.py [--window] [--busy]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from net.charset import StreamTextDecoder
+from ui.page_renderer import HTML_SLICE
+from ui.render import HtmlRenderer
+
+ROUNDS = 3
+DOC_ROOTS = ("/usr/share/doc/python3.11/html", "/usr/share/doc/nodejs/api")
+MIN_SIZE, MAX_SIZE = 700_000, 9_000_000
+
+
+def pages_from_docs() -> list[Path]:
+    found: list[Path] = []
+    for root in DOC_ROOTS:
+        for path in Path(root).rglob("*.html"):
+            if MIN_SIZE <= path.stat().st_size <= MAX_SIZE:
+                found.append(path)
+    return sorted(found, key=lambda p: p.stat().st_size)
+
+
+def w3m_cpu(path: Path) -> float:
+    proc = subprocess.Popen(
+        ["w3m", "-dump", "-T", "text/html", "-cols", "100", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"w3m failed on {path} (status {status})")
+    return usage.ru_utime + usage.ru_stime
+
+
+def render_alone(data: bytes, url: str) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, characters) of decoding and rendering ``data``."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    decoder = StreamTextDecoder("text/html")
+    renderer = HtmlRenderer(url, 100, utf16=True)
+    chars = 0
+    for i in range(0, len(data), HTML_SLICE):
+        chars += len(renderer.feed(decoder.feed(data[i : i + HTML_SLICE])).text)
+    chars += len(renderer.feed(decoder.finish()).text)
+    chars += len(renderer.close().text)
+    return time.process_time() - cpu, time.perf_counter() - wall, chars
+
+
+def window_run(paths: list[Path], alone_wall: dict[Path, float]) -> None:
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tests.integration.servers import LoopbackServer, http_response, respond
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    print("\nIn the window (offscreen), loopback; gaps of a 1 ms timer while rendering:")
+    print(
+        f"{'page':<28} {'MB':>5} {'on screen s':>11} {'x alone':>8} {'worst ms':>9} {'p99 ms':>7}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(QSettings(f"{tmp}/b.ini", QSettings.Format.IniFormat))
+        win = MainWindow(settings)
+        win.persist_settings = False
+        win.resize(1100, 750)
+        win.show()
+        for path in paths:
+            body = path.read_bytes()
+            raw = http_response(200, body, [("Content-Type", "text/html")])
+            server = LoopbackServer(respond(raw))
+            try:
+                gaps: list[float] = []
+                last = [time.perf_counter()]
+
+                def beat(gaps: list[float] = gaps, last: list[float] = last) -> None:
+                    now = time.perf_counter()
+                    gaps.append(now - last[0])
+                    last[0] = now
+
+                heart = QTimer()
+                heart.setInterval(1)
+                heart.timeout.connect(beat)
+                started = time.perf_counter()
+                last[0] = started
+                heart.start()
+                win.load(server.url("/" + path.name))
+                while win.load_ok is None or win.rendering:
+                    app.processEvents()
+                    time.sleep(0.0002)
+                elapsed = time.perf_counter() - started
+                heart.stop()
+                worst = max(gaps) if gaps else 0.0
+                p99 = statistics.quantiles(gaps, n=100)[98] if len(gaps) > 100 else worst
+                print(
+                    f"{path.name:<28} {len(body) / 1e6:>5.2f} {elapsed:>11.2f} "
+                    f"{elapsed / alone_wall[path]:>8.2f} {worst * 1000:>9.1f} {p99 * 1000:>7.1f}"
+                )
+            finally:
+                server.stop()
+        win.close()
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    paths = [Path(a) for a in args] or pages_from_docs()
+    if not paths:
+        raise SystemExit("no pages: apt-get install python3-doc nodejs-doc (or name files)")
+    busy = None
+    if "--busy" in sys.argv:
+        busy = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL)
+    try:
+        print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+        print(
+            f"CPU seconds, median of {ROUNDS} interleaved rounds"
+            + (" (beside `yes`)" if busy else "")
+        )
+        print(f"{'page':<28} {'MB':>5} {'w3m':>6} {'renderer':>9} {'ratio':>6}")
+        alone_wall: dict[Path, float] = {}
+        ratios = []
+        for path in paths:
+            data = path.read_bytes()
+            url = f"http://127.0.0.1:8080/doc/{path.name}"  # as served to the window
+            w3m, ours, walls = [], [], []
+            for _ in range(ROUNDS):
+                w3m.append(w3m_cpu(path))
+                cpu, wall, _chars = render_alone(data, url)
+                ours.append(cpu)
+                walls.append(wall)
+            alone_wall[path] = statistics.median(walls)
+            ratio = statistics.median(ours) / statistics.median(w3m)
+            ratios.append(ratio)
+            print(
+                f"{path.name:<28} {len(data) / 1e6:>5.2f} {statistics.median(w3m):>6.2f} "
+                f"{statistics.median(ours):>9.2f} {ratio:>6.2f}"
+            )
+        print(f"ratio renderer / w3m: {min(ratios):.2f}-{max(ratios):.2f} (target <= 1.5)")
+        if "--window" in sys.argv:
+            window_run(paths, alone_wall)
+        print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    finally:
+        if busy is not None:
+            busy.kill()
+            busy.wait()
+
+
+if __name__ == "__main__":
+    main()
