@@ -481,7 +481,13 @@ class StreamTextDecoder:
             text = probe.decode(data, final)
         except UnicodeDecodeError as exc:
             self._probe = None
-            if not (held + data)[: exc.start].isascii():
+            # A body cut inside a UTF-8 sequence (a lead byte and its continuation bytes) is
+            # UTF-8 with its last character replaced, not windows-1252; a lone high byte at
+            # the end is no evidence of UTF-8 and still switches.
+            truncated = (
+                final and exc.reason == "unexpected end of data" and exc.end - exc.start >= 2
+            )
+            if truncated or not (held + data)[: exc.start].isascii():
                 # Real UTF-8 before the bad byte (in this chunk): UTF-8, the byte replaced.
                 self._decoder = _incremental_decoder("utf-8")
             else:

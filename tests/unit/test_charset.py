@@ -260,7 +260,11 @@ KOI8_WORD = "Привет".encode("koi8-r")
             "<p>" + "x" * 2000 + "é",
             ("cp1252", "fallback"),
         ),
+        # a lone lead byte at the end is no evidence of UTF-8...
         ("", None, b"ends mid-sequence \xc3", "ends mid-sequence Ã", ("cp1252", "fallback")),
+        # ...a body cut inside a longer UTF-8 sequence stays UTF-8 (a truncated download)
+        ("", None, "ok 🦊".encode()[:-2], "ok \ufffd", ("utf-8", "default")),
+        ("", None, b"mid \xc3 x", "mid Ã x", ("cp1252", "fallback")),
         (HTML, None, b"<p>caf\xc3\xa9", "<p>café", ("utf-8", "default")),
         ("", None, b"", "", ("utf-8", "default")),
         # an override Python does not know is ignored
