@@ -3,7 +3,9 @@
 The worst case is recv(512) on a fast loopback: ~240,000 recvs/s, ~4,000 (elapsed, size)
 records per 16 ms frame, handed to StreamPanel.on_recvs in batches. Prints:
 - microseconds per record through StreamPanel.on_recvs (timeline + chunk table + counters),
-  100,000 records in batches of 4,000, then the table's frame flush; median of --runs;
+  100,000 records in batches of 4,000, then the table's frame flush; median of --runs; and
+  the reference, the per-record slots of a timeline and a table (the bulk path's ratio to it);
+- a shown chunk table given 100,000 rows one by one: the appends, the flush and repaint, a grab;
 - the timeline's paint time at 720x260 with 100,000 and 1,000,000 chunks, median of 5;
 - the live case, at the docked size 1100x230: 4,000 new records appended before each frame,
   then the frame's render (TimelineView.render_frame, what each live frame costs the GUI
@@ -34,6 +36,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from ui.chunk_table import ChunkTableModel, ChunkTableView  # noqa: E402
 from ui.stream_panel import StreamPanel  # noqa: E402
 from ui.timeline_view import TimelineView  # noqa: E402
 
@@ -64,6 +67,52 @@ def cost_per_record(runs: int) -> tuple[float, float, float]:
         panel.deleteLater()
         QApplication.processEvents()
     return statistics.median(results), min(results), max(results)
+
+
+def cost_per_record_single(runs: int) -> float:
+    """The reference: median microseconds per record through the per-record slots of a
+    separate timeline and chunk table (what the bulk path replaced), 40,000 records."""
+    records = [r for batch in make_batches(40_000) for r in batch]
+    results = []
+    for _ in range(runs):
+        timeline, table = TimelineView(), ChunkTableModel()
+        gc.collect()
+        started = time.perf_counter()
+        for elapsed, size in records:
+            timeline.add_chunk(elapsed, size)
+            table.add_chunk(elapsed, size)
+        table.flush()
+        results.append((time.perf_counter() - started) / len(records) * 1e6)
+        timeline.deleteLater()
+        QApplication.processEvents()
+    return statistics.median(results)
+
+
+def chunk_table_ms(rows: int = 100_000) -> tuple[float, float, float]:
+    """(appends, flush + repaint, grab) in ms for ``rows`` rows added one by one to a shown
+    ChunkTableView, as a per-recv producer would."""
+    table = ChunkTableView()
+    table.resize(600, 300)
+    table.show()
+    QApplication.processEvents()
+    started = time.perf_counter()
+    for i in range(rows):
+        table.add_chunk(0.003 + i * 3e-5, 512)
+    appended = time.perf_counter()
+    table.flush()
+    table.repaint()
+    flushed = time.perf_counter()
+    table.grab()
+    grabbed = time.perf_counter()
+    assert table.chunk_model.rowCount() == rows
+    table.close()
+    table.deleteLater()
+    QApplication.processEvents()
+    return (
+        (appended - started) * 1000,
+        (flushed - appended) * 1000,
+        (grabbed - flushed) * 1000,
+    )
 
 
 def fill(view: TimelineView, count: int) -> None:
@@ -171,6 +220,16 @@ def main() -> None:
         f"on_recvs + table flush, 100,000 records in batches of {BATCH:,}: "
         f"{median:.3f} us/record (min {low:.3f}, max {high:.3f}, {args.runs} runs); "
         f"{median * BATCH / 1000:.2f} ms per {BATCH:,}-record frame"
+    )
+    single = cost_per_record_single(args.runs)
+    print(
+        f"reference, the per-record slots (timeline.add_chunk + table.add_chunk), 40,000 "
+        f"records: {single:.3f} us/record; bulk path / per-record {median / single:.2f}"
+    )
+    appended, flushed, grabbed = chunk_table_ms()
+    print(
+        f"chunk table, 100,000 rows: appends {appended:.0f} ms, flush + repaint "
+        f"{flushed:.0f} ms, grab {grabbed:.0f} ms"
     )
     for count in (100_000, 1_000_000):
         print(f"timeline paint 720x260, {count:,} chunks: median {paint_ms(count):.1f} ms of 5")

@@ -214,8 +214,11 @@ class FindBar(QWidget):
 
     closed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, count_step_s: float = COUNT_STEP_S) -> None:
         super().__init__(parent)
+        # Seconds one counting step may take (a wall-clock budget: how far a step gets depends
+        # on the machine; a test that needs a known cut-off sets its own, inf: counts only).
+        self.count_step_s = count_step_s
         self._editor: QPlainTextEdit | None = None
         self._hay: Haystack | None = None  # None: stale, take a new snapshot
         # The current match (a code-point index in the snapshot; -1: none) and the count,
@@ -622,7 +625,7 @@ class FindBar(QWidget):
         length = len(hay)
         if self._complete and self._frontier >= length:
             self._frontier = length
-        deadline = time.perf_counter() + COUNT_STEP_S
+        deadline = time.perf_counter() + self.count_step_s
         current = self._current
         if current >= 0 and self._before is None and current < self._frontier:
             # counted past it already (it was reached by stepping back): count back to it
@@ -635,7 +638,7 @@ class FindBar(QWidget):
                 if index >= current >= 0 and self._before is None:
                     self._before = self._total
                 self._total += 1
-                if found >= MAX_MATCHES or (found % 1000 == 0 and time.perf_counter() > deadline):
+                if found >= MAX_MATCHES or (found % 1000 == 0 and time.perf_counter() >= deadline):
                     self.scanned_chars += index + 1 - self._frontier
                     self._frontier = index + 1
                     break
@@ -656,7 +659,7 @@ class FindBar(QWidget):
                 self._frontier = end
                 if end == current and self._before is None:
                     self._before = self._total
-                if time.perf_counter() > deadline:
+                if time.perf_counter() >= deadline:
                     break
         if self._before is None and current >= 0 and current < self._frontier:
             self._before = self._total - hay.count(needle, case, current, self._frontier)

@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self._downloads: DownloadManager | None = None
         self.downloads_panel: DownloadsPanel | None = None
         self.persist_settings = True  # False for --screenshot: a capture changes nothing
+        self.close_wait_ms = CLOSE_WAIT_MS  # a wall-clock budget: tests that need one set it
         self.history = History(self.settings.typed_urls())
         self._request_id = 0  # the fetch the page belongs to; 0: none (internal page)
         self._url = ""  # the address the page came from (final, after redirects)
@@ -1445,9 +1446,9 @@ class MainWindow(QMainWindow):
         self._queued_load = None  # closed before the deferred build: nothing to load
         self.finish_build()  # one shutdown path, and settings saved whole
         self._request_id = 0
-        self.fetcher.shutdown(CLOSE_WAIT_MS)
+        self.fetcher.shutdown(self.close_wait_ms)
         if self._downloads is not None:
-            self._downloads.shutdown(CLOSE_WAIT_MS)
+            self._downloads.shutdown(self.close_wait_ms)
         if self._demo is not None:
             self._demo.state_changed.disconnect(self.on_demo_state_changed)  # no page refresh
             self._demo.stop()

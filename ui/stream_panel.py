@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
 from itertools import compress
 from operator import itemgetter
 
@@ -56,6 +57,9 @@ class StreamPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The clock the worker stamps its elapsed values with (tests give their own, so
+        # "now" is a number they choose, not however long the machine took to get here).
+        self.clock: Callable[[], float] = time.perf_counter
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -89,7 +93,7 @@ class StreamPanel(QWidget):
         self._head: float | None = None
         self._first: float | None = None  # elapsed of the first recv
         self._last: float | None = None  # elapsed of the latest recv
-        self._hop_start = float("inf")  # perf_counter() at the hop's start, estimated
+        self._hop_start = float("inf")  # clock() at the hop's start, estimated
         self._timings: Timings | None = None
         self._ended = ""  # "" while live; else the end note ("done", "stopped", ...)
 
@@ -113,9 +117,9 @@ class StreamPanel(QWidget):
         return self._timer.isActive()
 
     def _now(self) -> float:
-        # The worker's elapsed values share time.perf_counter() with this thread; the hop's
-        # start is estimated from the least-delayed batch, so "now" never lags the data.
-        now = time.perf_counter() - self._hop_start
+        # The worker's elapsed values share the clock (perf_counter) with this thread; the
+        # hop's start is estimated from the least-delayed batch, so "now" never lags the data.
+        now = self.clock() - self._hop_start
         return max(now, self._last or 0.0)
 
     def current_rate(self) -> float | None:
@@ -197,7 +201,7 @@ class StreamPanel(QWidget):
     def on_head(self, elapsed: float) -> None:
         """The hop's response head was parsed ``elapsed`` seconds after the hop started."""
         self._head = max(0.0, elapsed)
-        self._hop_start = min(self._hop_start, time.perf_counter() - self._head)
+        self._hop_start = min(self._hop_start, self.clock() - self._head)
         self.timeline.mark_head(self._head)
         self._go_live()
 
@@ -223,7 +227,7 @@ class StreamPanel(QWidget):
         self._chunks += len(times)
         self._bytes += sum(sizes)
         self._last = last if self._last is None else max(self._last, last)
-        self._hop_start = min(self._hop_start, time.perf_counter() - last)
+        self._hop_start = min(self._hop_start, self.clock() - last)
         self._go_live()
 
     @Slot(object)

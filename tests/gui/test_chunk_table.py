@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView
@@ -73,28 +71,19 @@ def test_negative_sizes_are_clamped_and_reset_clears(qtbot: QtBot) -> None:
     assert not model.is_animating()
 
 
-def test_100000_rows_stay_responsive_and_follow_the_tail(table: ChunkTableView) -> None:
+def test_100000_rows_arrive_in_one_flush_and_follow_the_tail(table: ChunkTableView) -> None:
+    # What the appends, the flush and a paint cost: bench/stream_panel_cost.py.
     model = table.chunk_model
-    started = time.perf_counter()
     for i in range(100_000):
         table.add_chunk(0.003 + i * 3e-5, 512)
-    appended = time.perf_counter() - started
-    started = time.perf_counter()
+    assert model.rowCount() == 0 and model.pending_count == 100_000  # nothing per append
     table.flush()
     table.repaint()
-    flushed = time.perf_counter() - started
-    print(
-        f"chunk table: 100,000 appends {appended * 1000:.0f} ms, "
-        f"flush+paint {flushed * 1000:.0f} ms"
-    )
-    assert model.rowCount() == 100_000
+    assert model.rowCount() == 100_000 and model.pending_count == 0
     assert model.total_bytes == 100_000 * 512
-    assert flushed < 0.5
     assert table.is_at_bottom()  # it was at the bottom (empty), so it followed
     assert table.rowAt(table.viewport().height() - 2) >= 99_980
-    started = time.perf_counter()
-    table.grab()
-    assert time.perf_counter() - started < 0.2
+    assert not table.grab().isNull()
 
 
 def test_no_yank_when_the_user_scrolled_up(table: ChunkTableView, qtbot: QtBot) -> None:

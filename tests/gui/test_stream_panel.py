@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import queue
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from net.client import fetch
-from net.demo_server import UTF8_SPLIT_TEXT, DemoServer
+from net.demo_server import UTF8_SPLIT_TEXT, DemoServer, utf8_split_pieces
 from net.events import BodyChunk, Event, Finished, Redirected, ResponseHead, Timings
 from net.options import FetchOptions
+from tests.integration.servers import LoopbackServer, Paced, http_response
 from ui.chunk_table import ChunkTableModel
 from ui.fetch_worker import Fetcher
 from ui.stream_panel import StreamPane, StreamPanel
@@ -152,13 +152,14 @@ def test_a_hop_that_failed_before_any_body_is_ended_too(panel: StreamPanel) -> N
 
 
 def test_the_current_rate_falls_when_the_stream_stalls(panel: StreamPanel) -> None:
-    # Records stamped as if the hop started 1 s ago and data stopped 0.9 s ago.
-    panel.on_recvs([(0.05, 50_000), (0.1, 50_000)])
-    panel._hop_start = time.perf_counter() - 1.0
-    assert panel.current_rate() == 0.0
-    panel._hop_start = time.perf_counter() - 0.2  # data 0.1 s ago: in the window
+    now = [100.0]  # the panel's clock, in seconds
+    panel.clock = lambda: now[0]
+    panel.on_recvs([(0.05, 50_000), (0.1, 50_000)])  # the hop started at 99.9
+    now[0] = 100.0 + 0.1  # data 0.1 s ago: in the window
     rate = panel.current_rate()
     assert rate is not None and rate > 0
+    now[0] = 99.9 + 1.0  # data stopped 0.9 s ago: past the window
+    assert panel.current_rate() == 0.0
 
 
 def test_100000_records_cost_little_and_repaint_per_frame(panel: StreamPanel, qtbot: QtBot) -> None:
@@ -173,21 +174,15 @@ def test_100000_records_cost_little_and_repaint_per_frame(panel: StreamPanel, qt
         original(event)
 
     panel.timeline.paintEvent = counting  # type: ignore[method-assign]
+    # What they cost in microseconds, and a paint in milliseconds: bench/stream_panel_cost.py.
     batch = 500
-    started = time.perf_counter()
     for start in range(0, 100_000, batch):
         panel.on_recvs([((start + i) * 1e-5, 512) for i in range(batch)])
-    took = time.perf_counter() - started
     assert paints == 0  # nothing painted inside the slots
     assert panel.chunk_count == 100_000 and panel.total_bytes == 51_200_000
-    assert took < 2.0, f"100,000 records took {took:.2f} s"
     settle(qtbot, panel)
-    qtbot.waitUntil(lambda: paints > 0, timeout=2000)
+    qtbot.waitUntil(lambda: paints > 0, timeout=10_000)  # the frame timer paints
     assert panel.table.model().rowCount() == 100_000
-    # Painting 100,000 chunks is bounded by the width, not the count.
-    started = time.perf_counter()
-    panel.timeline.repaint()
-    assert time.perf_counter() - started < 0.2
 
 
 class Recorder:
@@ -296,11 +291,16 @@ def test_a_failure_ends_the_panel(pane: StreamPane, qtbot: QtBot) -> None:
     assert not pane.panel.is_live() and "failed" in pane.panel.header.text()
 
 
-def test_split_characters_from_a_real_socket_in_the_pane(
-    pane: StreamPane, qtbot: QtBot, demo: DemoServer
-) -> None:
+def test_split_characters_from_a_real_socket_in_the_pane(pane: StreamPane, qtbot: QtBot) -> None:
     """A plain thread runs net.client.fetch; the GUI thread forwards per recv, as the window
-    will with the Fetcher's per-recv body parts."""
+    will with the Fetcher's per-recv body parts. The server sends the demo's /utf8-split
+    pieces one per recv (each once the client has the one before: no timing involved)."""
+    pieces = utf8_split_pieces()
+    body = b"".join(pieces)
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    head = http_response(200, headers=headers, content_length=False)
+    paced = Paced(head, pieces)
+    server = LoopbackServer(paced.handler)
     pane.lab.set_decode_per_chunk(True)
     assert pane.tabs.currentWidget() is pane.compare
     pane.lab.set_recv_size(512)
@@ -310,7 +310,7 @@ def test_split_characters_from_a_real_socket_in_the_pane(
 
     def worker() -> None:
         try:
-            for event in fetch(demo.base_url + "utf8-split?delay=0.03", options):
+            for event in paced.fetch(fetch)(server.url("/utf8-split"), options):
                 events.put(event)
         finally:
             events.put(None)
@@ -343,16 +343,18 @@ def test_split_characters_from_a_real_socket_in_the_pane(
     thread.start()
     timer.start()
     try:
-        qtbot.waitUntil(lambda: bool(done), timeout=5000)
+        qtbot.waitUntil(lambda: bool(done), timeout=30_000)
     finally:
         timer.stop()
-        thread.join(5)
+        thread.join(30)
+        server.stop()
     assert not thread.is_alive()
     pane.compare.flush_pending()
     assert pane.compare.right.text.toPlainText() == UTF8_SPLIT_TEXT
     assert "\ufffd" in pane.compare.left.text.toPlainText()
     assert pane.compare.broken_count == 4
-    assert pane.panel.chunk_count == 5 and pane.panel.total_bytes == len(UTF8_SPLIT_TEXT.encode())
+    assert pane.panel.chunk_count == len(pieces) == 5
+    assert pane.panel.total_bytes == len(UTF8_SPLIT_TEXT.encode())
     if SHOTS:
         pane.show()
         qtbot.waitExposed(pane)
@@ -403,38 +405,6 @@ def test_bulk_and_per_record_paths_give_identical_totals(panel: StreamPanel, qtb
     assert [model.row_values(r) for r in range(recvs)] == [
         table.row_values(r) for r in range(recvs)
     ]
-
-
-def test_the_bulk_path_is_several_times_cheaper_than_per_record(panel: StreamPanel) -> None:
-    """Measured side by side in one process (a ratio: the machine is shared)."""
-    records = [(i * 4.2e-6, 512 if i % 9 else 300) for i in range(40_000)]
-    batches = [records[i : i + 4000] for i in range(0, len(records), 4000)]
-    timeline, table = TimelineView(), ChunkTableModel()
-    bulk_runs, single_runs = [], []
-    for _ in range(3):
-        panel.reset()
-        started = time.perf_counter()
-        for batch in batches:
-            panel.on_recvs(batch)
-        panel.table.flush()
-        bulk_runs.append(time.perf_counter() - started)
-        timeline.reset()
-        table.reset()
-        started = time.perf_counter()
-        for batch in batches:
-            for elapsed, size in batch:
-                timeline.add_chunk(elapsed, size)
-                table.add_chunk(elapsed, size)
-        table.flush()
-        single_runs.append(time.perf_counter() - started)
-    bulk, single = min(bulk_runs), min(single_runs)
-    print(
-        f"per record: bulk {bulk / 40_000 * 1e6:.3f} us, "
-        f"per-record slots {single / 40_000 * 1e6:.3f} us ({single / bulk:.1f}x)"
-    )
-    assert panel.chunk_count == 40_000 and panel.table.chunk_model.rowCount() == 40_000
-    assert bulk * 3 < single
-    timeline.deleteLater()
 
 
 def test_merged_rows_keep_exact_figures_and_the_header_says_so(

@@ -16,6 +16,7 @@ from net.events import BodyChunk, Event, Finished, ResponseHead
 from net.options import FetchOptions
 from tests.integration.servers import (
     LoopbackServer,
+    Paced,
     drip,
     http_response,
     redirect,
@@ -213,7 +214,9 @@ def test_lab_change_does_not_touch_the_running_load(
 
 
 def test_decode_per_chunk_breaks_split_characters_on_the_left_only(
-    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+    qtbot: QtBot,
+    make_settings,  # type: ignore[no-untyped-def]
+    servers: list[LoopbackServer],
 ) -> None:
     text = "Café ☕ naïve — 日本語 🦊\n"
     data = text.encode()
@@ -227,18 +230,12 @@ def test_decode_per_chunk_breaks_split_characters_on_the_left_only(
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
         f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
     ).encode()
-
-    def handler(conn: Any, server: LoopbackServer) -> None:
-        from tests.integration.servers import read_request
-
-        read_request(conn, server)
-        conn.sendall(head)
-        for piece in pieces:
-            time.sleep(0.05)  # separate recvs on the client
-            conn.sendall(piece)
-
-    server = LoopbackServer(handler)
+    paced = Paced(head, pieces)  # one piece per recv: each once the window has the last one
+    server = LoopbackServer(paced.handler)
     servers.append(server)
+    window = MainWindow(make_settings(), fetch=paced.fetch(_default_fetch), options=OPTIONS)
+    qtbot.addWidget(window)
+    window.show()
     window.stream.lab.set_decode_per_chunk(True)
     assert window.fetcher.emit_body_parts
     assert window.stream.tabs.currentWidget() is window.stream.compare
@@ -253,6 +250,7 @@ def test_decode_per_chunk_breaks_split_characters_on_the_left_only(
     assert window.document_view.toPlainText() == text  # the page itself decodes correctly
     window.stream.lab.set_decode_per_chunk(False)
     assert not window.fetcher.emit_body_parts
+    window.close()
 
 
 def test_demo_menu_starts_and_stops_the_server_and_the_start_page_lists_it(

@@ -16,6 +16,8 @@ Building blocks::
     stall(prefix)           read the request, send prefix, then say nothing until stopped
     routes({path: handler}) dispatch on the request path (others: 404)
     redirect(status, location)   a handler answering with a redirect
+    Paced(head, pieces)     one piece per recv on any machine: each piece is sent once the
+                            client has received the one before (its fetch says so, no timing)
     http_response(status, body, headers)  build raw response bytes
     BacklogFullListener     a listener whose accept queue is full: connect() hangs
     TLS: LoopbackServer(handler, tls=server_context)   see tls_server_context()
@@ -27,8 +29,9 @@ import contextlib
 import socket
 import ssl
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
+from typing import Any
 
 import trustme
 
@@ -292,3 +295,43 @@ def tls_server_context(ca: trustme.CA, *hostnames: str) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ca.issue_cert(*(hostnames or ("localhost", LOOPBACK))).configure_cert(ctx)
     return ctx
+
+
+class Paced:
+    """A server side that sends a head, then each piece, only once the client has received
+    what went before: each piece arrives in a recv of its own however loaded the machine is
+    (a sleep between sends only makes that likely).
+
+    The client says so through :meth:`fetch`, a wrapper of a fetch function that acknowledges
+    every ResponseHead and every BodyChunk with wire bytes as its generator yields them (on
+    the client's own thread). Each wait is bounded (``wait`` seconds), so a client that stops
+    reading ends the handler instead of hanging it.
+    """
+
+    def __init__(self, head: bytes, pieces: Iterable[bytes], wait: float = 30.0) -> None:
+        self.head = head
+        self.pieces = list(pieces)
+        self.wait = wait
+        self._acks = threading.Semaphore(0)
+
+    def handler(self, conn: socket.socket, server: LoopbackServer) -> None:
+        read_request(conn, server)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for data in (self.head, *self.pieces):
+            conn.sendall(data)
+            if not self._acks.acquire(timeout=self.wait) or server.stopping.is_set():
+                return
+
+    def fetch(self, inner: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+        """``inner`` (net.client.fetch or alike) with every received part acknowledged."""
+
+        def paced(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            for event in inner(*args, **kwargs):
+                received = type(event).__name__ == "ResponseHead" or bool(
+                    getattr(event, "wire", b"")
+                )
+                yield event
+                if received:
+                    self._acks.release()
+
+        return paced

@@ -1,7 +1,11 @@
 """Cancelling from another thread, and the connect timeout, in every blocking phase.
 
-Each cancel test measures the time from ``cancel()`` to ``Cancelled`` reaching the caller; the
-design gives well under 100 ms (shutdown wakes the blocked call, polls are <= 50 ms).
+Each cancel test cancels once the fetch is inside the phase (it has yielded the event before
+it, or entered the resolver), from another thread, and checks that Cancelled ends it: with
+every timeout far longer than the test, a cancel that did not wake the blocked call would end
+in a timeout error instead, or in the server's silence never ending. How fast it ends (the
+design gives well under 100 ms: shutdown wakes the blocked call, polls are <= 50 ms) is
+measured by bench/cancel_latency.py, not asserted here.
 """
 
 from __future__ import annotations
@@ -22,61 +26,80 @@ from net.options import FetchOptions
 from tests.integration.conftest import ServerFactory
 from tests.integration.servers import BacklogFullListener, http_response, respond, stall
 
-LIMIT = 0.1  # seconds from cancel() to Cancelled
+LONG = 60.0  # every timeout of a cancel test: far longer than the test may take
+INSIDE = 0.15  # how long after entering the phase the cancel comes (into the blocking call)
+STUCK = 120.0  # how long a stuck resolver waits when nothing cancels it
 
 
-def cancel_later(token: CancelToken, delay: float) -> Callable[[], float]:
-    """Cancel ``token`` after ``delay`` s from a thread; returns a getter of when it did."""
-    when: list[float] = []
-
-    def run() -> None:
-        time.sleep(delay)
-        when.append(time.perf_counter())
-        token.cancel()
-
-    thread = threading.Thread(target=run, daemon=True)
+def cancel_soon(token: CancelToken) -> threading.Thread:
+    """Cancel ``token`` INSIDE seconds from now, from another thread."""
+    thread = threading.Thread(target=lambda: (time.sleep(INSIDE), token.cancel()), daemon=True)
     thread.start()
-
-    def cancelled_at() -> float:
-        thread.join(5)
-        return when[0]
-
-    return cancelled_at
+    return thread
 
 
-def fetch_until_cancelled(url: str, delay: float, **options: object) -> tuple[float, list[Event]]:
-    """Run fetch, cancelling after ``delay``; returns (cancel-to-raise seconds, events seen)."""
+def fetch_until_cancelled(
+    url: str, inside: Callable[[list[Event]], bool], **options: object
+) -> list[Event]:
+    """Run fetch, cancelling once ``inside(events seen so far)`` says the phase is reached
+    (checked before the fetch starts and after every event); returns the events seen."""
     token = CancelToken()
-    cancelled_at = cancel_later(token, delay)
     seen: list[Event] = []
+    canceller: threading.Thread | None = None
+    options = {"connect_timeout": LONG, "read_timeout": LONG, **options}
     with pytest.raises(Cancelled) as info:
+        if inside(seen):
+            canceller = cancel_soon(token)
         for event in fetch(url, FetchOptions(**options), token):  # type: ignore[arg-type]
             seen.append(event)
-    raised_at = time.perf_counter()
+            if canceller is None and inside(seen):
+                canceller = cancel_soon(token)
+    assert canceller is not None, "the phase was never reached"
+    canceller.join(LONG)
     assert info.value.url == url
-    return raised_at - cancelled_at(), seen
+    return seen
+
+
+def last_is(name: str) -> Callable[[list[Event]], bool]:
+    return lambda seen: bool(seen) and type(seen[-1]).__name__ == name
 
 
 def test_cancel_during_dns(monkeypatch: pytest.MonkeyPatch) -> None:
-    release = threading.Event()
+    release, entered = threading.Event(), threading.Event()
 
     def slow_getaddrinfo(*args: object, **kwargs: object) -> list[object]:
-        release.wait(5)  # a resolver that does not answer
+        entered.set()
+        release.wait(STUCK)  # a resolver that does not answer
         raise socket.gaierror("too late")
 
     monkeypatch.setattr(net.transport.socket, "getaddrinfo", slow_getaddrinfo)
+    token = CancelToken()
+
+    def cancel_once_resolving() -> None:
+        if entered.wait(LONG):
+            time.sleep(INSIDE)
+        token.cancel()
+
+    thread = threading.Thread(target=cancel_once_resolving, daemon=True)
+    thread.start()
     try:
-        latency, seen = fetch_until_cancelled("http://slow-dns.invalid/", 0.15)
+        seen: list[Event] = []
+        with pytest.raises(Cancelled):
+            for event in fetch(
+                "http://slow-dns.invalid/", FetchOptions(connect_timeout=LONG), token
+            ):
+                seen.append(event)
     finally:
         release.set()
-    assert seen == [] and latency < LIMIT
+        thread.join(LONG)
+    assert entered.is_set() and seen == []
 
 
 def test_dns_counts_against_the_connect_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
 
     def slow_getaddrinfo(*args: object, **kwargs: object) -> list[object]:
-        release.wait(5)
+        release.wait(STUCK)  # without the timeout: a gaierror, 2 minutes later
         raise socket.gaierror("too late")
 
     monkeypatch.setattr(net.transport.socket, "getaddrinfo", slow_getaddrinfo)
@@ -89,13 +112,13 @@ def test_dns_counts_against_the_connect_timeout(monkeypatch: pytest.MonkeyPatch)
             list(fetch("http://slow.invalid/", FetchOptions(connect_timeout=0.2)))
     finally:
         release.set()
-    assert 0.2 <= time.perf_counter() - started < 0.2 + LIMIT
+    assert time.perf_counter() - started >= 0.2  # not before the timeout
 
 
 def test_cancel_during_connect() -> None:
     with BacklogFullListener() as listener:
-        latency, seen = fetch_until_cancelled(f"http://127.0.0.1:{listener.port}/", 0.15)
-    assert [type(e).__name__ for e in seen] == ["Resolved"] and latency < LIMIT
+        seen = fetch_until_cancelled(f"http://127.0.0.1:{listener.port}/", last_is("Resolved"))
+    assert [type(e).__name__ for e in seen] == ["Resolved"]
 
 
 def test_connect_timeout() -> None:
@@ -106,13 +129,13 @@ def test_connect_timeout() -> None:
         )
         with pytest.raises(ConnectTimeout, match=expected):
             list(fetch(f"http://127.0.0.1:{listener.port}/", FetchOptions(connect_timeout=0.2)))
-    assert 0.2 <= time.perf_counter() - started < 0.2 + LIMIT
+    assert time.perf_counter() - started >= 0.2
 
 
 def test_cancel_during_tls_handshake(serve: ServerFactory) -> None:
     server = serve(stall(read=False))  # accepts, never answers the ClientHello
-    latency, seen = fetch_until_cancelled(server.url("/", scheme="https"), 0.15)
-    assert [type(e).__name__ for e in seen] == ["Resolved", "Connected"] and latency < LIMIT
+    seen = fetch_until_cancelled(server.url("/", scheme="https"), last_is("Connected"))
+    assert [type(e).__name__ for e in seen] == ["Resolved", "Connected"]
 
 
 def test_tls_handshake_counts_against_the_connect_timeout(serve: ServerFactory) -> None:
@@ -120,26 +143,30 @@ def test_tls_handshake_counts_against_the_connect_timeout(serve: ServerFactory) 
     started = time.perf_counter()
     with pytest.raises(ConnectTimeout, match=r"No TLS handshake with .* within 0\.2 s"):
         list(fetch(server.url("/", scheme="https"), FetchOptions(connect_timeout=0.2)))
-    assert 0.2 <= time.perf_counter() - started < 0.2 + LIMIT
+    assert time.perf_counter() - started >= 0.2
 
 
 def test_cancel_while_waiting_for_the_head(serve: ServerFactory) -> None:
     server = serve(stall())
-    latency, seen = fetch_until_cancelled(server.url("/"), 0.15)
-    assert type(seen[-1]).__name__ == "RequestSent" and latency < LIMIT
+    seen = fetch_until_cancelled(server.url("/"), last_is("RequestSent"))
+    assert type(seen[-1]).__name__ == "RequestSent"
 
 
 def test_cancel_during_the_body(serve: ServerFactory) -> None:
     server = serve(stall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nsome"))
-    latency, seen = fetch_until_cancelled(server.url("/"), 0.15)
-    assert any(isinstance(e, ResponseHead) for e in seen) and latency < LIMIT
+    seen = fetch_until_cancelled(server.url("/"), last_is("BodyChunk"))
+    assert any(isinstance(e, ResponseHead) for e in seen)
     assert b"".join(e.data for e in seen if isinstance(e, BodyChunk)) == b"some"
 
 
 def test_cancel_during_chunk_delay(serve: ServerFactory) -> None:
+    # recvs of 10 bytes, each followed by a minute of slow motion (the head's first): only
+    # a cancel that wakes the delay ends it.
     server = serve(respond(http_response(200, b"x" * 100)))
-    latency, _ = fetch_until_cancelled(server.url("/"), 0.15, recv_size=10, chunk_delay=10)
-    assert latency < LIMIT
+    seen = fetch_until_cancelled(
+        server.url("/"), last_is("RequestSent"), recv_size=10, chunk_delay=LONG
+    )
+    assert type(seen[-1]).__name__ == "RequestSent"
 
 
 def test_cancelled_before_start_does_nothing(serve: ServerFactory) -> None:
