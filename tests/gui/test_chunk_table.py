@@ -34,10 +34,10 @@ def test_rows_appear_after_the_frame_flush_in_one_insert(qtbot: QtBot) -> None:
         model.add_chunk(0.001 * (i + 1), size)
     assert model.rowCount() == 0 and model.pending_count == len(sizes)
     assert model.is_animating()
-    qtbot.waitUntil(lambda: model.rowCount() == len(sizes), timeout=1000)
+    qtbot.waitUntil(lambda: model.rowCount() == len(sizes), timeout=10_000)
     assert inserts == [(0, 4)]
     assert model.total_bytes == sum(sizes)
-    qtbot.waitUntil(lambda: not model.is_animating(), timeout=1000)  # idle: timer stops
+    qtbot.waitUntil(lambda: not model.is_animating(), timeout=10_000)  # idle: timer stops
     assert [cell(model, 1, c) for c in range(4)] == ["2", "2.000", "512", "1,024"]
     assert model.row_values(4) == (0.005, 7, sum(sizes))
 
@@ -65,7 +65,7 @@ def test_negative_sizes_are_clamped_and_reset_clears(qtbot: QtBot) -> None:
     model.flush()
     assert model.total_bytes == 10
     model.add_chunk(0.3, 10)  # pending when reset comes: dropped too
-    with qtbot.waitSignal(model.modelReset, timeout=1000):
+    with qtbot.waitSignal(model.modelReset, timeout=10_000):
         model.reset()
     assert model.rowCount() == 0 and model.pending_count == 0 and model.total_bytes == 0
     assert not model.is_animating()
@@ -111,7 +111,7 @@ def test_rows_arrive_batched_from_a_live_feed(table: ChunkTableView, qtbot: QtBo
     table.chunk_model.rowsInserted.connect(lambda _p, first, last: inserts.append(last - first + 1))
     for i in range(3000):
         table.add_chunk(i * 1e-4, 64)
-    qtbot.waitUntil(lambda: table.chunk_model.rowCount() == 3000, timeout=1000)
+    qtbot.waitUntil(lambda: table.chunk_model.rowCount() == 3000, timeout=10_000)
     assert len(inserts) == 1 and sum(inserts) == 3000
 
 
@@ -132,7 +132,7 @@ def test_add_chunks_gives_the_same_rows_as_add_chunk(qtbot: QtBot) -> None:
     for start in range(0, 1000, 333):
         bulk.add_chunks(times[start : start + 333], sizes[start : start + 333])
     assert bulk.pending_count == one.pending_count == 1000 and bulk.rowCount() == 0
-    qtbot.waitUntil(lambda: bulk.rowCount() == one.rowCount() == 1000, timeout=1000)
+    qtbot.waitUntil(lambda: bulk.rowCount() == one.rowCount() == 1000, timeout=10_000)
     assert inserts == [(0, 999)]  # one insert for the frame, whatever the batches
     assert bulk.total_bytes == one.total_bytes == sum(max(0, s) for s in sizes)
     assert bulk.chunk_count == 1000
@@ -148,7 +148,7 @@ def test_rows_merge_past_max_rows_and_the_table_says_so(qtbot: QtBot) -> None:
     model.flush()
     assert model.rowCount() == 7 and model.headerData(0, Qt.Orientation.Horizontal) == "#"
     assert model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) is None
-    with qtbot.waitSignal(model.modelReset, timeout=1000):
+    with qtbot.waitSignal(model.modelReset, timeout=10_000):
         model.add_chunks([0.001 * i for i in range(8, 21)], [10] * 13)  # 20 recvs > 8 rows
         assert model.pending_count > 0
     assert model.rowCount() == 5 and model.pending_count == 0

@@ -35,7 +35,7 @@ def test_typed_addresses_go_to_the_data_dir_not_the_settings_file(
     first.show()
     first.focus_address_action.trigger()
     qtbot.keyClicks(first.address_bar, srv.url("/typed"))
-    with qtbot.waitSignal(first.load_ended, timeout=5000):
+    with qtbot.waitSignal(first.load_ended, timeout=10_000):
         qtbot.keyClick(first.address_bar, Qt.Key.Key_Return)
     first.close()
     first.deleteLater()

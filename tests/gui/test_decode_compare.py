@@ -173,10 +173,10 @@ def test_chunks_reach_the_panes_on_frames_not_per_chunk(
     view.on_chunks([data[i : i + 512] for i in range(0, len(data), 512)])
     # Nothing inserted synchronously: the slot only decodes and queues.
     assert view.left.text.document().characterCount() == 1 and view.has_pending()
-    qtbot.waitUntil(lambda: not view.has_pending(), timeout=2000)
+    qtbot.waitUntil(lambda: not view.has_pending(), timeout=10_000)
     assert view.right.text.toPlainText() == TEXT * 200
     assert view.broken_count > 0
-    qtbot.waitUntil(lambda: not view._timer.isActive(), timeout=1000)  # idle: no wake-ups
+    qtbot.waitUntil(lambda: not view._timer.isActive(), timeout=10_000)  # idle: no wake-ups
 
 
 def test_chunks_after_finish_are_ignored(view: DecodeCompareView) -> None:

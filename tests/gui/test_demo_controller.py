@@ -40,7 +40,7 @@ def test_start_serves_the_samples_on_loopback_and_stop_closes_the_port(
     controller: DemoController, qtbot: QtBot
 ) -> None:
     assert not controller.running and controller.base_url == ""
-    with qtbot.waitSignal(controller.state_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(controller.state_changed, timeout=10_000) as blocker:
         url = controller.start()
     assert url is not None and url.startswith("http://127.0.0.1:") and url.endswith("/")
     assert blocker.args == [True, url]
@@ -110,7 +110,7 @@ def test_a_start_failure_emits_failed_with_a_clear_message(
     monkeypatch.setattr(DemoServer, "start", refuse)
     changes: list[tuple[bool, str]] = []
     controller.state_changed.connect(lambda running, url: changes.append((running, url)))
-    with qtbot.waitSignal(controller.failed, timeout=1000) as blocker:
+    with qtbot.waitSignal(controller.failed, timeout=10_000) as blocker:
         assert controller.start() is None
     message = blocker.args[0]
     assert "demo server could not start" in message
@@ -124,7 +124,7 @@ def test_a_bad_samples_folder_value_error_is_reported_too(qtbot: QtBot, tmp_path
         return DemoServer(folder, host="10.0.0.1")  # refused by DemoServer: not loopback
 
     demo = DemoController(tmp_path, server_factory=factory)
-    with qtbot.waitSignal(demo.failed, timeout=1000) as blocker:
+    with qtbot.waitSignal(demo.failed, timeout=10_000) as blocker:
         assert demo.start() is None
     assert "loopback" in blocker.args[0]
     assert not demo.running

@@ -190,7 +190,7 @@ def test_links_click_and_keyboard(qtbot: QtBot, view: DocumentView) -> None:
     cursor.setPosition(start + 1)
     point = view.cursorRect(cursor).center()
     assert view.link_at(point) == "http://one/"
-    with qtbot.waitSignal(view.link_activated, timeout=1000) as clicked:
+    with qtbot.waitSignal(view.link_activated, timeout=10_000) as clicked:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert clicked.args == ["http://one/"]
     qtbot.mouseMove(view.viewport(), point)
@@ -200,7 +200,7 @@ def test_links_click_and_keyboard(qtbot: QtBot, view: DocumentView) -> None:
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     qtbot.keyClick(view, Qt.Key.Key_Tab)
-    with qtbot.waitSignal(view.link_activated, timeout=1000) as entered:
+    with qtbot.waitSignal(view.link_activated, timeout=10_000) as entered:
         qtbot.keyClick(view, Qt.Key.Key_Return)
     assert entered.args == ["yonder:samples/romeo.txt"]
     qtbot.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
@@ -232,10 +232,10 @@ def test_context_menu_on_a_link(qtbot: QtBot, view: DocumentView) -> None:
     actions = {action.text(): action for action in menu.actions()}
     actions["Copy Link Address"].trigger()
     assert QGuiApplication.clipboard().text() == "http://example.test/page"
-    with qtbot.waitSignal(view.link_activated, timeout=1000) as opened:
+    with qtbot.waitSignal(view.link_activated, timeout=10_000) as opened:
         actions["Open Link"].trigger()
     assert opened.args == ["http://example.test/page"]
-    with qtbot.waitSignal(view.link_download_requested, timeout=1000) as download:
+    with qtbot.waitSignal(view.link_download_requested, timeout=10_000) as download:
         actions["Download Link…"].trigger()
     assert download.args == ["http://example.test/page"]
 

@@ -107,7 +107,7 @@ def test_signals_in_order_and_body_whole(qtbot: QtBot, make_fetcher: Any) -> Non
 
     fetcher = make_fetcher(fake)
     rec = Recorder(fetcher)
-    with qtbot.waitSignal(fetcher.finished, timeout=3000):
+    with qtbot.waitSignal(fetcher.finished, timeout=10_000):
         request_id = fetcher.load("http://x/")
     names = rec.names()
     assert names[0] == "head_received" and names[-1] == "finished"
@@ -164,11 +164,11 @@ def test_a_burst_before_a_pause_is_delivered_during_the_pause(
     rec = Recorder(fetcher)
     fetcher.load("http://x/")
     try:
-        qtbot.waitUntil(lambda: rec.body() == b"one two ", timeout=2000)
+        qtbot.waitUntil(lambda: rec.body() == b"one two ", timeout=10_000)
         assert "finished" not in rec.names()
     finally:
         release.set()
-    qtbot.waitUntil(lambda: "finished" in rec.names(), timeout=2000)
+    qtbot.waitUntil(lambda: "finished" in rec.names(), timeout=10_000)
 
 
 def stalling_fetch(url: str, options: Any, cancel: CancelToken) -> Iterator[Event]:
@@ -209,8 +209,8 @@ def test_a_new_load_cancels_the_running_one(qtbot: QtBot, make_fetcher: Any) -> 
     fetcher = make_fetcher(fake)
     rec = Recorder(fetcher)
     first = fetcher.load("http://x/slow")
-    qtbot.waitUntil(lambda: rec.body() == b"partial", timeout=2000)
-    with qtbot.waitSignal(fetcher.finished, timeout=2000):
+    qtbot.waitUntil(lambda: rec.body() == b"partial", timeout=10_000)
+    with qtbot.waitSignal(fetcher.finished, timeout=10_000):
         second = fetcher.load("http://x/fast")
     assert calls == ["http://x/slow", "http://x/fast"]
     after = [(n, a) for n, a in rec.events if a[0] == first]
@@ -240,7 +240,7 @@ def test_failures_become_signals_with_phase_and_detail(
 
     fetcher = make_fetcher(fake)
     rec = Recorder(fetcher)
-    with qtbot.waitSignal(fetcher.failed, timeout=2000) as blocker:
+    with qtbot.waitSignal(fetcher.failed, timeout=10_000) as blocker:
         fetcher.load("http://x/")
     _, got_phase, message, detail = blocker.args
     assert got_phase == phase

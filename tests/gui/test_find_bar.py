@@ -167,12 +167,12 @@ def test_growing_document_is_searched_again_and_keeps_the_match(qtbot: QtBot, se
     cursor = QTextCursor(editor.document())
     cursor.movePosition(QTextCursor.MoveOperation.End)
     cursor.insertText("needle two\nneedle three\n")  # as a streaming page appends
-    qtbot.waitUntil(lambda: bar.match_count == 3, timeout=2000)
+    qtbot.waitUntil(lambda: bar.match_count == 3, timeout=10_000)
     assert bar.count_label.text() == "1 of 3"
     bar.find_next()
     cursor.insertText("needle four\n")
     bar.refresh()
-    qtbot.waitUntil(lambda: bar.match_count == 4, timeout=2000)
+    qtbot.waitUntil(lambda: bar.match_count == 4, timeout=10_000)
     assert bar.count_label.text() == "2 of 4"  # still on the second match
 
 

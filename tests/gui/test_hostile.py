@@ -67,15 +67,15 @@ def test_a_5_gb_announced_length_shows_progress_that_moves(
     srv = serve(servers, announce_then(chunks, FIVE_GB, gate))
     window.load(srv.url("/huge.txt"))
     status = window.load_status
-    qtbot.waitUntil(lambda: "of 4.66 GiB" in status.label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "of 4.66 GiB" in status.label.text(), timeout=10_000)
     assert status.bar.isVisible()
     assert status.bar.maximum() == 1000  # a percentage, not a busy indicator
-    qtbot.waitUntil(lambda: status.label.text().startswith("97.7 KiB of 4.66 GiB"), timeout=5000)
+    qtbot.waitUntil(lambda: status.label.text().startswith("97.7 KiB of 4.66 GiB"), timeout=10_000)
     gate.set()  # more arrives: the status follows it
-    qtbot.waitUntil(lambda: status.label.text().startswith("390.6 KiB of 4.66 GiB"), timeout=5000)
+    qtbot.waitUntil(lambda: status.label.text().startswith("390.6 KiB of 4.66 GiB"), timeout=10_000)
     assert window.load_ok is None
     srv.stop()  # the server goes away long before 5 GB
-    qtbot.waitUntil(lambda: window.load_ok is False, timeout=5000)
+    qtbot.waitUntil(lambda: window.load_ok is False, timeout=10_000)
     assert window.error_banner.isVisible()
     assert "a" * 100 in text_of(window)
 
@@ -112,7 +112,7 @@ def test_size_signals_carry_more_than_2_gib_across_threads(
     thread.started.connect(lambda: holder.sig.emit(*args))
     thread.start()
     try:
-        qtbot.waitUntil(lambda: bool(got), timeout=5000)
+        qtbot.waitUntil(lambda: bool(got), timeout=10_000)
     finally:
         thread.quit()
         thread.wait(2000)
@@ -301,9 +301,9 @@ def test_a_server_that_never_answers_is_waited_for_not_connected_to(
     srv = serve(servers, stall())  # accepts, reads the request, says nothing
     window.load(srv.url("/silent"))
     status = window.load_status.label
-    qtbot.waitUntil(lambda: len(srv.requests) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(srv.requests) == 1, timeout=10_000)
     qtbot.waitUntil(
-        lambda: status.text() == "Waiting for the server's response (request sent)", timeout=5000
+        lambda: status.text() == "Waiting for the server's response (request sent)", timeout=10_000
     )
     assert window.load_status.bar.isVisible()
     window.stop()
@@ -314,13 +314,13 @@ def test_a_refused_address_with_a_password_never_shows_it(
 ) -> None:
     srv = serve(servers, respond(http_response(200, b"hello\n")))
     window.load(srv.url("/"))  # a page first: Copy as curl is on for it
-    qtbot.waitUntil(lambda: window.load_ok is True, timeout=5000)
+    qtbot.waitUntil(lambda: window.load_ok is True, timeout=10_000)
     assert window.curl_action.isEnabled()
     bar = window.address_bar
     window.focus_address_action.trigger()
     qtbot.keyClicks(bar, f"http://alice:s3cret@127.0.0.1:{srv.port}/private")
     qtbot.keyClick(bar, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.load_ok is False, timeout=5000)
+    qtbot.waitUntil(lambda: window.load_ok is False, timeout=10_000)
     banner = window.error_banner.label.text()
     shown = [window.windowTitle(), bar.text(), text_of(window), banner]
     assert all("s3cret" not in part for part in shown), shown

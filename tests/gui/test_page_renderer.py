@@ -47,7 +47,7 @@ def render(
             qtbot.wait(0)  # let ticks run mid-stream
     store.finish(True)
     renderer.poke()
-    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=5000)
+    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=10_000)
     text = view.toPlainText()
     cursor = QTextCursor(view.document())
     formats = []
@@ -116,10 +116,10 @@ def test_the_first_bytes_after_idle_are_on_screen_when_poke_returns(
     store.append(b"second\n", b"second\n")
     renderer.poke()
     assert renderer.busy
-    qtbot.waitUntil(lambda: view.toPlainText() == "first line\nsecond\n", timeout=1000)
+    qtbot.waitUntil(lambda: view.toPlainText() == "first line\nsecond\n", timeout=10_000)
     store.finish(True)
     renderer.poke()
-    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=1000)
+    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=10_000)
     assert view.toPlainText() == "first line\nsecond\n"
 
 
@@ -144,7 +144,7 @@ def test_a_page_laid_out_in_one_table_shows_its_first_story_before_the_transfer_
         renderer.poke()
         qtbot.wait(0)
     title = "Show HN: A tiny text browser in Python"
-    qtbot.waitUntil(lambda: title in view.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: title in view.toPlainText(), timeout=10_000)
     assert not store.ended
     text = view.toPlainText()
     assert "1.  " + title + " (example.com)\n312 points by alice" in text
@@ -154,7 +154,7 @@ def test_a_page_laid_out_in_one_table_shows_its_first_story_before_the_transfer_
     store.append(rest, rest)
     store.finish(True)
     renderer.poke()
-    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=5000)
+    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=10_000)
     expected = (Path(__file__).parents[1] / "unit/html_corpus/hacker_news.txt").read_text("utf-8")
     # toPlainText() shows a no-break space as a space.
     assert view.toPlainText().rstrip("\n") == expected.rstrip("\n").replace("\xa0", " ")

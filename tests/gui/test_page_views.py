@@ -91,7 +91,7 @@ def test_rendering_is_progressive_from_a_drip_server(
     raw = html(paragraphs)
     srv = serve(servers, drip(raw, delay=0.0015))  # ~3 s in total, one byte per send
     window.load(srv.url("/slow.html"))
-    qtbot.waitUntil(lambda: "Paragraph number 003" in text_of(window), timeout=5000)
+    qtbot.waitUntil(lambda: "Paragraph number 003" in text_of(window), timeout=10_000)
     assert window.load_ok is None  # still loading: part of the page is readable already
     assert "Paragraph number 079" not in text_of(window)
     assert "<p>" not in text_of(window)
@@ -120,20 +120,20 @@ def test_links_follow_relative_urls_by_click_and_keyboard(
     cursor = QTextCursor(view.document())
     cursor.setPosition(links[0][0] + 1)
     point: QPoint = view.cursorRect(cursor).center()
-    with qtbot.waitSignal(window.load_ended, timeout=5000):
+    with qtbot.waitSignal(window.load_ended, timeout=10_000):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     wait_rendered(qtbot, window)
     assert window.url == srv.url("/dir/next.html?x=1")
     assert "the next page" in text_of(window)
     # Back, then the keyboard: Tab twice, Enter follows the second link.
-    with qtbot.waitSignal(window.load_ended, timeout=5000):
+    with qtbot.waitSignal(window.load_ended, timeout=10_000):
         window.go_back()
     wait_rendered(qtbot, window)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     assert view.focused_link() == srv.url("/up.html")
-    with qtbot.waitSignal(window.load_ended, timeout=5000):
+    with qtbot.waitSignal(window.load_ended, timeout=10_000):
         qtbot.keyClick(view, Qt.Key.Key_Return)
     wait_rendered(qtbot, window)
     assert window.url == srv.url("/up.html")
@@ -149,7 +149,7 @@ def test_links_resolve_against_base_href(
     load(qtbot, window, srv.url("/a/page.html"))
     assert [url for _, _, url in window.document_view.links()] == [srv.url("/base/b.html")]
     window.document_view.link_activated.emit(window.document_view.links()[0][2])
-    qtbot.waitUntil(lambda: "based" in text_of(window), timeout=5000)
+    qtbot.waitUntil(lambda: "based" in text_of(window), timeout=10_000)
 
 
 def test_plain_text_urls_are_clickable_and_json_is_pretty_printed(
@@ -299,7 +299,7 @@ def test_a_multibyte_character_split_across_chunks_in_html(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = serve(servers, drip(html("<p>日本語 🦊 € naïve</p>")))
-    window.options = FetchOptions(recv_size=512, read_timeout=2.0)
+    window.options = FetchOptions(recv_size=512, read_timeout=10.0)
     load(qtbot, window, srv.url("/"))
     assert text_of(window) == "日本語 🦊 € naïve"
 
@@ -413,14 +413,14 @@ def test_find_counts_and_walks_the_matches(
     bar = window.find_bar
     assert bar.isVisible() and bar.edit.hasFocus()
     qtbot.keyClicks(bar.edit, "rose")
-    qtbot.waitUntil(lambda: bar.match_count == 4, timeout=2000)
+    qtbot.waitUntil(lambda: bar.match_count == 4, timeout=10_000)
     first = bar.current_index
     qtbot.keyClick(window, Qt.Key.Key_F3)
     assert bar.current_index == (first + 1) % 4
     qtbot.keyClick(window, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
     assert bar.current_index == first
     bar.case_box.setChecked(True)
-    qtbot.waitUntil(lambda: bar.match_count == 2, timeout=2000)
+    qtbot.waitUntil(lambda: bar.match_count == 2, timeout=10_000)
 
 
 # -- save --------------------------------------------------------------------------------------
@@ -448,11 +448,11 @@ def test_save_page_writes_the_decoded_body_under_a_sanitised_name(
         return str(tmp_path / name)
 
     window.ask_path = ask
-    with qtbot.waitSignal(window.saved, timeout=2000):
+    with qtbot.waitSignal(window.saved, timeout=10_000):
         qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert asked == [("Save Page", "passwd.txt")]
     assert (tmp_path / "passwd.txt").read_bytes() == body  # content-coding undone
-    with qtbot.waitSignal(window.saved, timeout=2000):
+    with qtbot.waitSignal(window.saved, timeout=10_000):
         window.save_headers_action.trigger()
     assert asked[1] == ("Save Headers", "passwd.headers.txt")
     saved = (tmp_path / "passwd.headers.txt").read_bytes()
@@ -482,7 +482,7 @@ def test_save_while_loading_says_so(
     srv = serve(servers, drip(html("<p>" + "word " * 200 + "</p>"), delay=0.002))
     window.ask_path = lambda caption, name: pytest.fail("no dialog while loading")
     window.load(srv.url("/"))
-    qtbot.waitUntil(lambda: window.store.body_size > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.store.body_size > 0, timeout=10_000)
     window.save_page()
     assert "still loading" in window.notice_bar.label.text()
     window.stop()
@@ -546,7 +546,7 @@ def test_download_streams_to_disk_without_the_view(
     window.go_home()
     before = text_of(window)
     manager = window.downloads()
-    with qtbot.waitSignal(manager.finished, timeout=5000) as done:
+    with qtbot.waitSignal(manager.finished, timeout=10_000) as done:
         window.download(srv.url("/file.bin"), str(target))
     assert done.args[1] == str(target) and done.args[2] == len(body)
     assert target.read_bytes() == body
@@ -583,7 +583,7 @@ def test_download_link_from_the_context_menu(
 
     window.ask_path = ask  # type: ignore[method-assign]
     manager = window.downloads()
-    with qtbot.waitSignal(manager.finished, timeout=5000):
+    with qtbot.waitSignal(manager.finished, timeout=10_000):
         actions["Download Link…"].trigger()
     assert asked == ["file.txt"]  # named after the link, not the page
     assert target.read_bytes() == body
@@ -649,7 +649,7 @@ def test_a_failure_mid_page_keeps_the_rendered_part_and_the_error_in_every_view(
     page = b"<html><title>Cut</title><h1>Arrived</h1><p>first part</p><p>never"
     raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n" + page
     srv = serve(servers, respond(raw))
-    with qtbot.waitSignal(window.load_ended, timeout=5000) as ended:
+    with qtbot.waitSignal(window.load_ended, timeout=10_000) as ended:
         window.load(srv.url("/cut.html"))
     assert ended.args == [False]
     wait_rendered(qtbot, window)
@@ -696,9 +696,9 @@ def test_switching_view_and_encoding_mid_load_continues_with_what_arrives(
     words = "".join(f"<p>word{i:03d} café</p>" for i in range(60))
     srv = serve(servers, drip(html(words), delay=0.001))
     window.load(srv.url("/"))
-    qtbot.waitUntil(lambda: "word002" in text_of(window), timeout=5000)
+    qtbot.waitUntil(lambda: "word002" in text_of(window), timeout=10_000)
     window.set_view_mode(ViewMode.SOURCE)
-    qtbot.waitUntil(lambda: "<p>word003" in text_of(window), timeout=5000)
+    qtbot.waitUntil(lambda: "<p>word003" in text_of(window), timeout=10_000)
     window.set_encoding("windows-1252")  # the page is UTF-8: "café" becomes "cafÃ©"
     qtbot.waitUntil(lambda: window.load_ok is not None, timeout=10000)
     wait_rendered(qtbot, window)
@@ -713,7 +713,7 @@ def test_an_untyped_slow_body_is_shown_without_waiting_for_1024_bytes(
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n"  # no Content-Type
     srv = serve(servers, stall(head + b"first words\n"))
     window.load(srv.url("/"))
-    qtbot.waitUntil(lambda: "first words" in text_of(window), timeout=1000)
+    qtbot.waitUntil(lambda: "first words" in text_of(window), timeout=10_000)
     assert window.load_ok is None and window.renderer.kind == "text"
     window.stop()
 
@@ -726,7 +726,7 @@ def test_a_slow_html_page_without_a_charset_is_shown_before_1024_bytes(
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
     srv = serve(servers, stall(head + b"<h1>Early news</h1><p>caf\xc3\xa9</p>"))
     window.load(srv.url("/"))
-    qtbot.waitUntil(lambda: "Early news" in text_of(window), timeout=1500)
+    qtbot.waitUntil(lambda: "Early news" in text_of(window), timeout=10_000)
     assert "caf\u00e9" in text_of(window)
     assert window.renderer.choice is not None and window.renderer.choice.source == "default"
     window.stop()

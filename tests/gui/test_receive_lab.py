@@ -50,9 +50,9 @@ def test_every_offered_size_and_delay(lab: ReceiveLab) -> None:
 def test_apply_to_gives_the_chosen_recv_size_and_delay_and_keeps_the_rest(
     lab: ReceiveLab, qtbot: QtBot
 ) -> None:
-    with qtbot.waitSignal(lab.settings_changed, timeout=1000):
+    with qtbot.waitSignal(lab.settings_changed, timeout=10_000):
         lab.recv_combo.setCurrentIndex(0)  # as the user would
-    with qtbot.waitSignal(lab.settings_changed, timeout=1000):
+    with qtbot.waitSignal(lab.settings_changed, timeout=10_000):
         lab.set_chunk_delay(0.25)
     base = FetchOptions(method="HEAD", classic=True, read_timeout=5.0)
     applied = lab.apply_to(base)
@@ -63,8 +63,8 @@ def test_apply_to_gives_the_chosen_recv_size_and_delay_and_keeps_the_rest(
 
 def test_decode_switch_emits_both_signals(lab: ReceiveLab, qtbot: QtBot) -> None:
     with (
-        qtbot.waitSignal(lab.decode_per_chunk_changed, timeout=1000) as toggled,
-        qtbot.waitSignal(lab.settings_changed, timeout=1000),
+        qtbot.waitSignal(lab.decode_per_chunk_changed, timeout=10_000) as toggled,
+        qtbot.waitSignal(lab.settings_changed, timeout=10_000),
     ):
         lab.decode_check.click()
     assert toggled.args == [True] and lab.decode_per_chunk

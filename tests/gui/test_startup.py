@@ -21,7 +21,7 @@ from ui.main_window import MainWindow
 from ui.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
+OPTIONS = FetchOptions(connect_timeout=10.0, read_timeout=10.0)
 BODY = b"Yonder start-up test page\nsecond line\n"
 
 
@@ -41,8 +41,8 @@ def deferred(qtbot: QtBot, make_settings: Callable[[], Settings]) -> Iterator[Ma
 
 
 def wait_loaded(qtbot: QtBot, win: MainWindow) -> None:
-    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=5000)
-    qtbot.waitUntil(lambda: not win.rendering, timeout=5000)
+    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not win.rendering, timeout=10_000)
 
 
 def test_the_first_frame_is_light_and_the_rest_is_built_after_the_first_paint(
@@ -65,7 +65,7 @@ def test_the_first_frame_is_light_and_the_rest_is_built_after_the_first_paint(
     win.repaint()  # the first paint schedules the build; it has not run yet
     assert not win.fully_built
     first_frame = (win.address_bar.x(), win.splitter.sizes())
-    qtbot.waitUntil(lambda: win.fully_built, timeout=3000)
+    qtbot.waitUntil(lambda: win.fully_built, timeout=10_000)
     assert built == [True]
     # The deferred parts: the header view's tabs, the Stream dock, the menus, the find bar.
     tabs = win.header_view.findChildren(QTabWidget)
@@ -120,11 +120,11 @@ def test_a_window_never_shown_still_builds_when_a_load_is_asked_for(
     qtbot: QtBot, deferred: MainWindow
 ) -> None:
     deferred.load("yonder:samples/romeo.txt")
-    qtbot.waitUntil(lambda: deferred.fully_built, timeout=3000)
+    qtbot.waitUntil(lambda: deferred.fully_built, timeout=10_000)
     assert deferred.url == "yonder:samples/romeo.txt"
     # The page renderer fills the view on its own timer, after the build.
     qtbot.waitUntil(
-        lambda: "Juliet is the sun" in deferred.document_view.toPlainText(), timeout=3000
+        lambda: "Juliet is the sun" in deferred.document_view.toPlainText(), timeout=10_000
     )
 
 

@@ -45,7 +45,7 @@ def demo(tmp_path: Path) -> Iterator[DemoServer]:
 
 def settle(qtbot: QtBot, panel: StreamPanel) -> None:
     """Wait for the table's frame timer to insert every pending row."""
-    qtbot.waitUntil(lambda: panel.table.chunk_model.pending_count == 0, timeout=2000)
+    qtbot.waitUntil(lambda: panel.table.chunk_model.pending_count == 0, timeout=10_000)
 
 
 def test_synthetic_batches_are_counted_exactly(panel: StreamPanel, qtbot: QtBot) -> None:
@@ -284,7 +284,7 @@ def test_a_failure_ends_the_panel(pane: StreamPane, qtbot: QtBot) -> None:
     fetcher = Fetcher()
     wire_fetcher(fetcher, pane)
     try:
-        with qtbot.waitSignal(fetcher.failed, timeout=5000):
+        with qtbot.waitSignal(fetcher.failed, timeout=10_000):
             fetcher.load("http://127.0.0.1:1/", None)  # refused: nothing listens on port 1
     finally:
         assert fetcher.shutdown(2000)

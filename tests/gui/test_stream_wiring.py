@@ -28,7 +28,7 @@ from ui.fetch_worker import _default_fetch
 from ui.main_window import MainWindow
 from ui.start_page import START_URL
 
-OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
+OPTIONS = FetchOptions(connect_timeout=10.0, read_timeout=10.0)
 LINE = b"But soft what light through yonder window breaks\n"
 
 
@@ -207,7 +207,7 @@ def test_lab_change_does_not_touch_the_running_load(
 ) -> None:
     server = text_server(servers, LINE * 20)
     window.stream.lab.set_recv_size(512)
-    with qtbot.waitSignal(window.load_ended, timeout=5000):
+    with qtbot.waitSignal(window.load_ended, timeout=10_000):
         window.load(server.url("/x"))
         window.stream.lab.set_recv_size(1024 * 1024)  # after the load started
     assert all(c.wire_size <= 512 for c in recorder.of(BodyChunk))
@@ -312,7 +312,7 @@ def test_drip_from_the_demo_fills_the_timeline_mid_transfer(
     window.stream.lab.set_recv_size(512)
     window.load(base + "drip?bytes=4096&delay=0.02&piece=256")
     panel = window.stream.panel
-    qtbot.waitUntil(lambda: panel.chunk_count >= 3, timeout=5000)
+    qtbot.waitUntil(lambda: panel.chunk_count >= 3, timeout=10_000)
     assert window.is_loading and panel.is_live()  # mid-transfer: visible while it streams
-    qtbot.waitUntil(lambda: window.load_ok is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.load_ok is not None, timeout=10_000)
     assert panel.total_bytes >= 4096

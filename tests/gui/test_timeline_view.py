@@ -108,15 +108,15 @@ def test_add_chunk_never_repaints_and_the_timer_stops_when_idle(
         view.add_chunk(i * 1e-5, 512)
     assert paints == 0  # appends only; painting waits for the frame timer
     assert view.is_animating()
-    qtbot.waitUntil(lambda: paints >= 1, timeout=1000)
-    qtbot.waitUntil(lambda: not view.is_animating(), timeout=1000)
+    qtbot.waitUntil(lambda: paints >= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: not view.is_animating(), timeout=10_000)
     assert paints <= 2  # one frame for 5,000 chunks
     settled = paints
     qtbot.wait(60)
     assert paints == settled  # idle: no more frames
     view.add_chunk(1.0, 1)
     assert view.is_animating()  # data changes restart it
-    qtbot.waitUntil(lambda: not view.is_animating(), timeout=1000)
+    qtbot.waitUntil(lambda: not view.is_animating(), timeout=10_000)
 
 
 def test_empty_single_and_zero_duration_states_render(view: TimelineView) -> None:
@@ -198,7 +198,7 @@ def test_tooltip_event_shows_text_over_the_plot(view: TimelineView, qtbot: QtBot
     inside = QPoint(int(plot.left() + plot.width() * 0.75), int(plot.center().y()))
     event = QHelpEvent(QEvent.Type.ToolTip, inside, view.mapToGlobal(inside))
     assert QApplication.sendEvent(view, event)
-    qtbot.waitUntil(lambda: QToolTip.text().startswith("at "), timeout=1000)
+    qtbot.waitUntil(lambda: QToolTip.text().startswith("at "), timeout=10_000)
     assert QToolTip.text() == view.tooltip_at(inside.x())
     assert "1,000 bytes in 1 chunk\n" in QToolTip.text()
     QToolTip.hideText()
@@ -272,7 +272,7 @@ def test_a_real_drip_from_the_demo_server_is_counted_exactly(
             view.add_chunk(now, len(data))
             table.add_chunk(now, len(data))
         view.finish(time.perf_counter() - started)
-    qtbot.waitUntil(lambda: table.rowCount() == chunks, timeout=1000)
+    qtbot.waitUntil(lambda: table.rowCount() == chunks, timeout=10_000)
     assert body == 3000
     assert view.chunk_count == chunks and view.total_bytes == body
     assert table.total_bytes == body

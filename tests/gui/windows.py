@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 # Short timeouts: a test that fails should fail fast, not wait out the defaults.
-OPTIONS = FetchOptions(connect_timeout=2.0, read_timeout=2.0)
+OPTIONS = FetchOptions(connect_timeout=10.0, read_timeout=10.0)
 
 
 def serve(servers: list[LoopbackServer], handler: Any, **kw: Any) -> LoopbackServer:
