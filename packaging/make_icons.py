@@ -4,12 +4,18 @@ Run once after editing the SVG and commit the results, so a build never needs th
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/make_icons.py [OUT_DIR]
 
+It also writes yonder.svg.sha256 (``sha256sum`` format): the SVG the committed icons were made
+from. A test compares it with the SVG (an edited SVG needs this script run again); rendered
+pixels are compared with a tolerance only, since Qt's raster output differs by a few pixels
+from one CPU to another.
+
 Both containers hold PNG payloads, which Windows (Vista+) and macOS (10.7+) read directly, so
 they are written here with struct instead of pulling in Pillow.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import struct
 import sys
@@ -93,6 +99,11 @@ def build_icns(elements: list[tuple[bytes, bytes]]) -> bytes:
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 
+def svg_digest(svg: Path) -> str:
+    """The line make_icons records for ``svg``: its SHA-256 and name, as sha256sum prints."""
+    return f"{hashlib.sha256(svg.read_bytes()).hexdigest()}  {svg.name}\n"
+
+
 def main(argv: list[str]) -> int:
     out_dir = Path(argv[0]) if argv else SVG.parent
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -101,7 +112,11 @@ def main(argv: list[str]) -> int:
         (out_dir / f"yonder-{size}.png").write_bytes(png)
     (out_dir / "yonder.ico").write_bytes(build_ico([pngs[s] for s in ICO_SIZES]))
     (out_dir / "yonder.icns").write_bytes(build_icns([(k, pngs[s]) for k, s in ICNS_TYPES]))
-    print(f"make_icons: wrote {len(pngs)} PNGs, yonder.ico and yonder.icns into {out_dir}")
+    (out_dir / f"{SVG.name}.sha256").write_text(svg_digest(SVG))
+    print(
+        f"make_icons: wrote {len(pngs)} PNGs, yonder.ico, yonder.icns and the SVG's hash into "
+        f"{out_dir}"
+    )
     return 0
 
 
