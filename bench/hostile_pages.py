@@ -20,7 +20,11 @@ page from a loopback server (127.0.0.1, port 0, a thread in the child, stopped a
 13. endless text/html, likewise;
 14. a 2.1 GiB text/plain body with its Content-Length (2.1 GB: past 2**31);
 15. a 5 GB announced Content-Length; 64 MiB sent, then the server closes;
-16. a full disk: the temporary folder is a 64 MiB tmpfs, the body 256 MiB (needs root).
+16. a full disk: the temporary folder is a 64 MiB tmpfs, the body 256 MiB (needs root);
+17. Download… of the 2.1 GiB body straight to disk, to its end;
+18. the same download cancelled past 2 GiB, and the window closed at once.
+Case 14 also saves the page (Save Page, in the background) and then leaves it (its 2 GB
+temporary file released), with the gaps during each.
 
 Measured for cases 1-4 and 6-16: the time from load() to the load's end with the rendering done, the
 worst and 99th-percentile gap of a 2 ms heartbeat QTimer (time the window could not react),
@@ -112,6 +116,8 @@ STREAMS: dict[int, tuple[str, str, int | None, int | None, bytes]] = {
 
 
 def describe(case: int, quick: bool) -> str:
+    if case in DOWNLOADS:
+        return DOWNLOADS[case]
     if case in STREAMS:
         name, _, _, sent, _ = STREAMS[case]
         return name if sent is None else f"{name} ({sent / 1e6:,.0f} MB sent)"
@@ -146,7 +152,11 @@ def stream_handler(case: int) -> object:
     return handler
 
 
-ALL = list(range(1, 17))
+ALL = list(range(1, 19))
+DOWNLOADS = {
+    17: "Download… of 2.1 GiB to its end",
+    18: "Download… cancelled past 2 GiB, then close",
+}
 BARE_MAX_CHARS = 40_000_000  # beyond, the bare reference itself takes minutes and GBs
 
 
@@ -213,8 +223,8 @@ def run_yonder(
     from ui.settings import Settings
 
     app = QApplication.instance() or QApplication([])
-    if case in STREAMS:
-        handler = stream_handler(case)
+    if case in STREAMS or case in DOWNLOADS:
+        handler = stream_handler(14 if case in DOWNLOADS else case)
     else:
         _, body, ctype = page(case, quick)
         handler = respond(http_response(200, body, [("Content-Type", ctype)]))
@@ -253,6 +263,10 @@ def run_yonder(
             return win.load_ok is not None and not win.rendering and not view.has_pending()
 
         heart = Heart()
+        if case in DOWNLOADS:
+            result.update(run_download(case, win, server.url("/file"), Path(tmp), wait, deadline))
+            result["hwm_mib"] = vm_hwm_mib()
+            return result
         heart.start()
         started = time.perf_counter()
         win.load(server.url("/page"))
@@ -268,6 +282,23 @@ def run_yonder(
         result["notice"] = win.notice_bar.label.text() if win.notice_bar.isVisible() else ""
         text = view.toPlainText()
         result["chars"] = len(text)
+        if case == 14 and finished:
+            # Save Page of the whole body (in the background), then leaving the page (its
+            # temporary file released): the window's gaps meanwhile.
+            target = Path(tmp) / "saved.bin"
+            win.ask_path = lambda caption, name: str(target)
+            heart.start()
+            started = time.perf_counter()
+            win.save_page()
+            saved = wait(lambda: not win.saving, deadline)
+            result["save_s"] = time.perf_counter() - started
+            result.update({f"save_{k}": v for k, v in heart.stop().items()})
+            result["saved_mib"] = target.stat().st_size / 2**20 if saved else -1
+            target.unlink(missing_ok=True)
+            heart.start()
+            win.go_home()
+            wait(lambda: False, time.perf_counter() + 1.0)
+            result.update({f"leave_{k}": v for k, v in heart.stop().items()})
         if case == 5 and finished:
             bar = win.find_bar
             win.find_action.trigger()
@@ -300,6 +331,53 @@ def run_yonder(
             Path(text_out).write_text(text, encoding="utf-8")
         result["hwm_mib"] = vm_hwm_mib()
         win.close()
+    return result
+
+
+def run_download(
+    case: int, win: object, url: str, tmp: Path, wait: object, deadline: float
+) -> dict[str, object]:
+    """Cases 17-18: Download… of the 2.1 GiB body straight to disk, to its end (17) or
+    cancelled past 2 GiB (18) and the window closed at once; the gaps meanwhile."""
+    from ui.main_window import MainWindow
+
+    assert isinstance(win, MainWindow)
+    target = tmp / "download.bin"
+    heart = Heart()
+    heart.start()
+    started = time.perf_counter()
+    download_id = win.download(url, str(target))
+    manager = win.downloads()
+    row = win.downloads_panel.row(download_id) if win.downloads_panel else None
+    assert row is not None
+    result: dict[str, object] = {}
+    if case == 17:
+        finished = wait(lambda: row.state != "running" and row.state != "queued", deadline)  # type: ignore[operator]
+        result.update(finished=finished, load_ok=row.state == "finished")
+        result["load_s"] = time.perf_counter() - started
+        result["status"] = row.status_label.text()
+        result["spill_mib"] = target.stat().st_size / 2**20 if target.exists() else 0.0
+        result.update(heart.stop())
+        win.close()
+    else:
+        wait(lambda: row._progress.received > 2**31 + 2**20, deadline)  # type: ignore[operator]
+        result["load_s"] = time.perf_counter() - started
+        result.update(heart.stop())
+        heart.start()  # the cancel (the partial 2 GB file discarded) and the close
+        cancel_at = time.perf_counter()
+        manager.cancel(download_id)
+        wait(lambda: row.state == "cancelled", deadline)  # type: ignore[operator]
+        result["cancel_ms"] = (time.perf_counter() - cancel_at) * 1000
+        result["status"] = row.status_label.text()
+        close_at = time.perf_counter()
+        win.close()
+        result["close_ms"] = (time.perf_counter() - close_at) * 1000
+        result["thread_outlived_close"] = manager.worker_thread.isRunning()
+        result.update(finished=True, load_ok=True, spill_mib=0.0)
+        result.update({f"cancel_{k}": v for k, v in heart.stop().items()})
+    result["body_mib"] = 2_255_000_000 / 2**20
+    result["chars"] = 0
+    result["notice"] = ""
     return result
 
 
@@ -425,6 +503,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"str.count: {y['str_count_ms']:.0f} ms",
                     f"count {y['count_s'] * 1000 / y['str_count_ms']:.1f}x",
                 ]
+            elif case in DOWNLOADS:
+                cells += ["(to disk: no page)", ""]
             elif y["chars"] > BARE_MAX_CHARS:
                 cells += [f"(no reference: {y['chars']:,} chars rendered)", ""]
             else:
@@ -450,6 +530,22 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"{case}. {chars:,} characters in the view, body {body:,.0f} MiB")
             if y.get("notice"):
                 notes[-1] += f"; notice: {y['notice']}"
+            if "save_s" in y:
+                notes.append(
+                    f"   Save Page of {y['saved_mib']:,.0f} MiB in the background: "
+                    f"{y['save_s']:.1f} s, worst gap {y['save_worst_ms']:.0f} ms, p99 "
+                    f"{y['save_p99_ms']:.1f} ms; leaving the page (its spill released): worst "
+                    f"gap {y['leave_worst_ms']:.0f} ms"
+                )
+            if "status" in y:
+                notes.append(f"   download row: {y['status']}")
+            if "cancel_ms" in y:
+                notes.append(
+                    f"   cancelled in {y['cancel_ms']:.0f} ms (worst gap from the cancel to the "
+                    f"window closed {y['cancel_worst_ms']:.0f} ms); window closed in "
+                    f"{y['close_ms']:.0f} ms; download thread outlived the close: "
+                    f"{y['thread_outlived_close']}"
+                )
     print()
     print("\n".join(table))
     print()

@@ -44,6 +44,7 @@ SPILL_LIMIT = 4 * 1024**3  # the most a body may put into its temporary file
 SPILL_RESERVE = 1024**3  # ...and the free space it leaves on that disk, at least
 SPILL_RESERVE_FRACTION = 0.02  # ...or this part of the disk, whichever is more
 FREE_CHECK_BYTES = 8 * 1024 * 1024  # free space is asked of the disk again after this much
+FULL_BELOW = 1024 * 1024  # a reserve under this is no reserve: stopping there means "full"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class SpillBuffer:
         self._file: IO[bytes] | None = None
         self._spilled = 0  # bytes in the file
         self._room = 0  # bytes the file may still take before free space is asked again
+        self._reserve = 0  # the free space kept on that disk, in bytes, when last asked
         self._closed = False
         self.lost: str | None = None  # why the body past `kept` was not kept (a sentence)
         self.lost_errno: int | None = None  # the write error's errno, when that was why
@@ -165,6 +167,9 @@ class SpillBuffer:
                     f"temporary file is {describe_size(limits.limit)}); Download saves a "
                     "stream to disk"
                 )
+            elif self._reserve < FULL_BELOW:  # no reserve to speak of: the disk is full
+                self._stop(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+                return
             else:
                 self.lost = (
                     f"the body beyond {beyond} was not kept, to leave free space on the disk "
@@ -179,7 +184,7 @@ class SpillBuffer:
         assert self._file is not None
         st = os.fstatvfs(self._file.fileno())
         free = st.f_bavail * st.f_frsize
-        reserve = max(
+        reserve = self._reserve = max(
             self.limits.reserve, int(st.f_blocks * st.f_frsize * self.limits.reserve_fraction)
         )
         return max(0, min(free - reserve, FREE_CHECK_BYTES))

@@ -190,3 +190,15 @@ def test_a_full_disk_stops_keeping_at_the_first_error(tmp_path: Path) -> None:
         assert len(kept) == buffer.kept < buffer.size
         assert kept == (DATA * 21)[: buffer.kept]
         buffer.close()
+
+
+def test_a_disk_that_fills_to_its_last_byte_is_called_full(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        limits = SpillLimits(directory=str(disk), reserve=0, reserve_fraction=0)
+        buffer = SpillBuffer(0, limits=limits)
+        for _ in range(200):
+            buffer.append(DATA)  # 2 MB into 1 MiB: no reserve to stop at first
+        assert buffer.lost is not None
+        assert buffer.lost.startswith(f"the disk holding the temporary folder ({disk}) is full")
+        assert b"".join(buffer.chunks()) == (DATA * 200)[: buffer.kept]
+        buffer.close()
