@@ -30,8 +30,10 @@ def top_level(names: set[str]) -> set[str]:
 
 NET_FILES = sorted((ROOT / "net").glob("*.py"))
 UI_FILES = sorted((ROOT / "ui").rglob("*.py"))
-# Pure text logic: HTML to text, links and spans. No Qt, so its tests need no QApplication.
-PURE_FILES = sorted((ROOT / "ui" / "render").glob("*.py"))
+# Pure logic: HTML to text, links and spans (ui/render); bookmarks and history as data
+# (ui/library). No Qt, so their tests need no QApplication.
+PURE_PACKAGES = ("render", "library")
+PURE_FILES = sorted(p for pkg in PURE_PACKAGES for p in (ROOT / "ui" / pkg).glob("*.py"))
 
 
 def test_there_is_something_to_check() -> None:
@@ -58,9 +60,10 @@ def test_only_transport_touches_socket_and_ssl() -> None:
 def test_pure_text_logic_imports_no_qt_and_no_widgets(path: Path) -> None:
     imported = imported_modules(path)
     assert not top_level(imported) & {"PySide6", "shiboken6", "main"}
-    # Within ui/, only itself (ui.render.*): the widgets sit above it.
+    # Within ui/, only its own package (ui.render.* or ui.library.*): the widgets sit above.
+    package = f"ui.{path.parent.name}"
     assert {name for name in imported if name.startswith("ui")} <= {
-        name for name in imported if name.startswith("ui.render")
+        name for name in imported if name == package or name.startswith(package + ".")
     }
 
 
