@@ -34,6 +34,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPalette,
     QResizeEvent,
+    QShowEvent,
     QTextCharFormat,
     QTextCursor,
 )
@@ -52,6 +53,7 @@ MAX_LINE_CHARS = 4096  # longer lines are broken for display (see LineBreaker)
 TAB_COLUMNS = 8  # tab stops, in columns of the monospace font
 MIN_COLUMNS = 40  # the width in columns given to tables, at least and at most
 MAX_COLUMNS = 250
+HIDDEN_COLUMNS = 100
 FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
 # One insert per frame, sized to take about this long (paint and input need the rest). An
 # insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
@@ -237,9 +239,16 @@ class DocumentView(QPlainTextEdit):
         super().resizeEvent(event)
         self._note_columns()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._note_columns()  # the first resize event comes before the view is visible
+
     @property
     def columns(self) -> int:
-        """How many columns of the monospace font (tables, <pre>) fit across the view."""
+        """How many columns of the monospace font (tables, <pre>) fit across the view (a
+        hidden view, never laid out, says HIDDEN_COLUMNS)."""
+        if not self.isVisible():
+            return HIDDEN_COLUMNS
         mono = monospace_font()
         mono.setPointSizeF(self.font().pointSizeF())
         advance = QFontMetricsF(mono).horizontalAdvance("0")

@@ -317,3 +317,22 @@ def test_link_range_over_queued_text(view: DocumentView) -> None:
     assert view.links() == [(14, 18, "http://docs/")]
     view.add_link_range(19, 23, "http://here/")  # already on screen: applied at once
     assert view.links()[-1] == (19, 23, "http://here/")
+
+
+def test_columns_follow_the_shown_width_and_the_font(qtbot: QtBot) -> None:
+    widget = DocumentView()
+    qtbot.addWidget(widget)
+    assert widget.columns == 100  # hidden, never laid out: a default
+    widget.resize(1600, 300)
+    with qtbot.waitSignal(widget.columns_changed, timeout=5000) as shown:
+        widget.show()
+    wide = shown.args[0]
+    assert wide == widget.columns
+    with qtbot.waitSignal(widget.columns_changed, timeout=5000) as narrowed:
+        widget.resize(900, 300)  # wide enough that zooming still narrows it (>= 40 columns)
+    assert narrowed.args[0] < wide
+    font = widget.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    with qtbot.waitSignal(widget.columns_changed, timeout=5000) as zoomed:
+        widget.setFont(font)
+    assert zoomed.args[0] < narrowed.args[0]
