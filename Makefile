@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test lint unit bench dist deb clean
+.PHONY: run test test-all lint unit bench dist deb clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,29 @@ lint: $(STAMP)
 
 test: lint dist
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(ARGS)
+
+# The other supported Pythons, each in its own venv (.venv-3.12, .venv-3.13): unit,
+# integration and gui tests. The default Python (3.11 here, PySide6 < 6.12) is `make test`'s.
+# Each interpreter is python3.X on PATH if it runs (a pyenv shim may not), else the newest 3.X under
+# pyenv's versions/.
+OTHER_PYTHONS ?= 3.12 3.13
+
+test-all: $(foreach v,$(OTHER_PYTHONS),.venv-$(v)/.installed-stamp)
+	@for v in $(OTHER_PYTHONS); do \
+	    echo "== Python $$v: $$(.venv-$$v/bin/python -c 'import sys, PySide6; print(sys.version.split()[0], "PySide6", PySide6.__version__)')"; \
+	    QT_QPA_PLATFORM=offscreen .venv-$$v/bin/python -m pytest tests/unit tests/integration tests/gui $(ARGS) || exit 1; \
+	done
+
+.venv-%/.installed-stamp: pyproject.toml
+	@py=""; for c in "$$(command -v python$*)" $$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/$*.*/bin/python$* 2>/dev/null | sort -V -r); do \
+	    if [ -n "$$c" ] && "$$c" -c "" 2>/dev/null; then py="$$c"; break; fi; \
+	done; \
+	test -n "$$py" || { echo "make test-all: no Python $* (python$* on PATH or under pyenv's versions/)" >&2; exit 1; }; \
+	echo "make test-all: .venv-$* from $$py"; \
+	"$$py" -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet -e '.[test]'
+	touch $@
 
 bench: $(STAMP) dist
 	$(BIN)/python bench/dump_vs_curl.py
@@ -48,4 +71,4 @@ $(DIST_TAR): $(STAMP) $(DIST_SRC)
 	bash packaging/build.sh
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(foreach v,$(OTHER_PYTHONS),.venv-$(v)) build dist .pytest_cache .mypy_cache .ruff_cache

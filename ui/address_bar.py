@@ -44,8 +44,9 @@ class AddressBar(QLineEdit):
     @Slot()
     def _on_return(self) -> None:
         completer = self.completer()
-        if completer is not None and completer.popup().isVisible():
-            completer.popup().hide()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None and popup.isVisible():
+            popup.hide()
         self.load_requested.emit(self.text())
 
     @Slot(str)

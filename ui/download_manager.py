@@ -64,8 +64,9 @@ class DownloadManager(QObject):
 
     added = Signal(int, str, str)
     started = Signal(int)
-    progress_changed = Signal(int, "qint64", "qint64", float)
-    finished = Signal(int, str, "qint64")
+    # "qint64" (sizes past 2 GiB) is a C++ type name; PySide6's stubs take Python types only.
+    progress_changed = Signal(int, "qint64", "qint64", float)  # type: ignore[arg-type]
+    finished = Signal(int, str, "qint64")  # type: ignore[arg-type]
     failed = Signal(int, str)
     cancelled = Signal(int)
     _run_requested = Signal(int, str, str, object, object, object)

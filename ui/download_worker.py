@@ -65,7 +65,8 @@ class DownloadWorker(QObject):
     """
 
     started = Signal(int)
-    done = Signal(int, str, "qint64")
+    # "qint64" (sizes past 2 GiB) is a C++ type name; PySide6's stubs take Python types only.
+    done = Signal(int, str, "qint64")  # type: ignore[arg-type]
     failed = Signal(int, str)
     cancelled = Signal(int)
 

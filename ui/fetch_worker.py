@@ -308,11 +308,12 @@ class Fetcher(QObject):
     transfer_info = Signal(int, object)
     request_sent = Signal(int, object)
     head_received = Signal(int, object)
-    chunk_received = Signal(int, bytes, "qint64", float)
+    # "qint64" (sizes past 2 GiB) is a C++ type name; PySide6's stubs take Python types only.
+    chunk_received = Signal(int, bytes, "qint64", float)  # type: ignore[arg-type]
     wire_received = Signal(int, bytes)
     chunks_recorded = Signal(int, object)
     body_parts = Signal(int, object)
-    progress_changed = Signal(int, "qint64", "qint64", float)
+    progress_changed = Signal(int, "qint64", "qint64", float)  # type: ignore[arg-type]
     redirected = Signal(int, object)
     finished = Signal(int, object)
     failed = Signal(int, str, str, str)

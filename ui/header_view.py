@@ -61,12 +61,6 @@ def visible_line_endings(raw: bytes) -> str:
     return wire_text(raw)
 
 
-def _events():  # type: ignore[no-untyped-def]
-    import net.events
-
-    return net.events
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
@@ -217,9 +211,11 @@ class HeaderView(QWidget):
 
     @Slot(object)
     def show_transfer(self, event: Resolved | Connected | TLSReady) -> None:
-        kind = type(event).__name__  # (net.events is imported lazily: start-up time)
+        from net import events  # imported here, not at start-up (a dict look-up by now)
+
+        kind = type(event).__name__
         if kind == "Resolved":
-            assert isinstance(event, _events().Resolved)
+            assert isinstance(event, events.Resolved)
             if self._connection_lines:
                 self._connection_lines.append("")  # a new hop
             addresses = ", ".join(event.addresses) or "(none)"
@@ -227,10 +223,10 @@ class HeaderView(QWidget):
                 f"Resolved {event.host} → {addresses}  ({_ms(event.elapsed)})"
             )
         elif kind == "Connected":
-            assert isinstance(event, _events().Connected)
+            assert isinstance(event, events.Connected)
             self._connection_lines.append(f"Connected to {event.peer}  ({_ms(event.elapsed)})")
         else:
-            assert isinstance(event, _events().TLSReady)
+            assert isinstance(event, events.TLSReady)
             self._connection_lines += [
                 f"TLS {event.version}, cipher {event.cipher}  ({_ms(event.elapsed)})",
                 f"  certificate subject: {event.subject or '(not verified)'}",

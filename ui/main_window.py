@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         self.splitter.insertWidget(2, right)
         for slot in (self._header_slot, self._document_slot):
             slot.hide()
-            slot.setParent(None)  # type: ignore[call-overload]
+            slot.setParent(None)
             slot.deleteLater()
         self.splitter.setStretchFactor(0, 0)  # per widget (its size policy): set them again
         self.splitter.setStretchFactor(1, 1)

@@ -162,7 +162,8 @@ class PageRenderer(QObject):
     title_changed = Signal(str)
     encoding_changed = Signal(object)
     kind_changed = Signal(str)
-    truncated = Signal("qint64", "qint64")
+    # "qint64" (sizes past 2 GiB) is a C++ type name; PySide6's stubs take Python types only.
+    truncated = Signal("qint64", "qint64")  # type: ignore[arg-type]
     rendered = Signal()
 
     def __init__(self, view: DocumentView, parent: QObject | None = None) -> None:

@@ -171,7 +171,7 @@ class Settings:
     def zoom(self) -> int:
         """Font size steps (points) added to the document view's default size."""
         try:
-            return int(self._store.value("view/zoom", 0))
+            return int(str(self._store.value("view/zoom", 0)))
         except (TypeError, ValueError):
             return 0
 
@@ -190,7 +190,7 @@ class Settings:
         """Bytes one page's body may put into its temporary file ("body/spill_limit_mib",
         in MiB; past it the body is no longer kept, and Download is the way to get it)."""
         try:
-            mib = int(self._store.value("body/spill_limit_mib", default // 2**20))
+            mib = int(str(self._store.value("body/spill_limit_mib", default // 2**20)))
         except (TypeError, ValueError):
             return default
         return max(0, mib) * 2**20

@@ -345,6 +345,7 @@ class TimelineView(QWidget):
         painter = QPainter(self)
         try:
             rect = event.rect()
+            assert self._image is not None  # made by _render_image above when missing
             painter.drawImage(QRectF(rect), self._image, self._source_rect(rect))
         finally:
             painter.end()

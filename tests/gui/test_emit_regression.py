@@ -77,7 +77,7 @@ def test_100k_emits_and_inserts_survive() -> None:
         [sys.executable, "-c", CHILD, str(COUNT)],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=600,  # a hang's cut-off, not a speed check: ~2 s alone, far more under load
         env=env,
     )
     assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-2000:]}"

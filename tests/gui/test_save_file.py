@@ -146,7 +146,7 @@ def test_real_full_and_read_only_disks(tmp_path: Path) -> None:
         [*unshare, sys.executable, "-c", script],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     full, read_only = result.stdout.splitlines()
