@@ -326,7 +326,9 @@ def read_response(
     byte, and in the h11 body loop (chunked), bytes that keep arriving without yielding any body
     data (an endless chunk-size line, say) may do so for at most ``options.read_timeout``.
 
-    Invariant: ``head.raw`` + every ``chunk.wire`` == every byte received after any 1xx heads.
+    Invariant: ``head.raw`` + every ``chunk.wire`` == every byte received after any 1xx heads;
+    the sizes of ``head.recvs`` add up to every byte received up to the head's end, plus the
+    ``head.body_prefix`` bytes the first BodyChunk carries.
     One BodyChunk per recv after the head; a recv that decodes to more than one decoder piece
     (a gzip expanding a lot) gives further chunks with ``wire=b""``, so memory stays flat.
     """
@@ -352,6 +354,7 @@ def read_response(
     timeout = options.read_timeout
     head_timeout = max(timeout, MIN_HEAD_SECONDS)
     head_deadline: float | None = None  # set at the first byte
+    head_recvs: list[tuple[float, int]] = []  # (elapsed, size) of each recv of the head
 
     def recv() -> bytes:
         nonlocal wire_bytes, first_byte_at, eof
@@ -370,6 +373,8 @@ def read_response(
     # --- the head (and any 1xx heads before it) ---
     while response is None:
         data = recv()
+        if data:
+            head_recvs.append((time.perf_counter() - start, len(data)))
         now = clock()
         if head_deadline is None:
             head_deadline = now + head_timeout
@@ -418,6 +423,8 @@ def read_response(
         ),
         raw=bytes(pending[:end]),
         elapsed=time.perf_counter() - start,
+        recvs=tuple(head_recvs),
+        body_prefix=len(pending) - end,
     )
     leftover = bytes(pending[end:])
     del pending

@@ -85,6 +85,11 @@ class ResponseHead:
     headers: tuple[tuple[str, str], ...]
     raw: bytes  # the status line and header lines with their line endings, and the blank line
     elapsed: float
+    # (elapsed, bytes) of every recv that carried this head (or a 1xx head before it), in
+    # order; the last one may also hold the first ``body_prefix`` bytes after the head, which
+    # the first BodyChunk then carries as its ``wire``.
+    recvs: tuple[tuple[float, int], ...] = ()
+    body_prefix: int = 0
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or None."""

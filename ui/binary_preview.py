@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["PREVIEW_BYTES", "declared_text", "describe_size", "hex_dump", "looks_binary"]
+__all__ = ["PREVIEW_BYTES", "declared_text", "hex_dump", "looks_binary"]
 
 PREVIEW_BYTES = 1024  # how much of a binary body the view shows as a hex dump
 
@@ -176,20 +176,3 @@ def hex_dump(data: bytes, offset: int = 0, width: int = 16) -> str:
         lines.append(f"{offset + start:08x}  {hex_part.ljust(width * 3)}  |{text}|")
     lines.append(f"{offset + len(data):08x}")
     return "\n".join(lines)
-
-
-def describe_size(n: int) -> str:
-    """Human size: "512 bytes", "1.5 KB", "12.3 MB" (powers of 1024, one decimal)."""
-    if n < 0:
-        raise ValueError("a size cannot be negative")
-    if n == 1:
-        return "1 byte"
-    if n < 1024:
-        return f"{n} bytes"
-    value = float(n)
-    for unit in ("KB", "MB", "GB", "TB", "PB"):
-        value /= 1024
-        if value < 1024 or unit == "PB":
-            text = f"{value:.1f}".rstrip("0").rstrip(".")
-            return f"{text} {unit}"
-    raise AssertionError("unreachable")

@@ -11,6 +11,11 @@ Past that, neighbouring rows merge in pairs and ``stride`` (recvs per row) doubl
 stays under ``max_rows`` rows for any length of transfer. A merged row keeps the time of its
 last recv and the exact running total after it, so totals, counts at row ends and byte rates
 stay exact; only the per-recv detail inside a row is lost, and the table says so.
+
+The head: the recvs that carried the response head come first, whole (``head_bytes`` says
+how many of their bytes were head), so a recv that held the end of the head and the start of
+the body is one row with both parts (``head_part`` / ``body_part``), as the classic program
+prints it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from collections.abc import Sequence
 from itertools import accumulate, islice, repeat
 from operator import le, sub
 from typing import Any
+
+from ui.units import transfer_rate
 
 FULL_RESOLUTION_ROWS = 1 << 21  # 2,097,152 recvs: 1 GiB at recv(512), 32 MiB of rows
 _MERGE_SLICE = 1 << 16  # rows moved per step of a merge (a 512 KiB temporary)
@@ -56,6 +63,7 @@ class ChunkSeries:
         self.stride = 1  # recvs per row: doubles each time the rows are merged in pairs
         self.recvs = 0  # every recv added, whatever the stride
         self.generation = 0  # bumps on clear() and on every merge: row numbers changed
+        self.head_bytes = 0  # bytes of the first recvs that were the response head (1xx too)
 
     def clear(self) -> None:
         """Empty, back to full resolution (in place: views sharing the series see it)."""
@@ -63,6 +71,7 @@ class ChunkSeries:
         self.totals = array("q")
         self.stride = 1
         self.recvs = 0
+        self.head_bytes = 0
         self.generation += 1
 
     def __len__(self) -> int:
@@ -168,3 +177,19 @@ class ChunkSeries:
     def size_of(self, row: int) -> int:
         """Bytes received in ``row`` (the sum of its recvs)."""
         return self.totals[row] - (self.totals[row - 1] if row else 0)
+
+    def head_part(self, row: int) -> int:
+        """How many of ``row``'s bytes were the response head (0 for a body-only row)."""
+        before = self.totals[row - 1] if row else 0
+        return max(0, min(self.head_bytes - before, self.size_of(row)))
+
+    def body_part(self, row: int) -> int:
+        """How many of ``row``'s bytes came after the head (body and its framing)."""
+        return self.size_of(row) - self.head_part(row)
+
+    def transfer_rate(self, head_elapsed: float | None) -> float | None:
+        """The hop's transfer rate (ui.units.transfer_rate): the bytes after the head over the
+        time from the head to the latest recv; None before the head or any time passed."""
+        if head_elapsed is None or not self.times:
+            return None
+        return transfer_rate(self.total_bytes - self.head_bytes, self.times[-1] - head_elapsed)

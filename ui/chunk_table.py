@@ -1,5 +1,6 @@
 """A table of received chunks (index, time offset, size, running total) that stays responsive
-at 100,000+ rows.
+at 100,000+ rows. Every recv shows its full size; the recvs that carried the response head say
+how much of them was head and how much body ("512 (head 200 + body 312)").
 
 Chunks go straight into a ChunkSeries (two flat arrays, possibly shared with the timeline);
 a ~16 ms frame timer announces the new rows with one beginInsertRows per frame, so the view
@@ -173,8 +174,18 @@ class ChunkTableModel(QAbstractTableModel):
         if column == 1:
             return f"{series.times[row] * 1000:,.3f}"
         if column == 2:
-            return f"{series.size_of(row):,}"
+            return self.size_text(row)
         return f"{series.totals[row]:,}"
+
+    def size_text(self, row: int) -> str:
+        """ "512", or for a recv of the head "512 (head 200 + body 312)" / "200 (head)"."""
+        series = self._series
+        size = series.size_of(row)
+        head = series.head_part(row) if series.head_bytes else 0
+        if not head:
+            return f"{size:,}"
+        body = size - head
+        return f"{size:,} (head {head:,} + body {body:,})" if body else f"{size:,} (head)"
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -216,8 +227,13 @@ class ChunkTableView(QTableView):
         horizontal = self.horizontalHeader()
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         horizontal.setStretchLastSection(True)
-        digits = self.fontMetrics().horizontalAdvance("0,000,000,000.000") + 12
-        for column, width in enumerate((digits * 2 // 3, digits, digits * 2 // 3)):
+        metrics = self.fontMetrics()
+        digits = metrics.horizontalAdvance("0,000,000,000.000") + 12
+        # The size column holds the head's split too: "4,096 (head 999 + body 3,097)".
+        sizes = max(
+            digits * 2 // 3, metrics.horizontalAdvance("4,096 (head 999 + body 3,097)") + 12
+        )
+        for column, width in enumerate((digits * 2 // 3, digits, sizes)):
             self.setColumnWidth(column, width)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)

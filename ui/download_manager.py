@@ -34,7 +34,7 @@ from net.options import FetchOptions
 from ui.display_text import tooltip_html
 from ui.download_worker import DownloadWorker, Progress
 from ui.fetch_worker import FetchFunction, Token
-from ui.load_status import format_elapsed, format_size
+from ui.units import format_duration, format_rate, format_size, transfer_rate
 
 PROGRESS_MS = 100  # how often running downloads' progress is polled (<= 10 signals/s)
 # Style sheets, not palettes: a row's palette is re-resolved when the panel adopts it.
@@ -285,13 +285,15 @@ class DownloadRow(QFrame):
             self.bar.setValue(min(1000, received * 1000 // total))
         else:
             self.bar.setRange(0, 0)  # unknown size: a busy indicator
-        rate = received / elapsed if elapsed > 0 else 0.0
+        rate = transfer_rate(received, elapsed)
         amount = format_size(received)
         if total >= 0:
             amount = f"{amount} of {format_size(total)}"
-        parts = [amount, f"{format_size(rate)}/s"]
-        if total > received and rate > 0:
-            parts.append(f"{format_elapsed((total - received) / rate)} left")
+        parts = [amount]
+        if rate is not None:
+            parts.append(f"transfer {format_rate(rate)}")
+        if total > received and rate:
+            parts.append(f"{format_duration((total - received) / rate)} left")
         self.status_label.setText(" · ".join(parts))
 
     def mark_finished(self, size: int) -> None:
@@ -300,7 +302,7 @@ class DownloadRow(QFrame):
         self.bar.setValue(1)
         self.bar.hide()
         elapsed = self._progress.elapsed
-        took = f" in {format_elapsed(elapsed)}" if elapsed > 0 else ""
+        took = f" in {format_duration(elapsed)}" if elapsed > 0 else ""
         self.status_label.setText(f"Done · {format_size(size)}{took}")
         self.cancel_button.hide()
         self.open_button.show()

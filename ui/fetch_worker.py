@@ -291,7 +291,8 @@ class Fetcher(QObject):
         wire_received(int id, bytes wire): the raw bytes of the same recvs past the head
             (chunk-size lines, gzip...), emitted just before their chunk_received
         chunks_recorded(int id, object records): list of (elapsed, wire_size), one per recv,
-            for timelines and chunk tables
+            for timelines and chunk tables; the head's recvs (ResponseHead.recvs) come first,
+            whole, right after head_received
         body_parts(int id, object parts): list[bytes], the decoded body of each recv in order
             (one item per BodyChunk.data), emitted after chunk_received; only while
             ``emit_body_parts`` is True (the "decode per chunk" comparison needs the real recv
@@ -351,6 +352,9 @@ class Fetcher(QObject):
         self._last_progress = 0.0
         self._started_at = 0.0
         self._busy_ids: set[int] = set()
+        # The head's last recv also held this many body bytes: the next chunk's record is that
+        # same recv, already recorded whole with the head (one row per recv).
+        self._prefix_recorded = 0
         self._backlog: Callable[[], int] | None = None
         # Off unless someone shows per-recv bodies: the list is the batch's own (no copy), but
         # a signal per batch nobody needs is still a cross-module call per frame.
@@ -388,6 +392,7 @@ class Fetcher(QObject):
         self._total = -1
         self._last_progress = 0.0
         self._started_at = time.perf_counter()
+        self._prefix_recorded = 0
         self._busy_ids.add(request_id)
         self.started.emit(request_id, url)
         self._start_requested.emit(request_id, url, options, self._token)
@@ -474,7 +479,10 @@ class Fetcher(QObject):
                 pending_bytes += len(payload.data)
                 elapsed = payload.elapsed
                 if type(payload) is not _Piece or payload.wire_size:
-                    records.append((payload.elapsed, payload.wire_size))
+                    if self._prefix_recorded and payload.wire_size:
+                        self._prefix_recorded = 0  # the head's recv: recorded with the head
+                    else:
+                        records.append((payload.elapsed, payload.wire_size))
                 if payload.wire:
                     wires.append(payload.wire)
                 self._received += len(payload.data)
@@ -535,6 +543,10 @@ class Fetcher(QObject):
             length = head.content_length
             self._total = -1 if length is None else length
             self.head_received.emit(request_id, head)
+            # The head's recvs, whole: the first rows of the hop's recv records.
+            self._prefix_recorded = head.body_prefix
+            if head.recvs and request_id == self._current_id:
+                self.chunks_recorded.emit(request_id, list(head.recvs))
             self._last_progress = time.perf_counter()
             self.progress_changed.emit(request_id, 0, self._total, self.elapsed)
         elif kind == "redirect":

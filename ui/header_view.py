@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ui.display_text import display_line, elide, tooltip_html
 from ui.fonts import monospace_font
+from ui.units import format_duration
 from ui.wire_text import wire_text
 
 if TYPE_CHECKING:
@@ -61,8 +62,6 @@ def visible_line_endings(raw: bytes) -> str:
     return wire_text(raw)
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
 
 
 def format_timings(timings: Timings) -> str:
@@ -74,8 +73,8 @@ def format_timings(timings: Timings) -> str:
         ("wait", timings.wait),
         ("transfer", timings.transfer),
     ]
-    return " · ".join(f"{name} {_ms(value)}" for name, value in parts) + (
-        f"  (total {_ms(timings.total)})"
+    return " · ".join(f"{name} {format_duration(value)}" for name, value in parts) + (
+        f"  (total {format_duration(timings.total)})"
     )
 
 
@@ -220,15 +219,17 @@ class HeaderView(QWidget):
                 self._connection_lines.append("")  # a new hop
             addresses = ", ".join(event.addresses) or "(none)"
             self._connection_lines.append(
-                f"Resolved {event.host} → {addresses}  ({_ms(event.elapsed)})"
+                f"Resolved {event.host} → {addresses}  ({format_duration(event.elapsed)})"
             )
         elif kind == "Connected":
             assert isinstance(event, events.Connected)
-            self._connection_lines.append(f"Connected to {event.peer}  ({_ms(event.elapsed)})")
+            self._connection_lines.append(
+                f"Connected to {event.peer}  ({format_duration(event.elapsed)})"
+            )
         else:
             assert isinstance(event, events.TLSReady)
             self._connection_lines += [
-                f"TLS {event.version}, cipher {event.cipher}  ({_ms(event.elapsed)})",
+                f"TLS {event.version}, cipher {event.cipher}  ({format_duration(event.elapsed)})",
                 f"  certificate subject: {event.subject or '(not verified)'}",
                 f"  issuer: {event.issuer or '-'}",
                 f"  valid until: {event.not_after or '-'}",

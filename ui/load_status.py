@@ -1,4 +1,4 @@
-"""The load status for the status bar: bytes, rate, elapsed time and a progress bar.
+"""The load status for the status bar: bytes, elapsed time and a progress bar.
 
 With a Content-Length the bar shows a percentage; without one it is a busy indicator and the
 text carries the byte count. Updates come throttled from the Fetcher (<= 10/s).
@@ -10,35 +10,18 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QWidget
 
 from ui.display_text import display_line, tooltip_html
-
-
-def format_size(count: float) -> str:
-    """1023 B, 1.5 KiB, 12.3 MiB, 1.07 GiB."""
-    value = float(count)
-    for unit in ("B", "KiB", "MiB"):
-        if value < 1024:
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.2f} GiB"
-
-
-def format_elapsed(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes} min {rest:02d} s"
+from ui.units import format_duration, format_size
 
 
 def progress_text(received: int, total: int, elapsed: float) -> str:
-    """ "3.2 MiB of 50.0 MiB (6%) · 12.4 MiB/s · 0.3 s"; no total: "3.2 MiB · ..."."""
+    """ "3.2 MiB of 50 MiB (6%) · loading 0.3 s"; no total: "3.2 MiB · loading 0.3 s". No
+    rate here: the one
+    transfer rate (ui.units.transfer_rate) is in the Stream dock, beside what it measures."""
     amount = format_size(received)
     if total >= 0:
         percent = 100 if total == 0 else min(100, received * 100 // total)
         amount = f"{amount} of {format_size(total)} ({percent}%)"
-    rate = received / elapsed if elapsed > 0 else 0.0
-    return f"{amount} · {format_size(rate)}/s · {format_elapsed(elapsed)}"
+    return f"{amount} · loading {format_duration(elapsed)}"
 
 
 class LoadStatus(QWidget):

@@ -32,8 +32,9 @@ from ui.address_bar import AddressBar
 from ui.body_store import SPILL_LIMIT, VIEW_CAP, BodyStore, SpillLimits
 from ui.display_text import display_line, display_title
 from ui.history import History
-from ui.load_status import LoadStatus, format_elapsed, format_size
+from ui.load_status import LoadStatus
 from ui.settings import Settings
+from ui.units import format_duration, format_size
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent, QShowEvent
@@ -956,9 +957,12 @@ class MainWindow(QMainWindow):
         self.phase_bar.set_timings(list(done.hops) or [*self._hops, done.timings])
         self._url = done.url
         self.address_bar.set_url(done.url)
+        # Two spans, each named: the final hop's transfer (what the Stream dock shows) and
+        # the whole wait from Enter until the last byte was here.
         summary = (
-            f"HTTP {done.status} · {format_size(done.body_bytes)} in "
-            f"{format_elapsed(self.fetcher.elapsed)}"
+            f"HTTP {done.status} · {format_size(done.body_bytes)} · transfer "
+            f"{format_duration(done.timings.transfer)} · all received in "
+            f"{format_duration(self.fetcher.elapsed)}"
         )
         if self.rendering:
             # The body is in, but a big page takes longer to show: "Done" only once it is.
@@ -1084,14 +1088,12 @@ class MainWindow(QMainWindow):
     def _show_body_notice(self, truncated: bool, shown: int = 0) -> None:
         """The notice for a body the view or the store does not hold whole: how much the view
         shows, and whether Save will have all of it (and if not, why not)."""
-        from ui.binary_preview import describe_size
-
         store = self.store
         lost = store.lost
         parts_ = []
         if truncated:
             parts_.append(
-                f"Document truncated at {describe_size(shown or store.view_cap)} in the view"
+                f"Document truncated at {format_size(shown or store.view_cap)} in the view"
             )
         if lost is not None:
             parts_.append(f"Save will be incomplete: {lost}")
@@ -1100,7 +1102,7 @@ class MainWindow(QMainWindow):
                 "the rest of the body goes to a temporary file, so Save will have all of it"
             )
         else:
-            parts_.append(f"the whole {describe_size(store.body_size)} body is kept for Save")
+            parts_.append(f"the whole {format_size(store.body_size)} body is kept for Save")
         text = "; ".join(parts_) + "."
         self.notice_bar.show_notice(
             text[0].upper() + text[1:], offer_save=True, error=lost is not None

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextFormat
 
-from ui.binary_preview import declared_text, describe_size, hex_dump, looks_binary
+from ui.binary_preview import declared_text, hex_dump, looks_binary
 from ui.document_view import (
     DEFER_MS,
     DocumentView,
@@ -39,6 +39,7 @@ from ui.document_view import (
 )
 from ui.fonts import monospace_font
 from ui.plain_links import PlainLinkScanner
+from ui.units import format_size
 from ui.wire_text import wire_text
 
 if TYPE_CHECKING:
@@ -547,13 +548,13 @@ class PageRenderer(QObject):
     def _truncation_notice(self, store: BodyStore) -> None:
         shown, total = self._offset, store.body_size
         if store.lost is None:
-            kept = f"the whole {describe_size(total)} body is kept for Save"
+            kept = f"the whole {format_size(total)} body is kept for Save"
             link = "Save the whole body…"
         else:
-            kept = f"of the {describe_size(total)} body, {store.lost}"
-            link = f"Save the {describe_size(store.kept_size)} that were kept…"
+            kept = f"of the {format_size(total)} body, {store.lost}"
+            link = f"Save the {format_size(store.kept_size)} that were kept…"
         self._append(
-            f"\n\n──── Document truncated at {describe_size(shown)} in the view; {kept} ────\n",
+            f"\n\n──── Document truncated at {format_size(shown)} in the view; {kept} ────\n",
             "muted",
         )
         self._append_segments([("link", link, SAVE_URL), ("text", "\n", "")])
@@ -580,7 +581,7 @@ class PageRenderer(QObject):
         state = "" if store.complete else " (incomplete: the transfer did not finish)"
         self._append("Binary content: not shown as text\n", "heading")
         self._append(f"Type: {store.content_type or '(none given)'}\n")
-        self._append(f"Size: {describe_size(size)} ({size:,} bytes){state}\n")
+        self._append(f"Size: {format_size(size)} ({size:,} bytes){state}\n")
         self._append_segments([("link", "Save…", SAVE_URL), ("text", "\n\n", "")])
         preview = store.prefix(BINARY_PREVIEW)
         self._append(f"The first {len(preview):,} bytes:\n", "muted")
@@ -612,7 +613,7 @@ class PageRenderer(QObject):
             return False
         if store.wire.overflowed:
             self._append(
-                f"\n\n──── Wire view truncated at {describe_size(store.wire.in_memory)}; "
+                f"\n\n──── Wire view truncated at {format_size(store.wire.in_memory)}; "
                 f"{store.wire.size:,} body bytes were received in all ────\n",
                 "muted",
             )

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from net.events import Timings
+from ui.units import format_ms
 
 # (attribute of Timings, label, colour): the colours follow the browsers' network panels.
 PHASES: tuple[tuple[str, str, QColor], ...] = (
@@ -24,10 +25,6 @@ PHASES: tuple[tuple[str, str, QColor], ...] = (
     ("wait", "Waiting (TTFB)", QColor(46, 204, 113)),
     ("transfer", "Transfer", QColor(52, 119, 219)),
 )
-
-
-def format_ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.3f} ms"
 
 
 class PhaseBar(QWidget):

@@ -17,8 +17,6 @@ header's tooltip (the phase bar keeps every hop's timings).
 from __future__ import annotations
 
 import html
-import time
-from collections.abc import Callable
 from itertools import compress
 from operator import itemgetter
 
@@ -31,10 +29,10 @@ from ui.chunk_table import ChunkTableView
 from ui.decode_compare import DecodeCompareView
 from ui.display_text import elide
 from ui.receive_lab import ReceiveLab
-from ui.timeline_view import TimelineView, format_bytes, format_duration
+from ui.timeline_view import TimelineView
+from ui.units import format_duration, format_rate, format_size
 
 HEADER_MS = 100  # the header's figures refresh at most 10 times a second: readable, cheap
-RATE_WINDOW = 0.5  # seconds of recent transfer the "now" rate is measured over
 
 Record = tuple[float, int]
 
@@ -45,7 +43,7 @@ _positive = (0).__lt__  # size > 0, without a Python-level lambda
 
 class StreamPanel(QWidget):
     """Timeline (left, large) and chunk table (right) of the current hop, under a header line:
-    recvs, bytes, current and average rate, head / time to first byte.
+    recvs, bytes on the wire (head included), the transfer rate, head / time to first byte.
 
     Signals: none (a passive view).
     Slots: reset(), on_head(float elapsed), on_recvs(list[(float elapsed, int wire_size)]),
@@ -57,9 +55,6 @@ class StreamPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # The clock the worker stamps its elapsed values with (tests give their own, so
-        # "now" is a number they choose, not however long the machine took to get here).
-        self.clock: Callable[[], float] = time.perf_counter
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -93,7 +88,6 @@ class StreamPanel(QWidget):
         self._head: float | None = None
         self._first: float | None = None  # elapsed of the first recv
         self._last: float | None = None  # elapsed of the latest recv
-        self._hop_start = float("inf")  # clock() at the hop's start, estimated
         self._timings: Timings | None = None
         self._ended = ""  # "" while live; else the end note ("done", "stopped", ...)
 
@@ -116,31 +110,10 @@ class StreamPanel(QWidget):
         """True while the header refreshes itself (between the first data and the end)."""
         return self._timer.isActive()
 
-    def _now(self) -> float:
-        # The worker's elapsed values share the clock (perf_counter) with this thread; the
-        # hop's start is estimated from the least-delayed batch, so "now" never lags the data.
-        now = self.clock() - self._hop_start
-        return max(now, self._last or 0.0)
-
-    def current_rate(self) -> float | None:
-        """Bytes/s over the last RATE_WINDOW seconds up to now (None when not live)."""
-        if self._ended or self._last is None:
-            return None
-        now = self._now()
-        start = self._head if self._head is not None else (self._first or 0.0)
-        window = min(RATE_WINDOW, max(now - start, 1e-3))
-        _, received = self.timeline.total_at(now)
-        _, before = self.timeline.total_at(now - window)
-        return (received - before) / window
-
     def average_rate(self) -> float | None:
-        """Bytes/s from the head (or first recv) to the latest recv (None if no interval)."""
-        if self._last is None:
-            return None
-        start = self._head if self._head is not None else self._first
-        if start is None or self._last - start <= 0:
-            return None
-        return self._bytes / (self._last - start)
+        """The transfer rate (ui.units.transfer_rate): bytes after the head over the time from
+        the head to the latest recv; None before the head or when no time has passed."""
+        return self.series.transfer_rate(self._head)
 
     def header_text(self) -> str:
         parts: list[str] = []
@@ -149,13 +122,10 @@ class StreamPanel(QWidget):
             parts.append(f"Hop {self.hop} (after {count} redirect{'s' if count > 1 else ''})")
         noun = "recv" if self._chunks == 1 else "recvs"
         parts.append(f"{self._chunks:,} {noun}")
-        parts.append(f"{format_bytes(self._bytes)} ({self._bytes:,} bytes)")
-        rate = self.current_rate()
-        if rate is not None:
-            parts.append(f"now {format_bytes(rate)}/s")
+        parts.append(f"{format_size(self._bytes)} on the wire ({self._bytes:,} bytes)")
         average = self.average_rate()
         if average is not None:
-            parts.append(f"transfer average {format_bytes(average)}/s")
+            parts.append(f"transfer {format_rate(average)}")
         if self._timings is not None:
             parts.append(f"first byte {format_duration(self._timings.time_to_first_byte)}")
         elif self._head is not None:
@@ -198,10 +168,12 @@ class StreamPanel(QWidget):
         self._refresh_header()
 
     @Slot(float)
-    def on_head(self, elapsed: float) -> None:
-        """The hop's response head was parsed ``elapsed`` seconds after the hop started."""
+    def on_head(self, elapsed: float, head_bytes: int = 0) -> None:
+        """The hop's response head was parsed ``elapsed`` seconds after the hop started; its
+        recvs (already recorded, or the next ones) carried ``head_bytes`` bytes of head."""
         self._head = max(0.0, elapsed)
-        self._hop_start = min(self._hop_start, self.clock() - self._head)
+        self.series.head_bytes = max(0, head_bytes)
+        self.table.chunk_model.series_grown()  # rows already shown get their head part
         self.timeline.mark_head(self._head)
         self._go_live()
 
@@ -227,7 +199,6 @@ class StreamPanel(QWidget):
         self._chunks += len(times)
         self._bytes += sum(sizes)
         self._last = last if self._last is None else max(self._last, last)
-        self._hop_start = min(self._hop_start, self.clock() - last)
         self._go_live()
 
     @Slot(object)
@@ -250,7 +221,10 @@ class StreamPanel(QWidget):
         """The final hop ended; ``timings`` is its exact phases, ``hops`` every hop's."""
         self._timings = timings
         self.timeline.finish(timings.total)
-        note = f"done in {format_duration(timings.total)}"
+        note = (
+            f"transfer {format_duration(timings.transfer)} · "
+            f"request total {format_duration(timings.total)}"
+        )
         if len(hops) > 1:
             note += f" ({format_duration(sum(h.total for h in hops))} over {len(hops)} hops)"
         self._end(note)
@@ -312,7 +286,8 @@ class StreamPane(QWidget):
 
     @Slot(object)
     def on_head(self, head: ResponseHead) -> None:
-        self.panel.on_head(head.elapsed)
+        head_bytes = sum(size for _, size in head.recvs) - head.body_prefix
+        self.panel.on_head(head.elapsed, head_bytes)
         # Each hop's head starts a new body (a redirect's own body is replaced).
         self.compare.reset_for_content_type(head.content_type)
 

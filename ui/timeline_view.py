@@ -47,6 +47,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ui.chunk_series import ChunkSeries
 from ui.frame_pacer import FramePacer
+from ui.units import format_duration, format_rate, format_size, size_step
 
 FRAME_MS = 40  # 25 frames a second while data changes: plenty for a timeline, and the
 # document view (16 ms frames) keeps most of the GUI thread during a fast transfer
@@ -67,30 +68,6 @@ _RESTYLE_EVENTS = (
     QEvent.Type.FontChange,
     QEvent.Type.StyleChange,
 )
-
-
-def format_bytes(value: float) -> str:
-    """Compact decimal units: 512 B, 1.5 KB, 12 MB, 1.07 GB."""
-    value = float(value)
-    for unit in ("B", "KB", "MB", "GB"):
-        if abs(value) < 1000 or unit == "GB":
-            if unit == "B":
-                return f"{value:.0f} B"
-            digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-            return f"{value:.{digits}f} {unit}".replace(".00 ", " ").replace(".0 ", " ")
-        value /= 1000
-    raise AssertionError("unreachable")
-
-
-def format_duration(seconds: float) -> str:
-    """0 ms, 12 ms, 2.5 ms, 1.25 s, 12.5 s."""
-    if seconds < 0.01:
-        text = f"{seconds * 1000:.2f}".rstrip("0").rstrip(".")
-        return f"{text} ms"
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    text = f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
-    return f"{text.rstrip('0').rstrip('.')} s"
 
 
 def nice_step(span: float, max_ticks: int) -> float:
@@ -287,8 +264,8 @@ class TimelineView(QWidget):
 
     def _plot_rect(self) -> QRectF:
         metrics = self.fontMetrics()
-        left = metrics.horizontalAdvance("999 MB") + 10
-        right = metrics.horizontalAdvance("999 MB/s") + 10
+        left = metrics.horizontalAdvance("999 KiB") + 10
+        right = metrics.horizontalAdvance("999 KiB/s") + 10
         top = metrics.height() + 8
         bottom = metrics.height() + 8
         return QRectF(
@@ -380,7 +357,7 @@ class TimelineView(QWidget):
         span = self.duration()
         x_span = span if span > 0 else 0.001  # zero durations still get a readable axis
         total = self.total_bytes
-        y_max = max(self._nice_max(total), 1000.0)  # an empty plot still reads 0 B .. 1 KB
+        y_max = max(self._nice_max(total), 1024.0)  # an empty plot still reads 0 B .. 1 KiB
         columns = max(1, int(plot.width()))
 
         # One sample per pixel column: C(t) at the column's right edge, and the rate there.
@@ -404,7 +381,7 @@ class TimelineView(QWidget):
         x_step = nice_step(
             x_span, max(1, int(plot.width() / (metrics.horizontalAdvance("0000 ms") + 16)))
         )
-        y_step = nice_step(y_max, max(1, int(plot.height() / (metrics.height() * 2))))
+        y_step = size_step(y_max, max(1, int(plot.height() / (metrics.height() * 2))))
         grid: list[QLineF] = []
         painter.setPen(text_colour)
         tick = 0.0
@@ -426,7 +403,7 @@ class TimelineView(QWidget):
             y = y_of(tick, y_max)
             grid.append(QLineF(plot.left(), y, plot.right(), y))
             painter.setPen(BYTES_COLOUR)
-            label = format_bytes(tick)
+            label = format_size(tick)
             painter.drawText(
                 QPointF(
                     plot.left() - metrics.horizontalAdvance(label) - 5, y + metrics.ascent() / 2 - 1
@@ -437,7 +414,7 @@ class TimelineView(QWidget):
                 painter.setPen(RATE_COLOUR)
                 painter.drawText(
                     QPointF(plot.right() + 5, y + metrics.ascent() / 2 - 1),
-                    format_bytes(rate_max * tick / y_max) + "/s",
+                    format_rate(rate_max * tick / y_max),
                 )
             tick += y_step
         painter.setPen(QPen(grid_colour, 0))  # cosmetic and opaque: the fast line path
@@ -473,12 +450,12 @@ class TimelineView(QWidget):
         font = QFont(painter.font())
         font.setBold(True)
         painter.setFont(font)
-        # "overall" counts from the request, waiting included; the panel's header line gives
-        # the transfer-only average, so the two must not both be called "average".
+        # The same figures, by the same definitions, as the Stream panel's header line.
         noun = "recv" if self.chunk_count == 1 else "recvs"
-        summary = f"{self.chunk_count:,} {noun} · {format_bytes(total)}"
-        if span > 0 and total:
-            summary += f" in {format_duration(span)} · {format_bytes(total / span)}/s overall"
+        summary = f"{self.chunk_count:,} {noun} · {format_size(total)} on the wire"
+        rate = self._series.transfer_rate(self._head)
+        if rate is not None:
+            summary += f" · transfer {format_rate(rate)}"
         if self._end is not None:
             summary += f" · {self._outcome}"
         painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), summary)
@@ -543,10 +520,10 @@ class TimelineView(QWidget):
 
     @staticmethod
     def _nice_max(value: float) -> float:
-        """The axis top: ``value`` rounded up to a 1-2-5 step (1 when there is nothing)."""
+        """The axis top: ``value`` rounded up to a byte axis step (1 when there is nothing)."""
         if value <= 0:
             return 1.0
-        step = nice_step(value, 4)
+        step = size_step(value, 4)
         return math.ceil(value * 1.04 / step) * step  # a little headroom above the top
 
     # -- hover ---------------------------------------------------------------------------
@@ -574,5 +551,5 @@ class TimelineView(QWidget):
         return (
             f"at {format_duration(t)}: {received:,} bytes in {count:,} "
             f"{'chunk' if count == 1 else 'chunks'}\n"
-            f"rate {format_bytes(rate)}/s"
+            f"rate {format_rate(rate)} (over {format_duration(self.rate_window(span))})"
         )

@@ -265,7 +265,7 @@ def test_panel_rows_follow_the_downloads(
     assert panel.row(running - 1).state == "failed"  # type: ignore[union-attr]
     row = panel.row(running)
     assert row is not None and row.state == "running"
-    assert "of 8.6 MiB" in row.status_label.text()
+    assert "of 8.58 MiB" in row.status_label.text()
     qtbot.wait(150)  # a rate worth showing
     panel.grab().save(str(Path(os.environ.get("YONDER_SHOTS", tmp_path)) / "downloads.png"))
     with qtbot.waitSignal(manager.cancelled, timeout=10_000):

@@ -20,8 +20,6 @@ from ui.chunk_table import ChunkTableModel
 from ui.timeline_view import (
     BYTES_COLOUR,
     TimelineView,
-    format_bytes,
-    format_duration,
     nice_step,
 )
 
@@ -202,36 +200,6 @@ def test_tooltip_event_shows_text_over_the_plot(view: TimelineView, qtbot: QtBot
     assert QToolTip.text() == view.tooltip_at(inside.x())
     assert "1,000 bytes in 1 chunk\n" in QToolTip.text()
     QToolTip.hideText()
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (0, "0 B"),
-        (999, "999 B"),
-        (1000, "1 KB"),
-        (1536, "1.54 KB"),
-        (12_500_000, "12.5 MB"),
-        (3e9, "3 GB"),
-    ],
-)
-def test_format_bytes(value: float, text: str) -> None:
-    assert format_bytes(value) == text
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (0, "0 ms"),
-        (0.0025, "2.5 ms"),
-        (0.012, "12 ms"),
-        (0.5, "500 ms"),
-        (1.25, "1.25 s"),
-        (12.5, "12.5 s"),
-    ],
-)
-def test_format_duration(seconds: float, text: str) -> None:
-    assert format_duration(seconds) == text
 
 
 def test_nice_step_is_1_2_5() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.binary_preview import describe_size, hex_dump, looks_binary
+from ui.binary_preview import hex_dump, looks_binary
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
@@ -133,28 +133,3 @@ def test_hex_dump_round_trips(data: bytes, offset: int) -> None:
         assert line[61:-1] == "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
         recovered += chunk
     assert recovered == data
-
-
-@pytest.mark.parametrize(
-    ("n", "text"),
-    [
-        (0, "0 bytes"),
-        (1, "1 byte"),
-        (1023, "1023 bytes"),
-        (1024, "1 KB"),
-        (1536, "1.5 KB"),
-        (1024 * 1024, "1 MB"),
-        (int(1.5 * 1024 * 1024), "1.5 MB"),
-        (100 * 1024**2, "100 MB"),
-        (5 * 1024**3 + 1, "5 GB"),
-        (3 * 1024**5, "3 PB"),
-        (2000 * 1024**5, "2000 PB"),
-    ],
-)
-def test_describe_size(n: int, text: str) -> None:
-    assert describe_size(n) == text
-
-
-def test_describe_size_negative() -> None:
-    with pytest.raises(ValueError, match="negative"):
-        describe_size(-1)
