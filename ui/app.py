@@ -194,6 +194,8 @@ def _screenshot(
 
     assert isinstance(window, MainWindow)
     window.persist_settings = False
+    if window.settings.geometry() is None:
+        window.apply_default_layout(None)  # a capture is on no screen: the default size, whole
     result = {"code": 1}
 
     def capture(ok: bool, note: str) -> None:

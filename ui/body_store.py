@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from ui.binary_preview import describe_size
+from ui.units import format_size
 
 __all__ = [
     "READ_PIECE",
@@ -160,11 +160,11 @@ class SpillBuffer:
             self._stop(exc)
             return
         if take < len(data):
-            beyond = describe_size(self.kept)
+            beyond = format_size(self.kept)
             if self._spilled >= limits.limit:
                 self.lost = (
                     f"the body beyond {beyond} was not kept (the limit for a page's "
-                    f"temporary file is {describe_size(limits.limit)}); Download saves a "
+                    f"temporary file is {format_size(limits.limit)}); Download saves a "
                     "stream to disk"
                 )
             elif self._reserve < FULL_BELOW:  # no reserve to speak of: the disk is full
@@ -196,7 +196,7 @@ class SpillBuffer:
 
     def _stop(self, exc: OSError) -> None:
         self.lost_errno = exc.errno
-        beyond = describe_size(self.kept)
+        beyond = format_size(self.kept)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             self.lost = (
                 f"the disk holding the temporary folder ({self._directory()}) is full: the "

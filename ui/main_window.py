@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from ui.address_bar import AddressBar
@@ -37,7 +37,15 @@ from ui.settings import Settings
 from ui.units import format_duration, format_size
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent, QShowEvent
+    from PySide6.QtGui import (
+        QAction,
+        QCloseEvent,
+        QIcon,
+        QKeySequence,
+        QPaintEvent,
+        QResizeEvent,
+        QShowEvent,
+    )
     from PySide6.QtWidgets import QStyle
 
     from net.charset import CharsetChoice
@@ -76,7 +84,16 @@ BASE_POINT_SIZE = 10.5
 #: ask_path(caption, suggested_name) -> chosen path or None (tests replace it).
 AskPath = Callable[[str, str], "str | None"]
 
-DEFAULT_SIZE = (1100, 750)
+# The first window: the document shows DEFAULT_COLUMNS columns of the monospace font (80-column
+# text and hex rows never wrap), the header pane HEADER_WIDTH beside it; the whole fits the
+# screen's available geometry (a smaller screen or a scale factor takes from the header first).
+DEFAULT_COLUMNS = 100
+DEFAULT_HEIGHT = 750
+HEADER_WIDTH = 320
+HEADER_MIN_WIDTH = 160  # the header pane yields down to this before the document yields
+DOCUMENT_MARGIN = 12  # ui.document_view's documentMargin (not imported: the first frame is light)
+# The window manager's border and title bar, unknown before the window is first shown.
+FRAME_ALLOWANCE = (16, 48)
 STREAM_DOCK_HEIGHT = 230  # first run: the lab, the header line and ~8 table rows
 # First run: where the address bar starts in the toolbar (after the five navigation buttons);
 # later runs use the last run's figure (Settings.first_frame).
@@ -86,6 +103,26 @@ BUILD_FALLBACK_MS = 300  # builds the rest even if the first paint never comes (
 SAVE_POLL_MS = 100  # how often a background Save Page's progress is shown
 CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
 RELAYOUT_MS = 250  # a resize or zoom must settle this long before tables are laid out again
+
+
+class YieldingSplitter(QSplitter):
+    """A horizontal split whose first pane (the headers) gives way first when the split
+    shrinks, down to ``first_min`` pixels; growth goes to the second (the document) by its
+    stretch factor. (QSplitter alone shrinks by stretch factor: the document first.)"""
+
+    def __init__(self, first_min: int) -> None:
+        super().__init__()
+        self._first_min = first_min
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        before = self.sizes()  # still the old layout's
+        super().resizeEvent(event)
+        shrunk = event.oldSize().width() - event.size().width()
+        if len(before) != 2 or event.oldSize().width() <= 0 or shrunk <= 0 or not before[0]:
+            return
+        total = sum(self.sizes())
+        first = max(min(self._first_min, before[0]), before[0] - shrunk)
+        self.setSizes([first, max(0, total - first)])
 
 
 def page_title(url: str) -> str:
@@ -186,7 +223,6 @@ class MainWindow(QMainWindow):
         self._queued_load: tuple[str, bool, bool] | None = None  # (text, typed, from_history)
 
         self.setWindowTitle("Yonder")
-        self.resize(*DEFAULT_SIZE)
         self._build_frame()
         if not deferred:
             self.finish_build()
@@ -219,13 +255,12 @@ class MainWindow(QMainWindow):
 
         self._header_slot = QWidget()  # placeholders at the views' places in the split
         self._document_slot = QWidget()
-        self.splitter = QSplitter()  # horizontal
+        self.splitter = YieldingSplitter(HEADER_MIN_WIDTH)  # horizontal
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self._header_slot)
         self.splitter.addWidget(self._document_slot)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([400, 700])
         central = QWidget()
         self._central_layout = QVBoxLayout(central)
         self._central_layout.setContentsMargins(6, 4, 6, 0)
@@ -240,11 +275,55 @@ class MainWindow(QMainWindow):
         self.load_status = LoadStatus()
         self.statusBar().addWidget(self.load_status, 1)
         geometry = self.settings.geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = self.screen()
+            self.apply_default_layout(screen.availableGeometry() if screen is not None else None)
         splitter = self.settings.splitter_state()
         if splitter is not None:
             self.splitter.restoreState(splitter)
+
+    def document_width(self, columns: int) -> int:
+        """The document view's width that shows ``columns`` characters of the monospace font
+        (at the default size and the current zoom), with its frame, margins and scroll bar."""
+        from PySide6.QtGui import QFontMetricsF
+        from PySide6.QtWidgets import QStyle
+
+        from ui.fonts import monospace_font
+
+        font = monospace_font()
+        font.setPointSizeF(max(4.0, BASE_POINT_SIZE + self._zoom))
+        advance = QFontMetricsF(font).horizontalAdvance("0" * columns)
+        style = self.style()
+        frame = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+        scroll_bar = style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        # + 2: the wrap leaves room for the cursor at a line's end.
+        return int(advance + 0.999) + 2 * DOCUMENT_MARGIN + 2 * frame + scroll_bar + 2
+
+    def default_layout(self, available: QRect | None) -> tuple[QSize, list[int]]:
+        """The first window's size and split: DEFAULT_COLUMNS for the document, HEADER_WIDTH
+        for the headers, within ``available`` (less FRAME_ALLOWANCE) when given, the header
+        pane giving way first."""
+        margins = self._central_layout.contentsMargins()
+        chrome = margins.left() + margins.right() + self.splitter.handleWidth()
+        document = self.document_width(DEFAULT_COLUMNS)
+        width, height = chrome + HEADER_WIDTH + document, DEFAULT_HEIGHT
+        if available is not None:
+            width = min(width, available.width() - FRAME_ALLOWANCE[0])
+            height = min(height, available.height() - FRAME_ALLOWANCE[1])
+        split = width - chrome
+        header = max(HEADER_MIN_WIDTH, min(HEADER_WIDTH, split - document))
+        return QSize(width, height), [header, max(0, split - header)]
+
+    def apply_default_layout(self, available: QRect | None) -> None:
+        """Size the window and its split as :meth:`default_layout` says, centred in
+        ``available`` (None: no screen to fit, e.g. a capture)."""
+        size, sizes = self.default_layout(available)
+        self.resize(size)
+        self.splitter.setSizes(sizes)
+        if available is not None:
+            left = available.x() + max(0, (available.width() - size.width()) // 2)
+            top = available.y() + max(0, (available.height() - size.height()) // 2)
+            self.move(left, top)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -349,6 +428,10 @@ class MainWindow(QMainWindow):
             self._central_layout.removeWidget(self._dock_slot)
             self._dock_slot.deleteLater()
             self._dock_slot = None
+        # Hidden until _restore_settings says otherwise: added to a window already on screen
+        # (the deferred build), a dock not explicitly hidden is shown by a queued call that
+        # runs after restoreState, and a dock the user had closed came back every run.
+        dock.hide()
         self.addDockWidget(area.BottomDockWidgetArea, dock)
         self.resizeDocks([dock], [STREAM_DOCK_HEIGHT], parts.Qt.Orientation.Vertical)
         self.stream_dock = dock
@@ -567,8 +650,8 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         # Geometry and the split are restored by _build_frame, before the first paint.
         state = self.settings.window_state()
-        if state is not None:
-            self.restoreState(state)  # the Stream dock's visibility and size
+        if state is None or not self.restoreState(state):  # the Stream dock's visibility, size
+            self.stream_dock.show()  # first run: making the stream visible is Yonder's point
         self.address_bar.set_history(self.history.typed)
         self.address_bar.install_completer()
         self.wrap_action.setChecked(self.settings.word_wrap())

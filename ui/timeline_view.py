@@ -132,7 +132,7 @@ class TimelineView(QWidget):
         self._image_key: tuple[object, ...] = ()  # the data it shows
         # Frames at FRAME_MS, each in a quiet event-loop turn when there is one (FramePacer).
         self._frame = FramePacer(FRAME_MS, self._on_frame, self.isVisible, self)
-        self.setMinimumSize(240, 120)
+        self.setMinimumSize(240, 80)  # a 2x-scaled small screen still fits the window
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
@@ -450,15 +450,7 @@ class TimelineView(QWidget):
         font = QFont(painter.font())
         font.setBold(True)
         painter.setFont(font)
-        # The same figures, by the same definitions, as the Stream panel's header line.
-        noun = "recv" if self.chunk_count == 1 else "recvs"
-        summary = f"{self.chunk_count:,} {noun} · {format_size(total)} on the wire"
-        rate = self._series.transfer_rate(self._head)
-        if rate is not None:
-            summary += f" · transfer {format_rate(rate)}"
-        if self._end is not None:
-            summary += f" · {self._outcome}"
-        painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), summary)
+        painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), self.title_text())
         font.setBold(False)
         painter.setFont(font)
         legend = [("■ bytes", BYTES_COLOUR), ("■ rate", RATE_COLOUR)]
@@ -525,6 +517,18 @@ class TimelineView(QWidget):
             return 1.0
         step = size_step(value, 4)
         return math.ceil(value * 1.04 / step) * step  # a little headroom above the top
+
+    def title_text(self) -> str:
+        """The title line: the same figures, by the same definitions, as the Stream panel's
+        header line (ui.units)."""
+        noun = "recv" if self.chunk_count == 1 else "recvs"
+        summary = f"{self.chunk_count:,} {noun} · {format_size(self.total_bytes)} on the wire"
+        rate = self._series.transfer_rate(self._head)
+        if rate is not None:
+            summary += f" · transfer {format_rate(rate)}"
+        if self._end is not None:
+            summary += f" · {self._outcome}"
+        return summary
 
     # -- hover ---------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ window with a layout is shown; it is the test platform talking, not Yonder (xcb 
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,14 @@ from PySide6.QtCore import QCoreApplication, QSettings, QThread
 from ui.settings import Settings
 
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+
+# The offscreen platform's own screen is 800x800, and the first window fits the screen it
+# opens on (ui.main_window.MainWindow.default_layout): give the tests a common desktop's
+# screen instead, through the offscreen plugin's own configuration file (children inherit it).
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = (
+        f"offscreen:configfile={Path(__file__).with_name('offscreen-1920x1080.json')}"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -72,7 +72,7 @@ def test_a_5_gb_announced_length_shows_progress_that_moves(
     assert status.bar.maximum() == 1000  # a percentage, not a busy indicator
     qtbot.waitUntil(lambda: status.label.text().startswith("97.7 KiB of 4.66 GiB"), timeout=10_000)
     gate.set()  # more arrives: the status follows it
-    qtbot.waitUntil(lambda: status.label.text().startswith("390.6 KiB of 4.66 GiB"), timeout=10_000)
+    qtbot.waitUntil(lambda: status.label.text().startswith("391 KiB of 4.66 GiB"), timeout=10_000)
     assert window.load_ok is None
     srv.stop()  # the server goes away long before 5 GB
     qtbot.waitUntil(lambda: window.load_ok is False, timeout=10_000)
@@ -175,7 +175,7 @@ def test_the_spill_stops_at_its_limit_and_says_download_saves_a_stream(
     qtbot.waitUntil(lambda: win.load_ok is not None, timeout=20000)
     qtbot.waitUntil(lambda: not win.rendering, timeout=20000)
     notice = win.notice_bar.label.text()
-    assert "the body beyond 320 KB was not kept" in notice
+    assert "the body beyond 320 KiB was not kept" in notice
     assert "Download saves a stream to disk" in notice
     assert win.store.body.spilled == 256 * 1024
     target = tmp_path / "saved.txt"

@@ -383,7 +383,9 @@ def test_a_100_mb_body_is_capped_in_the_view_and_saved_whole(
     assert announced == [(cap, -1), (cap, BIG)]  # at the cap while loading, then the total
     assert "the whole 100 MiB body is kept for Save" in win.notice_bar.label.text()
     text = text_of(win)
-    assert "Document truncated at 2 MB in the view; the whole 100 MiB body is kept for Save" in text
+    assert (
+        "Document truncated at 2 MiB in the view; the whole 100 MiB body is kept for Save" in text
+    )
     assert cap - 2000 < len(text) < cap + 2000
     assert win.notice_bar.isVisible() and win.notice_bar.save_button.isVisible()
     # Memory: the cap, the mailbox and a few batches in flight; never the 100 MB body.

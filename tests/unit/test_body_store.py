@@ -134,7 +134,7 @@ def test_spill_stops_at_its_limit_and_says_why() -> None:
     assert buffer.kept == 1100 and buffer.spilled == 1000
     assert not buffer.complete
     assert buffer.lost is not None
-    assert buffer.lost.startswith("the body beyond 1.1 KB was not kept")
+    assert buffer.lost.startswith("the body beyond 1.07 KiB was not kept")
     assert "Download saves a stream to disk" in buffer.lost
     assert b"".join(buffer.chunks()) == DATA[:1100]  # what was kept, exactly
     buffer.close()

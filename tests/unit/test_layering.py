@@ -70,3 +70,16 @@ def test_pure_text_logic_imports_no_qt_and_no_widgets(path: Path) -> None:
 def test_only_the_tokenizer_touches_html_parser() -> None:
     users = {p.name for p in UI_FILES if {"html.parser", "_markupbase"} & imported_modules(p)}
     assert users == {"tokenizer.py"}
+
+
+def test_the_one_formatter_is_pure_and_the_only_one() -> None:
+    """ui/units.py formats every size, duration and rate: no Qt, and nobody else defines one."""
+    units = ROOT / "ui" / "units.py"
+    assert not top_level(imported_modules(units)) & {"PySide6", "shiboken6", "ui", "main"}
+    formatters = ("def format_size", "def format_bytes", "def describe_size", "def format_ms")
+    others = [
+        p.relative_to(ROOT).as_posix()
+        for p in UI_FILES
+        if p != units and any(name in p.read_text(encoding="utf-8") for name in formatters)
+    ]
+    assert others == []

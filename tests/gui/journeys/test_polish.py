@@ -1,0 +1,256 @@
+"""Journeys for issue 10's items 8-15: layout, docks, numbers, the chunk table's head, the
+learning features, error pages and polish. Each one goes the user's way: actions found by
+their menu text, keys to the focused widget, then what is on screen and what the loopback
+server received."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from tests.gui.journeys import drive
+from tests.gui.windows import serve
+from tests.integration.servers import LoopbackServer, http_response, respond
+from ui.main_window import HEADER_MIN_WIDTH, MainWindow
+from ui.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
+
+DECIMAL_UNITS = re.compile(r"\d (KB|MB|GB|TB)\b|\d (kB|KB|MB|GB)/s")
+
+
+def open_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
+    """Ctrl+L's action, the address typed, Enter; then wait for the page."""
+    drive.trigger(win, "File", "Go to address bar")
+    drive.type_text(qtbot, url)
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, win)
+
+
+def choose_recv_size(qtbot: QtBot, win: MainWindow, label: str) -> None:
+    """The receive lab's buffer, picked with the keyboard as a user does (focus, arrows)."""
+    combo = win.stream.lab.recv_combo
+    combo.setFocus()  # a click on the combo / Tab into it
+    qtbot.waitUntil(lambda: drive.focused() is combo)
+    drive.press(qtbot, Qt.Key.Key_Home)
+    while combo.currentText() != label:
+        before = combo.currentIndex()
+        drive.press(qtbot, Qt.Key.Key_Down)
+        assert combo.currentIndex() != before, f"no receive size {label!r}"
+
+
+# -- 10: one formatter, labelled figures, one rate -----------------------------------------------
+
+
+def test_every_figure_of_one_load_uses_iec_units_and_names_what_it_measures(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = b"x" * 95_640 + b"\n"
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    choose_recv_size(qtbot, window, "512 B (classic)")  # many recvs: a transfer that lasts
+    open_address(qtbot, window, srv.url("/big.txt"))
+    status = drive.status_text(window)
+    assert re.fullmatch(
+        r"Done: HTTP 200 · 93\.4 KiB · transfer [\d.]+ m?s · page ready [\d.]+ m?s", status
+    ), status
+    panel = window.stream.panel
+    header = panel.header.text()
+    assert "on the wire" in header and "request total" in header and "first byte" in header
+    # One rate, by one definition: the panel's header and the timeline's title say the same.
+    title = panel.timeline.title_text()
+    rates = re.findall(r"transfer ([\d.]+ \w+/s)", header)
+    assert len(rates) == 1 and rates == re.findall(r"transfer ([\d.]+ \w+/s)", title)
+    for text in (status, header, title):
+        assert not DECIMAL_UNITS.search(text), text
+
+
+# -- 12: the chunk table shows the head's recvs whole ---------------------------------------------
+
+
+def test_with_a_512_byte_buffer_the_first_recv_shows_its_head_and_body_parts(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = b"".join(b"line %04d of the body\n" % i for i in range(200))
+    response = http_response(200, body, [("Content-Type", "text/plain")])
+    head_size = response.index(b"\r\n\r\n") + 4
+    assert head_size < 512 < len(response)
+    srv = serve(servers, respond(response))
+    choose_recv_size(qtbot, window, "512 B (classic)")
+    open_address(qtbot, window, srv.url("/lines.txt"))
+    model = window.stream.panel.table.chunk_model
+    qtbot.waitUntil(lambda: model.pending_count == 0)
+    rows = [model.row_values(r) for r in range(model.rowCount())]
+    sizes = [size for _, size, _ in rows]
+    assert sum(sizes) == len(response)  # every byte that came, the head's too
+    assert all(size <= 512 for size in sizes)
+    cells = [str(model.data(model.index(r, 2))) for r in range(model.rowCount())]
+    # The recv that carried the end of the head: its whole size, then its two parts.
+    split = [c for c in cells if "head" in c]
+    assert split, cells[:3]
+    last = split[-1]
+    match = re.fullmatch(r"([\d,]+) \(head ([\d,]+) \+ body ([\d,]+)\)", last)
+    assert match, last
+    whole, head, rest = (int(g.replace(",", "")) for g in match.groups())
+    assert whole == head + rest
+    head_parts = []
+    for cell in split:
+        parts = re.fullmatch(r"([\d,]+) \((?:head ([\d,]+) \+ body [\d,]+|head)\)", cell)
+        assert parts, cell
+        head_parts.append(int((parts.group(2) or parts.group(1)).replace(",", "")))
+    assert sum(head_parts) == head_size
+    if len(split) == 1:  # the usual case on loopback: one recv of 512 B = head + body
+        assert whole == 512 and head == head_size
+    assert len(drive.requests_to(srv, "/lines.txt")) == 1
+
+
+# -- 8: the default layout ---------------------------------------------------------------------
+
+
+def lines_of_first_block(win: MainWindow) -> int:
+    """How many screen lines the line at the top of the document view takes (1: no wrap)."""
+    view = win.document_view
+    block = view.cursorForPosition(QPoint(4, 4)).block()
+    assert len(block.text()) == 100, block.text()
+    return block.layout().lineCount()
+
+
+def test_the_first_window_shows_100_columns_and_the_header_pane_yields_first(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    line = b"".join(b"%d" % (i % 10) for i in range(100))  # 100 columns, no space to wrap at
+    body = (line + b"\n") * 300  # long enough for a scroll bar
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    open_address(qtbot, window, srv.url("/wide.txt"))
+    assert window.wrap_action.isChecked()  # word wrap on, as by default: still one line
+    assert window.document_view.verticalScrollBar().isVisible()
+    assert lines_of_first_block(window) == 1
+    # The user makes the window narrower: the header pane gives way, the document keeps its
+    # width (and its 100 columns)...
+    header, document = window.splitter.sizes()
+    window.resize(window.width() - 60, window.height())
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] < header)
+    assert window.splitter.sizes()[1] == document
+    assert lines_of_first_block(window) == 1
+    # ...down to the header's minimum; only then does the document yield.
+    window.resize(window.width() - 2000, window.height())
+    qtbot.waitUntil(lambda: window.splitter.sizes()[1] < document)
+    assert window.splitter.sizes()[0] >= HEADER_MIN_WIDTH
+    # Wider again: the document grows back first.
+    window.resize(window.width() + 3000, window.height())
+    qtbot.waitUntil(lambda: lines_of_first_block(window) == 1)
+
+
+SCREEN_PROBE = """
+import json, sys, time
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from ui.app import create_application
+from ui.main_window import MainWindow
+from ui.settings import Settings
+app = create_application([])
+settings = Settings(QSettings(sys.argv[1], QSettings.Format.IniFormat))
+window = MainWindow(settings, deferred=True)  # as `python main.py` starts
+window.show()
+deadline = time.monotonic() + 20
+while not window.fully_built and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+app.processEvents()
+screen = window.screen()
+frame, avail = window.frameGeometry(), screen.availableGeometry()
+print(json.dumps({
+    "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+    "available": [avail.x(), avail.y(), avail.width(), avail.height()],
+    "scale": screen.devicePixelRatio(),
+    "built": window.fully_built,
+}))
+window.persist_settings = False
+window.close()
+"""
+
+
+@pytest.mark.parametrize("scale", ["1", "1.5", "2"])
+def test_the_first_window_fits_a_1400x900_screen_at_any_scale_factor(
+    tmp_path: Path, scale: str
+) -> None:
+    config = tmp_path / "screen.json"
+    config.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "laptop",
+                        "x": 0,
+                        "y": 0,
+                        "width": 1400,
+                        "height": 900,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        )
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        "QT_SCALE_FACTOR": scale,
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", SCREEN_PROBE, str(tmp_path / "yonder.ini")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert found["built"] and found["scale"] == float(scale)
+    x, y, width, height = found["frame"]
+    ax, ay, aw, ah = found["available"]
+    assert aw == round(1400 / float(scale)) or abs(aw - 1400 / float(scale)) <= 1
+    assert ax <= x and ay <= y and x + width <= ax + aw and y + height <= ay + ah, found
+
+
+# -- 11: the Stream dock remembers whether it was open ---------------------------------------
+
+
+def start_like_main(qtbot: QtBot, make_settings: Callable[[], Settings]) -> MainWindow:
+    """A window built as `python main.py` builds it: the light first frame, the rest after."""
+    win = MainWindow(make_settings(), deferred=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.fully_built)
+    qtbot.wait(50)  # any queued show or hide of the docks has run: the state a user sees
+    return win
+
+
+def test_closing_the_stream_dock_is_remembered_by_the_next_run(
+    qtbot: QtBot, make_settings: Callable[[], Settings]
+) -> None:
+    first = start_like_main(qtbot, make_settings)
+    assert first.stream_dock.isVisible()  # a first run shows the stream
+    drive.trigger(first, "View", "Stream (timeline, receive lab)")
+    assert not first.stream_dock.isVisible()
+    drive.trigger(first, "File", "Close window")
+    second = start_like_main(qtbot, make_settings)
+    assert not second.stream_dock.isVisible()
+    drive.trigger(second, "View", "Stream (timeline, receive lab)")
+    assert second.stream_dock.isVisible()
+    drive.trigger(second, "File", "Close window")
+    third = start_like_main(qtbot, make_settings)
+    assert third.stream_dock.isVisible()
+    third.close()
