@@ -15,6 +15,7 @@ import html
 import ipaddress
 import itertools
 import mimetypes
+import re
 import socket
 import socketserver
 import sys
@@ -61,6 +62,20 @@ ENDPOINTS: list[tuple[str, str]] = [
         "UTF-8 text whose multibyte characters are split across two TCP writes",
     ),
 ]
+
+
+_PARAMETER = re.compile(r"`([^`]+)`")
+
+
+def plain_description(text: str) -> str:
+    """An ENDPOINTS description for plain text (a start page): `name` marks a query
+    parameter and is shown quoted, never with its backticks."""
+    return _PARAMETER.sub("\u201c\\1\u201d", text)
+
+
+def html_description(text: str) -> str:
+    """An ENDPOINTS description for the index page: parameters as <code>."""
+    return _PARAMETER.sub(r"<code>\1</code>", html.escape(text))
 
 
 class BadRequest(Exception):
@@ -520,8 +535,9 @@ class DemoServer:
     # -- content -------------------------------------------------------------------------
 
     def endpoints(self) -> list[tuple[str, str]]:
-        """(path with example query, description) for every endpoint, samples included."""
-        result = list(ENDPOINTS)
+        """(path with example query, plain-text description) for every endpoint, samples
+        included."""
+        result = [(path, plain_description(text)) for path, text in ENDPOINTS]
         result += [(f"/samples/{quote(name)}", f"Sample: {name}") for name in self.sample_names()]
         return result
 
@@ -543,10 +559,14 @@ class DemoServer:
         return file
 
     def index_html(self) -> str:
+        endpoints = [(path, html_description(text)) for path, text in ENDPOINTS]
+        endpoints += [
+            (path, html.escape(text)) for path, text in self.endpoints()[len(ENDPOINTS) :]
+        ]
         rows = "\n".join(
             f'<li><a href="{html.escape(path.lstrip("/") or ".")}">{html.escape(path)}</a> '
-            f"&mdash; {html.escape(desc)}</li>"
-            for path, desc in self.endpoints()
+            f"&mdash; {desc}</li>"
+            for path, desc in endpoints
             if "<" not in path
         )
         return (

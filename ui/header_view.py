@@ -73,6 +73,9 @@ def format_timings(timings: Timings) -> str:
         ("wait", timings.wait),
         ("transfer", timings.transfer),
     ]
+    # No TLS phase on plain http ("TLS 0 ms" would say a handshake happened); a real
+    # handshake never takes exactly zero.
+    parts = [(name, value) for name, value in parts if name != "TLS" or value > 0]
     return " · ".join(f"{name} {format_duration(value)}" for name, value in parts) + (
         f"  (total {format_duration(timings.total)})"
     )

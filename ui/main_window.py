@@ -17,7 +17,8 @@ Ctrl++ / Ctrl+- / Ctrl+0 zoom; Alt+Z word wrap; Ctrl+T the Stream dock.
 The Stream dock (bottom, shown on first run: making the stream visible is Yonder's point)
 holds the receive lab, the live chunk timeline and table, and the decode-per-chunk comparison;
 the status bar's right end holds the phase bar (DNS ... transfer per hop, exact ms on hover).
-Go > Demo Server starts the built-in loopback demo server and lists it on the start page.
+Go > Start Demo Server starts the built-in loopback demo server and opens its index; the start
+page lists it while it runs; Go > Stop Demo Server stops it.
 """
 
 from __future__ import annotations
@@ -131,6 +132,10 @@ def page_title(url: str) -> str:
 
     if url == parts.START_URL:
         return "Start page"
+    if url == parts.ABOUT_URL:
+        return "About Yonder"
+    if url == parts.KEYS_URL:
+        return "Keys"
     if url.startswith(parts.SAMPLE_PREFIX):
         return url[len(parts.SAMPLE_PREFIX) :]
     rest = url.split("://", 1)[-1]
@@ -166,7 +171,7 @@ class MainWindow(QMainWindow):
     Slots: load(str), reload(), stop(), go_back(), go_forward(), go_home(),
         set_view_mode(ViewMode), set_encoding(str|None), save_page(), save_headers(),
         copy_as_curl(), download(), zoom_in(), zoom_out(), zoom_reset(), set_word_wrap(bool),
-        start_demo() -> str | None, stop_demo()
+        start_demo() -> str | None, open_demo(), stop_demo(), show_about()
     """
 
     load_ended = Signal(bool)
@@ -252,6 +257,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.view_menu = bar.addMenu("&View")
         self.go_menu = bar.addMenu("&Go")
+        self.help_menu = bar.addMenu("&Help")
 
         self._header_slot = QWidget()  # placeholders at the views' places in the split
         self._document_slot = QWidget()
@@ -441,6 +447,35 @@ class MainWindow(QMainWindow):
 
         return parts.QIcon.fromTheme(theme, self.style().standardIcon(pixmap))
 
+    def _home_icon(self) -> QIcon:
+        """The theme's go-home, else a house drawn in the palette's text colour (the style's
+        only "home" pixmap, SP_DirHomeIcon, is a folder: the home directory)."""
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QIcon, QPainter, QPen, QPixmap, QPolygonF
+
+        themed = QIcon.fromTheme("go-home")
+        if not themed.isNull():
+            return themed
+        icon = QIcon()
+        colour = self.palette().windowText().color()
+        for size in (16, 24, 32, 48):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.scale(size / 24, size / 24)
+            pen = QPen(colour, 2.0)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            roof = [QPointF(3, 12), QPointF(12, 3.5), QPointF(21, 12)]
+            painter.drawPolyline(QPolygonF(roof))
+            walls = [QPointF(6, 10), QPointF(6, 20.5), QPointF(18, 20.5), QPointF(18, 10)]
+            painter.drawPolyline(QPolygonF(walls))
+            painter.drawRect(10, 14, 4, 6.5)  # the door
+            painter.end()
+            icon.addPixmap(pixmap)
+        return icon
+
     def _action(self, text: str, icon: QIcon | None, *keys: QKeySequence | str) -> QAction:
         from ui import window_parts as parts
 
@@ -469,9 +504,7 @@ class MainWindow(QMainWindow):
         self.stop_action = self._action(
             "Stop", self._icon(sp.SP_BrowserStop, "process-stop"), "Esc"
         )
-        self.home_action = self._action(
-            "Home", self._icon(sp.SP_DirHomeIcon, "go-home"), "Alt+Home"
-        )
+        self.home_action = self._action("Home", self._home_icon(), "Alt+Home")
         self.focus_address_action = self._action("Go to address bar", None, "Ctrl+L")
         self.quit_action = self._action("Quit", None, "Ctrl+Q")
         self.close_action = self._action("Close window", None, "Ctrl+W")
@@ -524,12 +557,18 @@ class MainWindow(QMainWindow):
         self.stream_action.setShortcut(parts.QKeySequence("Ctrl+T"))
         self.stream_action.setToolTip("Show or hide the Stream dock (Ctrl+T)")
         self.addAction(self.stream_action)
+        # Two plain actions, each saying what it does (a checkable "Stop" read backwards).
         self.demo_action = self._action("Start Demo Server", None)
-        self.demo_action.setCheckable(True)
         self.demo_action.setToolTip(
-            "Start or stop the built-in demo server (127.0.0.1 only): drips, large and "
-            "chunked bodies, gzip, redirects, errors; the start page links to it"
+            "Start the built-in demo server (127.0.0.1 only) and open its index: drips, large "
+            "and chunked bodies, gzip, redirects, errors"
         )
+        self.demo_stop_action = self._action("Stop Demo Server", None)
+        self.demo_stop_action.setToolTip("Stop the built-in demo server")
+        self.demo_stop_action.setEnabled(False)
+        self.keys_action = self._action("Keys", None)
+        self.keys_action.setToolTip("Every key of the window")
+        self.about_action = self._action("About Yonder", None, "F1")
 
         self.encoding_group = parts.QActionGroup(self)
         self.encoding_actions: dict[str | None, parts.QAction] = {}
@@ -578,7 +617,8 @@ class MainWindow(QMainWindow):
             ]
         )
         go_menu.addSeparator()
-        go_menu.addAction(self.demo_action)
+        go_menu.addActions([self.demo_action, self.demo_stop_action])
+        self.help_menu.addActions([self.keys_action, self.about_action])
 
     def _connect_signals(self) -> None:
         """Every connection in the window, in one place."""
@@ -612,7 +652,10 @@ class MainWindow(QMainWindow):
         on(self.zoom_out_action, self.zoom_out)
         on(self.zoom_reset_action, self.zoom_reset)
         self.wrap_action.toggled.connect(self.set_word_wrap)
-        self.demo_action.triggered.connect(self._on_demo_action)
+        self.demo_action.triggered.connect(self.open_demo)
+        self.demo_stop_action.triggered.connect(self.stop_demo)
+        self.keys_action.triggered.connect(self.show_keys)
+        self.about_action.triggered.connect(self.show_about)
         self.stream.lab.decode_per_chunk_changed.connect(self._on_decode_per_chunk_changed)
         self.fetcher.emit_body_parts = self.stream.lab.decode_per_chunk
 
@@ -860,6 +903,16 @@ class MainWindow(QMainWindow):
             self.document_view.append_segments(segments)
             self.header_view.show_message("Start page (bundled with Yonder, no network)")
             self.load_status.finish("Start page")
+            ok = True
+        elif url in (parts.ABOUT_URL, parts.KEYS_URL):
+            if url == parts.ABOUT_URL:
+                from net.version import version
+
+                self.document_view.append_segments(parts.about_page(version()))
+            else:
+                self.document_view.append_segments(parts.keys_page())
+            self.header_view.show_message(f"{page_title(url)} (bundled with Yonder, no network)")
+            self.load_status.finish(page_title(url))
             ok = True
         else:
             data = parts.sample_bytes(url)
@@ -1482,19 +1535,33 @@ class MainWindow(QMainWindow):
     def _on_decode_per_chunk_changed(self, on: bool) -> None:
         self.fetcher.emit_body_parts = on  # takes effect with the next batch
 
-    @Slot(bool)
-    def _on_demo_action(self, on: bool) -> None:
-        if on:
-            self.start_demo()  # on_demo_state_changed / on_demo_failed show the outcome
-        else:
-            self.stop_demo()
+    @Slot()
+    def show_about(self) -> None:
+        """Help > About Yonder: the version, the licence, links to the start page and keys."""
+        from ui import window_parts as parts
+
+        self.load(parts.ABOUT_URL)
+
+    @Slot()
+    def show_keys(self) -> None:
+        from ui import window_parts as parts
+
+        self.load(parts.KEYS_URL)
+
+    @Slot()
+    def open_demo(self) -> None:
+        """Go > Start Demo Server: start it (if it is not running) and open its index; a
+        failure to start is on screen (on_demo_failed)."""
+        base = self.demo.base_url if self.demo.running else self.start_demo()
+        if base is not None:
+            self.load(base)
 
     @Slot(bool, str)
     def on_demo_state_changed(self, running: bool, base_url: str) -> None:
         from ui import window_parts as parts
 
-        self.demo_action.setChecked(running)
-        self.demo_action.setText("Stop Demo Server" if running else "Start Demo Server")
+        self.demo_action.setEnabled(not running)
+        self.demo_stop_action.setEnabled(running)
         if running:
             self.load_status.show_text(f"Demo server running on {base_url} (loopback only)")
         else:
@@ -1505,7 +1572,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def on_demo_failed(self, message: str) -> None:
         self.demo_error = message
-        self.demo_action.setChecked(False)
+        self.demo_action.setEnabled(True)
+        self.demo_stop_action.setEnabled(False)
         self._report(message, error=True)
 
     def show_demo_failure(self) -> None:

@@ -82,6 +82,8 @@ class PhaseBar(QWidget):
             header += "<th align='right'>All hops</th>"
         rows = [f"<tr>{header}</tr>"]
         for attribute, label, colour in PHASES:
+            if attribute == "tls" and not any(hop.tls for hop in self._hops):
+                continue  # plain http: no handshake, no "TLS 0.000 ms" row
             cells = "".join(
                 f"<td align='right'>{format_ms(getattr(hop, attribute))}</td>" for hop in self._hops
             )

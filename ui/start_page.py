@@ -4,6 +4,8 @@ Internal addresses (handled by the window, never sent to net/):
 - ``about:start`` is resources/start.txt, a plain text file with two bits of markup:
   a line starting with "# " is a heading, and ``[label](url)`` is a link.
 - ``yonder:samples/<name>`` is a file from resources/samples/, shown as text.
+- ``about:yonder`` (Help > About Yonder): the version, the licence and links;
+  ``about:keys`` (Help > Keys): the start page's table of keys on its own.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from ui.document_view import Segment
 from ui.resources import resource_path
 
 START_URL = "about:start"
+ABOUT_URL = "about:yonder"
+KEYS_URL = "about:keys"
+KEYS_HEADING = "## Keys"
 SAMPLE_PREFIX = "yonder:samples/"
 
 _LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
@@ -45,11 +50,60 @@ def parse_markup(text: str) -> list[Segment]:
 
 
 def start_page() -> list[Segment]:
-    path = resource_path("start.txt")
     try:
-        return parse_markup(path.read_text(encoding="utf-8"))
+        return parse_markup(_start_text())
     except OSError as exc:
         return [("title", "Yonder\n", ""), ("text", f"(The start page is missing: {exc})\n", "")]
+
+
+def _start_text() -> str:
+    return resource_path("start.txt").read_text(encoding="utf-8")
+
+
+def keys_section() -> str:
+    """The start page's table of keys (its "## Keys" section, up to the next blank line)."""
+    try:
+        text = _start_text()
+    except OSError:
+        return ""
+    start = text.find(KEYS_HEADING + "\n")
+    if start < 0:
+        return ""
+    body = text[start + len(KEYS_HEADING) + 1 :].lstrip("\n")
+    end = body.find("\n\n")
+    return body if end < 0 else body[: end + 1]
+
+
+def keys_page() -> list[Segment]:
+    table = keys_section() or "(The table of keys is missing from the start page.)\n"
+    return [
+        ("title", "Keys\n", ""),
+        ("text", table, ""),
+        ("text", "\nThe start page has them too: ", ""),
+        ("link", "Start page", START_URL),
+        ("text", " (Alt+Home).\n", ""),
+    ]
+
+
+def about_page(version: str) -> list[Segment]:
+    """Help > About Yonder: what it is, its version and licence, and where to go next."""
+    return [
+        ("title", "Yonder\n", ""),
+        ("text", f"Version {version}\n\n", ""),
+        (
+            "text",
+            "A mini text browser that shows how a streaming HTTP download works: its own "
+            "socket/ssl/h11 HTTP client, a header view, a document view, and the Stream dock "
+            "with every recv().\n\n",
+            "",
+        ),
+        ("text", "Licence: MIT (the LICENSE file beside the program). ", ""),
+        ("text", "Built with PySide6 (Qt 6, LGPL), h11 and certifi.\n\n", ""),
+        ("link", "Start page", START_URL),
+        ("text", " \u2014 samples, the demo server, the Stream dock and the receive lab\n", ""),
+        ("link", "Keys", KEYS_URL),
+        ("text", " \u2014 every key of the window\n", ""),
+    ]
 
 
 def sample_bytes(url: str) -> bytes | None:

@@ -35,9 +35,13 @@ from ui.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
 from ui.phase_bar import PhaseBar
 from ui.receive_lab import ReceiveLab
 from ui.start_page import (
+    ABOUT_URL,
+    KEYS_URL,
     SAMPLE_PREFIX,
     START_URL,
+    about_page,
     is_internal,
+    keys_page,
     sample_bytes,
     sample_content_type,
     start_page,
@@ -45,6 +49,8 @@ from ui.start_page import (
 from ui.stream_panel import StreamPane
 
 __all__ = [
+    "ABOUT_URL",
+    "KEYS_URL",
     "RETRY_URL",
     "SAMPLE_PREFIX",
     "SAVE_URL",
@@ -73,9 +79,11 @@ __all__ = [
     "ReceiveLab",
     "StreamPane",
     "ViewMode",
+    "about_page",
     "charset_label",
     "error_segments",
     "is_internal",
+    "keys_page",
     "sample_bytes",
     "sample_content_type",
     "start_page",

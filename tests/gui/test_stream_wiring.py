@@ -261,17 +261,19 @@ def test_demo_menu_starts_and_stops_the_server_and_the_start_page_lists_it(
 ) -> None:
     window.load(START_URL)
     assert "Demo server" not in window.document_view.toPlainText()
-    window.demo_action.trigger()
-    assert window.demo_action.isChecked()
+    assert window.start_demo() is not None
+    assert not window.demo_action.isEnabled() and window.demo_stop_action.isEnabled()
     base = window.demo.base_url
     assert base.startswith("http://127.0.0.1:")
     page = window.document_view.toPlainText()
     assert "Demo server" in page and base in page and "/drip" in page
+    assert "`" not in page  # no Markdown in the descriptions
     assert load_and_wait(qtbot, window, base.rstrip("/") + "/samples/romeo.txt")
     assert "soft" in window.document_view.toPlainText()
     window.load(START_URL)
-    window.demo_action.trigger()  # stop
-    assert not window.demo.running and not window.demo_action.isChecked()
+    window.demo_stop_action.trigger()
+    assert not window.demo.running and window.demo_action.isEnabled()
+    assert not window.demo_stop_action.isEnabled()
     assert "Demo server" not in window.document_view.toPlainText()
 
 
@@ -302,7 +304,7 @@ def test_demo_failure_is_shown_not_raised(qtbot: QtBot, window: MainWindow) -> N
     controller.failed.connect(window.on_demo_failed)
     window._demo = controller
     window.demo_action.trigger()
-    assert not window.demo_action.isChecked()
+    assert window.demo_action.isEnabled() and not window.demo_stop_action.isEnabled()
     assert "could not start" in window.demo_error and "127.0.0.1" in window.demo_error
     assert window.notice_bar.isVisible()
 

@@ -29,14 +29,10 @@ TODO: frozenset[tuple[str, ...]] = frozenset(
         ("View", "Zoom Out"),
         ("View", "Actual Size"),
         ("View", "Word Wrap"),
-        ("View", "Stream (timeline, receive lab)"),
         ("View", "Downloads"),
-        ("Go", "Back"),
         ("Go", "Forward"),
-        ("Go", "Home"),
         ("Go", "Reload"),
         ("Go", "Stop"),
-        ("Go", "Start Demo Server"),
     }
 )
 

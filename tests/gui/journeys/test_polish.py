@@ -254,3 +254,105 @@ def test_closing_the_stream_dock_is_remembered_by_the_next_run(
     third = start_like_main(qtbot, make_settings)
     assert third.stream_dock.isVisible()
     third.close()
+
+
+# -- 13: the learning features are findable ----------------------------------------------------
+
+
+def test_the_start_page_names_the_demo_server_the_stream_dock_and_the_receive_lab(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    drive.trigger(window, "Go", "Home")
+    drive.wait_loaded(qtbot, window)
+    text = drive.screen_text(window)
+    for feature in ("Go > Start Demo Server", "Stream dock", "Ctrl+T", "receive lab", "512 B"):
+        assert feature in text, feature
+    # The key table: every description starts in the same column.
+    keys = text.split("\nKeys\n", 1)[1].split("\n\n", 1)[0].strip("\n").splitlines()
+    assert len(keys) >= 20
+    columns = {re.search(r"\S\s{2,}(?=\S)", line).end() for line in keys}  # type: ignore[union-attr]
+    assert len(columns) == 1, keys
+
+
+def test_go_start_demo_server_opens_its_index_and_stop_demo_server_stops_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert not drive.reachable(window, "Go", "Stop Demo Server")  # nothing to stop yet
+    action = drive.trigger(window, "Go", "Start Demo Server")
+    assert not action.isCheckable()  # a plain action that says what it does
+    drive.wait_loaded(qtbot, window)
+    base = window.demo.base_url
+    assert window.url == base and window.address_bar.text() == base
+    text = drive.screen_text(window)
+    assert text.startswith("Yonder demo server")
+    assert "`" not in text and "bytes" in text  # its parameters, without Markdown
+    assert "Demo server running on" in drive.status_text(window) or window.load_ok
+    # It serves: one of its links, followed with the mouse.
+    drive.click_link(qtbot, window, base + "redirect?n=3")
+    drive.wait_loaded(qtbot, window)
+    assert window.load_ok and window.header_view.redirect_count == 3
+    assert not drive.reachable(window, "Go", "Start Demo Server")
+    drive.trigger(window, "Go", "Stop Demo Server")
+    assert not window.demo.running
+    assert drive.reachable(window, "Go", "Start Demo Server")
+    assert not drive.reachable(window, "Go", "Stop Demo Server")
+    assert "Demo server stopped" in window.load_status.label.text()
+
+
+# -- 15: polish ------------------------------------------------------------------------------
+
+
+def test_home_has_a_house_icon_not_a_folder(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QStyle
+
+    home = drive.find_action(window, "Go", "Home")
+    button = window.toolbar.widgetForAction(home)
+    assert button is not None and button.isVisible()
+    folder = window.style().standardIcon(QStyle.StandardPixmap.SP_DirHomeIcon)
+    size = button.iconSize()
+    shown = home.icon().pixmap(size).toImage()
+    assert not shown.isNull()
+    assert shown != folder.pixmap(size).toImage()
+    drive.trigger(window, "Go", "Home")
+    drive.wait_loaded(qtbot, window)
+    assert window.windowTitle() == "Start page — Yonder"
+
+
+def test_help_about_shows_the_version_the_licence_and_links_to_the_start_page_and_keys(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from net.version import version
+
+    drive.trigger(window, "Help", "About Yonder")
+    drive.wait_loaded(qtbot, window)
+    text = drive.screen_text(window)
+    assert f"Version {version()}" in text and "MIT" in text
+    assert window.windowTitle() == "About Yonder — Yonder"
+    drive.click_link(qtbot, window, "about:keys")
+    drive.wait_loaded(qtbot, window)
+    assert "Ctrl+L" in drive.screen_text(window) and "Ctrl+T" in drive.screen_text(window)
+    drive.trigger(window, "Go", "Back")
+    drive.wait_loaded(qtbot, window)
+    drive.click_link(qtbot, window, "about:start")
+    drive.wait_loaded(qtbot, window)
+    assert window.windowTitle() == "Start page — Yonder"
+    drive.press(qtbot, Qt.Key.Key_F1)  # the key the start page gives for it
+    drive.wait_loaded(qtbot, window)
+    assert window.windowTitle() == "About Yonder — Yonder"
+
+
+def test_help_keys_lists_every_key(qtbot: QtBot, window: MainWindow) -> None:
+    drive.trigger(window, "Help", "Keys")
+    drive.wait_loaded(qtbot, window)
+    text = drive.screen_text(window)
+    assert text.startswith("Keys") and "Ctrl+Shift+D" in text and "F1" in text
+
+
+def test_plain_http_shows_no_tls_phase(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(http_response(200, b"plain\n", [("Content-Type", "text/plain")])))
+    open_address(qtbot, window, srv.url("/plain.txt"))
+    connection = window.header_view.connection.toPlainText()
+    assert "Timings: DNS" in connection and "TLS" not in connection
+    assert "TLS" not in window.phase_bar.toolTip() and "Connect" in window.phase_bar.toolTip()
