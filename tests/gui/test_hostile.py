@@ -246,9 +246,9 @@ def test_the_view_cap_counts_rendered_characters_not_body_bytes(
     assert 0 < shown < len(body)
     notice = window.notice_bar.label.text()
     assert notice.startswith("Document truncated at ")
-    assert "the whole 253.9 KB body is kept for Save" in notice
+    assert "the whole 254 KiB body is kept for Save" in notice
     text = text_of(window)
-    assert "the whole 253.9 KB body is kept for Save" in text  # the page's last line
+    assert "the whole 254 KiB body is kept for Save" in text  # the page's last line
     assert window.renderer.view_units < 2 * 200_000  # stopped near the cap, not at the end
     target = tmp_path / "quotes.html"
     window.ask_path = lambda caption, name: str(target)
@@ -278,7 +278,7 @@ def test_save_page_runs_in_the_background_with_progress_and_cancel(
     status = win.findChild(SaveStatus)
     assert status is not None and status.isVisible()
     assert status.label.text().startswith("Saving big.txt: ")
-    assert status.label.text().endswith(" of 128.0 MiB")
+    assert status.label.text().endswith(" of 128 MiB")
     qtbot.mouseClick(status.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not win.saving, timeout=30000)
     assert win.load_status.label.text() == f"Saving to {target} was cancelled; nothing was written."
@@ -288,7 +288,7 @@ def test_save_page_runs_in_the_background_with_progress_and_cancel(
         qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert target.stat().st_size == len(body)
     assert os.listdir(folder) == ["big.txt"]
-    assert win.load_status.label.text() == f"Saved 128.0 MiB to {target}"
+    assert win.load_status.label.text() == f"Saved 128 MiB to {target}"
     win.close()
 
 

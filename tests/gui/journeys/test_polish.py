@@ -60,7 +60,7 @@ def test_every_figure_of_one_load_uses_iec_units_and_names_what_it_measures(
     open_address(qtbot, window, srv.url("/big.txt"))
     status = drive.status_text(window)
     assert re.fullmatch(
-        r"Done: HTTP 200 · 93\.4 KiB · transfer [\d.]+ m?s · page ready [\d.]+ m?s", status
+        r"Done: HTTP 200 · 93\.4 KiB · transfer [\d.]+ m?s · all received in [\d.]+ m?s", status
     ), status
     panel = window.stream.panel
     header = panel.header.text()
