@@ -62,8 +62,6 @@ def visible_line_endings(raw: bytes) -> str:
     return wire_text(raw)
 
 
-
-
 def format_timings(timings: Timings) -> str:
     parts = [
         ("DNS", timings.dns),

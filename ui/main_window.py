@@ -450,7 +450,7 @@ class MainWindow(QMainWindow):
     def _home_icon(self) -> QIcon:
         """The theme's go-home, else a house drawn in the palette's text colour (the style's
         only "home" pixmap, SP_DirHomeIcon, is a folder: the home directory)."""
-        from PySide6.QtCore import QPointF
+        from PySide6.QtCore import QPointF, QRectF
         from PySide6.QtGui import QIcon, QPainter, QPen, QPixmap, QPolygonF
 
         themed = QIcon.fromTheme("go-home")
@@ -471,7 +471,7 @@ class MainWindow(QMainWindow):
             painter.drawPolyline(QPolygonF(roof))
             walls = [QPointF(6, 10), QPointF(6, 20.5), QPointF(18, 20.5), QPointF(18, 10)]
             painter.drawPolyline(QPolygonF(walls))
-            painter.drawRect(10, 14, 4, 6.5)  # the door
+            painter.drawRect(QRectF(10, 14, 4, 6.5))  # the door
             painter.end()
             icon.addPixmap(pixmap)
         return icon
