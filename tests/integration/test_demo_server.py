@@ -401,6 +401,12 @@ def test_bad_parameters_get_400_with_a_clear_text(
 # -- standalone ------------------------------------------------------------------------------
 
 
+def default_sigint() -> None:
+    """In the child before exec: Ctrl+C as a terminal gives it (a background job's children
+    inherit SIGINT ignored, and Python then installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_module_runs_standalone_and_stops_on_ctrl_c(samples: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "net.demo_server", "--samples", str(samples)],
@@ -409,6 +415,7 @@ def test_module_runs_standalone_and_stops_on_ctrl_c(samples: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=default_sigint,
     )
     try:
         assert proc.stdout is not None

@@ -84,6 +84,13 @@ def dump(*args: str, env: dict[str, str] | None = None) -> Run:
     return Run(proc.returncode, proc.stdout, err)
 
 
+def default_sigint() -> None:
+    """In the child before exec: Ctrl+C as a terminal gives it. A shell starts a background
+    job (`make test &`, nohup, some CI runners) with SIGINT ignored, the child inherits that,
+    and Python then installs no KeyboardInterrupt handler: the Ctrl+C tests would fail."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_dump(url: str, stdout: int = subprocess.PIPE) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, MAIN, "--dump", url],
@@ -91,6 +98,7 @@ def start_dump(url: str, stdout: int = subprocess.PIPE) -> subprocess.Popen[byte
         stdout=stdout,
         stderr=subprocess.PIPE,
         env=clean_env(),
+        preexec_fn=default_sigint,
     )
 
 
