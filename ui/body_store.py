@@ -32,6 +32,7 @@ __all__ = [
     "SPILL_RESERVE",
     "VIEW_CAP",
     "WIRE_CAP",
+    "BodyChunks",
     "BodyStore",
     "SpillBuffer",
     "SpillLimits",
@@ -145,21 +146,26 @@ class SpillBuffer:
                 self._file = tempfile.TemporaryFile(  # noqa: SIM115
                     prefix="yonder-body-", dir=limits.directory, buffering=0
                 )
-            if len(data) > self._room:
-                self._room = self._free_room()
-            take = min(len(data), limits.limit - self._spilled, self._room)
-            view = memoryview(data)[:take]
-            while view:
-                written = self._file.write(view)
-                if not written:  # a raw write of 0 bytes: nothing more will go
-                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-                self._spilled += written
-                self._room -= written
-                view = view[written:]
+            rest = memoryview(data)
+            while rest:
+                if len(rest) > self._room:
+                    # Asked again at most every FREE_CHECK_BYTES, within one append too.
+                    self._room = self._free_room()
+                take = min(len(rest), limits.limit - self._spilled, self._room)
+                if take <= 0:
+                    break
+                view, rest = rest[:take], rest[take:]
+                while view:
+                    written = self._file.write(view)
+                    if not written:  # a raw write of 0 bytes: nothing more will go
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    self._spilled += written
+                    self._room -= written
+                    view = view[written:]
         except OSError as exc:
             self._stop(exc)
             return
-        if take < len(data):
+        if rest:
             beyond = format_size(self.kept)
             if self._spilled >= limits.limit:
                 self.lost = (
@@ -230,7 +236,7 @@ class SpillBuffer:
             index += 1
         return parts[0] if len(parts) == 1 else b"".join(parts)
 
-    def chunks(self, piece: int = READ_PIECE) -> Iterator[bytes]:
+    def chunks(self, piece: int = READ_PIECE) -> BodyChunks:
         """Every byte kept now, in order: the memory pieces, then the spill file's contents.
 
         What is kept is fixed when this is called, and the file is read through its own
@@ -239,7 +245,7 @@ class SpillBuffer:
         """
         pieces = list(self._pieces)
         fd = os.dup(self._file.fileno()) if self._file is not None else -1
-        return _read_all(pieces, fd, self._spilled, piece)
+        return BodyChunks(pieces, fd, self._spilled, piece)
 
     def close(self) -> None:
         """Drop everything; the temporary file is deleted."""
@@ -254,19 +260,40 @@ class SpillBuffer:
             self._file = None
 
 
-def _read_all(pieces: list[bytes], fd: int, end: int, piece: int) -> Iterator[bytes]:
-    try:
-        yield from pieces
-        offset = 0
-        while fd >= 0 and offset < end:
-            data = os.pread(fd, min(piece, end - offset), offset)
-            if not data:
-                break
-            offset += len(data)
-            yield data
-    finally:
+class BodyChunks(Iterator[bytes]):
+    """The iterator :meth:`SpillBuffer.chunks` returns: the memory pieces, then the file read
+    with pread through its own descriptor, closed at the end, on ``close()`` (also when
+    nothing was read: a generator's ``finally`` would not run then) or when collected."""
+
+    def __init__(self, pieces: list[bytes], fd: int, end: int, piece: int) -> None:
+        self._pieces = iter(pieces)
+        self._fd = fd
+        self._end = end
+        self._piece = piece
+        self._offset = 0
+
+    def __next__(self) -> bytes:
+        for data in self._pieces:
+            return data
+        if self._fd >= 0 and self._offset < self._end:
+            try:
+                data = os.pread(self._fd, min(self._piece, self._end - self._offset), self._offset)
+            except BaseException:
+                self.close()
+                raise
+            if data:
+                self._offset += len(data)
+                return data
+        self.close()
+        raise StopIteration
+
+    def close(self) -> None:
+        fd, self._fd = self._fd, -1
         if fd >= 0:
             os.close(fd)  # the last descriptor of a big file: where its blocks are freed
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class BodyStore:
@@ -367,7 +394,7 @@ class BodyStore:
     def prefix(self, size: int) -> bytes:
         return self.body.read(0, size)
 
-    def iter_body(self) -> Iterator[bytes]:
+    def iter_body(self) -> BodyChunks:
         """The whole body, in order, however big (for Save)."""
         return self.body.chunks()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.small_disk import fill, small_disk
-from ui.body_store import BodyStore, SpillBuffer, SpillLimits
+from ui.body_store import FREE_CHECK_BYTES, BodyStore, SpillBuffer, SpillLimits
 
 DATA = bytes(range(256)) * 40  # 10,240 bytes, every byte value
 
@@ -202,3 +202,36 @@ def test_a_disk_that_fills_to_its_last_byte_is_called_full(tmp_path: Path) -> No
         assert buffer.lost.startswith(f"the disk holding the temporary folder ({disk}) is full")
         assert b"".join(buffer.chunks()) == (DATA * 200)[: buffer.kept]
         buffer.close()
+
+
+def test_one_append_larger_than_a_free_space_check_is_kept_whole() -> None:
+    # Free space is asked of the disk every FREE_CHECK_BYTES; one append past that (a gzip
+    # body inflating to more than 8 MiB at once, a bundled file) must ask again, not stop.
+    big = os.urandom(FREE_CHECK_BYTES * 2 + 12345)
+    buffer = SpillBuffer(1000, limits=SpillLimits(reserve=0, reserve_fraction=0))
+    buffer.append(big)
+    assert buffer.lost is None
+    assert buffer.complete and buffer.kept == len(big)
+    assert b"".join(buffer.chunks()) == big
+    buffer.close()
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.parametrize("started", [False, True])
+def test_chunks_closed_unread_releases_the_temporary_file(started: bool) -> None:
+    # A Save that fails to open its target closes the chunks it was given without reading
+    # them: the duplicate descriptor of the (multi-GB) spill file must go with them, or the
+    # disk space stays held after the page is left.
+    buffer = SpillBuffer(10, limits=SpillLimits(reserve=0))
+    buffer.append(DATA)
+    before = open_descriptors()
+    chunks = buffer.chunks(piece=999)
+    assert open_descriptors() == before + 1
+    if started:
+        assert next(chunks) == DATA[:10]
+    chunks.close()
+    assert open_descriptors() == before
+    buffer.close()
