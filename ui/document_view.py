@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -175,6 +175,7 @@ class DocumentView(QPlainTextEdit):
             columns fit across the view (see :attr:`columns`)
         link_hovered(str url): the mouse moved onto a link ("" when it left every link).
         link_download_requested(str url): Download Link was chosen in the context menu.
+        link_focused(str url): Tab selected a link ("" when the selection left it).
     Slots:
         clear_document(), begin_stream(str content_type), feed(bytes), end_stream(),
         append_text(str), append_link(str text, str url), flush_pending()
@@ -183,6 +184,7 @@ class DocumentView(QPlainTextEdit):
     link_activated = Signal(str)
     link_hovered = Signal(str)
     link_download_requested = Signal(str)
+    link_focused = Signal(str)
     drained = Signal()
     columns_changed = Signal(int)
 
@@ -218,9 +220,19 @@ class DocumentView(QPlainTextEdit):
         self._seq = 0
         self._press_anchor = ""
         self._hovered = ""
+        self._focused: tuple[int, int] | None = None  # the link Tab selected (its range)
+        # Fragment targets: name -> document position (the first of a name wins, as in
+        # browsers); _target is the fragment to show once it has arrived.
+        self._anchors: dict[str, int] = {}
+        self._target: list[str] | None = None
         #: Keep the end in view while text arrives (a streaming log); False: a page stays at
-        #: its top, as a browser shows it.
+        #: its top, as a browser shows it. Even when True the view follows only once the
+        #: reader has moved it to the bottom (_tail_armed): a document opens at its top.
         self.follow_tail = True
+        self._tail_armed = False
+        self._scrolling = False  # the view scrolls itself: not the reader's doing
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.cursorPositionChanged.connect(self._on_cursor_moved)
         # Measured seconds per inserted character (moving average): sizes the next slice so
         # that a frame's insert stays near TICK_BUDGET_S on any machine and any document.
         self._cost_per_char = TICK_BUDGET_S / SLICE_CHARS
@@ -312,9 +324,16 @@ class DocumentView(QPlainTextEdit):
         self._lines = LineBreaker()
         self._links.clear()
         self._deferred.clear()
+        self._anchors.clear()
+        self._target = None
+        self._tail_armed = False
+        self._hovered = ""
         self._stream_start = 0
         self._stream_chars = 0
         self.clear()
+        if self._focused is not None:
+            self._focused = None
+            self.link_focused.emit("")
 
     @Slot(str)
     def begin_stream(self, content_type: str = "") -> None:
@@ -403,6 +422,123 @@ class DocumentView(QPlainTextEdit):
         deferred = self._deferred
         return bool(deferred) and deferred[0][0] <= self.document().characterCount() - 1
 
+    def add_anchors(self, anchors: Iterable[tuple[str, int]]) -> None:
+        """Fragment targets at stream positions (UTF-16 units since begin_stream)."""
+        offset = self._stream_start
+        for name, pos in anchors:
+            self._anchors.setdefault(name, offset + pos)
+        if self._target is not None:
+            self._seek_target()
+
+    def anchor_position(self, names: Iterable[str]) -> int | None:
+        """The document position of the first of ``names`` that is a target, or None."""
+        for name in names:
+            pos = self._anchors.get(name)
+            if pos is not None:
+                return pos
+        return None
+
+    def scroll_to_target(self, names: list[str] | None) -> bool:
+        """Show the fragment target (the first of ``names`` the page has) at the top, now or
+        as soon as it has arrived; None forgets a pending one. True when it is shown now;
+        an unknown target is no error (the view stays where it is, as browsers do)."""
+        self._target = names or None
+        return self._seek_target()
+
+    def _seek_target(self) -> bool:
+        if self._target is None:
+            return False
+        pos = self.anchor_position(self._target)
+        if pos is None or pos > self.document().characterCount() - 1:
+            return False  # not (yet) known, or its text is still queued
+        self.show_at_top(pos)
+        if self.line_index(self.top_position()) >= self.line_index(pos):
+            self._target = None
+        # else too near the end of what has arrived to be the first line: again after the
+        # next insert, until it is (or the reader scrolls).
+        return True
+
+    def line_index(self, pos: int) -> int:
+        """The scroll bar's unit for ``pos``: its visual line counted from the top."""
+        block = self.document().findBlock(pos)
+        layout = block.layout()
+        line = layout.lineForTextPosition(pos - block.position()) if layout else None
+        return block.firstLineNumber() + (line.lineNumber() if line and line.isValid() else 0)
+
+    def show_at_top(self, pos: int, move_caret: bool = True) -> None:
+        """Scroll so that the line holding ``pos`` is the first one shown (as near as the
+        end of the document allows); the caret goes there too unless ``move_caret`` is
+        False."""
+        pos = max(0, min(pos, self.document().characterCount() - 1))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(pos)
+        self._scrolling = True
+        try:
+            if move_caret:
+                self.setTextCursor(cursor)
+            # Lays the target's lines out, so that their line numbers are exact.
+            self._reveal(cursor)
+            self.verticalScrollBar().setValue(self.line_index(pos))
+        finally:
+            self._scrolling = False
+
+    def _reveal(self, cursor: QTextCursor) -> None:
+        saved = self.textCursor()
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        if saved.position() != cursor.position() or saved.anchor() != cursor.anchor():
+            self.setTextCursor(saved)
+
+    def top_position(self) -> int:
+        """The document position at the start of the first line shown."""
+        return self.cursorForPosition(QPoint(0, 0)).position()
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        if self._scrolling:
+            return
+        self._target = None  # the reader scrolled: the view is theirs now
+        bar = self.verticalScrollBar()
+        # Following the tail is the reader's choice: only after they moved to the bottom.
+        self._tail_armed = bar.maximum() > 0 and self._at_bottom()
+        self._caret_with_view()
+
+    def _caret_with_view(self) -> None:
+        # The caret moves with the page (Space, the wheel, the scroll bar), so that the next
+        # arrow key or a wrap toggle does not snap back to where it was. A selection made
+        # by the reader stays (they may be about to copy it); a Tab-selected link does not.
+        cursor = self.textCursor()
+        if cursor.hasSelection() and self._focused is None:
+            return
+        rect = self.cursorRect(cursor)
+        viewport = self.viewport().rect()
+        if viewport.contains(rect.center()):
+            return
+        caret = self.cursorForPosition(QPoint(0, 0))
+        self._scrolling = True
+        try:
+            self.setTextCursor(caret)
+        finally:
+            self._scrolling = False
+
+    @Slot()
+    def _on_cursor_moved(self) -> None:
+        if self._focused is None:
+            return
+        cursor = self.textCursor()
+        if (cursor.selectionStart(), cursor.selectionEnd()) != self._focused:
+            self._focused = None
+            self.link_focused.emit("")
+
+    def setLineWrapMode(self, mode: QPlainTextEdit.LineWrapMode) -> None:
+        # The reader's place survives a wrap toggle: the first line shown stays first.
+        if self.document().isEmpty() or not hasattr(self, "_anchors"):
+            super().setLineWrapMode(mode)
+            return
+        top = self.top_position()
+        super().setLineWrapMode(mode)
+        self.show_at_top(top, move_caret=False)
+
     def has_pending(self) -> bool:
         """Text is queued, or links and formats over text on screen wait to be applied."""
         return bool(self._pending) or self._ready_formats()
@@ -489,9 +625,9 @@ class DocumentView(QPlainTextEdit):
     def _insert_slices(
         self, budget: float | None, slice_chars: int = SLICE_CHARS, measure: bool = True
     ) -> None:
-        bar = self.verticalScrollBar()
-        # Decided before the insert: never yank a reader who scrolled up.
-        follow = self.follow_tail and bar.value() >= bar.maximum()
+        # Decided before the insert: never yank a reader who scrolled up, and follow only a
+        # reader who moved to the bottom (a document opens at its top).
+        follow = self.follow_tail and self._tail_armed and self._at_bottom()
         started = time.perf_counter()
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
@@ -517,8 +653,16 @@ class DocumentView(QPlainTextEdit):
                 break
         if self._deferred:
             self._apply_deferred()
+        if self._target is not None and self._seek_target():
+            return
         if follow:
             self._scroll_to_end()
+
+    def _at_bottom(self) -> bool:
+        # Within a line of the end: Ctrl+End shows the last line one step short of the
+        # maximum (the document's bottom margin).
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 1
 
     def _scroll_to_end(self) -> None:
         # On a visible viewport, QPlainTextEdit computes the scroll distance by walking (and
@@ -530,7 +674,9 @@ class DocumentView(QPlainTextEdit):
         if bar.value() == bar.maximum():
             return
         viewport.setUpdatesEnabled(False)
+        self._scrolling = True
         bar.setValue(bar.maximum())
+        self._scrolling = False
         viewport.setUpdatesEnabled(True)  # schedules the repaint
 
     def _take_text(self, text: str, limit: int) -> str:
@@ -628,43 +774,51 @@ class DocumentView(QPlainTextEdit):
             self.link_activated.emit(href)
 
     def event(self, event: QEvent) -> bool:
-        # Tab/Shift+Tab walk the links (QWidget would move focus first); past the last link
-        # focus moves on as usual.
+        # Tab/Shift+Tab cycle the page's links, wrapping at either end, and never leave the
+        # document (QWidget would move focus into the header table, a keyboard trap);
+        # F6 / Shift+F6 move between the window's panes.
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             mods = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
             if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not mods:
                 forward = event.key() == Qt.Key.Key_Tab and not (
                     event.modifiers() & Qt.KeyboardModifier.ShiftModifier
                 )
-                if self.focus_link(forward):
-                    return True
+                if not self.focus_link(forward):
+                    self.focus_link(forward, wrap=True)
+                return True
         return super().event(event)
 
-    def focus_link(self, forward: bool = True) -> bool:
-        """Select the next (or previous) link after the cursor; False if there is none."""
+    def focus_link(self, forward: bool = True, wrap: bool = False) -> bool:
+        """Select the next (or previous) link after the cursor (``wrap``: the first, or the
+        last, link of the page); False if there is none."""
         if not self._links:
             return False
         cursor = self.textCursor()
-        # Without a link selected, walking starts from the top of what is on screen (the
-        # text cursor itself trails the appended text, at the end).
-        top = self.cursorForPosition(QPoint(0, 0)).position()
-        if forward:
-            here = cursor.selectionEnd() if cursor.hasSelection() else top
-            candidates = [link for link in self._links if link[0] >= here]
-            if not candidates:
-                return False
-            link = candidates[0]
+        if wrap:
+            link = self._links[0] if forward else self._links[-1]
         else:
-            here = cursor.selectionStart() if cursor.hasSelection() else top
-            candidates = [link for link in self._links if link[1] <= here]
-            if not candidates:
-                return False
-            link = candidates[-1]
+            # Without a link selected, walking starts from the top of what is on screen.
+            top = self.top_position()
+            if forward:
+                here = cursor.selectionEnd() if cursor.hasSelection() else top
+                i = bisect_left(self._links, here, key=lambda k: k[0])
+                if i == len(self._links):
+                    return False
+                link = self._links[i]
+            else:
+                here = cursor.selectionStart() if cursor.hasSelection() else top
+                candidates = [link for link in self._links if link[1] <= here]
+                if not candidates:
+                    return False
+                link = candidates[-1]
         selection = QTextCursor(self.document())
         selection.setPosition(link[0])
         selection.setPosition(link[1], QTextCursor.MoveMode.KeepAnchor)
+        self._focused = None  # the old link's range: its change is this one, not a leave
         self.setTextCursor(selection)
         self.ensureCursorVisible()
+        self._focused = (link[0], link[1])
+        self.link_focused.emit(link[2])
         return True
 
     def focused_link(self) -> str:
@@ -709,6 +863,18 @@ class DocumentView(QPlainTextEdit):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.viewport().mapToGlobal(pos) if keyboard else event.globalPos())
 
+    def page(self, down: bool = True) -> None:
+        """Page down (up): the last line wholly shown becomes the first (the first, the
+        last): one line of overlap, and a half-shown line is never skipped."""
+        bar = self.verticalScrollBar()
+        viewport = self.viewport().rect()
+        bottom = self.cursorForPosition(QPoint(0, viewport.bottom()))
+        if self.cursorRect(bottom).bottom() > viewport.bottom():  # only partly shown
+            above = self.cursorRect(bottom).top() - 1
+            bottom = self.cursorForPosition(QPoint(0, max(0, above)))
+        step = max(1, self.line_index(bottom.position()) - bar.value())
+        bar.setValue(bar.value() + (step if down else -step))
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             href = self.focused_link()
@@ -721,8 +887,6 @@ class DocumentView(QPlainTextEdit):
             Qt.KeyboardModifier.ShiftModifier,
         ):
             # A reader's page down / page up, as in every browser (the view is read-only).
-            bar = self.verticalScrollBar()
-            step = bar.pageStep() if mods == Qt.KeyboardModifier.NoModifier else -bar.pageStep()
-            bar.setValue(bar.value() + step)
+            self.page(down=mods == Qt.KeyboardModifier.NoModifier)
             return
         super().keyPressEvent(event)

@@ -25,6 +25,11 @@ class History:
         return self._entries[self._index] if self._index >= 0 else None
 
     @property
+    def index(self) -> int:
+        """The current entry's place in :attr:`entries` (-1: none yet)."""
+        return self._index
+
+    @property
     def entries(self) -> list[str]:
         return list(self._entries)
 

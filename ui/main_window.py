@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget
 
+from ui import fragments
 from ui.address_bar import AddressBar
 from ui.body_store import SPILL_LIMIT, VIEW_CAP, BodyStore, SpillLimits
 from ui.display_text import display_line, display_title
@@ -130,6 +131,7 @@ def page_title(url: str) -> str:
     """A short name for the title bar: the last path segment, else the host."""
     from ui import window_parts as parts
 
+    url = fragments.without_fragment(url)
     if url == parts.START_URL:
         return "Start page"
     if url == parts.ABOUT_URL:
@@ -220,6 +222,8 @@ class MainWindow(QMainWindow):
         # "Done: ..." waits here while the page is still being rendered (see on_finished).
         self._done_text = ""
         self._hops: list[Timings] = []  # the current load's finished hops (redirects)
+        self._fragment: str | None = None  # the #fragment of the page's address (never sent)
+        self._tops: dict[int, int] = {}  # history index -> first position shown (same page)
         self._demo: DemoController | None = None
         self.demo_error = ""  # why the demo server last failed to start ("" if it did not)
 
@@ -508,6 +512,10 @@ class MainWindow(QMainWindow):
         self.focus_address_action = self._action("Go to address bar", None, "Ctrl+L")
         self.quit_action = self._action("Quit", None, "Ctrl+Q")
         self.close_action = self._action("Close window", None, "Ctrl+W")
+        # F6 / Shift+F6: address bar -> document -> header view -> Stream dock, as browsers
+        # move between their panes (window shortcuts, in no menu).
+        self.next_pane_action = self._action("Next pane", None, "F6")
+        self.previous_pane_action = self._action("Previous pane", None, "Shift+F6")
 
         toolbar = self.toolbar
         toolbar.setToolButtonStyle(parts.Qt.ToolButtonStyle.ToolButtonIconOnly)
@@ -661,6 +669,9 @@ class MainWindow(QMainWindow):
 
         self.document_view.link_activated.connect(self.on_link_activated)
         self.document_view.link_hovered.connect(self.on_link_hovered)
+        self.document_view.link_focused.connect(self.on_link_hovered)
+        on(self.next_pane_action, lambda: self.cycle_focus(True))
+        on(self.previous_pane_action, lambda: self.cycle_focus(False))
         self.document_view.link_download_requested.connect(self.download_link)
         self.error_banner.retry_requested.connect(self.reload)
         self.notice_bar.save_requested.connect(self.save_page)
@@ -729,6 +740,12 @@ class MainWindow(QMainWindow):
         text = text.strip()
         if not text:
             return
+        # The reader goes on in the page they asked for, as in browsers (Ctrl+L returns).
+        self.document_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        same = self._same_page(text)
+        if same is not None:
+            self._go_to_fragment(same)
+            return
         self.load(text, typed=True)
 
     @Slot(str)
@@ -748,6 +765,7 @@ class MainWindow(QMainWindow):
             return
         from ui import window_parts as parts
 
+        self._fragment = fragments.fragment_of(text.strip())
         if parts.is_internal(text):
             self._show_internal(text, from_history)
             return
@@ -755,17 +773,57 @@ class MainWindow(QMainWindow):
         from net.url import parse_url
 
         try:
-            url = parse_url(text).url
+            url = parse_url(text).url  # what is requested: never the fragment
         except InvalidURL as exc:
+            self._fragment = None
             self._show_invalid_address(text, exc)
             return
+        shown = fragments.with_fragment(url, self._fragment)
         if typed:
-            self.history.add_typed(url)
+            self.history.add_typed(shown)
             self.address_bar.set_history(self.history.typed)
         if not from_history:
+            self.history.visit(shown)
+        self._url = shown
+        self._request_id = self.fetcher.load(url, self.load_options())
+
+    def _same_page(self, text: str) -> str | None:
+        """``text`` as an absolute address when it is the page on screen with a #fragment
+        (a same-document navigation: no request), else None."""
+        from ui import window_parts as parts
+
+        if fragments.fragment_of(text) is None or not (self._has_body or self.is_loading):
+            return None
+        url = text
+        if not parts.is_internal(text):
+            from net.errors import InvalidURL
+            from net.url import parse_url
+
+            try:
+                url = fragments.with_fragment(parse_url(text).url, fragments.fragment_of(text))
+            except InvalidURL:
+                return None
+        return url if fragments.same_document(url, self._url) else None
+
+    def _go_to_fragment(self, url: str, from_history: bool = False) -> None:
+        """Move within the page on screen to ``url``'s fragment: no request. The address bar
+        and the history follow; going back returns to where the reader was."""
+        if not from_history:
+            self._tops[self.history.index] = self.document_view.top_position()
             self.history.visit(url)
         self._url = url
-        self._request_id = self.fetcher.load(url, self.load_options())
+        self._fragment = fragments.fragment_of(url)
+        self.address_bar.set_url(url)
+        self.setWindowTitle(f"{display_title(page_title(url))} — Yonder")
+        view = self.document_view
+        if self._fragment:
+            # Shown now, or once it arrives while the page streams; a target the page does
+            # not have leaves the view where it is, silently, as in browsers.
+            view.scroll_to_target(fragments.target_names(self._fragment))
+        else:
+            view.scroll_to_target(None)
+            view.show_at_top(self._tops.get(self.history.index, 0))
+        self._update_actions()
 
     def load_options(self) -> FetchOptions:
         """The options of the next load: the window's own (tests and benches set them), with
@@ -794,15 +852,22 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def go_back(self) -> None:
-        url = self.history.back()
-        if url is not None:
+        self._go_history(forward=False)
+
+    def _go_history(self, forward: bool) -> None:
+        index, top = self.history.index, self.document_view.top_position()
+        url = self.history.forward() if forward else self.history.back()
+        if url is None:
+            return
+        if fragments.same_document(url, self._url) and (self._has_body or self.is_loading):
+            self._tops[index] = top
+            self._go_to_fragment(url, from_history=True)
+        else:
             self.load(url, from_history=True)
 
     @Slot()
     def go_forward(self) -> None:
-        url = self.history.forward()
-        if url is not None:
-            self.load(url, from_history=True)
+        self._go_history(forward=True)
 
     @Slot()
     def go_home(self) -> None:
@@ -820,21 +885,24 @@ class MainWindow(QMainWindow):
         if href == parts.SAVE_URL:
             self.save_page()
             return
-        if (
+        if not (
             parts.is_internal(href)
             or "://" in href
             or not self._url
             or parts.is_internal(self._url)
         ):
-            self.load(href)
-            return
-        from net.errors import InvalidURL
-        from net.url import resolve_url
+            from net.errors import InvalidURL
 
-        try:
-            self.load(resolve_url(self._url, href).url)
-        except InvalidURL as exc:
-            self.load_status.show_text(str(exc))
+            try:
+                href = fragments.resolve_link(self._url, href)
+            except InvalidURL as exc:
+                self.load_status.show_text(str(exc))
+                return
+        same = self._same_page(href)
+        if same is not None:
+            self._go_to_fragment(same)  # an in-page link: scroll, no request
+            return
+        self.load(href)
 
     @Slot(str)
     def on_link_hovered(self, href: str) -> None:
@@ -843,6 +911,47 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(href)
         else:
             self.statusBar().clearMessage()
+
+    def panes(self) -> list[QWidget]:
+        """What F6 cycles through, in order: the address bar, the document, the header view
+        and (when shown) the Stream dock."""
+        panes: list[QWidget] = [self.address_bar, self.document_view, self.header_view]
+        if self.stream_dock.isVisible():
+            panes.append(self.stream_dock)
+        return panes
+
+    def cycle_focus(self, forward: bool = True) -> None:
+        """F6 / Shift+F6: the keyboard focus to the next (previous) pane."""
+        from ui import window_parts as parts
+
+        panes = self.panes()
+        focus = parts.QApplication.focusWidget()
+        here = next(
+            (i for i, p in enumerate(panes) if focus is p or (focus and p.isAncestorOf(focus))),
+            None,
+        )
+        if here is None:
+            target = panes[0] if forward else panes[-1]
+        else:
+            target = panes[(here + (1 if forward else -1)) % len(panes)]
+        if target is self.address_bar:
+            self.address_bar.focus_and_select()
+            return
+        if target is self.header_view:
+            target = self.header_view.tabs.currentWidget() or target  # the tab on show
+        if not target.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            # A container (the dock): its first control that takes the focus.
+            target = next(
+                (
+                    child
+                    for child in target.findChildren(QWidget)
+                    if child.isVisible()
+                    and child.isEnabled()
+                    and child.focusPolicy() & Qt.FocusPolicy.TabFocus
+                ),
+                target,
+            )
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _abandon_fetch(self) -> None:
         # The page no longer belongs to any fetch: anything still in flight is stale.
@@ -869,7 +978,9 @@ class MainWindow(QMainWindow):
         self._head_seen = False
         self._load_ok = None
         self._url = url
-        if url != self._shown_url:
+        self._tops.clear()
+        self.statusBar().clearMessage()  # a hovered or focused link of the page just left
+        if fragments.without_fragment(url) != fragments.without_fragment(self._shown_url):
             # A new page starts in the Rendered view, decoded as it declares; a reload keeps
             # the view and the encoding the reader chose.
             self._mode = parts.ViewMode.RENDERED
@@ -886,6 +997,8 @@ class MainWindow(QMainWindow):
         self._has_body = True
         self.notice_bar.hide()
         self.renderer.start(self.store, self._mode, self._override)
+        if self._fragment:  # shown as soon as its target has arrived
+            self.document_view.scroll_to_target(fragments.target_names(self._fragment))
         self._apply_font()
         self._update_actions()
 
@@ -896,7 +1009,9 @@ class MainWindow(QMainWindow):
         if not from_history:
             self.history.visit(url)
         self._new_page(url)
-        if url == parts.START_URL:
+        self._clear_load_views()
+        page = fragments.without_fragment(url)  # a bundled page's #fragment names a target
+        if page == parts.START_URL:
             segments = parts.start_page()
             if self._demo is not None and self._demo.running:
                 segments = [*self._demo.start_page_segments(), ("text", "\n", ""), *segments]
@@ -904,8 +1019,8 @@ class MainWindow(QMainWindow):
             self.header_view.show_message("Start page (bundled with Yonder, no network)")
             self.load_status.finish("Start page")
             ok = True
-        elif url in (parts.ABOUT_URL, parts.KEYS_URL):
-            if url == parts.ABOUT_URL:
+        elif page in (parts.ABOUT_URL, parts.KEYS_URL):
+            if page == parts.ABOUT_URL:
                 from net.version import version
 
                 self.document_view.append_segments(parts.about_page(version()))
@@ -915,7 +1030,7 @@ class MainWindow(QMainWindow):
             self.load_status.finish(page_title(url))
             ok = True
         else:
-            data = parts.sample_bytes(url)
+            data = parts.sample_bytes(page)
             if data is None:
                 self._show_error_section(
                     url,
@@ -926,7 +1041,8 @@ class MainWindow(QMainWindow):
                 ok = False
             else:
                 # A bundled sample is a stored body like any other: every view works.
-                self.store.begin(url, headers=(("Content-Type", parts.sample_content_type(url)),))
+                content_type = parts.sample_content_type(page)
+                self.store.begin(page, headers=(("Content-Type", content_type),))
                 self.store.append(data)
                 self.store.finish(True)
                 self._render()
@@ -935,9 +1051,17 @@ class MainWindow(QMainWindow):
                 )
                 self.load_status.finish(f"Bundled sample: {format_size(len(data))}")
                 ok = True
+        if not self._fragment:
+            self.document_view.show_at_top(0)  # a page opens at its top (or its fragment)
         self.document_view.flush_pending()  # small and local: no reason to stream it
-        self.document_view.verticalScrollBar().setValue(0)  # a page opens at its top
         self._end_load(ok)
+
+    def _clear_load_views(self) -> None:
+        # A page that no load produced: the timeline, chunk table and phase bar must not
+        # go on describing the previous page's load.
+        self._hops = []
+        self.phase_bar.clear()
+        self.stream.clear()
 
     def _show_invalid_address(self, text: str, exc: InvalidURL) -> None:
         from net.url import mask_credentials
@@ -947,6 +1071,7 @@ class MainWindow(QMainWindow):
         # bar, error page), and Copy as curl, which would send it, is off for it.
         shown = mask_credentials(text)
         self._new_page(shown)
+        self._clear_load_views()
         self._curl_refused = True
         self._update_actions()
         self._show_error_section(shown, exc.phase, exc.message, f"InvalidURL: {exc.message}")
@@ -1003,7 +1128,7 @@ class MainWindow(QMainWindow):
         # load() sets _request_id after Fetcher.load returns: started arrives first.
         self._request_id = request_id
         self._done_text = ""
-        self._new_page(url)
+        self._new_page(fragments.with_fragment(url, self._fragment))
         self._hops = []
         self.phase_bar.clear()
         self.stream.on_started()
@@ -1077,9 +1202,10 @@ class MainWindow(QMainWindow):
         self.stream.on_redirect(hop)
         self._hops.append(hop.timings)
         self.phase_bar.set_timings(self._hops)
-        self._url = hop.to_url
-        self.history.replace_current(hop.to_url)
-        self.address_bar.set_url(hop.to_url)
+        # A Location without a fragment keeps the one asked for, as in browsers.
+        self._url = fragments.with_fragment(hop.to_url, self._fragment)
+        self.history.replace_current(self._url)
+        self.address_bar.set_url(self._url)
         self.setWindowTitle(f"{display_title(page_title(hop.to_url))} — Yonder")
 
     @Slot(int, object)
@@ -1091,8 +1217,8 @@ class MainWindow(QMainWindow):
         self.header_view.show_finished(done)
         self.stream.on_finished(done)
         self.phase_bar.set_timings(list(done.hops) or [*self._hops, done.timings])
-        self._url = done.url
-        self.address_bar.set_url(done.url)
+        self._url = fragments.with_fragment(done.url, self._fragment)
+        self.address_bar.set_url(self._url)
         # Two spans, each named: the final hop's transfer (what the Stream dock shows) and
         # the whole wait from Enter until the last byte was here.
         summary = (
@@ -1437,7 +1563,9 @@ class MainWindow(QMainWindow):
         from net.options import FetchOptions
         from ui.curl_command import curl_command_for
 
-        return curl_command_for(self._url, self.options or FetchOptions())
+        return curl_command_for(
+            fragments.without_fragment(self._url), self.options or FetchOptions()
+        )
 
     @Slot()
     def copy_as_curl(self) -> None:

@@ -463,9 +463,11 @@ class PageRenderer(QObject):
         sniff = media_type(content_type) in ("text/html", "application/xhtml+xml")
         self._decoder = StreamTextDecoder(content_type, self.override, sniff_html=sniff)
         if self.kind == "html":
+            from ui.fragments import resolve_link
             from ui.render import HtmlRenderer
 
-            self._html = HtmlRenderer(store.url, self.table_width, utf16=True)
+            # Links keep their #fragment: a same-document link scrolls instead of fetching.
+            self._html = HtmlRenderer(store.url, self.table_width, utf16=True, resolve=resolve_link)
         elif self.kind in ("text", "json"):
             self._scanner = PlainLinkScanner(utf16=True)
         # Plain text streams like a log (the tail stays in view while the reader is there);
@@ -514,6 +516,8 @@ class PageRenderer(QObject):
             self.view.add_link_ranges(
                 (link.start, link.end, link.url) for link in fragment.links if link.url is not None
             )
+        if fragment.anchors:
+            self.view.add_anchors((anchor.name, anchor.pos) for anchor in fragment.anchors)
         spans = self._spans
         for span in fragment.spans:
             if span.style == "table":

@@ -284,6 +284,13 @@ class StreamPane(QWidget):
         self.panel.reset()
         self.compare.reset()
 
+    @Slot()
+    def clear(self) -> None:
+        """A page that came from no load (an error before any request, a bundled page):
+        nothing of an earlier load stays on show."""
+        self.panel.reset()
+        self.compare.reset()
+
     @Slot(object)
     def on_head(self, head: ResponseHead) -> None:
         head_bytes = sum(size for _, size in head.recvs) - head.body_prefix

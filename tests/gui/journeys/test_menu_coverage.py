@@ -30,7 +30,6 @@ TODO: frozenset[tuple[str, ...]] = frozenset(
         ("View", "Actual Size"),
         ("View", "Word Wrap"),
         ("View", "Downloads"),
-        ("Go", "Forward"),
         ("Go", "Reload"),
         ("Go", "Stop"),
     }
