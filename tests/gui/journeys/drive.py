@@ -115,11 +115,12 @@ def answer_dialogs(qtbot: QtBot, *answers: str | None) -> list[str]:
     window title as it is answered (so a test can tell which dialogs came)."""
     seen: list[str] = []
     pending = list(answers)
-    answered: list[QWidget] = []
+    # Only dialogs that open from now on (an earlier test may have left a hidden one).
+    answered: list[QWidget] = list(QApplication.topLevelWidgets())
 
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None or any(dialog is d for d in answered):
+        if dialog is None or not dialog.isVisible() or any(dialog is d for d in answered):
             QTimer.singleShot(20, answer)
             return
         answered.append(dialog)
