@@ -70,6 +70,23 @@ elif [ -e "$app_dir" ]; then
 fi
 
 entries=()  # manifest lines: "D dir" (created), "F file", "L symlink", "C cache file"
+desktop_tmp=""
+
+# A run that stops part way (a full disk, a file where a folder should be) still writes the
+# manifest of what it did install, so uninstall.sh can remove it and a new run replaces it
+# (without one, the next run refused the folder and kept its files as the user's own).
+finish() {
+    local status=$?
+    [ -z "$desktop_tmp" ] || rm -f "$desktop_tmp"
+    rm -rf "$app_dir.partial"
+    if [ "$status" != 0 ] && [ -d "$app_dir" ] && [ ! -f "$manifest" ]; then
+        printf '%s\n' "${entries[@]}" >"$manifest" || true
+        echo "install.sh: the install stopped part way (see the error above); run" \
+             "'$app_dir/uninstall.sh' to remove what it installed, or install.sh again" \
+             "once the cause is fixed." >&2
+    fi
+}
+trap finish EXIT
 
 make_dir() {  # mkdir -p that records each directory it creates, outermost first
     local dir=$1 missing=()
@@ -110,7 +127,6 @@ ln -sfn "$app_dir/yonder" "$bin_dir/yonder"
 entries+=("L $bin_dir/yonder")
 
 desktop_tmp=$(mktemp)
-trap 'rm -f "$desktop_tmp"' EXIT
 awk -v exec_q="$exec_q" -v try="$exec_path" '
     /^Exec=/ { print "Exec=" exec_q " %u"; print "TryExec=" try; next }
     { print }

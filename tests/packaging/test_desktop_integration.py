@@ -289,3 +289,35 @@ def test_install_keeps_the_users_own_menu_entry_and_icons(built_app: Path, tmp_p
     assert not (hicolor / "64x64").exists()
     assert not (home / ".local/opt/yonder").exists()
     assert not (home / ".local/bin/yonder").exists()
+
+
+def _fake_bundle(where: Path) -> Path:
+    # What install.sh copies: an executable `yonder` and _internal/resources/ (no build needed).
+    bundle = where / "yonder"
+    shutil.copytree(ROOT / "resources", bundle / "_internal" / "resources")
+    (bundle / "yonder").write_text("#!/bin/sh\necho fake yonder\n")
+    (bundle / "yonder").chmod(0o755)
+    return bundle
+
+
+def test_an_install_that_stops_part_way_can_be_undone_and_redone(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / ".local/share").mkdir(parents=True)
+    (home / ".local/share/icons").write_text("a file where the icon folder would go")
+    before = _tree(home)
+    bundle = _fake_bundle(tmp_path / "download")
+    install = ["bash", str(ROOT / "packaging" / "install.sh"), str(bundle)]
+    result = subprocess.run(install, env=_env(home), capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "stopped part way" in result.stderr and "uninstall.sh" in result.stderr, result.stderr
+    # What it did install is in the manifest: uninstall.sh takes all of it away again...
+    assert (home / ".local/opt/yonder/.install-manifest").is_file()
+    _script("uninstall.sh", ROOT / "packaging", home)
+    assert _tree(home) == before
+    # ...and once the cause is gone, installing again works and keeps nothing as "theirs".
+    (home / ".local/share/icons").unlink()
+    result = subprocess.run(install, env=_env(home), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "kept the existing" not in result.stdout, result.stdout
+    _script("uninstall.sh", ROOT / "packaging", home)
+    assert _tree(home) == before - {".local/share/icons"}
