@@ -14,6 +14,7 @@ from ui.decode_compare import (
     MAX_COMPARED_BYTES,
     MAX_LINE_CHARS,
     RIGHT_TITLE,
+    SLICE_CHARS,
     ChunkComparison,
     DecodeCompareView,
 )
@@ -203,3 +204,26 @@ def test_it_renders_when_shown(view: DecodeCompareView) -> None:
     view.show()
     QApplication.processEvents()
     assert not view.grab().isNull()
+
+
+def test_a_spent_frame_budget_inserts_one_slice_per_pane_and_frame(qtbot: QtBot) -> None:
+    # The frame budget is wall-clock time: a test sets its own. At 0 each frame inserts one
+    # slice per pane, however fast the machine, until both panes hold everything.
+    view = DecodeCompareView(tick_budget_s=0.0)
+    qtbot.addWidget(view)
+    text = "x" * (3 * SLICE_CHARS + 10) + "\n"
+    view.reset("utf-8")
+    view.on_chunk(text.encode())
+    view.finish()
+    lengths: list[int] = []
+    original = view.left.insert_slice
+
+    def counting() -> None:
+        original()
+        lengths.append(len(view.left.text.toPlainText()))
+
+    view.left.insert_slice = counting  # type: ignore[method-assign]
+    qtbot.waitUntil(lambda: not view.has_pending(), timeout=30_000)
+    left, right = view.left.text.toPlainText(), view.right.text.toPlainText()
+    assert left == right and left.replace("\n", "") == text.rstrip("\n")  # (long lines broken)
+    assert len(lengths) >= 4  # one slice per frame: four frames at least

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.body_store import BodyStore
 from ui.document_view import DocumentView
-from ui.page_renderer import PageRenderer, ViewMode
+from ui.page_renderer import HTML_SLICE, PageRenderer, ViewMode
 
 PAGE = (
     "<html><head><meta charset=utf-8><title>T&eacute;st</title></head><body>"
@@ -158,3 +158,40 @@ def test_a_page_laid_out_in_one_table_shows_its_first_story_before_the_transfer_
     expected = (Path(__file__).parents[1] / "unit/html_corpus/hacker_news.txt").read_text("utf-8")
     # toPlainText() shows a no-break space as a space.
     assert view.toPlainText().rstrip("\n") == expected.rstrip("\n").replace("\xa0", " ")
+
+
+def test_a_spent_tick_budget_renders_one_step_per_tick_to_the_same_page(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    # The per-tick budget is wall-clock time: a test sets its own. At 0 each tick does one
+    # step (one slice of the body), however fast the machine, and the page comes out the same.
+    body = PAGE * 200  # many slices of HTML
+    whole, _, _, first = render(qtbot, view, body, "text/html", len(body), ViewMode.RENDERED)
+    first.stop()
+    other = DocumentView()
+    qtbot.addWidget(other)
+    other.resize(600, 400)
+    other.show()
+    store = BodyStore()
+    store.begin("http://h/dir/page", headers=(("Content-Type", "text/html"),), head_raw=b"")
+    store.append(body, body)
+    store.finish(True)
+    renderer = PageRenderer(other, tick_budget_s=0.0)
+    steps_per_tick: list[int] = []
+    step, tick = renderer._step, renderer._tick
+
+    def counting_step(store: BodyStore) -> bool:
+        steps_per_tick[-1] += 1
+        return step(store)
+
+    def counting_tick() -> None:
+        steps_per_tick.append(0)
+        tick()
+
+    renderer._step = counting_step  # type: ignore[method-assign]
+    renderer._tick = counting_tick  # type: ignore[method-assign]
+    renderer.start(store, ViewMode.RENDERED)
+    renderer.poke()
+    qtbot.waitUntil(lambda: not renderer.busy and not other.has_pending(), timeout=30_000)
+    assert other.toPlainText() == whole
+    assert max(steps_per_tick) == 1 and sum(steps_per_tick) >= len(body) // HTML_SLICE
