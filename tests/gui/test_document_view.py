@@ -337,15 +337,15 @@ def test_columns_follow_the_shown_width_and_the_font(qtbot: QtBot) -> None:
     qtbot.addWidget(widget)
     assert widget.columns == 100  # hidden, never laid out: a default
     widget.resize(1600, 300)
-    with qtbot.waitSignal(widget.columns_changed, timeout=5000) as shown:
+    with qtbot.waitSignal(widget.columns_changed, timeout=10_000) as shown:
         widget.show()
     wide = shown.args[0]
     assert wide == widget.columns
-    with qtbot.waitSignal(widget.columns_changed, timeout=5000) as narrowed:
+    with qtbot.waitSignal(widget.columns_changed, timeout=10_000) as narrowed:
         widget.resize(900, 300)  # wide enough that zooming still narrows it (>= 40 columns)
     assert narrowed.args[0] < wide
     font = widget.font()
     font.setPointSizeF(font.pointSizeF() * 2)
-    with qtbot.waitSignal(widget.columns_changed, timeout=5000) as zoomed:
+    with qtbot.waitSignal(widget.columns_changed, timeout=10_000) as zoomed:
         widget.setFont(font)
     assert zoomed.args[0] < narrowed.args[0]
