@@ -123,7 +123,10 @@ class AtomicFile:
 
     def _temp_name(self) -> str:
         folder, name = os.path.split(os.path.abspath(self.path))
-        return os.path.join(folder, f".{name[:100]}.{uuid.uuid4().hex[:12]}.part")
+        # At most 100 bytes of the name (not characters: 100 of them can be 400 bytes of
+        # UTF-8), so that ".name.<12>.part" stays within 255 bytes whatever the name.
+        short = os.fsdecode(os.fsencode(name)[:100].decode("utf-8", "ignore").encode())
+        return os.path.join(folder, f".{short}.{uuid.uuid4().hex[:12]}.part")
 
     def write(self, data: bytes) -> None:
         if not data:

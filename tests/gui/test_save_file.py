@@ -45,6 +45,17 @@ def test_save_text_encodes_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert target.read_bytes() == b"snow ?"
 
 
+@pytest.mark.parametrize("name", ["日" * 83 + ".txt", "x" * 251 + ".txt", "🙂" * 62 + ".md"])
+def test_the_longest_names_a_disk_allows_are_saved(tmp_path: Path, name: str) -> None:
+    # 255 bytes and under: the name is valid, so the temporary name beside it must be too
+    # (it was cut to 100 characters, up to 400 bytes of UTF-8: ENAMETOOLONG at the commit).
+    assert len(os.fsencode(name)) <= 255
+    target = tmp_path / name
+    save_bytes_atomically(str(target), [b"whole"])
+    assert target.read_bytes() == b"whole"
+    assert os.listdir(tmp_path) == [name]
+
+
 def test_missing_directory(tmp_path: Path) -> None:
     target = tmp_path / "nope" / "x.txt"
     with pytest.raises(SaveError) as info:
