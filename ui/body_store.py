@@ -290,7 +290,11 @@ class BodyChunks(Iterator[bytes]):
     def close(self) -> None:
         fd, self._fd = self._fd, -1
         if fd >= 0:
-            os.close(fd)  # the last descriptor of a big file: where its blocks are freed
+            from ui.release import close_soon
+
+            # Maybe the last descriptor of a multi-GB file (the page was left meanwhile):
+            # where the kernel frees its blocks, off this thread when it is big.
+            close_soon(lambda: os.close(fd), self._end)
 
     def __del__(self) -> None:
         self.close()
