@@ -1359,10 +1359,12 @@ class MainWindow(QMainWindow):
             )
         if lost is not None:
             parts_.append(f"Save will be incomplete: {lost}")
-        elif not store.ended:
+        elif not store.ended and store.truncated_in_view:
             parts_.append(
                 "the rest of the body goes to a temporary file, so Save will have all of it"
             )
+        elif not store.ended:
+            parts_.append("the rest of the body is kept as it arrives, so Save will have all of it")
         else:
             parts_.append(f"the whole {format_size(store.body_size)} body is kept for Save")
         text = "; ".join(parts_) + "."
