@@ -113,7 +113,7 @@ class Settings:
             return self._legacy_typed_urls()
         try:
             data = json.loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # deep nesting: RecursionError
             self._set_aside(path, str(exc))
             return []
         typed = data.get("typed") if isinstance(data, dict) else None

@@ -86,7 +86,13 @@ def test_a_one_entry_legacy_history_migrates_too(tmp_path: Path) -> None:
 def test_a_broken_history_file_is_kept_aside_and_said(tmp_path: Path, capfd) -> None:  # type: ignore[no-untyped-def]
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    for broken in (b'{"typed": ["http://a.test/"', b"\xff\xfe garbage", b'["not", "a", "dict"]'):
+    too_deep = b'{"typed": ' + b"[" * 100_000  # json raises RecursionError, not ValueError
+    for broken in (
+        b'{"typed": ["http://a.test/"',
+        b"\xff\xfe garbage",
+        b'["not", "a", "dict"]',
+        too_deep,
+    ):
         (data_dir / HISTORY_FILE).write_bytes(broken)
         settings = Settings(ini(tmp_path / "s.ini"), data_dir)
         assert settings.typed_urls() == []
