@@ -83,3 +83,27 @@ def test_the_one_formatter_is_pure_and_the_only_one() -> None:
         if p != units and any(name in p.read_text(encoding="utf-8") for name in formatters)
     ]
     assert others == []
+
+
+# Single modules of ui/ that say they are pure Python (the body store, where resources live,
+# the formatters...): tests/unit uses them without Qt, and so may any pure package.
+PURE_MODULES = (
+    "body_store.py",
+    "release.py",
+    "resources.py",
+    "units.py",
+    "fragments.py",
+    "history.py",
+    "display_text.py",
+    "chunk_series.py",
+)
+
+
+@pytest.mark.parametrize("name", PURE_MODULES)
+def test_pure_modules_import_no_qt_and_only_pure_modules(name: str) -> None:
+    path = ROOT / "ui" / name
+    assert "no qt" in path.read_text(encoding="utf-8").lower()  # it says so itself
+    imported = imported_modules(path)
+    assert not top_level(imported) & {"PySide6", "shiboken6", "main"}
+    pure = {f"ui.{module.removesuffix('.py')}" for module in PURE_MODULES}
+    assert {name for name in imported if name.startswith("ui.")} <= pure
