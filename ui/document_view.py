@@ -807,10 +807,14 @@ class DocumentView(QPlainTextEdit):
                 link = self._links[i]
             else:
                 here = cursor.selectionStart() if cursor.hasSelection() else top
-                candidates = [link for link in self._links if link[1] <= here]
-                if not candidates:
+                # The last link ending at or before here starts there or before: a bisection,
+                # not a scan of every link on each Shift+Tab (a page may hold a million).
+                i = bisect_right(self._links, here, key=lambda k: k[0]) - 1
+                while i >= 0 and self._links[i][1] > here:
+                    i -= 1
+                if i < 0:
                     return False
-                link = candidates[-1]
+                link = self._links[i]
         selection = QTextCursor(self.document())
         selection.setPosition(link[0])
         selection.setPosition(link[1], QTextCursor.MoveMode.KeepAnchor)

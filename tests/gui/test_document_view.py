@@ -218,6 +218,22 @@ def test_links_click_and_keyboard(qtbot: QtBot, view: DocumentView) -> None:
     assert view.focused_link() == "http://one/"
 
 
+def test_shift_tab_walks_every_link_back_and_wraps(qtbot: QtBot, view: DocumentView) -> None:
+    for i in range(40):
+        view.append_text(f"word {i} " if i % 3 else f"line {i}\n")
+        view.append_link(f"link {i}", f"http://h.test/{i}")
+    view.append_text("\n")
+    view.flush_pending()
+    view.setFocus()
+    seen = []
+    for _ in range(41):
+        qtbot.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        seen.append(view.focused_link())
+    # From the top: nothing before it, so the last link; then back one by one, then wrap.
+    expected = [f"http://h.test/{i}" for i in range(39, -1, -1)]
+    assert seen == [*expected, "http://h.test/39"]
+
+
 def _menu_texts(menu: QMenu) -> list[str]:
     return [action.text() for action in menu.actions() if not action.isSeparator()]
 
