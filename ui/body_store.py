@@ -17,6 +17,7 @@ fetching again.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 from bisect import bisect_right
@@ -24,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from ui.release import close_soon
 from ui.units import format_size
 
 __all__ = [
@@ -254,8 +256,6 @@ class SpillBuffer:
         self._starts = []
         self._in_memory = 0
         if self._file is not None:
-            from ui.release import close_soon
-
             close_soon(self._file.close, self._spilled)  # a multi-GB file: off this thread
             self._file = None
 
@@ -290,14 +290,14 @@ class BodyChunks(Iterator[bytes]):
     def close(self) -> None:
         fd, self._fd = self._fd, -1
         if fd >= 0:
-            from ui.release import close_soon
-
             # Maybe the last descriptor of a multi-GB file (the page was left meanwhile):
             # where the kernel frees its blocks, off this thread when it is big.
             close_soon(lambda: os.close(fd), self._end)
 
     def __del__(self) -> None:
-        self.close()
+        # Collected unclosed, perhaps at interpreter exit (a save thread cut short): quietly.
+        with contextlib.suppress(Exception):
+            self.close()
 
 
 class BodyStore:
