@@ -384,6 +384,7 @@ class StreamTextDecoder:
         self._ignored = ""
         # Strict UTF-8 over an undeclared body while it has been ASCII (see the module doc).
         self._probe: codecs.IncrementalDecoder | None = None
+        self._cut = False  # finish(cut=True): the body was cut short
         self.choice: CharsetChoice | None = None
         # An override the codec registry does not know is ignored: choice.source tells.
         encoding = lookup_charset(override, web=False) if override else None
@@ -419,7 +420,11 @@ class StreamTextDecoder:
         data, self._held = self._held, b""
         return self._text(data, final=False)
 
-    def finish(self) -> str:
+    def finish(self, *, cut: bool = False) -> str:
+        """The rest of the text. ``cut``: the body ends here only because it was cut short (a
+        Stop, a failed transfer, the view's cap), so a UTF-8 sequence cut after its lead byte
+        is no evidence that the body is not UTF-8."""
+        self._cut = cut
         if self._decoder is None:
             self._decide(final=True, grew_tag=True)
         data, self._held = self._held, b""
@@ -483,9 +488,12 @@ class StreamTextDecoder:
             self._probe = None
             # A body cut inside a UTF-8 sequence (a lead byte and its continuation bytes) is
             # UTF-8 with its last character replaced, not windows-1252; a lone high byte at
-            # the end is no evidence of UTF-8 and still switches.
+            # the end of a whole body is no evidence of UTF-8 and still switches, unless the
+            # body was cut there (then it is the start of a character that did not come).
             truncated = (
-                final and exc.reason == "unexpected end of data" and exc.end - exc.start >= 2
+                final
+                and exc.reason == "unexpected end of data"
+                and (exc.end - exc.start >= 2 or self._cut)
             )
             if truncated or not (held + data)[: exc.start].isascii():
                 # Real UTF-8 before the bad byte (in this chunk): UTF-8, the byte replaced.

@@ -397,7 +397,10 @@ class PageRenderer(QObject):
             return False
         assert self._decoder is not None
         if not self._view_full:
-            self._text(self._decoder.finish(), final=True)
+            # Cut short (a Stop, a failure, the view's cap): its last bytes may be the start
+            # of a character that never came, not a sign of another encoding.
+            cut = not store.complete or store.truncated_in_view
+            self._text(self._decoder.finish(cut=cut), final=True)
             self._note_encoding()
         self._finish_text(store)
         return False

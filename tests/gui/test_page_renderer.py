@@ -195,3 +195,21 @@ def test_a_spent_tick_budget_renders_one_step_per_tick_to_the_same_page(
     qtbot.waitUntil(lambda: not renderer.busy and not other.has_pending(), timeout=30_000)
     assert other.toPlainText() == whole
     assert max(steps_per_tick) == 1 and sum(steps_per_tick) >= len(body) // HTML_SLICE
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_a_stopped_body_ending_in_a_lead_byte_keeps_its_utf8_label(
+    qtbot: QtBot, view: DocumentView, complete: bool
+) -> None:
+    store = BodyStore()
+    store.begin("http://h/log.txt", headers=(("Content-Type", "text/plain"),))
+    renderer = PageRenderer(view)
+    renderer.start(store, ViewMode.RENDERED)
+    store.append(b"an ascii log, stopped just inside its first non-ASCII character: \xe2")
+    store.finish(complete)  # False: the reader pressed Stop there
+    renderer.poke()
+    qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=10_000)
+    assert renderer.choice is not None
+    # A whole body ending so is not UTF-8 (windows-1252); a cut one is UTF-8 cut short.
+    assert renderer.choice.source == ("fallback" if complete else "default")
+    assert view.toPlainText().startswith("an ascii log")

@@ -493,6 +493,21 @@ def test_a_stateful_codec_that_raises_is_restarted_with_a_replacement_character(
     assert text.endswith("ok")
 
 
+@pytest.mark.parametrize("lead", [b"\xc3", b"\xe2", b"\xf0", b"\xe2\x82"])
+@pytest.mark.parametrize("step", [1, 1000])
+def test_a_body_cut_short_after_a_lead_byte_stays_utf8(lead: bytes, step: int) -> None:
+    # A Stop, a failed transfer or the view's cap cut an ASCII page just inside its first
+    # non-ASCII character: still UTF-8 (the label must not say "not valid UTF-8").
+    body = b"plain ascii " + lead
+    decoder = StreamTextDecoder("text/plain")
+    text = "".join(decoder.feed(body[i : i + step]) for i in range(0, len(body), step))
+    text += decoder.finish(cut=True)
+    assert text == "plain ascii \ufffd"
+    assert decoder.choice == CharsetChoice("utf-8", "default")
+    if len(lead) == 1:  # the same bytes as a whole body: a lone lead byte switches
+        assert decode_all(body, "text/plain")[1] == CharsetChoice("cp1252", "fallback")
+
+
 # --- decode_all -----------------------------------------------------------------------------
 
 
