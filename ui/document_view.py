@@ -299,6 +299,7 @@ class DocumentView(QPlainTextEdit):
         muted = QTextCharFormat()
         muted.setForeground(MUTED_COLOUR)
         code = QTextCharFormat()
+        code.setFontFamilies([monospace_font().family()])  # detail lines up in any view font
         code.setForeground(MUTED_COLOUR)
         code.setBackground(self.palette().color(QPalette.ColorRole.AlternateBase))
         return {

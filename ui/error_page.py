@@ -2,8 +2,10 @@
 
 The section is appended after whatever part of the body already arrived (that content is
 kept), and says what failed, where, what the user can do, the technical detail, and offers a
-Retry link. The banner above the document repeats the one-line summary with a Retry button,
-so a reader scrolled up in the partial content still sees that the load failed.
+Retry link where trying again can help (not for a malformed address). The banner above the
+document repeats the one-line summary with a Retry button, so a reader scrolled up in the
+partial content still sees that the load failed; the status bar names only the phase, and the
+technical detail does not repeat the message.
 """
 
 from __future__ import annotations
@@ -55,6 +57,22 @@ def advice_for(phase: str, detail: str) -> str:
     return _ADVICE_BY_CLASS.get(first) or _ADVICE_BY_PHASE.get(phase, "Retry the request.")
 
 
+def retry_helps(phase: str) -> bool:
+    """Whether trying the same address again can help: not for an address that is malformed
+    (or names no bundled page), which fails the same way every time."""
+    return phase != "Address"
+
+
+def _detail_without(message: str, detail: str) -> str:
+    """The technical detail without a repeat of ``message`` ("InvalidURL: <message>" says
+    only "InvalidURL"): the message is on the page already, once."""
+    first, sep, rest = detail.partition("\n")
+    name, colon, text = first.partition(": ")
+    if colon and text.strip() == message.strip():
+        return name + sep + rest
+    return detail
+
+
 def summary(phase: str, message: str) -> str:
     """The one-line text for the banner and the status bar."""
     return f"{phase} error: {message}"
@@ -63,7 +81,8 @@ def summary(phase: str, message: str) -> str:
 def error_segments(
     url: str, phase: str, message: str, detail: str, partial_bytes: int = 0
 ) -> list[Segment]:
-    """The error section: heading, what failed and where, advice, detail, Retry."""
+    """The error section: heading, what failed and where, advice, detail, and Retry where
+    trying again can help (retry_helps)."""
     segments: list[Segment] = []
     if partial_bytes:
         segments.append(
@@ -83,10 +102,12 @@ def error_segments(
         ("heading", "What you can do\n", ""),
         ("text", advice_for(phase, detail) + "\n", ""),
         ("text", "\n", ""),
-        ("link", "Retry", RETRY_URL),
-        ("text", "   (or press F5)\n\n", ""),
+    ]
+    if retry_helps(phase):
+        segments += [("link", "Retry", RETRY_URL), ("text", "   (or press F5)\n\n", "")]
+    segments += [
         ("heading", "Technical detail\n", ""),
-        ("code", detail + "\n", ""),
+        ("code", _detail_without(message, detail) + "\n", ""),
     ]
     return segments
 
@@ -124,7 +145,9 @@ class ErrorBanner(QFrame):
         self.hide()
 
     @Slot(str)
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: str, retry: bool = True) -> None:
+        """Show ``text``; the Retry button only where trying again can help."""
+        self.retry_button.setVisible(retry)
         line = display_line(text, BANNER_LIMIT)
         self.label.setText(line)
         self.label.setToolTip(tooltip_html(text) if line != text else "")

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self._save_poll.setInterval(SAVE_POLL_MS)
         self._save_poll.timeout.connect(self._poll_save)
         self._has_body = False  # the page shows a response body (or a bundled sample)
+        self._error_page = False  # the page is an error page of its own (nothing received)
         self._override: str | None = None
         self._shown_url = ""  # the address of the page on screen (a reload keeps its view)
         self._zoom = self.settings.zoom()
@@ -969,6 +970,7 @@ class MainWindow(QMainWindow):
         self._lost_shown = False
         self._curl_refused = False
         self._has_body = False
+        self._error_page = False
         self.document_view.clear_document()
         self.header_view.clear()
         self.error_banner.hide()
@@ -1085,9 +1087,15 @@ class MainWindow(QMainWindow):
         if self._has_body:
             self.renderer.set_trailer(segments)  # after the partial body, in every view
         else:
+            # An error page of its own: in the one font of error pages, at its title.
+            self._error_page = True
+            self._apply_font()
             self.document_view.append_segments(segments)
-        self.error_banner.show_error(parts.summary(phase, message))
-        self.load_status.finish(parts.summary(phase, message))
+            self.document_view.flush_pending()
+            self.document_view.verticalScrollBar().setValue(0)
+        self.error_banner.show_error(parts.summary(phase, message), parts.retry_helps(phase))
+        # The message is on the page and in the banner: the status bar only says what failed.
+        self.load_status.finish(f"Could not load the page: {phase} error")
         if not self._head_seen:
             self.header_view.show_message(f"No response: {phase} error")
 
@@ -1377,7 +1385,8 @@ class MainWindow(QMainWindow):
         # monospace); Source, Wire, plain text and hex dumps line up in a monospace font.
         from ui import window_parts as parts
 
-        proportional = self._has_body and self.renderer.kind == "html"
+        # Error pages (nothing received) read as rendered text too: one font for all of them.
+        proportional = (self._has_body and self.renderer.kind == "html") or self._error_page
         from ui.fonts import monospace_font
 
         font = parts.QFont(parts.QApplication.font()) if proportional else monospace_font()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.document_view import DocumentView
-from ui.error_page import RETRY_URL, ErrorBanner, error_segments, summary
+from ui.error_page import RETRY_URL, ErrorBanner, error_segments, retry_helps, summary
 from ui.fetch_worker import Fetcher
 from ui.find_bar import FindBar
 from ui.header_view import HeaderView
@@ -84,6 +84,7 @@ __all__ = [
     "error_segments",
     "is_internal",
     "keys_page",
+    "retry_helps",
     "sample_bytes",
     "sample_content_type",
     "start_page",

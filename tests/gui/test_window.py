@@ -185,7 +185,9 @@ def test_closing_mid_transfer_cancels_and_ends_the_worker(
 # -- error pages: each keeps the partial content --------------------------------------------
 
 
-def assert_error_page(win: MainWindow, phase_words: str, partial: str = "") -> None:
+def assert_error_page(
+    win: MainWindow, phase_words: str, partial: str = "", retry: bool = True
+) -> None:
     text = text_of(win)
     assert text.startswith(partial)
     assert "Could not load this page" in text
@@ -193,7 +195,9 @@ def assert_error_page(win: MainWindow, phase_words: str, partial: str = "") -> N
     assert phase_words in text
     assert "Traceback" not in text
     assert win.error_banner.isVisible()
-    assert any(url == "yonder:retry" for _, _, url in win.document_view.links())
+    # Retry where trying again can help; never for a malformed address.
+    assert any(url == "yonder:retry" for _, _, url in win.document_view.links()) == retry
+    assert win.error_banner.retry_button.isVisibleTo(win.error_banner) == retry
     assert win.load_ok is False
 
 
@@ -271,7 +275,7 @@ def test_invalid_address_is_an_inline_error(qtbot: QtBot, window: MainWindow) ->
     with qtbot.waitSignal(window.load_ended, timeout=10_000):
         window.address_bar.setText("ftp://example.org/file")
         qtbot.keyClick(window.address_bar, Qt.Key.Key_Return)
-    assert_error_page(window, "Address:")
+    assert_error_page(window, "Address:", retry=False)
     assert "Unsupported scheme" in text_of(window)
 
 
@@ -281,7 +285,7 @@ def test_an_overlong_address_is_refused_whole_not_cut(qtbot: QtBot, window: Main
         window.address_bar.setText(address)
         qtbot.keyClick(window.address_bar, Qt.Key.Key_Return)
     assert window.address_bar.text() == address  # not silently cut to 32,767 characters
-    assert_error_page(window, "Address:")
+    assert_error_page(window, "Address:", retry=False)
     assert "once encoded" in text_of(window)
 
 

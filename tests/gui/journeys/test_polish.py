@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -28,11 +29,31 @@ ROOT = Path(__file__).resolve().parents[3]
 DECIMAL_UNITS = re.compile(r"\d (KB|MB|GB|TB)\b|\d (kB|KB|MB|GB)/s")
 
 
-def open_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
-    """Ctrl+L's action, the address typed, Enter; then wait for the page."""
+def dismiss_completion(qtbot: QtBot, win: MainWindow) -> None:
+    """Esc to the address bar's completion list if typing left it open; and the window active
+    again once it closed (offscreen, no window manager hands activation back from a popup)."""
+    completer = win.address_bar.completer()
+    popup = completer.popup() if completer is not None else None
+    if popup is not None and popup.isVisible():
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not popup.isVisible())
+    if QApplication.activeWindow() is not win:
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+
+
+def type_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
+    """Ctrl+L's action, the address typed, Enter."""
+    dismiss_completion(qtbot, win)
     drive.trigger(win, "File", "Go to address bar")
     drive.type_text(qtbot, url)
+    dismiss_completion(qtbot, win)
     drive.press(qtbot, Qt.Key.Key_Return)
+
+
+def open_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
+    """The address typed and entered (type_address); then wait for the page."""
+    type_address(qtbot, win, url)
     drive.wait_loaded(qtbot, win)
 
 
@@ -356,3 +377,50 @@ def test_plain_http_shows_no_tls_phase(
     connection = window.header_view.connection.toPlainText()
     assert "Timings: DNS" in connection and "TLS" not in connection
     assert "TLS" not in window.phase_bar.toolTip() and "Connect" in window.phase_bar.toolTip()
+
+
+# -- 14: error pages ----------------------------------------------------------------------------
+
+
+def test_a_malformed_address_says_so_once_and_offers_no_retry(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    drive.trigger(window, "File", "Go to address bar")
+    drive.type_text(qtbot, "ftp://example.org/file")
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, window)
+    text = drive.screen_text(window)
+    message = text.split("What failed\n", 1)[1].split("\n", 1)[0].split(": ", 1)[1]
+    assert "scheme" in message.lower()
+    assert text.count(message) == 1  # not again in the technical detail
+    assert message not in window.load_status.label.text()  # nor in the status bar
+    assert window.load_status.label.text() == "Could not load the page: Address error"
+    # Trying the same malformed address again cannot help: no Retry anywhere.
+    assert "Retry" not in text
+    assert "yonder:retry" not in [href for _, _, href in window.document_view.links()]
+    assert not window.error_banner.retry_button.isVisible()
+
+
+def test_error_pages_share_one_font_and_open_at_their_title(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    import trustme
+
+    from tests.integration.servers import closed_port, tls_server_context
+
+    context = tls_server_context(trustme.CA(), "localhost", "127.0.0.1")
+    tls = serve(servers, respond(http_response(200, b"secret")), tls=context)
+    families = []
+    for url in (tls.url("/"), f"http://127.0.0.1:{closed_port()}/", "ftp://example.org/"):
+        type_address(qtbot, window, url)
+        drive.wait_loaded(qtbot, window)
+        assert window.load_ok is False
+        qtbot.waitUntil(lambda: drive.top_line(window) == "Could not load this page")
+        assert drive.scroll(window)[0] == 0  # at its own title, however long the detail
+        families.append(window.document_view.font().family())
+    assert len(set(families)) == 1, families
+    # The family of rendered pages, not the monospace one of plain text.
+    html = b"<!doctype html><title>t</title><p>A paragraph.</p>"
+    page = serve(servers, respond(http_response(200, html, [("Content-Type", "text/html")])))
+    open_address(qtbot, window, page.url("/page.html", host="localhost"))
+    assert window.document_view.font().family() == families[0]
