@@ -741,8 +741,10 @@ class MainWindow(QMainWindow):
         text = text.strip()
         if not text:
             return
-        # The reader goes on in the page they asked for, as in browsers (Ctrl+L returns).
-        self.document_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        # The reader goes on in the page they asked for, as in browsers (Ctrl+L returns);
+        # typed before the deferred build, there is no document view yet to go to.
+        if self.fully_built:
+            self.document_view.setFocus(Qt.FocusReason.OtherFocusReason)
         same = self._same_page(text)
         if same is not None:
             self._go_to_fragment(same)
