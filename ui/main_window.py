@@ -1362,22 +1362,24 @@ class MainWindow(QMainWindow):
         shows, and whether Save will have all of it (and if not, why not)."""
         store = self.store
         lost = store.lost
-        parts_ = []
+        sentences = []
         if truncated:
-            parts_.append(
+            sentences.append(
                 f"Document truncated at {format_size(shown or store.view_cap)} in the view"
             )
         if lost is not None:
-            parts_.append(f"Save will be incomplete: {lost}")
+            sentences.append(f"Save will be incomplete: {lost}")
         elif not store.ended and store.truncated_in_view:
-            parts_.append(
+            sentences.append(
                 "the rest of the body goes to a temporary file, so Save will have all of it"
             )
         elif not store.ended:
-            parts_.append("the rest of the body is kept as it arrives, so Save will have all of it")
+            sentences.append(
+                "the rest of the body is kept as it arrives, so Save will have all of it"
+            )
         else:
-            parts_.append(f"the whole {format_size(store.body_size)} body is kept for Save")
-        text = "; ".join(parts_) + "."
+            sentences.append(f"the whole {format_size(store.body_size)} body is kept for Save")
+        text = "; ".join(sentences) + "."
         self.notice_bar.show_notice(
             text[0].upper() + text[1:], offer_save=True, error=lost is not None
         )
