@@ -6,7 +6,8 @@ Pages: the Sphinx HTML of python3-doc and the Node.js API of nodejs-doc under /u
 For each page, in the same run, interleaved, ROUNDS times (medians printed):
 - w3m: CPU seconds (user + system) of its whole `w3m -dump -T text/html -cols 100` process;
 - renderer: CPU seconds of decoding and rendering the page in this process as the window does
-  (StreamTextDecoder, then HtmlRenderer(utf16=True) fed in HTML_SLICE pieces), and the ratio.
+  (StreamTextDecoder, then HtmlRenderer(utf16=True, resolve=resolve_link) fed in HTML_SLICE
+  pieces), and the ratio.
 
 With --window, each page is also served over loopback and loaded in the real window
 (offscreen), and the bench prints the wall time until it is fully on screen (text, links and
@@ -29,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from net.charset import StreamTextDecoder
+from ui.fragments import resolve_link
 from ui.page_renderer import HTML_SLICE
 from ui.render import HtmlRenderer
 
@@ -62,7 +64,8 @@ def render_alone(data: bytes, url: str) -> tuple[float, float, int]:
     """(CPU seconds, wall seconds, characters) of decoding and rendering ``data``."""
     cpu, wall = time.process_time(), time.perf_counter()
     decoder = StreamTextDecoder("text/html")
-    renderer = HtmlRenderer(url, 100, utf16=True)
+    # As the window's PageRenderer makes it: links keep their #fragment (ui.fragments).
+    renderer = HtmlRenderer(url, 100, utf16=True, resolve=resolve_link)
     chars = 0
     for i in range(0, len(data), HTML_SLICE):
         chars += len(renderer.feed(decoder.feed(data[i : i + HTML_SLICE])).text)
