@@ -202,3 +202,17 @@ def test_links_differing_after_the_fragment_resolve_as_net_url_does() -> None:
             expected, problem = None, str(exc)
         assert (link.href, link.url, link.problem) == (href, expected, problem)
         assert (link.url is None) == (link.problem is not None)
+
+
+def test_invisible_characters_take_no_column_in_a_table() -> None:
+    # A soft hyphen (&shy;, common in German tables) or a zero-width space is not drawn: the
+    # column after it must line up with the other rows' as they are shown.
+    html = (
+        "<table><tr><td>Donau&shy;dampf<td>x<tr><td>Donaudampf<td>y"
+        "<tr><td>a&#8203;b&#8288;c<td>z<tr><td>abc<td>w</table>"
+    )
+    text = render_html(html, "http://h/")[0].text
+    shown = [line.translate({0xAD: None, 0x200B: None, 0x2060: None}) for line in text.split("\n")]
+    assert shown[0].index("x") == shown[1].index("y")
+    assert shown[2].index("z") == shown[3].index("w")
+    assert "Donau\xaddampf" in text  # kept for copying, only not counted

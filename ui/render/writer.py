@@ -28,12 +28,14 @@ WS_RE = re.compile(r"[ \t\n\f]+")  # HTML whitespace (CR is normalised away in f
 
 
 def display_width(text: str) -> int:
-    """Columns a string takes in a monospace font (wide East Asian characters count 2)."""
+    """Columns a string takes in a monospace font (wide East Asian characters count 2;
+    combining marks and invisible format characters, such as a soft hyphen or a zero-width
+    space, count 0)."""
     if text.isascii():
         return len(text)
     width = 0
     for ch in text:
-        if unicodedata.combining(ch):
+        if unicodedata.combining(ch) or unicodedata.category(ch) == "Cf":
             continue
         width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
     return width
