@@ -140,6 +140,12 @@ def page_title(url: str) -> str:
         return "Keys"
     if url.startswith(parts.SAMPLE_PREFIX):
         return url[len(parts.SAMPLE_PREFIX) :]
+    if url.startswith(("yonder:bookmarks", "yonder:history")):
+        page, _, query = url.partition("?q=")
+        name = "Bookmarks" if page == "yonder:bookmarks" else "History"
+        from urllib.parse import unquote
+
+        return f"{name}: “{unquote(query)}”" if query else name
     rest = url.split("://", 1)[-1]
     host, _, path = rest.partition("/")
     segment = path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
@@ -262,6 +268,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.view_menu = bar.addMenu("&View")
         self.go_menu = bar.addMenu("&Go")
+        self.bookmarks_menu = bar.addMenu("&Bookmarks")
         self.help_menu = bar.addMenu("&Help")
 
         self._header_slot = QWidget()  # placeholders at the views' places in the split
@@ -362,6 +369,10 @@ class MainWindow(QMainWindow):
         self.fetcher = parts.Fetcher(self._fetch, parent=self)
         self._build_widgets()
         self._build_actions()
+        from ui.library_controller import LibraryController
+
+        # Bookmarks, visited pages, their menu and pages (ui/library_controller.py).
+        self.library = LibraryController(self, self, self.bookmarks_menu, self.go_menu)
         self._connect_signals()
         self._restore_settings()
         self.fully_built = True
@@ -667,6 +678,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         self.stream.lab.decode_per_chunk_changed.connect(self._on_decode_per_chunk_changed)
         self.fetcher.emit_body_parts = self.stream.lab.decode_per_chunk
+        self.library.completions_changed.connect(self._update_completions)
 
         self.document_view.link_activated.connect(self.on_link_activated)
         self.document_view.link_hovered.connect(self.on_link_hovered)
@@ -707,7 +719,7 @@ class MainWindow(QMainWindow):
         state = self.settings.window_state()
         if state is None or not self.restoreState(state):  # the Stream dock's visibility, size
             self.stream_dock.show()  # first run: making the stream visible is Yonder's point
-        self.address_bar.set_history(self.history.typed)
+        self._update_completions()
         self.address_bar.install_completer()
         self.wrap_action.setChecked(self.settings.word_wrap())
         self.set_word_wrap(self.wrap_action.isChecked())
@@ -721,10 +733,24 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_splitter_state(self.splitter.saveState())
         self.settings.set_window_state(self.saveState())
-        self.settings.set_typed_urls(self.history.typed)
+        self.settings.set_typed_urls(self.history.typed, self.library.visits.to_list())
         self.settings.set_zoom(self._zoom)
         self.settings.set_word_wrap(self.wrap_action.isChecked())
         self.settings.sync()
+
+    def _update_completions(self) -> None:
+        # Typed addresses, bookmarks and visited pages (ui.library.visits.completions).
+        self.address_bar.set_history(self.library.completions())
+
+    def typed_urls(self) -> list[str]:
+        return self.history.typed
+
+    def clear_typed_urls(self) -> None:
+        self.history.typed.clear()
+        self._update_completions()
+
+    def report(self, text: str, error: bool = False) -> None:
+        self._report(text, error)
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -784,7 +810,7 @@ class MainWindow(QMainWindow):
         shown = fragments.with_fragment(url, self._fragment)
         if typed:
             self.history.add_typed(shown)
-            self.address_bar.set_history(self.history.typed)
+            self._update_completions()
         if not from_history:
             self.history.visit(shown)
         self._url = shown
@@ -887,6 +913,9 @@ class MainWindow(QMainWindow):
             return
         if href == parts.SAVE_URL:
             self.save_page()
+            return
+        # An action link (delete, edit, ...) counts only on a page of Yonder's own.
+        if parts.is_internal(self._url) and self.library.follow_link(href):
             return
         if not (
             parts.is_internal(href)
@@ -1010,12 +1039,25 @@ class MainWindow(QMainWindow):
         from ui import window_parts as parts
 
         self._abandon_fetch()
+        library_page = self.library.page_for(url)
+        if library_page is not None:
+            url = library_page[0]  # without an action it may hold: it is not carried out
         if not from_history:
             self.history.visit(url)
         self._new_page(url)
         self._clear_load_views()
         page = fragments.without_fragment(url)  # a bundled page's #fragment names a target
-        if page == parts.START_URL:
+        if library_page is not None:
+            # HTML, rendered like any web page (its links are absolute yonder: or http(s)).
+            html = library_page[1].encode("utf-8")
+            self.store.begin(url, headers=(("Content-Type", "text/html; charset=utf-8"),))
+            self.store.append(html)
+            self.store.finish(True)
+            self._render()
+            self.header_view.show_message(f"{page_title(url)} (kept by Yonder, no network)")
+            self.load_status.finish(page_title(url))
+            ok = True
+        elif page == parts.START_URL:
             segments = parts.start_page()
             if self._demo is not None and self._demo.running:
                 segments = [*self._demo.start_page_segments(), ("text", "\n", ""), *segments]
@@ -1228,6 +1270,7 @@ class MainWindow(QMainWindow):
         self.stream.on_finished(done)
         self.phase_bar.set_timings(list(done.hops) or [*self._hops, done.timings])
         self._url = fragments.with_fragment(done.url, self._fragment)
+        self.library.on_visited(done.url)
         self.address_bar.set_url(self._url)
         # Two spans, each named: the final hop's transfer (what the Stream dock shows) and
         # the whole wait from Enter until the last byte was here.
@@ -1337,6 +1380,7 @@ class MainWindow(QMainWindow):
         title = display_title(title)
         if title:
             self.setWindowTitle(f"{title} — Yonder")
+            self.library.on_title(self._url, title)
 
     @Slot(object)
     def on_encoding_changed(self, choice: CharsetChoice) -> None:

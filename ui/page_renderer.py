@@ -492,7 +492,10 @@ class PageRenderer(QObject):
             from ui.render import HtmlRenderer
 
             # Links keep their #fragment: a same-document link scrolls instead of fetching.
-            self._html = HtmlRenderer(store.url, self.table_width, utf16=True, resolve=resolve_link)
+            # Yonder's own pages link to yonder: addresses, which net.url does not resolve.
+            internal = store.url.startswith(("yonder:", "about:"))
+            resolve = _resolve_internal if internal else resolve_link
+            self._html = HtmlRenderer(store.url, self.table_width, utf16=True, resolve=resolve)
         elif self.kind in ("text", "json"):
             self._scanner = PlainLinkScanner(utf16=True)
         # Plain text streams like a log (the tail stays in view while the reader is there);
@@ -663,6 +666,23 @@ class PageRenderer(QObject):
             self._append("\n")
         if lines[-1]:  # a head without its final LF (should not happen)
             self._append(wire_text(lines[-1]))
+
+
+def _resolve_internal(base: str, href: str) -> str:
+    """Links on an internal page: internal addresses as they are, others must be absolute."""
+    if href.startswith(("yonder:", "about:")):
+        return href
+    if href.startswith("#"):
+        from ui.fragments import resolve_link
+
+        return resolve_link(base, href)
+    from net.url import parse_url
+
+    if "://" not in href:
+        from net.errors import InvalidURL
+
+        raise InvalidURL(f"A relative link ({href[:80]!r}) on a page of Yonder's own")
+    return parse_url(href).url
 
 
 def _is_json(content_type: str) -> bool:

@@ -1,8 +1,9 @@
 """What persists across runs. Settings (window geometry, splitter state, the document zoom and
 word wrap...) are QSettings, in the XDG config dir (~/.config/Yonder/Yonder.conf). Data that
-grows with use, the typed-address history, is a file in the XDG data dir
-($XDG_DATA_HOME/yonder/history.json, ~/.local/share/yonder/ by default), not in the settings
-file; a history found in the settings file (Yonder 0.1.0 kept it there) moves over once."""
+grows with use is in files in the XDG data dir ($XDG_DATA_HOME/yonder/, ~/.local/share/yonder/
+by default), not in the settings file: history.json (the typed addresses and the visited
+pages, ui/library/visits.py describes it) and bookmarks.json (ui/library/bookmarks.py). A typed
+history found in the settings file (Yonder 0.1.0 kept it there) moves over once."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from ui.save_file import SaveError, save_bytes_atomically
 
 HISTORY_FILE = "history.json"
+BOOKMARKS_FILE = "bookmarks.json"
+MAX_DATA_FILE = 64 * 2**20  # a data file read at most: a bigger one is not Yonder's
 LEGACY_TYPED_KEY = "history/typed"  # where 0.1.0 kept the typed history, in the settings
 
 
@@ -40,6 +43,7 @@ class Settings:
                 ini = Path(self._store.fileName())
                 data_dir = ini.with_name(f"{ini.stem}-data")
         self._data_dir = data_dir
+        self._visits: list[object] = []  # history.json's "visits", as read (set_typed_urls)
 
     @property
     def data_dir(self) -> Path:
@@ -48,6 +52,10 @@ class Settings:
     @property
     def history_path(self) -> Path:
         return self._data_dir / HISTORY_FILE
+
+    @property
+    def bookmarks_path(self) -> Path:
+        return self._data_dir / BOOKMARKS_FILE
 
     @property
     def store(self) -> QSettings:
@@ -120,10 +128,24 @@ class Settings:
         if not isinstance(typed, list):
             self._set_aside(path, 'no "typed" list in it')
             return []
+        visits = data.get("visits")
+        self._visits = visits if isinstance(visits, list) else []
         return [v for v in typed if isinstance(v, str) and v.strip()]
 
-    def set_typed_urls(self, urls: list[str]) -> None:
-        payload = json.dumps({"typed": list(urls)}, ensure_ascii=False, indent=1) + "\n"
+    def visits(self) -> list[object]:
+        """The visited pages as history.json holds them (read by :meth:`typed_urls`, which
+        the window calls first); ui.library.visits.Visits.from_list checks each entry."""
+        return self._visits
+
+    def set_typed_urls(
+        self, urls: list[str], visits: list[dict[str, object]] | None = None
+    ) -> None:
+        """Write history.json: the typed addresses and the visited pages (``visits``; None
+        keeps what was read)."""
+        if visits is not None:
+            self._visits = list(visits)
+        doc = {"typed": list(urls), "visits": self._visits}
+        payload = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
         try:
             self._data_dir.mkdir(parents=True, exist_ok=True)
             save_bytes_atomically(str(self.history_path), [payload.encode("utf-8")])
@@ -137,6 +159,44 @@ class Settings:
             self._store.setValue(LEGACY_TYPED_KEY, list(urls))
             return
         self._store.remove(LEGACY_TYPED_KEY)
+
+    def read_bookmarks(self) -> tuple[bytes | None, str]:
+        """bookmarks.json's bytes (None when there is none yet), and "" or why it could not
+        be read."""
+        path = self.bookmarks_path
+        try:
+            with path.open("rb") as file:
+                data = file.read(MAX_DATA_FILE + 1)
+        except FileNotFoundError:
+            return None, ""
+        except OSError as exc:
+            return None, f"could not read the bookmarks {path} ({exc.strerror})"
+        return data, ""
+
+    def write_bookmarks(self, data: bytes) -> str:
+        """Write bookmarks.json atomically; "" or why it could not be written."""
+        try:
+            self._data_dir.mkdir(parents=True, exist_ok=True)
+            save_bytes_atomically(str(self.bookmarks_path), [data])
+        except (OSError, SaveError) as exc:
+            return f"could not save the bookmarks to {self.bookmarks_path} ({exc})"
+        return ""
+
+    def set_aside_bookmarks(self, reason: str) -> str:
+        """Move an unreadable bookmarks.json to bookmarks.json.bad; says where it went."""
+        path = self.bookmarks_path
+        bad = path.with_name(path.name + ".bad")
+        try:
+            os.replace(path, bad)
+        except OSError as exc:
+            return (
+                f"The bookmarks file {path} could not be read ({reason}) nor moved aside "
+                f"({exc.strerror}); bookmarks added now will replace it"
+            )
+        return (
+            f"The bookmarks file {path} could not be read ({reason}); it was moved to {bad} "
+            "and a new one starts"
+        )
 
     def _legacy_typed_urls(self) -> list[str]:
         value = self._store.value(LEGACY_TYPED_KEY, [])

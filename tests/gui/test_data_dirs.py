@@ -1,6 +1,7 @@
 """Where Yonder keeps what persists: settings in the XDG config dir (QSettings), the typed
-history (data that grows) in the XDG data dir, not in the settings file; a history that an
-older Yonder kept in the settings file moves over once; a broken history file loses nothing."""
+and visited history and the bookmarks (data that grows) in the XDG data dir, not in the
+settings file; a history that an older Yonder kept in the settings file moves over once; a
+broken history or bookmarks file loses nothing."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.windows import OPTIONS, serve
 from tests.integration.servers import LoopbackServer, http_response, respond
 from ui.main_window import MainWindow
-from ui.settings import HISTORY_FILE, LEGACY_TYPED_KEY, Settings
+from ui.settings import BOOKMARKS_FILE, HISTORY_FILE, LEGACY_TYPED_KEY, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,8 @@ def test_typed_addresses_go_to_the_data_dir_not_the_settings_file(
     first.deleteLater()
 
     saved = json.loads((data_dir / HISTORY_FILE).read_text(encoding="utf-8"))
-    assert saved == {"typed": [srv.url("/typed")]}
+    assert saved["typed"] == [srv.url("/typed")]
+    assert [(v["url"], v["count"]) for v in saved["visits"]] == [(srv.url("/typed"), 1)]
     assert "typed" not in settings_file.read_text(encoding="utf-8")
     assert "geometry" in settings_file.read_text(encoding="utf-8")  # settings stay settings
 
@@ -49,6 +51,32 @@ def test_typed_addresses_go_to_the_data_dir_not_the_settings_file(
     qtbot.addWidget(second)
     second.show()
     assert second.address_bar.history() == [srv.url("/typed")]
+    assert [v.url for v in second.library.visits.entries] == [srv.url("/typed")]
+    second.close()
+
+
+def test_bookmarks_live_in_the_data_dir_and_a_broken_file_is_set_aside_and_said(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings_file, data_dir = tmp_path / "config" / "yonder.ini", tmp_path / "data" / "yonder"
+    first = MainWindow(Settings(ini(settings_file), data_dir), options=OPTIONS)
+    qtbot.addWidget(first)
+    first.library.bookmarks.add("Kept", "http://kept.test/")
+    first.library._bookmarks_changed()
+    first.close()
+    doc = json.loads((data_dir / BOOKMARKS_FILE).read_text(encoding="utf-8"))
+    assert [b["url"] for b in doc["bookmarks"]] == ["http://kept.test/"]
+    assert "kept.test" not in settings_file.read_text(encoding="utf-8")
+
+    (data_dir / BOOKMARKS_FILE).write_bytes(b'{"format": "yonder-bookmarks", "bookm')
+    second = MainWindow(Settings(ini(settings_file), data_dir), options=OPTIONS)
+    qtbot.addWidget(second)
+    second.show()
+    assert len(second.library.bookmarks) == 0
+    assert (data_dir / f"{BOOKMARKS_FILE}.bad").read_bytes().startswith(b'{"format"')
+    second.load("yonder:bookmarks")
+    qtbot.waitUntil(lambda: "moved to" in second.document_view.toPlainText())
+    assert "could not be read (it is not JSON" in second.document_view.toPlainText()
     second.close()
 
 

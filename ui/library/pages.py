@@ -99,8 +99,9 @@ def _head(title: str) -> list[str]:
     ]
 
 
-def _search_line(page: str, query: str, total: int, shown: int, noun: str) -> str:
+def _search_line(page: str, query: str, total: int, shown: int, nouns: tuple[str, str]) -> str:
     esc = html.escape
+    noun = nouns[0] if total == 1 else nouns[1]
     search = f'<a href="{esc(action_url(page, "search", query=query))}">Search…</a>'
     if query:
         return (
@@ -113,11 +114,13 @@ def _search_line(page: str, query: str, total: int, shown: int, noun: str) -> st
 def bookmarks_html(bookmarks: Bookmarks, query: str = "", note: str = "") -> str:
     esc = html.escape
     found = bookmarks.search(query)
-    out = _head("Bookmarks")
+    out = _head(f"Bookmarks: “{query}”" if query else "Bookmarks")
     out.append("<h1>Bookmarks</h1>")
     if note:
         out.append(f"<p><strong>{esc(note)}</strong></p>")
-    out.append(_search_line(BOOKMARKS_URL, query, len(bookmarks), len(found), "bookmarks"))
+    out.append(
+        _search_line(BOOKMARKS_URL, query, len(bookmarks), len(found), ("bookmark", "bookmarks"))
+    )
     if not len(bookmarks):
         out.append(
             "<p>No bookmarks yet. Ctrl+D bookmarks the page you are on; "
@@ -145,11 +148,13 @@ def bookmarks_html(bookmarks: Bookmarks, query: str = "", note: str = "") -> str
 def history_html(visits: Visits, query: str = "", note: str = "") -> str:
     esc = html.escape
     found: list[Visit] = visits.search(query)
-    out = _head("History")
+    out = _head(f"History: “{query}”" if query else "History")
     out.append("<h1>History</h1>")
     if note:
         out.append(f"<p><strong>{esc(note)}</strong></p>")
-    out.append(_search_line(HISTORY_URL, query, len(visits), len(found), "pages visited"))
+    out.append(
+        _search_line(HISTORY_URL, query, len(visits), len(found), ("page visited", "pages visited"))
+    )
     if len(visits):
         clear = esc(action_url(HISTORY_URL, "clear"))
         out.append(f'<p><a href="{clear}">Clear history…</a></p>')

@@ -1,0 +1,297 @@
+"""Journeys through bookmarks and history: Ctrl+D and the Bookmarks menu, yonder:bookmarks
+(edit, delete, search), import and export of a Netscape bookmark file as another browser
+writes it, yonder:history (Ctrl+H, search, clear), address-bar completion, and action links
+that must not work from anywhere but Yonder's own pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.gui.journeys import drive
+from tests.gui.windows import serve
+from tests.integration.servers import LoopbackServer, http_response, routes, send
+from ui.library.netscape import parse_netscape
+from ui.main_window import MainWindow
+from ui.save_file import LAST_DIRECTORY_KEY
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def page(title: str, body: str) -> bytes:
+    html = f"<html><head><title>{title}</title></head><body><p>{body}</p></body></html>"
+    return http_response(200, html.encode(), [("Content-Type", "text/html; charset=utf-8")])
+
+
+def site(servers: list[LoopbackServer], **pages: tuple[str, str]) -> LoopbackServer:
+    """A loopback server with /<name>.html for each page (title, body text)."""
+    table = {f"/{name}.html": send(page(*content)) for name, content in pages.items()}
+    return serve(servers, routes(table))
+
+
+def back_in_window(qtbot: QtBot, win: MainWindow) -> None:
+    """Until the keyboard focus is back in the window after a dialog closed."""
+    qtbot.waitUntil(lambda: (w := QApplication.focusWidget()) is not None and w.window() is win)
+
+
+def go(qtbot: QtBot, win: MainWindow, address: str) -> None:
+    """Type an address as a user does: Ctrl+L, the text, Enter; wait until it is shown."""
+    back_in_window(qtbot, win)
+    drive.press(qtbot, Qt.Key.Key_L, CTRL)
+    drive.type_text(qtbot, address)
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, win)
+
+
+def show(qtbot: QtBot, win: MainWindow, url: str) -> None:
+    qtbot.waitUntil(lambda: win.address_bar.text() == url and win.load_ok is not None)
+    drive.wait_loaded(qtbot, win)
+
+
+def stored_bookmarks(win: MainWindow) -> list[dict[str, object]]:
+    doc = json.loads(win.settings.bookmarks_path.read_text(encoding="utf-8"))
+    assert doc["format"] == "yonder-bookmarks"
+    return list(doc["bookmarks"])
+
+
+def test_ctrl_d_bookmarks_the_page_and_the_bookmarks_menu_opens_it(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, romeo=("Romeo and Juliet", "But soft, what light"))
+    go(qtbot, window, srv.url("/romeo.html"))
+    assert "But soft" in drive.screen_text(window)
+    window.document_view.setFocus()
+    titles = drive.answer_dialogs(qtbot, "Romeo, bookmarked")
+    drive.press(qtbot, Qt.Key.Key_D, CTRL)
+    assert titles == ["Add Bookmark"]
+    assert "Bookmarked “Romeo, bookmarked”" in drive.status_text(window)
+    assert [(b["title"], b["url"]) for b in stored_bookmarks(window)] == [
+        ("Romeo, bookmarked", srv.url("/romeo.html"))
+    ]
+
+    go(qtbot, window, "about:start")
+    assert "Start page" in window.windowTitle()
+    drive.trigger(window, "Bookmarks", "Romeo, bookmarked")
+    show(qtbot, window, srv.url("/romeo.html"))
+    assert "But soft, what light" in drive.screen_text(window)
+    assert window.windowTitle().startswith("Romeo and Juliet")
+    assert len(drive.requests_to(srv, "/romeo.html")) == 2
+
+
+def test_bookmark_this_page_from_the_menu_with_a_folder_then_edit_and_delete_on_the_page(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, a=("Page A", "alpha text"), b=("Page B", "beta text"))
+    go(qtbot, window, srv.url("/a.html"))
+    drive.answer_dialogs(qtbot, "A")
+    drive.trigger(window, "Bookmarks", "Bookmark This Page…")
+    go(qtbot, window, srv.url("/b.html"))
+    drive.answer_dialogs(qtbot, "B")
+    drive.trigger(window, "Bookmarks", "Bookmark This Page…")
+    # The folder: the dialog's third field, reached with Tab as a user would.
+    (entry,) = [b for b in window.library.bookmarks if b.title == "B"]
+
+    drive.trigger(window, "Bookmarks", "Show All Bookmarks")
+    show(qtbot, window, "yonder:bookmarks")
+    text = drive.screen_text(window)
+    assert "2 bookmarks" in text and "A — " in text and "B — " in text
+    edit = next(h for _, _, h in window.document_view.links() if f"edit={entry.id}" in h)
+    titles = drive.answer_dialogs(qtbot, "B renamed")
+    drive.click_link(qtbot, window, edit)
+    assert titles == ["Edit Bookmark"]
+    qtbot.waitUntil(lambda: "B renamed — " in drive.screen_text(window))
+    drive.wait_loaded(qtbot, window)
+    assert "Saved “B renamed”." in drive.screen_text(window)
+    assert stored_bookmarks(window)[1]["title"] == "B renamed"
+    assert drive.find_action(window, "Bookmarks", "B renamed").toolTip() == srv.url("/b.html")
+
+    delete = next(h for _, _, h in window.document_view.links() if "delete=" in h)
+    drive.click_link(qtbot, window, delete)  # the first: A
+    qtbot.waitUntil(lambda: "Deleted “A”" in drive.screen_text(window))
+    drive.wait_loaded(qtbot, window)
+    assert "1 bookmark." in drive.screen_text(window)
+    assert [b["title"] for b in stored_bookmarks(window)] == ["B renamed"]
+    assert not any(p == ("Bookmarks", "A") for p, _ in drive.menu_actions(window))
+    assert window.address_bar.text() == "yonder:bookmarks"  # never the action's address
+
+
+def test_import_a_firefox_bookmark_file_then_export_and_read_it_back(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    srv = site(servers, docs=("Python docs", "the docs page"), news=("News", "headlines"))
+    firefox = tmp_path / "bookmarks-firefox.html"
+    # As Firefox writes it (Bookmarks > Manage Bookmarks > Import and Backup > Export).
+    firefox.write_text(
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n"
+        "<!-- This is an automatically generated file.\n"
+        "     It will be read and overwritten.\n"
+        "     DO NOT EDIT! -->\n"
+        '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">\n'
+        "<TITLE>Bookmarks</TITLE>\n"
+        "<H1>Bookmarks Menu</H1>\n\n"
+        "<DL><p>\n"
+        '    <DT><H3 ADD_DATE="1700000000" LAST_MODIFIED="1700000001" '
+        'PERSONAL_TOOLBAR_FOLDER="true">Bookmarks Toolbar</H3>\n'
+        "    <DL><p>\n"
+        f'        <DT><A HREF="{srv.url("/docs.html")}" ADD_DATE="1700000002" '
+        'ICON="data:image/png;base64,iVBORw0KGgo=">Python &amp; docs</A>\n'
+        '        <DT><A HREF="place:sort=8&amp;maxResults=10">Most Visited</A>\n'
+        "    </DL><p>\n"
+        f'    <DT><A HREF="{srv.url("/news.html")}" ADD_DATE="1700000003">Caf&eacute; news</A>\n'
+        "    <DD>A description Firefox keeps\n"
+        "</DL>\n",
+        encoding="utf-8",
+    )
+    # The file dialogs open where the last save went: here, as an earlier session left it.
+    window.settings.store.setValue(LAST_DIRECTORY_KEY, str(tmp_path))
+    titles = drive.answer_dialogs(qtbot, firefox.name)
+    drive.trigger(window, "Bookmarks", "Import Bookmarks…")
+    assert titles == ["Import Bookmarks"]
+    show(qtbot, window, "yonder:bookmarks")
+    text = drive.screen_text(window)
+    assert "2 bookmarks, 1 skipped" in text and "2 added" in text
+    assert "Bookmarks Toolbar" in text and "Python & docs" in text and "Café news" in text
+    assert drive.find_action(window, "Bookmarks", "Bookmarks Toolbar", "Python & docs")
+
+    drive.click_link(qtbot, window, srv.url("/news.html"))  # follow an imported bookmark
+    show(qtbot, window, srv.url("/news.html"))
+    assert "headlines" in drive.screen_text(window)
+    assert len(drive.requests_to(srv, "/news.html")) == 1
+
+    exported = tmp_path / "exported.html"
+    titles = drive.answer_dialogs(qtbot, exported.name)
+    drive.trigger(window, "Bookmarks", "Export Bookmarks…")
+    assert titles == ["Export Bookmarks"]
+    qtbot.waitUntil(exported.exists)
+    data = exported.read_bytes()
+    assert data.startswith(b"<!DOCTYPE NETSCAPE-Bookmark-file-1>")
+    assert b"<DT><H3>Bookmarks Toolbar</H3>" in data
+    assert b">Python &amp; docs</A>" in data
+    back = parse_netscape(data)
+    assert [(b.title, b.url, b.folder, b.added) for b in back.bookmarks] == [
+        ("Python & docs", srv.url("/docs.html"), "Bookmarks Toolbar", 1700000002),
+        ("Café news", srv.url("/news.html"), "", 1700000003),
+    ]
+    assert "Exported 2 bookmarks" in drive.status_text(window)
+
+    # Importing the same file again adds nothing (every address is there already).
+    drive.answer_dialogs(qtbot, exported.name)
+    drive.trigger(window, "Bookmarks", "Import Bookmarks…")
+    qtbot.waitUntil(lambda: "2 already there; 0 added" in drive.screen_text(window))
+    assert len(window.library.bookmarks) == 2
+
+
+def test_importing_a_file_that_is_not_bookmarks_says_so_and_keeps_everything(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    junk = tmp_path / "photo.html"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    window.settings.store.setValue(LAST_DIRECTORY_KEY, str(tmp_path))
+    drive.answer_dialogs(qtbot, junk.name)
+    drive.trigger(window, "Bookmarks", "Import Bookmarks…")
+    assert "Nothing imported" in drive.status_text(window)
+    assert "not a Netscape bookmark file" in drive.status_text(window)
+    assert len(window.library.bookmarks) == 0
+
+
+def test_history_page_lists_visits_newest_first_and_searches_them(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, one=("Alpha page", "one"), two=("Beta page", "two"))
+    go(qtbot, window, srv.url("/one.html"))
+    go(qtbot, window, srv.url("/two.html"))
+    window.document_view.setFocus()
+    drive.press(qtbot, Qt.Key.Key_H, CTRL)
+    show(qtbot, window, "yonder:history")
+    text = drive.screen_text(window)
+    assert "2 pages visited" in text
+    assert text.index("Beta page") < text.index("Alpha page")  # newest first
+    search = next(h for _, _, h in window.document_view.links() if "search=" in h)
+    titles = drive.answer_dialogs(qtbot, "alpha")
+    drive.click_link(qtbot, window, search)
+    assert titles == ["Search History"]
+    show(qtbot, window, "yonder:history?q=alpha")
+    text = drive.screen_text(window)
+    assert "1 of 2 pages visited match “alpha”" in text
+    assert "Alpha page" in text and "Beta page" not in text
+    assert window.windowTitle().startswith("History: “alpha”")
+    drive.click_link(qtbot, window, srv.url("/one.html"))
+    show(qtbot, window, srv.url("/one.html"))
+    assert len(drive.requests_to(srv, "/one.html")) == 2
+
+    drive.trigger(window, "Go", "History")
+    show(qtbot, window, "yonder:history")
+    assert "(2 visits)" in drive.screen_text(window)
+
+
+def test_clearing_history_empties_the_page_the_file_and_the_completion(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, secret=("Secret page", "hush"))
+    go(qtbot, window, srv.url("/secret.html"))
+    assert srv.url("/secret.html") in window.address_bar.history()
+    drive.press(qtbot, Qt.Key.Key_H, CTRL)
+    show(qtbot, window, "yonder:history")
+    assert "Secret page" in drive.screen_text(window)
+    clear = next(h for _, _, h in window.document_view.links() if "clear=" in h)
+    titles = drive.answer_dialogs(qtbot, "")  # Enter: the dialog's default, Yes
+    drive.click_link(qtbot, window, clear)
+    assert titles == ["Clear History"]
+    qtbot.waitUntil(lambda: "The history was cleared." in drive.screen_text(window))
+    drive.wait_loaded(qtbot, window)
+    assert "Secret page" not in drive.screen_text(window)
+    assert "No pages visited yet" in drive.screen_text(window)
+    doc = json.loads(window.settings.history_path.read_text(encoding="utf-8"))
+    assert doc == {"typed": [], "visits": []}
+    assert srv.url("/secret.html") not in window.address_bar.history()
+
+
+def test_address_bar_completes_from_visits_and_bookmarks(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, linked=("Linked", "<a href='/target.html'>go</a>"))
+    target = srv.url("/target.html")
+    go(qtbot, window, srv.url("/linked.html"))
+    # Visited through a link (never typed): completion still offers it.
+    serve_target = site(servers, target=("Target page", "arrived"))
+    window.load(serve_target.url("/target.html"))
+    drive.wait_loaded(qtbot, window)
+    drive.press(qtbot, Qt.Key.Key_L, CTRL)
+    drive.type_text(qtbot, "target.ht")
+    completer = window.address_bar.completer()
+    assert completer is not None
+    qtbot.waitUntil(completer.popup().isVisible)
+    shown = [
+        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
+    ]
+    assert serve_target.url("/target.html") in shown
+    assert target not in window.address_bar.history()  # never visited
+    drive.press(qtbot, Qt.Key.Key_Escape)
+
+
+def test_action_links_from_a_web_page_or_typed_do_nothing(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, keep=("Keep me", "kept"))
+    go(qtbot, window, srv.url("/keep.html"))
+    drive.answer_dialogs(qtbot, "Keep me")
+    drive.press(qtbot, Qt.Key.Key_D, CTRL)
+    (item,) = window.library.bookmarks
+    evil_body = (
+        f"<a href='yonder:bookmarks?delete={item.id}'>delete</a> "
+        f"<a href='yonder:history?clear=&key=guessed'>clear</a>"
+    )
+    evil = site(servers, evil=("Evil", evil_body))
+    go(qtbot, window, evil.url("/evil.html"))
+    # A web page's yonder: links are not links at all (net.url does not resolve them).
+    assert "delete clear" in drive.screen_text(window)
+    assert [href for _, _, href in window.document_view.links()] == []
+
+    go(qtbot, window, f"yonder:bookmarks?delete={item.id}&key=guessed")
+    assert window.address_bar.text() == "yonder:bookmarks"
+    assert "ignored" in drive.screen_text(window)
+    assert [b["title"] for b in stored_bookmarks(window)] == ["Keep me"]
