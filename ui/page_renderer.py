@@ -669,20 +669,20 @@ class PageRenderer(QObject):
 
 
 def _resolve_internal(base: str, href: str) -> str:
-    """Links on an internal page: internal addresses as they are, others must be absolute."""
+    """Links on an internal page: internal addresses as they are, "#name" in the page, and
+    absolute http(s) addresses; a relative one has nothing to resolve against."""
+    from ui.fragments import resolve_link
+
+    href = href.strip()
     if href.startswith(("yonder:", "about:")):
         return href
     if href.startswith("#"):
-        from ui.fragments import resolve_link
-
         return resolve_link(base, href)
-    from net.url import parse_url
-
     if "://" not in href:
         from net.errors import InvalidURL
 
         raise InvalidURL(f"A relative link ({href[:80]!r}) on a page of Yonder's own")
-    return parse_url(href).url
+    return resolve_link(href, href)
 
 
 def _is_json(content_type: str) -> bool:
