@@ -466,6 +466,8 @@ class LibraryController(QObject):
         address = pages.parse_address(href)
         if address is None or not address.action:
             return False
+        if pages.parse_address(self._host.url) is None:
+            return False  # not followed on one of these pages: loading it shows it, ignored
         if not address.authorised():
             self._note = "That link’s action was not carried out (it is not one of this page’s)."
             self._host.load(address.url, from_history=True)
