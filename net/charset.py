@@ -457,7 +457,11 @@ class StreamTextDecoder:
             choice = replace(choice, ignored=self._ignored)
         self.choice = choice
         self._decoder = _incremental_decoder(choice.encoding)
-        self._strip_bom = not bom_stripped and choice.encoding in _BOM_STRIPPED
+        # A declared UTF encoding may still start with a BOM: a mark, stripped. Undeclared
+        # ("default"), a BOM would have been sniffed: a U+FEFF later is content.
+        self._strip_bom = (
+            not bom_stripped and choice.encoding in _BOM_STRIPPED and choice.source != "default"
+        )
 
     def _text(self, data: bytes, *, final: bool) -> str:
         assert self._decoder is not None and self.choice is not None

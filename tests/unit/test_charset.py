@@ -508,6 +508,21 @@ def test_a_body_cut_short_after_a_lead_byte_stays_utf8(lead: bytes, step: int) -
         assert decode_all(body, "text/plain")[1] == CharsetChoice("cp1252", "fallback")
 
 
+@pytest.mark.parametrize("content_type", ["", "text/plain", "text/html"])
+def test_a_zero_width_no_break_space_inside_an_undeclared_body_is_kept_whatever_the_split(
+    content_type: str,
+) -> None:
+    # U+FEFF after the start is content (a BOM is only ever at the start): it was dropped
+    # when a chunk happened to begin with it, once the UTF-8 probe had ended.
+    body = b"ascii \xc3\xa9" + b"\xef\xbb\xbf" + b"after " * 200
+    expected = "ascii é\ufeff" + "after " * 200
+    for step in (1, 2, 3, 8, len(body)):
+        decoder = StreamTextDecoder(content_type)
+        text = "".join(decoder.feed(body[i : i + step]) for i in range(0, len(body), step))
+        assert text + decoder.finish() == expected, step
+    assert decode_all(b"\xef\xbb\xbfbom", content_type)[0] == "bom"  # a real BOM: stripped
+
+
 # --- decode_all -----------------------------------------------------------------------------
 
 
