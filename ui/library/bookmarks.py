@@ -115,7 +115,7 @@ class Bookmarks:
             item,
             id=bookmark_id,
             url=url,
-            title=clean_text(item.title) or url[:MAX_TITLE],
+            title=clean_text(item.title) or clean_text(url),
             folder=normalise_folder(item.folder),
             added=max(0, int(item.added)),
         )
@@ -145,7 +145,7 @@ class Bookmarks:
             raise BookmarkError(f"The address is longer than {MAX_URL} characters")
         new = replace(
             old,
-            title=clean_text(title) or url[:MAX_TITLE],
+            title=clean_text(title) or clean_text(url),
             url=url,
             folder=normalise_folder(folder),
         )
