@@ -660,10 +660,17 @@ class DocumentView(QPlainTextEdit):
             self._scroll_to_end()
 
     def _at_bottom(self) -> bool:
-        # Within a line of the end: Ctrl+End shows the last line one step short of the
-        # maximum (the document's bottom margin).
+        # The end of the document is in view. Ctrl+End shows it a few steps short of the
+        # maximum (the bottom margin, a half line): near the maximum, look at the end itself
+        # (the cursor rectangle walks the blocks from the top one: only when near).
         bar = self.verticalScrollBar()
-        return bar.value() >= bar.maximum() - 1
+        if bar.value() >= bar.maximum():
+            return True
+        if bar.maximum() - bar.value() > 3:
+            return False
+        end = QTextCursor(self.document())
+        end.movePosition(QTextCursor.MoveOperation.End)
+        return self.cursorRect(end).top() < self.viewport().rect().bottom()
 
     def _scroll_to_end(self) -> None:
         # On a visible viewport, QPlainTextEdit computes the scroll distance by walking (and

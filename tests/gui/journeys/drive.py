@@ -17,9 +17,9 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QTextCursor
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QAction, QTextCursor, QWheelEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPushButton, QWidget
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -79,12 +79,22 @@ def find_action(win: MainWindow, *path: str) -> QAction:
 
 def trigger(win: MainWindow, *path: str) -> QAction:
     """Trigger the menu action at ``path`` as a click on it would (it must be enabled)."""
+    activate(win)
     action = find_action(win, *path)
     assert reachable(win, *path), f"{' > '.join(path)} is disabled (or a menu above it is)"
     test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
     TRIGGERED.setdefault(tuple(path), []).append(test)
     action.trigger()  # emits triggered(checked) exactly as a menu click does
     return action
+
+
+def activate(win: MainWindow) -> None:
+    """Make the window the active one again, as a window manager does when a popup it
+    opened (the address bar's completer) closes; the offscreen platform leaves the popup
+    active, and keys then go nowhere a user's would."""
+    if not win.isActiveWindow():
+        win.activateWindow()
+        QApplication.processEvents()
 
 
 def focused() -> QWidget:
@@ -134,7 +144,16 @@ def answer_dialogs(qtbot: QtBot, *answers: str | None) -> list[str]:
         else:
             qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
             qtbot.keyClicks(field, text)
+            popup = QApplication.activePopupWidget()
+            if popup is not None:  # a completer's list of names: Esc closes it, as a user does
+                qtbot.keyClick(popup, Qt.Key.Key_Escape)
             qtbot.keyClick(field, Qt.Key.Key_Return)
+            if dialog.isVisible():
+                # Qt's file dialog can keep Return for its name completion: a user then
+                # clicks the default button (Save).
+                default = [b for b in dialog.findChildren(QPushButton) if b.isDefault()]
+                if default:
+                    qtbot.mouseClick(default[0], Qt.MouseButton.LeftButton)
         if pending:
             QTimer.singleShot(20, answer)
 
@@ -164,6 +183,26 @@ def visible_text(win: MainWindow) -> str:
         lines.append(block.text())
         block = block.next()
     return "\n".join(lines)
+
+
+def last_full_line(win: MainWindow) -> str:
+    """The text of the last line (block) wholly inside the document view."""
+    view = win.document_view
+    height = view.viewport().rect().height()
+    block = view.cursorForPosition(QPoint(0, 0)).block()
+    last = block.text()
+    while block.isValid():
+        geometry = view.blockBoundingGeometry(block).translated(view.contentOffset())
+        if geometry.bottom() > height:
+            break
+        last = block.text()
+        block = block.next()
+    return last
+
+
+def caret_on_screen(win: MainWindow) -> bool:
+    view = win.document_view
+    return view.viewport().rect().contains(view.cursorRect().center())
 
 
 def top_line(win: MainWindow) -> str:
@@ -224,6 +263,23 @@ def link_point(win: MainWindow, href: str, nth: int = 0) -> QPoint:
     return point
 
 
+def wheel(qtbot: QtBot, win: MainWindow, notches: int) -> None:
+    """Turn the mouse wheel over the document view (negative: towards the reader, down)."""
+    view = win.document_view.viewport()
+    center = view.rect().center()
+    event = QWheelEvent(
+        QPointF(center),
+        QPointF(view.mapToGlobal(center)),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view, event)
+
+
 def hover_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> QPoint:
     point = link_point(win, href, nth)
     qtbot.mouseMove(win.document_view.viewport(), point)
@@ -232,7 +288,8 @@ def hover_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> QPoint
 
 def click_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> None:
     """Move the mouse onto the link (hover) and click it with the left button."""
-    point = hover_link(qtbot, win, href, nth)
+    hover_link(qtbot, win, href, nth)
+    point = link_point(win, href, nth)  # where it is now (the hover may move the layout)
     qtbot.mouseClick(win.document_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 

@@ -47,20 +47,26 @@ def html_response(text: str) -> bytes:
 
 
 class Held:
-    """A route that sends ``raw`` up to ``cut`` and the rest only once :meth:`release` is
-    called: the page is still streaming meanwhile."""
+    """A route that sends ``raw`` in parts, cut at ``cuts``: the first part at once, each
+    next one when :meth:`release` is called. The page is still streaming meanwhile."""
 
-    def __init__(self, raw: bytes, cut: int) -> None:
-        self.raw, self.cut = raw, cut
-        self.released = threading.Event()
+    def __init__(self, raw: bytes, *cuts: int) -> None:
+        self.raw, self.cuts = raw, sorted(cuts)
+        self._released = threading.Semaphore(0)
 
     def release(self) -> None:
-        self.released.set()
+        self._released.release()
+
+    def release_all(self) -> None:
+        for _ in self.cuts:
+            self._released.release()
 
     def __call__(self, conn: socket.socket, server: LoopbackServer) -> None:
         read_request(conn, server)
-        conn.sendall(self.raw[: self.cut])
-        while not self.released.wait(0.05):
-            if server.stopping.is_set():
-                return
-        conn.sendall(self.raw[self.cut :])
+        bounds = [0, *self.cuts, len(self.raw)]
+        for i, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            if i:
+                while not self._released.acquire(timeout=0.05):
+                    if server.stopping.is_set():
+                        return
+            conn.sendall(self.raw[start:end])

@@ -90,7 +90,7 @@ def test_a_typed_address_with_a_fragment_loads_once_and_scrolls_while_streaming(
         assert window.load_ok is None  # still streaming
         assert window.address_bar.text() == srv.url("/doc.html#usage")
     finally:
-        held.release()
+        held.release_all()
     drive.wait_loaded(qtbot, window)
     assert drive.top_line(window).startswith("Usage")  # the rest did not move the view
     assert len(srv.requests) == 1

@@ -1,0 +1,177 @@
+"""Journeys through the Edit, View and Go menus and File's Save items: each action reached
+from its menu, checked on screen and against what the loopback server received."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from tests.gui.journeys import drive
+from tests.gui.journeys.pages import Held, html_response
+from tests.gui.windows import serve
+from tests.integration.servers import LoopbackServer, http_response, routes, send
+from ui.main_window import ENCODINGS, MainWindow
+
+HTML = "<title>Menus</title><h1>Menus</h1><p>alpha beta alpha gamma alpha</p>"
+
+
+def open_page(qtbot: QtBot, win: MainWindow, url: str) -> None:
+    drive.trigger(win, "File", "Go to address bar")
+    drive.type_text(qtbot, url)
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, win)
+
+
+def site(servers: list[LoopbackServer], body: bytes | None = None) -> LoopbackServer:
+    raw = html_response(HTML) if body is None else body
+    return serve(servers, routes({"/page.html": send(raw)}))
+
+
+def test_views_rendered_source_and_wire_show_one_download(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    open_page(qtbot, window, srv.url("/page.html"))
+    assert "alpha beta" in drive.screen_text(window) and "<p>" not in drive.screen_text(window)
+    drive.trigger(window, "View", "Source")
+    qtbot.waitUntil(lambda: "<p>alpha beta" in drive.screen_text(window))
+    drive.trigger(window, "View", "Wire")
+    qtbot.waitUntil(lambda: "HTTP/1.1 200 OK" in drive.screen_text(window))
+    drive.trigger(window, "View", "Rendered")
+    qtbot.waitUntil(lambda: "<p>" not in drive.screen_text(window))
+    assert "alpha beta" in drive.screen_text(window)
+    assert len(srv.requests) == 1  # every view from the one body received
+
+
+def test_every_encoding_redecodes_without_fetching(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = "caf\u00e9 na\u00efve \u00fc\n".encode("windows-1252")
+    srv = site(servers, http_response(200, body, [("Content-Type", "text/plain")]))
+    open_page(qtbot, window, srv.url("/page.html"))
+    auto = drive.screen_text(window)
+    for name, label in ENCODINGS:
+        drive.trigger(window, "View", "Encoding", name)
+        qtbot.waitUntil(lambda: not window.rendering)
+        shown = drive.screen_text(window)
+        if label is None:
+            assert shown == auto
+        elif label in ("utf-16-le", "utf-16-be"):
+            assert shown != auto and "café" not in shown  # two bytes a character
+        else:
+            expected = body.decode(label, errors="replace")
+            assert shown.rstrip("\n") == expected.rstrip("\n"), name
+        assert window.charset_label.text()  # says what the text was decoded with
+    assert len(srv.requests) == 1
+
+
+def test_find_next_and_previous_walk_the_matches(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    open_page(qtbot, window, srv.url("/page.html"))
+    drive.trigger(window, "Edit", "Find…")
+    assert window.find_bar.isVisible()
+    assert drive.focused() is window.find_bar.edit
+    drive.type_text(qtbot, "alpha")
+    view = window.document_view
+
+    def match() -> int:
+        # The current match, highlighted on screen: its range in the document.
+        found = window.find_bar.current_range()
+        assert found is not None
+        start, end = found
+        assert drive.screen_text(window)[start:end] == "alpha"
+        return start
+
+    qtbot.waitUntil(lambda: window.find_bar.current_range() is not None)
+    first = match()
+    drive.trigger(window, "Edit", "Find Next")
+    second = match()
+    assert second > first
+    drive.trigger(window, "Edit", "Find Next")
+    third = match()
+    assert third > second
+    drive.trigger(window, "Edit", "Find Previous")
+    assert match() == second
+
+
+def test_zoom_in_out_and_actual_size(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    open_page(qtbot, window, srv.url("/page.html"))
+    size = window.document_view.font().pointSizeF()
+    drive.trigger(window, "View", "Zoom In")
+    assert window.document_view.font().pointSizeF() > size
+    assert "Zoom" in drive.status_text(window)
+    drive.trigger(window, "View", "Actual Size")
+    assert window.document_view.font().pointSizeF() == size
+    drive.trigger(window, "View", "Zoom Out")
+    assert window.document_view.font().pointSizeF() < size
+
+
+def test_copy_as_curl_puts_the_command_on_the_clipboard(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    open_page(qtbot, window, srv.url("/page.html") + "#menus")
+    drive.trigger(window, "Edit", "Copy as curl")
+    command = QGuiApplication.clipboard().text()
+    assert command.startswith("curl ") and srv.url("/page.html") in command
+    assert "#menus" not in command  # a fragment is never sent
+    assert "Copied" in drive.status_text(window)
+    assert len(srv.requests) == 1
+
+
+def test_reload_fetches_again_and_stop_ends_a_load(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    open_page(qtbot, window, srv.url("/page.html"))
+    drive.trigger(window, "Go", "Reload")
+    qtbot.waitUntil(lambda: len(srv.requests) == 2)
+    drive.wait_loaded(qtbot, window)
+    assert "alpha beta" in drive.screen_text(window)
+
+    raw = html_response("<p>arrived</p>" + "<p>never</p>" * 50)
+    held = Held(raw, raw.index(b"<p>never"))
+    slow = serve(servers, held)
+    drive.trigger(window, "File", "Go to address bar")
+    drive.type_text(qtbot, slow.url("/slow.html"))
+    drive.press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "arrived" in drive.screen_text(window))
+    drive.trigger(window, "Go", "Stop")
+    qtbot.waitUntil(lambda: window.load_ok is False)
+    assert "Stopped" in drive.status_text(window)
+    assert "never" not in drive.screen_text(window)
+    assert len(slow.requests) == 1
+
+
+def test_view_downloads_shows_the_downloads_dock(qtbot: QtBot, window: MainWindow) -> None:
+    drive.trigger(window, "View", "Downloads")
+    assert window.downloads_dock.isVisible()
+    assert window.downloads_panel is not None
+    assert any("No downloads" in text for text in drive.label_texts(window.downloads_panel))
+
+
+def test_save_page_and_save_headers_write_what_was_received(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    raw = html_response(HTML)
+    srv = site(servers, raw)
+    open_page(qtbot, window, srv.url("/page.html"))
+    page, headers = tmp_path / "page.html", tmp_path / "page.headers.txt"
+    titles = drive.answer_dialogs(qtbot, str(page))
+    drive.trigger(window, "File", "Save Page…")
+    qtbot.waitUntil(lambda: page.exists() and page.read_bytes() == HTML.encode(), timeout=10000)
+    second = drive.answer_dialogs(qtbot, str(headers))
+    drive.trigger(window, "File", "Save Headers…")
+    qtbot.waitUntil(lambda: headers.exists(), timeout=10000)
+    assert raw.startswith(headers.read_bytes())  # the head exactly as received
+    assert headers.read_bytes().startswith(b"HTTP/1.1 200 OK\r\n")
+    assert titles == ["Save Page"] and second == ["Save Headers"]
+    assert len(srv.requests) == 1  # saved from what was received
