@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 
@@ -64,7 +65,7 @@ class Held:
     def __call__(self, conn: socket.socket, server: LoopbackServer) -> None:
         read_request(conn, server)
         bounds = [0, *self.cuts, len(self.raw)]
-        for i, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        for i, (start, end) in enumerate(itertools.pairwise(bounds)):
             if i:
                 while not self._released.acquire(timeout=0.05):
                     if server.stopping.is_set():

@@ -77,7 +77,6 @@ def test_find_next_and_previous_walk_the_matches(
     assert window.find_bar.isVisible()
     assert drive.focused() is window.find_bar.edit
     drive.type_text(qtbot, "alpha")
-    view = window.document_view
 
     def match() -> int:
         # The current match, highlighted on screen: its range in the document.
