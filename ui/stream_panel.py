@@ -287,8 +287,9 @@ class StreamPane(QWidget):
     @Slot()
     def clear(self) -> None:
         """A page that came from no load (an error before any request, a bundled page):
-        nothing of an earlier load stays on show."""
+        nothing of an earlier load stays on show, and the header does not claim to wait."""
         self.panel.reset()
+        self.panel._end("no request: this page did not come from the network")
         self.compare.reset()
 
     @Slot(object)

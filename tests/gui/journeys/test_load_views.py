@@ -44,6 +44,7 @@ def test_start_page_samples_and_error_pages_clear_the_stream_views(
     assert "Start page" in window.windowTitle()
     empty = stream_state(window)
     assert empty[0] == 0 and not empty[1] and empty[2] != loaded[2]
+    assert "no request" in empty[2] and "waiting" not in empty[2]
 
     load_http(qtbot, window, srv.url("/t.txt"))
     drive.trigger(window, "Go", "Home")
