@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.conftest import OFFSCREEN_NOISE, OFFSCREEN_POPUP_NOISE
 
 HERE = Path(__file__).parent
 COVERAGE_TEST = "test_menu_coverage.py"
-# The offscreen platform cannot raise a window or grab the keyboard; Qt's file dialog asks
-# for both when its completer pops up (a journey types a path into it). Platform talk, as
-# the parent conftest's propagateSizeHints exemption.
-OFFSCREEN_POPUP_NOISE = r"This plugin does not support (raise\(\)|grabbing the keyboard)"
 
 _deselected: list[pytest.Item] = []
 

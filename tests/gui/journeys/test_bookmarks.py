@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -57,6 +57,30 @@ def show(qtbot: QtBot, win: MainWindow, url: str) -> None:
     drive.wait_loaded(qtbot, win)
 
 
+def fill_dialog(qtbot: QtBot, *steps: str | Qt.Key) -> list[str]:
+    """Answer the next modal dialog as a user fills a form: text typed into the focused field
+    (replacing it), keys (Tab) pressed there; then Enter. Returns the dialog titles seen."""
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog.windowTitle())
+        for step in steps:
+            field = dialog.focusWidget() or dialog
+            if isinstance(step, str):
+                qtbot.keyClick(field, Qt.Key.Key_A, CTRL)
+                qtbot.keyClicks(field, step)
+            else:
+                qtbot.keyClick(field, step)
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+    return seen
+
+
 def stored_bookmarks(win: MainWindow) -> list[dict[str, object]]:
     doc = json.loads(win.settings.bookmarks_path.read_text(encoding="utf-8"))
     assert doc["format"] == "yonder-bookmarks"
@@ -87,23 +111,26 @@ def test_ctrl_d_bookmarks_the_page_and_the_bookmarks_menu_opens_it(
     assert len(drive.requests_to(srv, "/romeo.html")) == 2
 
 
-def test_bookmark_this_page_from_the_menu_with_a_folder_then_edit_and_delete_on_the_page(
+def test_bookmark_this_page_with_a_folder_then_edit_search_and_delete_on_the_page(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = site(servers, a=("Page A", "alpha text"), b=("Page B", "beta text"))
     go(qtbot, window, srv.url("/a.html"))
-    drive.answer_dialogs(qtbot, "A")
+    # The title, then Tab past the address to the folder field, a folder in a folder, Enter.
+    seen = fill_dialog(qtbot, "A", Qt.Key.Key_Tab, Qt.Key.Key_Tab, "Reading/Plays")
     drive.trigger(window, "Bookmarks", "Bookmark This Page…")
+    qtbot.waitUntil(lambda: seen == ["Add Bookmark"])
+    assert drive.find_action(window, "Bookmarks", "Reading", "Plays", "A")
     go(qtbot, window, srv.url("/b.html"))
     drive.answer_dialogs(qtbot, "B")
     drive.trigger(window, "Bookmarks", "Bookmark This Page…")
-    # The folder: the dialog's third field, reached with Tab as a user would.
     (entry,) = [b for b in window.library.bookmarks if b.title == "B"]
 
     drive.trigger(window, "Bookmarks", "Show All Bookmarks")
     show(qtbot, window, "yonder:bookmarks")
     text = drive.screen_text(window)
     assert "2 bookmarks" in text and "A — " in text and "B — " in text
+    assert text.index("B — ") < text.index("Reading › Plays") < text.index("A — ")
     edit = next(h for _, _, h in window.document_view.links() if f"edit={entry.id}" in h)
     titles = drive.answer_dialogs(qtbot, "B renamed")
     drive.click_link(qtbot, window, edit)
@@ -114,13 +141,26 @@ def test_bookmark_this_page_from_the_menu_with_a_folder_then_edit_and_delete_on_
     assert stored_bookmarks(window)[1]["title"] == "B renamed"
     assert drive.find_action(window, "Bookmarks", "B renamed").toolTip() == srv.url("/b.html")
 
-    delete = next(h for _, _, h in window.document_view.links() if "delete=" in h)
-    drive.click_link(qtbot, window, delete)  # the first: A
+    search = next(h for _, _, h in window.document_view.links() if "search=" in h)
+    titles = drive.answer_dialogs(qtbot, "renamed")
+    drive.click_link(qtbot, window, search)
+    assert titles == ["Search Bookmarks"]
+    show(qtbot, window, "yonder:bookmarks?q=renamed")
+    text = drive.screen_text(window)
+    assert "1 of 2 bookmarks match “renamed”" in text
+    assert "B renamed — " in text and "A — " not in text
+    drive.click_link(qtbot, window, "yonder:bookmarks")  # Show all
+    show(qtbot, window, "yonder:bookmarks")
+
+    (a,) = [b for b in window.library.bookmarks if b.title == "A"]
+    delete = next(h for _, _, h in window.document_view.links() if f"delete={a.id}" in h)
+    drive.click_link(qtbot, window, delete)
     qtbot.waitUntil(lambda: "Deleted “A”" in drive.screen_text(window))
     drive.wait_loaded(qtbot, window)
     assert "1 bookmark." in drive.screen_text(window)
     assert [b["title"] for b in stored_bookmarks(window)] == ["B renamed"]
-    assert not any(p == ("Bookmarks", "A") for p, _ in drive.menu_actions(window))
+    assert not any(p[-1] == "A" for p, _ in drive.menu_actions(window))
+    assert not any(p[:2] == ("Bookmarks", "Reading") for p, _ in drive.menu_actions(window))
     assert window.address_bar.text() == "yonder:bookmarks"  # never the action's address
 
 
