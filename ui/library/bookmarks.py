@@ -80,6 +80,7 @@ class Bookmarks:
 
     def __init__(self, items: Iterable[Bookmark] = ()) -> None:
         self._items: list[Bookmark] = []
+        self._by_id: dict[int, Bookmark] = {}  # reading 20,000 must not be quadratic
         self._next_id = 1
         for item in items:
             self._append(item)
@@ -91,10 +92,7 @@ class Bookmarks:
         return iter(list(self._items))
 
     def get(self, bookmark_id: int) -> Bookmark | None:
-        for item in self._items:
-            if item.id == bookmark_id:
-                return item
-        return None
+        return self._by_id.get(bookmark_id)
 
     def find_url(self, url: str) -> Bookmark | None:
         for item in self._items:
@@ -120,6 +118,7 @@ class Bookmarks:
             added=max(0, int(item.added)),
         )
         self._items.append(item)
+        self._by_id[bookmark_id] = item
         self._next_id = max(self._next_id, bookmark_id + 1)
         return item
 
@@ -150,12 +149,14 @@ class Bookmarks:
             folder=normalise_folder(folder),
         )
         self._items[self._items.index(old)] = new
+        self._by_id[bookmark_id] = new
         return new
 
     def delete(self, bookmark_id: int) -> Bookmark | None:
         old = self.get(bookmark_id)
         if old is not None:
             self._items.remove(old)
+            del self._by_id[bookmark_id]
         return old
 
     def folders(self) -> list[str]:

@@ -6,10 +6,11 @@ that must not work from anywhere but Yonder's own pages."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -57,9 +58,12 @@ def show(qtbot: QtBot, win: MainWindow, url: str) -> None:
     drive.wait_loaded(qtbot, win)
 
 
-def fill_dialog(qtbot: QtBot, *steps: str | Qt.Key) -> list[str]:
+def fill_dialog(
+    qtbot: QtBot, *steps: str | Qt.Key, then: Callable[[QWidget], None] | None = None
+) -> list[str]:
     """Answer the next modal dialog as a user fills a form: text typed into the focused field
-    (replacing it), keys (Tab) pressed there; then Enter. Returns the dialog titles seen."""
+    (replacing it), keys (Tab) pressed there; then Enter, and ``then(dialog)`` if given (the
+    dialog may still be open: a check, then Esc). Returns the dialog titles seen."""
     seen: list[str] = []
 
     def answer() -> None:
@@ -76,6 +80,8 @@ def fill_dialog(qtbot: QtBot, *steps: str | Qt.Key) -> list[str]:
             else:
                 qtbot.keyClick(field, step)
         qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+        if then is not None:
+            then(dialog)
 
     QTimer.singleShot(0, answer)
     return seen
@@ -228,6 +234,28 @@ def test_import_a_firefox_bookmark_file_then_export_and_read_it_back(
     drive.trigger(window, "Bookmarks", "Import Bookmarks…")
     qtbot.waitUntil(lambda: "2 already there; 0 added" in drive.screen_text(window))
     assert len(window.library.bookmarks) == 2
+
+
+def test_an_address_that_cannot_be_bookmarked_is_refused_in_the_dialog_and_nothing_is_lost(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, page=("A page", "text"))
+    go(qtbot, window, srv.url("/page.html"))
+    said: list[str] = []
+
+    def refused_then_cancel(dialog: QWidget) -> None:
+        assert dialog.isVisible()  # Enter did not accept it
+        said.extend(label.text() for label in dialog.findChildren(QLabel) if label.isVisible())
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+
+    seen = fill_dialog(
+        qtbot, "Title", Qt.Key.Key_Tab, "ftp://files.example/x", then=refused_then_cancel
+    )
+    drive.trigger(window, "Bookmarks", "Bookmark This Page…")
+    qtbot.waitUntil(lambda: seen == ["Add Bookmark"] and bool(said))
+    assert any("This address cannot be bookmarked" in t and "ftp" in t for t in said), said
+    assert len(window.library.bookmarks) == 0
+    assert not window.settings.bookmarks_path.exists()
 
 
 def test_importing_a_file_that_is_not_bookmarks_says_so_and_keeps_everything(
