@@ -20,6 +20,12 @@ if not sys.path or os.path.abspath(sys.path[0] or os.curdir) != _APP_DIR:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if "--version" in args and "--dump" not in args:
+        # Answered here, before Qt is imported: it needs no display and must be instant.
+        from net.version import version
+
+        print(f"Yonder {version()}")
+        return 0
     if "--dump" in args:
         from net.dump import main as dump_main
 

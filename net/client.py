@@ -10,6 +10,7 @@ validated the head, because h11's buffer copies cost ~2.5x on a 1 GiB download (
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -46,10 +47,13 @@ from net.events import (
     TLSReady,
 )
 from net.options import FetchOptions
+from net.quoting import escape_bytes, readable_reprs
 from net.transport import seconds
 from net.url import Target, parse_url, resolve_url
 
 __all__ = ["ByteSource", "ResponseResult", "build_request", "fetch", "read_response"]
+
+log = logging.getLogger("yonder.client")
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _BLANK_LINE = re.compile(rb"\n\r?\n")  # the end of a head, exactly as h11 finds it
@@ -118,13 +122,26 @@ def fetch(
 
     Close the generator (or let it be collected) to abandon the fetch; its socket is closed.
     """
+    try:
+        yield from _fetch(url, options, cancel)
+    except NetError as exc:
+        # The whole chain (`raise ... from`), for --debug; a disabled logger costs nothing.
+        log.debug("failed: %s", exc, exc_info=exc)
+        raise
+
+
+def _fetch(
+    url: str | Target, options: FetchOptions | None, cancel: CancelToken | None
+) -> Iterator[Event]:
     options = options or FetchOptions()
     cancel = cancel or CancelToken()
     target = url if isinstance(url, Target) else parse_url(url)
     method = options.method.upper()
     hops: list[Timings] = []
+    visited = [target.url]
     redirects = 0
     while True:
+        log.info("%s %s", method, target.url)
         try:
             result, timings, location = yield from _one_hop(target, method, options, cancel)
         except NetError as exc:
@@ -144,16 +161,31 @@ def fetch(
             return
         next_target = _redirect_target(target, location)
         if redirects >= options.max_redirects:
-            raise TooManyRedirects(
-                f"Too many redirects ({options.max_redirects}): {target.url} redirects to "
-                f"{next_target.url} again; the site may be redirecting in a loop",
-                url=target.url,
-            )
+            raise _too_many_redirects(visited, next_target.url, options.max_redirects)
         redirects += 1
+        visited.append(next_target.url)
+        log.info("%d redirect to %s", result.head.status, next_target.url)
         yield Redirected(result.head.status, target.url, next_target.url, result.head, timings)
         if result.head.status == 303 and method != "HEAD":
             method = "GET"
         target = next_target
+
+
+def _too_many_redirects(visited: list[str], next_url: str, limit: int) -> TooManyRedirects:
+    """A loop (an address comes back) and a long chain are different faults: say which."""
+    last = visited[-1]
+    if next_url in visited:
+        cycle = visited[::-1].index(next_url) + 1  # back to its last visit
+        return TooManyRedirects(
+            f"Too many redirects ({limit}): the site redirects in a loop, {last} leads back to "
+            f"{next_url} (a cycle of {cycle} address{'es' if cycle != 1 else ''})",
+            url=last,
+        )
+    return TooManyRedirects(
+        f"Too many redirects ({limit}): {visited[0]} redirected {limit} times without a loop "
+        f"and {last} redirects on to {next_url}; Yonder stops after {limit}",
+        url=last,
+    )
 
 
 def _redirect_target(target: Target, location: str) -> Target:
@@ -246,6 +278,8 @@ def _one_hop(
         request = build_request(target, options, method=method)
         stream.send_all(request)
         sent_at = time.perf_counter()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("request sent to %s:%d:\n%s", peer_address, peer_port, escape_bytes(request))
         yield RequestSent(method, url, request, sent_at - start)
 
         reader = read_response(
@@ -351,6 +385,7 @@ def read_response(
     response: h11.Response | None = None
     eof = False
     informational = 0
+    interim = ""  # the last informational (1xx) status, e.g. "100 Continue"
     timeout = options.read_timeout
     head_timeout = max(timeout, MIN_HEAD_SECONDS)
     head_deadline: float | None = None  # set at the first byte
@@ -391,13 +426,16 @@ def read_response(
             try:
                 event = conn.next_event()
             except h11.RemoteProtocolError as exc:
-                raise _head_error(exc, pending, eof, where, url, options) from None
+                # from None: the message carries h11's reason, made readable; its own text
+                # (a bytearray repr) would reach the error page's detail through the chain.
+                raise _head_error(exc, pending, eof, where, url, options, interim) from None
             if event is h11.NEED_DATA:
                 if eof:  # pragma: no cover - h11 raises instead
-                    raise _head_error(None, pending, eof, where, url, options)
+                    raise _head_error(None, pending, eof, where, url, options, interim)
                 break
             if isinstance(event, h11.InformationalResponse):
                 informational += 1
+                interim = f"{event.status_code} {event.reason.decode('latin-1')}".strip()
                 if informational > MAX_INFORMATIONAL:
                     raise ProtocolError(
                         f"Server {where} sent more than {MAX_INFORMATIONAL} informational (1xx) "
@@ -556,11 +594,8 @@ def _check_http_prefix(pending: bytearray, where: str, url: str) -> None:
 
 
 def _printable(data: bytes | bytearray, limit: int = 60) -> str:
-    line = bytes(data).split(b"\n", 1)[0].rstrip(b"\r")
-    text = "".join(
-        chr(b) if 0x20 <= b < 0x7F and b != 0x27 else f"\\x{b:02x}" for b in line[:limit]
-    )
-    return text + ("..." if len(line) > limit else "")
+    """The first line of ``data``, escaped (for "it sent '...'")."""
+    return escape_bytes(bytes(data).split(b"\n", 1)[0].rstrip(b"\r"), limit)
 
 
 def _too_large(where: str, url: str, options: FetchOptions) -> HeadTooLarge:
@@ -578,10 +613,17 @@ def _head_error(
     where: str,
     url: str,
     options: FetchOptions,
+    interim: str = "",
 ) -> NetError:
     _check_http_prefix(pending, where, url)
     if exc is not None and getattr(exc, "error_status_hint", 0) == 431:
         return _too_large(where, url, options)
+    if eof and not pending and interim:
+        return ProtocolError(
+            f"Server {where} sent an interim '{_printable_text(interim)}' and then closed the "
+            "connection without the final response",
+            url=url or None,
+        )
     if eof and not pending:
         return ProtocolError(
             f"Server {where} closed the connection without sending a response", url=url or None
@@ -598,7 +640,7 @@ def _head_error(
             "not ask it to; Yonder speaks only HTTP/1.x",
             url=url or None,
         )
-    reason = str(exc) if exc is not None else "incomplete"
+    reason = readable_reprs(str(exc)) if exc is not None else "incomplete"
     return ProtocolError(
         f"Malformed response head from {where}: {reason} (it began '{_printable(pending)}')",
         url=url or None,
@@ -620,7 +662,9 @@ def _body_error(
             f"(after {received} bytes on the wire)",
             url=url or None,
         )
-    return ProtocolError(f"Malformed body from {where}: {exc}", url=url or None)
+    return ProtocolError(
+        f"Malformed body from {where}: {readable_reprs(str(exc))}", url=url or None
+    )
 
 
 def _truncated(length: int | None, received: int, where: str, url: str) -> TruncatedBody:

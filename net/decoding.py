@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from net.errors import DecodingError, DecompressionLimit
+from net.quoting import quote_bytes
 
 __all__ = [
     "INPUT_STEP",
@@ -39,6 +40,8 @@ RATIO_CHECK_AFTER = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _REPLAY_MAX = 64 * 1024
 _SUPPORTED = "gzip and deflate"
+#: What a user can do about a body Yonder cannot decode: keep it as it came.
+RAW_HINT = "'yonder --dump --no-decode URL' saves the body as the server encoded it"
 #: Most stacked codings undone; real servers send one. Each is a nested generator, so an
 #: unbounded list ("gzip, gzip, ..." 12,000 times) would end in a RecursionError.
 MAX_CODINGS = 4
@@ -85,13 +88,12 @@ def make_content_decoder(
         if coding not in ("gzip", "x-gzip", "deflate"):
             raise DecodingError(
                 f"Unsupported Content-Encoding {coding!r}{from_origin}: Yonder decodes only "
-                f"{_SUPPORTED}; "
-                "fetch without content decoding to get the encoded bytes"
+                f"{_SUPPORTED}; {RAW_HINT}"
             )
     if len(codings) > MAX_CODINGS:
         raise DecodingError(
             f"Content-Encoding{from_origin} stacks {len(codings)} codings; Yonder undoes at "
-            f"most {MAX_CODINGS}. Fetch without content decoding to get the encoded bytes"
+            f"most {MAX_CODINGS}; {RAW_HINT}"
         )
     limits = _Limits(max_decoded_bytes, max_ratio, content_encoding or "identity", from_origin)
     if not codings:
@@ -130,8 +132,7 @@ class _Limits:
         if self.max_decoded_bytes is not None and decoded > self.max_decoded_bytes:
             raise DecompressionLimit(
                 f"Decoded body{self.from_origin} exceeds the {_size(self.max_decoded_bytes)} limit "
-                f"(Content-Encoding: {self.coding}); raise the limit or fetch without content "
-                "decoding to get the encoded bytes"
+                f"(Content-Encoding: {self.coding}); raise the limit, or: {RAW_HINT}"
             )
         if (
             decoded >= RATIO_CHECK_AFTER
@@ -141,7 +142,7 @@ class _Limits:
             raise DecompressionLimit(
                 f"The {self.coding} body{self.from_origin} expands more than {self.max_ratio:g}x "
                 f"({decoded:,} bytes decoded from {encoded:,}): stopped as a likely "
-                "decompression bomb; fetch without content decoding to get the encoded bytes"
+                f"decompression bomb; {RAW_HINT}"
             )
 
 
@@ -276,14 +277,13 @@ class _ZlibDecoder:
             self._garbage(len(buf))
         raise DecodingError(
             f"{self._body} is corrupt: it does not start with the gzip signature "
-            f"(it starts with {buf[:8]!r}); fetch without content decoding to see the raw bytes"
+            f"(it starts with {quote_bytes(buf[:8])}); {RAW_HINT}"
         )
 
     def _garbage(self, count: int) -> None:
         raise DecodingError(
             f"{self._body} is corrupt: unexpected data after the end of the "
-            f"{self.coding} stream (at least {count} byte(s)); fetch without content decoding "
-            "to see the raw bytes"
+            f"{self.coding} stream (at least {count} byte(s)); {RAW_HINT}"
         )
 
     def _inflate(self, buf: bytes) -> Iterator[bytes]:
@@ -337,10 +337,7 @@ class _ZlibDecoder:
                 raise DecodingError(f"{self._body} is corrupt: zlib made no progress")
 
     def _corrupt(self, exc: zlib.error) -> DecodingError:
-        return DecodingError(
-            f"{self._body} is corrupt: {_zlib_message(exc)}; fetch without content "
-            "decoding to see the raw bytes"
-        )
+        return DecodingError(f"{self._body} is corrupt: {_zlib_message(exc)}; {RAW_HINT}")
 
 
 class _ChainDecoder:

@@ -2,14 +2,18 @@
 
 A stable contract that scripts and tests rely on::
 
-    python main.py --dump [--include] [--http1.0] [--timeout SECONDS] [--cacert FILE] URL
+    python main.py --dump [--include] [--head] [--http1.0] [--timeout SECONDS]
+                          [--cacert FILE] [--no-decode] [--debug] URL
+    python main.py --dump --version
 
 The decoded body bytes (chunked and gzip/deflate undone) go to stdout exactly, streamed chunk
-by chunk in constant memory; redirects are followed. Exit status:
+by chunk in constant memory; redirects are followed. ``--include`` writes the final head first,
+also when the transfer fails after it (as curl -i does). ``--head`` sends HEAD and writes the
+head (like curl -I). Exit status:
 
 - 0: a complete HTTP response arrived, whatever its status code (a 404 is still an answer);
-- 1: a network or protocol error, or stdout could not be written; one line on stderr,
-  ``yonder: <what failed, where, what to do>``;
+- 1: a network or protocol error, or stdout could not be written (or is closed); one line on
+  stderr, ``yonder: <what failed, where, what to do>``;
 - 2: a usage error or an invalid URL, with argparse's usage on stderr;
 - 130: interrupted with Ctrl+C (nothing printed);
 - 141: stdout was closed by its reader (``| head``): like a C tool killed by SIGPIPE
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import math
 import os
 import re
@@ -36,6 +41,9 @@ from net.client import fetch
 from net.errors import InvalidURL, NetError, WriteError
 from net.events import BodyChunk, Event, Finished, Redirected, ResponseHead
 from net.options import FetchOptions
+from net.version import version
+
+log = logging.getLogger("yonder.dump")
 
 EXIT_OK = 0
 EXIT_NET_ERROR = 1
@@ -79,7 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--include",
         action="store_true",
-        help="write the final response's status line and headers, then a blank line, first",
+        help="write the final response's status line and headers, then a blank line, first "
+        "(also when the transfer fails after the head, as curl -i does)",
+    )
+    parser.add_argument(
+        "--head",
+        action="store_true",
+        help="send a HEAD request and write the final response's head (like curl -I)",
     )
     parser.add_argument(
         "--http1.0",
@@ -99,13 +113,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="trust exactly the CA certificates in this PEM file for https (instead of the "
         "system store, certifi or SSL_CERT_FILE)",
     )
+    parser.add_argument(
+        "--no-decode",
+        dest="decode",
+        action="store_false",
+        help="write the body as the server encoded it (gzip, deflate, br, ... not undone; "
+        "chunked framing is still removed)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log the requests, the TLS trust store and every error's chain to stderr and to "
+        "$XDG_STATE_HOME/yonder/yonder.log (~/.local/state/yonder/)",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"Yonder {version()}",
+        help="print Yonder's version and exit",
+    )
     parser.add_argument("url", metavar="URL", help="http:// or https:// address to fetch")
     return parser
 
 
 def options_from_args(args: argparse.Namespace) -> FetchOptions:
     """FetchOptions for the parsed command line."""
-    options = FetchOptions(classic=args.classic, cafile=args.cacert)
+    options = FetchOptions(
+        method="HEAD" if args.head else "GET",
+        classic=args.classic,
+        cafile=args.cacert,
+        decode_content=args.decode,
+    )
     if args.timeout is None:
         return options
     return replace(options, connect_timeout=args.timeout, read_timeout=args.timeout)
@@ -151,6 +189,12 @@ class _BodySink:
         self._write_head()
         self._flush()
 
+    def on_failed(self) -> None:
+        """The transfer failed: a head that arrived is still written (curl -i does too), so
+        the reader sees what the server answered before it went wrong."""
+        self._write_head()
+        self._flush()
+
     def _write_head(self) -> None:
         if self._head is not None:
             head, self._head = self._head, None
@@ -181,11 +225,13 @@ def _stdout_errors() -> Iterator[None]:
 def dump(url: str, options: FetchOptions, out: BinaryIO, *, include: bool = False) -> Finished:
     """Fetch ``url`` and stream the final body (and head with ``include``) into ``out``.
 
-    Returns the Finished event. Raises :class:`net.errors.NetError` (WriteError when ``out``
+    Returns the Finished event. A head that arrived is written (with ``include``) also when
+    the transfer fails after it. Raises :class:`net.errors.NetError` (WriteError when ``out``
     fails), BrokenPipeError when ``out``'s reader went away, KeyboardInterrupt on Ctrl+C; in
     every case the connection is closed before the exception leaves.
     """
-    sink = _BodySink(out, include=include)
+    # A HEAD response has no body: its head is the whole answer.
+    sink = _BodySink(out, include=include or options.method.upper() == "HEAD")
     events: Iterator[Event] = fetch(url, options)
     try:
         for event in events:
@@ -199,6 +245,12 @@ def dump(url: str, options: FetchOptions, out: BinaryIO, *, include: bool = Fals
                 sink.on_finished()
                 return event
         raise NetError(f"The transfer of {url} ended without a complete response", url=url)
+    except NetError as exc:
+        if not isinstance(exc, WriteError):
+            # The error is the news; a stdout that fails now too must not replace it.
+            with contextlib.suppress(OSError, WriteError):
+                sink.on_failed()
+        raise
     finally:
         if isinstance(events, Generator):
             events.close()  # closes the socket now, not whenever the generator is collected
@@ -214,7 +266,9 @@ def _silence_stdout() -> None:
         pass  # stdout is closed or not a descriptor: then there is no final flush to fail
 
 
-def _report(stderr: TextIO, message: str) -> None:
+def _report(stderr: TextIO | None, message: str) -> None:
+    if stderr is None:  # started with stderr closed: the exit status is all there is
+        return
     try:
         stderr.write(f"yonder: {_one_line(message)}\n")
         stderr.flush()
@@ -224,11 +278,23 @@ def _report(stderr: TextIO, message: str) -> None:
 
 def main(argv: list[str]) -> int:
     """Run the dump mode with ``argv`` (without ``--dump``); returns the exit status."""
+    if sys.stdout is None:  # started with fd 1 closed (`--dump URL >&-`): Python sets None
+        _report(
+            sys.stderr,
+            "cannot write the body: stdout is closed; redirect it instead, e.g. '> FILE' or "
+            "'> /dev/null'",
+        )
+        return EXIT_NET_ERROR
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help (0) or a usage error (2), already printed
+    except SystemExit as exc:  # --help, --version (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if args.debug:
+        from net.diagnostics import enable_debug_logging
+
+        enable_debug_logging(sys.stderr)
+        log.info("yonder --dump %s", " ".join(argv))
     try:
         dump(args.url, options_from_args(args), sys.stdout.buffer, include=args.include)
     except InvalidURL as err:
@@ -246,6 +312,7 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug of ours: still one line, never a traceback for a script
+        log.debug("internal error", exc_info=exc)
         _report(sys.stderr, f"internal error, please report it: {type(exc).__name__}: {exc}")
         return EXIT_NET_ERROR
     return EXIT_OK

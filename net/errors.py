@@ -55,6 +55,10 @@ class CertificateError(TLSError):
     """Certificate verification failed: untrusted, expired, or for another host name."""
 
 
+class TrustStoreError(TLSError):
+    """The CA store the user configured cannot be used (SSL_CERT_FILE names a missing file)."""
+
+
 class ReadTimeout(NetError):
     """The server went silent for longer than the read timeout."""
 

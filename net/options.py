@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from net.version import user_agent
 
 CLASSIC_RECV_SIZE = 512  # what the classic socket program passes to recv()
 DEFAULT_RECV_SIZE = 256 * 1024
@@ -26,4 +28,4 @@ class FetchOptions:
     recv_size: int = DEFAULT_RECV_SIZE  # bytes asked of each recv(); 512 in the classic program
     chunk_delay: float = 0.0  # seconds to pause after each recv (slow-motion lab)
     decode_content: bool = True  # undo gzip/deflate; False passes the coded bytes through
-    user_agent: str = "Yonder/0.1"
+    user_agent: str = field(default_factory=user_agent)  # "Yonder/<version>"

@@ -31,10 +31,13 @@ from net.errors import (
     NameResolutionError,
     ReadTimeout,
     TLSError,
+    TrustStoreError,
 )
 
 if TYPE_CHECKING:
     import ssl
+
+    from net.tls import TrustStore
 
 POLL_INTERVAL = 0.05  # seconds; the longest a cancel can go unnoticed if shutdown cannot help
 
@@ -234,10 +237,14 @@ def start_tls(
     """
     import ssl
 
-    from net.tls import cached_ssl_context
+    from net.tls import cached_trusted_context
 
     try:
-        context = cached_ssl_context(cafile)
+        context, store = cached_trusted_context(cafile)
+    except TrustStoreError as exc:  # SSL_CERT_FILE names a missing file, ...
+        close(sock, cancel)
+        exc.url = url
+        raise
     except OSError as exc:  # a missing or unreadable CA file (ssl.SSLError is an OSError)
         close(sock, cancel)
         raise TLSError(
@@ -275,9 +282,10 @@ def start_tls(
                         url=url,
                     )
     except ssl.SSLCertVerificationError as exc:
+        chain = _unverified_chain(tls)  # what the server sent: read before closing
         close(tls, cancel)
         cancel.raise_if_cancelled(url)
-        raise _certificate_error(exc, server_hostname, url) from exc
+        raise _certificate_error(exc, server_hostname, url, store, chain) from exc
     except OSError as exc:  # ssl.SSLError included
         close(tls, cancel)
         cancel.raise_if_cancelled(url)
@@ -303,19 +311,114 @@ def _tls_hint(exc: OSError) -> str:
     return ""
 
 
-def _certificate_error(exc: ssl.SSLCertVerificationError, host: str, url: str) -> CertificateError:
-    reason = exc.verify_message or exc.reason or str(exc)
-    if exc.verify_code == 62 or "mismatch" in str(reason).lower():  # X509_V_ERR_HOSTNAME_MISMATCH
+# OpenSSL's X509_V_ERR_* codes that get their own advice
+_EXPIRED = 10
+_NOT_YET_VALID = 9
+_SELF_SIGNED_LEAF = 18
+_SELF_SIGNED_IN_CHAIN = 19
+_ISSUER_NOT_FOUND = (2, 20)  # UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)
+_LEAF_NOT_ALONE = 21  # UNABLE_TO_VERIFY_LEAF_SIGNATURE
+_HOSTNAME_MISMATCH = 62
+
+
+def _unverified_chain(tls: ssl.SSLSocket) -> list[dict[str, object]]:
+    """The certificates the server sent, leaf first, as getpeercert()-style dicts; [] when
+    this Python cannot say. OpenSSL keeps the received chain after a failed verification;
+    CPython exposes it (with decoded fields) only on its private _ssl object, since 3.10."""
+    getter = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
+    try:
+        chain = getter() if getter is not None else None
+        return [cert.get_info() for cert in chain or ()]
+    except Exception:  # a private API: any change means "unknown", never a crash
+        return []
+
+
+def _certificate_error(
+    exc: ssl.SSLCertVerificationError,
+    host: str,
+    url: str,
+    store: TrustStore,
+    chain: list[dict[str, object]],
+) -> CertificateError:
+    reason = str(exc.verify_message or exc.reason or exc)
+    code = exc.verify_code
+    if code == _HOSTNAME_MISMATCH or "mismatch" in reason.lower():
+        names = _alt_names(chain[0]) if chain else ""
+        issued = f"it was issued for {names}" if names else "it was issued for another host name"
         return CertificateError(
-            f"Certificate is not valid for '{host}': it was issued for another host name "
-            "(check the address, or the server's configuration)",
+            f"Certificate is not valid for '{host}': {issued} (check the address, or the "
+            "server's configuration)",
+            url=url,
+        )
+    leaf = chain[0] if chain else {}
+    if code in (_EXPIRED, _NOT_YET_VALID):
+        if code == _EXPIRED:
+            when = str(leaf.get("notAfter") or "")
+            state = f"it expired on {when}" if when else "it has expired"
+        else:
+            when = str(leaf.get("notBefore") or "")
+            state = f"it is not valid before {when}" if when else "it is not valid yet"
+        return CertificateError(
+            f"Certificate for '{host}' is not valid now: {state}. Adding a CA cannot help: "
+            "the server must renew its certificate; if that date looks wrong, check this "
+            "computer's clock",
+            url=url,
+        )
+    trust = _trust_advice(store)
+    top = chain[-1] if chain else {}
+    if code in _ISSUER_NOT_FOUND or code == _LEAF_NOT_ALONE:
+        issuer = _name(top.get("issuer", ())) or "its issuer"
+        if len(chain) == 1:
+            # Undecidable from here: the missing link is either an intermediate the server
+            # should have sent or a CA this machine does not know. Say both, most likely first.
+            return CertificateError(
+                f"Certificate for '{host}' is not trusted: the server sent only its own "
+                f"certificate, issued by '{issuer}', which is not in {store.description}. "
+                "If that is an intermediate CA, the server omitted it from its chain (its "
+                "administrator must configure the full chain; waiting or retrying will not "
+                f"help); if it is a CA you trust, {trust}",
+                url=url,
+            )
+        return CertificateError(
+            f"Certificate for '{host}' is not trusted: its chain ends at '{issuer}', a CA "
+            f"that is not in {store.description}; if you trust it, {trust}",
+            url=url,
+        )
+    if code == _SELF_SIGNED_LEAF:
+        return CertificateError(
+            f"Certificate for '{host}' is not trusted: {reason} (the server made its own "
+            f"certificate; if you trust this server, {_trust_advice(store, 'its certificate')})",
+            url=url,
+        )
+    if code == _SELF_SIGNED_IN_CHAIN:
+        root = _name(top.get("subject", ())) or "its root"
+        return CertificateError(
+            f"Certificate for '{host}' is not trusted: {reason} ('{root}', which is not in "
+            f"{store.description}; if you trust it, {trust})",
             url=url,
         )
     return CertificateError(
-        f"Certificate for '{host}' is not trusted: {reason} (if you trust this server, "
-        "point SSL_CERT_FILE at its CA certificate)",
+        f"Certificate for '{host}' is not trusted: {reason} (checked against {store.description})",
         url=url,
     )
+
+
+def _trust_advice(store: TrustStore, what: str = "that CA's certificate") -> str:
+    """How to trust a CA, given the store that was used: the advice must be one that helps."""
+    from net.tls import CAFILE, ENVIRONMENT
+
+    if store.kind == CAFILE:
+        return f"add {what} to the file given with --cacert, or give the right file"
+    if store.kind == ENVIRONMENT:
+        return f"add {what} to the bundle SSL_CERT_FILE names (or give it with --cacert)"
+    return f"give {what} with --cacert FILE, or point SSL_CERT_FILE at it"
+
+
+def _alt_names(cert: dict[str, object]) -> str:
+    alt = cert.get("subjectAltName")
+    names = [str(v) for k, v in alt if k in ("DNS", "IP Address")] if isinstance(alt, tuple) else []
+    shown = ", ".join(f"'{n}'" for n in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def peer_certificate(tls: ssl.SSLSocket) -> PeerCertificate:

@@ -8,8 +8,6 @@ that was never installed there is no metadata, so pyproject.toml next to this pa
 from __future__ import annotations
 
 import functools
-import importlib.metadata
-import tomllib
 from pathlib import Path
 
 DISTRIBUTION = "yonder-browser"  # the PyPI name; `yonder` there is an unrelated project
@@ -19,6 +17,8 @@ UNKNOWN = "0+unknown"  # a PEP 440 local version: sorts below every release, nev
 @functools.cache
 def version() -> str:
     """The version string, e.g. '0.1.0'."""
+    import importlib.metadata  # here, not at import: ~20 ms that start-up does not need
+
     try:
         return importlib.metadata.version(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
@@ -26,10 +26,12 @@ def version() -> str:
 
 
 def _from_pyproject(path: Path) -> str:
+    import tomllib
+
     try:
         with path.open("rb") as f:
             data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError):
+    except (OSError, ValueError):  # tomllib.TOMLDecodeError is a ValueError
         return UNKNOWN
     project = data.get("project")
     found = project.get("version") if isinstance(project, dict) else None

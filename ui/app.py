@@ -1,10 +1,11 @@
 """QApplication set-up and the window's command line: ``python main.py [URL]
-[--screenshot FILE] [--demo]``."""
+[--screenshot FILE] [--demo] [--debug] [--version]``."""
 
 from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 
@@ -41,12 +42,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             demo=False,
             timeout=SCREENSHOT_TIMEOUT,
             print_text=False,
+            debug=False,
+            version=False,
         )
     parser = argparse.ArgumentParser(
         prog="yonder",
         description="Yonder: a mini text browser that shows how HTTP streams.",
-        epilog="Without a window: yonder --dump [--include] [--http1.0] [--timeout SECONDS] "
-        "[--cacert FILE] URL writes the body to stdout (yonder --dump --help).",
+        epilog="Without a window: yonder --dump [--include] [--head] [--http1.0] "
+        "[--timeout SECONDS] [--cacert FILE] [--no-decode] [--debug] URL writes the body to "
+        "stdout (yonder --dump --help).",
     )
     parser.add_argument("url", nargs="?", help="address to open (default: the start page)")
     parser.add_argument(
@@ -73,6 +77,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=SCREENSHOT_TIMEOUT,
         help=f"seconds --screenshot may take, rendering included (default {SCREENSHOT_TIMEOUT:g})",
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log the requests, the TLS trust store, every error's chain and Qt's own "
+        "messages to stderr and to $XDG_STATE_HOME/yonder/yonder.log "
+        "(~/.local/state/yonder/)",
+    )
+    # main.py answers --version before Qt is loaded; listed here for --help.
+    parser.add_argument("--version", action="store_true", help="print Yonder's version and exit")
     args = parser.parse_args(argv)
     if args.print_text and not args.screenshot:
         parser.error("--print-text goes with --screenshot FILE (it prints the captured page)")
@@ -93,10 +106,33 @@ def app_icon() -> QIcon:
 _OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
 
 
+_qt_log = logging.getLogger("yonder.qt")
+_QUIET_TYPES = (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg)
+
+
 def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's debug and info messages (a page can make Qt say "OpenType support missing" a
+    hundred times) go to the --debug log only; warnings and worse always reach stderr."""
     if message == _OFFSCREEN_NOISE:
         return
-    print(message, file=sys.stderr)
+    debugging = bool(logging.getLogger("yonder").handlers)  # --debug configured them
+    if mode in _QUIET_TYPES:
+        if debugging:
+            _qt_log.debug("%s%s", _category(context), message)
+        return
+    if debugging:  # the log's stderr handler prints it, and the file keeps it
+        _qt_log.warning("%s%s", _category(context), message)
+    else:
+        print(message, file=sys.stderr)
+
+
+def _category(context: QMessageLogContext) -> str:
+    category = getattr(context, "category", None)
+    return f"[{category}] " if category and category != "default" else ""
+
+
+def install_qt_message_handler() -> None:
+    qInstallMessageHandler(_qt_message)
 
 
 def tune_runtime() -> None:
@@ -144,8 +180,17 @@ def main(argv: list[str]) -> int:
             )
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a headless capture needs no display
-    qInstallMessageHandler(_qt_message)
+    log_file = None
+    if args.debug:
+        from net.diagnostics import enable_debug_logging
+
+        log_file = enable_debug_logging(sys.stderr)
+        logging.getLogger("yonder.app").info("yonder %s", " ".join(argv))
+    install_qt_message_handler()
     app = create_application([])
+    from ui.crash_dialog import install_excepthook
+
+    install_excepthook(app, str(log_file) if log_file else None)
     from ui.main_window import MainWindow  # after QApplication: widgets need it
 
     # A plain start paints a light first frame and builds the rest right after it (the

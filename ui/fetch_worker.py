@@ -101,7 +101,9 @@ def describe_error(exc: BaseException) -> Failure:
     while seen is not None and len(chain) < 4:
         text = str(seen)
         chain.append(f"{type(seen).__name__}: {text}" if text else type(seen).__name__)
-        seen = seen.__cause__ or seen.__context__
+        # As a traceback would: `raise ... from None` hides the context (for net/'s protocol
+        # errors, h11's own text, whose bytes the message already quotes readably).
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
     detail = "\ncaused by ".join(chain)
     if isinstance(exc, NetError):
         return Failure(exc.phase, exc.message, detail)

@@ -403,7 +403,9 @@ def test_help() -> None:
     run = dump("--help")
     assert (run.code, run.err) == (0, "")
     text = run.out.decode()
-    assert text.startswith("usage: main.py --dump [-h] [--include] [--http1.0] [--timeout SECONDS]")
+    assert text.startswith("usage: main.py --dump [-h] [--include] [--head] [--http1.0]")
+    for option in ("--timeout SECONDS", "--cacert FILE", "--no-decode", "--debug", "--version"):
+        assert option in text
     assert "URL" in text
 
 

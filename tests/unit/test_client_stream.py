@@ -30,6 +30,7 @@ from net.errors import (
 from net.events import BodyChunk, ResponseHead
 from net.options import FetchOptions
 from net.url import parse_url
+from net.version import version
 
 TRAILING = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nextra GARBAGE \x00\xff"
 
@@ -420,8 +421,9 @@ def test_garbage_raises_only_net_errors(data: bytes, prefix: bytes) -> None:
 def test_request_bytes() -> None:
     target = parse_url("http://example.org:8080/a b?q=1#frag")
     assert build_request(target, FetchOptions()) == (
-        b"GET /a%20b?q=1 HTTP/1.1\r\nHost: example.org:8080\r\nUser-Agent: Yonder/0.1\r\n"
-        b"Accept: */*\r\nAccept-Encoding: gzip, deflate\r\nConnection: close\r\n\r\n"
+        b"GET /a%20b?q=1 HTTP/1.1\r\nHost: example.org:8080\r\n"
+        + f"User-Agent: Yonder/{version()}\r\n".encode()
+        + b"Accept: */*\r\nAccept-Encoding: gzip, deflate\r\nConnection: close\r\n\r\n"
     )
     classic = parse_url("http://data.pr4e.org/romeo.txt")
     assert build_request(classic, FetchOptions(classic=True)) == (
