@@ -22,7 +22,13 @@ page from a loopback server (127.0.0.1, port 0, a thread in the child, stopped a
 15. a 5 GB announced Content-Length; 64 MiB sent, then the server closes;
 16. a full disk: the temporary folder is a 64 MiB tmpfs, the body 256 MiB (needs root);
 17. Download… of the 2.1 GiB body straight to disk, to its end;
-18. the same download cancelled past 2 GiB, and the window closed at once.
+18. the same download cancelled past 2 GiB, and the window closed at once;
+19. the 20 MB of ordinary HTML of case 11, rendered; then Ctrl+2 (Source), Ctrl+3 (Wire),
+    Ctrl+1 (Rendered) (each clears the view's document first) and leaving the page (Home);
+20. a finished 32 MB text/plain page: View > Word Wrap off, then on again;
+21. a finished 30 MB text/plain page: Ctrl+F the first time (the find bar reads the text).
+Cases 19-21: the worst and p99 gap of each action, from its trigger for 1 s (or until its
+work is done), against the bare reference of the same text.
 Case 14 also saves the page (Save Page, in the background) and then leaves it (its 2 GB
 temporary file released), with the gaps during each.
 
@@ -101,6 +107,13 @@ def page(case: int, quick: bool) -> tuple[str, bytes, str]:
             b"that goes on for a while like a real article does.</p>\n"
         )
         return "20 MB of ordinary HTML", b"<html><body>" + block * (20_000_000 // len(block)), HTML
+    if case == 19:
+        _, body, ctype = page(11, quick)
+        return "view switches and leaving, 20 MB of HTML", body, ctype
+    if case == 20:
+        return "Word Wrap off/on, 32 MB text/plain", LINE * (32_000_000 // len(LINE)), PLAIN
+    if case == 21:
+        return "Ctrl+F the first time, 30 MB text/plain", LINE * (30_000_000 // len(LINE)), PLAIN
     raise ValueError(case)
 
 
@@ -152,7 +165,13 @@ def stream_handler(case: int) -> object:
     return handler
 
 
-ALL = list(range(1, 19))
+ALL = list(range(1, 22))
+#: Cases 19-21: the actions triggered on the finished page, in order (their gaps measured).
+ACTIONS = {
+    19: ["Source", "Wire", "Rendered", "Home"],
+    20: ["Word Wrap", "Word Wrap"],
+    21: ["Find…"],
+}
 DOWNLOADS = {
     17: "Download… of 2.1 GiB to its end",
     18: "Download… cancelled past 2 GiB, then close",
@@ -299,6 +318,8 @@ def run_yonder(
             win.go_home()
             wait(lambda: False, time.perf_counter() + 1.0)
             result.update({f"leave_{k}": v for k, v in heart.stop().items()})
+        if case in ACTIONS and finished:
+            result["actions"] = run_actions(case, win, wait, heart, deadline)
         if case == 5 and finished:
             bar = win.find_bar
             win.find_action.trigger()
@@ -332,6 +353,39 @@ def run_yonder(
         result["hwm_mib"] = vm_hwm_mib()
         win.close()
     return result
+
+
+def run_actions(
+    case: int, win: object, wait: object, heart: Heart, deadline: float
+) -> list[tuple[str, float, float, float]]:
+    """Cases 19-21: each action of ACTIONS[case] triggered as the user does (its QAction
+    found by its text), then the event loop run for 1 s and until the page has no work left:
+    (action, worst gap ms, p99 gap ms, seconds until done)."""
+    from PySide6.QtGui import QAction
+
+    from ui.main_window import MainWindow
+
+    assert isinstance(win, MainWindow)
+    actions = {a.text().replace("&", ""): a for a in win.findChildren(QAction)}
+    view = win.document_view
+
+    def idle() -> bool:
+        bar = win.find_bar
+        counting = bar.isVisible() and getattr(bar, "reading", False)
+        return not win.rendering and not view.has_pending() and not counting
+
+    out = []
+    for name in ACTIONS[case]:
+        wait(lambda: False, time.perf_counter() + 0.3)
+        heart.start()
+        started = time.perf_counter()
+        actions[name].trigger()
+        wait(idle, deadline)
+        took = time.perf_counter() - started
+        wait(lambda: False, time.perf_counter() + max(0.0, 1.0 - took))
+        gaps = heart.stop()
+        out.append((name, gaps["worst_ms"], gaps["p99_ms"], took))
+    return out
 
 
 def run_download(
@@ -503,6 +557,32 @@ def main(argv: list[str] | None = None) -> int:
                     f"str.count: {y['str_count_ms']:.0f} ms",
                     f"count {y['count_s'] * 1000 / y['str_count_ms']:.1f}x",
                 ]
+            elif case in ACTIONS and "actions" in y:
+                table.append(row([*cells, "(loading the page; its actions below)", ""]))
+                print(table[-1], flush=True)
+                b = child(["--child", "bare", "--text", text], args.timeout)
+                ref = (
+                    f"bare setPlainText: {b.get('freeze_ms', 0):.0f} ms" if "error" not in b else ""
+                )
+                for name, worst, p99, took in y["actions"]:  # type: ignore[misc]
+                    ratio = f"worst gap {worst / b['freeze_ms']:.2f}x" if ref else ""
+                    table.append(
+                        row(
+                            [
+                                f"   {name}",
+                                f"{took:.2f}",
+                                f"{worst:.0f}",
+                                f"{p99:.1f}",
+                                "",
+                                "",
+                                "",
+                                ref,
+                                ratio,
+                            ]
+                        )
+                    )
+                    print(table[-1], flush=True)
+                continue
             elif case in DOWNLOADS:
                 cells += ["(to disk: no page)", ""]
             elif y["chars"] > BARE_MAX_CHARS:

@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
@@ -37,8 +38,9 @@ from PySide6.QtGui import (
     QShowEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from ui.fonts import monospace_font
 
@@ -72,6 +74,12 @@ SLICE_TARGET = 1.0
 TURN_GAP_S = 0.001
 DEFER_MS = 1
 FORMAT_BUDGET_S = 0.004  # links and style formats applied per frame (in one edit block)
+#: Clearing a document this big (characters) swaps in a fresh one and takes the old one apart
+#: in timed pieces: QTextDocument.clear() (and its destructor) is one call, 130-260 ms for a
+#: rendered page of 10-20 M characters. Smaller ones are cleared at once (under ~10 ms).
+SWAP_CLEAR_CHARS = 500_000
+DISPOSE_BUDGET_S = 0.006  # taking the old document apart: per turn of the event loop
+DISPOSE_START_CHARS = 10_000  # the first piece, before its cost is measured
 
 
 class TurnGuard:
@@ -187,6 +195,9 @@ class DocumentView(QPlainTextEdit):
     link_focused = Signal(str)
     drained = Signal()
     columns_changed = Signal(int)
+    #: The view's QTextDocument was replaced by a fresh one (clear_document of a big one):
+    #: whoever follows the document's signals connects to the new one.
+    document_replaced = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,6 +251,12 @@ class DocumentView(QPlainTextEdit):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setSingleShot(True)  # re-armed by each frame: see _on_frame
         self._timer.timeout.connect(self._on_frame)
+        # Old documents being taken apart (see clear_document), and the piece size.
+        self._disposing: list[QTextDocument] = []
+        self._dispose_chars = DISPOSE_START_CHARS
+        self._dispose_timer = QTimer(self)
+        self._dispose_timer.setInterval(0)
+        self._dispose_timer.timeout.connect(self._dispose_step)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -331,10 +348,59 @@ class DocumentView(QPlainTextEdit):
         self._hovered = ""
         self._stream_start = 0
         self._stream_chars = 0
-        self.clear()
+        if self.document().characterCount() > SWAP_CLEAR_CHARS:
+            self._swap_document()
+        else:
+            self.clear()
         if self._focused is not None:
             self._focused = None
             self.link_focused.emit("")
+
+    def _swap_document(self) -> None:
+        """Show a fresh, empty document with the old one's settings; the old one is taken
+        apart in pieces on later turns (see _dispose_step)."""
+        old = self.document()
+        fresh = QTextDocument(self)
+        fresh.setDocumentLayout(QPlainTextDocumentLayout(fresh))
+        fresh.setUndoRedoEnabled(False)
+        fresh.setDefaultFont(old.defaultFont())
+        fresh.setDefaultTextOption(old.defaultTextOption())  # tab stops, wrap
+        fresh.setDocumentMargin(old.documentMargin())
+        fresh.setUseDesignMetrics(old.useDesignMetrics())
+        old.setParent(self)  # setDocument deletes (at once) a document its control owns
+        self.setDocument(fresh)
+        self._disposing.append(old)
+        self._dispose_timer.start()
+        self.document_replaced.emit()
+
+    @Slot()
+    def _dispose_step(self) -> None:
+        """Remove one timed piece of the oldest document being disposed of; when what is
+        left is one piece, delete it."""
+        if not self._disposing:
+            self._dispose_timer.stop()
+            return
+        old = self._disposing[0]
+        started = time.perf_counter()
+        left = old.characterCount() - 1
+        if left <= self._dispose_chars:
+            self._disposing.pop(0)
+            old.setParent(None)
+            shiboken6.delete(old)
+        else:
+            cursor = QTextCursor(old)
+            cursor.setPosition(left - self._dispose_chars)
+            cursor.setPosition(left, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()  # from the end: nothing after it moves
+        spent = time.perf_counter() - started
+        chars = self._dispose_chars
+        scaled = int(chars * DISPOSE_BUDGET_S / max(spent, 1e-4))
+        self._dispose_chars = max(10_000, min(4 * chars, scaled, 4_000_000))
+
+    @property
+    def disposing(self) -> int:
+        """How many old documents are still being taken apart."""
+        return len(self._disposing)
 
     @Slot(str)
     def begin_stream(self, content_type: str = "") -> None:

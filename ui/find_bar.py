@@ -36,7 +36,14 @@ from collections.abc import Iterator
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -220,6 +227,7 @@ class FindBar(QWidget):
         # on the machine; a test that needs a known cut-off sets its own, inf: counts only).
         self.count_step_s = count_step_s
         self._editor: QPlainTextEdit | None = None
+        self._document: QTextDocument | None = None  # the editor's, whose changes we follow
         self._hay: Haystack | None = None  # None: stale, take a new snapshot
         # The current match (a code-point index in the snapshot; -1: none) and the count,
         # done lazily: _total matches start before _frontier; _before matches start before
@@ -357,7 +365,10 @@ class FindBar(QWidget):
         old = self._live_editor()
         if old is not None:
             old.setExtraSelections([])
-            old.document().contentsChange.disconnect(self._on_contents_change)
+            self._follow_document(None)
+            replaced = getattr(old, "document_replaced", None)
+            if replaced is not None:
+                replaced.disconnect(self._on_document_replaced)
             old.verticalScrollBar().valueChanged.disconnect(self._schedule_highlights)
             old.viewport().removeEventFilter(self)
             old.destroyed.disconnect(self._on_editor_destroyed)
@@ -366,13 +377,32 @@ class FindBar(QWidget):
         self._hay = None
         self._reset_matches()
         if editor is not None:
-            editor.document().contentsChange.connect(self._on_contents_change)
+            self._follow_document(editor.document())
+            replaced = getattr(editor, "document_replaced", None)
+            if replaced is not None:  # a DocumentView swaps in a fresh document to clear
+                replaced.connect(self._on_document_replaced)
             editor.verticalScrollBar().valueChanged.connect(self._schedule_highlights)
             self._viewport = editor.viewport()
             self._viewport.installEventFilter(self)
             editor.destroyed.connect(self._on_editor_destroyed)
             if self.isVisible():
                 self._search_from_caret()
+
+    def _follow_document(self, document: QTextDocument | None) -> None:
+        old = self._document
+        if old is not None and shiboken6.isValid(old):
+            old.contentsChange.disconnect(self._on_contents_change)
+        self._document = document
+        if document is not None:
+            document.contentsChange.connect(self._on_contents_change)
+
+    @Slot()
+    def _on_document_replaced(self) -> None:
+        editor = self._live_editor()
+        if editor is None:
+            return
+        self._follow_document(editor.document())
+        self._on_contents_change(0, 1, 0)  # everything changed, as a clear() says
 
     def _live_editor(self) -> QPlainTextEdit | None:
         editor = self._editor
@@ -381,6 +411,7 @@ class FindBar(QWidget):
     @Slot()
     def _on_editor_destroyed(self) -> None:
         self._editor = None
+        self._document = None
         self._viewport = None
         self._hay = None
         self._reset_matches()

@@ -1,0 +1,66 @@
+"""Journeys: big pages (issue 14's last GUI-thread stalls). Clearing a big document on a view
+switch or when leaving the page swaps in a fresh one and takes the old one apart in pieces;
+what the user sees and does is the same: the view switched, the page left, Find on the new
+text. (Speed lives in bench/hostile_pages.py, cases 19-21.)"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.gui.journeys import drive
+from tests.gui.windows import serve
+from tests.integration.servers import LoopbackServer, http_response, routes, send
+from ui.document_view import SWAP_CLEAR_CHARS
+from ui.main_window import MainWindow
+
+PARAGRAPH = "<p>Some <b>bold</b> words and a <a href='/x'>link</a> in a paragraph.</p>\n"
+
+
+def big_html() -> bytes:
+    count = 2 * SWAP_CLEAR_CHARS // 40 + 1  # rendered: past SWAP_CLEAR_CHARS
+    body = "<html><body><h1>Big</h1>" + PARAGRAPH * count + "<p>The very end.</p></body></html>"
+    return http_response(200, body.encode(), [("Content-Type", "text/html; charset=utf-8")])
+
+
+def open_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
+    drive.trigger(win, "File", "Go to address bar")
+    drive.type_text(qtbot, url)
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, win, timeout=60000)
+
+
+def test_view_switches_on_a_big_page_show_each_view_and_find_searches_the_new_text(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, routes({"/big.html": send(big_html())}))
+    open_address(qtbot, window, srv.url("/big.html"))
+    view = window.document_view
+    rendered = view.document()
+    assert rendered.characterCount() > SWAP_CLEAR_CHARS
+    assert "<b>" not in view.toPlainText()[:2000]
+
+    qtbot.keyClick(drive.focused(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    assert view.toPlainText().startswith("<html><body><h1>Big</h1>")  # the source
+    assert view.document() is not rendered  # a fresh document, the old one taken apart
+    qtbot.waitUntil(lambda: view.disposing == 0, timeout=60000)
+
+    drive.trigger(window, "Edit", "Find…")
+    drive.type_text(qtbot, "<b>bold")  # only in the source: the bar follows the new document
+    qtbot.waitUntil(lambda: window.find_bar.match_count > 0, timeout=30000)
+    found = window.find_bar.current_range()
+    assert found is not None
+    assert view.toPlainText()[found[0] : found[1]] == "<b>bold"
+    drive.press(qtbot, Qt.Key.Key_Escape)
+
+    drive.trigger(window, "View", "Rendered")
+    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    assert view.toPlainText().startswith("Big")
+    assert view.toPlainText().rstrip().endswith("The very end.")
+
+    drive.trigger(window, "Go", "Home")
+    drive.wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: view.disposing == 0, timeout=60000)
+    assert "The very end." not in view.toPlainText()
+    assert window.address_bar.text() != srv.url("/big.html")
