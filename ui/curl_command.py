@@ -10,6 +10,7 @@ import shlex
 from typing import Any
 
 from net.options import FetchOptions
+from net.version import user_agent as default_user_agent
 
 __all__ = ["curl_arguments", "curl_command", "curl_command_for"]
 
@@ -31,7 +32,7 @@ def curl_arguments(
     connect_timeout: float | None = 10.0,
     read_timeout: float | None = 30.0,
     max_time: float | None = None,
-    user_agent: str = "Yonder/0.1",
+    user_agent: str | None = None,
     compressed: bool = True,
 ) -> list[str]:
     """The argument vector (``argv``) of the equivalent curl command."""
@@ -43,7 +44,8 @@ def curl_arguments(
         args += ["--http1.0", "--request-target", url, "-H", "Host:", "-H", "User-Agent:"]
         args += ["-H", "Accept:"]
     else:
-        args += ["-A", user_agent]
+        # The one User-Agent Yonder sends (net.version), unless the caller gives another.
+        args += ["-A", user_agent if user_agent is not None else default_user_agent()]
         if compressed:
             # Decode like Yonder, and advertise exactly what Yonder advertises.
             args += ["--compressed", "-H", "Accept-Encoding: gzip, deflate"]

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from net.options import FetchOptions
+from net.version import user_agent
 from ui.curl_command import curl_arguments, curl_command, curl_command_for
 
 NASTY_URL = 'http://x.example/a b/it\'s "$HOME" `id` $(rm -rf /);&|<>*?~ é😀?q=1&r=\\'
@@ -21,7 +22,7 @@ def test_default_request() -> None:
     assert args == [
         "curl",
         "-A",
-        "Yonder/0.1",
+        user_agent(),  # what Yonder sends: Yonder/<version>
         "--compressed",
         "-H",
         "Accept-Encoding: gzip, deflate",
