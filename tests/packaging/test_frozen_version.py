@@ -35,6 +35,4 @@ def test_the_frozen_app_reports_the_version(built_app: Path) -> None:
 def test_the_frozen_app_sends_its_user_agent(built_app: Path, https_page: PageServer) -> None:
     proc = run_frozen(built_app, "--dump", https_page.url, SSL_CERT_FILE=str(https_page.ca_file))
     assert proc.returncode == 0, proc.stderr
-    assert any(f"User-Agent: Yonder/{version()}" in r for r in https_page.requests), (
-        https_page.requests
-    )
+    assert https_page.requests == [f"GET /hello.txt Yonder/{version()}"]
