@@ -327,24 +327,38 @@ def test_clearing_history_empties_the_page_the_file_and_the_completion(
 def test_address_bar_completes_from_visits_and_bookmarks(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    srv = site(servers, linked=("Linked", "<a href='/target.html'>go</a>"))
-    target = srv.url("/target.html")
+    srv = site(
+        servers,
+        linked=("Linked", "<a href='/target.html'>go there</a>"),
+        target=("Target page", "arrived"),
+    )
     go(qtbot, window, srv.url("/linked.html"))
-    # Visited through a link (never typed): completion still offers it.
-    serve_target = site(servers, target=("Target page", "arrived"))
-    window.load(serve_target.url("/target.html"))
-    drive.wait_loaded(qtbot, window)
-    drive.press(qtbot, Qt.Key.Key_L, CTRL)
-    drive.type_text(qtbot, "target.ht")
+    drive.click_link(qtbot, window, srv.url("/target.html"))  # visited, never typed
+    show(qtbot, window, srv.url("/target.html"))
+    assert "arrived" in drive.screen_text(window)
+    # A bookmark of an address never typed nor visited: the dialog's address changed.
+    elsewhere = srv.url("/elsewhere.html")
+    back_in_window(qtbot, window)
+    fill_dialog(qtbot, "Elsewhere", Qt.Key.Key_Tab, elsewhere)
+    drive.press(qtbot, Qt.Key.Key_D, CTRL)
+    qtbot.waitUntil(lambda: len(window.library.bookmarks) == 1)
     completer = window.address_bar.completer()
     assert completer is not None
-    qtbot.waitUntil(completer.popup().isVisible)
-    shown = [
-        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
-    ]
-    assert serve_target.url("/target.html") in shown
-    assert target not in window.address_bar.history()  # never visited
-    drive.press(qtbot, Qt.Key.Key_Escape)
+    for typed, offered in (("target.ht", srv.url("/target.html")), ("elsewh", elsewhere)):
+        back_in_window(qtbot, window)
+        drive.press(qtbot, Qt.Key.Key_L, CTRL)
+        drive.type_text(qtbot, typed)
+        qtbot.waitUntil(completer.popup().isVisible)
+        shown = [
+            completer.completionModel().index(i, 0).data()
+            for i in range(completer.completionCount())
+        ]
+        assert offered in shown
+        # Esc goes to the open popup (it has the keyboard while shown) and closes it.
+        qtbot.keyClick(completer.popup(), Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not completer.popup().isVisible())
+    assert drive.requests_to(srv, "/elsewhere.html") == []
+    assert len(drive.requests_to(srv, "/target.html")) == 1
 
 
 def test_action_links_from_a_web_page_or_typed_do_nothing(
