@@ -326,6 +326,10 @@ class DownloadRow(QFrame):
         QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
 
+#: A long status line of a running download (ui.units figures): the panel's width holds it.
+STATUS_SAMPLE = "999 MiB of 999 MiB · transfer 99.9 MiB/s · 59 min 59 s left"
+
+
 class DownloadsPanel(QWidget):
     """The list of downloads, newest first, fed by a :class:`DownloadManager`.
 
@@ -366,6 +370,14 @@ class DownloadsPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(scroll, 1)
         layout.addLayout(footer)
+        # Wide enough for a running row's status line on one line beside its Cancel button
+        # (the labels would otherwise be cut, their size policy ignores their text).
+        metrics = self.fontMetrics()
+        button = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 16
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.setMinimumWidth(
+            metrics.horizontalAdvance(STATUS_SAMPLE) + button + scroll_bar + 12 + 16 + 6
+        )
 
         manager.added.connect(self._on_added)
         manager.started.connect(self._on_started)

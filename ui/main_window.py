@@ -1638,7 +1638,7 @@ class MainWindow(QMainWindow):
         self.load_status.show_text(f"Copied: {command}")
 
     def downloads(self) -> DownloadManager:
-        """The download manager and its panel (a bottom dock), made on first use."""
+        """The download manager and its panel (a dock at the right), made on first use."""
         from ui import window_parts as parts
 
         if self._downloads is None:
@@ -1649,7 +1649,16 @@ class MainWindow(QMainWindow):
             dock = parts.QDockWidget("Downloads", self)
             dock.setObjectName("downloads")
             dock.setWidget(self.downloads_panel)
-            self.addDockWidget(parts.Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            # At the right, between the toolbar and the Stream dock: it opens as wide as its
+            # rows need (DownloadsPanel's minimum), and widening it takes from the page (the
+            # header pane first), never from the Stream dock's controls below.
+            area = parts.Qt.DockWidgetArea
+            dock.setAllowedAreas(
+                area.RightDockWidgetArea | area.LeftDockWidgetArea | area.BottomDockWidgetArea
+            )
+            self.addDockWidget(area.RightDockWidgetArea, dock)
+            width = self.downloads_panel.minimumSizeHint().width()
+            self.resizeDocks([dock], [width], parts.Qt.Orientation.Horizontal)
             self.downloads_dock = dock
         return self._downloads
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -173,7 +173,7 @@ def test_the_first_window_shows_100_columns_and_the_header_pane_yields_first(
 SCREEN_PROBE = """
 import json, sys, time
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from ui.app import create_application
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -424,3 +424,58 @@ def test_error_pages_share_one_font_and_open_at_their_title(
     page = serve(servers, respond(http_response(200, html, [("Content-Type", "text/html")])))
     open_address(qtbot, window, page.url("/page.html", host="localhost"))
     assert window.document_view.font().family() == families[0]
+
+
+# -- 9: the Downloads dock opens readable and leaves the Stream dock alone ------------------------
+
+
+def clipped(container: QWidget) -> list[str]:
+    """The labels, buttons, boxes and checkboxes inside ``container`` that are narrower than
+    their text needs (cut or elided on screen)."""
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel
+
+    found = []
+    for widget in container.findChildren(QWidget):
+        if not widget.isVisibleTo(container):
+            continue
+        if isinstance(widget, QLabel) and not widget.wordWrap():
+            need = widget.fontMetrics().horizontalAdvance(widget.text()) + 2 * widget.margin()
+        elif isinstance(widget, QAbstractButton | QComboBox):
+            need = widget.minimumSizeHint().width()
+        else:
+            continue
+        if widget.width() < need:
+            found.append(f"{type(widget).__name__} {widget.width()} < {need}")
+    return found
+
+
+def test_downloads_dock_opens_wide_enough_and_widening_it_spares_the_stream_dock(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    body = b"0123456789" * 5000
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    lab = window.stream.lab
+    assert clipped(lab) == []
+    stream_width = window.stream_dock.width()
+    target = tmp_path / "a-file-with-a-readable-name.txt"
+    drive.answer_dialogs(qtbot, srv.url("/numbers.txt"), str(target))
+    drive.trigger(window, "File", "Download…")
+    qtbot.waitUntil(lambda: target.exists() and target.read_bytes() == body, timeout=10000)
+    dock, panel = window.downloads_dock, window.downloads_panel
+    assert panel is not None
+    qtbot.waitUntil(lambda: dock.isVisible() and panel.rows() != [])
+    (row,) = panel.rows()
+    qtbot.waitUntil(lambda: row.state == "finished")
+    assert dock.width() >= panel.minimumWidth() > 200
+    name = row.name_label
+    assert name.width() >= name.fontMetrics().horizontalAdvance(name.text())
+    status = row.status_label
+    assert status.text().startswith("Done · 48.8 KiB")
+    assert status.width() >= status.fontMetrics().horizontalAdvance(status.text())
+    assert row.open_button.isVisible() and row.rect().contains(row.open_button.geometry())
+    # The Stream dock below keeps its width and its controls whole...
+    assert window.stream_dock.width() == stream_width and clipped(lab) == []
+    # ...also when the user widens the Downloads dock (its separator dragged).
+    window.resizeDocks([dock], [dock.width() + 250], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() > panel.minimumWidth() + 100)
+    assert window.stream_dock.width() == stream_width and clipped(lab) == []
