@@ -371,7 +371,7 @@ def run_actions(
 
     def idle() -> bool:
         bar = win.find_bar
-        counting = bar.isVisible() and getattr(bar, "reading", False)
+        counting = bar.isVisible() and bar.reading
         return not win.rendering and not view.has_pending() and not counting
 
     out = []

@@ -65,6 +65,11 @@ REFRESH_COST_FACTOR = 5  # ...and at most once per 5x the last search's duration
 COUNT_STEP_S = 0.008  # counting matches runs in steps of at most this long...
 COUNT_CHUNK_CHARS = 1_000_000  # ...of str.count over this many characters at a time
 SYNC_COUNT_CHARS = 2_000_000  # what a search counts before it returns, at most
+#: A whole read of a document bigger than this (characters) is done in timed slices, one per
+#: turn of the event loop (toPlainText() of 30 MB was one 150-185 ms call): "reading…" meanwhile.
+READ_SLICE_DOCUMENT_CHARS = 2_000_000
+READ_STEP_S = 0.006  # reading the document: per turn of the event loop
+READ_START_CHARS = 128 * 1024  # the first slice, before the cost of a character is measured
 
 MATCH_COLOUR = QColor(255, 236, 130)  # all matches: a soft yellow
 CURRENT_COLOUR = QColor(255, 150, 50)  # the current match: a stronger orange
@@ -221,8 +226,19 @@ class FindBar(QWidget):
 
     closed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, count_step_s: float = COUNT_STEP_S) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        count_step_s: float = COUNT_STEP_S,
+        read_slice_chars: int = READ_SLICE_DOCUMENT_CHARS,
+    ) -> None:
         super().__init__(parent)
+        # Documents bigger than this are read in slices (see _read_step); a test sets it.
+        self.read_slice_chars = read_slice_chars
+        self.read_step_s = READ_STEP_S  # a reading step's budget (0: one slice a step)
+        self._read_parts: list[str] = []
+        self._read_pos = 0  # Qt position: read up to here
+        self._read_chunk = READ_START_CHARS
         # Seconds one counting step may take (a wall-clock budget: how far a step gets depends
         # on the machine; a test that needs a known cut-off sets its own, inf: counts only).
         self.count_step_s = count_step_s
@@ -256,6 +272,9 @@ class FindBar(QWidget):
         self._viewport: QWidget | None = None  # the editor's, compared by identity only
         self._build()
 
+        self._read_timer = QTimer(self)  # reads a big document in slices
+        self._read_timer.setInterval(0)
+        self._read_timer.timeout.connect(self._read_step)
         self._search_timer = QTimer(self)  # debounces typing in big documents
         self._search_timer.setSingleShot(True)
         self._search_timer.timeout.connect(self._search_from_caret)
@@ -375,6 +394,7 @@ class FindBar(QWidget):
         self._editor = editor
         self._viewport = None
         self._hay = None
+        self._stop_reading()
         self._reset_matches()
         if editor is not None:
             self._follow_document(editor.document())
@@ -414,6 +434,7 @@ class FindBar(QWidget):
         self._document = None
         self._viewport = None
         self._hay = None
+        self._stop_reading()
         self._reset_matches()
 
     @Slot()
@@ -515,6 +536,8 @@ class FindBar(QWidget):
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
         if removed == added and removed > 0:
             return  # a format change (a link laid over text): the read-only text is the same
+        if self.reading and position < self._read_pos:
+            self._read_parts, self._read_pos = [], 0  # what was read changed: read it again
         if self._hay is not None:
             dirty = self._dirty_from
             self._dirty_from = position if dirty is None else min(dirty, position)
@@ -554,6 +577,16 @@ class FindBar(QWidget):
         hay = self._hay
         position = None if hay is None else min(self._dirty_from or 0, hay.qt_length())
         if hay is None or (self._dirty_from is not None and position == 0):
+            if self.reading:
+                return None  # being read: _finish_reading searches when it has it all
+            if editor.document().characterCount() > self.read_slice_chars:
+                if hay is not None:
+                    self._before_splice(hay, 0)
+                self._hay = None
+                self._dirty_from = None
+                self._read_parts, self._read_pos = [], 0
+                self._read_timer.start()  # (not a step now: its end searches)
+                return None
             text = editor.document().toPlainText()
             self.snapshot_chars += len(text)
             if hay is not None:
@@ -572,6 +605,61 @@ class FindBar(QWidget):
             hay.splice(index, tail)
         self._dirty_from = None
         return self._hay
+
+    @property
+    def reading(self) -> bool:
+        """A big document is being read in slices (the count says "reading…")."""
+        return self._read_timer.isActive()
+
+    def _stop_reading(self) -> None:
+        self._read_timer.stop()
+        self._read_parts, self._read_pos = [], 0
+
+    @Slot()
+    def _read_step(self) -> None:
+        """Read the document on from _read_pos for READ_STEP_S, whole blocks at a time (a
+        slice never splits a surrogate pair); at its end, search."""
+        editor = self._live_editor()
+        if editor is None:
+            self._stop_reading()
+            return
+        document = editor.document()
+        end = document.characterCount() - 1
+        deadline = time.perf_counter() + self.read_step_s
+        while self._read_pos < end:
+            start = self._read_pos
+            stop = min(end, start + self._read_chunk)
+            if stop < end:
+                block = document.findBlock(stop)
+                stop = block.position()
+                if stop <= start:  # one block longer than the slice: all of it
+                    stop = min(end, block.position() + block.length())
+            began = time.perf_counter()
+            cursor = QTextCursor(document)
+            cursor.setPosition(start)
+            cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
+            piece = cursor.selectedText()
+            for special, plain in _AS_PLAIN_TEXT:  # as toPlainText() has them
+                piece = piece.replace(special, plain)
+            self._read_parts.append(piece)
+            self._read_pos = stop
+            spent = time.perf_counter() - began
+            chunk = self._read_chunk
+            scaled = int(chunk * self.read_step_s / 2 / max(spent, 1e-4))
+            self._read_chunk = max(16 * 1024, min(4 * chunk, scaled, 8_000_000))
+            if time.perf_counter() >= deadline:
+                return
+        self._finish_reading()
+
+    def _finish_reading(self) -> None:
+        self._read_timer.stop()
+        text = "".join(self._read_parts)
+        self._read_parts, self._read_pos = [], 0
+        self.snapshot_chars += len(text)
+        self._hay = Haystack(text)
+        self._dirty_from = None
+        if self.isVisible():
+            self._search(keep_current=False)
 
     def _before_splice(self, hay: Haystack, index: int) -> None:
         """The text changes from ``index`` on: take back the count of what changes."""
@@ -800,7 +888,7 @@ class FindBar(QWidget):
             start = self._current
             self._current_qt = hay.to_qt(start), hay.to_qt(start + len(self._needle))
         self._show_count()
-        no_match = bool(self._needle) and self._current < 0
+        no_match = bool(self._needle) and self._current < 0 and not self.reading
         self.count_label.setPalette(self._error_palette if no_match else self._count_palette)
         self.edit.setPalette(self._no_match_edit_palette() if no_match else QPalette())
         if scroll:
@@ -810,6 +898,8 @@ class FindBar(QWidget):
     def _show_count(self) -> None:
         if not self._needle:
             text = ""
+        elif self.reading:
+            text = "reading…"
         elif self._current < 0:
             text = "No matches"
         elif self._before is None:

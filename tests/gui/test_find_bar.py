@@ -30,13 +30,18 @@ Setup = Callable[..., tuple[FindBar, QPlainTextEdit]]
 def setup(qtbot: QtBot) -> Setup:
     hosts: list[QWidget] = []  # qtbot only closes widgets; the test must keep them alive
 
-    def make(text: str, count_step_s: float = COUNT_STEP_S) -> tuple[FindBar, QPlainTextEdit]:
+    def make(
+        text: str, count_step_s: float = COUNT_STEP_S, read_slice_chars: int | None = None
+    ) -> tuple[FindBar, QPlainTextEdit]:
         host = QWidget()
         hosts.append(host)
         editor = QPlainTextEdit()
         editor.setReadOnly(True)
         editor.setPlainText(text)
         bar = FindBar(count_step_s=count_step_s)
+        if read_slice_chars is not None:
+            bar.read_slice_chars = read_slice_chars
+            bar.read_step_s = 0.0  # one slice per turn of the event loop: several turns
         layout = QVBoxLayout(host)
         layout.addWidget(editor)
         layout.addWidget(bar)
@@ -216,6 +221,35 @@ def test_a_spent_step_budget_ends_the_step_and_counting_goes_on(qtbot: QtBot, se
     assert bar.match_count == 30_000 and bar.count_label.text() == "1 of 30,000"
 
 
+def test_a_big_document_is_read_in_slices_then_searched(qtbot: QtBot, setup: Setup) -> None:
+    # Past read_slice_chars the text is read block by block over several turns of the event
+    # loop ("reading…"), astral characters and block ends as toPlainText() has them.
+    line = "a line with \U0001f600 and\u00a0a needle\n"
+    bar, editor = setup(line * 5_000 + "the last needle", read_slice_chars=1_000)
+    bar.open_bar()
+    qtbot.keyClicks(bar.edit, "needle")
+    assert bar.reading and bar.count_label.text() == "reading…"
+    assert bar.current_range() is None
+    qtbot.waitUntil(lambda: not bar.reading and bar.count_complete, timeout=30_000)
+    assert bar.match_count == 5_001
+    assert selected(editor, bar) == "needle"
+    assert bar.snapshot_chars == len(editor.toPlainText())
+    bar.find_previous()  # wraps to the last one, past every astral character
+    assert bar.count_label.text() == "5,001 of 5,001"
+    assert selected(editor, bar) == "needle"
+    assert bar.current_range()[0] == editor.document().characterCount() - 1 - 6  # type: ignore[index]
+
+
+def test_a_document_changed_while_read_is_read_again(qtbot: QtBot, setup: Setup) -> None:
+    bar, editor = setup("old text\n" * 20_000, read_slice_chars=1_000)
+    bar.open_bar()
+    qtbot.keyClicks(bar.edit, "new")
+    assert bar.reading
+    editor.setPlainText("the new text\n" * 20_000)  # a new page while the old one is read
+    qtbot.waitUntil(lambda: not bar.reading and bar.count_complete, timeout=30_000)
+    assert bar.match_count == 20_000 and selected(editor, bar) == "new"
+
+
 def big_text(size: int) -> str:
     words = "the quick brown fox jumps over a lazy dog while The cat naps in warm sun\n"
     return words * (size // len(words))
@@ -226,6 +260,7 @@ def test_typing_at_the_end_of_a_big_document_selects_at_once(qtbot: QtBot, setup
     lowered = text.lower()
     bar, editor = setup(text, count_step_s=math.inf)  # the steps end by count, not by time
     bar.open_bar()
+    qtbot.waitUntil(lambda: not bar.reading, timeout=30_000)  # read once, in slices
     for caret, expected, label in (
         (len(text) - 5_000, lowered.find("e", len(text) - 5_000), "counting…"),
         (len(text), lowered.find("e"), f"1 of {MAX_MATCHES:,}+"),  # at the very end: wraps

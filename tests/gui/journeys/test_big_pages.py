@@ -12,6 +12,7 @@ from tests.gui.journeys import drive
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
 from ui.document_view import SWAP_CLEAR_CHARS
+from ui.find_bar import READ_SLICE_DOCUMENT_CHARS
 from ui.main_window import MainWindow
 
 PARAGRAPH = "<p>Some <b>bold</b> words and a <a href='/x'>link</a> in a paragraph.</p>\n"
@@ -64,3 +65,30 @@ def test_view_switches_on_a_big_page_show_each_view_and_find_searches_the_new_te
     qtbot.waitUntil(lambda: view.disposing == 0, timeout=60000)
     assert "The very end." not in view.toPlainText()
     assert window.address_bar.text() != srv.url("/big.html")
+
+
+def test_ctrl_f_on_a_big_page_reads_it_in_slices_and_finds_the_word(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    line = "the quick brown fox jumps over the lazy dog\n"
+    count = READ_SLICE_DOCUMENT_CHARS // len(line) + 1000  # past the sliced-read threshold
+    body = (line * count + "a zebra at the end\n").encode()
+    page = http_response(200, body, [("Content-Type", "text/plain; charset=utf-8")])
+    srv = serve(servers, routes({"/big.txt": send(page)}))
+    open_address(qtbot, window, srv.url("/big.txt"))
+    view = window.document_view
+    assert view.document().characterCount() > READ_SLICE_DOCUMENT_CHARS
+    view.setFocus()
+    qtbot.waitUntil(lambda: drive.focused() is view)
+
+    drive.press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    bar = window.find_bar
+    qtbot.waitUntil(lambda: drive.focused() is bar.edit)
+    drive.type_text(qtbot, "zebra")
+    qtbot.waitUntil(lambda: not bar.reading and bar.count_complete, timeout=30000)
+    assert bar.count_label.text() == "1 of 1"
+    found = bar.current_range()
+    assert found is not None
+    assert view.toPlainText()[found[0] : found[1]] == "zebra"
+    drive.press(qtbot, Qt.Key.Key_Escape)  # the match stays selected in the view
+    assert view.textCursor().selectedText() == "zebra"
