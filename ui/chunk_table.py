@@ -233,7 +233,8 @@ class ChunkTableView(QTableView):
         sizes = max(
             digits * 2 // 3, metrics.horizontalAdvance("4,096 (head 999 + body 3,097)") + 12
         )
-        for column, width in enumerate((digits * 2 // 3, digits, sizes)):
+        rows = metrics.horizontalAdvance("0,000,000") + 12
+        for column, width in enumerate((rows, digits, sizes)):
             self.setColumnWidth(column, width)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)

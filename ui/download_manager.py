@@ -291,7 +291,7 @@ class DownloadRow(QFrame):
             amount = f"{amount} of {format_size(total)}"
         parts = [amount]
         if rate is not None:
-            parts.append(f"transfer {format_rate(rate)}")
+            parts.append(f"transfer rate {format_rate(rate)}")
         if total > received and rate:
             parts.append(f"{format_duration((total - received) / rate)} left")
         self.status_label.setText(" · ".join(parts))

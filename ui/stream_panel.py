@@ -69,7 +69,7 @@ class StreamPanel(QWidget):
         self.splitter.addWidget(self.table)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([640, 400])  # the table's four columns fit at ~400 px
+        self.splitter.setSizes([560, 520])  # the table: four columns, the head split included
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
@@ -125,7 +125,7 @@ class StreamPanel(QWidget):
         parts.append(f"{format_size(self._bytes)} on the wire ({self._bytes:,} bytes)")
         average = self.average_rate()
         if average is not None:
-            parts.append(f"transfer {format_rate(average)}")
+            parts.append(f"transfer rate {format_rate(average)}")
         if self._timings is not None:
             parts.append(f"first byte {format_duration(self._timings.time_to_first_byte)}")
         elif self._head is not None:

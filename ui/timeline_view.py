@@ -525,7 +525,7 @@ class TimelineView(QWidget):
         summary = f"{self.chunk_count:,} {noun} · {format_size(self.total_bytes)} on the wire"
         rate = self._series.transfer_rate(self._head)
         if rate is not None:
-            summary += f" · transfer {format_rate(rate)}"
+            summary += f" · transfer rate {format_rate(rate)}"
         if self._end is not None:
             summary += f" · {self._outcome}"
         return summary

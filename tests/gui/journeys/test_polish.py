@@ -88,8 +88,8 @@ def test_every_figure_of_one_load_uses_iec_units_and_names_what_it_measures(
     assert "on the wire" in header and "request total" in header and "first byte" in header
     # One rate, by one definition: the panel's header and the timeline's title say the same.
     title = panel.timeline.title_text()
-    rates = re.findall(r"transfer ([\d.]+ \w+/s)", header)
-    assert len(rates) == 1 and rates == re.findall(r"transfer ([\d.]+ \w+/s)", title)
+    rates = re.findall(r"transfer rate ([\d.]+ \w+/s)", header)
+    assert len(rates) == 1 and rates == re.findall(r"transfer rate ([\d.]+ \w+/s)", title)
     for text in (status, header, title):
         assert not DECIMAL_UNITS.search(text), text
 
