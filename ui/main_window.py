@@ -842,8 +842,7 @@ class MainWindow(QMainWindow):
             self.history.visit(url)
         self._url = url
         self._fragment = fragments.fragment_of(url)
-        self.address_bar.set_url(url)
-        self.setWindowTitle(f"{display_title(page_title(url))} — Yonder")
+        self.address_bar.set_url(url)  # the title stays the page's own: the same document
         view = self.document_view
         if self._fragment:
             # Shown now, or once it arrives while the page streams; a target the page does

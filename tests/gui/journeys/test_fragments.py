@@ -40,6 +40,7 @@ def test_a_table_of_contents_link_scrolls_without_a_request_and_back_returns(
     qtbot.waitUntil(lambda: drive.top_line(window).startswith("Usage"))
     assert len(srv.requests) == 1  # no request: the same document
     assert window.address_bar.text() == page + "#usage"
+    assert window.windowTitle() == "Manual — Yonder"  # still the page's own title
     usage_top = drive.scroll(window)[0]
     assert usage_top > 0
 
