@@ -152,7 +152,8 @@ def test_the_first_window_shows_100_columns_and_the_header_pane_yields_first(
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
     open_address(qtbot, window, srv.url("/wide.txt"))
     assert window.wrap_action.isChecked()  # word wrap on, as by default: still one line
-    assert window.document_view.verticalScrollBar().isVisible()
+    # 300 lines: a scroll bar takes its width too (laid out after the text arrived).
+    qtbot.waitUntil(lambda: window.document_view.verticalScrollBar().isVisible())
     assert lines_of_first_block(window) == 1
     # The user makes the window narrower: the header pane gives way, the document keeps its
     # width (and its 100 columns)...
