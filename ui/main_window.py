@@ -94,6 +94,9 @@ DEFAULT_HEIGHT = 750
 HEADER_WIDTH = 320
 HEADER_MIN_WIDTH = 160  # the header pane yields down to this before the document yields
 DOCUMENT_MARGIN = 12  # ui.document_view's documentMargin (not imported: the first frame is light)
+# Characters of an address the Download… dialog shows without scrolling.
+DOWNLOAD_FIELD_CHARS = 72
+
 # The window manager's border and title bar, unknown before the window is first shown.
 FRAME_ALLOWANCE = (16, 48)
 STREAM_DOCK_HEIGHT = 230  # first run: the lab, the header line and ~8 table rows
@@ -1678,12 +1681,19 @@ class MainWindow(QMainWindow):
 
         if url is None:
             start = "" if parts.is_internal(self._url) else self._url
-            text, ok = parts.QInputDialog.getText(
-                self, "Download", "Address to download:", text=start
-            )
-            if not ok or not text.strip():
+            dialog = parts.QInputDialog(self)
+            dialog.setWindowTitle("Download")
+            dialog.setLabelText("Address to download:")
+            dialog.setTextValue(start)
+            # Sized to its label, the dialog showed a dozen characters of an address.
+            width = dialog.fontMetrics().averageCharWidth() * DOWNLOAD_FIELD_CHARS
+            dialog.resize(max(dialog.sizeHint().width(), width), dialog.sizeHint().height())
+            accepted = dialog.exec() == parts.QDialog.DialogCode.Accepted
+            text = dialog.textValue().strip()
+            dialog.deleteLater()
+            if not accepted or not text:
                 return None
-            url = text.strip()
+            url = text
         from net.errors import InvalidURL
         from net.url import parse_url
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QInputDialog,
     QLabel,
@@ -66,6 +67,7 @@ __all__ = [
     "QAction",
     "QActionGroup",
     "QApplication",
+    "QDialog",
     "QDockWidget",
     "QFont",
     "QGuiApplication",
