@@ -39,6 +39,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextOption,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
@@ -201,6 +202,7 @@ class DocumentView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._wrap = QPlainTextEdit.LineWrapMode.WidgetWidth  # see setLineWrapMode
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)  # an undo stack would hold a copy of every insert
         self.setTextInteractionFlags(
@@ -368,6 +370,9 @@ class DocumentView(QPlainTextEdit):
         fresh.setDocumentMargin(old.documentMargin())
         fresh.setUseDesignMetrics(old.useDesignMetrics())
         old.setParent(self)  # setDocument deletes (at once) a document its control owns
+        # (as clear() does first: setDocument with the view scrolled sideways recursed in
+        # the scroll bars' valueChanged until the stack overflowed)
+        self.horizontalScrollBar().setValue(0)
         self.setDocument(fresh)
         self._disposing.append(old)
         self._dispose_timer.start()
@@ -598,13 +603,40 @@ class DocumentView(QPlainTextEdit):
             self.link_focused.emit("")
 
     def setLineWrapMode(self, mode: QPlainTextEdit.LineWrapMode) -> None:
+        # NoWrap and WidgetWidth are the text option's wrap mode, the line-wrap mode staying
+        # WidgetWidth: QPlainTextEdit.setLineWrapMode also resets the layout's text width, a
+        # second pass over every block (bench/hostile_pages.py case 20). The same look: a
+        # long line runs on, with a horizontal scroll bar.
+        lines = QPlainTextEdit.LineWrapMode
+        self._wrap = mode
+        word = QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+        if mode == lines.NoWrap:
+            mode, word = lines.WidgetWidth, QTextOption.WrapMode.NoWrap
+        if super().lineWrapMode() != mode:
+            super().setLineWrapMode(mode)
+        # Wrapped, nothing is wider than the view; but the layout keeps the width of the
+        # widest line it laid out unwrapped until that line is laid out again (only
+        # setLineWrapMode's full relayout resets it): no horizontal scroll bar meanwhile.
+        wrapped = word != QTextOption.WrapMode.NoWrap
+        policy = Qt.ScrollBarPolicy
+        self.setHorizontalScrollBarPolicy(
+            policy.ScrollBarAlwaysOff if wrapped else policy.ScrollBarAsNeeded
+        )
+        if wrapped:
+            self.horizontalScrollBar().setValue(0)
+        if self.wordWrapMode() == word:
+            return
         # The reader's place survives a wrap toggle: the first line shown stays first.
         if self.document().isEmpty() or not hasattr(self, "_anchors"):
-            super().setLineWrapMode(mode)
+            self.setWordWrapMode(word)
             return
         top = self.top_position()
-        super().setLineWrapMode(mode)
+        self.setWordWrapMode(word)
         self.show_at_top(top, move_caret=False)
+
+    def lineWrapMode(self) -> QPlainTextEdit.LineWrapMode:
+        """The mode last set (NoWrap is kept as the text option's wrap mode)."""
+        return self._wrap
 
     def has_pending(self) -> bool:
         """Text is queued, or links and formats over text on screen wait to be applied."""

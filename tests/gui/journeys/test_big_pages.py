@@ -92,3 +92,43 @@ def test_ctrl_f_on_a_big_page_reads_it_in_slices_and_finds_the_word(
     assert view.toPlainText()[found[0] : found[1]] == "zebra"
     drive.press(qtbot, Qt.Key.Key_Escape)  # the match stays selected in the view
     assert view.textCursor().selectedText() == "zebra"
+
+
+def test_word_wrap_off_and_on_on_a_big_page_keeps_the_place_and_survives_a_view_switch(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    lines = [f"line {n:06d} " + "word " * (60 if n % 10 == 0 else 5) for n in range(40_000)]
+    body = ("\n".join(lines) + "\n").encode()
+    page = http_response(200, body, [("Content-Type", "text/plain; charset=utf-8")])
+    srv = serve(servers, routes({"/wide.txt": send(page)}))
+    open_address(qtbot, window, srv.url("/wide.txt"))
+    view = window.document_view
+    assert view.document().characterCount() > SWAP_CLEAR_CHARS
+    view.setFocus()
+    qtbot.waitUntil(lambda: drive.focused() is view)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)  # the scroll bar dragged to the middle
+    top = drive.top_line(window)
+    assert top.startswith("line ") and not top.startswith("line 000000")
+    hbar = view.horizontalScrollBar()
+    assert not hbar.isVisible()  # wrapped: nothing to scroll sideways
+
+    drive.trigger(window, "View", "Word Wrap")  # off
+    qtbot.waitUntil(lambda: hbar.isVisible() and hbar.maximum() > 0)  # lines run on
+    hbar.setValue(hbar.maximum())  # the reader drags it to the right
+    assert hbar.value() > 0
+    assert not window.wrap_action.isChecked()  # (saved with the window: test_page_views)
+    assert drive.top_line(window) == top
+
+    drive.press(
+        qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier
+    )  # Source: a fresh document
+    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    drive.press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    qtbot.waitUntil(lambda: hbar.isVisible() and hbar.maximum() > 0)  # still not wrapped
+
+    drive.trigger(window, "View", "Word Wrap")  # on again
+    qtbot.waitUntil(lambda: not hbar.isVisible())
+    assert hbar.value() == 0
+    assert window.wrap_action.isChecked()
