@@ -55,7 +55,8 @@ class DownloadManager(QObject):
         added(int id, str url, str path): start() accepted it (it may wait for the thread).
         started(int id): it began connecting.
         progress_changed(int id, qint64 received, qint64 total, float elapsed): total -1 when
-            unknown; polled every PROGRESS_MS (<= 10/s) while it changes, plus a final one.
+            unknown; elapsed: seconds since the response head (0 before it); polled every
+            PROGRESS_MS (<= 10/s) while it changes, plus a final one.
         finished(int id, str path, qint64 size): the complete file is at ``path``.
         failed(int id, str message): a user-facing sentence; no partial file was left.
         cancelled(int id): cancelled (by cancel() or shutdown()); no partial file was left.
@@ -175,7 +176,8 @@ class DownloadManager(QObject):
             state = (progress.received, progress.total)
             if self._reported.get(download_id) != state:
                 self._reported[download_id] = state
-                elapsed = now - progress.started_at if progress.started_at else 0.0
+                # The transfer's time, from the file's response head (ui.units' one rate).
+                elapsed = now - progress.head_at if progress.head_at else 0.0
                 self.progress_changed.emit(download_id, state[0], state[1], elapsed)
 
     @Slot(int)
@@ -189,7 +191,8 @@ class DownloadManager(QObject):
     def _on_done(self, download_id: int, path: str, size: int) -> None:
         progress = self._progress.get(download_id)
         if download_id in self._tokens and progress is not None:
-            elapsed = time.perf_counter() - progress.started_at
+            start = progress.head_at or progress.started_at
+            elapsed = time.perf_counter() - start
             self.progress_changed.emit(download_id, size, size, elapsed)  # the final one
         if self._forget(download_id):
             self.finished.emit(download_id, path, size)
@@ -302,7 +305,7 @@ class DownloadRow(QFrame):
         self.bar.setValue(1)
         self.bar.hide()
         elapsed = self._progress.elapsed
-        took = f" in {format_duration(elapsed)}" if elapsed > 0 else ""
+        took = f" · transfer {format_duration(elapsed)}" if elapsed > 0 else ""
         self.status_label.setText(f"Done · {format_size(size)}{took}")
         self.cancel_button.hide()
         self.open_button.show()

@@ -31,12 +31,15 @@ class Progress:
     Plain attribute stores are atomic under the GIL; a value a moment old is harmless.
     """
 
-    __slots__ = ("received", "started_at", "total")
+    __slots__ = ("head_at", "received", "started_at", "total")
 
     def __init__(self) -> None:
         self.received = 0
         self.total = -1  # -1: unknown (no Content-Length)
         self.started_at = 0.0  # perf_counter when the worker began; 0.0: still queued
+        # perf_counter at the file's response head (the last hop's); 0.0: not yet. The one
+        # transfer rate (ui.units.transfer_rate) counts from here.
+        self.head_at = 0.0
 
 
 def _default_fetch(url: str, options: Any, cancel: Any) -> Iterator[Event]:
@@ -110,6 +113,7 @@ class DownloadWorker(QObject):
                     # A followed redirect's head comes with no body; the last head is the file's.
                     length = event.content_length
                     progress.total = -1 if length is None else length
+                    progress.head_at = time.perf_counter()
                 elif isinstance(event, Finished):
                     if token.cancelled:
                         raise Cancelled("The download was cancelled", url=url)
