@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QThread
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThread
 
 from ui.settings import Settings
 
@@ -31,6 +31,11 @@ if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = (
         f"offscreen:configfile={Path(__file__).with_name('offscreen-1920x1080.json')}"
     )
+
+
+# Qt's own file dialogs, on any machine: a platform's native one (a GTK or portal dialog,
+# when a desktop's platform theme is installed) cannot be driven by the journeys' typing.
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -14,12 +14,24 @@ during a run of the whole journeys package.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QTextCursor, QWheelEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -118,17 +130,101 @@ def type_text(qtbot: QtBot, text: str) -> None:
     qtbot.keyClicks(focused(), text)
 
 
-def answer_dialogs(qtbot: QtBot, *answers: str | None) -> list[str]:
+#: How long a dialog may stay open after it was answered before the answer gives up on it
+#: (rejects it and fails the test); generous: a loaded CI machine is slow, a hang is not.
+DIALOG_CLOSE_TIMEOUT_MS = 30000
+
+
+def _current_test() -> str:
+    return os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
+
+
+def _describe(dialog: QWidget) -> str:
+    """A dialog as a failure message names it: its class, title and what it says."""
+    parts = [f"{type(dialog).__name__} {dialog.windowTitle()!r}"]
+    if isinstance(dialog, QMessageBox):
+        parts.append(f"saying {dialog.text()!r}")
+    if isinstance(dialog, QFileDialog):
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        typed = name.text() if isinstance(name, QLineEdit) else "?"
+        parts.append(f"in {dialog.directory().absolutePath()!r} with the name {typed!r}")
+    return " ".join(parts)
+
+
+def _open_dialogs() -> list[QDialog]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+
+
+def _answer_file_dialog(qtbot: QtBot, dialog: QFileDialog, text: str | None) -> None:
+    """Type the path into Qt's own file dialog's name field and press its Save/Open button
+    (the window's dialogs are Qt's own under tests: see tests/gui/conftest.py)."""
+    box = dialog.findChild(QDialogButtonBox, "buttonBox")
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert isinstance(box, QDialogButtonBox) and isinstance(name, QLineEdit), (
+        f"{_describe(dialog)} is not Qt's own file dialog (no name field / buttons to drive)"
+    )
+    if text is None:
+        cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel is not None, f"{_describe(dialog)} has no Cancel button"
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        return
+    # The dialog must be the active window with the focus in its name field, as on a
+    # desktop: offscreen, the window below can stay active, and the dialog then keeps the
+    # first completion of what is typed ("/") selected and "saves" by opening that folder.
+    dialog.activateWindow()
+    qtbot.mouseClick(name, Qt.MouseButton.LeftButton)  # the field a user clicks into
+    name.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(name.hasFocus, timeout=DIALOG_CLOSE_TIMEOUT_MS)
+    qtbot.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(name, text)
+    popup = QApplication.activePopupWidget()
+    if popup is not None:  # the completer's list of names: Esc closes it, as a user does
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    assert name.text() == text, f"typed {text!r} into {_describe(dialog)}, it shows {name.text()!r}"
+    accept = box.button(QDialogButtonBox.StandardButton.Save) or box.button(
+        QDialogButtonBox.StandardButton.Open
+    )
+    assert accept is not None, f"{_describe(dialog)} has no Save/Open button"
+    qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
+
+
+def _answer_dialog(qtbot: QtBot, dialog: QWidget, text: str | None) -> None:
+    # The dialog's own focus field: offscreen, the platform may not activate the dialog,
+    # so the application's focus widget can still be in the window below.
+    field = dialog.focusWidget() or dialog
+    if text is None:
+        qtbot.keyClick(field, Qt.Key.Key_Escape)
+        return
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, text)
+    popup = QApplication.activePopupWidget()
+    if popup is not None:  # a completer's list of names: Esc closes it, as a user does
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def answer_dialogs(
+    qtbot: QtBot, *answers: str | None, timeout: int = DIALOG_CLOSE_TIMEOUT_MS
+) -> list[str]:
     """Answer the next modal dialogs, one answer each, as a user types them: the text into
-    the dialog's focused field (replacing what is there), then Enter; None presses Esc.
+    the dialog's field (replacing what is there), then Enter (a file dialog: its name
+    field, then its Save/Open button); None presses Esc (a file dialog: Cancel).
     Call it before the action that opens them; the returned list receives each dialog's
-    window title as it is answered (so a test can tell which dialogs came)."""
+    window title as it is answered (so a test can tell which dialogs came).
+
+    Each answered dialog must then close within ``timeout`` ms: if it does not (the answer
+    was not taken, or it opened another dialog nobody answers), every open dialog is
+    rejected, so the action's ``exec()`` returns instead of hanging, and the test fails
+    naming what stayed open (pytest-qt fails a test whose Qt callbacks raised)."""
     seen: list[str] = []
     pending = list(answers)
     # Only dialogs that open from now on (an earlier test may have left a hidden one).
     answered: list[QWidget] = list(QApplication.topLevelWidgets())
+    test = _current_test()
 
     def answer() -> None:
+        if _current_test() != test:
+            return  # the test is over (fewer dialogs came than answers): answer nothing of the next
         dialog = QApplication.activeModalWidget()
         if dialog is None or not dialog.isVisible() or any(dialog is d for d in answered):
             QTimer.singleShot(20, answer)
@@ -136,26 +232,44 @@ def answer_dialogs(qtbot: QtBot, *answers: str | None) -> list[str]:
         answered.append(dialog)
         seen.append(dialog.windowTitle())
         text = pending.pop(0)
-        # The dialog's own focus field: offscreen, the platform may not activate the dialog,
-        # so the application's focus widget can still be in the window below.
-        field = dialog.focusWidget() or dialog
-        if text is None:
-            qtbot.keyClick(field, Qt.Key.Key_Escape)
-        else:
-            qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-            qtbot.keyClicks(field, text)
-            popup = QApplication.activePopupWidget()
-            if popup is not None:  # a completer's list of names: Esc closes it, as a user does
-                qtbot.keyClick(popup, Qt.Key.Key_Escape)
-            qtbot.keyClick(field, Qt.Key.Key_Return)
-            if dialog.isVisible():
-                # Qt's file dialog can keep Return for its name completion: a user then
-                # clicks the default button (Save).
-                default = [b for b in dialog.findChildren(QPushButton) if b.isDefault()]
-                if default:
-                    qtbot.mouseClick(default[0], Qt.MouseButton.LeftButton)
-        if pending:
-            QTimer.singleShot(20, answer)
+        what = _describe(dialog)
+        try:
+            if isinstance(dialog, QFileDialog):
+                _answer_file_dialog(qtbot, dialog, text)
+            else:
+                _answer_dialog(qtbot, dialog, text)
+        except BaseException:
+            give_up()
+            raise
+        wait_closed(dialog, what, time.monotonic() + timeout / 1000)
+
+    def wait_closed(dialog: QWidget, what: str, deadline: float) -> None:
+        if not shiboken6.isValid(dialog) or not dialog.isVisible():
+            if pending:
+                QTimer.singleShot(20, answer)
+            return
+        if time.monotonic() < deadline:
+            QTimer.singleShot(20, lambda: wait_closed(dialog, what, deadline))
+            return
+        still = give_up()
+        raise AssertionError(
+            f"{what} was answered but still open after {timeout} ms; rejected it so the test"
+            f" does not hang. Open dialogs: {'; '.join(still) or 'none'}"
+        )
+
+    def give_up() -> list[str]:
+        """Reject every open dialog, the newest first; what they were."""
+        pending.clear()
+        still = [_describe(d) for d in _open_dialogs()]
+        while (modal := QApplication.activeModalWidget()) is not None and isinstance(
+            modal, QDialog
+        ):
+            modal.reject()
+            if modal.isVisible():  # a dialog that refuses reject(): hide it all the same
+                modal.hide()
+        for dialog in _open_dialogs():
+            dialog.reject()
+        return still
 
     QTimer.singleShot(0, answer)
     return seen
