@@ -81,6 +81,7 @@ FORMAT_BUDGET_S = 0.004  # links and style formats applied per frame (in one edi
 SWAP_CLEAR_CHARS = 500_000
 DISPOSE_BUDGET_S = 0.006  # taking the old document apart: per turn of the event loop
 DISPOSE_START_CHARS = 10_000  # the first piece, before its cost is measured
+DISPOSE_MAX_CHARS = 512 * 1024
 
 
 class TurnGuard:
@@ -400,7 +401,9 @@ class DocumentView(QPlainTextEdit):
         spent = time.perf_counter() - started
         chars = self._dispose_chars
         scaled = int(chars * DISPOSE_BUDGET_S / max(spent, 1e-4))
-        self._dispose_chars = max(10_000, min(4 * chars, scaled, 4_000_000))
+        # Grows slowly: the cost per character varies along a page (a cheap end made the
+        # next piece 4 M characters, 118 ms).
+        self._dispose_chars = max(10_000, min(2 * chars, scaled, DISPOSE_MAX_CHARS))
 
     @property
     def disposing(self) -> int:

@@ -646,7 +646,7 @@ class FindBar(QWidget):
             spent = time.perf_counter() - began
             chunk = self._read_chunk
             scaled = int(chunk * self.read_step_s / 2 / max(spent, 1e-4))
-            self._read_chunk = max(16 * 1024, min(4 * chunk, scaled, 8_000_000))
+            self._read_chunk = max(16 * 1024, min(2 * chunk, scaled, 2_000_000))
             if time.perf_counter() >= deadline:
                 return
         self._finish_reading()
