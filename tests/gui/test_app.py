@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 
 from tests.integration.servers import LoopbackServer, closed_port, http_response, respond
 from ui.app import SWITCH_INTERVAL_S, app_icon, parse_args, tune_runtime
+from ui.main_window import DEFAULT_HEIGHT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +32,11 @@ def run_main(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str
     env.pop("QT_QPA_PLATFORM", None)
     env.pop("DISPLAY", None)  # main.py must pick offscreen by itself
     env.pop("WAYLAND_DISPLAY", None)
+    # One device pixel a pixel, whatever the machine's scaling: a capture's size is then the
+    # window's logical size.
+    env["QT_SCALE_FACTOR"] = "1"
+    for name in ("QT_SCREEN_SCALE_FACTORS", "QT_AUTO_SCREEN_SCALE_FACTOR", "QT_FONT_DPI"):
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         capture_output=True,
@@ -48,7 +54,7 @@ def test_screenshot_of_a_loaded_page_exits_0(page_server: LoopbackServer, tmp_pa
     image = QImage(str(shot))
     # The default window (ui.main_window.DEFAULT_HEIGHT), not clipped to the platform's
     # small screen: a capture is on no screen.
-    assert image.height() == 750 and image.width() > 900
+    assert image.height() == DEFAULT_HEIGHT and image.width() > 900
     assert "saved" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "config" / "Yonder").exists()  # a capture saves no settings
 

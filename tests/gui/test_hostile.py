@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +261,29 @@ def test_the_view_cap_counts_rendered_characters_not_body_bytes(
 # -- off the GUI thread ------------------------------------------------------------------------
 
 
+class HeldChunks(Iterator[bytes]):
+    """The body's chunks as the save reads them, held by the test: the first one at once,
+    each next one only once ``gate`` is set (so the save is surely still running when the
+    test looks at it and clicks Cancel, however fast the disk). The wait is bounded (a
+    failed test must not hang the save thread); the iterator's close() is passed on."""
+
+    def __init__(self, chunks: Iterator[bytes], gate: threading.Event) -> None:
+        self._chunks = chunks
+        self._gate = gate
+        self._first = True
+
+    def __next__(self) -> bytes:
+        if not self._first:
+            self._gate.wait(120)
+        self._first = False
+        return next(self._chunks)
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+
 def test_save_page_runs_in_the_background_with_progress_and_cancel(
     qtbot: QtBot, make_settings: Any, servers: list[LoopbackServer], tmp_path: Path
 ) -> None:
@@ -272,6 +296,10 @@ def test_save_page_runs_in_the_background_with_progress_and_cancel(
     folder.mkdir()
     target = folder / "big.txt"
     win.ask_path = lambda caption, name: str(target)
+    gate = threading.Event()
+    store = win.store
+    iter_body = store.iter_body
+    store.iter_body = lambda: HeldChunks(iter_body(), gate)  # type: ignore[method-assign]
     qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     # Ctrl+S returned with the save under way: its progress and Cancel in the status bar.
     assert win.saving
@@ -280,6 +308,7 @@ def test_save_page_runs_in_the_background_with_progress_and_cancel(
     assert status.label.text().startswith("Saving big.txt: ")
     assert status.label.text().endswith(" of 128 MiB")
     qtbot.mouseClick(status.cancel_button, Qt.MouseButton.LeftButton)
+    gate.set()  # the rest of the body may come now: the save must stop at its next chunk
     qtbot.waitUntil(lambda: not win.saving, timeout=30000)
     assert win.load_status.label.text() == f"Saving to {target} was cancelled; nothing was written."
     assert not status.isVisible()

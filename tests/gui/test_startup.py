@@ -70,7 +70,10 @@ def test_the_first_frame_is_light_and_the_rest_is_built_after_the_first_paint(
     # The deferred parts: the header view's tabs, the Stream dock, the menus, the find bar.
     tabs = win.header_view.findChildren(QTabWidget)
     assert tabs and tabs[0].count() >= 4
-    assert isinstance(win.stream_dock, QDockWidget) and win.stream_dock.isVisible()
+    assert isinstance(win.stream_dock, QDockWidget)
+    # Shown by the build, on screen once the window's layout has taken it (a loaded machine
+    # may need more turns of the event loop for that).
+    qtbot.waitUntil(win.stream_dock.isVisible, timeout=10_000)
     assert win.stream_dock.widget() is win.stream
     assert win.save_page_action in win.file_menu.actions()
     assert win.stream_action in win.view_menu.actions()

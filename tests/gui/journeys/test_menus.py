@@ -35,14 +35,18 @@ def test_views_rendered_source_and_wire_show_one_download(
 ) -> None:
     srv = site(servers)
     open_page(qtbot, window, srv.url("/page.html"))
-    assert "alpha beta" in drive.screen_text(window) and "<p>" not in drive.screen_text(window)
+    rendered = drive.screen_text(window)
+    assert "alpha beta" in rendered and "<p>" not in rendered
+    # Each step waits for its view's whole positive content: the wire view holds "alpha
+    # beta" too, and an empty view mid re-render holds no "<p>", so neither passes a wait.
     drive.trigger(window, "View", "Source")
-    qtbot.waitUntil(lambda: "<p>alpha beta" in drive.screen_text(window))
+    qtbot.waitUntil(lambda: HTML in drive.screen_text(window), timeout=10000)
     drive.trigger(window, "View", "Wire")
-    qtbot.waitUntil(lambda: "HTTP/1.1 200 OK" in drive.screen_text(window))
+    qtbot.waitUntil(lambda: drive.screen_text(window).startswith("HTTP/1.1 200 OK"), timeout=10000)
     drive.trigger(window, "View", "Rendered")
-    # (an empty view, mid re-render, has no "<p>" either: wait for the rendered text itself)
-    qtbot.waitUntil(lambda: "alpha beta" in drive.screen_text(window))
+    qtbot.waitUntil(
+        lambda: not window.rendering and drive.screen_text(window) == rendered, timeout=10000
+    )
     assert "<p>" not in drive.screen_text(window)
     assert len(srv.requests) == 1  # every view from the one body received
 

@@ -153,7 +153,7 @@ def test_the_first_window_shows_100_columns_and_the_header_pane_yields_first(
     open_address(qtbot, window, srv.url("/wide.txt"))
     assert window.wrap_action.isChecked()  # word wrap on, as by default: still one line
     # 300 lines: a scroll bar takes its width too (laid out after the text arrived).
-    qtbot.waitUntil(lambda: window.document_view.verticalScrollBar().isVisible())
+    qtbot.waitUntil(lambda: window.document_view.verticalScrollBar().isVisible(), timeout=10000)
     assert lines_of_first_block(window) == 1
     # The user makes the window narrower: the header pane gives way, the document keeps its
     # width (and its 100 columns)...
