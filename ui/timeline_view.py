@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QImage,
     QPainter,
@@ -56,6 +57,7 @@ DOTS_UP_TO = 400  # chunks drawn as individual dots while there are this few
 BYTES_COLOUR = QColor(36, 113, 214)
 RATE_COLOUR = QColor(230, 126, 34)
 HEAD_COLOUR = QColor(142, 68, 173)
+LEGEND = (("■ bytes", BYTES_COLOUR), ("■ rate", RATE_COLOUR))
 
 _COUNT = struct.Struct("<I" if sys.byteorder == "little" else ">I")
 _BYTE_ORDER = (
@@ -445,20 +447,20 @@ class TimelineView(QWidget):
             painter.setPen(HEAD_COLOUR)
             painter.drawText(QPointF(lx, plot.top() + metrics.ascent() + 2), label)
 
-        # Title line: the figures that matter, in the curves' colours.
+        # Title line: the figures that matter, in the curves' colours; the legend at the right
+        # and the title elided before it (a long title ran under the legend).
+        x = plot.right()
+        for text, colour in reversed(LEGEND):
+            x -= metrics.horizontalAdvance(text) + 8
+            painter.setPen(colour)
+            painter.drawText(QPointF(x, metrics.ascent() + 3), text)
         painter.setPen(text_colour)
         font = QFont(painter.font())
         font.setBold(True)
         painter.setFont(font)
-        painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), self.title_text())
+        painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), self.fitted_title(plot))
         font.setBold(False)
         painter.setFont(font)
-        legend = [("■ bytes", BYTES_COLOUR), ("■ rate", RATE_COLOUR)]
-        x = plot.right()
-        for text, colour in reversed(legend):
-            x -= metrics.horizontalAdvance(text) + 8
-            painter.setPen(colour)
-            painter.drawText(QPointF(x, metrics.ascent() + 3), text)
 
     def _paint_curves(
         self,
@@ -517,6 +519,16 @@ class TimelineView(QWidget):
             return 1.0
         step = size_step(value, 4)
         return math.ceil(value * 1.04 / step) * step  # a little headroom above the top
+
+    def fitted_title(self, plot: QRectF) -> str:
+        """The title as painted: elided (in the bold title font) to the room the legend at the
+        right of ``plot`` leaves."""
+        metrics = self.fontMetrics()
+        legend = sum(metrics.horizontalAdvance(text) + 8 for text, _ in LEGEND)
+        room = int(plot.width() - legend - 8)
+        font = QFont(self.font())
+        font.setBold(True)
+        return QFontMetrics(font).elidedText(self.title_text(), Qt.TextElideMode.ElideRight, room)
 
     def title_text(self) -> str:
         """The title line: the same figures, by the same definitions, as the Stream panel's

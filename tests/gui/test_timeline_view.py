@@ -293,3 +293,27 @@ def test_a_view_shares_its_series(view: TimelineView) -> None:
     shared.reset()
     assert len(series) == 0  # cleared in place: every sharer sees it
     shared.deleteLater()
+
+
+def test_a_long_title_is_elided_before_the_legend(view: TimelineView) -> None:
+    """The title ran under the '■ bytes ■ rate' legend on a narrow dock ('… · do■ bytes')."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from ui.timeline_view import LEGEND
+
+    view.mark_head(0.003)
+    for i in range(2000):
+        view.add_chunk(0.003 + i * 0.001, 100_000)
+    view.finish(2.5)
+    bold = QFont(view.font())
+    bold.setBold(True)
+    legend = sum(view.fontMetrics().horizontalAdvance(text) + 8 for text, _ in LEGEND)
+    for width in (400, 560, 720, 1400):
+        view.resize(width, 260)
+        plot = view._plot_rect()
+        shown = view.fitted_title(plot)
+        assert QFontMetrics(bold).horizontalAdvance(shown) + legend <= plot.width()
+        whole = view.title_text()
+        assert shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1]))
+    assert view.fitted_title(view._plot_rect()) == view.title_text()  # room for all of it
+    render(view)
