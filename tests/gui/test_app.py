@@ -132,9 +132,17 @@ def test_screenshot_timeout_bounds_the_rendering_too(
     qtbot.addWidget(window)
     window.renderer._step = lambda store: True  # type: ignore[method-assign]
     shot = tmp_path / "big.png"
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    # The capture closes the window: the last one, whose close would post a Quit that
+    # outlives _screenshot's app.exec() and makes every later event loop of the session
+    # return at once (the rest of the suite then timed out in waitUntil).
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)
     try:
-        code = _screenshot(QApplication.instance(), window, server.url("/"), str(shot), 3.0)
+        code = _screenshot(app, window, server.url("/"), str(shot), 3.0)
     finally:
+        app.setQuitOnLastWindowClosed(quit_on_close)
         server.stop()
     assert code == 1
     assert window.load_ok is True  # the load itself ended
