@@ -407,6 +407,19 @@ def click_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> None:
     qtbot.mouseClick(win.document_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 
+def enter_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
+    """File > Go to address bar, ``url`` typed, Enter: the load starts."""
+    trigger(win, "File", "Go to address bar")
+    type_text(qtbot, url)
+    press(qtbot, Qt.Key.Key_Return)
+
+
+def open_address(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 10000) -> None:
+    """enter_address, then wait until the page has loaded and is all on screen."""
+    enter_address(qtbot, win, url)
+    wait_loaded(qtbot, win, timeout)
+
+
 def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 10000) -> None:
     """Until the load has ended and every received character is on screen."""
     qtbot.waitUntil(lambda: win.load_ok is not None, timeout=timeout)

@@ -24,18 +24,11 @@ def big_html() -> bytes:
     return http_response(200, body.encode(), [("Content-Type", "text/html; charset=utf-8")])
 
 
-def open_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
-    drive.trigger(win, "File", "Go to address bar")
-    drive.type_text(qtbot, url)
-    drive.press(qtbot, Qt.Key.Key_Return)
-    drive.wait_loaded(qtbot, win, timeout=60000)
-
-
 def test_view_switches_on_a_big_page_show_each_view_and_find_searches_the_new_text(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = serve(servers, routes({"/big.html": send(big_html())}))
-    open_address(qtbot, window, srv.url("/big.html"))
+    drive.open_address(qtbot, window, srv.url("/big.html"), timeout=60000)
     view = window.document_view
     rendered = view.document()
     assert rendered.characterCount() > SWAP_CLEAR_CHARS
@@ -75,7 +68,7 @@ def test_ctrl_f_on_a_big_page_reads_it_in_slices_and_finds_the_word(
     body = (line * count + "a zebra at the end\n").encode()
     page = http_response(200, body, [("Content-Type", "text/plain; charset=utf-8")])
     srv = serve(servers, routes({"/big.txt": send(page)}))
-    open_address(qtbot, window, srv.url("/big.txt"))
+    drive.open_address(qtbot, window, srv.url("/big.txt"), timeout=60000)
     view = window.document_view
     assert view.document().characterCount() > READ_SLICE_DOCUMENT_CHARS
     view.setFocus()
@@ -101,7 +94,7 @@ def test_word_wrap_off_and_on_on_a_big_page_keeps_the_place_and_survives_a_view_
     body = ("\n".join(lines) + "\n").encode()
     page = http_response(200, body, [("Content-Type", "text/plain; charset=utf-8")])
     srv = serve(servers, routes({"/wide.txt": send(page)}))
-    open_address(qtbot, window, srv.url("/wide.txt"))
+    drive.open_address(qtbot, window, srv.url("/wide.txt"), timeout=60000)
     view = window.document_view
     assert view.document().characterCount() > SWAP_CLEAR_CHARS
     view.setFocus()

@@ -8,7 +8,6 @@ silently; text/plain has no targets.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -18,18 +17,12 @@ from tests.integration.servers import LoopbackServer, http_response, routes, sen
 from ui.main_window import MainWindow
 
 
-def open_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
-    drive.trigger(win, "File", "Go to address bar")
-    drive.type_text(qtbot, url)
-    drive.press(qtbot, Qt.Key.Key_Return)
-
-
 def test_a_table_of_contents_link_scrolls_without_a_request_and_back_returns(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = serve(servers, routes({"/doc.html": send(html_response(manual()))}))
     page = srv.url("/doc.html")
-    open_address(qtbot, window, page)
+    drive.enter_address(qtbot, window, page)
     drive.wait_loaded(qtbot, window)
     assert len(srv.requests) == 1
     assert drive.top_line(window) == "The Manual"
@@ -66,7 +59,7 @@ def test_back_to_top_and_an_unknown_fragment_change_nothing_else(
 ) -> None:
     srv = serve(servers, routes({"/doc.html": send(html_response(manual()))}))
     page = srv.url("/doc.html")
-    open_address(qtbot, window, page)
+    drive.enter_address(qtbot, window, page)
     drive.wait_loaded(qtbot, window)
     drive.click_link(qtbot, window, page + "#nowhere")
     qtbot.waitUntil(lambda: window.address_bar.text() == page + "#nowhere")
@@ -86,7 +79,7 @@ def test_a_typed_address_with_a_fragment_loads_once_and_scrolls_while_streaming(
     held = Held(raw, raw.index(b"Usage paragraph 39"))  # the target is in, the rest is not
     srv = serve(servers, held)
     try:
-        open_address(qtbot, window, srv.url("/doc.html#usage"))
+        drive.enter_address(qtbot, window, srv.url("/doc.html#usage"))
         qtbot.waitUntil(lambda: drive.top_line(window).startswith("Usage"), timeout=10000)
         assert window.load_ok is None  # still streaming
         assert window.address_bar.text() == srv.url("/doc.html#usage")
@@ -107,7 +100,7 @@ def test_plain_text_has_no_fragments_and_opens_at_its_top(
         servers,
         routes({"/log.txt": send(http_response(200, lines, [("Content-Type", "text/plain")]))}),
     )
-    open_address(qtbot, window, srv.url("/log.txt#usage"))
+    drive.enter_address(qtbot, window, srv.url("/log.txt#usage"))
     drive.wait_loaded(qtbot, window)
     assert drive.scroll(window)[0] == 0
     assert drive.top_line(window).startswith("line 0")

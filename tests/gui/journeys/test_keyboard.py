@@ -20,13 +20,6 @@ PAGE = (
 )
 
 
-def open_page(qtbot: QtBot, win: MainWindow, url: str) -> None:
-    drive.trigger(win, "File", "Go to address bar")
-    drive.type_text(qtbot, url)
-    drive.press(qtbot, Qt.Key.Key_Return)
-    drive.wait_loaded(qtbot, win)
-
-
 def serve_site(servers: list[LoopbackServer]) -> LoopbackServer:
     return serve(
         servers,
@@ -44,7 +37,7 @@ def test_enter_moves_the_focus_to_the_page_and_tab_cycles_its_links(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = serve_site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     view = window.document_view
     assert drive.focused() is view  # not left in the address bar
     hrefs = [srv.url("/a.html"), srv.url("/b.html"), srv.url("/page.html#end")]
@@ -72,7 +65,7 @@ def test_a_hovered_link_leaves_no_stale_url_after_the_click(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = serve_site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     drive.hover_link(qtbot, window, srv.url("/a.html"))
     assert drive.status_text(window) == srv.url("/a.html")
     drive.click_link(qtbot, window, srv.url("/a.html"))
@@ -86,7 +79,7 @@ def test_f6_cycles_address_bar_document_headers_and_stream_dock(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = serve_site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     if not window.stream_dock.isVisible():
         drive.trigger(window, "View", "Stream (timeline, receive lab)")
     assert window.stream_dock.isVisible()
@@ -128,7 +121,7 @@ def test_esc_in_the_document_stops_a_load_and_otherwise_does_nothing(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = serve_site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     view = window.document_view
     text, scroll = drive.screen_text(window), drive.scroll(window)
     drive.press(qtbot, Qt.Key.Key_Escape)

@@ -39,13 +39,6 @@ def serve_site(servers: list[LoopbackServer]) -> LoopbackServer:
     )
 
 
-def open_page(qtbot: QtBot, win: MainWindow, url: str) -> None:
-    drive.trigger(win, "File", "Go to address bar")
-    drive.type_text(qtbot, url)
-    drive.press(qtbot, Qt.Key.Key_Return)
-    drive.wait_loaded(qtbot, win)
-
-
 def popup_menu(qtbot: QtBot) -> QMenu:
     """The context menu that popped up."""
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=10000)
@@ -87,7 +80,7 @@ def test_right_click_copy_link_address_then_open_link(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = serve_site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     next_url = srv.url("/next.html")
 
     menu = right_click_link(qtbot, window, next_url)
@@ -111,7 +104,7 @@ def test_menu_key_on_a_tabbed_link_downloads_it(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
 ) -> None:
     srv = serve_site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     drive.press(qtbot, Qt.Key.Key_Tab, times=2)  # the page has the focus: its second link
     assert drive.status_text(window) == srv.url("/data.bin")
     target = tmp_path / "data.bin"

@@ -18,13 +18,6 @@ from ui.main_window import ENCODINGS, MainWindow
 HTML = "<title>Menus</title><h1>Menus</h1><p>alpha beta alpha gamma alpha</p>"
 
 
-def open_page(qtbot: QtBot, win: MainWindow, url: str) -> None:
-    drive.trigger(win, "File", "Go to address bar")
-    drive.type_text(qtbot, url)
-    drive.press(qtbot, Qt.Key.Key_Return)
-    drive.wait_loaded(qtbot, win)
-
-
 def site(servers: list[LoopbackServer], body: bytes | None = None) -> LoopbackServer:
     raw = html_response(HTML) if body is None else body
     return serve(servers, routes({"/page.html": send(raw)}))
@@ -34,7 +27,7 @@ def test_views_rendered_source_and_wire_show_one_download(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     rendered = drive.screen_text(window)
     assert "alpha beta" in rendered and "<p>" not in rendered
     # Each step waits for its view's whole positive content: the wire view holds "alpha
@@ -56,7 +49,7 @@ def test_every_encoding_redecodes_without_fetching(
 ) -> None:
     body = "caf\u00e9 na\u00efve \u00fc\n".encode("windows-1252")
     srv = site(servers, http_response(200, body, [("Content-Type", "text/plain")]))
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     auto = drive.screen_text(window)
     for name, label in ENCODINGS:
         drive.trigger(window, "View", "Encoding", name)
@@ -77,7 +70,7 @@ def test_find_next_and_previous_walk_the_matches(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     drive.trigger(window, "Edit", "Find…")
     assert window.find_bar.isVisible()
     assert drive.focused() is window.find_bar.edit
@@ -107,7 +100,7 @@ def test_zoom_in_out_and_actual_size(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     size = window.document_view.font().pointSizeF()
     drive.trigger(window, "View", "Zoom In")
     assert window.document_view.font().pointSizeF() > size
@@ -122,7 +115,7 @@ def test_copy_as_curl_puts_the_command_on_the_clipboard(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = site(servers)
-    open_page(qtbot, window, srv.url("/page.html") + "#menus")
+    drive.open_address(qtbot, window, srv.url("/page.html") + "#menus")
     drive.trigger(window, "Edit", "Copy as curl")
     command = QGuiApplication.clipboard().text()
     assert command.startswith("curl ") and srv.url("/page.html") in command
@@ -135,7 +128,7 @@ def test_reload_fetches_again_and_stop_ends_a_load(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     srv = site(servers)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     drive.trigger(window, "Go", "Reload")
     qtbot.waitUntil(lambda: len(srv.requests) == 2)
     drive.wait_loaded(qtbot, window)
@@ -167,7 +160,7 @@ def test_save_page_and_save_headers_write_what_was_received(
 ) -> None:
     raw = html_response(HTML)
     srv = site(servers, raw)
-    open_page(qtbot, window, srv.url("/page.html"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
     page, headers = tmp_path / "page.html", tmp_path / "page.headers.txt"
     titles = drive.answer_dialogs(qtbot, str(page))
     drive.trigger(window, "File", "Save Page…")

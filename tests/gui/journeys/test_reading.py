@@ -18,12 +18,6 @@ def lines(first: int, last: int) -> bytes:
     return "".join(f"log line {n:04d}\n" for n in range(first, last)).encode()
 
 
-def open_page(qtbot: QtBot, win: MainWindow, url: str) -> None:
-    drive.trigger(win, "File", "Go to address bar")
-    drive.type_text(qtbot, url)
-    drive.press(qtbot, Qt.Key.Key_Return)
-
-
 def test_a_growing_log_stays_at_its_top_until_the_reader_goes_to_the_bottom(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
@@ -33,7 +27,7 @@ def test_a_growing_log_stays_at_its_top_until_the_reader_goes_to_the_bottom(
     held = Held(raw, head + len(lines(0, 200)), head + len(lines(0, 400)))
     srv = serve(servers, held)
     try:
-        open_page(qtbot, window, srv.url("/log.txt"))
+        drive.enter_address(qtbot, window, srv.url("/log.txt"))
         qtbot.waitUntil(lambda: "log line 0199" in drive.screen_text(window))
         assert drive.scroll(window)[0] == 0 and drive.scroll(window)[1] > 0
         held.release()
@@ -59,7 +53,7 @@ def test_space_pages_with_one_line_of_overlap_and_the_caret_follows(
         servers,
         routes({"/log.txt": send(http_response(200, body, [("Content-Type", "text/plain")]))}),
     )
-    open_page(qtbot, window, srv.url("/log.txt"))
+    drive.enter_address(qtbot, window, srv.url("/log.txt"))
     drive.wait_loaded(qtbot, window)
     assert drive.focused() is window.document_view
     assert drive.top_line(window) == "log line 0000"
@@ -90,7 +84,7 @@ def test_the_wheel_moves_the_caret_with_the_page(
         servers,
         routes({"/log.txt": send(http_response(200, body, [("Content-Type", "text/plain")]))}),
     )
-    open_page(qtbot, window, srv.url("/log.txt"))
+    drive.enter_address(qtbot, window, srv.url("/log.txt"))
     drive.wait_loaded(qtbot, window)
     drive.wheel(qtbot, window, notches=-10)  # ten notches down
     qtbot.waitUntil(lambda: drive.scroll(window)[0] > 0)
