@@ -395,3 +395,9 @@ def test_history_page_lists_newest_first_and_filters() -> None:
     text, _ = rendered(pages.history_html(log, "old"), pages.HISTORY_URL)
     assert "Old page" in text and "New page" not in text
     assert "1 of 2 pages visited match “old”" in text
+
+
+def test_a_bookmarks_file_nested_too_deeply_is_a_bookmark_error() -> None:
+    """json raises RecursionError, not ValueError, for deep nesting: it was let through."""
+    with pytest.raises(BookmarkError, match="nested too deeply"):
+        Bookmarks.from_json(b"[" * 200_000 + b"]" * 200_000)

@@ -228,6 +228,8 @@ class Bookmarks:
             raise BookmarkError(f"it is not UTF-8 (byte {exc.start})") from None
         except ValueError as exc:
             raise BookmarkError(f"it is not JSON ({exc})") from None
+        except RecursionError:  # json's parser recurses once per nesting level
+            raise BookmarkError("it is nested too deeply to be a bookmarks file") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise BookmarkError(f'it is not a Yonder bookmarks file (no "format": "{FORMAT}")')
         version = doc.get("version")
