@@ -19,8 +19,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from tests.integration.servers import LoopbackServer, read_request
-from ui.main_window import MainWindow
 from ui.settings import Settings
+from ui.shell.main_window import MainWindow
 
 
 def vm(field: str) -> float:

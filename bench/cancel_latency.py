@@ -149,10 +149,10 @@ def stalling_fetch(url: str, options: Any, cancel: Any) -> Iterator[Event]:
 def gui_cases(app: Any) -> list[tuple[str, Callable[[], float]]]:
     from PySide6.QtCore import QSettings
 
-    from ui.download_manager import DownloadManager
-    from ui.fetch_worker import Fetcher
-    from ui.main_window import MainWindow
+    from ui.downloads.download_manager import DownloadManager
+    from ui.page.fetch_worker import Fetcher
     from ui.settings import Settings
+    from ui.shell.main_window import MainWindow
 
     def spin_until(condition: Callable[[], bool], limit: float = 60.0) -> None:
         deadline = time.perf_counter() + limit

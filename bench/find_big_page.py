@@ -31,7 +31,7 @@ from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QVBoxLayout, QWidget  # noqa: E402
 
 from ui.app import _qt_message  # noqa: E402
-from ui.find_bar import DEBOUNCE_MS, MAX_MATCHES, FindBar  # noqa: E402
+from ui.page.find_bar import DEBOUNCE_MS, MAX_MATCHES, FindBar  # noqa: E402
 
 WORDS = "the quick brown fox jumps over a lazy dog while the cat naps in warm sun\n"
 

@@ -237,9 +237,9 @@ def run_yonder(
 
     from tests.integration.servers import LoopbackServer, http_response, respond
     from ui.app import tune_runtime
-    from ui.body_store import SpillLimits
-    from ui.main_window import MainWindow
     from ui.settings import Settings
+    from ui.shell.main_window import MainWindow
+    from ui.text.body_store import SpillLimits
 
     app = QApplication.instance() or QApplication([])
     if case in STREAMS or case in DOWNLOADS:
@@ -363,7 +363,7 @@ def run_actions(
     (action, worst gap ms, p99 gap ms, seconds until done)."""
     from PySide6.QtGui import QAction
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     assert isinstance(win, MainWindow)
     actions = {a.text().replace("&", ""): a for a in win.findChildren(QAction)}
@@ -393,7 +393,7 @@ def run_download(
 ) -> dict[str, object]:
     """Cases 17-18: Download… of the 2.1 GiB body straight to disk, to its end (17) or
     cancelled past 2 GiB (18) and the window closed at once; the gaps meanwhile."""
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     assert isinstance(win, MainWindow)
     target = tmp / "download.bin"

@@ -7,7 +7,7 @@
   bytes (the reference: the cheapest standard-library pass over that HTML);
 - writing that file (to_netscape) and the bookmarks.json round trip;
 - history.json at its bound (MAX_VISITS entries, or MAX_VISIT_BYTES), written and read back;
-- the yonder:history page of a full history: HTML made, and rendered by ui.render.HtmlRenderer.
+- the yonder:history page of a full history: HTML made, and rendered by ui.text.render.HtmlRenderer.
 
 CPU seconds (time.process_time), the median of the rounds; the load average is printed, and
 the reference runs in the same rounds, so trust the ratio more than the seconds.
@@ -31,7 +31,7 @@ from ui.library import pages
 from ui.library.bookmarks import MAX_BOOKMARKS, Bookmark, Bookmarks
 from ui.library.netscape import parse_netscape, to_netscape
 from ui.library.visits import MAX_VISITS, Visits
-from ui.render import HtmlRenderer
+from ui.text.render import HtmlRenderer
 
 
 def cpu(fn: Callable[[], object], rounds: int) -> tuple[float, object]:

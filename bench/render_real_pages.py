@@ -30,9 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from net.charset import StreamTextDecoder
-from ui.fragments import resolve_link
-from ui.page_renderer import HTML_SLICE
-from ui.render import HtmlRenderer
+from ui.page.page_renderer import HTML_SLICE
+from ui.text.fragments import resolve_link
+from ui.text.render import HtmlRenderer
 
 ROUNDS = 3
 DOC_ROOTS = ("/usr/share/doc/python3.11/html", "/usr/share/doc/nodejs/api")
@@ -64,7 +64,7 @@ def render_alone(data: bytes, url: str) -> tuple[float, float, int]:
     """(CPU seconds, wall seconds, characters) of decoding and rendering ``data``."""
     cpu, wall = time.process_time(), time.perf_counter()
     decoder = StreamTextDecoder("text/html")
-    # As the window's PageRenderer makes it: links keep their #fragment (ui.fragments).
+    # As the window's PageRenderer makes it: links keep their #fragment (ui.text.fragments).
     renderer = HtmlRenderer(url, 100, utf16=True, resolve=resolve_link)
     chars = 0
     for i in range(0, len(data), HTML_SLICE):
@@ -79,8 +79,8 @@ def window_run(paths: list[Path], alone_wall: dict[Path, float]) -> None:
     from PySide6.QtWidgets import QApplication
 
     from tests.integration.servers import LoopbackServer, http_response, respond
-    from ui.main_window import MainWindow
     from ui.settings import Settings
+    from ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     print("\nIn the window (offscreen), loopback; gaps of a 1 ms timer while rendering:")

@@ -19,8 +19,8 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.integration.servers import LoopbackServer, http_response, respond
-from ui.main_window import MainWindow
 from ui.settings import Settings
+from ui.shell.main_window import MainWindow
 
 
 def measure(app: QApplication, win: MainWindow, url: str) -> tuple[float, float]:

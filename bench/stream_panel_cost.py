@@ -36,9 +36,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from ui.chunk_table import ChunkTableModel, ChunkTableView  # noqa: E402
-from ui.stream_panel import StreamPanel  # noqa: E402
-from ui.timeline_view import TimelineView  # noqa: E402
+from ui.stream.chunk_table import ChunkTableModel, ChunkTableView  # noqa: E402
+from ui.stream.stream_panel import StreamPanel  # noqa: E402
+from ui.stream.timeline_view import TimelineView  # noqa: E402
 
 BATCH = 4000
 

@@ -121,9 +121,9 @@ def stream_into_window(
     from net.events import BodyChunk, Event
     from net.options import FetchOptions
     from ui.app import tune_runtime
-    from ui.fetch_worker import _default_fetch
-    from ui.main_window import MainWindow
+    from ui.page.fetch_worker import _default_fetch
     from ui.settings import Settings
+    from ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     body = make_body(size)

@@ -35,8 +35,8 @@ def drip(out: str) -> int:
     from PySide6.QtCore import QSettings, QTimer
 
     from ui.app import create_application, tune_runtime
-    from ui.main_window import MainWindow
     from ui.settings import Settings
+    from ui.shell.main_window import MainWindow
 
     app = create_application([])
     with tempfile.TemporaryDirectory() as tmp:

@@ -188,10 +188,10 @@ def main(argv: list[str]) -> int:
         logging.getLogger("yonder.app").info("yonder %s", " ".join(argv))
     install_qt_message_handler()
     app = create_application([])
-    from ui.crash_dialog import install_excepthook
+    from ui.dialogs.crash_dialog import install_excepthook
 
     install_excepthook(app, str(log_file) if log_file else None)
-    from ui.main_window import MainWindow  # after QApplication: widgets need it
+    from ui.shell.main_window import MainWindow  # after QApplication: widgets need it
 
     # A plain start paints a light first frame and builds the rest right after it (the
     # window's docstring); --demo and --screenshot need the whole window at once.
@@ -235,7 +235,7 @@ def _screenshot(
     timeout: float,
     print_text: bool = False,
 ) -> int:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     window.persist_settings = False

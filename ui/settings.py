@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
-from ui.save_file import SaveError, save_bytes_atomically
+from ui.downloads.save_file import SaveError, save_bytes_atomically
 
 HISTORY_FILE = "history.json"
 BOOKMARKS_FILE = "bookmarks.json"
@@ -84,7 +84,7 @@ class Settings:
     def first_frame(self) -> tuple[int, int, int] | None:
         """(address bar x, toolbar button height, Stream dock height or 0 when hidden) as the
         last run laid them out: the light first frame reserves that space before those parts
-        exist (ui.main_window)."""
+        exist (ui.shell.main_window)."""
         value = self._store.value("window/first_frame")
         try:
             x, button, dock = (int(part) for part in str(value).split(","))

@@ -25,7 +25,7 @@ OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
 OFFSCREEN_POPUP_NOISE = r"This plugin does not support (raise\(\)|grabbing the keyboard)"
 
 # The offscreen platform's own screen is 800x800, and the first window fits the screen it
-# opens on (ui.main_window.MainWindow.default_layout): give the tests a common desktop's
+# opens on (ui.shell.main_window.MainWindow.default_layout): give the tests a common desktop's
 # screen instead, through the offscreen plugin's own configuration file (children inherit it).
 if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = (
@@ -113,7 +113,9 @@ def servers() -> Iterator[list[Any]]:
 def window(qtbot: Any, make_settings: Callable[[], Settings]) -> Iterator[Any]:
     """A shown MainWindow with short timeouts, closed after the test."""
     from tests.gui.windows import OPTIONS
-    from ui.main_window import MainWindow  # imported here: test_startup times the first import
+    from ui.shell.main_window import (
+        MainWindow,  # imported here: test_startup times the first import
+    )
 
     win = MainWindow(make_settings(), options=OPTIONS)
     qtbot.addWidget(win)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 
 from tests.integration.servers import LoopbackServer, closed_port, http_response, respond
 from ui.app import SWITCH_INTERVAL_S, app_icon, parse_args, tune_runtime
-from ui.main_window import DEFAULT_HEIGHT
+from ui.shell.main_window import DEFAULT_HEIGHT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +53,7 @@ def test_screenshot_of_a_loaded_page_exits_0(page_server: LoopbackServer, tmp_pa
     proc = run_main(["--screenshot", str(shot), page_server.url("/romeo.txt")], tmp_path)
     assert proc.returncode == 0, proc.stderr
     image = QImage(str(shot))
-    # The default window (ui.main_window.DEFAULT_HEIGHT), not clipped to the platform's
+    # The default window (ui.shell.main_window.DEFAULT_HEIGHT), not clipped to the platform's
     # small screen: a capture is on no screen.
     assert image.height() == DEFAULT_HEIGHT and image.width() > 900
     assert "saved" in proc.stderr and "Traceback" not in proc.stderr
@@ -124,7 +124,7 @@ def test_screenshot_timeout_bounds_the_rendering_too(
 
     from tests.gui.windows import OPTIONS
     from ui.app import _screenshot
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     body = b"<html><body><p>" + b"<b>x</b> " * 1000
     server = LoopbackServer(respond(http_response(200, body, [("Content-Type", "text/html")])))

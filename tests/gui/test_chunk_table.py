@@ -7,8 +7,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
-from ui.chunk_series import ChunkSeries
-from ui.chunk_table import ChunkTableModel, ChunkTableView
+from ui.stream.chunk_series import ChunkSeries
+from ui.stream.chunk_table import ChunkTableModel, ChunkTableView
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """An unexpected exception on the GUI thread (or in a worker's slot) shows a copyable report in
-a dialog that blocks nothing, and the window keeps working (ui/crash_dialog.py, installed by
+a dialog that blocks nothing, and the window keeps working (ui/dialogs/crash_dialog.py, installed by
 ui/app.main). The exception comes from real Qt dispatch (a timer callback, a queued slot on a
 QThread): PySide6 hands it to sys.excepthook exactly as it would a bug in Yonder's own slots."""
 
@@ -19,8 +19,8 @@ from net.version import version
 from tests.gui.journeys import drive
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, respond
-from ui.crash_dialog import MAX_REPORTS, CrashDialog, install_excepthook
-from ui.main_window import MainWindow
+from ui.dialogs.crash_dialog import MAX_REPORTS, CrashDialog, install_excepthook
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

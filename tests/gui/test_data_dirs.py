@@ -17,8 +17,8 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.windows import OPTIONS, serve
 from tests.integration.servers import LoopbackServer, http_response, respond
-from ui.main_window import MainWindow
 from ui.settings import BOOKMARKS_FILE, HISTORY_FILE, LEGACY_TYPED_KEY, Settings
+from ui.shell.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 

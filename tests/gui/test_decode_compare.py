@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from net.demo_server import UTF8_SPLIT_TEXT, utf8_split_pieces
-from ui.decode_compare import (
+from ui.stream.decode_compare import (
     LEFT_TITLE,
     MAX_COMPARED_BYTES,
     MAX_LINE_CHARS,

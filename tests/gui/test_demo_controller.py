@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from net.demo_server import DemoServer
-from ui.demo_controller import DemoController
+from ui.shell.demo_controller import DemoController
 
 
 @pytest.fixture

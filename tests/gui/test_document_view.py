@@ -8,19 +8,19 @@ from PySide6.QtGui import QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
-from ui.document_view import (
+from ui.page.document_view import (
     COST_MARGIN,
     FIRST_SLICE_CHARS,
-    MAX_LINE_CHARS,
     MAX_SLICE_CHARS,
     MIN_SLICE_CHARS,
     SLICE_CHARS,
     SLICE_TARGET,
     TICK_BUDGET_S,
     DocumentView,
-    _LineBreaker,
-    _NewlineNormaliser,
 )
+from ui.text.lines import MAX_LINE_CHARS
+from ui.text.lines import LineBreaker as _LineBreaker
+from ui.text.lines import NewlineNormaliser as _NewlineNormaliser
 
 TEXT = "Ünïcödé line: café 日本語 🦊\r\nsecond line\rthird\n"
 EXPECTED = "Ünïcödé line: café 日本語 🦊\nsecond line\nthird\n"

@@ -20,8 +20,8 @@ from tests.integration.servers import (
     stall,
 )
 from tests.small_disk import small_disk
-from ui.download_manager import DownloadManager, DownloadsPanel
-from ui.download_worker import DownloadWorker, Progress
+from ui.downloads.download_manager import DownloadManager, DownloadsPanel
+from ui.downloads.download_worker import DownloadWorker, Progress
 
 Serve = Callable[..., LoopbackServer]
 

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.journeys import drive
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, respond
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def test_a_protocol_error_page_quotes_the_bytes_readably(

@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from net.events import BodyChunk, Event, Finished, ResponseHead, Timings
-from ui.fetch_worker import Fetcher
+from ui.page.fetch_worker import Fetcher
 
 HEAD = ResponseHead(
     "http://127.0.0.1:1/",

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from net.cancel import CancelToken
 from net.errors import Cancelled, ConnectError, TruncatedBody
 from net.events import BodyChunk, Event, Finished, ResponseHead, Timings
-from ui.fetch_worker import (
+from ui.page.fetch_worker import (
     MAX_BATCH_BYTES,
     MAX_DRAIN_ITEMS,
     Fetcher,

@@ -13,7 +13,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.find_bar import (
+from ui.page.find_bar import (
     COUNT_CHUNK_CHARS,
     COUNT_STEP_S,
     MAX_MATCHES,

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from net.events import Connected, Redirected, RequestSent, ResponseHead, Timings, TLSReady
-from ui.header_view import HeaderView, status_colour, visible_line_endings
+from ui.page.header_view import HeaderView, status_colour, visible_line_endings
 
 RAW = b"HTTP/1.1 404 Not Found\r\nX-B: 2\r\nx-a: 1\nSet-Cookie: a\r\nSet-Cookie: b\r\n\r\n"
 HEAD = ResponseHead(

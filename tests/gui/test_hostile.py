@@ -29,10 +29,10 @@ from tests.integration.servers import (
     stall,
 )
 from tests.small_disk import fill, small_disk
-from ui.body_store import SpillLimits
-from ui.load_status import format_size
-from ui.main_window import MainWindow
-from ui.save_job import SaveStatus
+from ui.downloads.save_job import SaveStatus
+from ui.page.load_status import format_size
+from ui.shell.main_window import MainWindow
+from ui.text.body_store import SpillLimits
 
 FIVE_GB = 5_000_000_000
 PAST_INT32 = 2**31 + 1
@@ -84,11 +84,11 @@ def test_a_5_gb_announced_length_shows_progress_that_moves(
 @pytest.mark.parametrize(
     "owner, name",
     [
-        ("ui.fetch_worker.Fetcher", "progress_changed"),
-        ("ui.page_renderer.PageRenderer", "truncated"),
-        ("ui.download_manager.DownloadManager", "progress_changed"),
-        ("ui.download_manager.DownloadManager", "finished"),
-        ("ui.download_worker.DownloadWorker", "done"),
+        ("ui.page.fetch_worker.Fetcher", "progress_changed"),
+        ("ui.page.page_renderer.PageRenderer", "truncated"),
+        ("ui.downloads.download_manager.DownloadManager", "progress_changed"),
+        ("ui.downloads.download_manager.DownloadManager", "finished"),
+        ("ui.downloads.download_worker.DownloadWorker", "done"),
     ],
 )
 def test_size_signals_carry_more_than_2_gib_across_threads(

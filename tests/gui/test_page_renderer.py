@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from ui.body_store import BodyStore
-from ui.document_view import DocumentView
-from ui.page_renderer import HTML_SLICE, PageRenderer, ViewMode
+from ui.page.document_view import DocumentView
+from ui.page.page_renderer import HTML_SLICE, PageRenderer, ViewMode
+from ui.text.body_store import BodyStore
 
 PAGE = (
     "<html><head><meta charset=utf-8><title>T&eacute;st</title></head><body>"

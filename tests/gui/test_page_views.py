@@ -27,9 +27,9 @@ from tests.integration.servers import (
     send,
     stall,
 )
-from ui.main_window import MainWindow
-from ui.page_renderer import ViewMode, charset_label
-from ui.wire_text import wire_bytes, wire_text
+from ui.page.page_renderer import ViewMode, charset_label
+from ui.shell.main_window import MainWindow
+from ui.text.wire_text import wire_bytes, wire_text
 
 
 def load(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 5000) -> None:

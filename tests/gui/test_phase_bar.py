@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from net.events import Timings
-from ui.phase_bar import PHASES, PhaseBar
+from ui.stream.phase_bar import PHASES, PhaseBar
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from net.client import fetch
 from net.demo_server import DemoServer, text_lines
 from net.events import BodyChunk, Finished, ResponseHead
 from net.options import DEFAULT_RECV_SIZE, FetchOptions
-from ui.receive_lab import CHUNK_DELAYS, RECV_SIZES, SETTINGS_GROUP, ReceiveLab
+from ui.stream.receive_lab import CHUNK_DELAYS, RECV_SIZES, SETTINGS_GROUP, ReceiveLab
 
 
 @pytest.fixture

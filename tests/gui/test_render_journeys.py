@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.windows import serve, text_of
 from tests.integration.servers import LoopbackServer, http_response, respond
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def html_page(body: str) -> bytes:

@@ -15,9 +15,9 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-import ui.save_file
+import ui.downloads.save_file
 from tests.small_disk import small_disk
-from ui.save_file import (
+from ui.downloads.save_file import (
     LAST_DIRECTORY_KEY,
     SaveCancelled,
     SaveError,
@@ -37,7 +37,7 @@ def test_saves_every_chunk(tmp_path: Path) -> None:
 
 
 def test_save_text_encodes_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ui.save_file, "TEXT_SLICE_CHARS", 3)
+    monkeypatch.setattr(ui.downloads.save_file, "TEXT_SLICE_CHARS", 3)
     target = tmp_path / "headers.txt"
     save_text(str(target), "Content-Type: text/plain\r\nX: naïve ☃\r\n")
     assert target.read_bytes() == "Content-Type: text/plain\r\nX: naïve ☃\r\n".encode()
@@ -141,7 +141,7 @@ def test_real_full_and_read_only_disks(tmp_path: Path) -> None:
         f"""
         import os, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from ui.save_file import SaveError, save_bytes_atomically
+        from ui.downloads.save_file import SaveError, save_bytes_atomically
         target = {str(mount / "big.bin")!r}
         for attempt in ("full", "read-only"):
             try:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ui.body_store import BodyStore, SpillLimits
-from ui.save_file import SaveCancelled, SaveError
-from ui.save_job import SaveJob
+from ui.downloads.save_file import SaveCancelled, SaveError
+from ui.downloads.save_job import SaveJob
+from ui.text.body_store import BodyStore, SpillLimits
 
 BODY = os.urandom(300_000)
 

@@ -17,8 +17,8 @@ from pytestqt.qtbot import QtBot
 from net.options import FetchOptions
 from tests.integration.servers import LoopbackServer, http_response, respond
 from ui.app import parse_args
-from ui.main_window import MainWindow
 from ui.settings import Settings
+from ui.shell.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = FetchOptions(connect_timeout=10.0, read_timeout=10.0)
@@ -174,13 +174,13 @@ import sys
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 app = QApplication(["yonder"])
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.settings import Settings
 win = MainWindow(Settings(QSettings(sys.argv[1], QSettings.Format.IniFormat)), deferred=True)
 win.load("http://127.0.0.1:9/queued")  # the command line's URL: queued, imports nothing
-print("ui.window_parts" in sys.modules, "ui.page_renderer" in sys.modules)
+print("ui.shell.window_parts" in sys.modules, "ui.page.page_renderer" in sys.modules)
 win.finish_build()
-print("ui.window_parts" in sys.modules, "ui.page_renderer" in sys.modules)
+print("ui.shell.window_parts" in sys.modules, "ui.page.page_renderer" in sys.modules)
 win.stop()
 win.close()
 """

@@ -21,10 +21,10 @@ from net.demo_server import UTF8_SPLIT_TEXT, DemoServer, utf8_split_pieces
 from net.events import BodyChunk, Event, Finished, Redirected, ResponseHead, Timings
 from net.options import FetchOptions
 from tests.integration.servers import LoopbackServer, Paced, http_response
-from ui.chunk_table import ChunkTableModel
-from ui.fetch_worker import Fetcher
-from ui.stream_panel import StreamPane, StreamPanel
-from ui.timeline_view import TimelineView
+from ui.page.fetch_worker import Fetcher
+from ui.stream.chunk_table import ChunkTableModel
+from ui.stream.stream_panel import StreamPane, StreamPanel
+from ui.stream.timeline_view import TimelineView
 
 SHOTS = os.environ.get("YONDER_SHOTS")  # a folder: save screenshots there for a look
 

@@ -24,9 +24,9 @@ from tests.integration.servers import (
     routes,
     send,
 )
-from ui.fetch_worker import _default_fetch
-from ui.main_window import MainWindow
-from ui.start_page import START_URL
+from ui.page.fetch_worker import _default_fetch
+from ui.page.start_page import START_URL
+from ui.shell.main_window import MainWindow
 
 OPTIONS = FetchOptions(connect_timeout=10.0, read_timeout=10.0)
 LINE = b"But soft what light through yonder window breaks\n"
@@ -293,7 +293,7 @@ def test_closing_the_window_stops_the_demo_server(qtbot: QtBot, make_settings) -
 
 
 def test_demo_failure_is_shown_not_raised(qtbot: QtBot, window: MainWindow) -> None:
-    from ui.demo_controller import DemoController
+    from ui.shell.demo_controller import DemoController
 
     def broken(_samples: Any) -> Any:
         raise OSError(98, "Address already in use")

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from net.demo_server import DemoServer
-from ui.chunk_series import ChunkSeries
-from ui.chunk_table import ChunkTableModel
-from ui.timeline_view import (
+from ui.stream.chunk_series import ChunkSeries
+from ui.stream.chunk_table import ChunkTableModel
+from ui.stream.timeline_view import (
     BYTES_COLOUR,
     TimelineView,
     nice_step,
@@ -299,7 +299,7 @@ def test_a_long_title_is_elided_before_the_legend(view: TimelineView) -> None:
     """The title ran under the '■ bytes ■ rate' legend on a narrow dock ('… · do■ bytes')."""
     from PySide6.QtGui import QFont, QFontMetrics
 
-    from ui.timeline_view import LEGEND
+    from ui.stream.timeline_view import LEGEND
 
     view.mark_head(0.003)
     for i in range(2000):

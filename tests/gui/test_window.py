@@ -27,7 +27,7 @@ from tests.integration.servers import (
     stall,
     tls_server_context,
 )
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 5000) -> None:

@@ -11,7 +11,7 @@ from net.options import FetchOptions
 from tests.integration.servers import LoopbackServer
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 # Short timeouts: a test that fails should fail fast, not wait out the defaults.
 OPTIONS = FetchOptions(connect_timeout=10.0, read_timeout=10.0)

@@ -1,4 +1,4 @@
-"""ui/binary_preview.py: binary detection, hexdump -C layout, human sizes."""
+"""ui/text/binary_preview.py: binary detection, hexdump -C layout, human sizes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.binary_preview import hex_dump, looks_binary
+from ui.text.binary_preview import hex_dump, looks_binary
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.small_disk import fill, small_disk
-from ui.body_store import FREE_CHECK_BYTES, BodyStore, SpillBuffer, SpillLimits
+from ui.text.body_store import FREE_CHECK_BYTES, BodyStore, SpillBuffer, SpillLimits
 
 DATA = bytes(range(256)) * 40  # 10,240 bytes, every byte value
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ui import chunk_series
-from ui.chunk_series import FULL_RESOLUTION_ROWS, ChunkSeries
+from ui.stream import chunk_series
+from ui.stream.chunk_series import FULL_RESOLUTION_ROWS, ChunkSeries
 
 
 def state(series: ChunkSeries) -> tuple[list[float], list[int], int, int, int]:

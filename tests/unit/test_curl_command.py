@@ -1,4 +1,4 @@
-"""ui/curl_command.py: the curl command line, and that it survives a POSIX shell."""
+"""ui/text/curl_command.py: the curl command line, and that it survives a POSIX shell."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from net.options import FetchOptions
 from net.version import user_agent
-from ui.curl_command import curl_arguments, curl_command, curl_command_for
+from ui.text.curl_command import curl_arguments, curl_command, curl_command_for
 
 NASTY_URL = 'http://x.example/a b/it\'s "$HOME" `id` $(rm -rf /);&|<>*?~ é😀?q=1&r=\\'
 

@@ -1,10 +1,10 @@
-"""Display-safe text for labels, tooltips and the window title (ui.display_text)."""
+"""Display-safe text for labels, tooltips and the window title (ui.text.display_text)."""
 
 from __future__ import annotations
 
 import unicodedata
 
-from ui.display_text import (
+from ui.text.display_text import (
     ELLIPSIS,
     display_line,
     display_title,

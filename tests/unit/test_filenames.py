@@ -1,4 +1,4 @@
-"""ui/filenames.py: suggested save names, and sanitising untrusted ones."""
+"""ui/text/filenames.py: suggested save names, and sanitising untrusted ones."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.filenames import (
+from ui.text.filenames import (
     MAX_FILENAME_BYTES,
     parse_content_disposition,
     sanitize_filename,

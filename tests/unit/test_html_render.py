@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ui.render import Fragment, HtmlRenderer, Link, Style, join_fragments, render_html
-from ui.render.engine import MAX_OPEN_ELEMENTS
-from ui.render.tokenizer import MAX_EOF_FLUSH, Tokenizer
-from ui.render.writer import MAX_LINE_CHARS
+from ui.text.lines import MAX_LINE_CHARS
+from ui.text.render import Fragment, HtmlRenderer, Link, Style, join_fragments, render_html
+from ui.text.render.engine import MAX_OPEN_ELEMENTS
+from ui.text.render.tokenizer import MAX_EOF_FLUSH, Tokenizer
 
 BASE = "http://example.org/dir/page.html"
 CORPUS = Path(__file__).parent / "html_corpus"

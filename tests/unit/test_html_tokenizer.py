@@ -1,4 +1,4 @@
-"""ui/render/tokenizer.py: the tokens it gives, pinned, whole and split at every character.
+"""ui/text/render/tokenizer.py: the tokens it gives, pinned, whole and split at every character.
 
 The tokenizer is the only module built on html.parser's internals, which CPython releases
 change: these tests are what must hold on every supported Python.
@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from ui.render.tokenizer import MAX_CONSTRUCT, MAX_EOF_FLUSH, UNTERMINATED_NOTE, Attrs, Tokenizer
+from ui.text.render.tokenizer import (
+    MAX_CONSTRUCT,
+    MAX_EOF_FLUSH,
+    UNTERMINATED_NOTE,
+    Attrs,
+    Tokenizer,
+)
 
 Token = tuple[object, ...]
 

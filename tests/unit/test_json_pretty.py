@@ -1,4 +1,4 @@
-"""ui/json_pretty.py: JSON type detection and bounded pretty-printing."""
+"""ui/text/json_pretty.py: JSON type detection and bounded pretty-printing."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui import json_pretty
-from ui.json_pretty import is_json_type, pretty_json
+from ui.text import json_pretty
+from ui.text.json_pretty import is_json_type, pretty_json
 
 
 @pytest.mark.parametrize(

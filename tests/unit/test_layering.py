@@ -1,7 +1,10 @@
-"""The house rule, checked: arrows point down (main -> ui -> net).
+"""The house rules, checked: arrows point down (main -> ui -> net), and ui/ is organised by
+concern (ui/<folder>/__init__.py says what each folder is for).
 
-net/ never imports Qt (or ui), and ui/ never touches socket or ssl: every import statement
-in the source, including function-level and TYPE_CHECKING ones, is parsed and checked.
+net/ never imports Qt (or ui), and ui/ never touches socket or ssl; the pure packages
+(ui/text, ui/library) and pure single modules import no Qt; the concern folders (page,
+stream, downloads, dialogs) don't import each other sideways. Every import statement in the
+source, including function-level and TYPE_CHECKING ones, is parsed and checked.
 """
 
 from __future__ import annotations
@@ -30,14 +33,38 @@ def top_level(names: set[str]) -> set[str]:
 
 NET_FILES = sorted((ROOT / "net").glob("*.py"))
 UI_FILES = sorted((ROOT / "ui").rglob("*.py"))
-# Pure logic: HTML to text, links and spans (ui/render); bookmarks and history as data
-# (ui/library). No Qt, so their tests need no QApplication.
-PURE_PACKAGES = ("render", "library")
-PURE_FILES = sorted(p for pkg in PURE_PACKAGES for p in (ROOT / "ui" / pkg).glob("*.py"))
+# Pure logic: HTML to text, links, the body store, formats (ui/text); bookmarks and history as
+# data (ui/library). No Qt, so their tests need no QApplication.
+PURE_PACKAGES = ("ui.text", "ui.library")
+# Single modules elsewhere that are pure Python too (each says so in its docstring).
+PURE_MODULES = ("ui/resources.py", "ui/stream/chunk_series.py")
+# The folders of one concern each: they may use the pure packages, the shared helpers at the
+# top of ui/ and their own folder, never another concern's folder (the shell composes them).
+CONCERNS = ("page", "stream", "downloads", "dialogs")
+SHARED = ("ui.fonts", "ui.resources", "ui.settings")
+# Sideways imports allowed, each with its reason.
+SIDEWAYS = {
+    # A download runs the same fetch function, cancel token and error description as a page.
+    ("downloads", "ui.page.fetch_worker"),
+}
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def is_pure(name: str) -> bool:
+    pure_modules = {m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
+    return name in pure_modules or any(
+        name == pkg or name.startswith(pkg + ".") for pkg in PURE_PACKAGES
+    )
+
+
+PURE_FILES = [p for p in UI_FILES if is_pure(module_name(p))]
 
 
 def test_there_is_something_to_check() -> None:
-    assert len(NET_FILES) >= 10 and len(UI_FILES) >= 20 and len(PURE_FILES) >= 5
+    assert len(NET_FILES) >= 10 and len(UI_FILES) >= 20 and len(PURE_FILES) >= 20
 
 
 @pytest.mark.parametrize("path", NET_FILES, ids=lambda p: p.name)
@@ -45,7 +72,7 @@ def test_net_imports_neither_qt_nor_ui(path: Path) -> None:
     assert not top_level(imported_modules(path)) & {"PySide6", "shiboken6", "ui", "main"}
 
 
-@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", UI_FILES, ids=module_name)
 def test_ui_never_touches_sockets_or_ssl(path: Path) -> None:
     assert not top_level(imported_modules(path)) & {"socket", "ssl", "main"}
 
@@ -56,15 +83,42 @@ def test_only_transport_touches_socket_and_ssl() -> None:
     assert users <= {"transport.py", "demo_server.py", "tls.py"}
 
 
-@pytest.mark.parametrize("path", PURE_FILES, ids=lambda p: p.name)
-def test_pure_text_logic_imports_no_qt_and_no_widgets(path: Path) -> None:
+@pytest.mark.parametrize("path", PURE_FILES, ids=module_name)
+def test_pure_logic_imports_no_qt_and_only_pure_modules(path: Path) -> None:
     imported = imported_modules(path)
     assert not top_level(imported) & {"PySide6", "shiboken6", "main"}
-    # Within ui/, only its own package (ui.render.* or ui.library.*): the widgets sit above.
-    package = f"ui.{path.parent.name}"
-    assert {name for name in imported if name.startswith("ui")} <= {
-        name for name in imported if name == package or name.startswith(package + ".")
-    }
+    assert [name for name in imported if name.startswith("ui.") and not is_pure(name)] == []
+
+
+@pytest.mark.parametrize("name", PURE_MODULES)
+def test_pure_single_modules_say_so(name: str) -> None:
+    assert "no qt" in (ROOT / name).read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize(
+    "path", [p for c in CONCERNS for p in (ROOT / "ui" / c).rglob("*.py")], ids=module_name
+)
+def test_concern_folders_do_not_import_each_other_sideways(path: Path) -> None:
+    folder = path.relative_to(ROOT / "ui").parts[0]
+    own = f"ui.{folder}"
+    wrong = [
+        name
+        for name in imported_modules(path)
+        if name.startswith("ui.")
+        and not (name == own or name.startswith(own + "."))
+        and not is_pure(name)
+        and name not in SHARED
+        and (folder, name) not in SIDEWAYS
+    ]
+    assert wrong == []
+
+
+def test_every_folder_of_ui_says_what_it_is_for() -> None:
+    folders = [p for p in (ROOT / "ui").iterdir() if p.is_dir() and p.name != "__pycache__"]
+    assert {p.name for p in folders} >= {"text", "library", "shell", *CONCERNS}
+    for folder in folders:
+        init = folder / "__init__.py"
+        assert init.exists() and ast.get_docstring(ast.parse(init.read_text())), folder.name
 
 
 def test_only_the_tokenizer_touches_html_parser() -> None:
@@ -73,8 +127,8 @@ def test_only_the_tokenizer_touches_html_parser() -> None:
 
 
 def test_the_one_formatter_is_pure_and_the_only_one() -> None:
-    """ui/units.py formats every size, duration and rate: no Qt, and nobody else defines one."""
-    units = ROOT / "ui" / "units.py"
+    """ui/text/units.py formats every size, duration and rate; nobody else defines one."""
+    units = ROOT / "ui" / "text" / "units.py"
     assert not top_level(imported_modules(units)) & {"PySide6", "shiboken6", "ui", "main"}
     formatters = ("def format_size", "def format_bytes", "def describe_size", "def format_ms")
     others = [
@@ -83,27 +137,3 @@ def test_the_one_formatter_is_pure_and_the_only_one() -> None:
         if p != units and any(name in p.read_text(encoding="utf-8") for name in formatters)
     ]
     assert others == []
-
-
-# Single modules of ui/ that say they are pure Python (the body store, where resources live,
-# the formatters...): tests/unit uses them without Qt, and so may any pure package.
-PURE_MODULES = (
-    "body_store.py",
-    "release.py",
-    "resources.py",
-    "units.py",
-    "fragments.py",
-    "history.py",
-    "display_text.py",
-    "chunk_series.py",
-)
-
-
-@pytest.mark.parametrize("name", PURE_MODULES)
-def test_pure_modules_import_no_qt_and_only_pure_modules(name: str) -> None:
-    path = ROOT / "ui" / name
-    assert "no qt" in path.read_text(encoding="utf-8").lower()  # it says so itself
-    imported = imported_modules(path)
-    assert not top_level(imported) & {"PySide6", "shiboken6", "main"}
-    pure = {f"ui.{module.removesuffix('.py')}" for module in PURE_MODULES}
-    assert {name for name in imported if name.startswith("ui.")} <= pure

@@ -21,7 +21,7 @@ from ui.library.bookmarks import (
 )
 from ui.library.netscape import parse_netscape, to_netscape
 from ui.library.visits import MAX_URL, Visit, Visits, completions
-from ui.render import HtmlRenderer
+from ui.text.render import HtmlRenderer
 
 # What Firefox 120 writes (Bookmarks > Manage > Export Bookmarks to HTML), trimmed.
 FIREFOX = b"""<!DOCTYPE NETSCAPE-Bookmark-file-1>

@@ -1,4 +1,4 @@
-"""ui/plain_links.py: URLs in plain text, whole and chunk by chunk."""
+"""ui/text/plain_links.py: URLs in plain text, whole and chunk by chunk."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.plain_links import PlainLinkScanner, find_urls
+from ui.text.plain_links import PlainLinkScanner, find_urls
 
 
 def urls(text: str) -> list[str]:

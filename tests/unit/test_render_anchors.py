@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ui.render import Fragment, HtmlRenderer, join_fragments, render_html
+from ui.text.render import Fragment, HtmlRenderer, join_fragments, render_html
 
 BASE = "http://example.org/doc.html"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.render import HtmlRenderer, Style, join_fragments, render_html
+from ui.text.render import HtmlRenderer, Style, join_fragments, render_html
 
 BASE = "http://example.org/doc/"
 CORPUS = Path(__file__).parent / "html_corpus"

@@ -1,10 +1,10 @@
-"""ui.units: the one size, duration and rate formatter (IEC units everywhere)."""
+"""ui.text.units: the one size, duration and rate formatter (IEC units everywhere)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ui.units import (
+from ui.text.units import (
     format_duration,
     format_ms,
     format_rate,

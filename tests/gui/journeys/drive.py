@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 MenuPath = tuple[str, ...]
 

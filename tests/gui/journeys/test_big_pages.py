@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from tests.gui.journeys import drive
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
-from ui.document_view import SWAP_CLEAR_CHARS
-from ui.find_bar import READ_SLICE_DOCUMENT_CHARS
-from ui.main_window import MainWindow
+from ui.page.document_view import SWAP_CLEAR_CHARS
+from ui.page.find_bar import READ_SLICE_DOCUMENT_CHARS
+from ui.shell.main_window import MainWindow
 
 PARAGRAPH = "<p>Some <b>bold</b> words and a <a href='/x'>link</a> in a paragraph.</p>\n"
 

@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 from tests.gui.journeys import drive
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
+from ui.downloads.save_file import LAST_DIRECTORY_KEY
 from ui.library.netscape import parse_netscape
-from ui.main_window import MainWindow
-from ui.save_file import LAST_DIRECTORY_KEY
+from ui.shell.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

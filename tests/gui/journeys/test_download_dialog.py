@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
-from ui.main_window import DOWNLOAD_FIELD_CHARS, MainWindow
+from ui.shell.main_window import DOWNLOAD_FIELD_CHARS, MainWindow
 
 
 def test_the_download_dialog_shows_a_whole_address(qtbot: QtBot, window: MainWindow) -> None:

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.journeys import drive
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, respond
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def test_file_download_asks_for_an_address_and_a_file_and_streams_it_to_disk(

@@ -14,7 +14,7 @@ from tests.gui.journeys import drive
 from tests.gui.journeys.pages import Held, html_response, manual
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def test_a_table_of_contents_link_scrolls_without_a_request_and_back_returns(

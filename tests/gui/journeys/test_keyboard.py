@@ -11,7 +11,7 @@ from tests.gui.journeys import drive
 from tests.gui.journeys.pages import Held, html_response
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, routes, send
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 PAGE = (
     "<title>Links</title><h1>Three links</h1>"

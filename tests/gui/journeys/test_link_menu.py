@@ -15,7 +15,7 @@ from tests.gui.journeys import drive
 from tests.gui.journeys.pages import html_response
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 DATA = bytes(range(256)) * 64
 PAGE = (

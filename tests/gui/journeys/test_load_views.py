@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.journeys import drive
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def stream_state(win: MainWindow) -> tuple[int, bool, str]:

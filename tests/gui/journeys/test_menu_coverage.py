@@ -9,7 +9,7 @@ journey triggered. A new menu action therefore needs a journey before it can lan
 from __future__ import annotations
 
 from tests.gui.journeys import drive
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 #: Menu actions whose journeys are still to be written. Shrinks to empty; an entry that a
 #: journey covers meanwhile fails the test (so the list cannot hide a covered action).

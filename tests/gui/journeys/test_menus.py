@@ -13,7 +13,7 @@ from tests.gui.journeys import drive
 from tests.gui.journeys.pages import Held, html_response
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
-from ui.main_window import ENCODINGS, MainWindow
+from ui.shell.main_window import ENCODINGS, MainWindow
 
 HTML = "<title>Menus</title><h1>Menus</h1><p>alpha beta alpha gamma alpha</p>"
 

@@ -21,8 +21,8 @@ from pytestqt.qtbot import QtBot
 from tests.gui.journeys import drive
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, respond
-from ui.main_window import HEADER_MIN_WIDTH, MainWindow
 from ui.settings import Settings
+from ui.shell.main_window import HEADER_MIN_WIDTH, MainWindow
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -176,7 +176,7 @@ import json, sys, time
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 from ui.app import create_application
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.settings import Settings
 app = create_application([])
 settings = Settings(QSettings(sys.argv[1], QSettings.Format.IniFormat))

@@ -11,7 +11,7 @@ from tests.gui.journeys import drive
 from tests.gui.journeys.pages import Held
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def lines(first: int, last: int) -> bytes:

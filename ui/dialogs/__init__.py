@@ -1,0 +1,1 @@
+"""Dialogs of their own: the crash report."""

@@ -1,0 +1,1 @@
+"""Downloads and saving: the download manager and worker, background saves, file dialogs."""

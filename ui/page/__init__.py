@@ -1,0 +1,1 @@
+"""One page (a tab): its fetcher, renderer, views and load state."""

@@ -1,0 +1,949 @@
+"""The document view: text appended as it arrives, without ever freezing the window.
+
+Bytes go through net.charset.StreamTextDecoder (Content-Type charset, else BOM, else UTF-8
+with U+FFFD), so a character split across two chunks decodes correctly. Decoded text only
+joins a pending queue; a frame timer (FRAME_MS) moves it into the QPlainTextEdit with one
+cursor insert at the end per frame, sized by a feedback loop so that it takes about
+TICK_BUDGET_S (FACTS.md: one big insert or setPlainText stalls for hundreds of ms). The view
+follows the tail only when the reader was at the bottom before the insert.
+
+Links are character formats with an anchor href: appended with :meth:`append_link`, or laid
+over text already queued with :meth:`add_link_range` (what an incremental HTML renderer does:
+it reports a link once its text is complete). Click, or Tab to it and press Enter; the
+context menu (right click, the Menu key) adds Open Link, Copy Link Address and Download Link.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from bisect import bisect_left, bisect_right
+from collections import deque
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
+from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
+
+from ui.fonts import monospace_font
+from ui.text.lines import LineBreaker, NewlineNormaliser
+
+if TYPE_CHECKING:  # net.charset loads with the first body: start-up time
+    from net.charset import CharsetChoice, StreamTextDecoder
+
+FRAME_MS = 16
+SLICE_CHARS = 64 * 1024  # the starting slice, before the cost of a character is measured
+MIN_SLICE_CHARS = 4 * 1024
+MAX_SLICE_CHARS = 512 * 1024
+TAB_COLUMNS = 8  # tab stops, in columns of the monospace font
+MIN_COLUMNS = 40  # the width in columns given to tables, at least and at most
+MAX_COLUMNS = 250
+HIDDEN_COLUMNS = 100
+FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
+# One insert per frame, sized to take about this long (paint and input need the rest). An
+# insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
+# faster than many small ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s.
+TICK_BUDGET_S = 0.0105
+REST_MS = 5  # between two frames when behind: the event loop paints and handles input
+# The slice is sized from a conservative cost per character: a dearer measurement is taken at
+# once (the cost grows with the document, and one slow insert must not be repeated), a cheaper
+# one only slowly; and the slice aims at this part of the budget (a frame's fixed costs, the
+# scroll and the repaint's layout, come on top).
+COST_MARGIN = 1.1
+COST_DECAY = 0.15
+SLICE_TARGET = 1.0
+# Two big pieces of GUI-thread work (the view's insert, the renderer's tick) never share one
+# turn of the event loop: one that would start within this long of the other's end waits.
+TURN_GAP_S = 0.001
+DEFER_MS = 1
+FORMAT_BUDGET_S = 0.004  # links and style formats applied per frame (in one edit block)
+#: Clearing a document this big (characters) swaps in a fresh one and takes the old one apart
+#: in timed pieces: QTextDocument.clear() (and its destructor) is one call, 130-260 ms for a
+#: rendered page of 10-20 M characters. Smaller ones are cleared at once (under ~10 ms).
+SWAP_CLEAR_CHARS = 500_000
+DISPOSE_BUDGET_S = 0.006  # taking the old document apart: per turn of the event loop
+DISPOSE_START_CHARS = 10_000  # the first piece, before its cost is measured
+DISPOSE_MAX_CHARS = 512 * 1024
+
+
+class TurnGuard:
+    """Spreads the GUI thread's big pieces of work over separate event-loop turns.
+
+    Each piece calls :meth:`busy` first (True: another piece just ended, so this turn is
+    spent: come back in DEFER_MS) and :meth:`done` when it has worked. Between the two, Qt
+    runs input, paint and other timers, so no turn holds two budgets' worth of work.
+    """
+
+    last_end = 0.0
+
+    @classmethod
+    def busy(cls) -> bool:
+        return time.perf_counter() - cls.last_end < TURN_GAP_S
+
+    @classmethod
+    def done(cls) -> None:
+        cls.last_end = time.perf_counter()
+
+
+#: (kind, text, href). kind: "text", "link", "heading", "title", "error", "muted", "code".
+Segment = tuple[str, str, str]
+
+LINK_COLOUR = QColor(26, 84, 186)
+ERROR_COLOUR = QColor(176, 32, 32)
+MUTED_COLOUR = QColor(100, 100, 100)
+
+
+def _utf16_len(text: str) -> int:
+    # QTextCursor positions count UTF-16 code units: astral characters count twice.
+    # (A per-character Python loop costs ~35 ms per MB: use C-speed paths.)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+class DocumentView(QPlainTextEdit):
+    """Read-only streaming text view with links.
+
+    Signals:
+        link_activated(str url): a link was clicked, or focused with Tab and Enter pressed.
+        drained(): the pending queue became empty (everything received is on screen).
+        columns_changed(int columns): the width or the font changed how many monospace
+            columns fit across the view (see :attr:`columns`)
+        link_hovered(str url): the mouse moved onto a link ("" when it left every link).
+        link_download_requested(str url): Download Link was chosen in the context menu.
+        link_focused(str url): Tab selected a link ("" when the selection left it).
+    Slots:
+        clear_document(), begin_stream(str content_type), feed(bytes), end_stream(),
+        append_text(str), append_link(str text, str url), flush_pending()
+    """
+
+    link_activated = Signal(str)
+    link_hovered = Signal(str)
+    link_download_requested = Signal(str)
+    link_focused = Signal(str)
+    drained = Signal()
+    columns_changed = Signal(int)
+    #: The view's QTextDocument was replaced by a fresh one (clear_document of a big one):
+    #: whoever follows the document's signals connects to the new one.
+    document_replaced = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._wrap = QPlainTextEdit.LineWrapMode.WidgetWidth  # see setLineWrapMode
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)  # an undo stack would hold a copy of every insert
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._columns = 0  # last told by columns_changed
+        font = monospace_font(10.5)
+        self.setFont(font)
+        self._set_tab_stops()
+        self.document().setDocumentMargin(12)
+        self.viewport().setMouseTracking(True)
+        self._formats = self._make_formats(font)
+        self._pending: deque[tuple[str, str, str]] = deque()
+        self._pending_chars = 0
+        self._decoder: StreamTextDecoder | None = None
+        self._newlines = NewlineNormaliser()
+        self._lines = LineBreaker()
+        self._stream_start = 0  # document position where the current stream began
+        self._stream_chars = 0  # UTF-16 units queued since begin_stream
+        self._links: list[tuple[int, int, str]] = []  # absolute (start, end, href), sorted
+        # Links and style formats over text still queued: a heap by end position, so each
+        # frame applies the ready ones without walking all the others (a list scan per frame
+        # made a page of 100,000 links take 84 s, with 300 ms frames). An entry is
+        # (end, start, seq, href, format): a link when format is None; seq keeps the order.
+        self._deferred: list[tuple[int, int, int, str, QTextCharFormat | None]] = []
+        self._seq = 0
+        self._press_anchor = ""
+        self._hovered = ""
+        self._focused: tuple[int, int] | None = None  # the link Tab selected (its range)
+        # Fragment targets: name -> document position (the first of a name wins, as in
+        # browsers); _target is the fragment to show once it has arrived.
+        self._anchors: dict[str, int] = {}
+        self._target: list[str] | None = None
+        #: Keep the end in view while text arrives (a streaming log); False: a page stays at
+        #: its top, as a browser shows it. Even when True the view follows only once the
+        #: reader has moved it to the bottom (_tail_armed): a document opens at its top.
+        self.follow_tail = True
+        self._tail_armed = False
+        self._scrolling = False  # the view scrolls itself: not the reader's doing
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.cursorPositionChanged.connect(self._on_cursor_moved)
+        # Measured seconds per inserted character (moving average): sizes the next slice so
+        # that a frame's insert stays near TICK_BUDGET_S on any machine and any document.
+        self._cost_per_char = TICK_BUDGET_S / SLICE_CHARS
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setSingleShot(True)  # re-armed by each frame: see _on_frame
+        self._timer.timeout.connect(self._on_frame)
+        # Old documents being taken apart (see clear_document), and the piece size.
+        self._disposing: list[QTextDocument] = []
+        self._dispose_chars = DISPOSE_START_CHARS
+        self._dispose_timer = QTimer(self)
+        self._dispose_timer.setInterval(0)
+        self._dispose_timer.timeout.connect(self._dispose_step)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._set_tab_stops()
+            self._note_columns()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._note_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._note_columns()  # the first resize event comes before the view is visible
+
+    @property
+    def columns(self) -> int:
+        """How many columns of the monospace font (tables, <pre>) fit across the view (a
+        hidden view, never laid out, says HIDDEN_COLUMNS)."""
+        if not self.isVisible():
+            return HIDDEN_COLUMNS
+        mono = monospace_font()
+        mono.setPointSizeF(self.font().pointSizeF())
+        advance = QFontMetricsF(mono).horizontalAdvance("0")
+        room = self.viewport().width() - 2 * self.document().documentMargin() - advance
+        return max(MIN_COLUMNS, min(MAX_COLUMNS, int(room / max(advance, 1.0))))
+
+    def _note_columns(self) -> None:
+        columns = self.columns
+        if columns != self._columns:
+            self._columns = columns
+            self.columns_changed.emit(columns)
+
+    def _set_tab_stops(self) -> None:
+        # Tabs every 8 columns of the monospace font (<pre>, plain text, code) at the view's
+        # size, as a terminal and w3m do; Qt's default is 80 px, ~9.5 columns here.
+        mono = monospace_font()
+        mono.setPointSizeF(self.font().pointSizeF())
+        self.setTabStopDistance(TAB_COLUMNS * QFontMetricsF(mono).horizontalAdvance(" "))
+
+    def _make_formats(self, font: QFont) -> dict[str, QTextCharFormat]:
+        text = QTextCharFormat()
+        link = QTextCharFormat()
+        link.setForeground(LINK_COLOUR)
+        link.setFontUnderline(True)
+        link.setAnchor(True)
+        heading = QTextCharFormat()
+        heading.setFontWeight(QFont.Weight.Bold)
+        heading.setFontPointSize(font.pointSizeF() * 1.25)
+        title = QTextCharFormat()
+        title.setFontWeight(QFont.Weight.Bold)
+        title.setFontPointSize(font.pointSizeF() * 1.6)
+        error = QTextCharFormat()
+        error.setFontWeight(QFont.Weight.Bold)
+        error.setFontPointSize(font.pointSizeF() * 1.25)
+        error.setForeground(ERROR_COLOUR)
+        muted = QTextCharFormat()
+        muted.setForeground(MUTED_COLOUR)
+        code = QTextCharFormat()
+        code.setFontFamilies([monospace_font().family()])  # detail lines up in any view font
+        code.setForeground(MUTED_COLOUR)
+        code.setBackground(self.palette().color(QPalette.ColorRole.AlternateBase))
+        return {
+            "text": text,
+            "link": link,
+            "heading": heading,
+            "title": title,
+            "error": error,
+            "muted": muted,
+            "code": code,
+        }
+
+    # -- content --------------------------------------------------------------------------
+
+    @Slot()
+    def clear_document(self) -> None:
+        """Empty the view and everything queued (a new page)."""
+        self._timer.stop()
+        self._pending.clear()
+        self._pending_chars = 0
+        self._decoder = None
+        self._newlines = NewlineNormaliser()
+        self._lines = LineBreaker()
+        self._links.clear()
+        self._deferred.clear()
+        self._anchors.clear()
+        self._target = None
+        self._tail_armed = False
+        self._hovered = ""
+        self._stream_start = 0
+        self._stream_chars = 0
+        if self.document().characterCount() > SWAP_CLEAR_CHARS:
+            self._swap_document()
+        else:
+            self.clear()
+        if self._focused is not None:
+            self._focused = None
+            self.link_focused.emit("")
+
+    def _swap_document(self) -> None:
+        """Show a fresh, empty document with the old one's settings; the old one is taken
+        apart in pieces on later turns (see _dispose_step)."""
+        old = self.document()
+        fresh = QTextDocument(self)
+        fresh.setDocumentLayout(QPlainTextDocumentLayout(fresh))
+        fresh.setUndoRedoEnabled(False)
+        fresh.setDefaultFont(old.defaultFont())
+        fresh.setDefaultTextOption(old.defaultTextOption())  # tab stops, wrap
+        fresh.setDocumentMargin(old.documentMargin())
+        fresh.setUseDesignMetrics(old.useDesignMetrics())
+        old.setParent(self)  # setDocument deletes (at once) a document its control owns
+        # (as clear() does first: setDocument with the view scrolled sideways recursed in
+        # the scroll bars' valueChanged until the stack overflowed)
+        self.horizontalScrollBar().setValue(0)
+        self.setDocument(fresh)
+        self._disposing.append(old)
+        self._dispose_timer.start()
+        self.document_replaced.emit()
+
+    @Slot()
+    def _dispose_step(self) -> None:
+        """Remove one timed piece of the oldest document being disposed of; when what is
+        left is one piece, delete it."""
+        if not self._disposing:
+            self._dispose_timer.stop()
+            return
+        old = self._disposing[0]
+        started = time.perf_counter()
+        left = old.characterCount() - 1
+        if left <= self._dispose_chars:
+            self._disposing.pop(0)
+            old.setParent(None)
+            shiboken6.delete(old)
+        else:
+            cursor = QTextCursor(old)
+            cursor.setPosition(left - self._dispose_chars)
+            cursor.setPosition(left, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()  # from the end: nothing after it moves
+        spent = time.perf_counter() - started
+        chars = self._dispose_chars
+        scaled = int(chars * DISPOSE_BUDGET_S / max(spent, 1e-4))
+        # Grows slowly: the cost per character varies along a page (a cheap end made the
+        # next piece 4 M characters, 118 ms).
+        self._dispose_chars = max(10_000, min(2 * chars, scaled, DISPOSE_MAX_CHARS))
+
+    @property
+    def disposing(self) -> int:
+        """How many old documents are still being taken apart."""
+        return len(self._disposing)
+
+    @Slot(str)
+    def begin_stream(self, content_type: str = "") -> None:
+        """Start decoding a new body with the charset rules; appends after what is there."""
+        from net.charset import StreamTextDecoder
+
+        self._decoder = StreamTextDecoder(content_type)
+        self._newlines = NewlineNormaliser()
+        self._lines = LineBreaker()
+        self._stream_start = self._queued_end()
+        self._stream_chars = 0
+
+    @Slot(bytes)
+    def feed(self, data: bytes) -> None:
+        """Queue body bytes; they reach the screen on the next frames."""
+        if self._decoder is None:
+            self.begin_stream()
+        assert self._decoder is not None
+        text = self._lines.feed(self._newlines.feed(self._decoder.feed(bytes(data))))
+        if text:
+            self._enqueue(text, "text", "")
+
+    @Slot()
+    def end_stream(self) -> None:
+        """The body is complete (or was cut short): flush the decoder's held bytes."""
+        if self._decoder is None:
+            return
+        text = self._lines.feed(self._newlines.feed(self._decoder.finish(), final=True))
+        if text:
+            self._enqueue(text, "text", "")
+
+    @property
+    def encoding(self) -> CharsetChoice | None:
+        return None if self._decoder is None else self._decoder.choice
+
+    @Slot(str)
+    def append_text(self, text: str, kind: str = "text") -> None:
+        if text:
+            self._enqueue(text, kind if kind in self._formats else "text", "")
+
+    @Slot(str, str)
+    def append_link(self, text: str, url: str) -> None:
+        if text:
+            self._enqueue(text, "link", url)
+
+    def append_segments(self, segments: Iterable[Segment]) -> None:
+        for kind, text, href in segments:
+            if kind == "link":
+                self.append_link(text, href)
+            else:
+                self.append_text(text, kind)
+
+    def add_link_range(self, start: int, end: int, url: str) -> None:
+        """Make stream positions [start, end) (UTF-16 units since begin_stream) a link, now
+        or as soon as that text is on screen."""
+        self.add_link_ranges(((start, end, url),))
+
+    def add_link_ranges(self, links: Iterable[tuple[int, int, str]]) -> None:
+        """:meth:`add_link_range` for many links (see :meth:`_add_ranges`)."""
+        self._add_ranges((start, end, url, None) for start, end, url in links)
+
+    def add_format_ranges(self, ranges: Iterable[tuple[int, int, QTextCharFormat]]) -> None:
+        """Merge ``format`` into stream positions [start, end) (UTF-16 units since
+        begin_stream), now or as soon as that text is on screen (styles: bold, code...)."""
+        self._add_ranges((start, end, "", fmt) for start, end, fmt in ranges)
+
+    def _add_ranges(self, ranges: Iterable[tuple[int, int, str, QTextCharFormat | None]]) -> None:
+        # Everything goes through the heap, and each frame applies what is ready in one edit
+        # block, within a time budget: each format change alone re-lays-out its whole block
+        # (~0.2-8 ms a change on a long line; ~4-15 us each in one edit block), and 10,000 at
+        # once inside one block is still a 150 ms stall.
+        offset = self._stream_start
+        deferred = self._deferred
+        seq = self._seq
+        for start, end, href, fmt in ranges:
+            seq += 1
+            heapq.heappush(deferred, (offset + end, offset + start, seq, href, fmt))
+        self._seq = seq
+        if self._ready_formats():
+            self._apply_deferred()
+            if self._ready_formats() and not self._timer.isActive():
+                self._timer.start(DEFER_MS)
+
+    def _ready_formats(self) -> bool:
+        """Some link or format is over text already on screen and waits to be applied."""
+        deferred = self._deferred
+        return bool(deferred) and deferred[0][0] <= self.document().characterCount() - 1
+
+    def add_anchors(self, anchors: Iterable[tuple[str, int]]) -> None:
+        """Fragment targets at stream positions (UTF-16 units since begin_stream)."""
+        offset = self._stream_start
+        for name, pos in anchors:
+            self._anchors.setdefault(name, offset + pos)
+        if self._target is not None:
+            self._seek_target()
+
+    def anchor_position(self, names: Iterable[str]) -> int | None:
+        """The document position of the first of ``names`` that is a target, or None."""
+        for name in names:
+            pos = self._anchors.get(name)
+            if pos is not None:
+                return pos
+        return None
+
+    def scroll_to_target(self, names: list[str] | None) -> bool:
+        """Show the fragment target (the first of ``names`` the page has) at the top, now or
+        as soon as it has arrived; None forgets a pending one. True when it is shown now;
+        an unknown target is no error (the view stays where it is, as browsers do)."""
+        self._target = names or None
+        return self._seek_target()
+
+    def _seek_target(self) -> bool:
+        if self._target is None:
+            return False
+        pos = self.anchor_position(self._target)
+        if pos is None or pos > self.document().characterCount() - 1:
+            return False  # not (yet) known, or its text is still queued
+        self.show_at_top(pos)
+        if self.line_index(self.top_position()) >= self.line_index(pos):
+            self._target = None
+        # else too near the end of what has arrived to be the first line: again after the
+        # next insert, until it is (or the reader scrolls).
+        return True
+
+    def line_index(self, pos: int) -> int:
+        """The scroll bar's unit for ``pos``: its visual line counted from the top."""
+        block = self.document().findBlock(pos)
+        layout = block.layout()
+        line = layout.lineForTextPosition(pos - block.position()) if layout else None
+        return block.firstLineNumber() + (line.lineNumber() if line and line.isValid() else 0)
+
+    def show_at_top(self, pos: int, move_caret: bool = True) -> None:
+        """Scroll so that the line holding ``pos`` is the first one shown (as near as the
+        end of the document allows); the caret goes there too unless ``move_caret`` is
+        False."""
+        pos = max(0, min(pos, self.document().characterCount() - 1))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(pos)
+        self._scrolling = True
+        try:
+            if move_caret:
+                self.setTextCursor(cursor)
+            # Lays the target's lines out, so that their line numbers are exact.
+            self._reveal(cursor)
+            self.verticalScrollBar().setValue(self.line_index(pos))
+        finally:
+            self._scrolling = False
+
+    def _reveal(self, cursor: QTextCursor) -> None:
+        saved = self.textCursor()
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        if saved.position() != cursor.position() or saved.anchor() != cursor.anchor():
+            self.setTextCursor(saved)
+
+    def top_position(self) -> int:
+        """The document position at the start of the first line shown."""
+        return self.cursorForPosition(QPoint(0, 0)).position()
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        if self._scrolling:
+            return
+        self._target = None  # the reader scrolled: the view is theirs now
+        bar = self.verticalScrollBar()
+        # Following the tail is the reader's choice: only after they moved to the bottom.
+        self._tail_armed = bar.maximum() > 0 and self._at_bottom()
+        self._caret_with_view()
+
+    def _caret_with_view(self) -> None:
+        # The caret moves with the page (Space, the wheel, the scroll bar), so that the next
+        # arrow key or a wrap toggle does not snap back to where it was. A selection made
+        # by the reader stays (they may be about to copy it); a Tab-selected link does not.
+        cursor = self.textCursor()
+        if cursor.hasSelection() and self._focused is None:
+            return
+        rect = self.cursorRect(cursor)
+        viewport = self.viewport().rect()
+        if viewport.contains(rect.center()):
+            return
+        caret = self.cursorForPosition(QPoint(0, 0))
+        self._scrolling = True
+        try:
+            self.setTextCursor(caret)
+        finally:
+            self._scrolling = False
+
+    @Slot()
+    def _on_cursor_moved(self) -> None:
+        if self._focused is None:
+            return
+        cursor = self.textCursor()
+        if (cursor.selectionStart(), cursor.selectionEnd()) != self._focused:
+            self._focused = None
+            self.link_focused.emit("")
+
+    def setLineWrapMode(self, mode: QPlainTextEdit.LineWrapMode) -> None:
+        # NoWrap and WidgetWidth are the text option's wrap mode, the line-wrap mode staying
+        # WidgetWidth: QPlainTextEdit.setLineWrapMode also resets the layout's text width, a
+        # second pass over every block (bench/hostile_pages.py case 20). The same look: a
+        # long line runs on, with a horizontal scroll bar.
+        lines = QPlainTextEdit.LineWrapMode
+        self._wrap = mode
+        word = QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+        if mode == lines.NoWrap:
+            mode, word = lines.WidgetWidth, QTextOption.WrapMode.NoWrap
+        if super().lineWrapMode() != mode:
+            super().setLineWrapMode(mode)
+        # Wrapped, nothing is wider than the view; but the layout keeps the width of the
+        # widest line it laid out unwrapped until that line is laid out again (only
+        # setLineWrapMode's full relayout resets it): no horizontal scroll bar meanwhile.
+        wrapped = word != QTextOption.WrapMode.NoWrap
+        policy = Qt.ScrollBarPolicy
+        self.setHorizontalScrollBarPolicy(
+            policy.ScrollBarAlwaysOff if wrapped else policy.ScrollBarAsNeeded
+        )
+        if wrapped:
+            self.horizontalScrollBar().setValue(0)
+        if self.wordWrapMode() == word:
+            return
+        # The reader's place survives a wrap toggle: the first line shown stays first.
+        if self.document().isEmpty() or not hasattr(self, "_anchors"):
+            self.setWordWrapMode(word)
+            return
+        top = self.top_position()
+        self.setWordWrapMode(word)
+        self.show_at_top(top, move_caret=False)
+
+    def lineWrapMode(self) -> QPlainTextEdit.LineWrapMode:
+        """The mode last set (NoWrap is kept as the text option's wrap mode)."""
+        return self._wrap
+
+    def has_pending(self) -> bool:
+        """Text is queued, or links and formats over text on screen wait to be applied."""
+        return bool(self._pending) or self._ready_formats()
+
+    @property
+    def pending_chars(self) -> int:
+        return self._pending_chars
+
+    def links(self) -> list[tuple[int, int, str]]:
+        """Every link on screen: (start, end, url) document positions, in order."""
+        return list(self._links)
+
+    @Slot()
+    def flush_pending(self) -> None:
+        """Insert everything queued now (tests, screenshots); the UI stalls meanwhile."""
+        while self._pending:
+            self._insert_slices(budget=None)
+        self._apply_deferred(budget=None)
+
+    def _queued_end(self) -> int:
+        return (
+            self.document().characterCount() - 1 + sum(_utf16_len(t) for t, _, _ in self._pending)
+        )
+
+    def _enqueue(self, text: str, kind: str, href: str) -> None:
+        # Never concatenate onto the queue (a growing backlog would be copied per chunk);
+        # the frame joins small consecutive text pieces instead.
+        self._pending.append((text, kind, href))
+        self._pending_chars += len(text)
+        self._stream_chars += _utf16_len(text)
+        if not self._timer.isActive():
+            # The first text after idle goes on screen at once, as one small slice (bounded:
+            # only when no frame is pending, so a burst of queued signals still only queues).
+            # Waiting for the next turn of the event loop cost 4-10 ms behind other paints.
+            # Not measured: a small insert is mostly fixed cost, and believing its cost per
+            # character would shrink the slices of a whole short transfer (COST_DECAY).
+            self._insert_slices(budget=0.0, slice_chars=FIRST_SLICE_CHARS, measure=False)
+            self._timer.start(FRAME_MS if self._pending else 0)  # 0: just emit drained
+
+    # -- the frame timer --------------------------------------------------------------------
+
+    @Slot()
+    def _on_frame(self) -> None:
+        behind = False
+        if self._pending:
+            slice_chars = self.slice_chars
+            behind = self._pending_chars > slice_chars
+            self._insert_slices(budget=TICK_BUDGET_S * SLICE_TARGET, slice_chars=slice_chars)
+            TurnGuard.done()
+        elif self._ready_formats():
+            if TurnGuard.busy():
+                self._timer.start(DEFER_MS)
+                return
+            self._apply_deferred()
+            TurnGuard.done()
+        if not self._pending:
+            if self._ready_formats():
+                self._timer.start(REST_MS)  # formats left over: more after a rest
+                return
+            self.drained.emit()
+        elif behind:
+            # A backlog: the next slice follows after a short rest for paint and input rather
+            # than on the next 16 ms tick (+15% fill rate, same longest stall).
+            self._timer.start(REST_MS)
+        else:
+            self._timer.start(FRAME_MS)
+
+    @property
+    def slice_chars(self) -> int:
+        """Characters the next frame inserts: the tick budget over the measured cost."""
+        chars = int(TICK_BUDGET_S * SLICE_TARGET / self._cost_per_char)
+        return max(MIN_SLICE_CHARS, min(MAX_SLICE_CHARS, chars))
+
+    def _measure(self, chars: int, seconds: float) -> None:
+        # Only sizeable inserts say something about the per-character cost; the fixed cost
+        # is part of it, so the slice settles where fixed + chars * cost = the budget.
+        if chars >= MIN_SLICE_CHARS:
+            cost = seconds / chars
+            if cost * COST_MARGIN > self._cost_per_char:
+                self._cost_per_char = cost * COST_MARGIN  # dearer: believed at once
+            else:
+                self._cost_per_char += COST_DECAY * (cost * COST_MARGIN - self._cost_per_char)
+
+    def _insert_slices(
+        self, budget: float | None, slice_chars: int = SLICE_CHARS, measure: bool = True
+    ) -> None:
+        # Decided before the insert: never yank a reader who scrolled up, and follow only a
+        # reader who moved to the bottom (a document opens at its top).
+        follow = self.follow_tail and self._tail_armed and self._at_bottom()
+        started = time.perf_counter()
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        while self._pending:
+            text, kind, href = self._pending.popleft()
+            if kind == "text":
+                text = self._take_text(text, slice_chars)
+            self._pending_chars -= len(text)
+            start = cursor.position()
+            fmt = self._formats[kind]
+            if kind == "link":
+                fmt = QTextCharFormat(fmt)
+                fmt.setAnchorHref(href)
+            before = time.perf_counter()
+            cursor.insertText(text, fmt)
+            now = time.perf_counter()
+            if measure:
+                self._measure(len(text), now - before)
+            if kind == "link":
+                self._links.append((start, cursor.position(), href))
+            # One big text slice is a frame's work; small pieces (segments, links) share it.
+            if budget is not None and (now - started >= budget or len(text) >= slice_chars):
+                break
+        if self._deferred:
+            self._apply_deferred()
+        if self._target is not None and self._seek_target():
+            return
+        if follow:
+            self._scroll_to_end()
+
+    def _at_bottom(self) -> bool:
+        # The end of the document is in view. Ctrl+End shows it a few steps short of the
+        # maximum (the bottom margin, a half line): near the maximum, look at the end itself
+        # (the cursor rectangle walks the blocks from the top one: only when near).
+        bar = self.verticalScrollBar()
+        if bar.value() >= bar.maximum():
+            return True
+        if bar.maximum() - bar.value() > 3:
+            return False
+        end = QTextCursor(self.document())
+        end.movePosition(QTextCursor.MoveOperation.End)
+        return self.cursorRect(end).top() < self.viewport().rect().bottom()
+
+    def _scroll_to_end(self) -> None:
+        # On a visible viewport, QPlainTextEdit computes the scroll distance by walking (and
+        # laying out) every block between the old and the new top block: every line just
+        # inserted, 20-60 ms per frame with wrapping on (measured). With updates off it only
+        # moves its top block; the repaint then lays out just the visible lines.
+        viewport = self.viewport()
+        bar = self.verticalScrollBar()
+        if bar.value() == bar.maximum():
+            return
+        viewport.setUpdatesEnabled(False)
+        self._scrolling = True
+        bar.setValue(bar.maximum())
+        self._scrolling = False
+        viewport.setUpdatesEnabled(True)  # schedules the repaint
+
+    def _take_text(self, text: str, limit: int) -> str:
+        """``text`` plus following plain-text pieces, at most ``limit``; the rest stays."""
+        parts = [text]
+        size = len(text)
+        while size < limit and self._pending and self._pending[0][1] == "text":
+            piece = self._pending.popleft()[0]
+            parts.append(piece)
+            size += len(piece)
+        joined = parts[0] if len(parts) == 1 else "".join(parts)
+        if len(joined) > limit:
+            cut = limit
+            if "\ud800" <= joined[cut - 1] <= "\udbff":
+                cut -= 1  # never split a surrogate pair (only from odd decoders)
+            self._pending.appendleft((joined[cut:], "text", ""))
+            joined = joined[:cut]
+        return joined
+
+    def _apply_deferred(self, budget: float | None = FORMAT_BUDGET_S) -> None:
+        """Apply the ready links and formats, in one edit block, for at most ``budget``
+        seconds (FORMAT_BUDGET_S by default; None from flush_pending: all of them); the rest
+        waits for the next frame."""
+        end = self.document().characterCount() - 1
+        deferred = self._deferred
+        if not deferred or deferred[0][0] > end:
+            return
+        started = time.perf_counter()
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()  # one layout for all the changes of this frame
+        count = 0
+        while deferred and deferred[0][0] <= end:
+            stop, start, _, href, fmt = heapq.heappop(deferred)
+            if fmt is None:
+                self._apply_link(start, stop, href)
+            else:
+                cursor.setPosition(start)
+                cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
+                cursor.mergeCharFormat(fmt)
+            count += 1
+            if budget is not None and count % 32 == 0 and time.perf_counter() - started >= budget:
+                break
+        cursor.endEditBlock()
+
+    def _apply_link(self, start: int, end: int, url: str) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        fmt = QTextCharFormat(self._formats["link"])
+        fmt.setAnchorHref(url)
+        cursor.mergeCharFormat(fmt)
+        link = (start, end, url)
+        if not self._links or self._links[-1][0] <= start:
+            self._links.append(link)  # the common case: links arrive in document order
+        else:
+            # (A list of starts built per call made 10,000 links cost 2 s: bisect on a key.)
+            self._links.insert(bisect_right(self._links, start, key=lambda k: k[0]), link)
+
+    # -- links: mouse and keyboard ----------------------------------------------------------
+
+    def link_at(self, pos: QPoint) -> str:
+        """The href under viewport position ``pos``, or ""."""
+        return self.anchorAt(pos)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        href = self.anchorAt(event.position().toPoint())
+        shape = Qt.CursorShape.PointingHandCursor if href else Qt.CursorShape.IBeamCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
+        if href != self._hovered:
+            self._hovered = href
+            self.link_hovered.emit(href)
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        if self._hovered:
+            self._hovered = ""
+            self.link_hovered.emit("")
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press_anchor = ""
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_anchor = self.anchorAt(event.position().toPoint())
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or not self._press_anchor:
+            return
+        href = self.anchorAt(event.position().toPoint())
+        pressed, self._press_anchor = self._press_anchor, ""
+        # A drag that selected text is a selection, not a click.
+        if href == pressed and not self.textCursor().hasSelection():
+            self.link_activated.emit(href)
+
+    def event(self, event: QEvent) -> bool:
+        # Tab/Shift+Tab cycle the page's links, wrapping at either end, and never leave the
+        # document (QWidget would move focus into the header table, a keyboard trap);
+        # F6 / Shift+F6 move between the window's panes.
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+            if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not mods:
+                forward = event.key() == Qt.Key.Key_Tab and not (
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+                if not self.focus_link(forward):
+                    self.focus_link(forward, wrap=True)
+                return True
+        return super().event(event)
+
+    def focus_link(self, forward: bool = True, wrap: bool = False) -> bool:
+        """Select the next (or previous) link after the cursor (``wrap``: the first, or the
+        last, link of the page); False if there is none."""
+        if not self._links:
+            return False
+        cursor = self.textCursor()
+        if wrap:
+            link = self._links[0] if forward else self._links[-1]
+        else:
+            # Without a link selected, walking starts from the top of what is on screen.
+            top = self.top_position()
+            if forward:
+                here = cursor.selectionEnd() if cursor.hasSelection() else top
+                i = bisect_left(self._links, here, key=lambda k: k[0])
+                if i == len(self._links):
+                    return False
+                link = self._links[i]
+            else:
+                here = cursor.selectionStart() if cursor.hasSelection() else top
+                # The last link ending at or before here starts there or before: a bisection,
+                # not a scan of every link on each Shift+Tab (a page may hold a million).
+                i = bisect_right(self._links, here, key=lambda k: k[0]) - 1
+                while i >= 0 and self._links[i][1] > here:
+                    i -= 1
+                if i < 0:
+                    return False
+                link = self._links[i]
+        selection = QTextCursor(self.document())
+        selection.setPosition(link[0])
+        selection.setPosition(link[1], QTextCursor.MoveMode.KeepAnchor)
+        self._focused = None  # the old link's range: its change is this one, not a leave
+        self.setTextCursor(selection)
+        self.ensureCursorVisible()
+        self._focused = (link[0], link[1])
+        self.link_focused.emit(link[2])
+        return True
+
+    def focused_link(self) -> str:
+        """The href of the link the keyboard selection covers exactly, or ""."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return ""
+        for start, end, href in self._links:
+            if start == cursor.selectionStart() and end == cursor.selectionEnd():
+                return href
+        return ""
+
+    # -- context menu ----------------------------------------------------------------------
+
+    def context_menu(self, pos: QPoint, from_keyboard: bool = False) -> QMenu:
+        """The menu for viewport position ``pos``: the link actions first when there is a link
+        there (or, from the keyboard, when a link is selected), then Copy and Select All."""
+        href = self.focused_link() if from_keyboard else self.link_at(pos)
+        menu = self.createStandardContextMenu(pos)
+        menu.setParent(self, menu.windowFlags())
+        if href:
+            first = menu.actions()[0] if menu.actions() else None
+            open_link = QAction("Open Link", menu)
+            open_link.triggered.connect(lambda: self.link_activated.emit(href))
+            copy_link = QAction("Copy Link Address", menu)
+            copy_link.triggered.connect(lambda: QGuiApplication.clipboard().setText(href))
+            actions = [open_link, copy_link]
+            if "://" in href:  # yonder: links (Retry, bundled samples) are not downloads
+                download = QAction("Download Link…", menu)
+                download.triggered.connect(lambda: self.link_download_requested.emit(href))
+                actions.append(download)
+            menu.insertActions(first, actions)  # type: ignore[arg-type]
+            menu.insertSeparator(first)  # type: ignore[arg-type]
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        pos = event.pos()
+        if keyboard and self.textCursor().hasSelection():
+            pos = self.cursorRect().center()
+        menu = self.context_menu(pos, from_keyboard=keyboard)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.viewport().mapToGlobal(pos) if keyboard else event.globalPos())
+
+    def page(self, down: bool = True) -> None:
+        """Page down (up): the last line wholly shown becomes the first (the first, the
+        last): one line of overlap, and a half-shown line is never skipped."""
+        bar = self.verticalScrollBar()
+        viewport = self.viewport().rect()
+        bottom = self.cursorForPosition(QPoint(0, viewport.bottom()))
+        if self.cursorRect(bottom).bottom() > viewport.bottom():  # only partly shown
+            above = self.cursorRect(bottom).top() - 1
+            bottom = self.cursorForPosition(QPoint(0, max(0, above)))
+        step = max(1, self.line_index(bottom.position()) - bar.value())
+        bar.setValue(bar.value() + (step if down else -step))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            href = self.focused_link()
+            if href:
+                self.link_activated.emit(href)
+                return
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_Space and mods in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        ):
+            # A reader's page down / page up, as in every browser (the view is read-only).
+            self.page(down=mods == Qt.KeyboardModifier.NoModifier)
+            return
+        super().keyPressEvent(event)

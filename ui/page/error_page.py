@@ -1,0 +1,154 @@
+"""What a failed load looks like: an error section for the document view and a banner.
+
+The section is appended after whatever part of the body already arrived (that content is
+kept), and says what failed, where, what the user can do, the technical detail, and offers a
+Retry link where trying again can help (not for a malformed address). The banner above the
+document repeats the one-line summary with a Retry button, so a reader scrolled up in the
+partial content still sees that the load failed; the status bar names only the phase, and the
+technical detail does not repeat the message.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from ui.page.document_view import Segment
+from ui.text.display_text import display_line, tooltip_html
+
+RETRY_URL = "yonder:retry"
+BANNER_LIMIT = 300  # characters in the banner; the whole summary goes to the tooltip
+
+# By exception class (first word of the detail), then by phase.
+_ADVICE_BY_CLASS = {
+    "ConnectTimeout": "The server did not answer in time. Check the address and port, your "
+    "network connection, or try again later.",
+    "ReadTimeout": "The server stopped sending. Retry; if it keeps happening the server may "
+    "be overloaded.",
+    "CertificateError": "The server's certificate is not trusted, expired, or for another "
+    "name. Check the address; if you reached the wrong server, do not continue.",
+    "TruncatedBody": "The connection closed before the whole document arrived. What did "
+    "arrive is shown above. Retry to fetch it again.",
+    "NotHTTP": "Something answered, but not with HTTP. Check the port, and whether the "
+    "address should start with https:// instead of http:// (or the other way round).",
+    "TooManyRedirects": "The server keeps redirecting. The site may be misconfigured.",
+    "BadRedirect": "The server redirected to an address Yonder cannot follow (see the detail "
+    "below). If it looks right, copy it into the address bar; otherwise the site is "
+    "misconfigured.",
+}
+_ADVICE_BY_PHASE = {
+    "Address": "Check the address: it should look like http://example.org/page.",
+    "DNS": "Check the spelling of the host name, and your network connection.",
+    "Connect": "Nothing accepted the connection. Check the port, and whether the server is "
+    "running; try again later.",
+    "TLS": "The secure connection could not be set up. Check that the address should use "
+    "https://, or try again later.",
+    "Read": "The connection broke while receiving. Retry.",
+    "Protocol": "The server's answer is not valid HTTP. Retry; if it persists, the server is "
+    "misbehaving.",
+    "Decoding": "The compressed body is damaged. Retry.",
+    "Redirect": "The server's redirect cannot be followed. The site may be misconfigured.",
+    "Internal": "Retry. If it happens again, please report it with the technical detail below.",
+}
+
+
+def advice_for(phase: str, detail: str) -> str:
+    first = detail.split(":", 1)[0].strip()
+    return _ADVICE_BY_CLASS.get(first) or _ADVICE_BY_PHASE.get(phase, "Retry the request.")
+
+
+def retry_helps(phase: str) -> bool:
+    """Whether trying the same address again can help: not for an address that is malformed
+    (or names no bundled page), which fails the same way every time."""
+    return phase != "Address"
+
+
+def _detail_without(message: str, detail: str) -> str:
+    """The technical detail without a repeat of ``message`` ("InvalidURL: <message>" says
+    only "InvalidURL"): the message is on the page already, once."""
+    first, sep, rest = detail.partition("\n")
+    name, colon, text = first.partition(": ")
+    if colon and text.strip() == message.strip():
+        return name + sep + rest
+    return detail
+
+
+def summary(phase: str, message: str) -> str:
+    """The one-line text for the banner and the status bar."""
+    return f"{phase} error: {message}"
+
+
+def error_segments(
+    url: str, phase: str, message: str, detail: str, partial_bytes: int = 0
+) -> list[Segment]:
+    """The error section: heading, what failed and where, advice, detail, and Retry where
+    trying again can help (retry_helps)."""
+    segments: list[Segment] = []
+    if partial_bytes:
+        segments.append(
+            (
+                "muted",
+                f"\n\n──── the transfer stopped here, after {partial_bytes:,} bytes ────\n",
+                "",
+            )
+        )
+    segments += [
+        ("error", "Could not load this page\n", ""),
+        ("text", "\n", ""),
+        ("heading", "What failed\n", ""),
+        ("text", f"{phase}: {message}\n", ""),
+        ("muted", f"Address: {url}\n", ""),
+        ("text", "\n", ""),
+        ("heading", "What you can do\n", ""),
+        ("text", advice_for(phase, detail) + "\n", ""),
+        ("text", "\n", ""),
+    ]
+    if retry_helps(phase):
+        segments += [("link", "Retry", RETRY_URL), ("text", "   (or press F5)\n\n", "")]
+    segments += [
+        ("heading", "Technical detail\n", ""),
+        ("code", _detail_without(message, detail) + "\n", ""),
+    ]
+    return segments
+
+
+class ErrorBanner(QFrame):
+    """A one-line strip above the document: the failure summary and a Retry button.
+
+    Signals:
+        retry_requested(): the Retry button was pressed.
+    Slots: show_error(str text), hide()
+    """
+
+    retry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorBanner")
+        self.setStyleSheet(
+            "#errorBanner { background: #fdecea; border: 1px solid #e0a0a0; border-radius: 4px; }"
+            " QLabel { color: #8a1f1f; }"
+        )
+        self.label = QLabel()
+        # The summary can hold server text (a Location): plain, elided, and without a
+        # minimum width of its own.
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(1)
+        self.label.setWordWrap(True)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.clicked.connect(self.retry_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.retry_button)
+        self.hide()
+
+    @Slot(str)
+    def show_error(self, text: str, retry: bool = True) -> None:
+        """Show ``text``; the Retry button only where trying again can help."""
+        self.retry_button.setVisible(retry)
+        line = display_line(text, BANNER_LIMIT)
+        self.label.setText(line)
+        self.label.setToolTip(tooltip_html(text) if line != text else "")
+        self.show()

@@ -1,0 +1,278 @@
+"""The header view: what the server said and what Yonder sent, hop by hop.
+
+A status line coloured by class above five tabs: the headers as a table in received order
+(selectable, Ctrl+C copies "Name: value" lines), the raw head bytes exactly as received with
+their line endings made visible, the request that was sent, every redirect hop, and the
+connection (peer, TLS session, certificate, timings).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.fonts import monospace_font
+from ui.text.display_text import display_line, elide, tooltip_html
+from ui.text.units import format_duration
+from ui.text.wire_text import wire_text
+
+if TYPE_CHECKING:
+    from net.events import (
+        Connected,
+        Finished,
+        Redirected,
+        RequestSent,
+        Resolved,
+        ResponseHead,
+        Timings,
+        TLSReady,
+    )
+
+STATUS_COLOURS = {
+    1: QColor(96, 96, 96),
+    2: QColor(30, 126, 52),
+    3: QColor(31, 95, 191),
+    4: QColor(200, 98, 10),
+    5: QColor(176, 32, 32),
+}
+
+
+def status_colour(status: int) -> QColor:
+    """Grey 1xx, green 2xx, blue 3xx, orange 4xx, red 5xx (grey for anything else)."""
+    return STATUS_COLOURS.get(status // 100, STATUS_COLOURS[1])
+
+
+def visible_line_endings(raw: bytes) -> str:
+    """Raw head bytes as text with CR and LF written as ``\\r`` and ``\\n`` (and a real line
+    break after each LF), so a bare LF or a stray CR is visible; exact (ui.text.wire_text)."""
+    return wire_text(raw)
+
+
+def format_timings(timings: Timings) -> str:
+    parts = [
+        ("DNS", timings.dns),
+        ("connect", timings.connect),
+        ("TLS", timings.tls),
+        ("request", timings.request),
+        ("wait", timings.wait),
+        ("transfer", timings.transfer),
+    ]
+    # No TLS phase on plain http ("TLS 0 ms" would say a handshake happened); a real
+    # handshake never takes exactly zero.
+    parts = [(name, value) for name, value in parts if name != "TLS" or value > 0]
+    return " · ".join(f"{name} {format_duration(value)}" for name, value in parts) + (
+        f"  (total {format_duration(timings.total)})"
+    )
+
+
+class HeaderTable(QTableWidget):
+    """Two columns, Name and Value, one row per header in received order.
+
+    Signals: none beyond QTableWidget's. Ctrl+C copies the selected rows as "Name: value".
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 2, parent)
+        self.setHorizontalHeaderLabels(["Name", "Value"])
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        # Tab leaves the table (arrows move between cells): it was a keyboard trap.
+        self.setTabKeyNavigation(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.setAlternatingRowColors(True)
+
+    def set_headers(self, headers: tuple[tuple[str, str], ...]) -> None:
+        self.setRowCount(len(headers))
+        for row, (name, value) in enumerate(headers):
+            self.setItem(row, 0, QTableWidgetItem(name))
+            item = QTableWidgetItem(value)
+            item.setToolTip(tooltip_html(value) if len(value) > 60 else "")
+            self.setItem(row, 1, item)
+
+    def selected_text(self) -> str:
+        rows = sorted({index.row() for index in self.selectedIndexes()})
+        lines = []
+        for row in rows:
+            name, value = self.item(row, 0), self.item(row, 1)
+            if name is not None and value is not None:
+                lines.append(f"{name.text()}: {value.text()}")
+        return "\n".join(lines)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            text = self.selected_text()
+            if text:
+                QGuiApplication.clipboard().setText(text)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def _text_pane() -> QPlainTextEdit:
+    pane = QPlainTextEdit()
+    pane.setReadOnly(True)
+    pane.setUndoRedoEnabled(False)
+    pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    pane.setFont(monospace_font())
+    return pane
+
+
+class HeaderView(QWidget):
+    """Status line + tabs (Headers, Raw, Request, Redirects, Connection).
+
+    Signals: none (a passive view).
+    Slots: clear(), show_transfer(object Resolved|Connected|TLSReady),
+        show_request(object RequestSent), show_head(object ResponseHead),
+        add_redirect(object Redirected), show_finished(object Finished),
+        show_message(str text)
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status_label = QLabel()
+        # Server text: never Qt's rich-text guess, and never a minimum width of its own (a
+        # 60 KB reason without spaces would widen the window to 646,000 px).
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setMinimumWidth(1)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setWordWrap(True)
+        self.status_label.setMargin(6)
+        font = self.status_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.status_label.setFont(font)
+        self.table = HeaderTable()
+        self.raw = _text_pane()
+        self.request = _text_pane()
+        self.redirects = _text_pane()
+        self.connection = _text_pane()
+        self.connection.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.table, "Headers")
+        self.tabs.addTab(self.raw, "Raw")
+        self.tabs.addTab(self.request, "Request")
+        self.tabs.addTab(self.redirects, "Redirects")
+        self.tabs.addTab(self.connection, "Connection")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.tabs, 1)
+        self._hops = 0
+        self._connection_lines: list[str] = []
+        self.clear()
+
+    @Slot()
+    def clear(self) -> None:
+        self._set_status("No response yet", None)
+        self.table.setRowCount(0)
+        self.raw.clear()
+        self.request.clear()
+        self.redirects.setPlainText("No redirects.")
+        self._hops = 0
+        self._connection_lines = []
+        self.connection.clear()
+        self.tabs.setTabText(3, "Redirects")
+
+    @Slot(str)
+    def show_message(self, text: str) -> None:
+        """A status line for a page that did not come from HTTP (start page, error)."""
+        self._set_status(text, None)
+
+    def _set_status(self, text: str, colour: QColor | None) -> None:
+        """The status line, display-safe and elided (the whole line: the tooltip, Raw tab)."""
+        self.status_label.setText(display_line(text))
+        self.status_label.setToolTip("")
+        if colour is None:
+            self.status_label.setStyleSheet("")
+        else:
+            self.status_label.setStyleSheet(
+                f"color: white; background-color: {colour.name()}; border-radius: 4px;"
+            )
+
+    @Slot(object)
+    def show_transfer(self, event: Resolved | Connected | TLSReady) -> None:
+        from net import events  # imported here, not at start-up (a dict look-up by now)
+
+        kind = type(event).__name__
+        if kind == "Resolved":
+            assert isinstance(event, events.Resolved)
+            if self._connection_lines:
+                self._connection_lines.append("")  # a new hop
+            addresses = ", ".join(event.addresses) or "(none)"
+            self._connection_lines.append(
+                f"Resolved {event.host} → {addresses}  ({format_duration(event.elapsed)})"
+            )
+        elif kind == "Connected":
+            assert isinstance(event, events.Connected)
+            self._connection_lines.append(
+                f"Connected to {event.peer}  ({format_duration(event.elapsed)})"
+            )
+        else:
+            assert isinstance(event, events.TLSReady)
+            self._connection_lines += [
+                f"TLS {event.version}, cipher {event.cipher}  ({format_duration(event.elapsed)})",
+                f"  certificate subject: {event.subject or '(not verified)'}",
+                f"  issuer: {event.issuer or '-'}",
+                f"  valid until: {event.not_after or '-'}",
+            ]
+        self.connection.setPlainText("\n".join(self._connection_lines))
+
+    @Slot(object)
+    def show_request(self, sent: RequestSent) -> None:
+        self.request.setPlainText(visible_line_endings(sent.raw))
+
+    @Slot(object)
+    def show_head(self, head: ResponseHead) -> None:
+        self._set_status(head.status_line, status_colour(head.status))
+        self.status_label.setToolTip(tooltip_html(f"{elide(head.status_line, 1000)}\n{head.url}"))
+        self.table.set_headers(head.headers)
+        self.raw.setPlainText(visible_line_endings(head.raw))
+
+    @Slot(object)
+    def add_redirect(self, hop: Redirected) -> None:
+        if self._hops == 0:
+            self.redirects.clear()
+        self._hops += 1
+        lines = [
+            f"{self._hops}. {hop.head.status_line}",
+            f"   from {hop.from_url}",
+            f"   to   {hop.to_url}",
+        ]
+        lines += [f"   {name}: {value}" for name, value in hop.head.headers]
+        lines.append(f"   {format_timings(hop.timings)}")
+        self.redirects.appendPlainText("\n".join(lines) + "\n")
+        self.tabs.setTabText(3, f"Redirects ({self._hops})")
+
+    @Slot(object)
+    def show_finished(self, done: Finished) -> None:
+        self._connection_lines += ["", f"Timings: {format_timings(done.timings)}"]
+        self._connection_lines.append(
+            f"Body: {done.body_bytes:,} bytes decoded, {done.wire_bytes:,} bytes on the wire"
+        )
+        self.connection.setPlainText("\n".join(self._connection_lines))
+
+    @property
+    def redirect_count(self) -> int:
+        return self._hops

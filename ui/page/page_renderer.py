@@ -1,0 +1,703 @@
+"""Turns a :class:`ui.text.body_store.BodyStore` into what the document view shows, progressively.
+
+Three views of one response, re-rendered from the store on demand (never fetched again):
+
+- **Rendered** (the default): HTML through :class:`ui.text.render.HtmlRenderer` with styles as
+  character formats and links as anchors; JSON pretty-printed once complete; other text as
+  is, with its URLs clickable; a binary body as type, size and a hex dump, never as text.
+- **Source**: the decoded body as text.
+- **Wire**: the bytes that crossed the socket: the head with its CRLFs visible and the blank
+  line that ends it marked, then the body exactly as received (chunk-size lines included).
+
+Why a frame timer: the HTML renderer is pure Python (~2.5 MB/s here), so feeding it a
+2 MB batch on arrival would freeze the window for most of a second. Each tick reads the
+next bounded slice *from the store* (the network never waits for rendering: the store takes
+the body at full speed and bounds memory itself) and stops once TICK_BUDGET_S is spent, or
+while the document view still has plenty queued to insert.
+
+Offsets: every piece appended here is counted in UTF-16 units from the start of the stream
+(QTextCursor positions), so style spans can be laid over text the view inserts later.
+"""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextFormat
+
+from ui.fonts import monospace_font
+from ui.page.document_view import (
+    DEFER_MS,
+    DocumentView,
+    Segment,
+    TurnGuard,
+)
+from ui.text.binary_preview import declared_text, hex_dump, looks_binary
+from ui.text.lines import LineBreaker, NewlineNormaliser
+from ui.text.plain_links import PlainLinkScanner
+from ui.text.units import format_size
+from ui.text.wire_text import wire_text
+
+if TYPE_CHECKING:
+    from net.charset import CharsetChoice, StreamTextDecoder
+    from ui.text.body_store import BodyStore
+    from ui.text.render import Fragment, HtmlRenderer
+
+FRAME_MS = 16
+IDLE_S = FRAME_MS / 1000  # starved this long: the next bytes are rendered on arrival
+TICK_BUDGET_S = 0.008  # one tick's parsing; input, paint and the view's inserts run between
+HTML_SLICE = 8 * 1024  # bytes per HtmlRenderer.feed: ~3 ms of pure-Python parsing
+MIN_HTML_SLICE = 4096  # ...and the least, however dense the markup
+STEP_TARGET_S = 0.004  # what one feed should take (slices are sized from the last one)
+TEXT_SLICE = 128 * 1024  # bytes per step for text that needs no parsing (~1-2 ms)
+# What the view may hold (view_units), whatever the page: 31 MB of nested <blockquote>
+# rendered to 235 M characters and 2.9 GB before. A unit is ~8 bytes of QTextDocument here
+# (bench/hostile_pages.py): a character is one, a line ~64 (its block and layout), a style
+# span ~16, a link ~192 (each href is a format of its own, kept by the document).
+UNIT_CAP = 64_000_000
+LINE_UNITS = 64
+SPAN_UNITS = 16
+LINK_UNITS = 192
+VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wait for it
+BINARY_PREVIEW = 4096  # bytes of a binary body shown as a hex dump
+SNIFF_BYTES = 1024  # what looks_binary and the <meta> prescan need to decide
+SNIFF_WAIT_S = 0.1  # ...or whatever arrived this long after the first byte
+# json.loads + dumps of the whole text runs at once on the GUI thread (~80 ms per MB here):
+# past this, the JSON stays as received rather than freeze the window.
+PRETTY_JSON_MAX = 2 * 1024 * 1024
+SAVE_URL = "yonder:save-page"  # a link in the page that asks the window to save the body
+TABLE_WIDTH = 100  # columns a laid-out HTML table may use, until the view tells its width
+
+
+class ViewMode(StrEnum):
+    RENDERED = "rendered"
+    SOURCE = "source"
+    WIRE = "wire"
+
+
+def charset_label(choice: CharsetChoice | None) -> str:
+    """ "UTF-8 · from Content-Type" and friends, for the status bar."""
+    if choice is None:
+        return ""
+    names = {"utf-8": "UTF-8", "cp1252": "windows-1252", "latin-1": "ISO-8859-1"}
+    name = names.get(choice.encoding, choice.encoding.upper().replace("_", "-"))
+    source = {
+        "header": "from Content-Type",
+        "bom": "from the byte-order mark",
+        "meta": "from <meta> in the page",
+        "default": "default (nothing declared)",
+        "fallback": "default (nothing declared, not valid UTF-8)",
+        "override": "chosen in View > Encoding",
+    }.get(choice.source, choice.source)
+    if choice.ignored:
+        # Declared, but no codec of that name: not "nothing declared".
+        shown = "".join(ch if ch.isprintable() else "?" for ch in choice.ignored)
+        if choice.source == "default":
+            source = "default"
+        source += f" (the unknown charset '{shown}' in Content-Type was ignored)"
+    return f"{name} · {source}"
+
+
+def _style_formats(mono_family: str) -> dict[str, QTextCharFormat]:
+    def fmt(**kw: object) -> QTextCharFormat:
+        f = QTextCharFormat()
+        if kw.get("bold"):
+            f.setFontWeight(QFont.Weight.Bold)
+        if kw.get("italic"):
+            f.setFontItalic(True)
+        if "grow" in kw:
+            # Relative to the view's font, so zooming scales headings too.
+            f.setProperty(QTextFormat.Property.FontSizeAdjustment, kw["grow"])
+        if kw.get("mono"):
+            f.setFontFamilies([mono_family])
+            f.setFontFixedPitch(True)
+        if "colour" in kw:
+            f.setForeground(kw["colour"])  # type: ignore[arg-type]
+        if kw.get("strike"):
+            f.setFontStrikeOut(True)
+        if kw.get("underline"):
+            f.setFontUnderline(True)
+        return f
+
+    muted = QColor(100, 100, 100)
+    return {
+        "h1": fmt(bold=True, grow=2),
+        "h2": fmt(bold=True, grow=1),
+        "h3": fmt(bold=True, grow=1),
+        "h4": fmt(bold=True),
+        "h5": fmt(bold=True),
+        "h6": fmt(bold=True),
+        "strong": fmt(bold=True),
+        "emphasis": fmt(italic=True),
+        "code": fmt(mono=True, colour=QColor(120, 40, 40)),
+        "pre": fmt(mono=True),
+        "table": fmt(mono=True),
+        "quote": fmt(colour=QColor(70, 90, 70)),
+        "strike": fmt(strike=True),
+        "underline": fmt(underline=True),
+        "image": fmt(colour=muted, italic=True),
+        "rule": fmt(colour=muted),
+        "form": fmt(colour=muted, mono=True),
+        "mono": fmt(mono=True),
+        "marker": fmt(colour=QColor(150, 150, 150)),
+        "end-of-head": fmt(colour=QColor(31, 95, 191), bold=True),
+    }
+
+
+class PageRenderer(QObject):
+    """Renders the current store into a DocumentView in the current mode, frame by frame.
+
+    Signals:
+        title_changed(str title): the HTML <title> became known.
+        encoding_changed(object CharsetChoice): the charset used for the text became known.
+        kind_changed(str kind): "html", "json", "text" or "binary", once decided.
+        truncated(qint64 shown, qint64 total): the view stopped at the cap; ``total`` body bytes
+            are kept for Save (-1 while the body is still arriving; again at the end).
+        rendered(): everything of an ended body is in the view's queue, with its links and
+            styles (the view applies them as their text reaches the screen).
+    Slots: start(BodyStore, ViewMode, str|None override), poke(), stop(), set_trailer(list)
+    """
+
+    title_changed = Signal(str)
+    encoding_changed = Signal(object)
+    kind_changed = Signal(str)
+    # "qint64" (sizes past 2 GiB) is a C++ type name; PySide6's stubs take Python types only.
+    truncated = Signal("qint64", "qint64")  # type: ignore[arg-type]
+    rendered = Signal()
+
+    def __init__(
+        self,
+        view: DocumentView,
+        parent: QObject | None = None,
+        tick_budget_s: float = TICK_BUDGET_S,
+    ) -> None:
+        super().__init__(parent)
+        self.view = view
+        # A tick's parsing time (wall clock: how much one tick renders depends on the machine;
+        # a test that needs a known cut-off sets its own, 0: one step per tick).
+        self.tick_budget_s = tick_budget_s
+        # Columns an aligned HTML table may use: the window sets the view's width in columns
+        # (DocumentView.columns) and re-renders from the store when it changes.
+        self.table_width = TABLE_WIDTH
+        mono = monospace_font().family()
+        self._formats = _style_formats(mono)
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
+        # Wakes rendering once a sniffing wait is over. Precise: a coarse timer may fire up to
+        # 5% early, and poke() now ticks at once, so an early wake found the wait not yet over
+        # and nothing woke it again.
+        self._wake = QTimer(self)
+        self._wake.setTimerType(Qt.TimerType.PreciseTimer)
+        self._wake.setSingleShot(True)
+        self._wake.timeout.connect(self.poke)
+        self.store: BodyStore | None = None
+        self.unit_cap = UNIT_CAP  # tests set a small one
+        self.mode = ViewMode.RENDERED
+        self.override: str | None = None
+        self._trailer: list[Segment] = []
+        self._reset_state()
+        # Rendering statistics of the last run (bench and report): bytes, busy seconds.
+        self.stats_bytes = 0
+        self.stats_busy = 0.0
+
+    def _reset_state(self) -> None:
+        self.has_tables = False  # an aligned table was laid out (for table_width)
+        self.kind = ""  # "html", "json", "text", "binary"; "" until decided
+        self.title: str | None = None
+        self.choice: CharsetChoice | None = None
+        self.done = False
+        self._offset = 0  # store bytes consumed
+        self._pos = 0  # UTF-16 units appended since the stream began
+        self._decoder: StreamTextDecoder | None = None
+        self._html: HtmlRenderer | None = None
+        self._scanner: PlainLinkScanner | None = None
+        self._newlines = NewlineNormaliser()
+        self._lines = LineBreaker()
+        self._json_parts: list[str] = []
+        self._spans: list[tuple[int, int, str]] = []  # this tick's, for the view (merged)
+        self._lines_added = 0  # line breaks queued (for view_units)
+        self._spans_added = 0  # style spans queued (for view_units)
+        self._links_added = 0  # links queued (for view_units)
+        self._view_full = False  # view_units reached unit_cap: no more of the body is shown
+        self._html_slice = HTML_SLICE  # bytes of HTML per step (sized to its measured cost)
+        self._head_written = False
+        self._cap_announced = False
+        self._sniff_since: float | None = None
+        self._held_since: float | None = None  # when the decoder began holding back text
+        self._binary_note = False
+        self._starved_at = 0.0  # when the last tick found nothing left to render
+
+    # -- control --------------------------------------------------------------------------
+
+    def start(self, store: BodyStore, mode: ViewMode, override: str | None = None) -> None:
+        """(Re-)render ``store`` from its first byte into an emptied view."""
+        self._timer.stop()
+        self.store = store
+        self.mode = mode
+        self.override = override
+        self._reset_state()
+        self.stats_bytes = 0
+        self.stats_busy = 0.0
+        self.view.clear_document()
+        self.view.begin_stream()
+        self.view.follow_tail = False  # a page opens at its top; plain text follows (below)
+        self._timer.setInterval(0)
+        self._timer.start()
+        self._tick()  # what is stored goes on screen now, not a turn or a frame later
+
+    @Slot()
+    def stop(self) -> None:
+        """Forget the store (a new page); leaves the view as it is."""
+        self._timer.stop()
+        self._wake.stop()
+        self.store = None
+        self._trailer = []
+        self._reset_state()
+
+    @Slot()
+    def poke(self) -> None:
+        """The store grew or ended: make sure rendering runs."""
+        if self.store is None or self.done or self._timer.isActive():
+            return
+        # Work just arrived: the next tick runs in the next turn of the event loop (interval
+        # 0), not a frame later. After a real pause (the first bytes of a body, a slow server)
+        # it runs right here: those bytes reach the view (which inserts the first text after
+        # idle at once) in this turn, instead of behind another turn's paint and timers.
+        self._timer.setInterval(0)
+        self._timer.start()
+        if self._offset == 0 or time.perf_counter() - self._starved_at >= IDLE_S:
+            self._tick()
+
+    def set_trailer(self, segments: list[Segment]) -> None:
+        """Segments shown after the body in every view (an error section)."""
+        self._trailer = list(segments)
+        if self.done:
+            self._append_segments(self._trailer)
+        self.poke()
+
+    @property
+    def busy(self) -> bool:
+        """True while stored bytes are still being rendered (False while waiting for more)."""
+        return self._timer.isActive()
+
+    @property
+    def rendered_offset(self) -> int:
+        """Body (or wire) bytes consumed so far."""
+        return self._offset
+
+    # -- appending ------------------------------------------------------------------------
+
+    def _append(self, text: str, kind: str = "text") -> int:
+        """Queue text; its start offset (UTF-16 units from the stream start)."""
+        start = self._pos
+        if text:
+            self.view.append_text(text, kind)
+            self._pos += _units(text)
+            self._lines_added += text.count("\n")
+        return start
+
+    def _append_styled(self, text: str, style: str) -> None:
+        start = self._append(text)
+        self._spans.append((start, self._pos, style))
+
+    def _append_segments(self, segments: list[Segment]) -> None:
+        for kind, text, href in segments:
+            if kind == "link":
+                self.view.append_link(text, href)
+                self._pos += _units(text)
+            else:
+                self._append(text, kind)
+
+    def _flush_spans(self) -> None:
+        """Hand this tick's style spans to the view, which applies them once their text is on
+        screen, in batches inside edit blocks (as it does links); nothing here rescans them."""
+        if self._spans:
+            formats = self._formats
+            self.view.add_format_ranges((a, b, formats[style]) for a, b, style in self._spans)
+            self._spans = []
+
+    # -- the frame ------------------------------------------------------------------------
+
+    @Slot()
+    def _tick(self) -> None:
+        store = self.store
+        if store is None:
+            self._timer.stop()
+            return
+        if TurnGuard.busy() and self.view.pending_chars <= VIEW_HIGH_WATER:
+            # The view just inserted in this turn: parse in the next one.
+            self._timer.setInterval(DEFER_MS)
+            if not self._timer.isActive():
+                self._timer.start()
+            return
+        started = time.perf_counter()
+        more = False  # stopped by the budget with work left: come back at once
+        starved = False  # everything stored is rendered: poke() wakes us when more comes
+        step_cost = 0.0  # the dearest step so far: the next one must fit in what is left
+        worked = False
+        while not self.done:
+            if self.view.pending_chars > VIEW_HIGH_WATER:
+                break  # the view is behind: wait a frame for it
+            before = time.perf_counter()
+            if worked and before - started + step_cost > self.tick_budget_s:  # 1 step at least
+                more = True
+                break
+            if not self._step(store):
+                starved = not self.done
+                break
+            # Only a step that consumed something counts for TurnGuard: a starved check is
+            # cheap, and must not push back the view's insert (or our own next tick).
+            worked = True
+            step_cost = max(step_cost, time.perf_counter() - before)
+        self.stats_busy += time.perf_counter() - started
+        self._flush_spans()
+        if worked:
+            TurnGuard.done()
+        if self.done or starved:
+            self._timer.stop()
+            self._starved_at = time.perf_counter()
+            if self.done:
+                self.rendered.emit()
+            return
+        # Between two ticks the event loop runs (input, paint, the view's inserts), so a
+        # zero interval keeps the window responsive while using the idle time for parsing.
+        self._timer.setInterval(0 if more else FRAME_MS)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _step(self, store: BodyStore) -> bool:
+        """One bounded piece of work; False when waiting for more bytes (or done)."""
+        if self.mode == ViewMode.WIRE:
+            return self._step_wire(store)
+        if not self.kind and not self._decide_kind(store):
+            return False
+        if self.kind == "binary":
+            return self._step_binary(store)
+        slice_size = self._html_slice if self.kind == "html" else TEXT_SLICE
+        if not self._view_full and self.view_units >= self.unit_cap:
+            self._view_full = True  # what the view holds is capped, not the body's bytes
+        data = b"" if self._view_full else store.view_bytes(self._offset, slice_size)
+        if data:
+            self._offset += len(data)
+            self.stats_bytes += len(data)
+            assert self._decoder is not None
+            before = time.perf_counter()
+            self._text(self._decoder.feed(data), final=False)
+            if self.kind == "html":
+                self._size_html_slice(len(data), time.perf_counter() - before)
+            self._note_encoding()
+            return True
+        if not store.ended and self._offset < store.view_cap and not self._view_full:
+            self._release_held_text()
+            return False  # waiting for the network
+        if self._cut(store) and not store.ended:
+            if not self._cap_announced:
+                self._cap_announced = True
+                self.truncated.emit(self._offset, -1)  # the total is known at the end
+            return False
+        assert self._decoder is not None
+        if not self._view_full:
+            # Cut short (a Stop, a failure, the view's cap): its last bytes may be the start
+            # of a character that never came, not a sign of another encoding.
+            cut = not store.complete or store.truncated_in_view
+            self._text(self._decoder.finish(cut=cut), final=True)
+            self._note_encoding()
+        self._finish_text(store)
+        return False
+
+    def _size_html_slice(self, size: int, seconds: float) -> None:
+        # Dense markup (a page of nothing but links) costs ~4 us a byte here, ten times
+        # ordinary text: an 8 KB step took 36 ms. The next slice is sized so that a step
+        # takes about STEP_TARGET_S, between MIN_HTML_SLICE and HTML_SLICE.
+        if size >= MIN_HTML_SLICE and seconds > 0:
+            fit = int(STEP_TARGET_S * size / seconds)
+            self._html_slice = max(MIN_HTML_SLICE, min(HTML_SLICE, fit))
+
+    @property
+    def view_units(self) -> int:
+        """What the view holds, in the units of :attr:`unit_cap`: its UTF-16 characters, plus
+        LINE_UNITS a line, SPAN_UNITS a style span and LINK_UNITS a link (a QTextDocument's
+        memory goes to blocks and formats as much as to characters)."""
+        return (
+            self._pos
+            + LINE_UNITS * self._lines_added
+            + SPAN_UNITS * self._spans_added
+            + LINK_UNITS * self._links_added
+        )
+
+    def _cut(self, store: BodyStore) -> bool:
+        """The view stops before the end of the body (its byte cap, or its own)."""
+        return store.truncated_in_view or (self._view_full and self._offset < store.body_size)
+
+    def _release_held_text(self) -> None:
+        """An HTML page without a header charset from a slow server: the decoder holds up to
+        1024 bytes looking for a <meta>; after SNIFF_WAIT_S decide on what has arrived."""
+        decoder = self._decoder
+        if decoder is None or decoder.choice is not None:
+            return
+        now = time.perf_counter()
+        if self._held_since is None:
+            self._held_since = now
+            self._wake.start(int(SNIFF_WAIT_S * 1000) + 1)
+        elif now - self._held_since >= SNIFF_WAIT_S:
+            self._text(decoder.decide_now(), final=False)
+            self._note_encoding()
+
+    def _decide_kind(self, store: BodyStore) -> bool:
+        content_type = store.content_type
+        # When the type alone decides, the answer cannot depend on the bytes; else wait for
+        # the first bytes (or the end of a short body).
+        undecided = looks_binary(content_type, b"") != looks_binary(content_type, b"\x00")
+        # Declared text (text/plain, still checked for binary) is decided on the first bytes,
+        # whatever their size: a file's signature and NULs come first, and text must not wait.
+        if undecided and declared_text(content_type):
+            if store.body_size == 0 and not store.ended:
+                return False
+            undecided = False
+        if undecided and store.body_size < SNIFF_BYTES and not store.ended:
+            # A slow server must not keep the first bytes off screen: decide on what came
+            # within SNIFF_WAIT_S of the first byte.
+            if store.body_size == 0:
+                return False
+            now = time.perf_counter()
+            if self._sniff_since is None:
+                self._sniff_since = now
+                self._wake.start(int(SNIFF_WAIT_S * 1000) + 1)
+                return False
+            if now - self._sniff_since < SNIFF_WAIT_S:
+                return False
+        from net.charset import StreamTextDecoder, media_type
+
+        if looks_binary(content_type, store.prefix(SNIFF_BYTES)):
+            self.kind = "binary"
+        elif self.mode == ViewMode.SOURCE:
+            self.kind = "source"
+        elif media_type(content_type) in ("text/html", "application/xhtml+xml"):
+            self.kind = "html"
+        elif _is_json(content_type):
+            self.kind = "json"
+        else:
+            self.kind = "text"
+        # The <meta> prescan applies to HTML whichever view shows it.
+        sniff = media_type(content_type) in ("text/html", "application/xhtml+xml")
+        self._decoder = StreamTextDecoder(content_type, self.override, sniff_html=sniff)
+        if self.kind == "html":
+            from ui.text.fragments import resolve_link
+            from ui.text.render import HtmlRenderer
+
+            # Links keep their #fragment: a same-document link scrolls instead of fetching.
+            # Yonder's own pages link to yonder: addresses, which net.url does not resolve.
+            internal = store.url.startswith(("yonder:", "about:"))
+            resolve = _resolve_internal if internal else resolve_link
+            self._html = HtmlRenderer(store.url, self.table_width, utf16=True, resolve=resolve)
+        elif self.kind in ("text", "json"):
+            self._scanner = PlainLinkScanner(utf16=True)
+        # Plain text streams like a log (the tail stays in view while the reader is there);
+        # a document is read from its top.
+        self.view.follow_tail = self.kind == "text"
+        self.kind_changed.emit(self.kind)
+        return True
+
+    def _note_encoding(self) -> None:
+        assert self._decoder is not None
+        # An undeclared body changes from UTF-8 to windows-1252 at its first non-UTF-8 byte.
+        if self._decoder.choice is not None and self._decoder.choice != self.choice:
+            self.choice = self._decoder.choice
+            self.encoding_changed.emit(self.choice)
+
+    def _text(self, text: str, final: bool) -> None:
+        if self._html is not None:
+            if final:  # the decoder's last characters and the renderer's close, as one
+                from ui.text.render import join_fragments
+
+                fragment = join_fragments([self._html.feed(text), self._html.close()])
+            else:
+                fragment = self._html.feed(text)
+            self._fragment(fragment)
+            if self.title is None and self._html.title is not None:
+                self.title = self._html.title
+                self.title_changed.emit(self.title)
+            return
+        text = self._lines.feed(self._newlines.feed(text, final=final))
+        if self.kind == "json":
+            self._json_parts.append(text)
+        self._append(text)
+        if self._scanner is not None:
+            links = self._scanner.feed(text)
+            if final:
+                links += self._scanner.close()
+            self._links_added += len(links)
+            self.view.add_link_ranges(links)
+
+    def _fragment(self, fragment: Fragment) -> None:
+        if fragment.text:
+            self._append(fragment.text)
+        self._links_added += len(fragment.links)
+        self._spans_added += len(fragment.spans)
+        if fragment.links:
+            self.view.add_link_ranges(
+                (link.start, link.end, link.url) for link in fragment.links if link.url is not None
+            )
+        if fragment.anchors:
+            self.view.add_anchors((anchor.name, anchor.pos) for anchor in fragment.anchors)
+        spans = self._spans
+        for span in fragment.spans:
+            if span.style == "table":
+                self.has_tables = True
+            style = str(span.style)
+            last = spans[-1] if spans else None
+            if last is not None and last[2] == style and last[1] == span.start:
+                spans[-1] = (last[0], span.end, style)  # one piece split across two feeds
+            else:
+                spans.append((span.start, span.end, style))
+
+    def _finish_text(self, store: BodyStore) -> None:
+        if self.kind == "json":
+            size = sum(map(len, self._json_parts))
+            whole = not self._cut(store) and size <= PRETTY_JSON_MAX
+            pretty = _pretty_json("".join(self._json_parts)) if whole else None
+            self._json_parts = []
+            if pretty is not None:
+                # Replace the raw text, now that it is complete, with the indented form.
+                self.view.clear_document()
+                self.view.begin_stream()
+                self._pos = 0
+                self._spans = []
+                self._scanner = PlainLinkScanner(utf16=True)
+                self._text(pretty, final=True)
+        if self._cut(store):
+            self._truncation_notice(store)
+        if store.body_size == 0:
+            self._append("(The response has no body.)\n", "muted")
+        self._end()
+
+    def _truncation_notice(self, store: BodyStore) -> None:
+        shown, total = self._offset, store.body_size
+        if store.lost is None:
+            kept = f"the whole {format_size(total)} body is kept for Save"
+            link = "Save the whole body…"
+        else:
+            kept = f"of the {format_size(total)} body, {store.lost}"
+            link = f"Save the {format_size(store.kept_size)} that were kept…"
+        self._append(
+            f"\n\n──── Document truncated at {format_size(shown)} in the view; {kept} ────\n",
+            "muted",
+        )
+        self._append_segments([("link", link, SAVE_URL), ("text", "\n", "")])
+        self.truncated.emit(shown, total)
+
+    def _end(self) -> None:
+        self._append_segments(self._trailer)
+        self.done = True
+
+    # -- binary ---------------------------------------------------------------------------
+
+    def _step_binary(self, store: BodyStore) -> bool:
+        if not store.ended:
+            if not self._binary_note:
+                self._binary_note = True
+                self._append(f"Binary content ({store.content_type or 'no type given'})", "heading")
+                self._append("\nNot shown as text. Receiving…\n", "muted")
+            return False
+        self.view.clear_document()
+        self.view.begin_stream()
+        self._pos = 0
+        self._spans = []
+        size = store.body_size
+        state = "" if store.complete else " (incomplete: the transfer did not finish)"
+        self._append("Binary content: not shown as text\n", "heading")
+        self._append(f"Type: {store.content_type or '(none given)'}\n")
+        self._append(f"Size: {format_size(size)} ({size:,} bytes){state}\n")
+        self._append_segments([("link", "Save…", SAVE_URL), ("text", "\n\n", "")])
+        preview = store.prefix(BINARY_PREVIEW)
+        self._append(f"The first {len(preview):,} bytes:\n", "muted")
+        self._append_styled(hex_dump(preview) + "\n", "mono")
+        self._offset = size
+        self._end()
+        return False
+
+    # -- wire -----------------------------------------------------------------------------
+
+    def _step_wire(self, store: BodyStore) -> bool:
+        if not self._head_written:
+            self._head_written = True
+            if store.head_raw:
+                self._write_head(store.head_raw)
+            else:
+                self._append(
+                    "This page did not come over the network: no bytes crossed a socket.\n", "muted"
+                )
+            self.kind_changed.emit("wire")
+            return True
+        data = store.wire.read(self._offset, TEXT_SLICE)
+        if data:
+            self._offset += len(data)
+            self.stats_bytes += len(data)
+            self._append(self._lines.feed(wire_text(data)))
+            return True
+        if not store.ended:
+            return False
+        if store.wire.overflowed:
+            self._append(
+                f"\n\n──── Wire view truncated at {format_size(store.wire.in_memory)}; "
+                f"{store.wire.size:,} body bytes were received in all ────\n",
+                "muted",
+            )
+        self._end()
+        return False
+
+    def _write_head(self, raw: bytes) -> None:
+        """The head line by line, CR and LF written out in a subdued colour, the end marked."""
+        lines = raw.split(b"\n")
+        for index, line in enumerate(lines[:-1]):
+            body, cr = (line[:-1], True) if line.endswith(b"\r") else (line, False)
+            self._append(wire_text(body))
+            last = index == len(lines) - 2
+            marker = ("\\r" if cr else "") + "\\n"
+            self._append_styled(marker, "end-of-head" if last else "marker")
+            if last:
+                self._append_styled("  ← blank line: end of the head, the body follows", "marker")
+            self._append("\n")
+        if lines[-1]:  # a head without its final LF (should not happen)
+            self._append(wire_text(lines[-1]))
+
+
+def _resolve_internal(base: str, href: str) -> str:
+    """Links on an internal page: internal addresses as they are, "#name" in the page, and
+    absolute http(s) addresses; a relative one has nothing to resolve against."""
+    from ui.text.fragments import resolve_link
+
+    href = href.strip()
+    if href.startswith(("yonder:", "about:")):
+        return href
+    if href.startswith("#"):
+        return resolve_link(base, href)
+    if "://" not in href:
+        from net.errors import InvalidURL
+
+        raise InvalidURL(f"A relative link ({href[:80]!r}) on a page of Yonder's own")
+    return resolve_link(href, href)
+
+
+def _is_json(content_type: str) -> bool:
+    # json loads with the first JSON page, not at start-up.
+    from ui.text.json_pretty import is_json_type
+
+    return is_json_type(content_type)
+
+
+def _pretty_json(text: str) -> str | None:
+    from ui.text.json_pretty import pretty_json
+
+    return pretty_json(text)
+
+
+def _units(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
