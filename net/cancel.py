@@ -17,6 +17,16 @@ class Shutdownable(Protocol):
     def shutdown(self, how: int, /) -> None: ...
 
 
+class Token(Protocol):
+    """What a fetch's owner needs of a :class:`CancelToken` (tests pass fakes): a page's
+    fetcher and the download manager alike."""
+
+    @property
+    def cancelled(self) -> bool: ...
+
+    def cancel(self) -> None: ...
+
+
 class CancelToken:
     """Cancel one fetch from any thread (Stop, a new load, closing the window).
 

@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeAlias
 
 import h11
 
@@ -102,6 +102,11 @@ def build_request(target: Target, options: FetchOptions, *, method: str | None =
         "Connection: close\r\n"
         "\r\n"
     ).encode("latin-1", "replace")
+
+
+#: A function shaped like :func:`fetch` (the cancel token may be any net.cancel.Token): what a
+#: page's fetcher and the download worker run, and what tests replace with a fake generator.
+FetchFunction: TypeAlias = Callable[[str, FetchOptions | None, Any], Iterator[Event]]
 
 
 def fetch(

@@ -7,6 +7,9 @@ so callers only ever see subclasses of :class:`NetError`.
 
 from __future__ import annotations
 
+import traceback
+from dataclasses import dataclass
+
 
 class NetError(Exception):
     """Base of every error net/ raises. ``str(err)`` is a complete user-facing sentence."""
@@ -122,3 +125,37 @@ class WriteError(NetError):
     """Writing the body to its destination failed (disk full, closed pipe, ...)."""
 
     phase = "Write"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a request ended without Finished; every field is user-presentable text."""
+
+    phase: str  # "DNS", "Connect", "TLS", "Read", "Protocol", ..., "Internal"
+    message: str  # a complete sentence from net.errors
+    detail: str  # exception class chain, for the "technical detail" section
+
+
+def describe_error(exc: BaseException) -> Failure:
+    """Turn any exception into a Failure; never a traceback on screen (a page's load and a
+    download describe their failures alike)."""
+    chain: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 4:
+        text = str(seen)
+        chain.append(f"{type(seen).__name__}: {text}" if text else type(seen).__name__)
+        # As a traceback would: `raise ... from None` hides the context (for net/'s protocol
+        # errors, h11's own text, whose bytes the message already quotes readably).
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    detail = "\ncaused by ".join(chain)
+    if isinstance(exc, NetError):
+        return Failure(exc.phase, exc.message, detail)
+    # A bug in Yonder, not a network failure: say so, keep the last frame as detail.
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
+    return Failure(
+        "Internal",
+        "Yonder hit an internal error while loading this page. Retrying may help; "
+        "if it does not, please report it.",
+        detail + where,
+    )

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
+import typing
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from net import events
 from net.cancel import CancelToken
-from net.errors import Cancelled, ConnectError, TruncatedBody
+from net.errors import Cancelled, ConnectError, TruncatedBody, describe_error
 from net.events import BodyChunk, Event, Finished, ResponseHead, Timings
 from ui.page.fetch_worker import (
     MAX_BATCH_BYTES,
     MAX_DRAIN_ITEMS,
     Fetcher,
     FetchWorker,
-    describe_error,
+    Mail,
+    mail_kinds,
 )
 
 
@@ -91,9 +95,49 @@ def test_worker_runs_synchronously_and_posts_in_order() -> None:
     worker.start_fetch(7, "http://x/", None, CancelToken())
     items, more = worker.mailbox.take()
     assert not more
-    assert [kind for _, kind, _ in items] == ["head", "chunk", "chunk", "finished"]
+    assert [kind for _, kind, _ in items] == [Mail.HEAD, Mail.CHUNK, Mail.CHUNK, Mail.FINISHED]
     assert {rid for rid, _, _ in items} == {7}
     assert len(wakeups) == 1  # one wake-up for four events: the GUI had not drained yet
+
+
+def test_every_event_class_of_net_is_in_the_event_union() -> None:
+    """A class added to net/events.py (or renamed there) is part of Event, which the fetcher
+    sorts by class: none reaches the fetcher unsorted."""
+    classes = {
+        obj
+        for obj in vars(events).values()
+        if isinstance(obj, type)
+        and dataclasses.is_dataclass(obj)
+        and obj.__module__ == events.__name__
+    }
+    assert classes - {Timings} == set(typing.get_args(Event))
+
+
+def test_the_fetcher_sorts_every_event_class_by_the_class_itself() -> None:
+    # Keyed by the classes (not their names): a renamed class is still found, a new one must
+    # be added here or the test above fails.
+    assert set(mail_kinds()) == set(typing.get_args(Event))
+    assert set(mail_kinds().values()) == set(Mail) - {Mail.FAILED, Mail.CANCELLED}
+
+
+def test_an_event_of_an_unknown_class_is_a_failure_not_dropped(
+    qtbot: QtBot, make_fetcher: Any
+) -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Surprise:
+        elapsed: float
+
+    def fake(url: str, options: Any, cancel: Any) -> Iterator[Any]:
+        yield head(4)
+        yield Surprise(0.0)
+        yield chunk(b"late")
+
+    fetcher = make_fetcher(fake)
+    with qtbot.waitSignal(fetcher.failed, timeout=10_000) as blocker:
+        fetcher.load("http://x/")
+    _, phase, message, detail = blocker.args
+    assert phase == "Internal" and "internal error" in message
+    assert "Surprise" in detail
 
 
 def test_signals_in_order_and_body_whole(qtbot: QtBot, make_fetcher: Any) -> None:

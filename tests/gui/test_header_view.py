@@ -7,7 +7,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from net.events import Connected, Redirected, RequestSent, ResponseHead, Timings, TLSReady
+from net.events import (
+    Connected,
+    Redirected,
+    RequestSent,
+    Resolved,
+    ResponseHead,
+    Timings,
+    TLSReady,
+)
+from ui.page.fetch_worker import Mail, mail_kinds
 from ui.page.header_view import HeaderView, status_colour, visible_line_endings
 
 RAW = b"HTTP/1.1 404 Not Found\r\nX-B: 2\r\nx-a: 1\nSet-Cookie: a\r\nSet-Cookie: b\r\n\r\n"
@@ -63,7 +72,28 @@ def test_head_request_redirect_connection(qtbot: QtBot) -> None:
     connection = view.connection.toPlainText()
     assert "127.0.0.1:8443" in connection and "TLSv1.3" in connection and "CN=Test CA" in connection
     view.clear()
-    assert table.rowCount() == 0 and view.redirect_count == 0
+    assert table.rowCount() == 0 and view.tabs.tabText(3) == "Redirects"
+    assert view.redirects.toPlainText() == "No redirects."
+
+
+def test_every_transfer_event_the_fetcher_sends_is_shown(qtbot: QtBot) -> None:
+    """The Connection tab has a line for each class the fetcher emits as transfer_info (a
+    class added there without a case here would fail this, not vanish)."""
+    samples = {
+        Resolved: Resolved("h.test", ("192.0.2.7",), 0.001),
+        Connected: Connected("192.0.2.7", 443, 0.002),
+        TLSReady: TLSReady("TLSv1.3", "TLS_AES_128_GCM_SHA256", "", "", "", 0.003),
+    }
+    transfer = {cls for cls, kind in mail_kinds().items() if kind is Mail.TRANSFER}
+    assert transfer == set(samples)
+    view = HeaderView()
+    qtbot.addWidget(view)
+    for event in samples.values():
+        before = view.connection.toPlainText()
+        view.show_transfer(event)
+        assert view.connection.toPlainText() != before
+    connection = view.connection.toPlainText()
+    assert "h.test" in connection and "192.0.2.7:443" in connection and "TLSv1.3" in connection
 
 
 def test_ctrl_c_copies_selected_headers(qtbot: QtBot) -> None:

@@ -158,7 +158,7 @@ def test_charset_from_content_type_and_redirects_shown(
     wait_loaded(qtbot, window)
     assert text_of(window) == "naïve\n"
     assert window.address_bar.text() == srv.url("/end")
-    assert window.header_view.redirect_count == 1
+    assert window.header_view.tabs.tabText(3) == "Redirects (1)"
     assert "302" in window.header_view.redirects.toPlainText()
     assert window.history.current == srv.url("/end")
 

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QPalette
@@ -30,11 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from net.cancel import Token
 from net.options import FetchOptions
 from ui.downloads.download_worker import DownloadWorker, Progress
-from ui.page.fetch_worker import FetchFunction, Token
 from ui.text.display_text import tooltip_html
 from ui.text.units import format_duration, format_rate, format_size, transfer_rate
+
+if TYPE_CHECKING:
+    from net.client import FetchFunction
 
 PROGRESS_MS = 100  # how often running downloads' progress is polled (<= 10 signals/s)
 # Style sheets, not palettes: a row's palette is re-resolved when the panel adopts it.

@@ -14,14 +14,16 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from net.errors import Cancelled
+from net.errors import Cancelled, describe_error
 from net.events import BodyChunk, Event, Finished, ResponseHead
 from ui.downloads.save_file import AtomicFile, SaveError
-from ui.page.fetch_worker import FetchFunction, describe_error
+
+if TYPE_CHECKING:
+    from net.client import FetchFunction
 
 
 class Progress:

@@ -19,19 +19,23 @@ thread calls ``CancelToken.cancel()``, which is thread-safe and shuts the socket
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from enum import Enum, auto
+from typing import TYPE_CHECKING, Any, assert_never
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from net.errors import Cancelled, NetError
+from net.cancel import Token
+from net.errors import Cancelled, Failure, describe_error
 
-if TYPE_CHECKING:  # net.events and net.options load lazily: start-up time
+if TYPE_CHECKING:  # net.events, net.client and net.options load lazily: start-up time
+    # (re-exported: the window names the fetch function it is given by this module's name)
+    from net.client import FetchFunction as FetchFunction
     from net.events import Event, Finished, ResponseHead
     from net.options import FetchOptions
 
@@ -55,18 +59,6 @@ MAX_QUEUED_BYTES = 4 * 1024 * 1024  # the worker pauses reading beyond this undr
 CONSUMER_HIGH_WATER = 2 * 1024 * 1024
 
 
-class Token(Protocol):
-    """What the worker needs of net.cancel.CancelToken."""
-
-    @property
-    def cancelled(self) -> bool: ...
-
-    def cancel(self) -> None: ...
-
-
-FetchFunction = Callable[[str, "FetchOptions | None", Any], "Iterator[Event]"]
-
-
 def _default_fetch(url: str, options: FetchOptions | None, cancel: Any) -> Iterator[Event]:
     # Imported on first use, on the worker thread: start-up does not pay for net.client. The
     # GUI decodes the body with net.charset and renders HTML with ui.text.render (Qt-free):
@@ -85,41 +77,52 @@ def _default_token() -> Token:
     return CancelToken()
 
 
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """Why a request ended without Finished; every field is user-presentable text."""
+class Mail(Enum):
+    """What one mailbox item carries: the worker sorts the client's events by their class
+    (:func:`mail_kind`), and adds how the request ended when it raised."""
 
-    phase: str  # "DNS", "Connect", "TLS", "Read", "Protocol", ..., "Internal"
-    message: str  # a complete sentence from net.errors
-    detail: str  # exception class chain, for the "technical detail" section
+    CHUNK = auto()  # a BodyChunk (or a _Piece of one)
+    HEAD = auto()  # ResponseHead
+    REDIRECT = auto()  # Redirected
+    REQUEST = auto()  # RequestSent
+    TRANSFER = auto()  # Resolved, Connected or TLSReady
+    FINISHED = auto()  # Finished
+    FAILED = auto()  # a Failure (fetch raised)
+    CANCELLED = auto()  # None (fetch was cancelled)
 
 
-def describe_error(exc: BaseException) -> Failure:
-    """Turn any exception into a Failure; never a traceback on screen."""
-    chain: list[str] = []
-    seen: BaseException | None = exc
-    while seen is not None and len(chain) < 4:
-        text = str(seen)
-        chain.append(f"{type(seen).__name__}: {text}" if text else type(seen).__name__)
-        # As a traceback would: `raise ... from None` hides the context (for net/'s protocol
-        # errors, h11's own text, whose bytes the message already quotes readably).
-        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
-    detail = "\ncaused by ".join(chain)
-    if isinstance(exc, NetError):
-        return Failure(exc.phase, exc.message, detail)
-    # A bug in Yonder, not a network failure: say so, keep the last frame as detail.
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" (at {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
-    return Failure(
-        "Internal",
-        "Yonder hit an internal error while loading this page. Retrying may help; "
-        "if it does not, please report it.",
-        detail + where,
-    )
+@functools.cache
+def mail_kinds() -> dict[type, Mail]:
+    """Every class of net.events.Event and its Mail kind (tests/gui/test_fetch_worker.py
+    checks none is missing). Built on first use, on the worker thread: start-up time."""
+    from net import events
+
+    return {
+        events.BodyChunk: Mail.CHUNK,
+        events.ResponseHead: Mail.HEAD,
+        events.Redirected: Mail.REDIRECT,
+        events.RequestSent: Mail.REQUEST,
+        events.Resolved: Mail.TRANSFER,
+        events.Connected: Mail.TRANSFER,
+        events.TLSReady: Mail.TRANSFER,
+        events.Finished: Mail.FINISHED,
+    }
+
+
+def mail_kind(event: Event) -> Mail:
+    """The kind of one of the client's events, by its exact class. An event class nobody
+    sorted is a bug said on the error page, not an event silently dropped."""
+    kind = mail_kinds().get(type(event))
+    if kind is None:
+        raise TypeError(f"the fetcher does not handle {type(event).__qualname__} events")
+    return kind
+
+
+MailItem = tuple[int, Mail, Any]  # (request id, kind, payload)
 
 
 class _Mailbox:
-    """A locked FIFO of (request_id, kind, payload) plus the "GUI was notified" flag.
+    """A locked FIFO of MailItems (request_id, kind, payload) plus the "GUI was notified" flag.
 
     It also applies back-pressure: the worker waits while more than a limit of body bytes
     sit undrained. The network outruns the window ~100x (FACTS.md); without a bound the
@@ -130,15 +133,15 @@ class _Mailbox:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._room = threading.Condition(self._lock)
-        self._items: deque[tuple[int, str, Any]] = deque()
+        self._items: deque[MailItem] = deque()
         self._notified = False
         self._bytes = 0  # body bytes queued
 
-    def put(self, item: tuple[int, str, Any]) -> bool:
+    def put(self, item: MailItem) -> bool:
         """Append; True when the caller must wake the GUI (nobody has yet)."""
         with self._lock:
             self._items.append(item)
-            if item[1] == "chunk":
+            if item[1] is Mail.CHUNK:
                 self._bytes += len(item[2].data)
             if self._notified:
                 return False
@@ -154,18 +157,18 @@ class _Mailbox:
 
     def take(
         self, max_bytes: int | None = None, max_items: int | None = None
-    ) -> tuple[list[tuple[int, str, Any]], bool]:
+    ) -> tuple[list[MailItem], bool]:
         """Queued items, oldest first, stopping once ``max_bytes`` of chunk data (or
         ``max_items`` items) are taken; and whether more remain (then the GUI stays
         "notified" and must come back)."""
         with self._lock:
-            items: list[tuple[int, str, Any]] = []
+            items: list[MailItem] = []
             size = 0
             count = len(self._items) if max_items is None else max_items
             while self._items and (max_bytes is None or size < max_bytes) and count > 0:
                 count -= 1
                 item = self._items.popleft()
-                if item[1] == "chunk":
+                if item[1] is Mail.CHUNK:
                     room = max(MAX_BATCH_BYTES, max_bytes - size) if max_bytes else 0
                     if room and len(item[2].data) > room:
                         # A big recv is handed over in pieces, over several frames.
@@ -195,9 +198,7 @@ class _Piece:
     wire: bytes = b""
 
 
-def _split_chunk(
-    item: tuple[int, str, Any], size: int
-) -> tuple[tuple[int, str, Any], tuple[int, str, Any]]:
+def _split_chunk(item: MailItem, size: int) -> tuple[MailItem, MailItem]:
     request_id, kind, chunk = item
     data = chunk.data
     head = _Piece(data[:size], chunk.elapsed, chunk.wire_size, chunk.wire)
@@ -223,7 +224,7 @@ class FetchWorker(QObject):
         self._fetch = fetch or _default_fetch
         self.mailbox = _Mailbox()
 
-    def _post(self, request_id: int, kind: str, payload: Any) -> None:
+    def _post(self, request_id: int, kind: Mail, payload: Any) -> None:
         if self.mailbox.put((request_id, kind, payload)):
             self.events_ready.emit()
 
@@ -239,17 +240,17 @@ class FetchWorker(QObject):
             for event in events:
                 if token is not None and token.cancelled:
                     raise Cancelled("The request was cancelled", url=url)
-                kind = _kind(event)
+                kind = mail_kind(event)
                 self._post(request_id, kind, event)
-                if kind == "chunk":
+                if kind is Mail.CHUNK:
                     self.mailbox.wait_for_room(MAX_QUEUED_BYTES, token)
         except Cancelled:
-            self._post(request_id, "cancelled", None)
+            self._post(request_id, Mail.CANCELLED, None)
         except Exception as exc:  # every failure becomes an error page, never a traceback
             if token is not None and token.cancelled:
-                self._post(request_id, "cancelled", None)
+                self._post(request_id, Mail.CANCELLED, None)
             else:
-                self._post(request_id, "failed", describe_error(exc))
+                self._post(request_id, Mail.FAILED, describe_error(exc))
         finally:
             close = getattr(events, "close", None)
             if close is not None:
@@ -258,23 +259,6 @@ class FetchWorker(QObject):
                 with contextlib.suppress(Exception):
                     close()
             self.idle.emit(request_id)
-
-
-_KINDS = {
-    "BodyChunk": "chunk",
-    "ResponseHead": "head",
-    "Redirected": "redirect",
-    "Finished": "finished",
-    "RequestSent": "request",
-    "Resolved": "transfer",
-    "Connected": "transfer",
-    "TLSReady": "transfer",
-}
-
-
-def _kind(event: Event) -> str:
-    # By class name: net.events need not be imported here (exact classes, no subclasses).
-    return _KINDS.get(type(event).__name__, "other")
 
 
 class Fetcher(QObject):
@@ -476,7 +460,7 @@ class Fetcher(QObject):
         for request_id, kind, payload in items:
             if request_id != self._current_id or not self._active:
                 continue  # stale: a cancelled or superseded request
-            if kind == "chunk":
+            if kind is Mail.CHUNK:
                 parts.append(payload.data)
                 pending_bytes += len(payload.data)
                 elapsed = payload.elapsed
@@ -538,39 +522,45 @@ class Fetcher(QObject):
         self._last_progress = time.perf_counter()
         self.progress_changed.emit(self._current_id, self._received, self._total, self.elapsed)
 
-    def _dispatch(self, request_id: int, kind: str, payload: Any) -> None:
-        if kind == "head":
-            head: ResponseHead = payload
-            self._received = 0
-            length = head.content_length
-            self._total = -1 if length is None else length
-            self.head_received.emit(request_id, head)
-            # The head's recvs, whole: the first rows of the hop's recv records.
-            self._prefix_recorded = head.body_prefix
-            if head.recvs and request_id == self._current_id:
-                self.chunks_recorded.emit(request_id, list(head.recvs))
-            self._last_progress = time.perf_counter()
-            self.progress_changed.emit(request_id, 0, self._total, self.elapsed)
-        elif kind == "redirect":
-            self.redirected.emit(request_id, payload)
-        elif kind == "request":
-            self.request_sent.emit(request_id, payload)
-        elif kind == "transfer":
-            self.transfer_info.emit(request_id, payload)
-        elif kind == "finished":
-            done: Finished = payload
-            self._active = False
-            self._token = None
-            total = self._total if self._total >= 0 else self._received
-            self.progress_changed.emit(request_id, self._received, total, self.elapsed)
-            self.finished.emit(request_id, done)
-        elif kind == "failed":
-            failure: Failure = payload
-            self._active = False
-            self._token = None
-            self.failed.emit(request_id, failure.phase, failure.message, failure.detail)
-        elif kind == "cancelled":
-            # Cancelled by someone other than stop()/load() (those mark the id stale first).
-            self._active = False
-            self._token = None
-            self.stopped.emit(request_id)
+    def _dispatch(self, request_id: int, kind: Mail, payload: Any) -> None:
+        # Every kind has its case (mypy checks it: assert_never): a new kind cannot be dropped.
+        match kind:
+            case Mail.HEAD:
+                head: ResponseHead = payload
+                self._received = 0
+                length = head.content_length
+                self._total = -1 if length is None else length
+                self.head_received.emit(request_id, head)
+                # The head's recvs, whole: the first rows of the hop's recv records.
+                self._prefix_recorded = head.body_prefix
+                if head.recvs and request_id == self._current_id:
+                    self.chunks_recorded.emit(request_id, list(head.recvs))
+                self._last_progress = time.perf_counter()
+                self.progress_changed.emit(request_id, 0, self._total, self.elapsed)
+            case Mail.REDIRECT:
+                self.redirected.emit(request_id, payload)
+            case Mail.REQUEST:
+                self.request_sent.emit(request_id, payload)
+            case Mail.TRANSFER:
+                self.transfer_info.emit(request_id, payload)
+            case Mail.FINISHED:
+                done: Finished = payload
+                self._active = False
+                self._token = None
+                total = self._total if self._total >= 0 else self._received
+                self.progress_changed.emit(request_id, self._received, total, self.elapsed)
+                self.finished.emit(request_id, done)
+            case Mail.FAILED:
+                failure: Failure = payload
+                self._active = False
+                self._token = None
+                self.failed.emit(request_id, failure.phase, failure.message, failure.detail)
+            case Mail.CANCELLED:
+                # Cancelled by someone other than stop()/load() (those mark the id stale first).
+                self._active = False
+                self._token = None
+                self.stopped.emit(request_id)
+            case Mail.CHUNK:
+                raise AssertionError("body chunks are batched by _drain, never dispatched")
+            case _:
+                assert_never(kind)

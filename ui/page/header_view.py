@@ -8,7 +8,7 @@ connection (peer, TLS session, certificate, timings).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QKeySequence
@@ -215,28 +215,29 @@ class HeaderView(QWidget):
     def show_transfer(self, event: Resolved | Connected | TLSReady) -> None:
         from net import events  # imported here, not at start-up (a dict look-up by now)
 
-        kind = type(event).__name__
-        if kind == "Resolved":
-            assert isinstance(event, events.Resolved)
-            if self._connection_lines:
-                self._connection_lines.append("")  # a new hop
-            addresses = ", ".join(event.addresses) or "(none)"
-            self._connection_lines.append(
-                f"Resolved {event.host} → {addresses}  ({format_duration(event.elapsed)})"
-            )
-        elif kind == "Connected":
-            assert isinstance(event, events.Connected)
-            self._connection_lines.append(
-                f"Connected to {event.peer}  ({format_duration(event.elapsed)})"
-            )
-        else:
-            assert isinstance(event, events.TLSReady)
-            self._connection_lines += [
-                f"TLS {event.version}, cipher {event.cipher}  ({format_duration(event.elapsed)})",
-                f"  certificate subject: {event.subject or '(not verified)'}",
-                f"  issuer: {event.issuer or '-'}",
-                f"  valid until: {event.not_after or '-'}",
-            ]
+        # On the classes themselves, not their names: a renamed class is a type error here.
+        match event:
+            case events.Resolved():
+                if self._connection_lines:
+                    self._connection_lines.append("")  # a new hop
+                addresses = ", ".join(event.addresses) or "(none)"
+                self._connection_lines.append(
+                    f"Resolved {event.host} → {addresses}  ({format_duration(event.elapsed)})"
+                )
+            case events.Connected():
+                self._connection_lines.append(
+                    f"Connected to {event.peer}  ({format_duration(event.elapsed)})"
+                )
+            case events.TLSReady():
+                elapsed = format_duration(event.elapsed)
+                self._connection_lines += [
+                    f"TLS {event.version}, cipher {event.cipher}  ({elapsed})",
+                    f"  certificate subject: {event.subject or '(not verified)'}",
+                    f"  issuer: {event.issuer or '-'}",
+                    f"  valid until: {event.not_after or '-'}",
+                ]
+            case _:
+                assert_never(event)
         self.connection.setPlainText("\n".join(self._connection_lines))
 
     @Slot(object)
@@ -272,7 +273,3 @@ class HeaderView(QWidget):
             f"Body: {done.body_bytes:,} bytes decoded, {done.wire_bytes:,} bytes on the wire"
         )
         self.connection.setPlainText("\n".join(self._connection_lines))
-
-    @property
-    def redirect_count(self) -> int:
-        return self._hops

@@ -312,7 +312,7 @@ def test_go_start_demo_server_opens_its_index_and_stop_demo_server_stops_it(
     # It serves: one of its links, followed with the mouse.
     drive.click_link(qtbot, window, base + "redirect?n=3")
     drive.wait_loaded(qtbot, window)
-    assert window.load_ok and window.header_view.redirect_count == 3
+    assert window.load_ok and window.header_view.tabs.tabText(3) == "Redirects (3)"
     assert not drive.reachable(window, "Go", "Start Demo Server")
     drive.trigger(window, "Go", "Stop Demo Server")
     assert not window.demo.running
