@@ -1,4 +1,5 @@
-"""The document view alone: decoding as a stream, frame-timer slices, tail follow, links."""
+"""The document view alone: frame-timer slices, tail follow, links (decoding a body is the
+renderer's: tests/gui/test_page_renderer.py)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,12 @@ from ui.page.document_view import (
     FIRST_SLICE_CHARS,
     MAX_SLICE_CHARS,
     MIN_SLICE_CHARS,
-    SLICE_CHARS,
     SLICE_TARGET,
     TICK_BUDGET_S,
     DocumentView,
 )
-from ui.text.lines import MAX_LINE_CHARS
 from ui.text.lines import LineBreaker as _LineBreaker
 from ui.text.lines import NewlineNormaliser as _NewlineNormaliser
-
-TEXT = "Ünïcödé line: café 日本語 🦊\r\nsecond line\rthird\n"
-EXPECTED = "Ünïcödé line: café 日本語 🦊\nsecond line\nthird\n"
 
 
 @pytest.fixture
@@ -33,44 +29,6 @@ def view(qtbot: QtBot) -> DocumentView:
     widget.resize(500, 300)
     widget.show()
     return widget
-
-
-def fed(view: DocumentView, pieces: list[bytes], content_type: str = "") -> str:
-    view.clear_document()
-    view.begin_stream(content_type)
-    for piece in pieces:
-        view.feed(piece)
-    view.end_stream()
-    view.flush_pending()
-    return view.toPlainText()
-
-
-@pytest.mark.parametrize("charset", ["utf-8", "utf-16-le", "cp1252"])
-def test_whole_bytewise_and_every_split(view: DocumentView, charset: str) -> None:
-    text = TEXT if charset != "cp1252" else "naïve café €\r\nline\n"
-    expected = text.replace("\r\n", "\n").replace("\r", "\n")
-    data = text.encode(charset)
-    content_type = f"text/plain; charset={charset}"
-    assert fed(view, [data], content_type) == expected
-    assert fed(view, [bytes([b]) for b in data], content_type) == expected
-    for cut in range(1, len(data), 3):
-        assert fed(view, [data[:cut], data[cut:]], content_type) == expected
-
-
-def test_no_charset_bom_then_utf8_default(view: DocumentView) -> None:
-    assert fed(view, [b"\xef\xbb", b"\xbfhello"]) == "hello"
-    assert view.encoding is not None and view.encoding.source == "bom"
-    assert fed(view, [b"caf\xc3", b"\xa9 \xff end"]) == "café \ufffd end"
-    assert view.encoding is not None and view.encoding.encoding == "utf-8"
-
-
-def test_trailing_garbage_and_truncated_character(view: DocumentView) -> None:
-    # A UTF-8 body cut in the middle of a character ends with one replacement character
-    # (undeclared, ASCII and then a bad byte is windows-1252: see tests/unit/test_charset.py).
-    utf8 = "text/plain; charset=utf-8"
-    assert fed(view, ["ok 🦊".encode()[:-2]], utf8) == "ok \ufffd"
-    assert fed(view, [b"ok\n", b"\x00\x80\xfe"], utf8) == "ok\n\x00\ufffd\ufffd"
-    assert fed(view, [b"ok\n", b"\x00\x80\xfe"]) == "ok\n\x00€þ"
 
 
 def test_newline_normaliser_across_chunks() -> None:
@@ -96,19 +54,19 @@ def test_line_breaker_whole_bytewise_and_splits(text: str) -> None:
 
 
 def test_frame_timer_inserts_bounded_slices(qtbot: QtBot, view: DocumentView) -> None:
-    data = b"".join(b"%079d\n" % i for i in range(50_000))  # 4 MB: far more than one frame
+    data = "".join(f"{i:079d}\n" for i in range(50_000))  # 4 MB: far more than one frame
     view.begin_stream()
-    view.feed(data)
+    view.append_text(data)
     # The first text after idle is on screen at once, as one small slice; the rest queues.
     assert len(view.toPlainText()) == FIRST_SLICE_CHARS
     assert view.pending_chars == len(data) - FIRST_SLICE_CHARS
-    view.feed(data)  # a burst while a frame is pending: the slot only queues
+    view.append_text(data)  # a burst while a frame is pending: the slot only queues
     assert len(view.toPlainText()) == FIRST_SLICE_CHARS
     sizes: list[int] = []
     view.document().contentsChange.connect(lambda pos, removed, added: sizes.append(added))
     with qtbot.waitSignal(view.drained, timeout=20000):
         pass
-    assert view.toPlainText() == (data + data).decode()
+    assert view.toPlainText() == data + data
     # One insert per frame, never more than a frame's slice.
     assert len(sizes) >= len(data) * 2 // MAX_SLICE_CHARS
     assert max(sizes) <= MAX_SLICE_CHARS
@@ -138,14 +96,14 @@ def test_following_the_tail_of_a_wrapped_stream(qtbot: QtBot, view: DocumentView
     view.show()
     qtbot.waitExposed(view)
     view.begin_stream()
-    view.feed(b"".join(b"%d " % i * 30 + b"\n" for i in range(100)))
+    view.append_text("".join(f"{i} " * 30 + "\n" for i in range(100)))
     view.flush_pending()
     bar = view.verticalScrollBar()
     assert bar.value() == 0
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     assert bar.maximum() > 0 and bar.value() >= bar.maximum() - 1  # the last line shown
-    view.feed(b"".join(b"%d " % i * 30 + b"\n" for i in range(100, 3000)))
+    view.append_text("".join(f"{i} " * 30 + "\n" for i in range(100, 3000)))
     with qtbot.waitSignal(view.drained, timeout=20000):
         pass
     assert bar.maximum() > 0 and bar.value() == bar.maximum()
@@ -153,37 +111,25 @@ def test_following_the_tail_of_a_wrapped_stream(qtbot: QtBot, view: DocumentView
     assert last.blockNumber() >= view.document().blockCount() - 3
 
 
-def test_a_long_line_is_broken_for_display(view: DocumentView) -> None:
-    size = SLICE_CHARS * 6
-    view.begin_stream()
-    view.feed(b"y" * size)
-    queued = view.pending_chars + len(view.toPlainText())  # the first slice is on screen
-    assert queued == size + size // MAX_LINE_CHARS - 1  # plus the line breaks
-    view.flush_pending()
-    shown = view.toPlainText()
-    assert shown.replace("\n", "") == "y" * size  # the text itself is whole
-    assert max(len(line) for line in shown.split("\n")) == MAX_LINE_CHARS
-
-
 def test_follows_the_tail_only_at_the_bottom(qtbot: QtBot, view: DocumentView) -> None:
     bar = view.verticalScrollBar()
     view.begin_stream()
-    view.feed(b"".join(b"line %d\n" % i for i in range(200)))
+    view.append_text("".join(f"line {i}\n" for i in range(200)))
     view.flush_pending()
     assert bar.maximum() > 0 and bar.value() == 0  # a document opens at its top
-    view.feed(b"more\n" * 50)
+    view.append_text("more\n" * 50)
     view.flush_pending()
     assert bar.value() == 0  # the reader did not move there: no following
     bar.setValue(bar.maximum())  # the reader goes to the bottom
-    view.feed(b"more\n" * 50)
+    view.append_text("more\n" * 50)
     view.flush_pending()
     assert bar.value() == bar.maximum()
     bar.setValue(10)  # the reader scrolls up
-    view.feed(b"even more\n" * 50)
+    view.append_text("even more\n" * 50)
     view.flush_pending()
     assert bar.value() == 10  # never yanked
     bar.setValue(bar.maximum())  # back at the bottom: following again
-    view.feed(b"tail\n" * 50)
+    view.append_text("tail\n" * 50)
     view.flush_pending()
     assert bar.value() == bar.maximum()
 
@@ -317,7 +263,7 @@ def test_space_pages_down_and_shift_space_up(qtbot: QtBot, view: DocumentView) -
 
 def test_many_link_ranges_on_screen_and_queued_out_of_order(view: DocumentView) -> None:
     words = [f"w{n:04d}" for n in range(3000)]
-    view.begin_stream("text/html")
+    view.begin_stream()
     view.append_text(" ".join(words[:1500]) + " ")  # the first slice after idle: on screen
     view.append_text(" ".join(words[1500:]))  # queued behind it
     starts = [n * 6 for n in range(3000)]
@@ -337,14 +283,14 @@ def test_many_link_ranges_on_screen_and_queued_out_of_order(view: DocumentView) 
 
 def test_link_range_over_queued_text(view: DocumentView) -> None:
     # What an incremental HTML renderer does: text first, the link once it closes.
-    view.begin_stream("text/html")
+    view.begin_stream()
     view.append_text("intro ")  # on screen at once (the first slice after idle)
     view.append_text("see the docs here")  # queued behind it
-    view.add_link_range(14, 18, "http://docs/")
+    view.add_link_ranges([(14, 18, "http://docs/")])
     assert view.links() == []  # not on screen yet
     view.flush_pending()
     assert view.links() == [(14, 18, "http://docs/")]
-    view.add_link_range(19, 23, "http://here/")  # already on screen: applied at once
+    view.add_link_ranges([(19, 23, "http://here/")])  # already on screen: applied at once
     assert view.links()[-1] == (19, 23, "http://here/")
 
 

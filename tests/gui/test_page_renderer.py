@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from ui.page.document_view import DocumentView
 from ui.page.page_renderer import HTML_SLICE, PageRenderer, ViewMode
 from ui.text.body_store import BodyStore
+from ui.text.lines import MAX_LINE_CHARS
 
 PAGE = (
     "<html><head><meta charset=utf-8><title>T&eacute;st</title></head><body>"
@@ -97,6 +98,48 @@ def test_trailing_garbage_after_the_document_is_shown_not_fatal(
     assert renderer.kind == "html"
     text, _, _, renderer = render(qtbot, view, b"\x00\x01\x02" * 500, "", 7, ViewMode.RENDERED)
     assert renderer.kind == "binary" and text.startswith("Binary content")
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "utf-16-le", "cp1252"])
+def test_a_text_body_decodes_alike_whole_bytewise_and_split(
+    qtbot: QtBot, view: DocumentView, charset: str
+) -> None:
+    # A character split across two chunks decodes whole; CR LF and CR become LF.
+    text = "Ünïcödé line: café 日本語 🦊\r\nsecond line\rthird\n"
+    if charset == "cp1252":
+        text = "naïve café €\r\nline\n"
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    data = text.encode(charset)
+    ctype = f"text/plain; charset={charset}"
+    for step in (len(data), 1, 3, 7):
+        assert render(qtbot, view, data, ctype, step, ViewMode.RENDERED)[0] == expected, step
+
+
+def test_no_charset_a_bom_then_the_utf8_default_and_a_cut_character(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    text, _, _, renderer = render(
+        qtbot, view, b"\xef\xbb\xbfhello", "text/plain", 2, ViewMode.RENDERED
+    )
+    assert text == "hello" and renderer.choice is not None and renderer.choice.source == "bom"
+    text, _, _, renderer = render(
+        qtbot, view, b"caf\xc3\xa9 ok", "text/plain", 4, ViewMode.RENDERED
+    )
+    assert text == "café ok" and renderer.choice is not None
+    assert renderer.choice.encoding == "utf-8"
+    utf8 = "text/plain; charset=utf-8"
+    cut = "ok 🦊".encode()[:-2]  # a body cut inside a character: one replacement character
+    assert render(qtbot, view, cut, utf8, 1, ViewMode.RENDERED)[0] == "ok \ufffd"
+    assert render(qtbot, view, b"ok\n\x80\xfe", utf8, 1, ViewMode.RENDERED)[0] == "ok\n\ufffd\ufffd"
+    # Undeclared, ASCII and then a byte that is not UTF-8: windows-1252 (test_charset.py).
+    assert render(qtbot, view, b"ok\n\x80\xfe", "text/plain", 1, ViewMode.RENDERED)[0] == "ok\n€þ"
+
+
+def test_a_long_line_is_broken_for_display(qtbot: QtBot, view: DocumentView) -> None:
+    size = MAX_LINE_CHARS * 3 + 5
+    text = render(qtbot, view, b"y" * size, "text/plain", size, ViewMode.RENDERED)[0]
+    assert text.replace("\n", "") == "y" * size  # the text itself is whole
+    assert max(len(line) for line in text.split("\n")) == MAX_LINE_CHARS
 
 
 def test_the_first_bytes_after_idle_are_on_screen_when_poke_returns(

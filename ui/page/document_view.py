@@ -1,14 +1,13 @@
 """The document view: text appended as it arrives, without ever freezing the window.
 
-Bytes go through net.charset.StreamTextDecoder (Content-Type charset, else BOM, else UTF-8
-with U+FFFD), so a character split across two chunks decodes correctly. Decoded text only
-joins a pending queue; a frame timer (FRAME_MS) moves it into the QPlainTextEdit with one
+Text (decoded and laid out by ui/page/page_renderer.py, or segments of Yonder's own pages)
+only joins a pending queue; a frame timer (FRAME_MS) moves it into the QPlainTextEdit with one
 cursor insert at the end per frame, sized by a feedback loop so that it takes about
 TICK_BUDGET_S (FACTS.md: one big insert or setPlainText stalls for hundreds of ms). The view
 follows the tail only when the reader was at the bottom before the insert.
 
 Links are character formats with an anchor href: appended with :meth:`append_link`, or laid
-over text already queued with :meth:`add_link_range` (what an incremental HTML renderer does:
+over text already queued with :meth:`add_link_ranges` (what an incremental HTML renderer does:
 it reports a link once its text is complete). Click, or Tab to it and press Enter; the
 context menu (right click, the Menu key) adds Open Link, Copy Link Address and Download Link.
 """
@@ -20,7 +19,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from enum import StrEnum
 
 import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
@@ -44,10 +43,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from ui.fonts import monospace_font
-from ui.text.lines import LineBreaker, NewlineNormaliser
-
-if TYPE_CHECKING:  # net.charset loads with the first body: start-up time
-    from net.charset import CharsetChoice, StreamTextDecoder
 
 FRAME_MS = 16
 SLICE_CHARS = 64 * 1024  # the starting slice, before the cost of a character is measured
@@ -103,7 +98,22 @@ class TurnGuard:
         cls.last_end = time.perf_counter()
 
 
-#: (kind, text, href). kind: "text", "link", "heading", "title", "error", "muted", "code".
+class SegmentKind(StrEnum):
+    """How a piece of text is shown: each kind has its character format."""
+
+    TEXT = "text"
+    LINK = "link"  # href is the link's URL
+    HEADING = "heading"
+    TITLE = "title"
+    ERROR = "error"
+    MUTED = "muted"
+    CODE = "code"
+
+
+#: (kind, text, href): a piece of one of Yonder's own pages (start page, error page...). The
+#: kind is a SegmentKind; typed str only while the window still writes one literal kind
+#: (TODO(lead): tuple[SegmentKind, str, str] once main_window.py is restructured). An unknown
+#: kind is a ValueError in append_segments, never shown as plain text.
 Segment = tuple[str, str, str]
 
 LINK_COLOUR = QColor(26, 84, 186)
@@ -131,8 +141,8 @@ class DocumentView(QPlainTextEdit):
         link_download_requested(str url): Download Link was chosen in the context menu.
         link_focused(str url): Tab selected a link ("" when the selection left it).
     Slots:
-        clear_document(), begin_stream(str content_type), feed(bytes), end_stream(),
-        append_text(str), append_link(str text, str url), flush_pending()
+        clear_document(), begin_stream(), append_text(str), append_link(str text, str url),
+        flush_pending()
     """
 
     link_activated = Signal(str)
@@ -162,13 +172,9 @@ class DocumentView(QPlainTextEdit):
         self.document().setDocumentMargin(12)
         self.viewport().setMouseTracking(True)
         self._formats = self._make_formats(font)
-        self._pending: deque[tuple[str, str, str]] = deque()
+        self._pending: deque[tuple[str, SegmentKind, str]] = deque()
         self._pending_chars = 0
-        self._decoder: StreamTextDecoder | None = None
-        self._newlines = NewlineNormaliser()
-        self._lines = LineBreaker()
         self._stream_start = 0  # document position where the current stream began
-        self._stream_chars = 0  # UTF-16 units queued since begin_stream
         self._links: list[tuple[int, int, str]] = []  # absolute (start, end, href), sorted
         # Links and style formats over text still queued: a heap by end position, so each
         # frame applies the ready ones without walking all the others (a list scan per frame
@@ -244,7 +250,7 @@ class DocumentView(QPlainTextEdit):
         mono.setPointSizeF(self.font().pointSizeF())
         self.setTabStopDistance(TAB_COLUMNS * QFontMetricsF(mono).horizontalAdvance(" "))
 
-    def _make_formats(self, font: QFont) -> dict[str, QTextCharFormat]:
+    def _make_formats(self, font: QFont) -> dict[SegmentKind, QTextCharFormat]:
         text = QTextCharFormat()
         link = QTextCharFormat()
         link.setForeground(LINK_COLOUR)
@@ -267,13 +273,13 @@ class DocumentView(QPlainTextEdit):
         code.setForeground(MUTED_COLOUR)
         code.setBackground(self.palette().color(QPalette.ColorRole.AlternateBase))
         return {
-            "text": text,
-            "link": link,
-            "heading": heading,
-            "title": title,
-            "error": error,
-            "muted": muted,
-            "code": code,
+            SegmentKind.TEXT: text,
+            SegmentKind.LINK: link,
+            SegmentKind.HEADING: heading,
+            SegmentKind.TITLE: title,
+            SegmentKind.ERROR: error,
+            SegmentKind.MUTED: muted,
+            SegmentKind.CODE: code,
         }
 
     # -- content --------------------------------------------------------------------------
@@ -284,9 +290,6 @@ class DocumentView(QPlainTextEdit):
         self._timer.stop()
         self._pending.clear()
         self._pending_chars = 0
-        self._decoder = None
-        self._newlines = NewlineNormaliser()
-        self._lines = LineBreaker()
         self._links.clear()
         self._deferred.clear()
         self._anchors.clear()
@@ -294,7 +297,6 @@ class DocumentView(QPlainTextEdit):
         self._tail_armed = False
         self._hovered = ""
         self._stream_start = 0
-        self._stream_chars = 0
         if self.document().characterCount() > SWAP_CLEAR_CHARS:
             self._swap_document()
         else:
@@ -354,64 +356,32 @@ class DocumentView(QPlainTextEdit):
         """How many old documents are still being taken apart."""
         return len(self._disposing)
 
-    @Slot(str)
-    def begin_stream(self, content_type: str = "") -> None:
-        """Start decoding a new body with the charset rules; appends after what is there."""
-        from net.charset import StreamTextDecoder
-
-        self._decoder = StreamTextDecoder(content_type)
-        self._newlines = NewlineNormaliser()
-        self._lines = LineBreaker()
-        self._stream_start = self._queued_end()
-        self._stream_chars = 0
-
-    @Slot(bytes)
-    def feed(self, data: bytes) -> None:
-        """Queue body bytes; they reach the screen on the next frames."""
-        if self._decoder is None:
-            self.begin_stream()
-        assert self._decoder is not None
-        text = self._lines.feed(self._newlines.feed(self._decoder.feed(bytes(data))))
-        if text:
-            self._enqueue(text, "text", "")
-
     @Slot()
-    def end_stream(self) -> None:
-        """The body is complete (or was cut short): flush the decoder's held bytes."""
-        if self._decoder is None:
-            return
-        text = self._lines.feed(self._newlines.feed(self._decoder.finish(), final=True))
-        if text:
-            self._enqueue(text, "text", "")
-
-    @property
-    def encoding(self) -> CharsetChoice | None:
-        return None if self._decoder is None else self._decoder.choice
+    def begin_stream(self) -> None:
+        """Stream positions (links, formats, anchors) count from here: after what is there."""
+        self._stream_start = self._queued_end()
 
     @Slot(str)
-    def append_text(self, text: str, kind: str = "text") -> None:
+    def append_text(self, text: str, kind: SegmentKind = SegmentKind.TEXT) -> None:
         if text:
-            self._enqueue(text, kind if kind in self._formats else "text", "")
+            self._enqueue(text, kind, "")
 
     @Slot(str, str)
     def append_link(self, text: str, url: str) -> None:
         if text:
-            self._enqueue(text, "link", url)
+            self._enqueue(text, SegmentKind.LINK, url)
 
     def append_segments(self, segments: Iterable[Segment]) -> None:
-        for kind, text, href in segments:
-            if kind == "link":
+        for name, text, href in segments:
+            kind = SegmentKind(name)
+            if kind is SegmentKind.LINK:
                 self.append_link(text, href)
             else:
                 self.append_text(text, kind)
 
-    def add_link_range(self, start: int, end: int, url: str) -> None:
-        """Make stream positions [start, end) (UTF-16 units since begin_stream) a link, now
-        or as soon as that text is on screen."""
-        self.add_link_ranges(((start, end, url),))
-
     def add_link_ranges(self, links: Iterable[tuple[int, int, str]]) -> None:
-        """:meth:`add_link_range` for many links (see :meth:`_add_ranges`)."""
+        """Make each of stream positions [start, end) (UTF-16 units since begin_stream) a
+        link to its url, now or as soon as that text is on screen (see :meth:`_add_ranges`)."""
         self._add_ranges((start, end, url, None) for start, end, url in links)
 
     def add_format_ranges(self, ranges: Iterable[tuple[int, int, QTextCharFormat]]) -> None:
@@ -609,12 +579,11 @@ class DocumentView(QPlainTextEdit):
             self.document().characterCount() - 1 + sum(_utf16_len(t) for t, _, _ in self._pending)
         )
 
-    def _enqueue(self, text: str, kind: str, href: str) -> None:
+    def _enqueue(self, text: str, kind: SegmentKind, href: str) -> None:
         # Never concatenate onto the queue (a growing backlog would be copied per chunk);
         # the frame joins small consecutive text pieces instead.
         self._pending.append((text, kind, href))
         self._pending_chars += len(text)
-        self._stream_chars += _utf16_len(text)
         if not self._timer.isActive():
             # The first text after idle goes on screen at once, as one small slice (bounded:
             # only when no frame is pending, so a burst of queued signals still only queues).
@@ -679,12 +648,12 @@ class DocumentView(QPlainTextEdit):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         while self._pending:
             text, kind, href = self._pending.popleft()
-            if kind == "text":
+            if kind is SegmentKind.TEXT:
                 text = self._take_text(text, slice_chars)
             self._pending_chars -= len(text)
             start = cursor.position()
             fmt = self._formats[kind]
-            if kind == "link":
+            if kind is SegmentKind.LINK:
                 fmt = QTextCharFormat(fmt)
                 fmt.setAnchorHref(href)
             before = time.perf_counter()
@@ -692,7 +661,7 @@ class DocumentView(QPlainTextEdit):
             now = time.perf_counter()
             if measure:
                 self._measure(len(text), now - before)
-            if kind == "link":
+            if kind is SegmentKind.LINK:
                 self._links.append((start, cursor.position(), href))
             # One big text slice is a frame's work; small pieces (segments, links) share it.
             if budget is not None and (now - started >= budget or len(text) >= slice_chars):
@@ -736,7 +705,7 @@ class DocumentView(QPlainTextEdit):
         """``text`` plus following plain-text pieces, at most ``limit``; the rest stays."""
         parts = [text]
         size = len(text)
-        while size < limit and self._pending and self._pending[0][1] == "text":
+        while size < limit and self._pending and self._pending[0][1] is SegmentKind.TEXT:
             piece = self._pending.popleft()[0]
             parts.append(piece)
             size += len(piece)
@@ -745,7 +714,7 @@ class DocumentView(QPlainTextEdit):
             cut = limit
             if "\ud800" <= joined[cut - 1] <= "\udbff":
                 cut -= 1  # never split a surrogate pair (only from odd decoders)
-            self._pending.appendleft((joined[cut:], "text", ""))
+            self._pending.appendleft((joined[cut:], SegmentKind.TEXT, ""))
             joined = joined[:cut]
         return joined
 
@@ -778,7 +747,7 @@ class DocumentView(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        fmt = QTextCharFormat(self._formats["link"])
+        fmt = QTextCharFormat(self._formats[SegmentKind.LINK])
         fmt.setAnchorHref(url)
         cursor.mergeCharFormat(fmt)
         link = (start, end, url)

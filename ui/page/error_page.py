@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from ui.page.document_view import Segment
+from ui.page.document_view import Segment, SegmentKind
 from ui.text.display_text import display_line, tooltip_html
 
 RETRY_URL = "yonder:retry"
@@ -87,27 +87,30 @@ def error_segments(
     if partial_bytes:
         segments.append(
             (
-                "muted",
+                SegmentKind.MUTED,
                 f"\n\n──── the transfer stopped here, after {partial_bytes:,} bytes ────\n",
                 "",
             )
         )
     segments += [
-        ("error", "Could not load this page\n", ""),
-        ("text", "\n", ""),
-        ("heading", "What failed\n", ""),
-        ("text", f"{phase}: {message}\n", ""),
-        ("muted", f"Address: {url}\n", ""),
-        ("text", "\n", ""),
-        ("heading", "What you can do\n", ""),
-        ("text", advice_for(phase, detail) + "\n", ""),
-        ("text", "\n", ""),
+        (SegmentKind.ERROR, "Could not load this page\n", ""),
+        (SegmentKind.TEXT, "\n", ""),
+        (SegmentKind.HEADING, "What failed\n", ""),
+        (SegmentKind.TEXT, f"{phase}: {message}\n", ""),
+        (SegmentKind.MUTED, f"Address: {url}\n", ""),
+        (SegmentKind.TEXT, "\n", ""),
+        (SegmentKind.HEADING, "What you can do\n", ""),
+        (SegmentKind.TEXT, advice_for(phase, detail) + "\n", ""),
+        (SegmentKind.TEXT, "\n", ""),
     ]
     if retry_helps(phase):
-        segments += [("link", "Retry", RETRY_URL), ("text", "   (or press F5)\n\n", "")]
+        segments += [
+            (SegmentKind.LINK, "Retry", RETRY_URL),
+            (SegmentKind.TEXT, "   (or press F5)\n\n", ""),
+        ]
     segments += [
-        ("heading", "Technical detail\n", ""),
-        ("code", _detail_without(message, detail) + "\n", ""),
+        (SegmentKind.HEADING, "Technical detail\n", ""),
+        (SegmentKind.CODE, _detail_without(message, detail) + "\n", ""),
     ]
     return segments
 

@@ -33,6 +33,7 @@ from ui.page.document_view import (
     DEFER_MS,
     DocumentView,
     Segment,
+    SegmentKind,
     TurnGuard,
 )
 from ui.text.binary_preview import declared_text, hex_dump, looks_binary
@@ -76,6 +77,19 @@ class ViewMode(StrEnum):
     RENDERED = "rendered"
     SOURCE = "source"
     WIRE = "wire"
+
+
+class BodyKind(StrEnum):
+    """What the renderer shows the body as, once it has decided (a str: it crosses
+    kind_changed)."""
+
+    UNDECIDED = ""
+    HTML = "html"
+    JSON = "json"
+    TEXT = "text"
+    BINARY = "binary"  # a hex dump of its first bytes
+    SOURCE = "source"  # View > Source: the text as received
+    WIRE = "wire"  # View > Wire: the bytes as they crossed the socket
 
 
 def charset_label(choice: CharsetChoice | None) -> str:
@@ -153,7 +167,8 @@ class PageRenderer(QObject):
     Signals:
         title_changed(str title): the HTML <title> became known.
         encoding_changed(object CharsetChoice): the charset used for the text became known.
-        kind_changed(str kind): "html", "json", "text" or "binary", once decided.
+        kind_changed(str kind): a BodyKind (html, json, text, binary, source or wire), once
+            decided.
         truncated(qint64 shown, qint64 total): the view stopped at the cap; ``total`` body bytes
             are kept for Save (-1 while the body is still arriving; again at the end).
         rendered(): everything of an ended body is in the view's queue, with its links and
@@ -207,7 +222,7 @@ class PageRenderer(QObject):
 
     def _reset_state(self) -> None:
         self.has_tables = False  # an aligned table was laid out (for table_width)
-        self.kind = ""  # "html", "json", "text", "binary"; "" until decided
+        self.kind = BodyKind.UNDECIDED
         self.title: str | None = None
         self.choice: CharsetChoice | None = None
         self.done = False
@@ -292,7 +307,7 @@ class PageRenderer(QObject):
 
     # -- appending ------------------------------------------------------------------------
 
-    def _append(self, text: str, kind: str = "text") -> int:
+    def _append(self, text: str, kind: SegmentKind = SegmentKind.TEXT) -> int:
         """Queue text; its start offset (UTF-16 units from the stream start)."""
         start = self._pos
         if text:
@@ -306,8 +321,9 @@ class PageRenderer(QObject):
         self._spans.append((start, self._pos, style))
 
     def _append_segments(self, segments: list[Segment]) -> None:
-        for kind, text, href in segments:
-            if kind == "link":
+        for name, text, href in segments:
+            kind = SegmentKind(name)
+            if kind is SegmentKind.LINK:
                 self.view.append_link(text, href)
                 self._pos += _units(text)
             else:
@@ -374,11 +390,11 @@ class PageRenderer(QObject):
         """One bounded piece of work; False when waiting for more bytes (or done)."""
         if self.mode == ViewMode.WIRE:
             return self._step_wire(store)
-        if not self.kind and not self._decide_kind(store):
+        if self.kind is BodyKind.UNDECIDED and not self._decide_kind(store):
             return False
-        if self.kind == "binary":
+        if self.kind is BodyKind.BINARY:
             return self._step_binary(store)
-        slice_size = self._html_slice if self.kind == "html" else TEXT_SLICE
+        slice_size = self._html_slice if self.kind is BodyKind.HTML else TEXT_SLICE
         if not self._view_full and self.view_units >= self.unit_cap:
             self._view_full = True  # what the view holds is capped, not the body's bytes
         data = b"" if self._view_full else store.view_bytes(self._offset, slice_size)
@@ -388,7 +404,7 @@ class PageRenderer(QObject):
             assert self._decoder is not None
             before = time.perf_counter()
             self._text(self._decoder.feed(data), final=False)
-            if self.kind == "html":
+            if self.kind is BodyKind.HTML:
                 self._size_html_slice(len(data), time.perf_counter() - before)
             self._note_encoding()
             return True
@@ -474,19 +490,19 @@ class PageRenderer(QObject):
         from net.charset import StreamTextDecoder, media_type
 
         if looks_binary(content_type, store.prefix(SNIFF_BYTES)):
-            self.kind = "binary"
+            self.kind = BodyKind.BINARY
         elif self.mode == ViewMode.SOURCE:
-            self.kind = "source"
+            self.kind = BodyKind.SOURCE
         elif media_type(content_type) in ("text/html", "application/xhtml+xml"):
-            self.kind = "html"
+            self.kind = BodyKind.HTML
         elif _is_json(content_type):
-            self.kind = "json"
+            self.kind = BodyKind.JSON
         else:
-            self.kind = "text"
+            self.kind = BodyKind.TEXT
         # The <meta> prescan applies to HTML whichever view shows it.
         sniff = media_type(content_type) in ("text/html", "application/xhtml+xml")
         self._decoder = StreamTextDecoder(content_type, self.override, sniff_html=sniff)
-        if self.kind == "html":
+        if self.kind is BodyKind.HTML:
             from ui.text.fragments import resolve_link
             from ui.text.render import HtmlRenderer
 
@@ -495,11 +511,11 @@ class PageRenderer(QObject):
             internal = store.url.startswith(("yonder:", "about:"))
             resolve = _resolve_internal if internal else resolve_link
             self._html = HtmlRenderer(store.url, self.table_width, utf16=True, resolve=resolve)
-        elif self.kind in ("text", "json"):
+        elif self.kind in (BodyKind.TEXT, BodyKind.JSON):
             self._scanner = PlainLinkScanner(utf16=True)
         # Plain text streams like a log (the tail stays in view while the reader is there);
         # a document is read from its top.
-        self.view.follow_tail = self.kind == "text"
+        self.view.follow_tail = self.kind is BodyKind.TEXT
         self.kind_changed.emit(self.kind)
         return True
 
@@ -524,7 +540,7 @@ class PageRenderer(QObject):
                 self.title_changed.emit(self.title)
             return
         text = self._lines.feed(self._newlines.feed(text, final=final))
-        if self.kind == "json":
+        if self.kind is BodyKind.JSON:
             self._json_parts.append(text)
         self._append(text)
         if self._scanner is not None:
@@ -557,7 +573,7 @@ class PageRenderer(QObject):
                 spans.append((span.start, span.end, style))
 
     def _finish_text(self, store: BodyStore) -> None:
-        if self.kind == "json":
+        if self.kind is BodyKind.JSON:
             size = sum(map(len, self._json_parts))
             whole = not self._cut(store) and size <= PRETTY_JSON_MAX
             pretty = _pretty_json("".join(self._json_parts)) if whole else None
@@ -573,7 +589,7 @@ class PageRenderer(QObject):
         if self._cut(store):
             self._truncation_notice(store)
         if store.body_size == 0:
-            self._append("(The response has no body.)\n", "muted")
+            self._append("(The response has no body.)\n", SegmentKind.MUTED)
         self._end()
 
     def _truncation_notice(self, store: BodyStore) -> None:
@@ -586,9 +602,9 @@ class PageRenderer(QObject):
             link = f"Save the {format_size(store.kept_size)} that were kept…"
         self._append(
             f"\n\n──── Document truncated at {format_size(shown)} in the view; {kept} ────\n",
-            "muted",
+            SegmentKind.MUTED,
         )
-        self._append_segments([("link", link, SAVE_URL), ("text", "\n", "")])
+        self._append_segments([(SegmentKind.LINK, link, SAVE_URL), (SegmentKind.TEXT, "\n", "")])
         self.truncated.emit(shown, total)
 
     def _end(self) -> None:
@@ -601,8 +617,10 @@ class PageRenderer(QObject):
         if not store.ended:
             if not self._binary_note:
                 self._binary_note = True
-                self._append(f"Binary content ({store.content_type or 'no type given'})", "heading")
-                self._append("\nNot shown as text. Receiving…\n", "muted")
+                self._append(
+                    f"Binary content ({store.content_type or 'no type given'})", SegmentKind.HEADING
+                )
+                self._append("\nNot shown as text. Receiving…\n", SegmentKind.MUTED)
             return False
         self.view.clear_document()
         self.view.begin_stream()
@@ -610,12 +628,14 @@ class PageRenderer(QObject):
         self._spans = []
         size = store.body_size
         state = "" if store.complete else " (incomplete: the transfer did not finish)"
-        self._append("Binary content: not shown as text\n", "heading")
+        self._append("Binary content: not shown as text\n", SegmentKind.HEADING)
         self._append(f"Type: {store.content_type or '(none given)'}\n")
         self._append(f"Size: {format_size(size)} ({size:,} bytes){state}\n")
-        self._append_segments([("link", "Save…", SAVE_URL), ("text", "\n\n", "")])
+        self._append_segments(
+            [(SegmentKind.LINK, "Save…", SAVE_URL), (SegmentKind.TEXT, "\n\n", "")]
+        )
         preview = store.prefix(BINARY_PREVIEW)
-        self._append(f"The first {len(preview):,} bytes:\n", "muted")
+        self._append(f"The first {len(preview):,} bytes:\n", SegmentKind.MUTED)
         self._append_styled(hex_dump(preview) + "\n", "mono")
         self._offset = size
         self._end()
@@ -630,9 +650,10 @@ class PageRenderer(QObject):
                 self._write_head(store.head_raw)
             else:
                 self._append(
-                    "This page did not come over the network: no bytes crossed a socket.\n", "muted"
+                    "This page did not come over the network: no bytes crossed a socket.\n",
+                    SegmentKind.MUTED,
                 )
-            self.kind_changed.emit("wire")
+            self.kind_changed.emit(BodyKind.WIRE)
             return True
         data = store.wire.read(self._offset, TEXT_SLICE)
         if data:
@@ -646,7 +667,7 @@ class PageRenderer(QObject):
             self._append(
                 f"\n\n──── Wire view truncated at {format_size(store.wire.in_memory)}; "
                 f"{store.wire.size:,} body bytes were received in all ────\n",
-                "muted",
+                SegmentKind.MUTED,
             )
         self._end()
         return False

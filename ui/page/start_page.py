@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ui.page.document_view import Segment
+from ui.page.document_view import Segment, SegmentKind
 from ui.resources import resource_path
 
 START_URL = "about:start"
@@ -33,19 +33,19 @@ def parse_markup(text: str) -> list[Segment]:
     segments: list[Segment] = []
     for line in text.splitlines(keepends=True):
         if line.startswith("# "):
-            segments.append(("title", line[2:], ""))
+            segments.append((SegmentKind.TITLE, line[2:], ""))
             continue
         if line.startswith("## "):
-            segments.append(("heading", line[3:], ""))
+            segments.append((SegmentKind.HEADING, line[3:], ""))
             continue
         pos = 0
         for match in _LINK.finditer(line):
             if match.start() > pos:
-                segments.append(("text", line[pos : match.start()], ""))
-            segments.append(("link", match.group(1), match.group(2)))
+                segments.append((SegmentKind.TEXT, line[pos : match.start()], ""))
+            segments.append((SegmentKind.LINK, match.group(1), match.group(2)))
             pos = match.end()
         if pos < len(line):
-            segments.append(("text", line[pos:], ""))
+            segments.append((SegmentKind.TEXT, line[pos:], ""))
     return segments
 
 
@@ -53,7 +53,10 @@ def start_page() -> list[Segment]:
     try:
         return parse_markup(_start_text())
     except OSError as exc:
-        return [("title", "Yonder\n", ""), ("text", f"(The start page is missing: {exc})\n", "")]
+        return [
+            (SegmentKind.TITLE, "Yonder\n", ""),
+            (SegmentKind.TEXT, f"(The start page is missing: {exc})\n", ""),
+        ]
 
 
 def _start_text() -> str:
@@ -77,32 +80,36 @@ def keys_section() -> str:
 def keys_page() -> list[Segment]:
     table = keys_section() or "(The table of keys is missing from the start page.)\n"
     return [
-        ("title", "Keys\n", ""),
-        ("text", table, ""),
-        ("text", "\nThe start page has them too: ", ""),
-        ("link", "Start page", START_URL),
-        ("text", " (Alt+Home).\n", ""),
+        (SegmentKind.TITLE, "Keys\n", ""),
+        (SegmentKind.TEXT, table, ""),
+        (SegmentKind.TEXT, "\nThe start page has them too: ", ""),
+        (SegmentKind.LINK, "Start page", START_URL),
+        (SegmentKind.TEXT, " (Alt+Home).\n", ""),
     ]
 
 
 def about_page(version: str) -> list[Segment]:
     """Help > About Yonder: what it is, its version and licence, and where to go next."""
     return [
-        ("title", "Yonder\n", ""),
-        ("text", f"Version {version}\n\n", ""),
+        (SegmentKind.TITLE, "Yonder\n", ""),
+        (SegmentKind.TEXT, f"Version {version}\n\n", ""),
         (
-            "text",
+            SegmentKind.TEXT,
             "A mini text browser that shows how a streaming HTTP download works: its own "
             "socket/ssl/h11 HTTP client, a header view, a document view, and the Stream dock "
             "with every recv().\n\n",
             "",
         ),
-        ("text", "Licence: MIT (the LICENSE file beside the program). ", ""),
-        ("text", "Built with PySide6 (Qt 6, LGPL), h11 and certifi.\n\n", ""),
-        ("link", "Start page", START_URL),
-        ("text", " \u2014 samples, the demo server, the Stream dock and the receive lab\n", ""),
-        ("link", "Keys", KEYS_URL),
-        ("text", " \u2014 every key of the window\n", ""),
+        (SegmentKind.TEXT, "Licence: MIT (the LICENSE file beside the program). ", ""),
+        (SegmentKind.TEXT, "Built with PySide6 (Qt 6, LGPL), h11 and certifi.\n\n", ""),
+        (SegmentKind.LINK, "Start page", START_URL),
+        (
+            SegmentKind.TEXT,
+            " \u2014 samples, the demo server, the Stream dock and the receive lab\n",
+            "",
+        ),
+        (SegmentKind.LINK, "Keys", KEYS_URL),
+        (SegmentKind.TEXT, " \u2014 every key of the window\n", ""),
     ]
 
 

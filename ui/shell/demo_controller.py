@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from net.demo_server import DemoServer
+from ui.page.document_view import Segment, SegmentKind
 from ui.resources import resource_path
 
 STOP_TIMEOUT = 1.0  # seconds stop() may wait for the server's threads (closing stays snappy)
@@ -100,21 +101,21 @@ class DemoController(QObject):
         root = self._base_url.rstrip("/")
         return [(root + path, text) for path, text in server.endpoints() if "<" not in path]
 
-    def start_page_segments(self) -> list[tuple[str, str, str]]:
+    def start_page_segments(self) -> list[Segment]:
         """Document-view segments (kind, text, href) for a "Demo server" section of the start
         page: a heading and one link per endpoint; empty while the server is not running."""
         links = self.endpoint_links()
         if not links:
             return []
-        segments: list[tuple[str, str, str]] = [
-            ("heading", "Demo server (loopback only, stops with Yonder)\n", ""),
-            ("text", f"Serving on {self._base_url}\n", ""),
+        segments: list[Segment] = [
+            (SegmentKind.HEADING, "Demo server (loopback only, stops with Yonder)\n", ""),
+            (SegmentKind.TEXT, f"Serving on {self._base_url}\n", ""),
         ]
         root = self._base_url.rstrip("/")
         for url, description in links:
             segments += [
-                ("text", "  ", ""),
-                ("link", url[len(root) :] or "/", url),
-                ("text", f" \u2014 {description}\n", ""),
+                (SegmentKind.TEXT, "  ", ""),
+                (SegmentKind.LINK, url[len(root) :] or "/", url),
+                (SegmentKind.TEXT, f" \u2014 {description}\n", ""),
             ]
         return segments
