@@ -17,6 +17,7 @@ import os
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from net.errors import TrustStoreError
 
@@ -32,19 +33,23 @@ SYSTEM_BUNDLES: tuple[str, ...] = (
     "/etc/ca-certificates/extracted/tls-ca-bundle.pem",  # Arch
 )
 
-# TrustStore.kind values
-CAFILE = "cafile"  # --cacert / FetchOptions.cafile
-ENVIRONMENT = "environment"  # SSL_CERT_FILE / SSL_CERT_DIR
-SYSTEM = "system"  # OpenSSL's default paths
-BUNDLE = "bundle"  # a probed distribution bundle
-CERTIFI = "certifi"
+
+class TrustKind(Enum):
+    """Where a TrustStore's certificates came from (the advice on an untrusted certificate
+    depends on it)."""
+
+    CAFILE = "cafile"  # --cacert / FetchOptions.cafile
+    ENVIRONMENT = "environment"  # SSL_CERT_FILE / SSL_CERT_DIR
+    SYSTEM = "system"  # OpenSSL's default paths
+    BUNDLE = "bundle"  # a probed distribution bundle
+    CERTIFI = "certifi"
 
 
 @dataclass(frozen=True, slots=True)
 class TrustStore:
     """Which CA certificates a context trusts, for --debug and for certificate advice."""
 
-    kind: str
+    kind: TrustKind
     description: str  # "the system store (/etc/ssl/certs/ca-certificates.crt)", ...
     ca_count: int  # CA certificates loaded (0 for a hashed directory, which loads lazily)
 
@@ -85,7 +90,7 @@ def create_trusted_context(
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     if cafile is not None:
         ctx.load_verify_locations(cafile=cafile)
-        return ctx, _store(ctx, CAFILE, f"the CA file given with --cacert ({cafile})")
+        return ctx, _store(ctx, TrustKind.CAFILE, f"the CA file given with --cacert ({cafile})")
     cert_file = os.environ.get("SSL_CERT_FILE") or None
     cert_dir = os.environ.get("SSL_CERT_DIR") or None
     if cert_file or cert_dir:
@@ -97,7 +102,7 @@ def create_trusted_context(
             for name, value in (("SSL_CERT_FILE", cert_file), ("SSL_CERT_DIR", cert_dir))
             if value
         )
-        store = _store(ctx, ENVIRONMENT, named)
+        store = _store(ctx, TrustKind.ENVIRONMENT, named)
         if cert_file and not cert_dir and store.ca_count == 0:
             raise TrustStoreError(
                 f"SSL_CERT_FILE names '{cert_file}', which holds no CA certificate (PEM): "
@@ -108,7 +113,7 @@ def create_trusted_context(
     if _has_ca(ctx):
         paths = ssl.get_default_verify_paths()
         where = ", ".join(p for p in (paths.cafile, paths.capath) if p) or "OpenSSL's default"
-        return ctx, _store(ctx, SYSTEM, f"the system store ({where})")
+        return ctx, _store(ctx, TrustKind.SYSTEM, f"the system store ({where})")
     bundle = find_system_bundle(bundles, root)
     if bundle is not None:
         try:
@@ -116,11 +121,12 @@ def create_trusted_context(
         except ssl.SSLError:  # unreadable as PEM: certifi rather than nothing
             log.debug("the bundle %s could not be loaded; trying certifi", bundle, exc_info=True)
         else:
-            return ctx, _store(ctx, BUNDLE, f"the system store ({bundle})")
+            return ctx, _store(ctx, TrustKind.BUNDLE, f"the system store ({bundle})")
     import certifi  # only when needed: it pulls in importlib.resources and tempfile
 
     ctx.load_verify_locations(cafile=certifi.where())
-    return ctx, _store(ctx, CERTIFI, f"certifi's bundle ({certifi.where()}): no system store")
+    described = f"certifi's bundle ({certifi.where()}): no system store"
+    return ctx, _store(ctx, TrustKind.CERTIFI, described)
 
 
 def _check_environment(cert_file: str | None, cert_dir: str | None) -> None:
@@ -138,7 +144,7 @@ def _check_environment(cert_file: str | None, cert_dir: str | None) -> None:
         )
 
 
-def _store(ctx: ssl.SSLContext, kind: str, description: str) -> TrustStore:
+def _store(ctx: ssl.SSLContext, kind: TrustKind, description: str) -> TrustStore:
     store = TrustStore(kind, description, ctx.cert_store_stats()["x509_ca"])
     log.info("TLS trust store: %s, %d CA certificates loaded", description, store.ca_count)
     return store

@@ -405,11 +405,11 @@ def _certificate_error(
 
 def _trust_advice(store: TrustStore, what: str = "that CA's certificate") -> str:
     """How to trust a CA, given the store that was used: the advice must be one that helps."""
-    from net.tls import CAFILE, ENVIRONMENT
+    from net.tls import TrustKind
 
-    if store.kind == CAFILE:
+    if store.kind is TrustKind.CAFILE:
         return f"add {what} to the file given with --cacert, or give the right file"
-    if store.kind == ENVIRONMENT:
+    if store.kind is TrustKind.ENVIRONMENT:
         return f"add {what} to the bundle SSL_CERT_FILE names (or give it with --cacert)"
     return f"give {what} with --cacert FILE, or point SSL_CERT_FILE at it"
 

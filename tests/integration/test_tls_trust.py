@@ -115,7 +115,7 @@ def test_a_probed_bundle_is_used_before_certifi(
     ca.cert_pem.write_to_path(str(bundle))
     with caplog.at_level("INFO", logger="yonder.tls"):
         ctx, store = tls.create_trusted_context(root=str(tmp_path))
-    assert (store.kind, store.ca_count) == (tls.BUNDLE, 1)
+    assert (store.kind, store.ca_count) == (tls.TrustKind.BUNDLE, 1)
     assert ctx.cert_store_stats()["x509_ca"] == 1
     assert str(bundle) in store.description
     assert f"TLS trust store: the system store ({bundle}), 1 CA certificates" in caplog.text
@@ -125,7 +125,7 @@ def test_certifi_when_no_bundle_is_found(no_openssl_defaults: None, tmp_path: Pa
     ctx, store = tls.create_trusted_context(root=str(tmp_path))
     reference = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     reference.load_verify_locations(cafile=certifi.where())
-    assert store.kind == tls.CERTIFI and certifi.where() in store.description
+    assert store.kind == tls.TrustKind.CERTIFI and certifi.where() in store.description
     assert ctx.cert_store_stats()["x509_ca"] == reference.cert_store_stats()["x509_ca"] > 0
 
 
@@ -136,12 +136,12 @@ def test_an_unloadable_bundle_falls_through_to_certifi(
     bundle.parent.mkdir(parents=True)
     bundle.write_text("not a certificate\n")
     _, store = tls.create_trusted_context(root=str(tmp_path))
-    assert store.kind == tls.CERTIFI
+    assert store.kind == tls.TrustKind.CERTIFI
 
 
 def test_the_system_store_comes_first(no_cert_env: None) -> None:
     _, store = tls.create_trusted_context(bundles=())
-    assert store.kind == tls.SYSTEM and store.description.startswith("the system store (")
+    assert store.kind == tls.TrustKind.SYSTEM and store.description.startswith("the system store (")
 
 
 def test_ssl_cert_file_wins_over_the_probe(
@@ -153,7 +153,7 @@ def test_ssl_cert_file_wins_over_the_probe(
     mine = ca_file_of(ca, tmp_path / "mine.pem")
     monkeypatch.setenv("SSL_CERT_FILE", str(mine))
     ctx, store = tls.create_trusted_context(root=str(tmp_path))
-    assert store.kind == tls.ENVIRONMENT and store.description == f"SSL_CERT_FILE={mine}"
+    assert store.kind == tls.TrustKind.ENVIRONMENT and store.description == f"SSL_CERT_FILE={mine}"
     assert ctx.cert_store_stats()["x509_ca"] == 1
 
 
@@ -210,7 +210,7 @@ def test_ssl_cert_dir_with_one_existing_directory_is_fine(
 ) -> None:
     monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "missing") + ":" + str(tmp_path))
     _, store = tls.create_trusted_context()
-    assert store.kind == tls.ENVIRONMENT
+    assert store.kind == tls.TrustKind.ENVIRONMENT
 
 
 # --------------------------------------------------------------------------- advice per case
