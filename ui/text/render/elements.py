@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from enum import Enum, auto
 from typing import TYPE_CHECKING
 
 from ui.text.render.model import Style
@@ -133,6 +134,21 @@ CELL_BLOCKS = frozenset(
 )
 
 
+class Closes(Enum):
+    """What an open element's entry does when the element closes (Engine._undo_kind)."""
+
+    LINK = auto()  # <a>: ends the link
+    HEADING = auto()  # <h1>-<h6>: underlines H1/H2 in plain output
+    LIST = auto()  # <ul>/<ol>...: pops its list state
+    PRE = auto()  # <pre>...: leaves raw text
+    QUOTE = auto()  # <q>: the closing quotation mark
+    BRACKET = auto()  # <button>, <sub>/<sup>: the closing "]"
+    CELL = auto()  # <td>/<th>
+    CAPTION = auto()
+    ROW = auto()  # <tr>
+    TABLE = auto()
+
+
 class ListState:
     __slots__ = ("counter", "kind", "ordered")
 
@@ -190,7 +206,7 @@ def _start_a(engine: Engine, tag: str, attrs: Attrs) -> None:
     entry = engine.open_entry("a")
     if href is None:
         return  # an anchor without href is not a link
-    entry.kind = "a"
+    entry.kind = Closes.LINK
     href = re.sub(r"[\t\n\r]", "", href).strip(" \t\n\f\r")
     url, problem = engine.links.resolve(href)
     engine.writer.open_link(OpenLink(engine.link_count, href, url, problem))
@@ -202,7 +218,7 @@ def _start_heading(engine: Engine, tag: str, attrs: Attrs) -> None:
         engine.pop()  # <h2> inside an open <h1>: close it, as browsers do
     engine.writer.block(2)
     entry = engine.open_entry(tag)
-    entry.kind = "heading"
+    entry.kind = Closes.HEADING
     entry.style = HEADINGS[tag]
     entry.after = 2
     engine.style_on(entry.style)
@@ -216,7 +232,7 @@ def _start_list(engine: Engine, tag: str, attrs: Attrs) -> None:
     kind = (values.get("type") or "1").strip()[:1] if ordered else ""
     engine.lists.append(ListState(ordered, int_attr(values.get("start"), 1), kind))
     entry = engine.open_entry(tag)
-    entry.kind = "list"
+    entry.kind = Closes.LIST
     entry.after = 1 if nested else 2
 
 
@@ -269,7 +285,7 @@ def _start_sup(engine: Engine, tag: str, attrs: Attrs) -> None:
     engine.writer.text("^" if tag == "sup" else "[")
     if tag == "sub":
         entry = engine.open_entry(tag)
-        entry.kind = "sub"
+        entry.kind = Closes.BRACKET
     else:
         engine.open_entry(tag)
 
@@ -296,7 +312,7 @@ def _start_blockquote(engine: Engine, tag: str, attrs: Attrs) -> None:
 def _start_pre(engine: Engine, tag: str, attrs: Attrs) -> None:
     engine.writer.block(2)
     entry = engine.open_entry(tag)
-    entry.kind = "pre"
+    entry.kind = Closes.PRE
     entry.style = Style.PRE
     entry.after = 2
     engine.raw_depth += 1
@@ -359,13 +375,13 @@ def _start_capture(engine: Engine, tag: str, attrs: Attrs) -> None:
 def _start_button(engine: Engine, tag: str, attrs: Attrs) -> None:
     engine.writer.text("[")
     entry = engine.open_entry(tag)
-    entry.kind = "button"
+    entry.kind = Closes.BRACKET
 
 
 def _start_q(engine: Engine, tag: str, attrs: Attrs) -> None:
     engine.writer.text("“")
     entry = engine.open_entry(tag)
-    entry.kind = "q"
+    entry.kind = Closes.QUOTE
 
 
 def _start_title(engine: Engine, tag: str, attrs: Attrs) -> None:
@@ -385,7 +401,7 @@ def _start_table(engine: Engine, tag: str, attrs: Attrs) -> None:
     writer.block(2)
     engine.tables.append(Table(writer, nested=bool(engine.tables)))
     entry = engine.open_entry("table")
-    entry.kind = "table"
+    entry.kind = Closes.TABLE
 
 
 def _start_tr(engine: Engine, tag: str, attrs: Attrs) -> None:
@@ -405,7 +421,7 @@ def _start_tr(engine: Engine, tag: str, attrs: Attrs) -> None:
         if table.held > MAX_HELD_CELLS:
             engine.go_linear(table)
     entry = engine.open_entry("tr")
-    entry.kind = "tr"
+    entry.kind = Closes.ROW
 
 
 def _start_td(engine: Engine, tag: str, attrs: Attrs) -> None:
@@ -425,14 +441,14 @@ def _start_caption(engine: Engine, tag: str, attrs: Attrs) -> None:
     if table.linear:
         engine.writer.block(1)
         entry = engine.open_entry("caption")
-        entry.kind = "caption"
+        entry.kind = Closes.CAPTION
         table.cell_entry = entry
         return
     cell = Cell(1, 1, False)
     table.caption = cell
     engine.writers.append(cell.writer)
     entry = engine.open_entry("caption")
-    entry.kind = "caption"
+    entry.kind = Closes.CAPTION
     table.cell_entry = entry
 
 

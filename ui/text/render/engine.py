@@ -24,6 +24,7 @@ the input was split.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import assert_never
 
 from ui.text.lines import MAX_LINE_CHARS
 from ui.text.render.elements import (
@@ -38,6 +39,7 @@ from ui.text.render.elements import (
     START_HANDLERS,
     STYLE_TAGS,
     VOID,
+    Closes,
     ListState,
 )
 from ui.text.render.links import LinkResolver
@@ -82,7 +84,7 @@ class Entry:
         self.style: Style | None = None
         self.prefix = False
         self.after = 0
-        self.kind = ""
+        self.kind: Closes | None = None
 
 
 class Engine:
@@ -212,7 +214,7 @@ class Engine:
     def _undo(self, entry: Entry) -> None:
         writer = entry.writer
         kind = entry.kind
-        if kind:
+        if kind is not None:
             self._undo_kind(entry, kind)
         if entry.style is not None:
             self._style_off(entry.style, writer)
@@ -221,16 +223,16 @@ class Engine:
         if entry.after:
             writer.block(entry.after)
 
-    def _undo_kind(self, entry: Entry, kind: str) -> None:
+    def _undo_kind(self, entry: Entry, kind: Closes) -> None:
         writer = entry.writer
-        if kind == "a":
+        if kind is Closes.LINK:
             writer.close_link()
-        elif kind == "list":
+        elif kind is Closes.LIST:
             if self.lists:
                 self.lists.pop()
-        elif kind == "pre":
+        elif kind is Closes.PRE:
             self.raw_depth -= 1
-        elif kind == "heading":
+        elif kind is Closes.HEADING:
             if self.underline and entry.style in (Style.H1, Style.H2) and writer.line_chars:
                 mark = "=" if entry.style is Style.H1 else "-"
                 length = min(writer.line_chars, self.width)
@@ -239,19 +241,21 @@ class Engine:
                 writer._emit(mark * length)
                 writer.content_end = writer.pos
                 writer.trailing_nl = 0
-        elif kind == "q":
+        elif kind is Closes.QUOTE:
             writer.text("”")
-        elif kind == "button" or kind == "sub":
+        elif kind is Closes.BRACKET:
             writer.text("]")
-        elif kind == "cell":
+        elif kind is Closes.CELL:
             self._finish_cell()
-        elif kind == "caption":
+        elif kind is Closes.CAPTION:
             self._finish_caption()
-        elif kind == "tr":
+        elif kind is Closes.ROW:
             if self.tables:
                 self.tables[-1].row_open = False
-        elif kind == "table":
+        elif kind is Closes.TABLE:
             self._finish_table()
+        else:
+            assert_never(kind)
 
     # -- tables
 
@@ -285,7 +289,7 @@ class Engine:
     def _open_cell_entry(self, table: Table, tag: str) -> None:
         """The open-element entry of a <td>/<th> (a header cell is bold, held or linear)."""
         entry = self.open_entry(tag)
-        entry.kind = "cell"
+        entry.kind = Closes.CELL
         table.cell_entry = entry
         if tag == "th":
             entry.style = Style.STRONG
@@ -343,7 +347,7 @@ class Engine:
         entry = table.cell_entry
         open_cell = None
         if entry is not None:
-            open_cell = table.caption if entry.kind == "caption" else table.cell
+            open_cell = table.caption if entry.kind is Closes.CAPTION else table.cell
         if table.caption is not None and table.caption is not open_cell:
             parent.block(1)
             put_linear(parent, table.caption)
@@ -371,7 +375,7 @@ class Engine:
         cell.finish()
         if writer in self.writers:
             self.writers.remove(writer)
-        if entry.kind == "caption":
+        if entry.kind is Closes.CAPTION:
             parent.block(1)
         table.mark = (parent.pos, parent.pending_nl, parent.pending_space)
         put_linear(parent, cell)
