@@ -9,7 +9,10 @@ follows the tail only when the reader was at the bottom before the insert.
 Links are character formats with an anchor href: appended with :meth:`append_link`, or laid
 over text already queued with :meth:`add_link_ranges` (what an incremental HTML renderer does:
 it reports a link once its text is complete). Click, or Tab to it and press Enter; the
-context menu (right click, the Menu key) adds Open Link, Copy Link Address and Download Link.
+context menu (right click, the Menu key) adds Open Link, Open Link in New Tab, Copy Link
+Address and Download Link; a middle click or Ctrl+click opens a link in a new tab. ``f``
+labels the links on screen to follow one by typing its label, and numbered links show each
+link's number (both in :mod:`ui.page.link_hints`, an overlay that leaves the text alone).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QMetaMethod, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -43,6 +46,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from ui.fonts import monospace_font
+from ui.page.link_hints import LinkHints
 
 FRAME_MS = 16
 SLICE_CHARS = 64 * 1024  # the starting slice, before the cost of a character is measured
@@ -140,6 +144,9 @@ class DocumentView(QPlainTextEdit):
         link_hovered(str url): the mouse moved onto a link ("" when it left every link).
         link_download_requested(str url): Download Link was chosen in the context menu.
         link_focused(str url): Tab selected a link ("" when the selection left it).
+        link_new_tab_requested(str url): open the link in a new tab: middle click,
+            Ctrl+click, Open Link in New Tab, a link hint typed with Shift (see
+            :meth:`open_in_new_tab`).
     Slots:
         clear_document(), begin_stream(), append_text(str), append_link(str text, str url),
         flush_pending()
@@ -149,6 +156,7 @@ class DocumentView(QPlainTextEdit):
     link_hovered = Signal(str)
     link_download_requested = Signal(str)
     link_focused = Signal(str)
+    link_new_tab_requested = Signal(str)
     drained = Signal()
     columns_changed = Signal(int)
     #: The view's QTextDocument was replaced by a fresh one (clear_document of a big one):
@@ -210,6 +218,8 @@ class DocumentView(QPlainTextEdit):
         self._dispose_timer = QTimer(self)
         self._dispose_timer.setInterval(0)
         self._dispose_timer.timeout.connect(self._dispose_step)
+        #: ``f`` hints and numbered links (View > Numbered Links: ``link_hints.set_numbered``).
+        self.link_hints = LinkHints(self)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -567,6 +577,17 @@ class DocumentView(QPlainTextEdit):
         """Every link on screen: (start, end, url) document positions, in order."""
         return list(self._links)
 
+    def links_in(self, start: int, end: int) -> tuple[int, list[tuple[int, int, str]]]:
+        """The links over document positions [start, end] (a link that begins before
+        ``start`` and reaches into it included), and the index in :meth:`links` of the first
+        one: a bisection, not a copy of every link (a page may hold a million)."""
+        links = self._links
+        first = bisect_left(links, start, key=lambda k: k[0])
+        while first > 0 and links[first - 1][1] > start:
+            first -= 1
+        last = bisect_right(links, end, key=lambda k: k[0])
+        return first, links[first:last]
+
     @Slot()
     def flush_pending(self) -> None:
         """Insert everything queued now (tests, screenshots); the UI stalls meanwhile."""
@@ -781,19 +802,38 @@ class DocumentView(QPlainTextEdit):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_anchor = ""
-        if event.button() == Qt.MouseButton.LeftButton:
+        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
             self._press_anchor = self.anchorAt(event.position().toPoint())
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
-        if event.button() != Qt.MouseButton.LeftButton or not self._press_anchor:
+        button = event.button()
+        buttons = (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton)
+        if button not in buttons or not self._press_anchor:
             return
         href = self.anchorAt(event.position().toPoint())
         pressed, self._press_anchor = self._press_anchor, ""
-        # A drag that selected text is a selection, not a click.
-        if href == pressed and not self.textCursor().hasSelection():
+        if href != pressed:
+            return
+        # Middle click and Ctrl+click: a new tab, as in every tabbed browser.
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if button == Qt.MouseButton.MiddleButton or ctrl:
+            self.open_in_new_tab(href)
+        elif not self.textCursor().hasSelection():  # a drag that selected text is no click
             self.link_activated.emit(href)
+
+    def open_in_new_tab(self, href: str) -> None:
+        """Ask for ``href`` in a new tab (link_new_tab_requested); where nothing opens tabs
+        (no receiver), it opens here, as a plain click does."""
+        if self.opens_tabs():
+            self.link_new_tab_requested.emit(href)
+        else:
+            self.link_activated.emit(href)
+
+    def opens_tabs(self) -> bool:
+        """Someone takes link_new_tab_requested (the context menu offers a new tab then)."""
+        return self.isSignalConnected(QMetaMethod.fromSignal(self.link_new_tab_requested))
 
     def event(self, event: QEvent) -> bool:
         # Tab/Shift+Tab cycle the page's links, wrapping at either end, and never leave the
@@ -869,9 +909,14 @@ class DocumentView(QPlainTextEdit):
             first = menu.actions()[0] if menu.actions() else None
             open_link = QAction("Open Link", menu)
             open_link.triggered.connect(lambda: self.link_activated.emit(href))
+            actions = [open_link]
+            if self.opens_tabs():
+                new_tab = QAction("Open Link in New Tab", menu)
+                new_tab.triggered.connect(lambda: self.link_new_tab_requested.emit(href))
+                actions.append(new_tab)
             copy_link = QAction("Copy Link Address", menu)
             copy_link.triggered.connect(lambda: QGuiApplication.clipboard().setText(href))
-            actions = [open_link, copy_link]
+            actions.append(copy_link)
             if "://" in href:  # yonder: links (Retry, bundled samples) are not downloads
                 download = QAction("Download Link…", menu)
                 download.triggered.connect(lambda: self.link_download_requested.emit(href))

@@ -1,0 +1,304 @@
+"""The document view's link hints (``f``), numbered links and new-tab requests, alone."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QApplication, QMainWindow
+from pytestqt.qtbot import QtBot
+
+from ui.page.document_view import DocumentView
+from ui.text.hint_labels import hint_labels
+
+
+def page_of_links(
+    qtbot: QtBot, lines: int = 60, track: bool = True
+) -> tuple[QMainWindow, DocumentView]:
+    """A window whose document view holds one link a line (``track``: closed by qtbot)."""
+    win = QMainWindow()
+    if track:
+        qtbot.addWidget(win)
+    view = DocumentView()
+    win.setCentralWidget(view)
+    win.resize(600, 400)
+    for i in range(lines):
+        view.append_text(f"line {i} ")
+        view.append_link(f"link {i}", f"http://x/{i}")
+        view.append_text("\n")
+    view.flush_pending()
+    win.show()
+    qtbot.waitExposed(win)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    return win, view
+
+
+def on_screen(view: DocumentView) -> list[str]:
+    """The hrefs of the links whose first character is inside the viewport."""
+    shown = []
+    for start, _end, href in view.links():
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(start)
+        if view.viewport().rect().contains(view.cursorRect(cursor).center()):
+            shown.append(href)
+    return shown
+
+
+def label_of(view: DocumentView, href: str) -> str:
+    return next(label for label, target in view.link_hints.labels().items() if target == href)
+
+
+def test_f_labels_every_link_on_screen_and_typing_one_follows_it(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot)
+    followed: list[str] = []
+    view.link_activated.connect(followed.append)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    assert view.link_hints.hinting
+    labels = view.link_hints.labels()
+    shown = on_screen(view)
+    assert 9 < len(shown) < 60  # more than one letter's worth, less than the page
+    assert sorted(labels.values(), key=shown.index) == shown
+    assert sorted(labels) == sorted(hint_labels(len(shown)))
+    assert view.link_hints.overlay.isVisible()
+    target = shown[len(shown) // 2]
+    label = label_of(view, target)
+    assert len(label) == 2
+    qtbot.keyClicks(view, label)
+    assert followed == [target]
+    assert not view.link_hints.hinting
+    assert not view.link_hints.overlay.isVisible()
+
+
+def test_letters_narrow_down_backspace_takes_back_and_a_wrong_letter_is_ignored(
+    qtbot: QtBot,
+) -> None:
+    _win, view = page_of_links(qtbot)
+    followed: list[str] = []
+    view.link_activated.connect(followed.append)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    two = [label for label in view.link_hints.labels() if len(label) == 2]
+    first = two[0][0]
+    qtbot.keyClick(view, first)
+    assert view.link_hints.typed == first
+    assert all(label.startswith(first) for label in view.link_hints.labels())
+    assert {lbl.text for lbl in view.link_hints.overlay.labels} == set(view.link_hints.labels())
+    qtbot.keyClick(view, Qt.Key.Key_Q)  # not a hint letter
+    qtbot.keyClick(view, Qt.Key.Key_Z)
+    assert view.link_hints.typed == first and view.link_hints.hinting
+    qtbot.keyClick(view, Qt.Key.Key_Backspace)
+    assert view.link_hints.typed == ""
+    assert len(view.link_hints.labels()) == len(on_screen(view))
+    assert followed == []
+
+
+def test_esc_cancels_hints_and_no_window_shortcut_takes_the_keys(qtbot: QtBot) -> None:
+    win, view = page_of_links(qtbot)
+    stop = QAction("Stop", win)
+    stop.setShortcut(QKeySequence("Esc"))
+    win.addAction(stop)
+    stopped: list[bool] = []
+    stop.triggered.connect(lambda: stopped.append(True))
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert not view.link_hints.hinting
+    assert stopped == []  # Esc ended the hints, it did not stop the page
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert stopped == [True]  # without hints, Esc is the window's again
+
+
+def test_a_window_shortcut_ends_hint_mode(qtbot: QtBot) -> None:
+    win, view = page_of_links(qtbot)
+    focus = QAction("Go to address bar", win)
+    focus.setShortcut(QKeySequence("Ctrl+L"))
+    win.addAction(focus)
+    went: list[bool] = []
+    focus.triggered.connect(lambda: went.append(True))
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    qtbot.keyClick(view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert went == [True]
+    assert not view.link_hints.hinting
+
+
+def test_shift_opens_in_a_new_tab_on_f_or_on_the_last_letter(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot)
+    followed: list[str] = []
+    tabs: list[str] = []
+    view.link_activated.connect(followed.append)
+    view.link_new_tab_requested.connect(tabs.append)
+    shown = on_screen(view)
+
+    qtbot.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(view, label_of(view, shown[0]))
+    assert tabs == [shown[0]]
+
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    label = label_of(view, shown[-1])
+    qtbot.keyClicks(view, label[:-1])
+    qtbot.keyClick(view, label[-1].upper(), Qt.KeyboardModifier.ShiftModifier)
+    assert tabs == [shown[0], shown[-1]]
+    assert followed == []
+
+
+def test_without_tabs_a_new_tab_request_opens_the_link_here(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot)
+    followed: list[str] = []
+    view.link_activated.connect(followed.append)
+    qtbot.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(view, label_of(view, "http://x/2"))
+    assert followed == ["http://x/2"]
+
+
+def test_enter_follows_the_first_label_still_matching(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot)
+    followed: list[str] = []
+    view.link_activated.connect(followed.append)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert followed == [on_screen(view)[0]]
+
+
+def test_labels_follow_the_page_when_it_scrolls(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot, lines=200)
+    followed: list[str] = []
+    view.link_activated.connect(followed.append)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    before = view.link_hints.labels()
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # page down: the view scrolls, hints stay on
+    assert view.link_hints.hinting
+    qtbot.waitUntil(lambda: set(view.link_hints.labels().values()) == set(on_screen(view)))
+    after = view.link_hints.labels()
+    # The link that was last on screen is first now (a page keeps one line): same label.
+    kept = set(before.items()) & set(after.items())
+    assert kept, (before, after)
+    bottom = on_screen(view)[-1]
+    qtbot.keyClicks(view, label_of(view, bottom))
+    assert followed == [bottom]
+
+
+def test_links_streaming_in_get_labels(qtbot: QtBot) -> None:
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    view = DocumentView()
+    win.setCentralWidget(view)
+    win.resize(600, 400)
+    win.show()
+    qtbot.waitExposed(win)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    view.append_text("Still loading...\n")
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    assert view.link_hints.labels() == {}
+    assert "no links on screen yet" in view.link_hints.overlay.prompt
+    # An incremental renderer reports a link once its text is complete, over queued text.
+    view.begin_stream()
+    view.append_text("see the first and the second\n")
+    view.add_link_ranges([(8, 13, "http://x/first"), (22, 28, "http://x/second")])
+    qtbot.waitUntil(lambda: len(view.link_hints.labels()) == 2)
+    first = label_of(view, "http://x/first")
+    view.append_link("a third", "http://x/third")
+    qtbot.waitUntil(lambda: len(view.link_hints.labels()) == 3)
+    assert label_of(view, "http://x/first") == first  # kept while the reader types
+    followed: list[str] = []
+    view.link_activated.connect(followed.append)
+    qtbot.keyClicks(view, label_of(view, "http://x/third"))
+    assert followed == ["http://x/third"]
+
+
+def test_numbered_links_show_page_numbers_and_digits_enter_follow(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot, lines=200)
+    followed: list[str] = []
+    tabs: list[str] = []
+    view.link_activated.connect(followed.append)
+    view.link_new_tab_requested.connect(tabs.append)
+    view.link_hints.set_numbered(True)
+    numbers = view.link_hints.labels()
+    assert numbers == {str(i + 1): f"http://x/{i}" for i in range(len(on_screen(view)))}
+    assert view.toPlainText().startswith("line 0 link 0\n")  # the text itself is unchanged
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "1" not in view.link_hints.labels())
+    shown = on_screen(view)
+    # A number is the link's place in the page, wherever the view is.
+    assert view.link_hints.labels() == {str(int(h.rsplit("/", 1)[1]) + 1): h for h in shown}
+
+    qtbot.keyClicks(view, "120")
+    assert "Link 120" in view.link_hints.overlay.prompt
+    qtbot.keyClick(view, Qt.Key.Key_Backspace)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert followed == ["http://x/11"]  # link 12 (off screen is fine, as in lynx)
+    qtbot.keyClicks(view, "3")
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert tabs == ["http://x/2"]
+    qtbot.keyClicks(view, "999")
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert "No link 999" in view.link_hints.overlay.prompt
+    assert followed == ["http://x/11"]
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert view.link_hints.overlay.prompt == ""
+
+    view.link_hints.set_numbered(False)
+    assert view.link_hints.labels() == {}
+    assert not view.link_hints.overlay.isVisible()
+    qtbot.keyClicks(view, "5")
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert followed == ["http://x/11"]  # digits are nothing without numbers
+
+
+def test_middle_click_and_ctrl_click_ask_for_a_new_tab(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot)
+    followed: list[str] = []
+    tabs: list[str] = []
+    view.link_activated.connect(followed.append)
+    view.link_new_tab_requested.connect(tabs.append)
+    start = view.links()[1][0]
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start + 2)
+    point = view.cursorRect(cursor).center()
+    assert view.link_at(point) == "http://x/1"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.MiddleButton, pos=point)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, point
+    )
+    assert tabs == ["http://x/1", "http://x/1"]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert followed == ["http://x/1"]
+
+
+def test_the_link_menu_offers_a_new_tab_only_where_tabs_open(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot)
+    start = view.links()[0][0]
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start + 2)
+    point = view.cursorRect(cursor).center()
+    texts = [a.text() for a in view.context_menu(point).actions()]
+    assert "Open Link in New Tab" not in texts
+    tabs: list[str] = []
+    view.link_new_tab_requested.connect(tabs.append)
+    menu = view.context_menu(point)
+    texts = [a.text() for a in menu.actions()]
+    assert texts[:3] == ["Open Link", "Open Link in New Tab", "Copy Link Address"]
+    menu.actions()[1].trigger()
+    assert tabs == ["http://x/0"]
+
+
+def test_hint_mode_ends_when_the_page_loses_the_focus(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    view.clearFocus()
+    qtbot.waitUntil(lambda: not view.link_hints.overlay.isVisible())
+    assert not view.link_hints.hinting
+
+
+def test_destroying_a_view_with_hints_or_a_number_showing_is_safe(qtbot: QtBot) -> None:
+    # Its destructor hides it and takes the focus away: the hints must not touch it then.
+    for start in ("hints", "number"):
+        win, view = page_of_links(qtbot, lines=20, track=False)
+        if start == "hints":
+            qtbot.keyClick(view, Qt.Key.Key_F)
+        else:
+            view.link_hints.set_numbered(True)
+            qtbot.keyClicks(view, "4")
+        assert view.link_hints.overlay.isVisible()
+        shiboken6.delete(win)
+        QApplication.processEvents()  # the deferred repaint finds no view: nothing runs
+        assert not shiboken6.isValid(view)

@@ -1,0 +1,438 @@
+"""Link hints and numbered links: following a link from the keyboard, as text browsers do.
+
+Hints (qutebrowser's and Lagrange's ``f``): with the focus in the document view, ``f``
+labels every link on screen with a short label of home-row letters
+(:mod:`ui.text.hint_labels`). Typing letters narrows the labels down; once what was typed is
+a whole label, its link is followed. Shift (``F`` to start, or Shift on any letter, the last
+one included) opens it in a new tab instead. Enter follows the first label still matching,
+Backspace takes a letter back, Esc (or the focus leaving the page) cancels. Space, the arrows
+and Page Up/Down still scroll; the labels follow the page.
+
+Numbered links (lynx's ``[12]``, View > Numbered Links): every link on screen shows its number
+in the page (the first link is 1, counted from the top of the page, so a number stays the
+link's own while the reader scrolls). Typing digits and Enter follows that link (Shift+Enter:
+in a new tab); Backspace and Esc edit and cancel the number.
+
+Both are an overlay painted over the view's viewport, never text in the document: the page's
+text, its link and find positions, what Copy and Save Page take, and the positions the
+incremental renderer reports all stay as they are, so turning numbers on needs no re-render,
+and works on a page that is still streaming. The labels are computed again (coalesced into
+one pass per turn of the event loop) whenever the view scrolls, is resized, or its content
+changes, which is how links streaming in get their labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, Slot
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QWidget
+
+from ui.text.hint_labels import HOME_ROW, assign_labels, matching
+
+if TYPE_CHECKING:
+    from ui.page.document_view import DocumentView
+
+#: (start, end, href): a link of the view, as DocumentView.links() gives it.
+LinkKey = tuple[int, int, str]
+
+HINT_BACKGROUND = QColor(255, 214, 0)  # qutebrowser's yellow: black on it is ~14:1
+HINT_TYPED = QColor(110, 90, 0)  # the letters already typed, dimmed (still ~4.6:1)
+NUMBER_BACKGROUND = QColor(255, 244, 179)  # paler: numbers stay on while reading
+LABEL_TEXT = QColor(0, 0, 0)
+LABEL_BORDER = QColor(90, 70, 0)
+PILL_BACKGROUND = QColor(40, 40, 40, 230)
+PILL_TEXT = QColor(255, 255, 255)
+LABEL_SCALE = 0.85  # label font: the view's, bold, this much smaller
+NUMBER_SCALE = 0.7  # numbers: smaller still, a superscript before the link
+#: Links beyond this many on screen get no label (a NoWrap line of links, a tiny zoom): the
+#: labels would cover the page anyway, and the pass stays bounded.
+MAX_LABELS = 2000
+
+NAVIGATION_KEYS = {
+    Qt.Key.Key_Space,
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+    Qt.Key.Key_Tab,
+    Qt.Key.Key_Backtab,
+}
+COMMAND_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label to paint: where (viewport coordinates of the link's first character), its
+    text, how much of it was typed, and whether it is a number (drawn before the link)."""
+
+    at: QRect
+    text: str
+    typed: int = 0
+    number: bool = False
+
+
+class HintOverlay(QWidget):
+    """Paints the labels over the view's viewport; takes no input (keys go to the view)."""
+
+    def __init__(self, view: DocumentView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("Link hints")
+        self.labels: list[Label] = []
+        self.prompt = ""  # the mode line at the bottom right ("" : none)
+        self.hide()
+
+    def label_font(self, number: bool = False) -> QFont:
+        font = QFont(self.view.font())
+        font.setBold(True)
+        scale = NUMBER_SCALE if number else LABEL_SCALE
+        font.setPointSizeF(max(6.0, font.pointSizeF() * scale))
+        return font
+
+    def label_rect(self, label: Label) -> QRectF:
+        """Where ``label`` is painted: hints on the link's start, as qutebrowser does;
+        numbers small, raised and just before it, where lynx prints them (they stay on
+        while the reader reads: they cover the top of the space before the link, not the
+        link, except at the left edge)."""
+        metrics = QFontMetricsF(self.label_font(label.number))
+        width = metrics.horizontalAdvance(label.text) + (2 if label.number else 4)
+        height = min(float(label.at.height()), metrics.height() + 1)
+        x = float(label.at.left())
+        if label.number:
+            x = max(0.0, x - width + 1)
+        return QRectF(x, float(label.at.top()), width, height)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        font = self.label_font()
+        for label in self.labels:
+            painter.setFont(self.label_font(label.number))
+            rect = self.label_rect(label)
+            painter.setPen(QPen(LABEL_BORDER, 1))
+            painter.setBrush(NUMBER_BACKGROUND if label.number else HINT_BACKGROUND)
+            painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+            pad = 1 if label.number else 2
+            inner = rect.adjusted(pad, 0, -pad, 0)
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            typed, rest = label.text[: label.typed], label.text[label.typed :]
+            if typed:
+                painter.setPen(HINT_TYPED)
+                painter.drawText(inner, flags, typed)
+                inner.setLeft(inner.left() + QFontMetricsF(painter.font()).horizontalAdvance(typed))
+            painter.setPen(LABEL_TEXT)
+            painter.drawText(inner, flags, rest)
+        if self.prompt:
+            painter.setFont(font)
+            metrics = QFontMetricsF(font)
+            width = metrics.horizontalAdvance(self.prompt) + 16
+            height = metrics.height() + 8
+            box = QRectF(self.width() - width - 8, self.height() - height - 8, width, height)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(PILL_BACKGROUND)
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(PILL_TEXT)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.prompt)
+        painter.end()
+
+
+class LinkHints(QObject):
+    """Hint mode and numbered links for one document view (see the module docstring).
+
+    It watches the view's keys through an event filter, so the view only constructs it;
+    a followed link goes out through the view's own signals (link_activated, or
+    :meth:`DocumentView.open_in_new_tab`)."""
+
+    def __init__(self, view: DocumentView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.overlay = HintOverlay(view)
+        self.chars = HOME_ROW
+        self._hinting = False
+        self._new_tab = False  # Shift was held on F or on a letter
+        self._typed = ""
+        self._labels: dict[LinkKey, str] = {}
+        self._capacity = 0  # the label pool's size this session: it never shrinks
+        self._numbered = False
+        self._number = ""  # digits typed in numbered mode
+        self._message = ""  # a one-off word in the prompt ("No link 99")
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        view.installEventFilter(self)
+        view.updateRequest.connect(self._on_update_request)
+        view.verticalScrollBar().valueChanged.connect(self._schedule)
+        view.horizontalScrollBar().valueChanged.connect(self._schedule)
+        view.document_replaced.connect(self._schedule)
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def hinting(self) -> bool:
+        """Hint mode is on: the links on screen show letter labels."""
+        return self._hinting
+
+    @property
+    def numbered(self) -> bool:
+        return self._numbered
+
+    @property
+    def typed(self) -> str:
+        return self._number if not self._hinting else self._typed
+
+    def labels(self) -> dict[str, str]:
+        """What is on screen: label text -> href (hints, or numbers when those show)."""
+        return {label: key[2] for key, label in self._shown().items()}
+
+    @Slot(bool)
+    def set_numbered(self, on: bool) -> None:
+        """Numbered links on or off (View > Numbered Links)."""
+        self._numbered = on
+        self._number = ""
+        self._message = ""
+        self.refresh()
+
+    def start(self, new_tab: bool = False) -> None:
+        """Enter hint mode (the ``f`` key; ``F``: the link opens in a new tab)."""
+        self._hinting = True
+        self._new_tab = new_tab
+        self._typed = ""
+        self._labels = {}
+        self._capacity = 0
+        self._number = ""
+        self.refresh()
+
+    def cancel(self, now: bool = True) -> None:
+        """Leave hint mode and forget a number being typed; ``now`` False repaints on the
+        next turn of the event loop (from a focus-out or hide event, which may come from
+        the view's destructor: nothing of the view may be touched then)."""
+        if not self._hinting and not self._number and not self._message:
+            return
+        self._hinting = False
+        self._typed = ""
+        self._labels = {}
+        self._number = ""
+        self._message = ""
+        if now:
+            self.refresh()
+        else:
+            self._refresh_timer.start()
+
+    # -- what is on screen ----------------------------------------------------------------
+
+    def visible_links(self) -> list[tuple[int, LinkKey, QRect]]:
+        """The links shown in the viewport, from the top: (index in the page's links, the
+        link, the rectangle of its first character shown)."""
+        view = self.view
+        viewport = view.viewport().rect()
+        if viewport.isEmpty() or not view.isVisible():
+            return []
+        top = view.cursorForPosition(QPoint(0, 0)).position()
+        bottom = view.cursorForPosition(viewport.bottomRight()).position()
+        first, links = view.links_in(top, bottom)
+        found: list[tuple[int, LinkKey, QRect]] = []
+        cursor = QTextCursor(view.document())
+        for i, link in enumerate(links):
+            # A link wrapped from the line above the view: its label goes where it shows.
+            cursor.setPosition(max(link[0], top))
+            rect = view.cursorRect(cursor)
+            if viewport.contains(rect.center()):
+                found.append((first + i, link, rect))
+                if len(found) >= MAX_LABELS:
+                    break
+        return found
+
+    def _shown(self) -> dict[LinkKey, str]:
+        if self._hinting:
+            return matching(self._labels, self._typed)
+        if self._numbered:
+            return {link: str(index + 1) for index, link, _ in self.visible_links()}
+        return {}
+
+    @Slot()
+    def _schedule(self) -> None:
+        if (self._hinting or self._numbered) and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    @Slot(QRect, int)
+    def _on_update_request(self, _rect: QRect, _dy: int) -> None:
+        self._schedule()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Label the links on screen now (kept labels stay: see assign_labels)."""
+        self._refresh_timer.stop()
+        overlay = self.overlay
+        if not (self._hinting or self._numbered):
+            overlay.labels = []
+            overlay.prompt = ""
+            overlay.hide()
+            return
+        visible = self.visible_links()
+        labels: list[Label] = []
+        if self._hinting:
+            keys = [link for _, link, _ in visible]
+            self._labels = assign_labels(keys, self._labels, self._capacity, self.chars)
+            self._capacity = max(self._capacity, len(keys))
+            if self._typed and not matching(self._labels, self._typed):
+                self._typed = ""  # the links it matched left the screen
+            for _, link, rect in visible:
+                text = self._labels[link]
+                if text.startswith(self._typed):
+                    labels.append(Label(rect, text, len(self._typed)))
+            overlay.prompt = self._hint_prompt(len(visible))
+        else:
+            labels = [Label(rect, str(i + 1), number=True) for i, _, rect in visible]
+            overlay.prompt = self._message or (
+                f"Link {self._number}: Enter follows, Esc cancels" if self._number else ""
+            )
+        overlay.labels = labels
+        overlay.setGeometry(self.view.viewport().geometry())
+        overlay.raise_()
+        overlay.show()
+        overlay.update()
+
+    def _hint_prompt(self, count: int) -> str:
+        where = "new tab" if self._new_tab else "follow"
+        if not count:
+            return f"Hints ({where}): no links on screen yet · Esc cancels"
+        return f"Hints ({where}): {self._typed or 'type a label'} · Esc cancels"
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            # Keys this mode takes go to the view, not to a window shortcut (Esc is Stop).
+            if self._wants(event):
+                event.accept()
+                return True
+            if self._hinting and event.modifiers() & COMMAND_MODIFIERS:
+                self.cancel()  # a window shortcut (Ctrl+L, Alt+Left...) ends hint mode
+            return False
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._key(event)
+        if kind == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
+            if event.reason() != Qt.FocusReason.ActiveWindowFocusReason:
+                self.cancel(now=False)
+        elif kind == QEvent.Type.Hide:
+            self.cancel(now=False)
+        elif kind in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange):
+            self._schedule()
+        return False
+
+    def _letter(self, event: QKeyEvent) -> str:
+        text = event.text()
+        if len(text) == 1 and text.lower() in self.chars:
+            return text
+        return ""
+
+    def _wants(self, event: QKeyEvent) -> bool:
+        """The key is one this mode handles now (so no window shortcut should take it)."""
+        if event.modifiers() & COMMAND_MODIFIERS:
+            return False
+        key = event.key()
+        if self._hinting:
+            return key not in NAVIGATION_KEYS
+        if key == Qt.Key.Key_F:
+            return True
+        if self._numbered:
+            if event.text().isdigit():
+                return True
+            if self._number or self._message:
+                return key in (
+                    Qt.Key.Key_Escape,
+                    Qt.Key.Key_Backspace,
+                    Qt.Key.Key_Return,
+                    Qt.Key.Key_Enter,
+                )
+        return False
+
+    def _key(self, event: QKeyEvent) -> bool:
+        if not self._wants(event):
+            return False
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        key = event.key()
+        if not self._hinting:
+            if key == Qt.Key.Key_F:
+                self.start(new_tab=shift)
+                return True
+            return self._number_key(event, key, shift)
+        if key == Qt.Key.Key_Escape:
+            self.cancel()
+        elif key == Qt.Key.Key_Backspace:
+            self._typed = self._typed[:-1]
+            self.refresh()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shown = [(k, v) for k, v in self._labels.items() if v.startswith(self._typed)]
+            if shown:
+                self._follow(min(shown)[0][2], self._new_tab or shift)
+        elif letter := self._letter(event):
+            self._type(letter.lower(), shift or letter.isupper())
+        return True  # any other key is swallowed while the labels show
+
+    def _type(self, letter: str, shift: bool) -> None:
+        typed = self._typed + letter
+        found = matching(self._labels, typed)
+        if not found:
+            return  # no label goes on so: the letter is ignored (a typo costs nothing)
+        self._new_tab = self._new_tab or shift
+        exact = [key for key, label in found.items() if label == typed]
+        if exact:
+            self._follow(exact[0][2], self._new_tab)
+            return
+        self._typed = typed
+        self.refresh()
+
+    def _number_key(self, event: QKeyEvent, key: int, shift: bool) -> bool:
+        text = event.text()
+        self._message = ""
+        if text.isdigit():
+            self._number = (self._number + text)[:9]
+        elif key == Qt.Key.Key_Backspace:
+            self._number = self._number[:-1]
+        elif key == Qt.Key.Key_Escape:
+            self._number = ""
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._number:
+            number, self._number = int(self._number), ""
+            links = self.view.links_in(0, self.view.document().characterCount())[1]
+            if 1 <= number <= len(links):
+                self._follow(links[number - 1][2], shift)
+                return True
+            self._message = f"No link {number} on this page ({len(links)} links)"
+        self.refresh()
+        return True
+
+    def _follow(self, href: str, new_tab: bool) -> None:
+        self._hinting = False
+        self._typed = ""
+        self._labels = {}
+        self._number = ""
+        self.refresh()
+        if new_tab:
+            self.view.open_in_new_tab(href)
+        else:
+            self.view.link_activated.emit(href)
