@@ -19,6 +19,7 @@ from ui.text.lines import MAX_LINE_CHARS
 from ui.text.render import Fragment, HtmlRenderer, Link, Style, join_fragments, render_html
 from ui.text.render.engine import MAX_OPEN_ELEMENTS
 from ui.text.render.tokenizer import MAX_EOF_FLUSH, Tokenizer
+from ui.text.render.writer import MAX_INDENT
 
 BASE = "http://example.org/dir/page.html"
 CORPUS = Path(__file__).parent / "html_corpus"
@@ -50,38 +51,38 @@ CASES: list[tuple[str, str, str]] = [
     ("br", "<p>a<br>b<br/><br>c</p>", "a\nb\n\nc"),
     ("headings", "<h1>Title</h1><p>text</p><h2>Sub</h2>", "Title\n\ntext\n\nSub"),
     ("div lines", "<div>a</div><div>b</div>c", "a\nb\nc"),
-    ("unordered list", "<ul><li>one</li><li>two</li></ul>", "• one\n• two"),
+    ("unordered list", "<ul><li>one</li><li>two</li></ul>", "  • one\n  • two"),
     (
         "nested lists",
         "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li><li>d</li></ul>",
-        "• a\n  ◦ b\n    ▪ c\n• d",
+        "  • a\n      ◦ b\n          ▪ c\n  • d",
     ),
-    ("ordered list", "<ol><li>a<li>b<li>c</ol>", "1. a\n2. b\n3. c"),
-    ("ordered start", '<ol start="9"><li>a<li>b</ol>', "9. a\n10. b"),
+    ("ordered list", "<ol><li>a<li>b<li>c</ol>", " 1. a\n 2. b\n 3. c"),
+    ("ordered start", '<ol start="9"><li>a<li>b</ol>', " 9. a\n10. b"),
     (
         "ordered types",
         '<ol type="a"><li>x<li>y</ol><ol type="I"><li>p<li>q</ol>',
-        "a. x\nb. y\n\nI. p\nII. q",
+        " a. x\n b. y\n\n I. p\nII. q",
     ),
-    ("li value", '<ol><li>a<li value="7">b<li>c</ol>', "1. a\n7. b\n8. c"),
+    ("li value", '<ol><li>a<li value="7">b<li>c</ol>', " 1. a\n 7. b\n 8. c"),
     (
         "list item paragraphs",
         "<ul><li><p>para one</p><p>para two</p></li><li>next</li></ul>",
-        "• para one\n\n  para two\n\n• next",
+        "  • para one\n\n    para two\n\n  • next",
     ),
     (
         "blockquote",
         "<p>x</p><blockquote><p>a</p><p>b</p></blockquote><p>y</p>",
-        "x\n\n│ a\n│\n│ b\n\ny",
+        "x\n\n    a\n\n    b\n\ny",
     ),
     (
         "nested quote",
         "<blockquote>a<blockquote>b</blockquote>c</blockquote>",
-        "│ a\n│\n│ │ b\n│\n│ c",
+        "    a\n\n        b\n\n    c",
     ),
     ("pre verbatim", "<pre>\n  a  b\n\n\tc</pre>", "  a  b\n\n\tc"),
     ("pre with tags", "<pre><b>x</b>  &lt;y&gt;\n z</pre>", "x  <y>\n z"),
-    ("pre in list", "<ul><li>code:<pre>a\nb</pre></li></ul>", "• code:\n\n  a\n  b"),
+    ("pre in list", "<ul><li>code:<pre>a\nb</pre></li></ul>", "  • code:\n\n    a\n    b"),
     ("hr", "<p>a</p><hr><p>b</p>", "a\n\n" + "─" * 40 + "\n\nb"),
     ("dl", "<dl><dt>Term<dd>Definition<dt>T2<dd>D2</dl>", "Term\n    Definition\nT2\n    D2"),
     ("image alt", '<p>a <img src="x.png" alt="A  cat"> b</p>', "a [image: A cat] b"),
@@ -113,13 +114,13 @@ CASES: list[tuple[str, str, str]] = [
         "<p>a<![CDATA[x]]>b<![if !IE]>c<![endif]>d<![bogus[e]]>f</p>",
         "abcdf",
     ),  # <![bogus[ is a bogus comment up to ">", as in browsers
-    ("uppercase tags", "<P>A<BR>B</P><UL><LI>C</UL>", "A\nB\n\n• C"),
+    ("uppercase tags", "<P>A<BR>B</P><UL><LI>C</UL>", "A\nB\n\n  • C"),
     (
         "unquoted attributes",
         "<p><a href=/x?a=1&b=2>link</a> <img alt=cat src=c.png></p>",
         "link [image: cat]",
     ),
-    ("unclosed tags", "<p>a<p>b<div>c<ul><li>d<li>e", "a\n\nb\nc\n\n• d\n• e"),
+    ("unclosed tags", "<p>a<p>b<div>c<ul><li>d<li>e", "a\n\nb\nc\n\n  • d\n  • e"),
     ("stray end tags", "</b></i></li></td></table></ul>a</p>b</div>", "a\n\nb"),
     ("lone less-than", "<p>1 < 2 and 3 <= 4, a<b</p>", "1 < 2 and 3 <= 4, a"),
     ("misnested", "<p><b>a<i>b</b>c</i>d</p>", "abcd"),
@@ -666,7 +667,7 @@ def test_data_tables_with_one_block_per_cell_stay_aligned() -> None:
     )
     assert render(sphinx).rstrip() == (
         "Operation  Result\n─────────  ──────────────\nx + y      sum of x and y\n"
-        "x * y      • product"
+        "x * y        • product"
     )
     got = styled(sphinx)
     assert got[Style.CODE] == ["x + y"]
@@ -698,16 +699,16 @@ def test_switch_inside_a_cell_carries_styles_links_and_lists_on() -> None:
     )
     fragment, _ = render_html(html, BASE)
     text = fragment.text
-    assert text.rstrip() == "k  • bold li one\n• two\n\n  Head\n\n  rest\n\nend  last"
+    assert text.rstrip() == "k    • bold li one\n  • two\n\n    Head\n\n    rest\n\nend  last"
     pieces = [(k.index, text[k.start : k.end], k.url) for k in fragment.links]
     assert pieces == [
         (0, "li", "http://example.org/dir/x"),
         (1, "o", "http://example.org/dir/y"),  # one link in two pieces, as in a wrapped cell
-        (1, "Head\n\n  rest", "http://example.org/dir/y"),
+        (1, "Head\n\n    rest", "http://example.org/dir/y"),
     ]
     assert fragment.links[-1].text == "oHeadrest"  # as outside tables: blocks add no space
     got = styled(html)
-    assert got[Style.STRONG] == ["k", "bold li one", "• two", "Head\n\n  rest\n\nend"]
+    assert got[Style.STRONG] == ["k", "bold li one", "  • two", "Head\n\n    rest\n\nend"]
     assert got[Style.H2] == ["Head"]
     drip, _ = feed_in_pieces(html, list(range(len(html))))
     assert drip == fragment
@@ -856,11 +857,11 @@ def test_unclosed_elements_keep_the_open_element_stack_bounded(tag: str) -> None
 def test_elements_past_the_depth_cap_become_siblings_whatever_the_split() -> None:
     html = "<blockquote>" * (MAX_OPEN_ELEMENTS + 50) + "deep<p>after"
     whole, _ = render_html(html, BASE)
-    bars = "│ " * 24  # MAX_PREFIX_DEPTH quote bars shown at most
-    assert whole.text == bars + "deep\n" + bars.rstrip() + "\n" + bars + "after"
+    indent = " " * MAX_INDENT  # MAX_PREFIX_DEPTH quotes' indentation, cut to MAX_INDENT
+    assert whole.text == indent + "deep\n\n" + indent + "after"
     assert feed_in_pieces(html, list(range(0, len(html), 7)))[0] == whole
     nested = "<ul><li>a<ul><li>b</ul><li>c</ul>"  # far below the cap: nesting kept
-    assert render(nested) == "• a\n  ◦ b\n• c"
+    assert render(nested) == "  • a\n      ◦ b\n  • c"
 
 
 def test_megabyte_attribute_and_text() -> None:

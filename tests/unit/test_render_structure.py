@@ -2,17 +2,19 @@
 
 The expected texts follow ``w3m -dump -T text/html -cols 100`` for the same HTML: the same
 lines, nesting and indentation depth. Where Yonder draws differently on purpose the comment
-says so (list bullets "•/◦" for w3m's "•/□", quote bars, a rule under a table's header row
-instead of box drawing).
+says so (list bullets "•/◦/▪" for w3m's "•/□/☆", a rule under a table's header row instead of
+box drawing). Lines are logical, as the view wraps them (with a hanging indent: each line's
+prefix is reported in ``Fragment.indents``), where w3m wraps at ``-cols``.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from ui.text.render import HtmlRenderer, Style, join_fragments, render_html
+from ui.text.render import Fragment, HtmlRenderer, Style, join_fragments, render_html
 
 BASE = "http://example.org/doc/"
 CORPUS = Path(__file__).parent / "html_corpus"
@@ -42,7 +44,7 @@ CASES: list[tuple[str, str, str]] = [
     (
         "list and pre in a cell keep the grid",
         "<table><tr><td>k<td>text<ul><li>x<li>y</ul><pre>c  d</pre></table>",
-        "k  text\n   • x\n   • y\n   c  d",
+        "k  text\n     • x\n     • y\n   c  d",
     ),
     (
         # 7. "2<sup>31</sup>" read "231".
@@ -59,7 +61,7 @@ CASES: list[tuple[str, str, str]] = [
     (
         "pre in li and dd keeps its indentation",
         "<ul><li>one<pre>\ndef f():\n    return 1\n</pre></ul><dl><dt>t<dd><pre>x\n  y</pre></dl>",
-        "• one\n\n  def f():\n      return 1\n\nt\n\n    x\n      y",
+        "  • one\n\n    def f():\n        return 1\n\nt\n\n    x\n      y",
     ),
 ]
 
@@ -110,8 +112,8 @@ def test_sphinx_like_page_nests_as_w3m_whatever_the_split() -> None:
     assert "        >>> Circle(1).area()" in lines
     # ...and the text after the inner list is back at the class's indentation.
     assert "    Circles compare by radius." in lines
-    assert "  for shape in shapes:" in lines and "      shape.draw()" in lines
-    assert "  ◦ Copy one with copy()." in lines
+    assert "    for shape in shapes:" in lines and "        shape.draw()" in lines
+    assert "      ◦ Copy one with copy()." in lines
     assert "Circle  Round." in lines and "        Has no corners." in lines
     assert "The search box needs JavaScript." in lines
     for step in (1, 7, 61, 1000):
@@ -216,3 +218,84 @@ def test_invisible_characters_take_no_column_in_a_table() -> None:
     assert shown[0].index("x") == shown[1].index("y")
     assert shown[2].index("z") == shown[3].index("w")
     assert "Donau\xaddampf" in text  # kept for copying, only not counted
+
+
+# 4. Hanging indents: each line that starts with a prefix (list marker, indentation) is
+# reported with the prefix's length, so that the view wraps it under its text.
+INDENT_CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        "list items",
+        "<p>intro</p><ul><li>one two<li>three</ul><p>after",
+        [("  • ", "one two"), ("  • ", "three")],
+    ),
+    (
+        "nested list, second paragraph, ordered",
+        "<ul><li><p>a</p><p>b</p><ul><li>c</ul></ul><ol start=9><li>nine<li>ten</ol>",
+        [("  • ", "a"), ("    ", "b"), ("      ◦ ", "c"), (" 9. ", "nine"), ("10. ", "ten")],
+    ),
+    (
+        "dd, blockquote, pre in li, br",
+        "<dl><dt>t<dd>def<br>more</dl><blockquote>q</blockquote><ul><li>x<pre>p\n q</pre></ul>",
+        [
+            ("    ", "def"),
+            ("    ", "more"),
+            ("    ", "q"),
+            ("  • ", "x"),
+            ("    ", "p"),
+            ("    ", " q"),
+        ],
+    ),
+    ("no prefix, no indent", "<h1>T</h1><p>a<br>b</p><pre>  c</pre>", []),
+]
+
+
+def indented_lines(fragment: Fragment, utf16: bool = False) -> list[tuple[str, str]]:
+    text = fragment.text
+    units = text.encode("utf-16-le") if utf16 else None
+
+    def at(start: int, end: int | None = None) -> str:
+        if units is None:
+            return text[start:end]
+        return units[start * 2 : None if end is None else end * 2].decode("utf-16-le")
+
+    lines = []
+    for pos, length in fragment.indents:
+        rest = at(pos + length).split("\n", 1)[0]
+        lines.append((at(pos, pos + length), rest))
+    return lines
+
+
+def split_fragment(html: str, cuts: list[int], utf16: bool = False) -> Fragment:
+    renderer = HtmlRenderer(BASE, utf16=utf16)
+    bounds = zip([0, *cuts], [*cuts, len(html)], strict=True)
+    pieces = [renderer.feed(html[a:b]) for a, b in bounds]
+    return join_fragments([*pieces, renderer.close()])
+
+
+@pytest.mark.parametrize(
+    ("name", "html", "expected"), INDENT_CASES, ids=[c[0] for c in INDENT_CASES]
+)
+def test_each_prefixed_line_is_reported_for_a_hanging_indent_whatever_the_split(
+    name: str, html: str, expected: list[tuple[str, str]]
+) -> None:
+    whole = render_html(html, BASE)[0]
+    assert indented_lines(whole) == expected
+    # Every line that starts with a space or a marker is one of them, and only those.
+    starts = {pos for pos, _ in whole.indents}
+    line_starts = [0] + [i + 1 for i, ch in enumerate(whole.text) if ch == "\n"]
+    for start in line_starts:
+        line = whole.text[start:].split("\n", 1)[0]
+        prefixed = re.match(r"( |[•◦▪] |\w{1,4}\. )", line) is not None
+        assert (start in starts) == (prefixed and not line.startswith("  c")), line
+    for cut in range(1, len(html)):
+        assert split_fragment(html, [cut]).indents == whole.indents, cut
+    assert split_fragment(html, list(range(1, len(html)))).indents == whole.indents
+
+
+def test_indents_count_utf16_units_after_astral_characters() -> None:
+    html = "<p>\U0001f600 emoji</p><ul><li>\U0001f600 one<li>two</ul>"
+    expected = [("  • ", "\U0001f600 one"), ("  • ", "two")]
+    whole = render_html(html, BASE, utf16=True)[0]
+    assert indented_lines(whole, utf16=True) == expected
+    for cut in range(1, len(html)):
+        assert split_fragment(html, [cut], utf16=True).indents == whole.indents, cut

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 RULE_WIDTH = 40
 BULLETS = ("•", "◦", "▪")
+# Columns each nesting level indents, as in w3m's dumps: a list item's marker sits right-aligned
+# in its first LIST_INDENT columns ("  • ", " 1. "), a <dd> and a <blockquote> indent as much.
+LIST_INDENT = 4
+DD_INDENT = " " * LIST_INDENT
+QUOTE_INDENT = " " * LIST_INDENT
 
 VOID = frozenset(
     (
@@ -255,14 +260,16 @@ def _start_li(engine: Engine, tag: str, attrs: Attrs) -> None:
                 label = str(n)
             if current.kind.isupper():
                 label = label.upper()
-            marker = f"{label}. "
+            # Right-aligned in the item's indentation, as w3m does (" 9. ", "10. "); a longer
+            # label pushes its own first line on, the item's later lines stay at LIST_INDENT.
+            marker = f"{label}.".rjust(LIST_INDENT - 1) + " "
             current.counter += 1
         else:
-            marker = BULLETS[min(len(engine.lists) - 1, len(BULLETS) - 1)] + " "
+            marker = "  " + BULLETS[min(len(engine.lists) - 1, len(BULLETS) - 1)] + " "
     else:
-        marker = "• "
+        marker = "  " + BULLETS[0] + " "
     entry = engine.open_entry("li")
-    entry.prefix = writer.push_prefix(marker, " " * len(marker))
+    entry.prefix = writer.push_prefix(marker, " " * LIST_INDENT)
     entry.after = 1
 
 
@@ -295,7 +302,7 @@ def _start_dd(engine: Engine, tag: str, attrs: Attrs) -> None:
     writer = engine.writer
     writer.block(1)
     entry = engine.open_entry("dd")
-    entry.prefix = writer.push_prefix("    ", "    ")
+    entry.prefix = writer.push_prefix(DD_INDENT, DD_INDENT)
     entry.after = 1
 
 
@@ -303,7 +310,9 @@ def _start_blockquote(engine: Engine, tag: str, attrs: Attrs) -> None:
     writer = engine.writer
     writer.block(2)
     entry = engine.open_entry(tag)
-    entry.prefix = writer.push_prefix("│ ", "│ ")
+    # Indented like a <dd>, as w3m does (a bar drawn as text would stand only on the first
+    # line of each wrapped paragraph: the view's hanging indent carries the indentation).
+    entry.prefix = writer.push_prefix(QUOTE_INDENT, QUOTE_INDENT)
     entry.style = Style.QUOTE
     entry.after = 2
     engine.style_on(Style.QUOTE)

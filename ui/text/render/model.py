@@ -76,6 +76,8 @@ class Fragment:
     ``links`` and ``spans`` may refer to text given in earlier fragments (a link is reported
     when it closes), never to text not given yet; ``anchors`` likewise (an anchor is
     reported once the content it names has started, or at the end of the document).
+    ``indents`` are the lines of ``text`` that begin with a prefix (list marker, indentation):
+    (the offset where the line starts, the prefix's length), for a hanging indent.
     """
 
     start: int
@@ -83,6 +85,7 @@ class Fragment:
     links: tuple[Link, ...] = ()
     spans: tuple[Span, ...] = ()
     anchors: tuple[Anchor, ...] = ()
+    indents: tuple[tuple[int, int], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.text or self.links or self.spans or self.anchors)
@@ -95,6 +98,7 @@ def join_fragments(fragments: Iterable[Fragment]) -> Fragment:
     links: list[Link] = []
     spans: list[Span] = []
     anchors: list[Anchor] = []
+    indents: list[tuple[int, int]] = []
     start: int | None = None
     for fragment in fragments:
         if start is None:
@@ -103,12 +107,14 @@ def join_fragments(fragments: Iterable[Fragment]) -> Fragment:
         links.extend(fragment.links)
         spans.extend(fragment.spans)
         anchors.extend(fragment.anchors)
+        indents.extend(fragment.indents)
     return Fragment(
         start or 0,
         "".join(texts),
         tuple(sorted(links, key=lambda k: (k.start, k.index))),
         tuple(merge_spans(spans)),
         tuple(anchors),
+        tuple(indents),
     )
 
 

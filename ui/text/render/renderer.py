@@ -124,4 +124,11 @@ class HtmlRenderer:
         text, links, spans = main.drain()
         start = self._emitted
         self._emitted = main.pos
-        return Fragment(start, text, tuple(links), tuple(spans), tuple(main.take_anchors()))
+        return Fragment(
+            start,
+            text,
+            tuple(links),
+            tuple(spans),
+            tuple(main.take_anchors()),
+            tuple(main.take_indents()),
+        )

@@ -1,7 +1,9 @@
 """Inline text laid out into lines: whitespace collapsing, block breaks, line prefixes (list
-markers, quote bars), style spans and links, and the breaking of over-long lines.
+markers, indentation), style spans and links, and the breaking of over-long lines.
 
-Paragraphs are never hard-wrapped: lines stay logical and the view word-wraps, except that no
+Paragraphs are never hard-wrapped: lines stay logical and the view word-wraps them, under
+their text rather than at the left margin: each line with a prefix is reported with its
+prefix's length (``indents``), for the view's hanging indent. Except that no
 line grows much past ``MAX_LINE_CHARS``: the view lays a line out as one unit, so a megabyte
 paragraph would freeze it. A line that has passed the limit ends at its next collapsed space
 (which becomes "\n": offsets stay the same); one that reaches twice the limit without such a
@@ -66,7 +68,7 @@ class Prefix:
 
 class Writer:
     """Lays out inline text into lines: whitespace collapsing, block breaks, line prefixes
-    (list markers, quote bars), style spans and links. One for the document, one per table
+    (list markers, indentation), style spans and links. One for the document, one per table
     cell (cells are laid out later, so their offsets are local and in code points)."""
 
     def __init__(self, utf16: bool = False, limit: int = 0, compact: bool = False) -> None:
@@ -88,6 +90,9 @@ class Writer:
         self.line_begin = -1  # where the current line's prefix starts (-1: not at a line start)
         self.lines_begin = -1  # put_lines: where its first text line's prefix starts (or -1)
         self.prefix_overflow = 0
+        # Hanging indents: (where a line starts, the length of its prefix), for each line
+        # that has one, so that the view wraps it under its text, not at the left margin.
+        self.indents: list[tuple[int, int]] = []
         self._cont_cache: str | None = ""
         self.fresh = False
         self.open_styles: dict[Style, int | None] = {}
@@ -183,6 +188,7 @@ class Writer:
             self.line_begin = self.pos
             prefix = self._line_prefix()
             if prefix:
+                self.indents.append((self.pos, self.units(prefix)))
                 self._emit(prefix)
             self.at_line_start = False
             self.pending_space = ""
@@ -359,6 +365,10 @@ class Writer:
     def take_anchors(self) -> list[Anchor]:
         anchors, self.anchors = self.anchors, []
         return anchors
+
+    def take_indents(self) -> list[tuple[int, int]]:
+        indents, self.indents = self.indents, []
+        return indents
 
     def finish(self) -> None:
         if self.pending_anchors:
