@@ -302,3 +302,19 @@ def test_destroying_a_view_with_hints_or_a_number_showing_is_safe(qtbot: QtBot) 
         shiboken6.delete(win)
         QApplication.processEvents()  # the deferred repaint finds no view: nothing runs
         assert not shiboken6.isValid(view)
+
+
+def test_a_click_or_a_new_page_ends_hint_mode_numbers_stay(qtbot: QtBot) -> None:
+    _win, view = page_of_links(qtbot)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.rect().center())
+    qtbot.waitUntil(lambda: not view.link_hints.overlay.isVisible())
+    assert not view.link_hints.hinting
+
+    view.link_hints.set_numbered(True)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    view.clear_document()
+    assert not view.link_hints.hinting
+    assert view.link_hints.numbered
+    view.append_link("a new page's link", "http://y/1")
+    qtbot.waitUntil(lambda: view.link_hints.labels() == {"1": "http://y/1"})

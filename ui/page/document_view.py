@@ -307,6 +307,7 @@ class DocumentView(QPlainTextEdit):
         self._tail_armed = False
         self._hovered = ""
         self._stream_start = 0
+        self.link_hints.cancel()  # hint mode ends with its page (numbers stay: a setting)
         if self.document().characterCount() > SWAP_CLEAR_CHARS:
             self._swap_document()
         else:

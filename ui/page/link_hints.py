@@ -183,6 +183,7 @@ class LinkHints(QObject):
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self.refresh)
         view.installEventFilter(self)
+        view.viewport().installEventFilter(self)  # a click ends hint mode, as in qutebrowser
         view.updateRequest.connect(self._on_update_request)
         view.verticalScrollBar().valueChanged.connect(self._schedule)
         view.horizontalScrollBar().valueChanged.connect(self._schedule)
@@ -335,6 +336,9 @@ class LinkHints(QObject):
             return False
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._key(event)
+        if kind == QEvent.Type.MouseButtonPress:
+            self.cancel(now=False)
+            return False
         if kind == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
             if event.reason() != Qt.FocusReason.ActiveWindowFocusReason:
                 self.cancel(now=False)
@@ -391,7 +395,7 @@ class LinkHints(QObject):
             if shown:
                 self._follow(min(shown)[0][2], self._new_tab or shift)
         elif letter := self._letter(event):
-            self._type(letter.lower(), shift or letter.isupper())
+            self._type(letter.lower(), shift)  # Shift itself: Caps Lock is no new tab
         return True  # any other key is swallowed while the labels show
 
     def _type(self, letter: str, shift: bool) -> None:
