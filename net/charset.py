@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Protocol
 
 __all__ = [
@@ -86,14 +87,23 @@ _REFUSED = frozenset(
 )
 
 
+class CharsetSource(StrEnum):
+    """Why a body is decoded with its encoding (a str: the status bar words it)."""
+
+    HEADER = "header"  # the Content-Type charset
+    BOM = "bom"
+    META = "meta"  # <meta charset> in the first bytes of an HTML page
+    DEFAULT = "default"  # nothing declared: UTF-8
+    FALLBACK = "fallback"  # nothing declared, not UTF-8: windows-1252
+    OVERRIDE = "override"  # View > Encoding
+
+
 @dataclass(frozen=True)
 class CharsetChoice:
     """The encoding a body is decoded with, and why."""
 
     encoding: str  # a Python codec name, normalised by codecs.lookup(): "utf-8", "cp1252"
-    # One of "header", "bom", "meta", "default" (nothing declared: UTF-8), "fallback" (nothing
-    # declared, not UTF-8: windows-1252), "override".
-    source: str
+    source: CharsetSource
     # A charset the Content-Type declared but the codec registry does not know (so it was
     # ignored): the window says so instead of "nothing declared".
     ignored: str = ""
@@ -389,13 +399,13 @@ class StreamTextDecoder:
         # An override the codec registry does not know is ignored: choice.source tells.
         encoding = lookup_charset(override, web=False) if override else None
         if encoding is not None:
-            self._commit(CharsetChoice(encoding, "override"))
+            self._commit(CharsetChoice(encoding, CharsetSource.OVERRIDE))
             return
         # The header before the BOM: see the module docstring.
         label = declared_charset(content_type)
         encoding = lookup_charset(label) if label is not None else None
         if encoding is not None:
-            self._commit(CharsetChoice(encoding, "header"))
+            self._commit(CharsetChoice(encoding, CharsetSource.HEADER))
         elif label:
             self._ignored = label[:64]
 
@@ -437,30 +447,32 @@ class StreamTextDecoder:
         bom = sniff_bom(held)
         if bom is not None:
             self._held = held[bom[1] :]
-            self._commit(CharsetChoice(bom[0], "bom"), bom_stripped=True)
+            self._commit(CharsetChoice(bom[0], CharsetSource.BOM), bom_stripped=True)
             return True
         if self._sniff_html:
             # Rescan only when a tag may have just closed; cheap for byte-at-a-time feeds.
             if grew_tag and b"<meta" in held[:META_PRESCAN_BYTES].lower():
                 encoding = sniff_meta_charset(held)
                 if encoding is not None:
-                    self._commit(CharsetChoice(encoding, "meta"))
+                    self._commit(CharsetChoice(encoding, CharsetSource.META))
                     return True
             if not final and len(held) < META_PRESCAN_BYTES:
                 return False
-        self._commit(CharsetChoice("utf-8", "default"))
+        self._commit(CharsetChoice("utf-8", CharsetSource.DEFAULT))
         self._probe = codecs.getincrementaldecoder("utf-8")(errors="strict")
         return True
 
     def _commit(self, choice: CharsetChoice, *, bom_stripped: bool = False) -> None:
-        if self._ignored and choice.source != "override":
+        if self._ignored and choice.source is not CharsetSource.OVERRIDE:
             choice = replace(choice, ignored=self._ignored)
         self.choice = choice
         self._decoder = _incremental_decoder(choice.encoding)
         # A declared UTF encoding may still start with a BOM: a mark, stripped. Undeclared
         # ("default"), a BOM would have been sniffed: a U+FEFF later is content.
         self._strip_bom = (
-            not bom_stripped and choice.encoding in _BOM_STRIPPED and choice.source != "default"
+            not bom_stripped
+            and choice.encoding in _BOM_STRIPPED
+            and choice.source is not CharsetSource.DEFAULT
         )
 
     def _text(self, data: bytes, *, final: bool) -> str:
@@ -503,7 +515,7 @@ class StreamTextDecoder:
                 # Real UTF-8 before the bad byte (in this chunk): UTF-8, the byte replaced.
                 self._decoder = _incremental_decoder("utf-8")
             else:
-                self._commit(CharsetChoice("cp1252", "fallback"))
+                self._commit(CharsetChoice("cp1252", CharsetSource.FALLBACK))
             assert self._decoder is not None
             return self._decoder.decode(held + data, final)
         if not text.isascii():

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
@@ -219,6 +220,20 @@ class _RowState:
     elapsed: float = 0.0
 
 
+class DownloadState(StrEnum):
+    """Where one download is, as its row shows it."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def ended(self) -> bool:
+        return self in (DownloadState.FINISHED, DownloadState.FAILED, DownloadState.CANCELLED)
+
+
 class DownloadRow(QFrame):
     """One download in the panel: name, progress bar, size/rate line, Cancel / Open folder.
 
@@ -233,7 +248,7 @@ class DownloadRow(QFrame):
         self.download_id = download_id
         self.url = url
         self.path = path
-        self.state = "queued"  # queued, running, finished, failed, cancelled
+        self.state = DownloadState.QUEUED
         self._progress = _RowState()
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setToolTip(tooltip_html(f"{url}\n→ {path}"))
@@ -281,11 +296,11 @@ class DownloadRow(QFrame):
         layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
     def mark_started(self) -> None:
-        self.state = "running"
+        self.state = DownloadState.RUNNING
         self.status_label.setText("Connecting…")
 
     def update_progress(self, received: int, total: int, elapsed: float) -> None:
-        self.state = "running"
+        self.state = DownloadState.RUNNING
         self._progress = _RowState(received, total, elapsed)
         if total > 0:
             self.bar.setRange(0, 1000)
@@ -304,7 +319,7 @@ class DownloadRow(QFrame):
         self.status_label.setText(" · ".join(parts))
 
     def mark_finished(self, size: int) -> None:
-        self.state = "finished"
+        self.state = DownloadState.FINISHED
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
         self.bar.hide()
@@ -315,14 +330,14 @@ class DownloadRow(QFrame):
         self.open_button.show()
 
     def mark_failed(self, message: str) -> None:
-        self.state = "failed"
+        self.state = DownloadState.FAILED
         self.bar.hide()
         self.status_label.setText(f"Failed · {message}")
         self.status_label.setStyleSheet(ERROR_STYLE)
         self.cancel_button.hide()
 
     def mark_cancelled(self) -> None:
-        self.state = "cancelled"
+        self.state = DownloadState.CANCELLED
         self.bar.hide()
         self.status_label.setText("Cancelled · nothing was saved")
         self.cancel_button.hide()
@@ -404,7 +419,7 @@ class DownloadsPanel(QWidget):
     def clear_finished(self) -> None:
         """Remove every row whose download has ended."""
         for download_id, row in list(self._rows.items()):
-            if row.state in ("finished", "failed", "cancelled"):
+            if row.state.ended:
                 del self._rows[download_id]
                 self._list_layout.removeWidget(row)
                 row.deleteLater()

@@ -96,20 +96,22 @@ def charset_label(choice: CharsetChoice | None) -> str:
     """ "UTF-8 · from Content-Type" and friends, for the status bar."""
     if choice is None:
         return ""
+    from net.charset import CharsetSource  # loaded with the body that made the choice
+
     names = {"utf-8": "UTF-8", "cp1252": "windows-1252", "latin-1": "ISO-8859-1"}
     name = names.get(choice.encoding, choice.encoding.upper().replace("_", "-"))
     source = {
-        "header": "from Content-Type",
-        "bom": "from the byte-order mark",
-        "meta": "from <meta> in the page",
-        "default": "default (nothing declared)",
-        "fallback": "default (nothing declared, not valid UTF-8)",
-        "override": "chosen in View > Encoding",
-    }.get(choice.source, choice.source)
+        CharsetSource.HEADER: "from Content-Type",
+        CharsetSource.BOM: "from the byte-order mark",
+        CharsetSource.META: "from <meta> in the page",
+        CharsetSource.DEFAULT: "default (nothing declared)",
+        CharsetSource.FALLBACK: "default (nothing declared, not valid UTF-8)",
+        CharsetSource.OVERRIDE: "chosen in View > Encoding",
+    }[choice.source]
     if choice.ignored:
         # Declared, but no codec of that name: not "nothing declared".
         shown = "".join(ch if ch.isprintable() else "?" for ch in choice.ignored)
-        if choice.source == "default":
+        if choice.source == CharsetSource.DEFAULT:
             source = "default"
         source += f" (the unknown charset '{shown}' in Content-Type was ignored)"
     return f"{name} · {source}"
