@@ -28,7 +28,6 @@ __all__ = [
     "StreamTextDecoder",
     "charset_from_content_type",
     "declared_charset",
-    "decode_all",
     "lookup_charset",
     "media_type",
     "sniff_bom",
@@ -561,13 +560,3 @@ def _incremental_decoder(encoding: str) -> _TextDecoder:
     if encoding in ("utf-16", "utf-32"):
         return _BomOrLittleEndian(2 if encoding == "utf-16" else 4)
     return codecs.getincrementaldecoder(encoding)(errors="replace")
-
-
-def decode_all(
-    data: bytes, content_type: str = "", override: str | None = None
-) -> tuple[str, CharsetChoice]:
-    """Decode a whole stored body (re-decoding after a View > Encoding override)."""
-    decoder = StreamTextDecoder(content_type, override)
-    text = decoder.feed(data) + decoder.finish()
-    assert decoder.choice is not None
-    return text, decoder.choice

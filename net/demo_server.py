@@ -21,7 +21,7 @@ import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -576,13 +576,6 @@ class DemoServer:
             "<p>Loopback only. Each endpoint shows one way a body can stream.</p>\n"
             f"<ul>\n{rows}\n</ul>\n</body></html>\n"
         )
-
-
-def iter_endpoint_urls(server: DemoServer) -> Iterator[str]:
-    """Absolute URLs of every linkable endpoint (for a start page)."""
-    for path, _ in server.endpoints():
-        if "<" not in path:
-            yield server.base_url.rstrip("/") + path
 
 
 def main(argv: list[str] | None = None) -> int:

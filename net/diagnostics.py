@@ -71,13 +71,3 @@ def enable_debug_logging(
         path,
     )
     return path
-
-
-def disable_debug_logging() -> None:
-    """Undo :func:`enable_debug_logging` (closes the file)."""
-    logger = logging.getLogger(LOGGER)
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-        handler.close()
-    logger.setLevel(logging.NOTSET)
-    logger.propagate = True

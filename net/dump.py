@@ -52,10 +52,6 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl+C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by SIGPIPE
 
 
-class _UsageError(Exception):
-    """A bad command line, reported argparse-style with exit status 2."""
-
-
 def _positive_seconds(text: str) -> float:
     """argparse type for --timeout: a finite number of seconds greater than zero."""
     try:

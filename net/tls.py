@@ -67,23 +67,14 @@ def find_system_bundle(candidates: Sequence[str] = SYSTEM_BUNDLES, root: str = "
     return None
 
 
-def create_ssl_context(
-    cafile: str | None = None,
-    *,
-    bundles: Sequence[str] = SYSTEM_BUNDLES,
-    root: str = "/",
-) -> ssl.SSLContext:
-    """A client context with verification and host-name checks on, TLS 1.2 or newer."""
-    return create_trusted_context(cafile, bundles=bundles, root=root)[0]
-
-
 def create_trusted_context(
     cafile: str | None = None,
     *,
     bundles: Sequence[str] = SYSTEM_BUNDLES,
     root: str = "/",
 ) -> tuple[ssl.SSLContext, TrustStore]:
-    """:func:`create_ssl_context` and the store it trusts. Raises TrustStoreError when
+    """A client context with verification and host-name checks on, TLS 1.2 or newer, and the
+    store it trusts. Raises TrustStoreError when
     SSL_CERT_FILE or SSL_CERT_DIR names something that does not exist, OSError (ssl.SSLError)
     when ``cafile`` cannot be loaded."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED + check_hostname
@@ -159,14 +150,9 @@ def _has_ca(ctx: ssl.SSLContext) -> bool:
     return bool(paths.capath and os.path.isdir(paths.capath) and os.listdir(paths.capath))
 
 
-def cached_ssl_context(cafile: str | None = None) -> ssl.SSLContext:
-    """:func:`create_ssl_context`, built once per (cafile, SSL_CERT_FILE, SSL_CERT_DIR):
-    loading the system store costs milliseconds, too many for every redirect hop."""
-    return cached_trusted_context(cafile)[0]
-
-
 def cached_trusted_context(cafile: str | None = None) -> tuple[ssl.SSLContext, TrustStore]:
-    """:func:`create_trusted_context`, cached like :func:`cached_ssl_context`."""
+    """:func:`create_trusted_context`, built once per (cafile, SSL_CERT_FILE, SSL_CERT_DIR):
+    loading the system store costs milliseconds, too many for every redirect hop."""
     return _cached(cafile, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
 
 

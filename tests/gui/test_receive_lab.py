@@ -1,5 +1,6 @@
-"""ReceiveLab: choices, apply_to, persistence in QSettings, and that the knobs take effect on
-a real fetch from the demo server (recv size and the slow-motion delay)."""
+"""ReceiveLab: choices, persistence in QSettings, and that the knobs take effect on a real
+fetch from the demo server (recv size and the slow-motion delay; the window's load_options
+reads them: tests/gui/test_stream_wiring.py)."""
 
 from __future__ import annotations
 
@@ -47,18 +48,17 @@ def test_every_offered_size_and_delay(lab: ReceiveLab) -> None:
     assert lab.recv_combo.itemText(0) == "512 B (classic)"
 
 
-def test_apply_to_gives_the_chosen_recv_size_and_delay_and_keeps_the_rest(
-    lab: ReceiveLab, qtbot: QtBot
-) -> None:
+def test_a_choice_is_the_lab_s_value_and_is_announced(lab: ReceiveLab, qtbot: QtBot) -> None:
     with qtbot.waitSignal(lab.settings_changed, timeout=10_000):
         lab.recv_combo.setCurrentIndex(0)  # as the user would
     with qtbot.waitSignal(lab.settings_changed, timeout=10_000):
         lab.set_chunk_delay(0.25)
-    base = FetchOptions(method="HEAD", classic=True, read_timeout=5.0)
-    applied = lab.apply_to(base)
-    assert applied.recv_size == 512 and applied.chunk_delay == 0.25
-    assert (applied.method, applied.classic, applied.read_timeout) == ("HEAD", True, 5.0)
-    assert base.recv_size == DEFAULT_RECV_SIZE  # the input is not mutated (frozen anyway)
+    assert lab.recv_size == 512 and lab.chunk_delay == 0.25
+
+
+def lab_options(lab: ReceiveLab) -> FetchOptions:
+    """What the window's load_options makes of the lab's choices."""
+    return FetchOptions(recv_size=lab.recv_size, chunk_delay=lab.chunk_delay)
 
 
 def test_decode_switch_emits_both_signals(lab: ReceiveLab, qtbot: QtBot) -> None:
@@ -83,7 +83,7 @@ def test_choices_persist_in_the_receive_lab_group(qtbot: QtBot) -> None:
     qtbot.addWidget(first)
     first.set_recv_size(4096)
     first.set_chunk_delay(0.05)
-    first.set_decode_per_chunk(True)
+    first.decode_check.setChecked(True)
     store = QSettings()
     store.sync()
     assert {k for k in store.allKeys() if k.startswith(SETTINGS_GROUP + "/")} == {
@@ -146,14 +146,14 @@ def collect(url: str, options: FetchOptions) -> tuple[ResponseHead, list[BodyChu
 def test_the_buffer_size_takes_effect(lab: ReceiveLab, demo: DemoServer) -> None:
     """/large?size=65536 read with the lab's 512-byte buffer: >= 128 recvs of <= 512 bytes."""
     lab.set_recv_size(512)
-    head, chunks, done = collect(demo.base_url + "large?size=65536", lab.apply_to(FetchOptions()))
+    head, chunks, done = collect(demo.base_url + "large?size=65536", lab_options(lab))
     assert b"".join(c.data for c in chunks) == text_lines(0, 65536)
     sizes = [c.wire_size for c in chunks]
     assert len(chunks) >= 128 and max(sizes) <= 512
     assert sum(sizes) == done.wire_bytes - len(head.raw) == 65536
     # The same body with the default buffer: far fewer, bigger recvs.
     lab.set_recv_size(DEFAULT_RECV_SIZE)
-    _, big, _ = collect(demo.base_url + "large?size=65536", lab.apply_to(FetchOptions()))
+    _, big, _ = collect(demo.base_url + "large?size=65536", lab_options(lab))
     assert len(big) < len(chunks) // 4
 
 
@@ -163,7 +163,7 @@ def test_the_slow_motion_delay_takes_effect(lab: ReceiveLab, demo: DemoServer) -
     lab.set_chunk_delay(0.01)
     url = demo.base_url + "large?size=8192"
     started = time.perf_counter()
-    _, chunks, done = collect(url, lab.apply_to(FetchOptions()))
+    _, chunks, done = collect(url, lab_options(lab))
     took = time.perf_counter() - started
     recvs = sum(1 for c in chunks if c.wire_size)
     assert recvs >= 16
@@ -171,7 +171,7 @@ def test_the_slow_motion_delay_takes_effect(lab: ReceiveLab, demo: DemoServer) -
     assert done.timings.transfer >= (recvs - 1) * 0.01
     # Back at zero, the lab asks for no delay and the same transfer still arrives whole.
     lab.set_chunk_delay(0.0)
-    options = lab.apply_to(FetchOptions())
+    options = lab_options(lab)
     assert options.chunk_delay == 0.0 and options.recv_size == 512
     _, again, _ = collect(url, options)
     assert b"".join(c.data for c in again) == b"".join(c.data for c in chunks)

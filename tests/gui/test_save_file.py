@@ -15,7 +15,6 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-import ui.downloads.save_file
 from tests.small_disk import small_disk
 from ui.downloads.save_file import (
     LAST_DIRECTORY_KEY,
@@ -23,7 +22,6 @@ from ui.downloads.save_file import (
     SaveError,
     ask_save_path,
     save_bytes_atomically,
-    save_text,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,15 +32,6 @@ def test_saves_every_chunk(tmp_path: Path) -> None:
     save_bytes_atomically(str(target), [b"<p>", b"", b"hello", b"</p>"])
     assert target.read_bytes() == b"<p>hello</p>"
     assert os.listdir(tmp_path) == ["page.html"]
-
-
-def test_save_text_encodes_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ui.downloads.save_file, "TEXT_SLICE_CHARS", 3)
-    target = tmp_path / "headers.txt"
-    save_text(str(target), "Content-Type: text/plain\r\nX: naïve ☃\r\n")
-    assert target.read_bytes() == "Content-Type: text/plain\r\nX: naïve ☃\r\n".encode()
-    save_text(str(target), "snow ☃", encoding="latin-1")  # unencodable: replaced, not a crash
-    assert target.read_bytes() == b"snow ?"
 
 
 @pytest.mark.parametrize("name", ["日" * 83 + ".txt", "x" * 251 + ".txt", "🙂" * 62 + ".md"])

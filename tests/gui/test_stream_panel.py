@@ -228,7 +228,7 @@ def test_a_real_drip_through_the_fetcher_with_recv_512(
     pane: StreamPane, qtbot: QtBot, demo: DemoServer
 ) -> None:
     pane.lab.set_recv_size(512)
-    options = pane.lab.apply_to(FetchOptions())
+    options = FetchOptions(recv_size=pane.lab.recv_size, chunk_delay=pane.lab.chunk_delay)
     recorder = run_fetch(
         qtbot, pane, demo.base_url + "drip?bytes=6000&piece=300&delay=0.01", options
     )
@@ -302,12 +302,12 @@ def test_split_characters_from_a_real_socket_in_the_pane(pane: StreamPane, qtbot
     head = http_response(200, headers=headers, content_length=False)
     paced = Paced(head, pieces)
     server = LoopbackServer(paced.handler)
-    pane.lab.set_decode_per_chunk(True)
+    pane.lab.decode_check.setChecked(True)
     assert pane.tabs.currentWidget() is pane.compare
     pane.lab.set_recv_size(512)
     pane.lab.set_chunk_delay(0.01)
     events: queue.Queue[Event | None] = queue.Queue()
-    options = pane.lab.apply_to(FetchOptions())
+    options = FetchOptions(recv_size=pane.lab.recv_size, chunk_delay=pane.lab.chunk_delay)
 
     def worker() -> None:
         try:
@@ -364,18 +364,18 @@ def test_split_characters_from_a_real_socket_in_the_pane(pane: StreamPane, qtbot
 
 
 def test_the_decode_switch_gates_the_comparison(pane: StreamPane) -> None:
-    pane.lab.set_decode_per_chunk(False)
+    pane.lab.decode_check.setChecked(False)
     assert not pane.tabs.isTabEnabled(pane.compare_index)
     assert pane.tabs.currentWidget() is pane.panel
     pane.on_started()
     pane.on_body_parts([b"caf\xc3", b"\xa9"])
     assert pane.compare.comparison.chunks == 0  # off: nothing decoded twice
-    pane.lab.set_decode_per_chunk(True)
+    pane.lab.decode_check.setChecked(True)
     assert pane.tabs.isTabEnabled(pane.compare_index)
     assert pane.tabs.currentWidget() is pane.compare
     pane.on_body_parts([b"caf\xc3", b"\xa9"])
     assert pane.compare.broken_count == 1
-    pane.lab.set_decode_per_chunk(False)
+    pane.lab.decode_check.setChecked(False)
     assert pane.tabs.currentWidget() is pane.panel
 
 

@@ -14,7 +14,7 @@ from net.client import fetch
 from net.errors import CertificateError, ConnectionLost, NotHTTP, TLSError
 from net.events import BodyChunk, Event, Finished, TLSReady
 from net.options import FetchOptions
-from net.tls import create_ssl_context
+from net.tls import create_trusted_context
 from tests.integration.conftest import ServerFactory
 from tests.integration.servers import (
     LoopbackServer,
@@ -120,7 +120,7 @@ def test_wrong_host_name(serve: ServerFactory, ca: trustme.CA, ca_file: Path) ->
 
 
 def test_default_policy_uses_the_system_store(no_cert_env: None) -> None:
-    ctx = create_ssl_context()
+    ctx, _ = create_trusted_context()
     assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
     assert ctx.minimum_version == ssl.TLSVersion.TLSv1_2
     assert ctx.cert_store_stats()["x509_ca"] > 0  # this machine has a system store
@@ -133,14 +133,14 @@ def test_default_policy_falls_back_to_certifi(
     monkeypatch.setattr(ssl.SSLContext, "load_default_certs", lambda self, purpose=None: None)
     nowhere = ssl.DefaultVerifyPaths(None, "/nonexistent", "", "", "", "")
     monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: nowhere)
-    ctx = create_ssl_context(bundles=())  # nor any distribution's bundle
+    ctx, _ = create_trusted_context(bundles=())  # nor any distribution's bundle
     reference = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     reference.load_verify_locations(cafile=certifi.where())
     assert ctx.cert_store_stats()["x509_ca"] == reference.cert_store_stats()["x509_ca"] > 0
 
 
 def test_explicit_cafile_replaces_the_default(ca_file: Path) -> None:
-    ctx = create_ssl_context(str(ca_file))
+    ctx, _ = create_trusted_context(str(ca_file))
     assert ctx.cert_store_stats()["x509_ca"] == 1
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import tracemalloc
 from pathlib import Path
@@ -183,7 +182,6 @@ def test_a_full_disk_stops_keeping_at_the_first_error(tmp_path: Path) -> None:
         for _ in range(20):
             buffer.append(DATA)  # no exception: every later chunk is only counted
         assert buffer.size == 21 * len(DATA)
-        assert buffer.lost_errno == errno.ENOSPC
         assert buffer.lost is not None
         assert buffer.lost.startswith(f"the disk holding the temporary folder ({disk}) is full")
         kept = b"".join(buffer.chunks())

@@ -17,7 +17,6 @@ from net.charset import (
     CharsetChoice,
     StreamTextDecoder,
     charset_from_content_type,
-    decode_all,
     lookup_charset,
     media_type,
     sniff_bom,
@@ -433,7 +432,7 @@ STREAM_CASES: list[tuple[str, bytes]] = [
 def test_any_split_gives_the_same_text(case: int, cuts: list[int], trailer: bytes) -> None:
     content_type, body = STREAM_CASES[case]
     body += trailer
-    expected = decode_all(body, content_type)
+    expected = stream([body], content_type)
     assert stream(split_at(body, cuts), content_type) == expected
 
 
@@ -451,7 +450,7 @@ def test_garbage_never_raises(
 ) -> None:
     text, choice = stream(split_at(body, cuts), content_type, override)
     assert choice is not None
-    assert (text, choice) == decode_all(body, content_type, override)
+    assert (text, choice) == stream([body], content_type, override)
 
 
 @settings(max_examples=100, deadline=None)
@@ -505,7 +504,7 @@ def test_a_body_cut_short_after_a_lead_byte_stays_utf8(lead: bytes, step: int) -
     assert text == "plain ascii \ufffd"
     assert decoder.choice == CharsetChoice("utf-8", "default")
     if len(lead) == 1:  # the same bytes as a whole body: a lone lead byte switches
-        assert decode_all(body, "text/plain")[1] == CharsetChoice("cp1252", "fallback")
+        assert stream([body], "text/plain")[1] == CharsetChoice("cp1252", "fallback")
 
 
 @pytest.mark.parametrize("content_type", ["", "text/plain", "text/html"])
@@ -520,20 +519,20 @@ def test_a_zero_width_no_break_space_inside_an_undeclared_body_is_kept_whatever_
         decoder = StreamTextDecoder(content_type)
         text = "".join(decoder.feed(body[i : i + step]) for i in range(0, len(body), step))
         assert text + decoder.finish() == expected, step
-    assert decode_all(b"\xef\xbb\xbfbom", content_type)[0] == "bom"  # a real BOM: stripped
+    assert stream([b"\xef\xbb\xbfbom"], content_type)[0] == "bom"  # a real BOM: stripped
 
 
-# --- decode_all -----------------------------------------------------------------------------
+# --- a whole body, decoded again with an override ------------------------------------------
 
 
-def test_decode_all_redecodes_a_stored_body_with_an_override() -> None:
+def test_an_override_redecodes_a_whole_body() -> None:
     body = "Ж".encode("koi8-r") + b" \xe9"
-    assert decode_all(body, "text/plain")[1] == CharsetChoice("cp1252", "fallback")
-    assert decode_all(body, "text/plain", override="koi8-r") == (
+    assert stream([body], "text/plain")[1] == CharsetChoice("cp1252", "fallback")
+    assert stream([body], "text/plain", override="koi8-r") == (
         "Ж " + b"\xe9".decode("koi8-r"),
         CharsetChoice("koi8-r", "override"),
     )
-    assert decode_all(b"\xe9", "text/plain; charset=utf-8", override="latin-1") == (
+    assert stream([b"\xe9"], "text/plain; charset=utf-8", override="latin-1") == (
         "é",
         CharsetChoice("iso8859-1", "override"),
     )

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 
 log = logging.getLogger("yonder.crash")
 
-ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 MAX_REPORTS = 20  # kept in one open dialog; later ones are counted, not shown
 
 

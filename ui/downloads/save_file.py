@@ -19,7 +19,7 @@ import errno
 import os
 import stat
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QDir, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -33,11 +33,9 @@ __all__ = [
     "SaveError",
     "ask_save_path",
     "save_bytes_atomically",
-    "save_text",
 ]
 
 LAST_DIRECTORY_KEY = "save/last_directory"
-TEXT_SLICE_CHARS = 1024 * 1024  # save_text encodes this much at a time: bounded extra memory
 
 _ADVICE = {
     errno.ENOSPC: "Free some space on that disk or choose another folder.",
@@ -69,7 +67,6 @@ class SaveError(OSError):
         self.message = message
         self.errno = code  # None when the reason is not a known system error
         self.strerror = reason
-        self.filename = path
 
     def __str__(self) -> str:
         return self.message
@@ -223,22 +220,6 @@ def save_bytes_atomically(
     except BaseException:
         sink.discard()
         raise
-
-
-def _encoded(text: str, encoding: str) -> Iterator[bytes]:
-    for start in range(0, len(text), TEXT_SLICE_CHARS):
-        # "replace": an unencodable character must not turn a save into a traceback.
-        yield text[start : start + TEXT_SLICE_CHARS].encode(encoding, errors="replace")
-
-
-def save_text(
-    path: str,
-    text: str,
-    encoding: str = "utf-8",
-    cancelled: Callable[[], bool] | None = None,
-) -> None:
-    """Save ``text`` encoded with ``encoding``, atomically (see :func:`save_bytes_atomically`)."""
-    save_bytes_atomically(path, _encoded(text, encoding), cancelled)
 
 
 def _default_directory() -> str:

@@ -218,8 +218,7 @@ class PageRenderer(QObject):
         self.override: str | None = None
         self._trailer: list[Segment] = []
         self._reset_state()
-        # Rendering statistics of the last run (bench and report): bytes, busy seconds.
-        self.stats_bytes = 0
+        # Seconds the last run kept the GUI thread busy (bench/render_window.py reports it).
         self.stats_busy = 0.0
 
     def _reset_state(self) -> None:
@@ -258,7 +257,6 @@ class PageRenderer(QObject):
         self.mode = mode
         self.override = override
         self._reset_state()
-        self.stats_bytes = 0
         self.stats_busy = 0.0
         self.view.clear_document()
         self.view.begin_stream()
@@ -402,7 +400,6 @@ class PageRenderer(QObject):
         data = b"" if self._view_full else store.view_bytes(self._offset, slice_size)
         if data:
             self._offset += len(data)
-            self.stats_bytes += len(data)
             assert self._decoder is not None
             before = time.perf_counter()
             self._text(self._decoder.feed(data), final=False)
@@ -660,7 +657,6 @@ class PageRenderer(QObject):
         data = store.wire.read(self._offset, TEXT_SLICE)
         if data:
             self._offset += len(data)
-            self.stats_bytes += len(data)
             self._append(self._lines.feed(wire_text(data)))
             return True
         if not store.ended:

@@ -126,11 +126,6 @@ def sample_bytes(url: str) -> bytes | None:
         return None
 
 
-def sample_text(url: str) -> str | None:
-    data = sample_bytes(url)
-    return None if data is None else data.decode("utf-8", errors="replace")
-
-
 def sample_content_type(url: str) -> str:
     """What a server would have said: by extension; text in UTF-8."""
     import mimetypes  # loads with the first sample, not at start-up

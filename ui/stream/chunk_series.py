@@ -183,10 +183,6 @@ class ChunkSeries:
         before = self.totals[row - 1] if row else 0
         return max(0, min(self.head_bytes - before, self.size_of(row)))
 
-    def body_part(self, row: int) -> int:
-        """How many of ``row``'s bytes came after the head (body and its framing)."""
-        return self.size_of(row) - self.head_part(row)
-
     def transfer_rate(self, head_elapsed: float | None) -> float | None:
         """The hop's transfer rate (ui.text.units.transfer_rate): the bytes after the head over the
         time from the head to the latest recv; None before the head or any time passed."""

@@ -1,19 +1,19 @@
 """The receive lab: the recv buffer size, a slow-motion delay per recv, and the "decode per
 chunk" switch, in one toolbar-like row, remembered across runs.
 
-The knobs do not touch a running fetch: the window asks :meth:`ReceiveLab.apply_to` for the
-options of each new load, so a change takes effect on the next load (or Reload).
+The knobs do not touch a running fetch: the window reads :attr:`ReceiveLab.recv_size` and
+:attr:`ReceiveLab.chunk_delay` into the options of each new load, so a change takes effect on
+the next load (or Reload).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 from PySide6.QtCore import QSettings, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
-from net.options import CLASSIC_RECV_SIZE, DEFAULT_RECV_SIZE, MAX_RECV_SIZE, FetchOptions
+from net.options import CLASSIC_RECV_SIZE, DEFAULT_RECV_SIZE, MAX_RECV_SIZE
 
 SETTINGS_GROUP = "receive_lab"
 
@@ -144,10 +144,6 @@ class ReceiveLab(QWidget):
     @property
     def decode_per_chunk(self) -> bool:
         return self.decode_check.isChecked()
-
-    def apply_to(self, options: FetchOptions) -> FetchOptions:
-        """``options`` with this lab's recv_size and chunk_delay."""
-        return dataclasses.replace(options, recv_size=self.recv_size, chunk_delay=self.chunk_delay)
 
     @Slot(int)
     def set_recv_size(self, size: int) -> None:

@@ -92,7 +92,6 @@ class SpillBuffer:
         self._reserve = 0  # the free space kept on that disk, in bytes, when last asked
         self._closed = False
         self.lost: str | None = None  # why the body past `kept` was not kept (a sentence)
-        self.lost_errno: int | None = None  # the write error's errno, when that was why
 
     @property
     def in_memory(self) -> int:
@@ -203,7 +202,6 @@ class SpillBuffer:
         return self.limits.directory or tempfile.gettempdir()
 
     def _stop(self, exc: OSError) -> None:
-        self.lost_errno = exc.errno
         beyond = format_size(self.kept)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             self.lost = (

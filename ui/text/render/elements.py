@@ -127,7 +127,6 @@ LIST_TAGS = frozenset({"ul", "ol", "menu", "dir"})
 # An end tag of a formatting element never closes across a cell or a table (like the
 # "markers" of the HTML spec's list of active formatting elements).
 CELL_SCOPE = frozenset({"td", "th", "caption", "table", "button"})
-TABLE_SCOPE = frozenset({"table"})
 # In a held table's cell, these make it a layout table at once (shown linearly) ...
 LAYOUT_TAGS = frozenset({"table", "blockquote"} | set(HEADINGS))
 # ... and these when they follow text in the same cell (a second block: data tables wrap a
