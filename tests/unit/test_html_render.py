@@ -268,7 +268,7 @@ def test_links_resolved_with_offsets_and_text() -> None:
         ("abs", "https://secure.example.com/", "abs", 3),
         ("self", BASE, "self", 4),
     ]
-    assert all(k.followable and k.problem is None for k in links)
+    assert all(k.url is not None and k.problem is None for k in links)
 
 
 def test_base_href_changes_resolution() -> None:
@@ -290,7 +290,7 @@ def test_unfollowable_links_are_kept_and_marked() -> None:
         '<a href="ftp://x/">ftp</a> <a href="http://[bad">bad</a>'
     )
     assert [text[k.start : k.end] for k in links] == ["js", "mail", "ftp", "bad"]
-    assert all(k.url is None and not k.followable and k.problem for k in links)
+    assert all(k.url is None and k.problem for k in links)
     assert "javascript" in (links[0].problem or "")
 
 

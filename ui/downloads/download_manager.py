@@ -111,10 +111,6 @@ class DownloadManager(QObject):
     def worker_thread(self) -> QThread:
         return self._thread
 
-    def active_ids(self) -> list[int]:
-        """Downloads that have not ended yet (running or queued), oldest first."""
-        return sorted(self._tokens)
-
     def start(self, url: str, path: str, options: FetchOptions | None = None) -> int:
         """Queue a download of ``url`` to ``path`` (replaced only once complete); its id."""
         self._next_id += 1

@@ -80,10 +80,6 @@ class Visits:
     def entries(self) -> list[Visit]:
         return list(self._items)
 
-    @property
-    def size_bytes(self) -> int:
-        return self._bytes
-
     def _trim(self) -> None:
         while self._items and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
             self._bytes -= _cost(self._items.pop())

@@ -221,7 +221,7 @@ class FindBar(QWidget):
     Signals:
         closed(): the bar was closed (Esc or its close button); focus went back to the view.
     Slots:
-        open_bar(), find_next(), find_previous(), close_bar(), refresh()
+        open_bar(), find_next(), find_previous(), close_bar()
     """
 
     closed = Signal()
@@ -265,7 +265,6 @@ class FindBar(QWidget):
         self._needle = ""
         self._last_cost = 0.0
         self._last_search = 0.0
-        self._highlighted = 0
         # The current match in Qt positions: still valid after the text grows at its end, when
         # the code-point snapshot is already stale.
         self._current_qt: tuple[int, int] | None = None
@@ -368,11 +367,6 @@ class FindBar(QWidget):
         yet: the count runs in the background)."""
         return self._before if self._current >= 0 and self._before is not None else -1
 
-    @property
-    def highlighted_count(self) -> int:
-        """Matches highlighted right now (the current one included)."""
-        return self._highlighted
-
     def current_range(self) -> tuple[int, int] | None:
         """The current match as QTextCursor positions (start, end), or None."""
         return self._current_qt
@@ -469,7 +463,6 @@ class FindBar(QWidget):
         editor = self._live_editor()
         if editor is not None:
             editor.setExtraSelections([])
-            self._highlighted = 0
             current = self.current_range()
             if current is not None:
                 cursor = QTextCursor(editor.document())
@@ -479,17 +472,6 @@ class FindBar(QWidget):
             editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self.hide()
         self.closed.emit()
-
-    @Slot()
-    def refresh(self) -> None:
-        """The document changed (it grows while a page streams in): search it again soon.
-
-        Throttled: at most every REFRESH_MIN_MS, and at most once per REFRESH_COST_FACTOR
-        times the last search's cost, so a huge growing document never hogs the GUI thread.
-        """
-        if self._dirty_from is None:
-            self._dirty_from = 0  # no change seen: read it all again
-        self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:
         if not self.isVisible() or not self._needle or self._editor is None:
@@ -952,7 +934,6 @@ class FindBar(QWidget):
             return
         if hay is None or not self._needle or self._current < 0 or not self.isVisible():
             editor.setExtraSelections([])
-            self._highlighted = 0
             return
         document = editor.document()
         length = len(self._needle)
@@ -974,7 +955,6 @@ class FindBar(QWidget):
                 break
         selections.append(self._selection(document, hay, current, length, strong))  # on top
         editor.setExtraSelections(selections)
-        self._highlighted = len(selections)
 
     @staticmethod
     def _selection(

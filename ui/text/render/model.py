@@ -48,10 +48,6 @@ class Link:
     text: str  # the link text, whitespace collapsed
     problem: str | None = None  # why ``url`` is None ("javascript: is not supported ...")
 
-    @property
-    def followable(self) -> bool:
-        return self.url is not None
-
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
