@@ -9,13 +9,32 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    """Where a request failed: the short name an error page's heading and the status bar
+    show (a str: it crosses the fetcher's failed signal)."""
+
+    NETWORK = "Network"
+    ADDRESS = "Address"
+    DNS = "DNS"
+    CONNECT = "Connect"
+    TLS = "TLS"
+    READ = "Read"
+    PROTOCOL = "Protocol"
+    DECODING = "Decoding"
+    REDIRECT = "Redirect"
+    CANCELLED = "Cancelled"
+    WRITE = "Write"
+    INTERNAL = "Internal"  # a bug in Yonder, not the network (describe_error)
 
 
 class NetError(Exception):
     """Base of every error net/ raises. ``str(err)`` is a complete user-facing sentence."""
 
-    #: Short name of the phase, for an error page heading ("DNS", "Connect", "TLS", ...).
-    phase = "Network"
+    #: The phase, for an error page heading ("DNS", "Connect", "TLS", ...).
+    phase = Phase.NETWORK
 
     def __init__(self, message: str, *, url: str | None = None) -> None:
         super().__init__(message)
@@ -29,19 +48,19 @@ class NetError(Exception):
 class InvalidURL(NetError):
     """The address cannot be fetched: malformed, or a scheme Yonder does not speak."""
 
-    phase = "Address"
+    phase = Phase.ADDRESS
 
 
 class NameResolutionError(NetError):
     """getaddrinfo failed: "Could not resolve host 'foo.invalid'"."""
 
-    phase = "DNS"
+    phase = Phase.DNS
 
 
 class ConnectError(NetError):
     """TCP connect failed on every address: "Connection refused by 127.0.0.1:8080"."""
 
-    phase = "Connect"
+    phase = Phase.CONNECT
 
 
 class ConnectTimeout(ConnectError):
@@ -51,7 +70,7 @@ class ConnectTimeout(ConnectError):
 class TLSError(NetError):
     """The TLS handshake failed (protocol, version, or alert)."""
 
-    phase = "TLS"
+    phase = Phase.TLS
 
 
 class CertificateError(TLSError):
@@ -65,19 +84,19 @@ class TrustStoreError(TLSError):
 class ReadTimeout(NetError):
     """The server went silent for longer than the read timeout."""
 
-    phase = "Read"
+    phase = Phase.READ
 
 
 class ConnectionLost(NetError):
     """The connection was reset or broken while sending or receiving."""
 
-    phase = "Read"
+    phase = Phase.READ
 
 
 class ProtocolError(NetError):
     """The server's answer is not valid HTTP/1.x."""
 
-    phase = "Protocol"
+    phase = Phase.PROTOCOL
 
 
 class NotHTTP(ProtocolError):
@@ -95,7 +114,7 @@ class TruncatedBody(ProtocolError):
 class DecodingError(ProtocolError):
     """The Content-Encoding (gzip/deflate) stream is corrupt."""
 
-    phase = "Decoding"
+    phase = Phase.DECODING
 
 
 class DecompressionLimit(DecodingError):
@@ -106,32 +125,32 @@ class BadRedirect(ProtocolError):
     """A redirect's Location cannot be fetched (malformed, or another scheme): the server's
     fault, not the user's address, so it is no InvalidURL (which --dump reports as usage)."""
 
-    phase = "Redirect"
+    phase = Phase.REDIRECT
 
 
 class TooManyRedirects(NetError):
     """More redirects than the configured limit (or a loop)."""
 
-    phase = "Redirect"
+    phase = Phase.REDIRECT
 
 
 class Cancelled(NetError):
     """The caller cancelled the request (Stop, a new load, closing the window)."""
 
-    phase = "Cancelled"
+    phase = Phase.CANCELLED
 
 
 class WriteError(NetError):
     """Writing the body to its destination failed (disk full, closed pipe, ...)."""
 
-    phase = "Write"
+    phase = Phase.WRITE
 
 
 @dataclass(frozen=True, slots=True)
 class Failure:
     """Why a request ended without Finished; every field is user-presentable text."""
 
-    phase: str  # "DNS", "Connect", "TLS", "Read", "Protocol", ..., "Internal"
+    phase: Phase
     message: str  # a complete sentence from net.errors
     detail: str  # exception class chain, for the "technical detail" section
 
@@ -154,7 +173,7 @@ def describe_error(exc: BaseException) -> Failure:
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" (at {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
     return Failure(
-        "Internal",
+        Phase.INTERNAL,
         "Yonder hit an internal error while loading this page. Retrying may help; "
         "if it does not, please report it.",
         detail + where,

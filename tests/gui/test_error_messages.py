@@ -24,3 +24,28 @@ def test_a_protocol_error_page_quotes_the_bytes_readably(
     shown = drive.screen_text(window)
     assert "illegal header line: 'Location: /hello\\rX-Injected: yes'" in shown
     assert "bytearray" not in shown and "b'" not in shown
+
+
+def test_every_phase_a_page_can_fail_in_has_its_advice() -> None:
+    # A phase added to net.errors.Phase without advice would read "Retry the request.".
+    from net.errors import Phase
+    from ui.page import error_page
+
+    never_a_page = {Phase.NETWORK, Phase.CANCELLED, Phase.WRITE}
+    assert set(error_page._ADVICE_BY_PHASE) == set(Phase) - never_a_page
+
+
+def test_advice_by_class_follows_the_classes_through_describe_error() -> None:
+    """The advice is keyed by the exception classes: what describe_error writes in the detail
+    finds it (a renamed class keeps its advice), a subclass gets its phase's."""
+    from net import errors
+    from ui.page.error_page import _ADVICE_BY_CLASS, _ADVICE_BY_PHASE, advice_for
+
+    for cls, advice in _ADVICE_BY_CLASS.items():
+        failure = errors.describe_error(cls("it failed", url="http://h/"))
+        assert advice_for(failure.phase, failure.detail) == advice, cls
+    failure = errors.describe_error(errors.DecompressionLimit("too big"))
+    assert advice_for(failure.phase, failure.detail) == _ADVICE_BY_PHASE[errors.Phase.DECODING]
+    failure = errors.describe_error(ValueError("a bug"))
+    assert failure.phase is errors.Phase.INTERNAL
+    assert advice_for(failure.phase, failure.detail) == _ADVICE_BY_PHASE[errors.Phase.INTERNAL]

@@ -13,54 +13,61 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from net import errors
+from net.errors import Phase
 from ui.page.document_view import Segment, SegmentKind
 from ui.text.display_text import display_line, tooltip_html
 
 RETRY_URL = "yonder:retry"
 BANNER_LIMIT = 300  # characters in the banner; the whole summary goes to the tooltip
 
-# By exception class (first word of the detail), then by phase.
-_ADVICE_BY_CLASS = {
-    "ConnectTimeout": "The server did not answer in time. Check the address and port, your "
-    "network connection, or try again later.",
-    "ReadTimeout": "The server stopped sending. Retry; if it keeps happening the server may "
-    "be overloaded.",
-    "CertificateError": "The server's certificate is not trusted, expired, or for another "
+# By exception class, then by phase. The classes themselves are the keys (the detail names
+# the class, as describe_error writes it): a renamed class keeps its advice.
+_ADVICE_BY_CLASS: dict[type[errors.NetError], str] = {
+    errors.ConnectTimeout: "The server did not answer in time. Check the address and port, "
+    "your network connection, or try again later.",
+    errors.ReadTimeout: "The server stopped sending. Retry; if it keeps happening the server "
+    "may be overloaded.",
+    errors.CertificateError: "The server's certificate is not trusted, expired, or for another "
     "name. Check the address; if you reached the wrong server, do not continue.",
-    "TruncatedBody": "The connection closed before the whole document arrived. What did "
+    errors.TruncatedBody: "The connection closed before the whole document arrived. What did "
     "arrive is shown above. Retry to fetch it again.",
-    "NotHTTP": "Something answered, but not with HTTP. Check the port, and whether the "
+    errors.NotHTTP: "Something answered, but not with HTTP. Check the port, and whether the "
     "address should start with https:// instead of http:// (or the other way round).",
-    "TooManyRedirects": "The server keeps redirecting. The site may be misconfigured.",
-    "BadRedirect": "The server redirected to an address Yonder cannot follow (see the detail "
-    "below). If it looks right, copy it into the address bar; otherwise the site is "
+    errors.TooManyRedirects: "The server keeps redirecting. The site may be misconfigured.",
+    errors.BadRedirect: "The server redirected to an address Yonder cannot follow (see the "
+    "detail below). If it looks right, copy it into the address bar; otherwise the site is "
     "misconfigured.",
 }
-_ADVICE_BY_PHASE = {
-    "Address": "Check the address: it should look like http://example.org/page.",
-    "DNS": "Check the spelling of the host name, and your network connection.",
-    "Connect": "Nothing accepted the connection. Check the port, and whether the server is "
+_ADVICE_BY_NAME = {cls.__name__: advice for cls, advice in _ADVICE_BY_CLASS.items()}
+#: Every phase a page can fail in (not Cancelled: Stop shows no error page; not Write: only
+#: --dump writes; not Network: the base class's, never raised as such).
+_ADVICE_BY_PHASE: dict[str, str] = {
+    Phase.ADDRESS: "Check the address: it should look like http://example.org/page.",
+    Phase.DNS: "Check the spelling of the host name, and your network connection.",
+    Phase.CONNECT: "Nothing accepted the connection. Check the port, and whether the server is "
     "running; try again later.",
-    "TLS": "The secure connection could not be set up. Check that the address should use "
+    Phase.TLS: "The secure connection could not be set up. Check that the address should use "
     "https://, or try again later.",
-    "Read": "The connection broke while receiving. Retry.",
-    "Protocol": "The server's answer is not valid HTTP. Retry; if it persists, the server is "
-    "misbehaving.",
-    "Decoding": "The compressed body is damaged. Retry.",
-    "Redirect": "The server's redirect cannot be followed. The site may be misconfigured.",
-    "Internal": "Retry. If it happens again, please report it with the technical detail below.",
+    Phase.READ: "The connection broke while receiving. Retry.",
+    Phase.PROTOCOL: "The server's answer is not valid HTTP. Retry; if it persists, the server "
+    "is misbehaving.",
+    Phase.DECODING: "The compressed body is damaged. Retry.",
+    Phase.REDIRECT: "The server's redirect cannot be followed. The site may be misconfigured.",
+    Phase.INTERNAL: "Retry. If it happens again, please report it with the technical detail below.",
 }
 
 
 def advice_for(phase: str, detail: str) -> str:
+    """``phase`` is a Phase (a str: it came through the fetcher's failed signal)."""
     first = detail.split(":", 1)[0].strip()
-    return _ADVICE_BY_CLASS.get(first) or _ADVICE_BY_PHASE.get(phase, "Retry the request.")
+    return _ADVICE_BY_NAME.get(first) or _ADVICE_BY_PHASE.get(phase, "Retry the request.")
 
 
 def retry_helps(phase: str) -> bool:
     """Whether trying the same address again can help: not for an address that is malformed
     (or names no bundled page), which fails the same way every time."""
-    return phase != "Address"
+    return phase != Phase.ADDRESS
 
 
 def _detail_without(message: str, detail: str) -> str:
