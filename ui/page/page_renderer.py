@@ -550,6 +550,8 @@ class PageRenderer(QObject):
             self.view.add_link_ranges(links)
 
     def _fragment(self, fragment: Fragment) -> None:
+        from ui.text.render.model import Style  # loaded with the first HTML page, not at start
+
         if fragment.text:
             self._append(fragment.text)
         self._links_added += len(fragment.links)
@@ -562,7 +564,7 @@ class PageRenderer(QObject):
             self.view.add_anchors((anchor.name, anchor.pos) for anchor in fragment.anchors)
         spans = self._spans
         for span in fragment.spans:
-            if span.style == "table":
+            if span.style is Style.TABLE:
                 self.has_tables = True
             style = str(span.style)
             last = spans[-1] if spans else None
