@@ -64,7 +64,7 @@ def test_chunk_count_and_byte_total_equal_what_was_added(view: TimelineView) -> 
     assert view.total_bytes == sum(sizes)
     assert view.total_at(0.0035) == (2, 513)
     assert view.total_at(1.0) == (5, sum(sizes))
-    assert view.head_elapsed == 0.001 and view.finished_elapsed == 0.01
+    assert view.head_elapsed == 0.001 and view.outcome == "done"
     assert view.duration() == 0.01
 
 
@@ -83,7 +83,7 @@ def test_reset_empties_everything(view: TimelineView) -> None:
     view.finish(0.3)
     view.reset()
     assert view.chunk_count == 0 and view.total_bytes == 0
-    assert view.head_elapsed is None and view.finished_elapsed is None
+    assert view.head_elapsed is None and view.outcome == ""
     assert view.duration() == 0.0
 
 
@@ -263,7 +263,7 @@ def test_add_chunks_draws_and_counts_exactly_like_add_chunk(qtbot: QtBot) -> Non
     for start in range(0, len(times), 977):  # uneven batches
         bulk.add_chunks(times[start : start + 977], sizes[start : start + 977])
     bulk.add_chunks([], [])  # an empty batch changes nothing
-    assert bulk.chunk_count == one.chunk_count == bulk.row_count == 3000
+    assert bulk.chunk_count == one.chunk_count == len(bulk.series) == 3000
     assert bulk.total_bytes == one.total_bytes == sum(max(0, s) for s in sizes)
     for t in (0.0, 0.5, 4.0, 9.0, 100.0):
         assert bulk.total_at(t) == one.total_at(t)

@@ -223,10 +223,6 @@ class DecodeCompareView(QWidget):
     # -- state --------------------------------------------------------------------------
 
     @property
-    def comparison(self) -> ChunkComparison:
-        return self._comparison
-
-    @property
     def broken_count(self) -> int:
         return self._comparison.broken
 

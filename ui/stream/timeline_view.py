@@ -149,21 +149,12 @@ class TimelineView(QWidget):
         return self._series.recvs
 
     @property
-    def row_count(self) -> int:
-        """Points kept: chunk_count until the series merges rows (see ChunkSeries)."""
-        return len(self._series)
-
-    @property
     def total_bytes(self) -> int:
         return self._series.total_bytes
 
     @property
     def head_elapsed(self) -> float | None:
         return self._head
-
-    @property
-    def finished_elapsed(self) -> float | None:
-        return self._end
 
     @property
     def outcome(self) -> str:
