@@ -64,3 +64,49 @@ def test_round_trip(value: object) -> None:
     pretty = pretty_json(json.dumps(value))
     assert pretty is not None
     assert json.loads(pretty) == value
+
+
+# -- the job on a thread of its own (the window's path) -----------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda c: st.lists(c) | st.dictionaries(st.text(), c),
+    max_leaves=30,
+)
+
+
+@given(JSON_VALUES)
+def test_the_yielding_form_is_the_same_text(value: object) -> None:
+    text = json.dumps(value)
+    assert json_pretty.pretty_json_yielding(text) == pretty_json(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "{",
+        "[1,]",
+        '{"a": 1} trailing',
+        '{"a": 1, "a": 2, "b": [1.0e5, -0, 1E-3, "\\u00e9\\/"]}',  # duplicates, spellings
+        "\ufeff [1]",
+        "[" * 600 + "]" * 600,  # deeper than the Python scanner goes: the C parser's answer
+        "[" * 100_000 + "]" * 100_000,  # deeper than either: None
+        "1" * 5000,  # past int's digit limit: not JSON Yonder can show
+    ],
+)
+def test_the_yielding_form_agrees_on_edge_cases(text: str) -> None:
+    assert json_pretty.pretty_json_yielding(text) == pretty_json(text)
+
+
+def test_a_job_gives_the_same_text_and_leaves_the_collector_as_it_was() -> None:
+    import gc
+
+    text = json.dumps([{"k": i, "v": [i, str(i)]} for i in range(2000)])
+    assert gc.isenabled()
+    jobs = [json_pretty.PrettyJob(text), json_pretty.PrettyJob("[1,")]
+    for job in jobs:
+        assert job.wait(60)
+    assert jobs[0].done and jobs[0].result == pretty_json(text)
+    assert jobs[1].result is None
+    assert gc.isenabled()

@@ -45,6 +45,7 @@ from ui.text.wire_text import wire_text
 if TYPE_CHECKING:
     from net.charset import CharsetChoice, StreamTextDecoder
     from ui.text.body_store import BodyStore
+    from ui.text.json_pretty import PrettyJob
     from ui.text.render import Fragment, HtmlRenderer
 
 FRAME_MS = 16
@@ -66,9 +67,11 @@ VIEW_HIGH_WATER = 512 * 1024  # characters queued in the view above which we wai
 BINARY_PREVIEW = 4096  # bytes of a binary body shown as a hex dump
 SNIFF_BYTES = 1024  # what looks_binary and the <meta> prescan need to decide
 SNIFF_WAIT_S = 0.1  # ...or whatever arrived this long after the first byte
-# json.loads + dumps of the whole text runs at once on the GUI thread (~80 ms per MB here):
-# past this, the JSON stays as received rather than freeze the window.
+# JSON is pretty-printed on a thread of its own (ui.text.json_pretty.PrettyJob: ~0.3-1 s
+# for 2 MB there, the window's gaps unchanged); its tree costs ~10x the text in memory, so
+# past this the JSON stays as received.
 PRETTY_JSON_MAX = 2 * 1024 * 1024
+JSON_POLL_MS = FRAME_MS  # how often a finished body looks for its pretty-printed text
 SAVE_URL = "yonder:save-page"  # a link in the page that asks the window to save the body
 TABLE_WIDTH = 100  # columns a laid-out HTML table may use, until the view tells its width
 
@@ -235,6 +238,7 @@ class PageRenderer(QObject):
         self._newlines = NewlineNormaliser()
         self._lines = LineBreaker()
         self._json_parts: list[str] = []
+        self._json_job: PrettyJob | None = None  # the complete body being pretty-printed
         self._spans: list[tuple[int, int, str]] = []  # this tick's, for the view (merged)
         self._lines_added = 0  # line breaks queued (for view_units)
         self._spans_added = 0  # style spans queued (for view_units)
@@ -297,8 +301,9 @@ class PageRenderer(QObject):
 
     @property
     def busy(self) -> bool:
-        """True while stored bytes are still being rendered (False while waiting for more)."""
-        return self._timer.isActive()
+        """True while stored bytes are still being rendered (False while waiting for more),
+        and while a complete JSON body is pretty-printed."""
+        return self._timer.isActive() or self._json_job is not None
 
     @property
     def rendered_offset(self) -> int:
@@ -390,6 +395,8 @@ class PageRenderer(QObject):
         """One bounded piece of work; False when waiting for more bytes (or done)."""
         if self.mode == ViewMode.WIRE:
             return self._step_wire(store)
+        if self._json_job is not None:
+            return self._step_json(store)
         if self.kind is BodyKind.UNDECIDED and not self._decide_kind(store):
             return False
         if self.kind is BodyKind.BINARY:
@@ -574,19 +581,45 @@ class PageRenderer(QObject):
                 spans.append((span.start, span.end, style))
 
     def _finish_text(self, store: BodyStore) -> None:
-        if self.kind is BodyKind.JSON:
+        if self.kind is BodyKind.JSON and self._json_parts:
             size = sum(map(len, self._json_parts))
             whole = not self._cut(store) and size <= PRETTY_JSON_MAX
-            pretty = _pretty_json("".join(self._json_parts)) if whole else None
+            text = "".join(self._json_parts) if whole else ""
             self._json_parts = []
-            if pretty is not None:
-                # Replace the raw text, now that it is complete, with the indented form.
-                self.view.clear_document()
-                self.view.begin_stream()
-                self._pos = 0
-                self._spans = []
-                self._scanner = PlainLinkScanner(utf16=True)
-                self._text(pretty, final=True)
+            if whole:
+                # Off the GUI thread (json.loads alone held it ~90 ms for 2 MB); the raw
+                # text stays on screen until _step_json swaps in the indented form.
+                from ui.text.json_pretty import PrettyJob
+
+                self._json_job = PrettyJob(text)
+                self._wake.start(JSON_POLL_MS)
+                return
+        self._finish_after_json(store)
+
+    def _step_json(self, store: BodyStore) -> bool:
+        """A complete JSON body waits for its pretty-printed form: swap it in when it is
+        there (the same text pretty_json gives), else look again in a frame."""
+        job = self._json_job
+        assert job is not None
+        if not job.done:
+            if not self._wake.isActive():
+                self._wake.start(JSON_POLL_MS)
+            return False
+        self._json_job = None
+        if job.result is not None:
+            # Replace the raw text, now that it is complete, with the indented form.
+            self.view.clear_document()
+            self.view.begin_stream()
+            self._pos = 0
+            self._spans = []
+            self._lines_added = 0
+            self._links_added = 0
+            self._scanner = PlainLinkScanner(utf16=True)
+            self._text(job.result, final=True)
+        self._finish_after_json(store)
+        return False
+
+    def _finish_after_json(self, store: BodyStore) -> None:
         if self._cut(store):
             self._truncation_notice(store)
         if store.body_size == 0:
@@ -710,12 +743,6 @@ def _is_json(content_type: str) -> bool:
     from ui.text.json_pretty import is_json_type
 
     return is_json_type(content_type)
-
-
-def _pretty_json(text: str) -> str | None:
-    from ui.text.json_pretty import pretty_json
-
-    return pretty_json(text)
 
 
 def _units(text: str) -> int:
