@@ -311,3 +311,29 @@ def test_columns_follow_the_shown_width_and_the_font(qtbot: QtBot) -> None:
     with qtbot.waitSignal(widget.columns_changed, timeout=10_000) as zoomed:
         widget.setFont(font)
     assert zoomed.args[0] < narrowed.args[0]
+
+
+def test_clearing_a_page_of_many_links_drops_them_at_once_and_frees_them_later(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    """The old page's link list and anchors are out of use at once (no link of it can be
+    found or clicked), and are freed in pieces on later turns (one free of 1 M entries was a
+    ~100 ms stall); the next page's links are its own."""
+    from ui.page.document_view import RETIRE_ITEMS
+
+    count = RETIRE_ITEMS + 5000
+    view.append_text("x" * (2 * count))
+    view.add_link_ranges((2 * i, 2 * i + 1, f"/p{i}") for i in range(count))
+    view.add_anchors((f"a{i}", 2 * i) for i in range(count))
+    view.flush_pending()
+    qtbot.waitUntil(lambda: len(view.links()) == count)
+    view.clear_document()
+    assert view.links() == [] and view.anchor_position(["a1"]) is None
+    assert view.disposing >= 2  # the links and the anchors, still being freed
+    view.begin_stream()
+    view.append_text("new page")
+    view.add_link_ranges([(0, 3, "/new")])
+    view.flush_pending()
+    qtbot.waitUntil(lambda: view.disposing == 0, timeout=30_000)
+    assert view.links() == [(0, 3, "/new")]
+    assert view.toPlainText() == "new page"

@@ -23,6 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QEvent, QMetaMethod, QPoint, Qt, QTimer, Signal, Slot
@@ -81,6 +82,11 @@ SWAP_CLEAR_CHARS = 500_000
 DISPOSE_BUDGET_S = 0.006  # taking the old document apart: per turn of the event loop
 DISPOSE_START_CHARS = 10_000  # the first piece, before its cost is measured
 DISPOSE_MAX_CHARS = 512 * 1024
+#: The link list, the deferred heap and the anchors of a big page are dropped in pieces
+#: too: freeing 1,000,000 link entries is one ~100 ms call (~24 ms on a capped page).
+RETIRE_ITEMS = 20_000  # containers longer than this are taken apart on later turns
+RETIRE_START_ITEMS = 20_000  # the first piece, before its cost is measured
+RETIRE_MAX_ITEMS = 200_000
 
 
 class TurnGuard:
@@ -100,6 +106,9 @@ class TurnGuard:
     @classmethod
     def done(cls) -> None:
         cls.last_end = time.perf_counter()
+
+
+_Container = TypeVar("_Container", list[Any], dict[str, int])
 
 
 class SegmentKind(StrEnum):
@@ -214,6 +223,9 @@ class DocumentView(QPlainTextEdit):
         self._timer.timeout.connect(self._on_frame)
         # Old documents being taken apart (see clear_document), and the piece size.
         self._disposing: list[QTextDocument] = []
+        # ...and the old page's big link lists, heaps and anchor tables (see _retire).
+        self._retired: list[list[object] | dict[str, int]] = []
+        self._retire_items = RETIRE_START_ITEMS
         self._dispose_chars = DISPOSE_START_CHARS
         self._dispose_timer = QTimer(self)
         self._dispose_timer.setInterval(0)
@@ -300,9 +312,9 @@ class DocumentView(QPlainTextEdit):
         self._timer.stop()
         self._pending.clear()
         self._pending_chars = 0
-        self._links.clear()
-        self._deferred.clear()
-        self._anchors.clear()
+        self._links = self._retire(self._links)
+        self._deferred = self._retire(self._deferred)
+        self._anchors = self._retire(self._anchors)
         self._target = None
         self._tail_armed = False
         self._hovered = ""
@@ -315,6 +327,16 @@ class DocumentView(QPlainTextEdit):
         if self._focused is not None:
             self._focused = None
             self.link_focused.emit("")
+
+    def _retire(self, items: _Container) -> _Container:
+        """An empty container of the same kind in place of ``items``; a big one is kept
+        aside and emptied in timed pieces on later turns (see _dispose_step)."""
+        if len(items) <= RETIRE_ITEMS:
+            items.clear()
+            return items
+        self._retired.append(items)
+        self._dispose_timer.start()
+        return type(items)()
 
     def _swap_document(self) -> None:
         """Show a fresh, empty document with the old one's settings; the old one is taken
@@ -340,6 +362,9 @@ class DocumentView(QPlainTextEdit):
     def _dispose_step(self) -> None:
         """Remove one timed piece of the oldest document being disposed of; when what is
         left is one piece, delete it."""
+        if self._retired:
+            self._retire_step()
+            return
         if not self._disposing:
             self._dispose_timer.stop()
             return
@@ -362,10 +387,27 @@ class DocumentView(QPlainTextEdit):
         # next piece 4 M characters, 118 ms).
         self._dispose_chars = max(10_000, min(2 * chars, scaled, DISPOSE_MAX_CHARS))
 
+    def _retire_step(self) -> None:
+        """Free one timed piece of the oldest retired container."""
+        items = self._retired[0]
+        started = time.perf_counter()
+        count = self._retire_items
+        if isinstance(items, dict):
+            for _ in range(min(count, len(items))):
+                items.popitem()
+        else:
+            del items[-count:]  # from the end: nothing moves
+        if not items:
+            self._retired.pop(0)
+        spent = time.perf_counter() - started
+        scaled = int(count * DISPOSE_BUDGET_S / max(spent, 1e-4))
+        self._retire_items = max(1000, min(2 * count, scaled, RETIRE_MAX_ITEMS))
+
     @property
     def disposing(self) -> int:
-        """How many old documents are still being taken apart."""
-        return len(self._disposing)
+        """How many old documents (and big link lists of old pages) are still being taken
+        apart."""
+        return len(self._disposing) + len(self._retired)
 
     @Slot()
     def begin_stream(self) -> None:
