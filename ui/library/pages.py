@@ -22,6 +22,7 @@ import html
 import secrets
 import time as _time
 from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import parse_qsl, quote
 
 from ui.library.bookmarks import Bookmark, Bookmarks
@@ -30,7 +31,17 @@ from ui.library.visits import Visit, Visits
 BOOKMARKS_URL = "yonder:bookmarks"
 HISTORY_URL = "yonder:history"
 PAGES = (BOOKMARKS_URL, HISTORY_URL)
-ACTIONS = ("delete", "edit", "search", "clear")
+
+
+class PageAction(StrEnum):
+    """What an action link of these pages asks (its query field's name)."""
+
+    DELETE = "delete"  # a bookmark, by id
+    EDIT = "edit"  # a bookmark, by id
+    SEARCH = "search"
+    CLEAR = "clear"  # the history
+
+
 MAX_QUERY = 200  # characters of a search term
 
 #: This run's key for action links (not secret from the user: a capability against pages).
@@ -43,7 +54,7 @@ class Address:
 
     page: str  # BOOKMARKS_URL or HISTORY_URL
     query: str = ""
-    action: str = ""  # one of ACTIONS, or ""
+    action: PageAction | None = None
     target: int = 0  # the bookmark id of delete / edit
     key: str = ""
 
@@ -69,15 +80,15 @@ def parse_address(url: str) -> Address | None:
     fields: dict[str, str] = {}
     for name, value in parse_qsl(rest[:4096], keep_blank_values=True):
         fields.setdefault(name, value)
-    action = next((a for a in ACTIONS if a in fields), "")
+    action = next((a for a in PageAction if a.value in fields), None)
     target = 0
-    if action in ("delete", "edit"):
+    if action in (PageAction.DELETE, PageAction.EDIT):
         digits = fields[action]
         target = int(digits) if digits.isdigit() and len(digits) < 12 else 0
     return Address(page, fields.get("q", "")[:MAX_QUERY], action, target, fields.get("key", ""))
 
 
-def action_url(page: str, action: str, target: int | None = None, query: str = "") -> str:
+def action_url(page: str, action: PageAction, target: int | None = None, query: str = "") -> str:
     value = "" if target is None else str(target)
     q = f"&q={quote(query, safe='')}" if query else ""
     return f"{page}?{action}={value}{q}&key={SESSION_KEY}"
@@ -102,7 +113,7 @@ def _head(title: str) -> list[str]:
 def _search_line(page: str, query: str, total: int, shown: int, nouns: tuple[str, str]) -> str:
     esc = html.escape
     noun = nouns[0] if total == 1 else nouns[1]
-    search = f'<a href="{esc(action_url(page, "search", query=query))}">Search…</a>'
+    search = f'<a href="{esc(action_url(page, PageAction.SEARCH, query=query))}">Search…</a>'
     if query:
         return (
             f"<p>{shown} of {total} {noun} match “{esc(query)}”. {search} "
@@ -134,8 +145,8 @@ def bookmarks_html(bookmarks: Bookmarks, query: str = "", note: str = "") -> str
             out.append(f"<h2>{esc(folder.replace('/', ' › '))}</h2>")
         out.append("<ul>")
         for b in groups[folder]:
-            edit = esc(action_url(BOOKMARKS_URL, "edit", b.id, query))
-            delete = esc(action_url(BOOKMARKS_URL, "delete", b.id, query))
+            edit = esc(action_url(BOOKMARKS_URL, PageAction.EDIT, b.id, query))
+            delete = esc(action_url(BOOKMARKS_URL, PageAction.DELETE, b.id, query))
             out.append(
                 f'<li><a href="{esc(b.url)}">{esc(b.title)}</a> — {esc(b.url)} '
                 f'<a href="{edit}">[edit]</a> <a href="{delete}">[delete]</a></li>'
@@ -156,7 +167,7 @@ def history_html(visits: Visits, query: str = "", note: str = "") -> str:
         _search_line(HISTORY_URL, query, len(visits), len(found), ("page visited", "pages visited"))
     )
     if len(visits):
-        clear = esc(action_url(HISTORY_URL, "clear"))
+        clear = esc(action_url(HISTORY_URL, PageAction.CLEAR))
         out.append(f'<p><a href="{clear}">Clear history…</a></p>')
     else:
         out.append("<p>No pages visited yet (or the history was cleared).</p>")
