@@ -58,11 +58,11 @@ def main() -> None:
         with LoopbackServer(handler) as srv:
             started = time.perf_counter()
             win.load(srv.url("/big.txt"))
-            while win.load_ok is None:
+            while win.page.load_ok is None:
                 app.processEvents()
                 time.sleep(0.001)
             loaded = time.perf_counter() - started
-            while win.rendering:
+            while win.page.rendering:
                 app.processEvents()
                 time.sleep(0.001)
             shown = time.perf_counter() - started
@@ -70,15 +70,16 @@ def main() -> None:
         target = os.path.join(tmp, "big.txt")
         win.ask_path = lambda caption, name: target
         started = time.perf_counter()
-        win.save_page()
+        win.page.save_page()
         saved = time.perf_counter() - started
         ok = os.path.getsize(target) == size
         print(
             f"{megabytes} MB body: load ended {loaded:.2f} s, view (capped at "
-            f"{win.store.view_cap >> 20} MB) complete {shown:.2f} s; VmHWM {base:.0f} MiB before, "
+            f"{win.page.store.view_cap >> 20} MB) complete {shown:.2f} s; "
+            f"VmHWM {base:.0f} MiB before, "
             f"{peak:.0f} MiB after; Save wrote {os.path.getsize(target) >> 20} MB in "
             f"{saved:.2f} s (complete: {ok}); "
-            f"view text {len(win.document_view.toPlainText()) >> 20} MB"
+            f"view text {len(win.page.document_view.toPlainText()) >> 20} MB"
         )
         win.close()
 

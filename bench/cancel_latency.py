@@ -192,11 +192,11 @@ def gui_cases(app: Any) -> list[tuple[str, Callable[[], float]]]:
                 win.close_wait_ms = 60_000
                 win.show()
                 win.load(server.url("/"))
-                spin_until(lambda: len(win.document_view.toPlainText()) >= 5000)
+                spin_until(lambda: len(win.page.document_view.toPlainText()) >= 5000)
                 started = time.perf_counter()
                 win.close()
                 took = time.perf_counter() - started
-                assert not win.fetcher.worker_thread.isRunning()
+                assert not win.page.fetcher.worker_thread.isRunning()
                 win.deleteLater()
                 app.processEvents()
                 return took

@@ -276,10 +276,12 @@ def run_yonder(
         win.show()
         tune_runtime()
         wait(lambda: False, time.perf_counter() + 0.3)  # shown, painted, deferred build done
-        view = win.document_view
+        view = win.page.document_view
 
         def done() -> bool:
-            return win.load_ok is not None and not win.rendering and not view.has_pending()
+            return (
+                win.page.load_ok is not None and not win.page.rendering and not view.has_pending()
+            )
 
         heart = Heart()
         if case in DOWNLOADS:
@@ -291,14 +293,16 @@ def run_yonder(
         win.load(server.url("/page"))
         if endless:
             wait(lambda: False, min(deadline, started + endless_s))
-            win.stop()
+            win.page.stop()
         finished = wait(done, deadline)
         load_s = time.perf_counter() - started
         gaps = heart.stop()
-        result.update(finished=finished, load_ok=win.load_ok, load_s=load_s, **gaps)
-        result["spill_mib"] = win.store.body.spilled / 2**20
-        result["body_mib"] = win.store.body_size / 2**20
-        result["notice"] = win.notice_bar.label.text() if win.notice_bar.isVisible() else ""
+        result.update(finished=finished, load_ok=win.page.load_ok, load_s=load_s, **gaps)
+        result["spill_mib"] = win.page.store.body.spilled / 2**20
+        result["body_mib"] = win.page.store.body_size / 2**20
+        result["notice"] = (
+            win.page.notice_bar.label.text() if win.page.notice_bar.isVisible() else ""
+        )
         text = view.toPlainText()
         result["chars"] = len(text)
         if case == 14 and finished:
@@ -308,8 +312,8 @@ def run_yonder(
             win.ask_path = lambda caption, name: str(target)
             heart.start()
             started = time.perf_counter()
-            win.save_page()
-            saved = wait(lambda: not win.saving, deadline)
+            win.page.save_page()
+            saved = wait(lambda: not win.page.saving, deadline)
             result["save_s"] = time.perf_counter() - started
             result.update({f"save_{k}": v for k, v in heart.stop().items()})
             result["saved_mib"] = target.stat().st_size / 2**20 if saved else -1
@@ -321,8 +325,8 @@ def run_yonder(
         if case in ACTIONS and finished:
             result["actions"] = run_actions(case, win, wait, heart, deadline)
         if case == 5 and finished:
-            bar = win.find_bar
-            win.find_action.trigger()
+            bar = win.page.find_bar
+            win.commands.find_action.trigger()
             bar.edit.clear()
             wait(lambda: False, time.perf_counter() + 0.2)
             bar_scroll = view.verticalScrollBar()
@@ -367,12 +371,12 @@ def run_actions(
 
     assert isinstance(win, MainWindow)
     actions = {a.text().replace("&", ""): a for a in win.findChildren(QAction)}
-    view = win.document_view
+    view = win.page.document_view
 
     def idle() -> bool:
-        bar = win.find_bar
+        bar = win.page.find_bar
         counting = bar.isVisible() and bar.reading
-        return not win.rendering and not view.has_pending() and not counting
+        return not win.page.rendering and not view.has_pending() and not counting
 
     out = []
     for name in ACTIONS[case]:
@@ -400,9 +404,9 @@ def run_download(
     heart = Heart()
     heart.start()
     started = time.perf_counter()
-    download_id = win.download(url, str(target))
-    manager = win.downloads()
-    row = win.downloads_panel.row(download_id) if win.downloads_panel else None
+    download_id = win.services.download(url, str(target))
+    manager = win.services.downloads()
+    row = win.services.downloads_panel.row(download_id) if win.services.downloads_panel else None
     assert row is not None
     result: dict[str, object] = {}
     if case == 17:

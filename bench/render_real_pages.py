@@ -114,7 +114,7 @@ def window_run(paths: list[Path], alone_wall: dict[Path, float]) -> None:
                 last[0] = started
                 heart.start()
                 win.load(server.url("/" + path.name))
-                while win.load_ok is None or win.rendering:
+                while win.page.load_ok is None or win.page.rendering:
                     app.processEvents()
                     time.sleep(0.0002)
                 elapsed = time.perf_counter() - started

@@ -38,7 +38,7 @@ def measure(app: QApplication, win: MainWindow, url: str) -> tuple[float, float]
     heart.start()
     started = time.perf_counter()
     win.load(url)
-    while win.load_ok is None or win.rendering:
+    while win.page.load_ok is None or win.page.rendering:
         app.processEvents()
         time.sleep(0.0005)
     elapsed = time.perf_counter() - started
@@ -68,7 +68,7 @@ def main() -> None:
             print(
                 f"{name:5s} {size:6.1f} MB  on screen in {elapsed:6.2f} s  "
                 f"({size / elapsed:5.1f} MB/s)  worst UI gap {gap * 1000:5.1f} ms  "
-                f"render busy {win.renderer.stats_busy:5.2f} s"
+                f"render busy {win.page.renderer.stats_busy:5.2f} s"
             )
         win.close()
 

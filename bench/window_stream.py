@@ -150,7 +150,7 @@ def stream_into_window(
     window.stream_dock.setVisible(timeline)  # the app shows it on a first run
     tune_runtime()  # what ui.app.main does once the window is built
     window.show()
-    view = window.document_view
+    view = window.page.document_view
     gaps: list[float] = []
     last = [0.0]
 
@@ -164,8 +164,8 @@ def stream_into_window(
         # Done when the load ended, the page renderer has handed over everything and the
         # view has inserted it.
         if (
-            window.load_ok is not None
-            and not window.rendering
+            window.page.load_ok is not None
+            and not window.page.rendering
             and not view.has_pending()
             and "done" not in marks
         ):
@@ -188,7 +188,7 @@ def stream_into_window(
     QTimer.singleShot(120_000, app.quit)
     app.exec()
     timer.stop()
-    ok = window.load_ok
+    ok = window.page.load_ok
     shown = view.document().characterCount() - 1
     window.close()
     server.close()

@@ -46,19 +46,23 @@ def drip(out: str) -> int:
         tune_runtime()
         base = window.start_demo()
         if base is None:
-            print(f"screenshot: {window.demo_error}", file=sys.stderr)
+            print(f"screenshot: {window.services.demo_error}", file=sys.stderr)
             return 1
-        window.stream.lab.set_recv_size(512)
+        window.lab.set_recv_size(512)
         window.show()
         window.load(base.rstrip("/") + DRIP_PATH)
         code = {"value": 1}
 
         def capture() -> None:
-            window.document_view.flush_pending()
+            window.page.document_view.flush_pending()
             app.processEvents()
             if window.grab().save(out, "PNG"):
-                code["value"] = 0 if window.is_loading else 1  # 1: it was no longer mid-transfer
-                print(f"screenshot: saved {out} (loading: {window.is_loading})", file=sys.stderr)
+                code["value"] = (
+                    0 if window.page.is_loading else 1
+                )  # 1: it was no longer mid-transfer
+                print(
+                    f"screenshot: saved {out} (loading: {window.page.is_loading})", file=sys.stderr
+                )
             window.close()
             app.quit()
 

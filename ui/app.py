@@ -213,9 +213,10 @@ def main(argv: list[str]) -> int:
     if args.screenshot:
         return _screenshot(app, window, url, args.screenshot, args.timeout, args.print_text)
     window.show()
-    window.load(url or "about:start", typed=bool(args.url))  # queued until the window is whole
+    # The last session's tabs, and the address asked for (queued until the window is whole).
+    window.open_start(url, typed=bool(args.url), restore_session=True)
     if demo_failed:
-        window.show_demo_failure()  # after the page: a new page hides notices
+        window.services.show_demo_failure()  # after the page: a new page hides notices
     code = app.exec()
     if not window.wait_for_workers(LATE_WORKER_WAIT_MS):
         # Still inside a blocking call after all that: leave without tearing Python down,
@@ -247,11 +248,11 @@ def _screenshot(
         if result.get("captured"):
             return  # the timeout and the end of the load may both get here
         result["captured"] = 1
-        window.document_view.flush_pending()
-        window.document_view.verticalScrollBar().setValue(0)  # the top of the page
+        window.page.document_view.flush_pending()
+        window.page.document_view.verticalScrollBar().setValue(0)  # the top of the page
         app.processEvents()
         if print_text:
-            sys.stdout.write(window.document_view.toPlainText() + "\n")
+            sys.stdout.write(window.page.document_view.toPlainText() + "\n")
             sys.stdout.flush()
         if not window.grab().save(path, "PNG"):
             print(f"yonder: could not write the screenshot to {path}", file=sys.stderr)
@@ -265,21 +266,21 @@ def _screenshot(
     def ended(ok: bool) -> None:
         # The page renders on frame timers after the load ends: grab once it is all on
         # screen (the overall timeout still bounds the wait), after one more paint.
-        if window.rendering and window.load_ok is not None:
+        if window.page.rendering and window.page.load_ok is not None:
             QTimer.singleShot(20, lambda: ended(ok))
             return
         QTimer.singleShot(50, lambda: capture(ok, "page loaded" if ok else "error page"))
 
     def timed_out() -> None:
         # The timeout bounds the whole run: the load, and the rendering after it.
-        if window.load_ok is None:
-            window.stop()
+        if window.page.load_ok is None:
+            window.page.stop()
             capture(False, f"the load did not end within {timeout:g} s")
         elif not result.get("captured"):
-            window.renderer.stop()  # what is on screen (and queued for it) is captured
+            window.page.renderer.stop()  # what is on screen (and queued for it) is captured
             capture(False, f"the page did not finish rendering within {timeout:g} s")
 
-    window.load_ended.connect(ended)
+    window.page.load_ended.connect(ended)
     window.show()
     QTimer.singleShot(int(timeout * 1000), timed_out)
     window.load(url or "about:start")

@@ -18,6 +18,7 @@ from ui.downloads.save_file import SaveError, save_bytes_atomically
 
 HISTORY_FILE = "history.json"
 BOOKMARKS_FILE = "bookmarks.json"
+SESSION_FILE = "session.json"
 MAX_DATA_FILE = 64 * 2**20  # a data file read at most: a bigger one is not Yonder's
 LEGACY_TYPED_KEY = "history/typed"  # where 0.1.0 kept the typed history, in the settings
 
@@ -180,6 +181,31 @@ class Settings:
             save_bytes_atomically(str(self.bookmarks_path), [data])
         except (OSError, SaveError) as exc:
             return f"could not save the bookmarks to {self.bookmarks_path} ({exc})"
+        return ""
+
+    @property
+    def session_path(self) -> Path:
+        return self._data_dir / SESSION_FILE
+
+    def read_session(self) -> tuple[bytes | None, str]:
+        """session.json's bytes (None when there is none), and "" or why it could not be
+        read."""
+        path = self.session_path
+        try:
+            with path.open("rb") as file:
+                return file.read(MAX_DATA_FILE + 1), ""
+        except FileNotFoundError:
+            return None, ""
+        except OSError as exc:
+            return None, f"could not read the session {path} ({exc.strerror})"
+
+    def write_session(self, data: bytes) -> str:
+        """Write session.json atomically; "" or why it could not be written."""
+        try:
+            self._data_dir.mkdir(parents=True, exist_ok=True)
+            save_bytes_atomically(str(self.session_path), [data])
+        except (OSError, SaveError) as exc:
+            return f"could not save the session to {self.session_path} ({exc})"
         return ""
 
     def set_aside_bookmarks(self, reason: str) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 
 from tests.integration.servers import LoopbackServer, closed_port, http_response, respond
 from ui.app import SWITCH_INTERVAL_S, app_icon, parse_args, tune_runtime
-from ui.shell.main_window import DEFAULT_HEIGHT
+from ui.shell.first_frame import DEFAULT_HEIGHT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,7 +130,7 @@ def test_screenshot_timeout_bounds_the_rendering_too(
     server = LoopbackServer(respond(http_response(200, body, [("Content-Type", "text/html")])))
     window = MainWindow(make_settings(), options=OPTIONS)
     qtbot.addWidget(window)
-    window.renderer._step = lambda store: True  # type: ignore[method-assign]
+    window.page.renderer._step = lambda store: True  # type: ignore[method-assign]
     shot = tmp_path / "big.png"
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -145,7 +145,7 @@ def test_screenshot_timeout_bounds_the_rendering_too(
         app.setQuitOnLastWindowClosed(quit_on_close)
         server.stop()
     assert code == 1
-    assert window.load_ok is True  # the load itself ended
+    assert window.page.load_ok is True  # the load itself ended
     assert "did not finish rendering within 3 s" in capsys.readouterr().err
     assert shot.is_file() and not QImage(str(shot)).isNull()
 

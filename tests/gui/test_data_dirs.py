@@ -34,9 +34,9 @@ def test_typed_addresses_go_to_the_data_dir_not_the_settings_file(
     settings_file, data_dir = tmp_path / "config" / "yonder.ini", tmp_path / "data" / "yonder"
     first = MainWindow(Settings(ini(settings_file), data_dir), options=OPTIONS)
     first.show()
-    first.focus_address_action.trigger()
+    first.commands.focus_address_action.trigger()
     qtbot.keyClicks(first.address_bar, srv.url("/typed"))
-    with qtbot.waitSignal(first.load_ended, timeout=10_000):
+    with qtbot.waitSignal(first.page.load_ended, timeout=10_000):
         qtbot.keyClick(first.address_bar, Qt.Key.Key_Return)
     first.close()
     first.deleteLater()
@@ -75,8 +75,8 @@ def test_bookmarks_live_in_the_data_dir_and_a_broken_file_is_set_aside_and_said(
     assert len(second.library.bookmarks) == 0
     assert (data_dir / f"{BOOKMARKS_FILE}.bad").read_bytes().startswith(b'{"format"')
     second.load("yonder:bookmarks")
-    qtbot.waitUntil(lambda: "moved to" in second.document_view.toPlainText())
-    assert "could not be read (it is not JSON" in second.document_view.toPlainText()
+    qtbot.waitUntil(lambda: "moved to" in second.page.document_view.toPlainText())
+    assert "could not be read (it is not JSON" in second.page.document_view.toPlainText()
     second.close()
 
 

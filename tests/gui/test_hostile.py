@@ -67,17 +67,17 @@ def test_a_5_gb_announced_length_shows_progress_that_moves(
     chunks = [b"a" * 100_000, b"b" * 300_000]
     srv = serve(servers, announce_then(chunks, FIVE_GB, gate))
     window.load(srv.url("/huge.txt"))
-    status = window.load_status
+    status = window.page.load_status
     qtbot.waitUntil(lambda: "of 4.66 GiB" in status.label.text(), timeout=10_000)
     assert status.bar.isVisible()
     assert status.bar.maximum() == 1000  # a percentage, not a busy indicator
     qtbot.waitUntil(lambda: status.label.text().startswith("97.7 KiB of 4.66 GiB"), timeout=10_000)
     gate.set()  # more arrives: the status follows it
     qtbot.waitUntil(lambda: status.label.text().startswith("391 KiB of 4.66 GiB"), timeout=10_000)
-    assert window.load_ok is None
+    assert window.page.load_ok is None
     srv.stop()  # the server goes away long before 5 GB
-    qtbot.waitUntil(lambda: window.load_ok is False, timeout=10_000)
-    assert window.error_banner.isVisible()
+    qtbot.waitUntil(lambda: window.page.load_ok is False, timeout=10_000)
+    assert window.page.error_banner.isVisible()
     assert "a" * 100 in text_of(window)
 
 
@@ -146,22 +146,22 @@ def test_a_full_disk_while_spilling_marks_the_page_and_save_incomplete(
     with small_disk(tmp_path / "tmp", "1m") as disk:
         win = spill_window(qtbot, make_settings, SpillLimits(directory=str(disk), reserve=0))
         win.load(srv.url("/big.txt"))
-        qtbot.waitUntil(lambda: win.store.body.spilled > 0, timeout=10000)
+        qtbot.waitUntil(lambda: win.page.store.body.spilled > 0, timeout=10000)
         fill(disk)  # someone else fills the disk while the page is loading
         gate.set()
-        qtbot.waitUntil(lambda: win.load_ok is not None, timeout=20000)
-        qtbot.waitUntil(lambda: not win.rendering, timeout=20000)
-        assert win.load_ok is True  # the transfer itself went on to its end
-        notice = win.notice_bar.label.text()
+        qtbot.waitUntil(lambda: win.page.load_ok is not None, timeout=20000)
+        qtbot.waitUntil(lambda: not win.page.rendering, timeout=20000)
+        assert win.page.load_ok is True  # the transfer itself went on to its end
+        notice = win.page.notice_bar.label.text()
         assert f"the disk holding the temporary folder ({disk}) is full" in notice
         assert "Save will be incomplete" in notice
         assert "is full" in text_of(win)  # the page's own truncation line says so too
-        kept = win.store.kept_size
+        kept = win.page.store.kept_size
         assert 64 * 1024 < kept < len(body)
         target = tmp_path / "saved.txt"
         save_with_ctrl_s(qtbot, win, target)
         assert target.read_bytes() == body[:kept]  # what was kept, exactly, and no more
-        status = win.load_status.label.text()
+        status = win.page.load_status.label.text()
         assert status.startswith(f"Saved {format_size(kept)} to {target} (incomplete: the disk")
         win.close()
 
@@ -173,12 +173,12 @@ def test_the_spill_stops_at_its_limit_and_says_download_saves_a_stream(
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
     win = spill_window(qtbot, make_settings, SpillLimits(limit=256 * 1024, reserve=0))
     win.load(srv.url("/endless.txt"))
-    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=20000)
-    qtbot.waitUntil(lambda: not win.rendering, timeout=20000)
-    notice = win.notice_bar.label.text()
+    qtbot.waitUntil(lambda: win.page.load_ok is not None, timeout=20000)
+    qtbot.waitUntil(lambda: not win.page.rendering, timeout=20000)
+    notice = win.page.notice_bar.label.text()
     assert "the body beyond 320 KiB was not kept" in notice
     assert "Download saves a stream to disk" in notice
-    assert win.store.body.spilled == 256 * 1024
+    assert win.page.store.body.spilled == 256 * 1024
     target = tmp_path / "saved.txt"
     save_with_ctrl_s(qtbot, win, target)
     assert target.stat().st_size == 320 * 1024
@@ -196,7 +196,7 @@ def test_the_spill_limit_is_a_setting(qtbot: QtBot, make_settings: Any, tmp_path
     for store, limit in ((settings, 3 * 2**20), (fresh, 4 * 2**30)):  # set, and the default
         win = MainWindow(store, options=OPTIONS)
         qtbot.addWidget(win)
-        assert win.store.limits.limit == limit
+        assert win.page.store.limits.limit == limit
         win.close()
 
 
@@ -212,11 +212,11 @@ def test_ten_thousand_bold_words_are_all_styled(
     body = b"<html><body><p>" + b"<b>x</b> " * words + b"<i>end</i></p></body></html>"
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/html")])))
     window.load(srv.url("/bold.html"))
-    qtbot.waitUntil(lambda: window.load_ok is not None, timeout=10000)
-    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    qtbot.waitUntil(lambda: window.page.load_ok is not None, timeout=10000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=60000)
     text = text_of(window)
     assert text.count("x") == words
-    document = window.document_view.document()
+    document = window.page.document_view.document()
     bold = 0
     block = document.begin()
     while block.isValid():
@@ -226,7 +226,7 @@ def test_ten_thousand_bold_words_are_all_styled(
                 bold += piece.count("x")
         block = block.next()
     assert bold == words
-    assert window.document_view.has_pending() is False
+    assert window.page.document_view.has_pending() is False
 
 
 # -- the view cap counts what the view holds ---------------------------------------------------
@@ -239,22 +239,22 @@ def test_the_view_cap_counts_rendered_characters_not_body_bytes(
     view stops at its own cap and says so, and Save still has the whole body."""
     body = b"<html><body>" + b"<blockquote>x" * 20_000
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/html")])))
-    window.renderer.unit_cap = 200_000  # what this test's view may hold
+    window.page.renderer.unit_cap = 200_000  # what this test's view may hold
     window.load(srv.url("/quotes.html"))
-    qtbot.waitUntil(lambda: window.load_ok is not None, timeout=10000)
-    qtbot.waitUntil(lambda: not window.rendering, timeout=30000)
-    shown = window.renderer.rendered_offset
+    qtbot.waitUntil(lambda: window.page.load_ok is not None, timeout=10000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30000)
+    shown = window.page.renderer.rendered_offset
     assert 0 < shown < len(body)
-    notice = window.notice_bar.label.text()
+    notice = window.page.notice_bar.label.text()
     assert notice.startswith("Document truncated at ")
     assert "the whole 254 KiB body is kept for Save" in notice
     text = text_of(window)
     assert "the whole 254 KiB body is kept for Save" in text  # the page's last line
-    assert window.renderer.view_units < 2 * 200_000  # stopped near the cap, not at the end
+    assert window.page.renderer.view_units < 2 * 200_000  # stopped near the cap, not at the end
     target = tmp_path / "quotes.html"
     window.ask_path = lambda caption, name: str(target)
     with qtbot.waitSignal(window.saved, timeout=10000):
-        window.notice_bar.save_button.click()
+        window.page.notice_bar.save_button.click()
     assert target.read_bytes() == body
 
 
@@ -291,33 +291,36 @@ def test_save_page_runs_in_the_background_with_progress_and_cancel(
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
     win = spill_window(qtbot, make_settings, SpillLimits(reserve=0))
     win.load(srv.url("/big.txt"))
-    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=60000)
+    qtbot.waitUntil(lambda: win.page.load_ok is not None, timeout=60000)
     folder = tmp_path / "saves"
     folder.mkdir()
     target = folder / "big.txt"
     win.ask_path = lambda caption, name: str(target)
     gate = threading.Event()
-    store = win.store
+    store = win.page.store
     iter_body = store.iter_body
     store.iter_body = lambda: HeldChunks(iter_body(), gate)  # type: ignore[method-assign]
     qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     # Ctrl+S returned with the save under way: its progress and Cancel in the status bar.
-    assert win.saving
+    assert win.page.saving
     status = win.findChild(SaveStatus)
     assert status is not None and status.isVisible()
     assert status.label.text().startswith("Saving big.txt: ")
     assert status.label.text().endswith(" of 128 MiB")
     qtbot.mouseClick(status.cancel_button, Qt.MouseButton.LeftButton)
     gate.set()  # the rest of the body may come now: the save must stop at its next chunk
-    qtbot.waitUntil(lambda: not win.saving, timeout=30000)
-    assert win.load_status.label.text() == f"Saving to {target} was cancelled; nothing was written."
+    qtbot.waitUntil(lambda: not win.page.saving, timeout=30000)
+    assert (
+        win.page.load_status.label.text()
+        == f"Saving to {target} was cancelled; nothing was written."
+    )
     assert not status.isVisible()
     assert os.listdir(folder) == []  # no partial file, no temporary one
     with qtbot.waitSignal(win.saved, timeout=60000):
         qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert target.stat().st_size == len(body)
     assert os.listdir(folder) == ["big.txt"]
-    assert win.load_status.label.text() == f"Saved 128 MiB to {target}"
+    assert win.page.load_status.label.text() == f"Saved 128 MiB to {target}"
     win.close()
 
 
@@ -329,13 +332,13 @@ def test_a_server_that_never_answers_is_waited_for_not_connected_to(
 ) -> None:
     srv = serve(servers, stall())  # accepts, reads the request, says nothing
     window.load(srv.url("/silent"))
-    status = window.load_status.label
+    status = window.page.load_status.label
     qtbot.waitUntil(lambda: len(srv.requests) == 1, timeout=10_000)
     qtbot.waitUntil(
         lambda: status.text() == "Waiting for the server's response (request sent)", timeout=10_000
     )
-    assert window.load_status.bar.isVisible()
-    window.stop()
+    assert window.page.load_status.bar.isVisible()
+    window.page.stop()
 
 
 def test_a_refused_address_with_a_password_never_shows_it(
@@ -343,20 +346,20 @@ def test_a_refused_address_with_a_password_never_shows_it(
 ) -> None:
     srv = serve(servers, respond(http_response(200, b"hello\n")))
     window.load(srv.url("/"))  # a page first: Copy as curl is on for it
-    qtbot.waitUntil(lambda: window.load_ok is True, timeout=10_000)
-    assert window.curl_action.isEnabled()
+    qtbot.waitUntil(lambda: window.page.load_ok is True, timeout=10_000)
+    assert window.commands.curl_action.isEnabled()
     bar = window.address_bar
-    window.focus_address_action.trigger()
+    window.commands.focus_address_action.trigger()
     qtbot.keyClicks(bar, f"http://alice:s3cret@127.0.0.1:{srv.port}/private")
     qtbot.keyClick(bar, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.load_ok is False, timeout=10_000)
-    banner = window.error_banner.label.text()
+    qtbot.waitUntil(lambda: window.page.load_ok is False, timeout=10_000)
+    banner = window.page.error_banner.label.text()
     shown = [window.windowTitle(), bar.text(), text_of(window), banner]
     assert all("s3cret" not in part for part in shown), shown
     assert f"http://alice:•••@127.0.0.1:{srv.port}/private" in text_of(window)
     assert "does not send credentials" in text_of(window)
     assert bar.text() == f"http://alice:•••@127.0.0.1:{srv.port}/private"
-    assert not window.curl_action.isEnabled()
+    assert not window.commands.curl_action.isEnabled()
     clipboard = QApplication.clipboard()
     clipboard.setText("before")
     mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -33,13 +33,13 @@ from ui.text.wire_text import wire_bytes, wire_text
 
 
 def load(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 5000) -> None:
-    with qtbot.waitSignal(win.load_ended, timeout=timeout):
+    with qtbot.waitSignal(win.page.load_ended, timeout=timeout):
         win.load(url)
     wait_rendered(qtbot, win, timeout)
 
 
 def wait_rendered(qtbot: QtBot, win: MainWindow, timeout: int = 5000) -> None:
-    qtbot.waitUntil(lambda: not win.rendering, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.page.rendering, timeout=timeout)
 
 
 def html(body: str, head: str = "", charset: str | None = "utf-8", encoding: str = "") -> bytes:
@@ -70,8 +70,8 @@ def test_html_is_rendered_with_title_styles_and_no_markup(
     assert "<b>" not in text and "alert" not in text and "Fish & chips ©" in text
     assert "• one" in text and "• two" in text
     assert window.windowTitle() == "The Yonder Times — Yonder"
-    assert window.renderer.kind == "html"
-    doc = window.document_view.document()
+    assert window.page.renderer.kind == "html"
+    doc = window.page.document_view.document()
     # Heading bold and bigger; the table monospace; the body font proportional.
     heading = QTextCursor(doc)
     heading.setPosition(text.index("Front") + 1)
@@ -80,8 +80,8 @@ def test_html_is_rendered_with_title_styles_and_no_markup(
     cell.setPosition(text.index("Verona") + 1)
     assert cell.charFormat().fontFixedPitch()
     # paragraphs read proportional
-    assert not QFontInfo(window.document_view.font()).fixedPitch()
-    assert window.charset_label.text() == "UTF-8 · from Content-Type"
+    assert not QFontInfo(window.page.document_view.font()).fixedPitch()
+    assert window.page.charset_label.text() == "UTF-8 · from Content-Type"
 
 
 def test_rendering_is_progressive_from_a_drip_server(
@@ -92,10 +92,10 @@ def test_rendering_is_progressive_from_a_drip_server(
     srv = serve(servers, drip(raw, delay=0.0015))  # ~3 s in total, one byte per send
     window.load(srv.url("/slow.html"))
     qtbot.waitUntil(lambda: "Paragraph number 003" in text_of(window), timeout=10_000)
-    assert window.load_ok is None  # still loading: part of the page is readable already
+    assert window.page.load_ok is None  # still loading: part of the page is readable already
     assert "Paragraph number 079" not in text_of(window)
     assert "<p>" not in text_of(window)
-    window.stop()
+    window.page.stop()
 
 
 def test_links_follow_relative_urls_by_click_and_keyboard(
@@ -113,27 +113,27 @@ def test_links_follow_relative_urls_by_click_and_keyboard(
         ),
     )
     load(qtbot, window, srv.url("/dir/page.html"))
-    links = window.document_view.links()
+    links = window.page.document_view.links()
     assert [url for _, _, url in links] == [srv.url("/dir/next.html?x=1"), srv.url("/up.html")]
     # Click the first link.
-    view = window.document_view
+    view = window.page.document_view
     cursor = QTextCursor(view.document())
     cursor.setPosition(links[0][0] + 1)
     point: QPoint = view.cursorRect(cursor).center()
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     wait_rendered(qtbot, window)
     assert window.url == srv.url("/dir/next.html?x=1")
     assert "the next page" in text_of(window)
     # Back, then the keyboard: Tab twice, Enter follows the second link.
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
-        window.go_back()
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
+        window.page.go_back()
     wait_rendered(qtbot, window)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     assert view.focused_link() == srv.url("/up.html")
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
         qtbot.keyClick(view, Qt.Key.Key_Return)
     wait_rendered(qtbot, window)
     assert window.url == srv.url("/up.html")
@@ -147,8 +147,8 @@ def test_links_resolve_against_base_href(
     page = html('<a href="b.html">b</a>', head=f'<base href="{srv.url("/base/")}">')
     srv.handler = routes({"/a/page.html": send(page), "/base/b.html": send(html("based"))})
     load(qtbot, window, srv.url("/a/page.html"))
-    assert [url for _, _, url in window.document_view.links()] == [srv.url("/base/b.html")]
-    window.document_view.link_activated.emit(window.document_view.links()[0][2])
+    assert [url for _, _, url in window.page.document_view.links()] == [srv.url("/base/b.html")]
+    window.page.document_view.link_activated.emit(window.page.document_view.links()[0][2])
     qtbot.waitUntil(lambda: "based" in text_of(window), timeout=10_000)
 
 
@@ -168,7 +168,7 @@ def test_plain_text_urls_are_clickable_and_json_is_pretty_printed(
     )
     load(qtbot, window, srv.url("/t.txt"))
     assert text_of(window) == text.decode()
-    assert [u for _, _, u in window.document_view.links()] == [
+    assert [u for _, _, u in window.page.document_view.links()] == [
         "https://example.org/a_(b)",
         "http://www.example.com",
     ]
@@ -177,10 +177,10 @@ def test_plain_text_urls_are_clickable_and_json_is_pretty_printed(
         '{\n  "name": "Yonder",\n  "list": [\n    1,\n    2\n  ],\n'
         '  "nested": {\n    "ok": true\n  }\n}'
     )
-    window.set_view_mode(ViewMode.SOURCE)
+    window.page.set_view_mode(ViewMode.SOURCE)
     wait_rendered(qtbot, window)
     assert text_of(window) == doc.decode()
-    assert QFontInfo(window.document_view.font()).fixedPitch()
+    assert QFontInfo(window.page.document_view.font()).fixedPitch()
 
 
 def test_switching_views_re_renders_without_fetching(
@@ -191,7 +191,7 @@ def test_switching_views_re_renders_without_fetching(
     assert text_of(window).startswith("Hi")
     qtbot.keyClick(window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)  # Ctrl+U
     wait_rendered(qtbot, window)
-    assert window.view_mode == ViewMode.SOURCE
+    assert window.page.view_mode == ViewMode.SOURCE
     assert "<h1>Hi</h1><p>there</p>" in text_of(window)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     wait_rendered(qtbot, window)
@@ -201,11 +201,11 @@ def test_switching_views_re_renders_without_fetching(
     assert text_of(window).startswith("Hi")
     assert len(srv.requests) == 1
     # A reload keeps the chosen view; another page starts Rendered again.
-    window.set_view_mode(ViewMode.SOURCE)
+    window.page.set_view_mode(ViewMode.SOURCE)
     load(qtbot, window, srv.url("/"))
-    assert window.view_mode == ViewMode.SOURCE and "<h1>" in text_of(window)
+    assert window.page.view_mode == ViewMode.SOURCE and "<h1>" in text_of(window)
     load(qtbot, window, srv.url("/other"))
-    assert window.view_mode == ViewMode.RENDERED and text_of(window).startswith("Hi")
+    assert window.page.view_mode == ViewMode.RENDERED and text_of(window).startswith("Hi")
 
 
 # -- wire --------------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_wire_view_shows_the_head_with_visible_crlf_and_the_end_marked(
     srv = serve(servers, respond(head + body))
     load(qtbot, window, srv.url("/chunked"))
     assert text_of(window) == "hello, world"
-    window.set_view_mode(ViewMode.WIRE)
+    window.page.set_view_mode(ViewMode.WIRE)
     wait_rendered(qtbot, window)
     shown = text_of(window)
     lines = shown.split("\n")
@@ -275,7 +275,7 @@ def test_charset_from_header_bom_meta_and_default(
     for path, (text, label) in expected.items():
         load(qtbot, window, srv.url(path))
         assert text_of(window).strip() == text, path
-        assert window.charset_label.text() == label, path
+        assert window.page.charset_label.text() == label, path
 
 
 def test_encoding_override_re_decodes_without_fetching(
@@ -285,11 +285,11 @@ def test_encoding_override_re_decodes_without_fetching(
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
     load(qtbot, window, srv.url("/"))
     assert text_of(window) == "Grüße, naïve café"
-    window.encoding_actions["windows-1252"].trigger()
+    window.commands.encoding_actions["windows-1252"].trigger()
     wait_rendered(qtbot, window)
     assert text_of(window) == body.decode("cp1252")  # "GrÃ¼ÃŸe…": what the override asked
-    assert window.charset_label.text() == "windows-1252 · chosen in View > Encoding"
-    window.encoding_actions[None].trigger()
+    assert window.page.charset_label.text() == "windows-1252 · chosen in View > Encoding"
+    window.commands.encoding_actions[None].trigger()
     wait_rendered(qtbot, window)
     assert text_of(window) == "Grüße, naïve café"
     assert len(srv.requests) == 1  # every re-decode came from the store
@@ -322,10 +322,10 @@ def test_a_png_is_shown_as_a_hex_dump_never_as_text(
         assert f"({len(png):,} bytes)" in text
         assert "00000000  89 50 4e 47 0d 0a 1a 0a" in text
         assert "IDAT" not in text.split("The first")[0]
-        assert any(url == "yonder:save-page" for _, _, url in window.document_view.links())
-        assert window.renderer.kind == "binary"
-        assert window.notice_bar.isVisible() and window.notice_bar.save_button.isVisible()
-        assert "Binary content" in window.notice_bar.label.text()
+        assert any(url == "yonder:save-page" for _, _, url in window.page.document_view.links())
+        assert window.page.renderer.kind == "binary"
+        assert window.page.notice_bar.isVisible() and window.page.notice_bar.save_button.isVisible()
+        assert "Binary content" in window.page.notice_bar.label.text()
 
 
 # -- large bodies ------------------------------------------------------------------------------
@@ -370,10 +370,10 @@ def test_a_100_mb_body_is_capped_in_the_view_and_saved_whole(
     win.show()
     srv = serve(servers, _big_handler)
     announced: list[tuple[int, int]] = []
-    win.renderer.truncated.connect(lambda shown, total: announced.append((shown, total)))
+    win.page.renderer.truncated.connect(lambda shown, total: announced.append((shown, total)))
     tracemalloc.start()
     try:
-        with qtbot.waitSignal(win.load_ended, timeout=25000) as ended:
+        with qtbot.waitSignal(win.page.load_ended, timeout=25000) as ended:
             win.load(srv.url("/big.txt"))
         wait_rendered(qtbot, win, 10000)
         _, peak = tracemalloc.get_traced_memory()
@@ -381,19 +381,19 @@ def test_a_100_mb_body_is_capped_in_the_view_and_saved_whole(
         tracemalloc.stop()
     assert ended.args == [True]
     assert announced == [(cap, -1), (cap, BIG)]  # at the cap while loading, then the total
-    assert "the whole 100 MiB body is kept for Save" in win.notice_bar.label.text()
+    assert "the whole 100 MiB body is kept for Save" in win.page.notice_bar.label.text()
     text = text_of(win)
     assert (
         "Document truncated at 2 MiB in the view; the whole 100 MiB body is kept for Save" in text
     )
     assert cap - 2000 < len(text) < cap + 2000
-    assert win.notice_bar.isVisible() and win.notice_bar.save_button.isVisible()
+    assert win.page.notice_bar.isVisible() and win.page.notice_bar.save_button.isVisible()
     # Memory: the cap, the mailbox and a few batches in flight; never the 100 MB body.
     assert peak < 40 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
     target = tmp_path / "big.txt"
     win.ask_path = lambda caption, name: str(target)
     with qtbot.waitSignal(win.saved, timeout=10000):
-        win.notice_bar.save_button.click()  # the one-click Save of the notice
+        win.page.notice_bar.save_button.click()  # the one-click Save of the notice
     assert target.stat().st_size == BIG
     digest = hashlib.sha256()
     with target.open("rb") as saved:
@@ -412,7 +412,7 @@ def test_find_counts_and_walks_the_matches(
     srv = serve(servers, respond(html("<p>Rose, rose, ROSE and a rosebud.</p>")))
     load(qtbot, window, srv.url("/"))
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    bar = window.find_bar
+    bar = window.page.find_bar
     assert bar.isVisible() and bar.edit.hasFocus()
     qtbot.keyClicks(bar.edit, "rose")
     qtbot.waitUntil(lambda: bar.match_count == 4, timeout=10_000)
@@ -455,7 +455,7 @@ def test_save_page_writes_the_decoded_body_under_a_sanitised_name(
     assert asked == [("Save Page", "passwd.txt")]
     assert (tmp_path / "passwd.txt").read_bytes() == body  # content-coding undone
     with qtbot.waitSignal(window.saved, timeout=10_000):
-        window.save_headers_action.trigger()
+        window.commands.save_headers_action.trigger()
     assert asked[1] == ("Save Headers", "passwd.headers.txt")
     saved = (tmp_path / "passwd.headers.txt").read_bytes()
     assert saved.startswith(b"HTTP/1.1 200 OK\r\n") and saved.endswith(b"\r\n\r\n")
@@ -467,15 +467,15 @@ def test_cancelled_and_failed_saves_leave_no_file(
     srv = serve(servers, respond(html("<p>x</p>")))
     load(qtbot, window, srv.url("/page.html"))
     window.ask_path = lambda caption, name: None  # the dialog was cancelled
-    window.save_page()
+    window.page.save_page()
     assert list(tmp_path.iterdir()) == [] or all(p.name == "settings" for p in tmp_path.iterdir())
     missing = tmp_path / "no-such-dir" / "page.html"
     window.ask_path = lambda caption, name: str(missing)
-    window.save_page()
+    window.page.save_page()
     assert not missing.exists() and not missing.parent.exists()
-    assert window.notice_bar.isVisible()
-    assert f"Could not save to {missing}" in window.notice_bar.label.text()
-    assert "folder does not exist" in window.notice_bar.label.text()
+    assert window.page.notice_bar.isVisible()
+    assert f"Could not save to {missing}" in window.page.notice_bar.label.text()
+    assert "folder does not exist" in window.page.notice_bar.label.text()
 
 
 def test_save_while_loading_says_so(
@@ -484,10 +484,10 @@ def test_save_while_loading_says_so(
     srv = serve(servers, drip(html("<p>" + "word " * 200 + "</p>"), delay=0.002))
     window.ask_path = lambda caption, name: pytest.fail("no dialog while loading")
     window.load(srv.url("/"))
-    qtbot.waitUntil(lambda: window.store.body_size > 0, timeout=10_000)
-    window.save_page()
-    assert "still loading" in window.notice_bar.label.text()
-    window.stop()
+    qtbot.waitUntil(lambda: window.page.store.body_size > 0, timeout=10_000)
+    window.page.save_page()
+    assert "still loading" in window.page.notice_bar.label.text()
+    window.page.stop()
 
 
 # -- curl, zoom, wrap --------------------------------------------------------------------------
@@ -497,7 +497,7 @@ def test_copy_as_curl(qtbot: QtBot, window: MainWindow, servers: list[LoopbackSe
     srv = serve(servers, respond(http_response(200, b"hi\n")))
     window.options = FetchOptions(connect_timeout=3.0, read_timeout=7.0)
     load(qtbot, window, srv.url("/a%20b?q='x'"))
-    window.curl_action.trigger()
+    window.commands.curl_action.trigger()
     command = QGuiApplication.clipboard().text()
     args = shlex.split(command)
     assert args[0] == "curl" and args[-1] == window.url
@@ -511,28 +511,28 @@ def test_zoom_and_word_wrap_persist(
     first = MainWindow(make_settings(), options=OPTIONS)
     qtbot.addWidget(first)
     first.show()
-    size = first.document_view.font().pointSizeF()
-    keys = {s.toString() for s in first.zoom_in_action.shortcuts()}
+    size = first.page.document_view.font().pointSizeF()
+    keys = {s.toString() for s in first.commands.zoom_in_action.shortcuts()}
     assert keys == {"Ctrl++", "Ctrl+="}
-    assert first.zoom_out_action.shortcut().toString() == "Ctrl+-"
-    assert first.zoom_reset_action.shortcut().toString() == "Ctrl+0"
-    first.zoom_in_action.trigger()
-    first.zoom_in_action.trigger()
+    assert first.commands.zoom_out_action.shortcut().toString() == "Ctrl+-"
+    assert first.commands.zoom_reset_action.shortcut().toString() == "Ctrl+0"
+    first.commands.zoom_in_action.trigger()
+    first.commands.zoom_in_action.trigger()
     assert first.zoom == 2
-    assert first.document_view.font().pointSizeF() == size + 2
-    first.wrap_action.trigger()
-    assert first.document_view.lineWrapMode() == first.document_view.LineWrapMode.NoWrap
+    assert first.page.document_view.font().pointSizeF() == size + 2
+    first.commands.wrap_action.trigger()
+    assert first.page.document_view.lineWrapMode() == first.page.document_view.LineWrapMode.NoWrap
     first.close()
 
     second = MainWindow(make_settings(), options=OPTIONS)
     qtbot.addWidget(second)
-    assert second.zoom == 2 and second.document_view.font().pointSizeF() == size + 2
-    assert not second.wrap_action.isChecked()
-    assert second.document_view.lineWrapMode() == second.document_view.LineWrapMode.NoWrap
-    second.zoom_out_action.trigger()
+    assert second.zoom == 2 and second.page.document_view.font().pointSizeF() == size + 2
+    assert not second.commands.wrap_action.isChecked()
+    assert second.page.document_view.lineWrapMode() == second.page.document_view.LineWrapMode.NoWrap
+    second.commands.zoom_out_action.trigger()
     assert second.zoom == 1
-    second.zoom_reset_action.trigger()
-    assert second.zoom == 0 and second.document_view.font().pointSizeF() == size
+    second.commands.zoom_reset_action.trigger()
+    assert second.zoom == 0 and second.page.document_view.font().pointSizeF() == size
     second.close()
 
 
@@ -547,13 +547,13 @@ def test_download_streams_to_disk_without_the_view(
     target = tmp_path / "file.bin"
     window.go_home()
     before = text_of(window)
-    manager = window.downloads()
+    manager = window.services.downloads()
     with qtbot.waitSignal(manager.finished, timeout=10_000) as done:
-        window.download(srv.url("/file.bin"), str(target))
+        window.services.download(srv.url("/file.bin"), str(target))
     assert done.args[1] == str(target) and done.args[2] == len(body)
     assert target.read_bytes() == body
     assert text_of(window) == before  # the body never went through the view
-    assert window.downloads_dock.isVisible()
+    assert window.services.downloads_dock.isVisible()
 
 
 def test_download_link_from_the_context_menu(
@@ -570,11 +570,13 @@ def test_download_link_from_the_context_menu(
         ),
     )
     load(qtbot, window, srv.url("/"))
-    start, _end, href = window.document_view.links()[0]
+    start, _end, href = window.page.document_view.links()[0]
     assert href == srv.url("/file.txt")
-    cursor = window.document_view.textCursor()
+    cursor = window.page.document_view.textCursor()
     cursor.setPosition(start + 1)
-    menu = window.document_view.context_menu(window.document_view.cursorRect(cursor).center())
+    menu = window.page.document_view.context_menu(
+        window.page.document_view.cursorRect(cursor).center()
+    )
     actions = {action.text(): action for action in menu.actions()}
     asked: list[str] = []
     target = tmp_path / "saved.txt"
@@ -584,7 +586,7 @@ def test_download_link_from_the_context_menu(
         return str(target)
 
     window.ask_path = ask  # type: ignore[method-assign]
-    manager = window.downloads()
+    manager = window.services.downloads()
     with qtbot.waitSignal(manager.finished, timeout=10_000):
         actions["Download Link…"].trigger()
     assert asked == ["file.txt"]  # named after the link, not the page
@@ -639,7 +641,7 @@ def test_a_long_page_and_a_long_plain_text_open_at_their_top(
         ),
     )
     load(qtbot, window, srv.url("/page.html"))
-    bar = window.document_view.verticalScrollBar()
+    bar = window.page.document_view.verticalScrollBar()
     assert bar.maximum() > 0 and bar.value() == 0
     load(qtbot, window, srv.url("/log.txt"))
     # Issue 10: tail-following is the reader's choice (tests/gui/journeys/test_reading.py).
@@ -652,14 +654,14 @@ def test_a_failure_mid_page_keeps_the_rendered_part_and_the_error_in_every_view(
     page = b"<html><title>Cut</title><h1>Arrived</h1><p>first part</p><p>never"
     raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n" + page
     srv = serve(servers, respond(raw))
-    with qtbot.waitSignal(window.load_ended, timeout=10_000) as ended:
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000) as ended:
         window.load(srv.url("/cut.html"))
     assert ended.args == [False]
     wait_rendered(qtbot, window)
     text = text_of(window)
     assert text.startswith("Arrived\n") and "first part" in text
     assert "Could not load this page" in text and "Protocol" in text
-    window.set_view_mode(ViewMode.SOURCE)
+    window.page.set_view_mode(ViewMode.SOURCE)
     wait_rendered(qtbot, window)
     assert text_of(window).startswith(page.decode())
     assert "Could not load this page" in text_of(window)
@@ -679,7 +681,7 @@ def test_hovering_a_link_shows_where_it_leads_and_an_empty_body_says_so(
         ),
     )
     load(qtbot, window, srv.url("/p.html"))
-    view = window.document_view
+    view = window.page.document_view
     start = view.links()[0][0]
     cursor = QTextCursor(view.document())
     cursor.setPosition(start + 1)
@@ -700,10 +702,10 @@ def test_switching_view_and_encoding_mid_load_continues_with_what_arrives(
     srv = serve(servers, drip(html(words), delay=0.001))
     window.load(srv.url("/"))
     qtbot.waitUntil(lambda: "word002" in text_of(window), timeout=10_000)
-    window.set_view_mode(ViewMode.SOURCE)
+    window.page.set_view_mode(ViewMode.SOURCE)
     qtbot.waitUntil(lambda: "<p>word003" in text_of(window), timeout=10_000)
-    window.set_encoding("windows-1252")  # the page is UTF-8: "café" becomes "cafÃ©"
-    qtbot.waitUntil(lambda: window.load_ok is not None, timeout=10000)
+    window.page.set_encoding("windows-1252")  # the page is UTF-8: "café" becomes "cafÃ©"
+    qtbot.waitUntil(lambda: window.page.load_ok is not None, timeout=10000)
     wait_rendered(qtbot, window)
     text = text_of(window)
     assert text.count("<p>word") == 60 and "word059 cafÃ©</p>" in text
@@ -717,8 +719,8 @@ def test_an_untyped_slow_body_is_shown_without_waiting_for_1024_bytes(
     srv = serve(servers, stall(head + b"first words\n"))
     window.load(srv.url("/"))
     qtbot.waitUntil(lambda: "first words" in text_of(window), timeout=10_000)
-    assert window.load_ok is None and window.renderer.kind == "text"
-    window.stop()
+    assert window.page.load_ok is None and window.page.renderer.kind == "text"
+    window.page.stop()
 
 
 def test_a_slow_html_page_without_a_charset_is_shown_before_1024_bytes(
@@ -731,5 +733,7 @@ def test_a_slow_html_page_without_a_charset_is_shown_before_1024_bytes(
     window.load(srv.url("/"))
     qtbot.waitUntil(lambda: "Early news" in text_of(window), timeout=10_000)
     assert "caf\u00e9" in text_of(window)
-    assert window.renderer.choice is not None and window.renderer.choice.source == "default"
-    window.stop()
+    assert (
+        window.page.renderer.choice is not None and window.page.renderer.choice.source == "default"
+    )
+    window.page.stop()

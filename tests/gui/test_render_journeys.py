@@ -17,17 +17,17 @@ def html_page(body: str) -> bytes:
 
 
 def type_address(qtbot: QtBot, window: MainWindow, url: str) -> None:
-    window.focus_address_action.trigger()
+    window.commands.focus_address_action.trigger()
     bar = window.address_bar
     bar.selectAll()
     qtbot.keyClicks(bar, url)
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
         qtbot.keyClick(bar, Qt.Key.Key_Return)
 
 
 def x_of(window: MainWindow, needle: str) -> float:
     """Where the first character of ``needle`` is drawn, in viewport pixels."""
-    view = window.document_view
+    view = window.page.document_view
     pos = view.toPlainText().index(needle)
     cursor = QTextCursor(view.document())
     cursor.setPosition(pos)
@@ -36,7 +36,7 @@ def x_of(window: MainWindow, needle: str) -> float:
 
 def column_of(window: MainWindow, needle: str) -> float:
     """The width of one monospace column where ``needle`` is drawn (its font's advance)."""
-    view = window.document_view
+    view = window.page.document_view
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.toPlainText().index(needle) + 1)  # the format of the char before
     return QFontMetricsF(cursor.charFormat().font()).horizontalAdvance(needle[0])
@@ -57,11 +57,11 @@ def test_status_says_still_rendering_until_the_page_is_on_screen_and_done_only_t
     srv = serve(servers, respond(html_page(rows)))
     type_address(qtbot, window, srv.url("/big.html"))
     # The body is all in when the load ends; the renderer has at least its last slice to do.
-    assert window.rendering
-    label = window.load_status.label
+    assert window.page.rendering
+    label = window.page.load_status.label
     assert "still rendering" in label.text()
     assert "Done" not in label.text()
-    qtbot.waitUntil(lambda: not window.rendering, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
     assert label.text().startswith("Done: HTTP 200")
     assert "Paragraph 2999 with bold and a link." in text_of(window)
 
@@ -71,12 +71,12 @@ def test_tabs_in_pre_stop_every_8_monospace_columns(
 ) -> None:
     srv = serve(servers, respond(html_page("<pre>12345678X\nab\tY\n\tZ\n1234567812345678W</pre>")))
     type_address(qtbot, window, srv.url("/tabs.html"))
-    qtbot.waitUntil(lambda: not window.rendering, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=10_000)
     # After a tab, text sits where column 8 (or 16) of the same monospace block is.
     assert same_column(window, "Y", "X"), (x_of(window, "Y"), x_of(window, "X"))
     assert same_column(window, "Z", "X"), (x_of(window, "Z"), x_of(window, "X"))
-    window.zoom_in_action.trigger()  # the stops follow the font size
-    qtbot.waitUntil(lambda: not window.rendering, timeout=10_000)
+    window.commands.zoom_in_action.trigger()  # the stops follow the font size
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=10_000)
     assert same_column(window, "Y", "X"), (x_of(window, "Y"), x_of(window, "X"))
 
 
@@ -89,7 +89,7 @@ def test_code_in_a_list_item_keeps_its_indentation_on_screen(
     )
     srv = serve(servers, respond(html_page(page)))
     type_address(qtbot, window, srv.url("/code.html"))
-    qtbot.waitUntil(lambda: not window.rendering, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=10_000)
     # Line 1 and line 3 of each block have the same indentation in the source: same x.
     assert x_of(window, "def f()") == x_of(window, "print(f())")
     assert x_of(window, "alpha") == x_of(window, "gamma")
@@ -114,24 +114,24 @@ def test_tables_are_laid_out_again_for_the_new_width_without_fetching(
     window.show()
     window.resize(1400, 700)
     type_address(qtbot, window, srv.url("/table.html"))
-    qtbot.waitUntil(lambda: not window.rendering, timeout=10_000)
-    view = window.document_view
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=10_000)
+    view = window.page.document_view
     wide = view.columns
     assert max(map(len, table_lines(window))) <= wide
     window.resize(900, 700)  # narrower: the grid must fit the view again, not wrap apart
     qtbot.waitUntil(lambda: view.columns < wide, timeout=5_000)
     narrow = view.columns
     qtbot.waitUntil(
-        lambda: not window.rendering and max(map(len, table_lines(window))) <= narrow,
+        lambda: not window.page.rendering and max(map(len, table_lines(window))) <= narrow,
         timeout=10_000,
     )
     assert table_lines(window)[0].startswith("Name")
-    window.zoom_in_action.trigger()
-    window.zoom_in_action.trigger()
+    window.commands.zoom_in_action.trigger()
+    window.commands.zoom_in_action.trigger()
     qtbot.waitUntil(lambda: view.columns < narrow, timeout=5_000)
     zoomed = view.columns
     qtbot.waitUntil(
-        lambda: not window.rendering and max(map(len, table_lines(window))) <= zoomed,
+        lambda: not window.page.rendering and max(map(len, table_lines(window))) <= zoomed,
         timeout=10_000,
     )
     assert len(srv.requests) == 1  # laid out again from the store, never fetched again

@@ -41,8 +41,8 @@ def deferred(qtbot: QtBot, make_settings: Callable[[], Settings]) -> Iterator[Ma
 
 
 def wait_loaded(qtbot: QtBot, win: MainWindow) -> None:
-    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: not win.rendering, timeout=10_000)
+    qtbot.waitUntil(lambda: win.page.load_ok is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not win.page.rendering, timeout=10_000)
 
 
 def test_the_first_frame_is_light_and_the_rest_is_built_after_the_first_paint(
@@ -50,7 +50,7 @@ def test_the_first_frame_is_light_and_the_rest_is_built_after_the_first_paint(
 ) -> None:
     win = deferred
     assert not win.fully_built
-    assert not hasattr(win, "header_view") and not hasattr(win, "stream_dock")
+    assert win.pages == [] and not hasattr(win, "stream_dock")
     # The first frame's own parts exist, at the final layout.
     assert win.address_bar.isEnabled()
     assert [m.title() for m in win.menuBar().findChildren(type(win.file_menu))][:4] == [
@@ -64,27 +64,27 @@ def test_the_first_frame_is_light_and_the_rest_is_built_after_the_first_paint(
     win.show()
     win.repaint()  # the first paint schedules the build; it has not run yet
     assert not win.fully_built
-    first_frame = (win.address_bar.x(), win.splitter.sizes())
+    first_frame = (win.address_bar.x(), win.tabs.currentWidget().sizes())  # the placeholder
     qtbot.waitUntil(lambda: win.fully_built, timeout=10_000)
     assert built == [True]
     # The deferred parts: the header view's tabs, the Stream dock, the menus, the find bar.
-    tabs = win.header_view.findChildren(QTabWidget)
+    tabs = win.page.header_view.findChildren(QTabWidget)
     assert tabs and tabs[0].count() >= 4
     assert isinstance(win.stream_dock, QDockWidget)
     # Shown by the build, on screen once the window's layout has taken it (a loaded machine
     # may need more turns of the event loop for that).
     qtbot.waitUntil(win.stream_dock.isVisible, timeout=10_000)
-    assert win.stream_dock.widget() is win.stream
-    assert win.save_page_action in win.file_menu.actions()
-    assert win.stream_action in win.view_menu.actions()
-    assert win.demo_action in win.go_menu.actions()
-    assert win.find_bar.parent() is not None and not win.find_bar.isVisible()
+    assert win.stream_dock.isAncestorOf(win.page.stream)
+    assert win.commands.save_page_action in win.file_menu.actions()
+    assert win.commands.stream_action in win.view_menu.actions()
+    assert win.commands.demo_action in win.go_menu.actions()
+    assert win.page.find_bar.parent() is not None and not win.page.find_bar.isVisible()
     assert win.address_bar.completer() is not None
-    assert win.toolbar.widgetForAction(win.back_action) is not None
+    assert win.toolbar.widgetForAction(win.commands.back_action) is not None
     # The header and document areas keep the first frame's split; the address bar its place.
-    qtbot.waitUntil(lambda: win.splitter.count() == 2)
-    assert win.splitter.widget(0) is win.header_view
-    assert win.splitter.sizes() == first_frame[1]
+    qtbot.waitUntil(lambda: win.page.splitter.count() == 2)
+    assert win.page.splitter.widget(0) is win.page.header_view
+    assert win.page.splitter.sizes() == first_frame[1]
     assert win.address_bar.x() == first_frame[0]
     win.finish_build()  # idempotent
     assert built == [True]
@@ -98,10 +98,10 @@ def test_a_url_asked_for_before_the_build_loads_once_it_is_done(
     win.load(server.url("/page"), typed=True)  # what ui.app.main does with the command line
     assert not win.fully_built  # queued, not lost
     wait_loaded(qtbot, win)
-    assert win.load_ok is True
+    assert win.page.load_ok is True
     assert win.url == server.url("/page")
-    assert win.document_view.toPlainText().startswith("Yonder start-up test page")
-    assert win.history.typed == [server.url("/page")]
+    assert win.page.document_view.toPlainText().startswith("Yonder start-up test page")
+    assert win.typed.typed == [server.url("/page")]
 
 
 def test_an_address_typed_before_the_build_loads_and_the_last_one_wins(
@@ -115,7 +115,7 @@ def test_an_address_typed_before_the_build_loads_and_the_last_one_wins(
     assert not win.fully_built
     wait_loaded(qtbot, win)
     assert win.url == server.url("/typed")
-    assert "second line" in win.document_view.toPlainText()
+    assert "second line" in win.page.document_view.toPlainText()
     assert win.address_bar.text() == server.url("/typed")
 
 
@@ -127,7 +127,7 @@ def test_a_window_never_shown_still_builds_when_a_load_is_asked_for(
     assert deferred.url == "yonder:samples/romeo.txt"
     # The page renderer fills the view on its own timer, after the build.
     qtbot.waitUntil(
-        lambda: "Juliet is the sun" in deferred.document_view.toPlainText(), timeout=10_000
+        lambda: "Juliet is the sun" in deferred.page.document_view.toPlainText(), timeout=10_000
     )
 
 
@@ -140,7 +140,7 @@ def test_closing_before_the_build_is_clean_and_loads_nothing(
     win.load(server.url("/never"))
     win.close()  # builds what closing needs (one shutdown path), then shuts it down
     assert win.fully_built
-    assert win.load_ok is None and not win.fetcher.is_loading
+    assert win.page.load_ok is None and not win.page.fetcher.is_loading
     qtbot.wait(50)
     assert server.connections == 0 and win.url == ""
 
@@ -181,7 +181,7 @@ win.load("http://127.0.0.1:9/queued")  # the command line's URL: queued, imports
 print("ui.shell.window_parts" in sys.modules, "ui.page.page_renderer" in sys.modules)
 win.finish_build()
 print("ui.shell.window_parts" in sys.modules, "ui.page.page_renderer" in sys.modules)
-win.stop()
+win.page.stop()
 win.close()
 """
 

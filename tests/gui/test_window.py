@@ -31,8 +31,8 @@ from ui.shell.main_window import MainWindow
 
 
 def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 5000) -> None:
-    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=timeout)
-    qtbot.waitUntil(lambda: not win.rendering, timeout=timeout)
+    qtbot.waitUntil(lambda: win.page.load_ok is not None, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.page.rendering, timeout=timeout)
 
 
 def test_typing_a_url_and_enter_fills_both_views(
@@ -41,25 +41,27 @@ def test_typing_a_url_and_enter_fills_both_views(
     body = b"But soft what light through yonder window breaks\n" * 3
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
     bar = window.address_bar
-    window.focus_address_action.trigger()
+    window.commands.focus_address_action.trigger()
     assert bar.hasFocus()
     url = srv.url("/romeo.txt").removeprefix("http://")  # no scheme: it gets http://
     qtbot.keyClicks(bar, url)
-    with qtbot.waitSignal(window.load_ended, timeout=10_000) as ended:
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000) as ended:
         qtbot.keyClick(bar, Qt.Key.Key_Return)
     assert ended.args == [True]
     wait_loaded(qtbot, window)
     assert text_of(window) == body.decode()
-    assert window.header_view.status_label.text() == "HTTP/1.1 200 OK"
-    table = window.header_view.table
+    assert window.page.header_view.status_label.text() == "HTTP/1.1 200 OK"
+    table = window.page.header_view.table
     names = [table.item(r, 0).text() for r in range(table.rowCount())]
     assert names[0] == "Content-Type" and "Content-Length" in names
-    assert "\\r\\n\n" in window.header_view.raw.toPlainText()
-    assert window.header_view.request.toPlainText().startswith("GET /romeo.txt HTTP/1.1\\r\\n\n")
+    assert "\\r\\n\n" in window.page.header_view.raw.toPlainText()
+    assert window.page.header_view.request.toPlainText().startswith(
+        "GET /romeo.txt HTTP/1.1\\r\\n\n"
+    )
     assert bar.text() == srv.url("/romeo.txt")
     assert window.windowTitle() == f"romeo.txt (127.0.0.1:{srv.port}) — Yonder"
-    assert "Done: HTTP 200" in window.load_status.label.text()
-    assert window.history.typed[0] == srv.url("/romeo.txt")
+    assert "Done: HTTP 200" in window.page.load_status.label.text()
+    assert window.typed.typed[0] == srv.url("/romeo.txt")
 
 
 def test_streaming_is_visible_mid_transfer(
@@ -70,12 +72,12 @@ def test_streaming_is_visible_mid_transfer(
     srv = serve(servers, drip(raw, delay=0.004))  # ~2.5 s in total, one byte per send
     window.load(srv.url("/drip"))
     qtbot.waitUntil(lambda: "line 005" in text_of(window), timeout=10_000)
-    assert window.load_ok is None  # still loading: the page shows part of the body
+    assert window.page.load_ok is None  # still loading: the page shows part of the body
     shown = text_of(window)
     assert 0 < len(shown) < len(body)
     assert body.decode().startswith(shown)
-    assert window.load_status.bar.isVisible()
-    window.stop()
+    assert window.page.load_status.bar.isVisible()
+    window.page.stop()
 
 
 def test_stop_takes_effect_at_once_and_frees_the_worker(
@@ -86,14 +88,14 @@ def test_stop_takes_effect_at_once_and_frees_the_worker(
     srv = serve(servers, stall(head + b"first part\n"))
     window.load(srv.url("/"))
     qtbot.waitUntil(lambda: "first part" in text_of(window), timeout=10_000)
-    assert window.stop_action.isEnabled()
+    assert window.commands.stop_action.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert window.load_ok is False  # the page knows at once
+    assert window.page.load_ok is False  # the page knows at once
     # the server stalls forever: the worker being free proves the cancel reached it
-    qtbot.waitUntil(lambda: not window.fetcher.worker_busy, timeout=10_000)
-    assert "Stopped after" in window.load_status.label.text()
+    qtbot.waitUntil(lambda: not window.page.fetcher.worker_busy, timeout=10_000)
+    assert "Stopped after" in window.page.load_status.label.text()
     assert text_of(window) == "first part\n"  # what arrived stays
-    assert not window.stop_action.isEnabled()
+    assert not window.commands.stop_action.isEnabled()
 
 
 def test_a_new_load_during_a_transfer_replaces_it(
@@ -107,8 +109,8 @@ def test_a_new_load_during_a_transfer_replaces_it(
     window.load(fast.url("/"))
     wait_loaded(qtbot, window)
     assert text_of(window) == "new page\n"
-    assert window.load_ok is True
-    qtbot.waitUntil(lambda: not window.fetcher.worker_busy, timeout=10_000)
+    assert window.page.load_ok is True
+    qtbot.waitUntil(lambda: not window.page.fetcher.worker_busy, timeout=10_000)
     qtbot.wait(50)
     assert text_of(window) == "new page\n"  # the old load never comes back
 
@@ -119,18 +121,18 @@ def test_stale_signals_are_ignored(
     srv = serve(servers, respond(http_response(200, b"current\n")))
     window.load(srv.url("/a"))
     wait_loaded(qtbot, window)
-    old_id = window.fetcher.current_id - 1
+    old_id = window.page.fetcher.current_id - 1
     assert old_id >= 0
-    status = window.load_status.label.text()
-    fetcher = window.fetcher
+    status = window.page.load_status.label.text()
+    fetcher = window.page.fetcher
     fetcher.chunk_received.emit(old_id, b"STALE", 5, 0.1)
     fetcher.failed.emit(old_id, "DNS", "stale failure", "detail")
     fetcher.stopped.emit(old_id)
     fetcher.finished.emit(old_id, Finished("http://stale/", 500, 0, 0, Timings()))
     qtbot.wait(40)
     assert text_of(window) == "current\n"
-    assert not window.error_banner.isVisible()
-    assert window.load_status.label.text() == status
+    assert not window.page.error_banner.isVisible()
+    assert window.page.load_status.label.text() == status
     assert window.address_bar.text() == srv.url("/a")
 
 
@@ -158,9 +160,9 @@ def test_charset_from_content_type_and_redirects_shown(
     wait_loaded(qtbot, window)
     assert text_of(window) == "naïve\n"
     assert window.address_bar.text() == srv.url("/end")
-    assert window.header_view.tabs.tabText(3) == "Redirects (1)"
-    assert "302" in window.header_view.redirects.toPlainText()
-    assert window.history.current == srv.url("/end")
+    assert window.page.header_view.tabs.tabText(3) == "Redirects (1)"
+    assert "302" in window.page.header_view.redirects.toPlainText()
+    assert window.page.history.current == srv.url("/end")
 
 
 def test_closing_mid_transfer_cancels_and_ends_the_worker(
@@ -178,7 +180,7 @@ def test_closing_mid_transfer_cancels_and_ends_the_worker(
     # The wait is generous (a loaded machine); how long closing takes: bench/cancel_latency.py.
     win.close_wait_ms = 30_000
     win.close()
-    assert not win.fetcher.worker_thread.isRunning()
+    assert not win.page.fetcher.worker_thread.isRunning()
     win.deleteLater()
 
 
@@ -194,24 +196,24 @@ def assert_error_page(
     assert "What failed" in text and "What you can do" in text and "Technical detail" in text
     assert phase_words in text
     assert "Traceback" not in text
-    assert win.error_banner.isVisible()
+    assert win.page.error_banner.isVisible()
     # Retry where trying again can help; never for a malformed address.
-    assert any(url == "yonder:retry" for _, _, url in win.document_view.links()) == retry
-    assert win.error_banner.retry_button.isVisibleTo(win.error_banner) == retry
-    assert win.load_ok is False
+    assert any(url == "yonder:retry" for _, _, url in win.page.document_view.links()) == retry
+    assert win.page.error_banner.retry_button.isVisibleTo(win.page.error_banner) == retry
+    assert win.page.load_ok is False
 
 
 def load_and_fail(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 6000) -> None:
-    with qtbot.waitSignal(win.load_ended, timeout=timeout) as ended:
+    with qtbot.waitSignal(win.page.load_ended, timeout=timeout) as ended:
         win.load(url)
     assert ended.args == [False]
-    qtbot.waitUntil(lambda: not win.rendering, timeout=10_000)
+    qtbot.waitUntil(lambda: not win.page.rendering, timeout=10_000)
 
 
 def test_error_dns(qtbot: QtBot, window: MainWindow) -> None:
     load_and_fail(qtbot, window, "http://no-such-host.invalid/")
     assert_error_page(window, "DNS:")
-    assert "No response" in window.header_view.status_label.text()
+    assert "No response" in window.page.header_view.status_label.text()
 
 
 def test_error_refused_then_retry_works(
@@ -258,7 +260,7 @@ def test_error_truncated_keeps_partial(
     srv = serve(servers, respond(raw))
     load_and_fail(qtbot, window, srv.url("/"))
     assert_error_page(window, "Protocol:", partial="only half of it\n")
-    assert window.header_view.status_label.text() == "HTTP/1.1 200 OK"
+    assert window.page.header_view.status_label.text() == "HTTP/1.1 200 OK"
 
 
 def test_error_bad_redirect_target_is_the_servers_fault(
@@ -272,7 +274,7 @@ def test_error_bad_redirect_target_is_the_servers_fault(
 
 
 def test_invalid_address_is_an_inline_error(qtbot: QtBot, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
         window.address_bar.setText("ftp://example.org/file")
         qtbot.keyClick(window.address_bar, Qt.Key.Key_Return)
     assert_error_page(window, "Address:", retry=False)
@@ -281,7 +283,7 @@ def test_invalid_address_is_an_inline_error(qtbot: QtBot, window: MainWindow) ->
 
 def test_an_overlong_address_is_refused_whole_not_cut(qtbot: QtBot, window: MainWindow) -> None:
     address = "http://127.0.0.1:9/" + "x" * 40_000
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
         window.address_bar.setText(address)
         qtbot.keyClick(window.address_bar, Qt.Key.Key_Return)
     assert window.address_bar.text() == address  # not silently cut to 32,767 characters
@@ -304,12 +306,12 @@ def test_retry_link_reloads(
 
     srv = serve(servers, flaky)
     load_and_fail(qtbot, window, srv.url("/"))
-    with qtbot.waitSignal(window.load_ended, timeout=10_000) as ended:
-        window.document_view.link_activated.emit("yonder:retry")
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000) as ended:
+        window.page.document_view.link_activated.emit("yonder:retry")
     assert ended.args == [True]
     wait_loaded(qtbot, window)
     assert text_of(window) == "whole page\n"
-    assert not window.error_banner.isVisible()
+    assert not window.page.error_banner.isVisible()
 
 
 # -- navigation, start page, settings --------------------------------------------------------
@@ -318,19 +320,19 @@ def test_retry_link_reloads(
 def test_start_page_links_and_bundled_sample(qtbot: QtBot, window: MainWindow) -> None:
     window.go_home()
     assert "Welcome to Yonder" in text_of(window)
-    links = [url for _, _, url in window.document_view.links()]
+    links = [url for _, _, url in window.page.document_view.links()]
     assert "http://data.pr4e.org/romeo.txt" in links
     assert "yonder:samples/romeo.txt" in links
-    window.document_view.setFocus()
+    window.page.document_view.setFocus()
     # Tab to the bundled romeo.txt link, Enter follows it: no network involved.
     for _ in range(links.index("yonder:samples/romeo.txt") + 1):
-        qtbot.keyClick(window.document_view, Qt.Key.Key_Tab)
-    assert window.document_view.focused_link() == "yonder:samples/romeo.txt"
-    qtbot.keyClick(window.document_view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.rendering, timeout=10_000)
+        qtbot.keyClick(window.page.document_view, Qt.Key.Key_Tab)
+    assert window.page.document_view.focused_link() == "yonder:samples/romeo.txt"
+    qtbot.keyClick(window.page.document_view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=10_000)
     assert text_of(window).startswith("But soft what light through yonder window breaks")
     assert window.windowTitle() == "romeo.txt — Yonder"
-    assert window.load_ok is True
+    assert window.page.load_ok is True
 
 
 def test_back_and_forward(qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]) -> None:
@@ -345,17 +347,19 @@ def test_back_and_forward(qtbot: QtBot, window: MainWindow, servers: list[Loopba
         window.load(srv.url(path))
         wait_loaded(qtbot, window)
     assert text_of(window) == "two\n"
-    assert window.back_action.isEnabled() and not window.forward_action.isEnabled()
+    assert (
+        window.commands.back_action.isEnabled() and not window.commands.forward_action.isEnabled()
+    )
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     wait_loaded(qtbot, window)
     assert text_of(window) == "one\n"
-    window.go_back()
+    window.page.go_back()
     assert "Welcome to Yonder" in text_of(window)
-    assert not window.back_action.isEnabled()
+    assert not window.commands.back_action.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     wait_loaded(qtbot, window)
     assert text_of(window) == "one\n"
-    assert window.forward_action.isEnabled()
+    assert window.commands.forward_action.isEnabled()
 
 
 def test_settings_persist_geometry_splitter_and_history(
@@ -367,8 +371,8 @@ def test_settings_persist_geometry_splitter_and_history(
     first = MainWindow(make_settings(), options=OPTIONS)
     first.show()
     first.resize(700, 520)  # the offscreen screen is 800x600
-    first.splitter.setSizes([250, 600])
-    sizes = first.splitter.sizes()
+    first.page.splitter.setSizes([250, 600])
+    sizes = first.page.splitter.sizes()
     first.address_bar.setText(srv.url("/remember"))
     qtbot.keyClick(first.address_bar, Qt.Key.Key_Return)
     wait_loaded(qtbot, first)
@@ -379,8 +383,8 @@ def test_settings_persist_geometry_splitter_and_history(
     qtbot.addWidget(second)
     second.show()
     assert (second.width(), second.height()) == (700, 520)
-    assert second.splitter.sizes() == sizes
-    assert second.history.typed == [srv.url("/remember")]
+    assert second.page.splitter.sizes() == sizes
+    assert second.typed.typed == [srv.url("/remember")]
     assert second.address_bar.history() == [srv.url("/remember")]
     second.close()
 
@@ -410,10 +414,10 @@ def test_closing_while_the_worker_is_stuck_waits_it_out_instead_of_aborting(
     win.load("http://127.0.0.1:9/")
     assert inside.wait(30)
     win.close()
-    assert win.fetcher.worker_thread.isRunning()  # closing waited only close_wait_ms
+    assert win.page.fetcher.worker_thread.isRunning()  # closing waited only close_wait_ms
     release.set()
     assert win.wait_for_workers(30_000)
-    assert not win.fetcher.worker_thread.isRunning()
+    assert not win.page.fetcher.worker_thread.isRunning()
 
 
 def test_server_text_is_plain_and_cannot_grow_the_window(
@@ -427,29 +431,29 @@ def test_server_text_is_plain_and_cannot_grow_the_window(
     )
     srv = serve(servers, respond(raw))
     size = window.size()
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
         window.load(srv.url("/rt"))
     wait_loaded(qtbot, window)
-    status = window.header_view.status_label
+    status = window.page.header_view.status_label
     assert status.textFormat() == Qt.TextFormat.PlainText
     assert status.text() == "HTTP/1.1 200 " + reason.decode()
-    qtbot.waitUntil(lambda: window.notice_bar.isVisible(), timeout=10_000)
-    notice = window.notice_bar.label
+    qtbot.waitUntil(lambda: window.page.notice_bar.isVisible(), timeout=10_000)
+    notice = window.page.notice_bar.label
     assert notice.textFormat() == Qt.TextFormat.PlainText
     assert "image/x<b style='font-size:120px'>big</b>" in notice.text()
-    assert window.load_status.label.textFormat() == Qt.TextFormat.PlainText
+    assert window.page.load_status.label.textFormat() == Qt.TextFormat.PlainText
     # A 60 KB reason without spaces: elided, the window keeps its size, Raw has all of it.
     long = b"R" * 60_000
     raw = b"HTTP/1.1 200 " + long + b"\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nhi\n"
     srv = serve(servers, respond(raw))
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
         window.load(srv.url("/long"))
     wait_loaded(qtbot, window)
     qtbot.wait(100)  # let the layouts settle
     assert window.width() <= 2 * size.width() and window.height() <= 2 * size.height()
     assert window.minimumSizeHint().width() < 2000
     assert len(status.text()) <= 200 and status.text().endswith("…")
-    assert long.decode() in window.header_view.raw.toPlainText()
+    assert long.decode() in window.page.header_view.raw.toPlainText()
     assert "RRRR" in status.toolTip()
 
 
@@ -461,7 +465,7 @@ def test_a_title_with_control_and_bidi_characters_is_cleaned(
         servers,
         respond(http_response(200, page.encode(), [("Content-Type", "text/html; charset=utf-8")])),
     )
-    with qtbot.waitSignal(window.load_ended, timeout=10_000):
+    with qtbot.waitSignal(window.page.load_ended, timeout=10_000):
         window.load(srv.url("/t"))
     wait_loaded(qtbot, window)
     qtbot.waitUntil(lambda: "evil" in window.windowTitle(), timeout=10_000)
@@ -479,10 +483,10 @@ def test_a_long_redirect_location_keeps_the_error_banner_small(
     size = window.size()
     load_and_fail(qtbot, window, srv.url("/"))
     qtbot.wait(100)
-    banner = window.error_banner
+    banner = window.page.error_banner
     assert banner.isVisible()
     assert banner.label.textFormat() == Qt.TextFormat.PlainText
     assert len(banner.label.text()) <= 300 and banner.label.text().endswith("…")
     assert banner.height() < 200
-    assert len(window.load_status.label.text()) <= 200
+    assert len(window.page.load_status.label.text()) <= 200
     assert window.width() <= 2 * size.width() and window.height() <= 2 * size.height()

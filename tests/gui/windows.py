@@ -25,4 +25,4 @@ def serve(servers: list[LoopbackServer], handler: Any, **kw: Any) -> LoopbackSer
 
 
 def text_of(win: MainWindow) -> str:
-    return win.document_view.toPlainText()
+    return win.page.document_view.toPlainText()

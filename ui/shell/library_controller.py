@@ -309,7 +309,7 @@ class LibraryController(QObject):
     def _page_title(self, url: str) -> str:
         if self._title[0] == url and self._title[1].strip():
             return self._title[1]
-        from ui.shell.main_window import page_title
+        from ui.page.titles import page_title
 
         return page_title(url)
 

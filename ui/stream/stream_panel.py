@@ -238,8 +238,9 @@ class StreamPanel(QWidget):
 
 
 class StreamPane(QWidget):
-    """What the Stream dock holds: the receive lab on top, then tabs "Timeline" (StreamPanel)
-    and "Decode per chunk" (DecodeCompareView, fed only while the lab's switch is on).
+    """One page's part of the Stream dock (under the window's one receive lab): tabs
+    "Timeline" (StreamPanel) and "Decode per chunk" (DecodeCompareView, fed only while the
+    lab's switch is on).
 
     Signals: none of its own; see ``lab`` (ReceiveLab.settings_changed, ...).
     Slots, one per Fetcher signal (the window checks the request id first):
@@ -260,7 +261,6 @@ class StreamPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.lab)
         layout.addWidget(self.tabs, 1)
         self.lab.decode_per_chunk_changed.connect(self._on_decode_switch)
         self._on_decode_switch(self.lab.decode_per_chunk, show=False)

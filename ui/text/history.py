@@ -5,20 +5,28 @@ from __future__ import annotations
 MAX_TYPED = 200  # addresses kept for completion, most recent first
 
 
+MAX_ENTRIES = 100  # back/forward entries a restored session keeps per page
+
+
 class History:
-    """A browser's session history: a list of visited addresses and a position in it.
+    """A page's session history: a list of visited addresses and a position in it.
 
     Visiting an address after going back drops the forward entries, as browsers do.
-    ``typed`` is separate: every address the user entered, most recent first, de-duplicated,
-    capped at MAX_TYPED; it feeds the address bar's completer and is persisted.
     """
 
-    def __init__(self, typed: list[str] | None = None) -> None:
+    def __init__(self) -> None:
         self._entries: list[str] = []
         self._index = -1
-        self.typed: list[str] = []
-        for url in reversed(typed or []):
-            self.add_typed(url)
+
+    @classmethod
+    def restored(cls, entries: list[str], index: int) -> History:
+        """A history saved with a session: the last MAX_ENTRIES entries, at ``index``
+        (clamped into the list)."""
+        history = cls()
+        drop = max(0, len(entries) - MAX_ENTRIES)
+        history._entries = [str(url) for url in entries[drop:]]
+        history._index = min(max(index - drop, 0), len(history._entries) - 1)
+        return history
 
     @property
     def current(self) -> str | None:
@@ -65,6 +73,16 @@ class History:
             return None
         self._index += 1
         return self._entries[self._index]
+
+
+class TypedAddresses:
+    """Every address the user entered, most recent first, de-duplicated, capped at MAX_TYPED:
+    it feeds the address bar's completer and is persisted (window-wide, not per page)."""
+
+    def __init__(self, typed: list[str] | None = None) -> None:
+        self.typed: list[str] = []
+        for url in reversed(typed or []):
+            self.add_typed(url)
 
     def add_typed(self, url: str) -> None:
         url = url.strip()

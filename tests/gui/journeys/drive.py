@@ -280,12 +280,12 @@ def answer_dialogs(
 
 def screen_text(win: MainWindow) -> str:
     """The document's whole text (what scrolling would show)."""
-    return win.document_view.toPlainText()
+    return win.page.document_view.toPlainText()
 
 
 def visible_text(win: MainWindow) -> str:
     """The lines of the document inside the viewport now."""
-    view = win.document_view
+    view = win.page.document_view
     rect = view.viewport().rect()
     first = view.cursorForPosition(QPoint(0, 0)).block()
     lines = []
@@ -301,7 +301,7 @@ def visible_text(win: MainWindow) -> str:
 
 def last_full_line(win: MainWindow) -> str:
     """The text of the last line (block) wholly inside the document view."""
-    view = win.document_view
+    view = win.page.document_view
     height = view.viewport().rect().height()
     block = view.cursorForPosition(QPoint(0, 0)).block()
     last = block.text()
@@ -315,18 +315,18 @@ def last_full_line(win: MainWindow) -> str:
 
 
 def caret_on_screen(win: MainWindow) -> bool:
-    view = win.document_view
+    view = win.page.document_view
     return view.viewport().rect().contains(view.cursorRect().center())
 
 
 def top_line(win: MainWindow) -> str:
     """The text of the first line (block) shown at the top of the document view."""
-    view = win.document_view
+    view = win.page.document_view
     return view.cursorForPosition(QPoint(0, 0)).block().text()
 
 
 def scroll(win: MainWindow) -> tuple[int, int]:
-    bar = win.document_view.verticalScrollBar()
+    bar = win.page.document_view.verticalScrollBar()
     return bar.value(), bar.maximum()
 
 
@@ -338,13 +338,13 @@ def label_texts(widget: QWidget) -> list[str]:
 def status_text(win: MainWindow) -> str:
     """The status bar: a transient message (hovered link, notices) if shown, else the
     load status line."""
-    return win.statusBar().currentMessage() or win.load_status.label.text()
+    return win.statusBar().currentMessage() or win.page.load_status.label.text()
 
 
 def link_point(win: MainWindow, href: str, nth: int = 0) -> QPoint:
     """The viewport position of the middle of the ``nth`` link to ``href`` (scrolled into
     view with the scroll bar first, as a reader would, if it is off screen)."""
-    view = win.document_view
+    view = win.page.document_view
     links = [link for link in view.links() if link[2] == href]
     assert len(links) > nth, f"no link #{nth} to {href!r}; links: {[k[2] for k in view.links()]}"
     start, end, _ = links[nth]
@@ -379,7 +379,7 @@ def link_point(win: MainWindow, href: str, nth: int = 0) -> QPoint:
 
 def wheel(qtbot: QtBot, win: MainWindow, notches: int) -> None:
     """Turn the mouse wheel over the document view (negative: towards the reader, down)."""
-    view = win.document_view.viewport()
+    view = win.page.document_view.viewport()
     center = view.rect().center()
     event = QWheelEvent(
         QPointF(center),
@@ -396,7 +396,7 @@ def wheel(qtbot: QtBot, win: MainWindow, notches: int) -> None:
 
 def hover_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> QPoint:
     point = link_point(win, href, nth)
-    qtbot.mouseMove(win.document_view.viewport(), point)
+    qtbot.mouseMove(win.page.document_view.viewport(), point)
     return point
 
 
@@ -404,7 +404,7 @@ def click_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> None:
     """Move the mouse onto the link (hover) and click it with the left button."""
     hover_link(qtbot, win, href, nth)
     point = link_point(win, href, nth)  # where it is now (the hover may move the layout)
-    qtbot.mouseClick(win.document_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseClick(win.page.document_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 
 def enter_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
@@ -422,8 +422,8 @@ def open_address(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 10000) 
 
 def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 10000) -> None:
     """Until the load has ended and every received character is on screen."""
-    qtbot.waitUntil(lambda: win.load_ok is not None, timeout=timeout)
-    qtbot.waitUntil(lambda: not win.rendering, timeout=timeout)
+    qtbot.waitUntil(lambda: win.page.load_ok is not None, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.page.rendering, timeout=timeout)
 
 
 def requests_to(server: object, path: str | None = None) -> list[bytes]:

@@ -29,27 +29,27 @@ def test_view_switches_on_a_big_page_show_each_view_and_find_searches_the_new_te
 ) -> None:
     srv = serve(servers, routes({"/big.html": send(big_html())}))
     drive.open_address(qtbot, window, srv.url("/big.html"), timeout=60000)
-    view = window.document_view
+    view = window.page.document_view
     rendered = view.document()
     assert rendered.characterCount() > SWAP_CLEAR_CHARS
     assert "<b>" not in view.toPlainText()[:2000]
 
     qtbot.keyClick(drive.focused(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=60000)
     assert view.toPlainText().startswith("<html><body><h1>Big</h1>")  # the source
     assert view.document() is not rendered  # a fresh document, the old one taken apart
     qtbot.waitUntil(lambda: view.disposing == 0, timeout=60000)
 
     drive.trigger(window, "Edit", "Find…")
     drive.type_text(qtbot, "<b>bold")  # only in the source: the bar follows the new document
-    qtbot.waitUntil(lambda: window.find_bar.match_count > 0, timeout=30000)
-    found = window.find_bar.current_range()
+    qtbot.waitUntil(lambda: window.page.find_bar.match_count > 0, timeout=30000)
+    found = window.page.find_bar.current_range()
     assert found is not None
     assert view.toPlainText()[found[0] : found[1]] == "<b>bold"
     drive.press(qtbot, Qt.Key.Key_Escape)
 
     drive.trigger(window, "View", "Rendered")
-    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=60000)
     assert view.toPlainText().startswith("Big")
     assert view.toPlainText().rstrip().endswith("The very end.")
 
@@ -69,13 +69,13 @@ def test_ctrl_f_on_a_big_page_reads_it_in_slices_and_finds_the_word(
     page = http_response(200, body, [("Content-Type", "text/plain; charset=utf-8")])
     srv = serve(servers, routes({"/big.txt": send(page)}))
     drive.open_address(qtbot, window, srv.url("/big.txt"), timeout=60000)
-    view = window.document_view
+    view = window.page.document_view
     assert view.document().characterCount() > READ_SLICE_DOCUMENT_CHARS
     view.setFocus()
     qtbot.waitUntil(lambda: drive.focused() is view)
 
     drive.press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    bar = window.find_bar
+    bar = window.page.find_bar
     qtbot.waitUntil(lambda: drive.focused() is bar.edit)
     drive.type_text(qtbot, "zebra")
     qtbot.waitUntil(lambda: not bar.reading and bar.count_complete, timeout=30000)
@@ -95,7 +95,7 @@ def test_word_wrap_off_and_on_on_a_big_page_keeps_the_place_and_survives_a_view_
     page = http_response(200, body, [("Content-Type", "text/plain; charset=utf-8")])
     srv = serve(servers, routes({"/wide.txt": send(page)}))
     drive.open_address(qtbot, window, srv.url("/wide.txt"), timeout=60000)
-    view = window.document_view
+    view = window.page.document_view
     assert view.document().characterCount() > SWAP_CLEAR_CHARS
     view.setFocus()
     qtbot.waitUntil(lambda: drive.focused() is view)
@@ -110,18 +110,18 @@ def test_word_wrap_off_and_on_on_a_big_page_keeps_the_place_and_survives_a_view_
     qtbot.waitUntil(lambda: hbar.isVisible() and hbar.maximum() > 0)  # lines run on
     hbar.setValue(hbar.maximum())  # the reader drags it to the right
     assert hbar.value() > 0
-    assert not window.wrap_action.isChecked()  # (saved with the window: test_page_views)
+    assert not window.commands.wrap_action.isChecked()  # (saved with the window: test_page_views)
     assert drive.top_line(window) == top
 
     drive.press(
         qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier
     )  # Source: a fresh document
-    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=60000)
     drive.press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not window.rendering, timeout=60000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=60000)
     qtbot.waitUntil(lambda: hbar.isVisible() and hbar.maximum() > 0)  # still not wrapped
 
     drive.trigger(window, "View", "Word Wrap")  # on again
     qtbot.waitUntil(lambda: not hbar.isVisible())
     assert hbar.value() == 0
-    assert window.wrap_action.isChecked()
+    assert window.commands.wrap_action.isChecked()

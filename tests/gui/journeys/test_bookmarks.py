@@ -54,7 +54,7 @@ def go(qtbot: QtBot, win: MainWindow, address: str) -> None:
 
 
 def show(qtbot: QtBot, win: MainWindow, url: str) -> None:
-    qtbot.waitUntil(lambda: win.address_bar.text() == url and win.load_ok is not None)
+    qtbot.waitUntil(lambda: win.address_bar.text() == url and win.page.load_ok is not None)
     drive.wait_loaded(qtbot, win)
 
 
@@ -137,7 +137,7 @@ def test_bookmark_this_page_with_a_folder_then_edit_search_and_delete_on_the_pag
     text = drive.screen_text(window)
     assert "2 bookmarks" in text and "A — " in text and "B — " in text
     assert text.index("B — ") < text.index("Reading › Plays") < text.index("A — ")
-    edit = next(h for _, _, h in window.document_view.links() if f"edit={entry.id}" in h)
+    edit = next(h for _, _, h in window.page.document_view.links() if f"edit={entry.id}" in h)
     titles = drive.answer_dialogs(qtbot, "B renamed")
     drive.click_link(qtbot, window, edit)
     assert titles == ["Edit Bookmark"]
@@ -147,7 +147,7 @@ def test_bookmark_this_page_with_a_folder_then_edit_search_and_delete_on_the_pag
     assert stored_bookmarks(window)[1]["title"] == "B renamed"
     assert drive.find_action(window, "Bookmarks", "B renamed").toolTip() == srv.url("/b.html")
 
-    search = next(h for _, _, h in window.document_view.links() if "search=" in h)
+    search = next(h for _, _, h in window.page.document_view.links() if "search=" in h)
     titles = drive.answer_dialogs(qtbot, "renamed")
     drive.click_link(qtbot, window, search)
     assert titles == ["Search Bookmarks"]
@@ -159,7 +159,7 @@ def test_bookmark_this_page_with_a_folder_then_edit_search_and_delete_on_the_pag
     show(qtbot, window, "yonder:bookmarks")
 
     (a,) = [b for b in window.library.bookmarks if b.title == "A"]
-    delete = next(h for _, _, h in window.document_view.links() if f"delete={a.id}" in h)
+    delete = next(h for _, _, h in window.page.document_view.links() if f"delete={a.id}" in h)
     drive.click_link(qtbot, window, delete)
     qtbot.waitUntil(lambda: "Deleted “A”" in drive.screen_text(window))
     drive.wait_loaded(qtbot, window)
@@ -283,7 +283,7 @@ def test_history_page_lists_visits_newest_first_and_searches_them(
     text = drive.screen_text(window)
     assert "2 pages visited" in text
     assert text.index("Beta page") < text.index("Alpha page")  # newest first
-    search = next(h for _, _, h in window.document_view.links() if "search=" in h)
+    search = next(h for _, _, h in window.page.document_view.links() if "search=" in h)
     titles = drive.answer_dialogs(qtbot, "alpha")
     drive.click_link(qtbot, window, search)
     assert titles == ["Search History"]
@@ -311,7 +311,7 @@ def test_clearing_history_empties_the_page_the_file_and_the_completion(
     drive.press(qtbot, Qt.Key.Key_H, CTRL)
     show(qtbot, window, "yonder:history")
     assert "Secret page" in drive.screen_text(window)
-    clear = next(h for _, _, h in window.document_view.links() if "clear=" in h)
+    clear = next(h for _, _, h in window.page.document_view.links() if "clear=" in h)
     titles = drive.answer_dialogs(qtbot, "")  # Enter: the dialog's default, Yes
     drive.click_link(qtbot, window, clear)
     assert titles == ["Clear History"]
@@ -378,7 +378,7 @@ def test_action_links_from_a_web_page_or_typed_do_nothing(
     go(qtbot, window, evil.url("/evil.html"))
     # A web page's yonder: links are not links at all (net.url does not resolve them).
     assert "delete clear" in drive.screen_text(window)
-    assert [href for _, _, href in window.document_view.links()] == []
+    assert [href for _, _, href in window.page.document_view.links()] == []
 
     go(qtbot, window, f"yonder:bookmarks?delete={item.id}&key=guessed")
     assert window.address_bar.text() == "yonder:bookmarks"

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
-from ui.shell.main_window import DOWNLOAD_FIELD_CHARS, MainWindow
+from ui.shell.main_window import MainWindow
+from ui.shell.services import DOWNLOAD_FIELD_CHARS
 
 
 def test_the_download_dialog_shows_a_whole_address(qtbot: QtBot, window: MainWindow) -> None:
@@ -31,4 +32,4 @@ def test_the_download_dialog_shows_a_whole_address(qtbot: QtBot, window: MainWin
     assert seen, "the Download dialog did not open"
     assert seen["field"] >= seen["needed"]  # the whole address is in view
     assert seen["field"] >= seen["chars"] * 0.8  # and room for a longer one
-    assert window.downloads_panel is None  # Esc: nothing started
+    assert window.services.downloads_panel is None  # Esc: nothing started

@@ -24,8 +24,8 @@ def test_file_download_asks_for_an_address_and_a_file_and_streams_it_to_disk(
     assert titles == ["Download", "Download to"]
     qtbot.waitUntil(lambda: target.exists() and target.read_bytes() == body, timeout=10000)
     assert len(drive.requests_to(srv, "/numbers.txt")) == 1
-    assert window.downloads_dock.isVisible()
-    panel = window.downloads_panel
+    assert window.services.downloads_dock.isVisible()
+    panel = window.services.downloads_panel
     assert panel is not None
     qtbot.waitUntil(lambda: any("numbers.txt" in t for t in drive.label_texts(panel)))
 
@@ -36,11 +36,11 @@ def test_file_download_cancelled_does_nothing(
     titles = drive.answer_dialogs(qtbot, None)
     drive.trigger(window, "File", "Download…")
     assert titles == ["Download"]
-    assert window.downloads_panel is None  # nothing started, no dock made
+    assert window.services.downloads_panel is None  # nothing started, no dock made
 
 
 def test_file_go_to_address_bar_focuses_and_selects_it(qtbot: QtBot, window: MainWindow) -> None:
-    window.document_view.setFocus()
+    window.page.document_view.setFocus()
     drive.trigger(window, "File", "Go to address bar")
     bar = window.address_bar
     assert drive.focused() is bar
@@ -53,7 +53,7 @@ def test_file_go_to_address_bar_focuses_and_selects_it(qtbot: QtBot, window: Mai
 def test_file_close_window_and_quit_close_the_window(
     qtbot: QtBot, window: MainWindow, make_settings: object
 ) -> None:
-    drive.trigger(window, "File", "Close window")
+    drive.trigger(window, "File", "Close Window")
     qtbot.waitUntil(lambda: not window.isVisible())
     window.show()
     qtbot.waitUntil(window.isVisible)

@@ -51,7 +51,7 @@ def test_a_table_of_contents_link_scrolls_without_a_request_and_back_returns(
     qtbot.waitUntil(lambda: drive.top_line(window).startswith("Usage"))
     assert window.address_bar.text() == page + "#usage"
     assert len(srv.requests) == 1  # back and forward within the page fetch nothing
-    assert window.document_view.toPlainText().startswith("The Manual")
+    assert window.page.document_view.toPlainText().startswith("The Manual")
 
 
 def test_back_to_top_and_an_unknown_fragment_change_nothing_else(
@@ -64,7 +64,7 @@ def test_back_to_top_and_an_unknown_fragment_change_nothing_else(
     drive.click_link(qtbot, window, page + "#nowhere")
     qtbot.waitUntil(lambda: window.address_bar.text() == page + "#nowhere")
     assert drive.scroll(window)[0] == 0  # stays at the top, silently
-    assert not window.error_banner.isVisible()
+    assert not window.page.error_banner.isVisible()
     drive.click_link(qtbot, window, page + "#install")
     qtbot.waitUntil(lambda: drive.top_line(window).startswith("Install"))
     drive.click_link(qtbot, window, page + "#top")  # "Back to top", at the end of the page
@@ -81,7 +81,7 @@ def test_a_typed_address_with_a_fragment_loads_once_and_scrolls_while_streaming(
     try:
         drive.enter_address(qtbot, window, srv.url("/doc.html#usage"))
         qtbot.waitUntil(lambda: drive.top_line(window).startswith("Usage"), timeout=10000)
-        assert window.load_ok is None  # still streaming
+        assert window.page.load_ok is None  # still streaming
         assert window.address_bar.text() == srv.url("/doc.html#usage")
     finally:
         held.release_all()

@@ -38,7 +38,7 @@ def test_enter_moves_the_focus_to_the_page_and_tab_cycles_its_links(
 ) -> None:
     srv = serve_site(servers)
     drive.open_address(qtbot, window, srv.url("/page.html"))
-    view = window.document_view
+    view = window.page.document_view
     assert drive.focused() is view  # not left in the address bar
     hrefs = [srv.url("/a.html"), srv.url("/b.html"), srv.url("/page.html#end")]
     assert [link[2] for link in view.links()] == hrefs
@@ -89,8 +89,8 @@ def test_f6_cycles_address_bar_document_headers_and_stream_dock(
         focus = drive.focused()
         for name, pane in (
             ("address", window.address_bar),
-            ("document", window.document_view),
-            ("headers", window.header_view),
+            ("document", window.page.document_view),
+            ("headers", window.page.header_view),
             ("stream", window.stream_dock),
         ):
             if focus is pane or pane.isAncestorOf(focus):
@@ -111,7 +111,7 @@ def test_f6_cycles_address_bar_document_headers_and_stream_dock(
     drive.press(qtbot, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     drive.press(qtbot, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     assert where() == "headers"
-    table = window.header_view.table
+    table = window.page.header_view.table
     assert drive.focused() is table
     drive.press(qtbot, Qt.Key.Key_Tab)
     assert drive.focused() is not table
@@ -122,7 +122,7 @@ def test_esc_in_the_document_stops_a_load_and_otherwise_does_nothing(
 ) -> None:
     srv = serve_site(servers)
     drive.open_address(qtbot, window, srv.url("/page.html"))
-    view = window.document_view
+    view = window.page.document_view
     text, scroll = drive.screen_text(window), drive.scroll(window)
     drive.press(qtbot, Qt.Key.Key_Escape)
     assert drive.focused() is view
@@ -136,9 +136,9 @@ def test_esc_in_the_document_stops_a_load_and_otherwise_does_nothing(
     drive.type_text(qtbot, slow.url("/slow.html"))
     drive.press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "first part" in drive.screen_text(window))
-    assert drive.focused() is view and window.load_ok is None
+    assert drive.focused() is view and window.page.load_ok is None
     drive.press(qtbot, Qt.Key.Key_Escape)  # Stop, as in every browser
-    qtbot.waitUntil(lambda: window.load_ok is False)
+    qtbot.waitUntil(lambda: window.page.load_ok is False)
     assert drive.focused() is view
     assert "Stopped" in drive.status_text(window)
     assert "first part" in drive.screen_text(window)

@@ -52,7 +52,7 @@ def right_click_link(qtbot: QtBot, win: MainWindow, href: str) -> QMenu:
     widget clicks skip the step where Qt turns a right press into a context menu event)."""
     drive.hover_link(qtbot, win, href)
     point = drive.link_point(win, href)  # where it is now (the hover may move the layout)
-    viewport = win.document_view.viewport()
+    viewport = win.page.document_view.viewport()
     handle = win.windowHandle()
     assert handle is not None
     at = viewport.mapTo(win, point)

@@ -15,9 +15,9 @@ from ui.shell.main_window import MainWindow
 
 def stream_state(win: MainWindow) -> tuple[int, bool, str]:
     """(chunk table rows, phase bar has timings, Stream dock's header line)."""
-    rows = win.stream.panel.table.model().rowCount()
-    timed = not win.phase_bar.tooltip_text().startswith("No timings")
-    return rows, timed, win.stream.panel.header.text()
+    rows = win.page.stream.panel.table.model().rowCount()
+    timed = not win.page.phase_bar.tooltip_text().startswith("No timings")
+    return rows, timed, win.page.stream.panel.header.text()
 
 
 def load_http(qtbot: QtBot, win: MainWindow, url: str) -> tuple[int, bool, str]:
@@ -56,6 +56,6 @@ def test_start_page_samples_and_error_pages_clear_the_stream_views(
     drive.trigger(window, "File", "Go to address bar")
     drive.type_text(qtbot, "http://exa mple.org/")  # an address that cannot be requested
     drive.press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.error_banner.isVisible())
+    qtbot.waitUntil(lambda: window.page.error_banner.isVisible())
     assert stream_state(window) == empty
     assert len(srv.requests) == 3

@@ -13,7 +13,8 @@ from tests.gui.journeys import drive
 from tests.gui.journeys.pages import Held, html_response
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
-from ui.shell.main_window import ENCODINGS, MainWindow
+from ui.shell.actions import ENCODINGS
+from ui.shell.main_window import MainWindow
 
 HTML = "<title>Menus</title><h1>Menus</h1><p>alpha beta alpha gamma alpha</p>"
 
@@ -38,7 +39,7 @@ def test_views_rendered_source_and_wire_show_one_download(
     qtbot.waitUntil(lambda: drive.screen_text(window).startswith("HTTP/1.1 200 OK"), timeout=10000)
     drive.trigger(window, "View", "Rendered")
     qtbot.waitUntil(
-        lambda: not window.rendering and drive.screen_text(window) == rendered, timeout=10000
+        lambda: not window.page.rendering and drive.screen_text(window) == rendered, timeout=10000
     )
     assert "<p>" not in drive.screen_text(window)
     assert len(srv.requests) == 1  # every view from the one body received
@@ -53,7 +54,7 @@ def test_every_encoding_redecodes_without_fetching(
     auto = drive.screen_text(window)
     for name, label in ENCODINGS:
         drive.trigger(window, "View", "Encoding", name)
-        qtbot.waitUntil(lambda: not window.rendering)
+        qtbot.waitUntil(lambda: not window.page.rendering)
         shown = drive.screen_text(window)
         if label is None:
             assert shown == auto
@@ -62,7 +63,7 @@ def test_every_encoding_redecodes_without_fetching(
         else:
             expected = body.decode(label, errors="replace")
             assert shown.rstrip("\n") == expected.rstrip("\n"), name
-        assert window.charset_label.text()  # says what the text was decoded with
+        assert window.page.charset_label.text()  # says what the text was decoded with
     assert len(srv.requests) == 1
 
 
@@ -72,19 +73,19 @@ def test_find_next_and_previous_walk_the_matches(
     srv = site(servers)
     drive.open_address(qtbot, window, srv.url("/page.html"))
     drive.trigger(window, "Edit", "Find…")
-    assert window.find_bar.isVisible()
-    assert drive.focused() is window.find_bar.edit
+    assert window.page.find_bar.isVisible()
+    assert drive.focused() is window.page.find_bar.edit
     drive.type_text(qtbot, "alpha")
 
     def match() -> int:
         # The current match, highlighted on screen: its range in the document.
-        found = window.find_bar.current_range()
+        found = window.page.find_bar.current_range()
         assert found is not None
         start, end = found
         assert drive.screen_text(window)[start:end] == "alpha"
         return start
 
-    qtbot.waitUntil(lambda: window.find_bar.current_range() is not None)
+    qtbot.waitUntil(lambda: window.page.find_bar.current_range() is not None)
     first = match()
     drive.trigger(window, "Edit", "Find Next")
     second = match()
@@ -101,14 +102,14 @@ def test_zoom_in_out_and_actual_size(
 ) -> None:
     srv = site(servers)
     drive.open_address(qtbot, window, srv.url("/page.html"))
-    size = window.document_view.font().pointSizeF()
+    size = window.page.document_view.font().pointSizeF()
     drive.trigger(window, "View", "Zoom In")
-    assert window.document_view.font().pointSizeF() > size
+    assert window.page.document_view.font().pointSizeF() > size
     assert "Zoom" in drive.status_text(window)
     drive.trigger(window, "View", "Actual Size")
-    assert window.document_view.font().pointSizeF() == size
+    assert window.page.document_view.font().pointSizeF() == size
     drive.trigger(window, "View", "Zoom Out")
-    assert window.document_view.font().pointSizeF() < size
+    assert window.page.document_view.font().pointSizeF() < size
 
 
 def test_copy_as_curl_puts_the_command_on_the_clipboard(
@@ -142,7 +143,7 @@ def test_reload_fetches_again_and_stop_ends_a_load(
     drive.press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "arrived" in drive.screen_text(window))
     drive.trigger(window, "Go", "Stop")
-    qtbot.waitUntil(lambda: window.load_ok is False)
+    qtbot.waitUntil(lambda: window.page.load_ok is False)
     assert "Stopped" in drive.status_text(window)
     assert "never" not in drive.screen_text(window)
     assert len(slow.requests) == 1
@@ -150,9 +151,11 @@ def test_reload_fetches_again_and_stop_ends_a_load(
 
 def test_view_downloads_shows_the_downloads_dock(qtbot: QtBot, window: MainWindow) -> None:
     drive.trigger(window, "View", "Downloads")
-    assert window.downloads_dock.isVisible()
-    assert window.downloads_panel is not None
-    assert any("No downloads" in text for text in drive.label_texts(window.downloads_panel))
+    assert window.services.downloads_dock.isVisible()
+    assert window.services.downloads_panel is not None
+    assert any(
+        "No downloads" in text for text in drive.label_texts(window.services.downloads_panel)
+    )
 
 
 def test_save_page_and_save_headers_write_what_was_received(

@@ -59,7 +59,7 @@ def open_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
 
 def choose_recv_size(qtbot: QtBot, win: MainWindow, label: str) -> None:
     """The receive lab's buffer, picked with the keyboard as a user does (focus, arrows)."""
-    combo = win.stream.lab.recv_combo
+    combo = win.lab.recv_combo
     combo.setFocus()  # a click on the combo / Tab into it
     qtbot.waitUntil(lambda: drive.focused() is combo)
     drive.press(qtbot, Qt.Key.Key_Home)
@@ -83,7 +83,7 @@ def test_every_figure_of_one_load_uses_iec_units_and_names_what_it_measures(
     assert re.fullmatch(
         r"Done: HTTP 200 · 93\.4 KiB · transfer [\d.]+ m?s · all received in [\d.]+ m?s", status
     ), status
-    panel = window.stream.panel
+    panel = window.page.stream.panel
     header = panel.header.text()
     assert "on the wire" in header and "request total" in header and "first byte" in header
     # One rate, by one definition: the panel's header and the timeline's title say the same.
@@ -107,7 +107,7 @@ def test_with_a_512_byte_buffer_the_first_recv_shows_its_head_and_body_parts(
     srv = serve(servers, respond(response))
     choose_recv_size(qtbot, window, "512 B (classic)")
     open_address(qtbot, window, srv.url("/lines.txt"))
-    model = window.stream.panel.table.chunk_model
+    model = window.page.stream.panel.table.chunk_model
     qtbot.waitUntil(lambda: model.pending_count == 0)
     rows = [model.row_values(r) for r in range(model.rowCount())]
     sizes = [size for _, size, _ in rows]
@@ -138,7 +138,7 @@ def test_with_a_512_byte_buffer_the_first_recv_shows_its_head_and_body_parts(
 
 def lines_of_first_block(win: MainWindow) -> int:
     """How many screen lines the line at the top of the document view takes (1: no wrap)."""
-    view = win.document_view
+    view = win.page.document_view
     block = view.cursorForPosition(QPoint(4, 4)).block()
     assert len(block.text()) == 100, block.text()
     return block.layout().lineCount()
@@ -151,21 +151,23 @@ def test_the_first_window_shows_100_columns_and_the_header_pane_yields_first(
     body = (line + b"\n") * 300  # long enough for a scroll bar
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
     open_address(qtbot, window, srv.url("/wide.txt"))
-    assert window.wrap_action.isChecked()  # word wrap on, as by default: still one line
+    assert window.commands.wrap_action.isChecked()  # word wrap on, as by default: still one line
     # 300 lines: a scroll bar takes its width too (laid out after the text arrived).
-    qtbot.waitUntil(lambda: window.document_view.verticalScrollBar().isVisible(), timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.page.document_view.verticalScrollBar().isVisible(), timeout=10000
+    )
     assert lines_of_first_block(window) == 1
     # The user makes the window narrower: the header pane gives way, the document keeps its
     # width (and its 100 columns)...
-    header, document = window.splitter.sizes()
+    header, document = window.page.splitter.sizes()
     window.resize(window.width() - 60, window.height())
-    qtbot.waitUntil(lambda: window.splitter.sizes()[0] < header)
-    assert window.splitter.sizes()[1] == document
+    qtbot.waitUntil(lambda: window.page.splitter.sizes()[0] < header)
+    assert window.page.splitter.sizes()[1] == document
     assert lines_of_first_block(window) == 1
     # ...down to the header's minimum; only then does the document yield.
     window.resize(window.width() - 2000, window.height())
-    qtbot.waitUntil(lambda: window.splitter.sizes()[1] < document)
-    assert window.splitter.sizes()[0] >= HEADER_MIN_WIDTH
+    qtbot.waitUntil(lambda: window.page.splitter.sizes()[1] < document)
+    assert window.page.splitter.sizes()[0] >= HEADER_MIN_WIDTH
     # Wider again: the document grows back first.
     window.resize(window.width() + 3000, window.height())
     qtbot.waitUntil(lambda: lines_of_first_block(window) == 1)
@@ -267,12 +269,12 @@ def test_closing_the_stream_dock_is_remembered_by_the_next_run(
     assert first.stream_dock.isVisible()  # a first run shows the stream
     drive.trigger(first, "View", "Stream (timeline, receive lab)")
     assert not first.stream_dock.isVisible()
-    drive.trigger(first, "File", "Close window")
+    drive.trigger(first, "File", "Close Window")
     second = start_like_main(qtbot, make_settings)
     assert not second.stream_dock.isVisible()
     drive.trigger(second, "View", "Stream (timeline, receive lab)")
     assert second.stream_dock.isVisible()
-    drive.trigger(second, "File", "Close window")
+    drive.trigger(second, "File", "Close Window")
     third = start_like_main(qtbot, make_settings)
     assert third.stream_dock.isVisible()
     third.close()
@@ -287,7 +289,13 @@ def test_the_start_page_names_the_demo_server_the_stream_dock_and_the_receive_la
     drive.trigger(window, "Go", "Home")
     drive.wait_loaded(qtbot, window)
     text = drive.screen_text(window)
-    for feature in ("Go > Start Demo Server", "Stream dock", "Ctrl+T", "receive lab", "512 B"):
+    for feature in (
+        "Go > Start Demo Server",
+        "Stream dock",
+        "Ctrl+Shift+E",
+        "receive lab",
+        "512 B",
+    ):
         assert feature in text, feature
     # The key table: every description starts in the same column.
     keys = text.split("\nKeys\n", 1)[1].split("\n\n", 1)[0].strip("\n").splitlines()
@@ -303,22 +311,22 @@ def test_go_start_demo_server_opens_its_index_and_stop_demo_server_stops_it(
     action = drive.trigger(window, "Go", "Start Demo Server")
     assert not action.isCheckable()  # a plain action that says what it does
     drive.wait_loaded(qtbot, window)
-    base = window.demo.base_url
+    base = window.services.demo.base_url
     assert window.url == base and window.address_bar.text() == base
     text = drive.screen_text(window)
     assert text.startswith("Yonder demo server")
     assert "`" not in text and "bytes" in text  # its parameters, without Markdown
-    assert "Demo server running on" in drive.status_text(window) or window.load_ok
+    assert "Demo server running on" in drive.status_text(window) or window.page.load_ok
     # It serves: one of its links, followed with the mouse.
     drive.click_link(qtbot, window, base + "redirect?n=3")
     drive.wait_loaded(qtbot, window)
-    assert window.load_ok and window.header_view.tabs.tabText(3) == "Redirects (3)"
+    assert window.page.load_ok and window.page.header_view.tabs.tabText(3) == "Redirects (3)"
     assert not drive.reachable(window, "Go", "Start Demo Server")
     drive.trigger(window, "Go", "Stop Demo Server")
-    assert not window.demo.running
+    assert not window.services.demo.running
     assert drive.reachable(window, "Go", "Start Demo Server")
     assert not drive.reachable(window, "Go", "Stop Demo Server")
-    assert "Demo server stopped" in window.load_status.label.text()
+    assert "Demo server stopped" in window.page.load_status.label.text()
 
 
 # -- 15: polish ------------------------------------------------------------------------------
@@ -375,9 +383,12 @@ def test_plain_http_shows_no_tls_phase(
 ) -> None:
     srv = serve(servers, respond(http_response(200, b"plain\n", [("Content-Type", "text/plain")])))
     open_address(qtbot, window, srv.url("/plain.txt"))
-    connection = window.header_view.connection.toPlainText()
+    connection = window.page.header_view.connection.toPlainText()
     assert "Timings: DNS" in connection and "TLS" not in connection
-    assert "TLS" not in window.phase_bar.toolTip() and "Connect" in window.phase_bar.toolTip()
+    assert (
+        "TLS" not in window.page.phase_bar.toolTip()
+        and "Connect" in window.page.phase_bar.toolTip()
+    )
 
 
 # -- 14: error pages ----------------------------------------------------------------------------
@@ -394,12 +405,12 @@ def test_a_malformed_address_says_so_once_and_offers_no_retry(
     message = text.split("What failed\n", 1)[1].split("\n", 1)[0].split(": ", 1)[1]
     assert "scheme" in message.lower()
     assert text.count(message) == 1  # not again in the technical detail
-    assert message not in window.load_status.label.text()  # nor in the status bar
-    assert window.load_status.label.text() == "Could not load the page: Address error"
+    assert message not in window.page.load_status.label.text()  # nor in the status bar
+    assert window.page.load_status.label.text() == "Could not load the page: Address error"
     # Trying the same malformed address again cannot help: no Retry anywhere.
     assert "Retry" not in text
-    assert "yonder:retry" not in [href for _, _, href in window.document_view.links()]
-    assert not window.error_banner.retry_button.isVisible()
+    assert "yonder:retry" not in [href for _, _, href in window.page.document_view.links()]
+    assert not window.page.error_banner.retry_button.isVisible()
 
 
 def test_error_pages_share_one_font_and_open_at_their_title(
@@ -415,16 +426,16 @@ def test_error_pages_share_one_font_and_open_at_their_title(
     for url in (tls.url("/"), f"http://127.0.0.1:{closed_port()}/", "ftp://example.org/"):
         type_address(qtbot, window, url)
         drive.wait_loaded(qtbot, window)
-        assert window.load_ok is False
+        assert window.page.load_ok is False
         qtbot.waitUntil(lambda: drive.top_line(window) == "Could not load this page")
         assert drive.scroll(window)[0] == 0  # at its own title, however long the detail
-        families.append(window.document_view.font().family())
+        families.append(window.page.document_view.font().family())
     assert len(set(families)) == 1, families
     # The family of rendered pages, not the monospace one of plain text.
     html = b"<!doctype html><title>t</title><p>A paragraph.</p>"
     page = serve(servers, respond(http_response(200, html, [("Content-Type", "text/html")])))
     open_address(qtbot, window, page.url("/page.html", host="localhost"))
-    assert window.document_view.font().family() == families[0]
+    assert window.page.document_view.font().family() == families[0]
 
 
 # -- 9: the Downloads dock opens readable and leaves the Stream dock alone ------------------------
@@ -455,14 +466,14 @@ def test_downloads_dock_opens_wide_enough_and_widening_it_spares_the_stream_dock
 ) -> None:
     body = b"0123456789" * 5000
     srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
-    lab = window.stream.lab
+    lab = window.lab
     assert clipped(lab) == []
     stream_width = window.stream_dock.width()
     target = tmp_path / "a-file-with-a-readable-name.txt"
     drive.answer_dialogs(qtbot, srv.url("/numbers.txt"), str(target))
     drive.trigger(window, "File", "Download…")
     qtbot.waitUntil(lambda: target.exists() and target.read_bytes() == body, timeout=10000)
-    dock, panel = window.downloads_dock, window.downloads_panel
+    dock, panel = window.services.downloads_dock, window.services.downloads_panel
     assert panel is not None
     qtbot.waitUntil(lambda: dock.isVisible() and panel.rows() != [])
     (row,) = panel.rows()

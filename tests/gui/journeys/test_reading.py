@@ -33,7 +33,7 @@ def test_a_growing_log_stays_at_its_top_until_the_reader_goes_to_the_bottom(
         held.release()
         qtbot.waitUntil(lambda: "log line 0399" in drive.screen_text(window))
         assert drive.top_line(window) == "log line 0000"  # not dragged to the end
-        assert window.load_ok is None
+        assert window.page.load_ok is None
         drive.press(qtbot, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)  # to the end
         assert "log line 0399" in drive.visible_text(window)
         held.release()
@@ -55,7 +55,7 @@ def test_space_pages_with_one_line_of_overlap_and_the_caret_follows(
     )
     drive.enter_address(qtbot, window, srv.url("/log.txt"))
     drive.wait_loaded(qtbot, window)
-    assert drive.focused() is window.document_view
+    assert drive.focused() is window.page.document_view
     assert drive.top_line(window) == "log line 0000"
     for _ in range(3):
         last = drive.last_full_line(window)

@@ -1,0 +1,202 @@
+"""Journeys through tabs (issue 12): open, switch, close and reopen them by their actions and
+keys; two transfers in two tabs at once, each tab showing its own views and figures; closing
+a tab mid-transfer cancels it; the session comes back at the next start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.gui.journeys import drive
+from tests.gui.journeys.pages import Held, html_response
+from tests.gui.windows import OPTIONS, serve
+from tests.integration.servers import LoopbackServer, http_response, routes, send
+from ui.page.load_state import LoadState
+from ui.settings import Settings
+from ui.shell.main_window import MainWindow
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def site(servers: list[LoopbackServer]) -> LoopbackServer:
+    pages = {
+        f"/{name}.html": send(html_response(f"<title>Page {name}</title><p>This is {name}.</p>"))
+        for name in ("a", "b", "c")
+    }
+    return serve(servers, routes(pages))
+
+
+def tab_texts(window: MainWindow) -> list[str]:
+    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_open_switch_close_and_reopen_tabs_by_their_actions_and_keys(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    drive.open_address(qtbot, window, srv.url("/a.html"))
+    assert not window.tabs.bar.isVisible()  # one tab: no tab bar
+    first = window.page
+
+    drive.trigger(window, "File", "New Tab")
+    assert window.tabs.count() == 2 and window.tabs.bar.isVisible()
+    assert window.page is not first and window.tabs.currentIndex() == 1
+    assert drive.focused() is window.address_bar  # a new tab: type an address at once
+    drive.wait_loaded(qtbot, window)
+    assert "Yonder" in drive.screen_text(window)  # the start page
+    drive.type_text(qtbot, srv.url("/b.html"))
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, window)
+    assert "This is b." in drive.screen_text(window)
+    assert tab_texts(window) == ["Page a", "Page b"]
+    assert window.windowTitle() == "Page b — Yonder"
+
+    drive.press(qtbot, Qt.Key.Key_Tab, CTRL)  # Ctrl+Tab, from the document view
+    assert window.page is first and "This is a." in drive.screen_text(window)
+    assert window.address_bar.text() == srv.url("/a.html")
+    assert window.windowTitle() == "Page a — Yonder"
+    drive.press(qtbot, Qt.Key.Key_PageDown, CTRL)
+    assert "This is b." in drive.screen_text(window)
+    drive.press(qtbot, Qt.Key.Key_1, ALT)
+    assert window.page is first
+    drive.trigger(window, "Go", "Next Tab")
+    assert window.tabs.currentIndex() == 1
+    drive.trigger(window, "Go", "Previous Tab")
+    assert window.tabs.currentIndex() == 0
+    drive.press(qtbot, Qt.Key.Key_9, ALT)  # the last tab
+    assert window.tabs.currentIndex() == 1
+    second = window.page
+    drive.press(qtbot, Qt.Key.Key_Tab, CTRL_SHIFT)
+    assert window.page is first
+
+    drive.press(qtbot, Qt.Key.Key_Tab, CTRL)
+    drive.trigger(window, "File", "Close Tab")
+    assert window.tabs.count() == 1 and window.page is first
+    assert not second.fetcher.worker_thread.isRunning()  # its thread joined
+    assert "This is a." in drive.screen_text(window)
+    assert len(drive.requests_to(srv, "/b.html")) == 1
+
+    drive.trigger(window, "File", "Reopen Closed Tab")
+    assert window.tabs.count() == 2 and window.tabs.currentIndex() == 1
+    drive.wait_loaded(qtbot, window)
+    assert "This is b." in drive.screen_text(window)
+    assert len(drive.requests_to(srv, "/b.html")) == 2  # loaded again
+    # Its back/forward list came back with it: Back goes to the start page it was opened on.
+    drive.trigger(window, "Go", "Back")
+    drive.wait_loaded(qtbot, window)
+    assert window.page.url == "about:start"
+    drive.press(qtbot, Qt.Key.Key_W, CTRL)  # Ctrl+W closes the tab too
+    assert window.tabs.count() == 1
+
+
+def test_two_transfers_stream_at_once_and_each_tab_shows_its_own(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    bodies = [b"first tab line\n" * 2000, b"second tab line\n" * 6000]
+    held = [Held(http_response(200, body), 300, len(body) // 2) for body in bodies]
+    srvs = [serve(servers, h) for h in held]
+    drive.enter_address(qtbot, window, srvs[0].url("/one.txt"))
+    one = window.page
+    qtbot.waitUntil(lambda: one.state is LoadState.RECEIVING)
+    drive.trigger(window, "File", "New Tab")
+    drive.type_text(qtbot, srvs[1].url("/two.txt"))
+    drive.press(qtbot, Qt.Key.Key_Return)
+    two = window.page
+    qtbot.waitUntil(lambda: two.state is LoadState.RECEIVING)
+    held[0].release()
+    held[1].release()  # both half sent, both still receiving
+    qtbot.waitUntil(lambda: one.store.body_size >= len(bodies[0]) // 2 - 300)
+    qtbot.waitUntil(lambda: two.store.body_size >= len(bodies[1]) // 2 - 300)
+    assert one.state is LoadState.RECEIVING and two.state is LoadState.RECEIVING
+    # Each tab's own figures: the Stream dock's views, the status line, the Stop action.
+    for page in (two, one):
+        window.tabs.setCurrentWidget(page)
+        assert window.services.stream_stack.currentWidget() is page.stream
+        assert page.load_status in window.statusBar().findChildren(type(page.load_status))
+        assert page.load_status.isVisible()
+        assert window.commands.stop_action.isEnabled()
+        assert page.stream.panel.total_bytes <= page.store.body_size + 400
+    other = two if window.page is one else one
+    assert not other.load_status.isVisible()  # the other tab's status is not on show
+    assert one.stream.panel.total_bytes != two.stream.panel.total_bytes
+    for h in held:
+        h.release()
+    drive.wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: two.load_ok is True and not two.rendering)
+    assert one.document_view.toPlainText() == bodies[0].decode()
+    assert two.document_view.toPlainText() == bodies[1].decode()
+    assert "first tab" not in two.document_view.toPlainText()
+
+
+def test_closing_a_tab_mid_transfer_cancels_it_and_joins_its_thread(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = b"streaming\n" * 5000
+    held = Held(http_response(200, body), 200)
+    srv = serve(servers, held)
+    drive.trigger(window, "File", "New Tab")
+    drive.type_text(qtbot, srv.url("/stream.txt"))
+    drive.press(qtbot, Qt.Key.Key_Return)
+    page = window.page
+    qtbot.waitUntil(lambda: page.state is LoadState.RECEIVING)
+    thread = page.fetcher.worker_thread
+    drive.trigger(window, "File", "Close Tab")
+    assert window.tabs.count() == 1 and window.page is not page
+    assert not thread.isRunning()
+    held.release()  # nobody reads it any more: the server finds the connection gone
+
+
+def test_the_session_comes_back_at_the_next_start(
+    qtbot: QtBot, make_settings: Callable[[], Settings], servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    settings = make_settings()
+    first = MainWindow(settings, options=OPTIONS)
+    qtbot.addWidget(first)
+    first.show()
+    first.open_start(None, typed=False, restore_session=True)  # no session yet: start page
+    drive.wait_loaded(qtbot, first)
+    assert first.page.url == "about:start"
+    drive.open_address(qtbot, first, srv.url("/a.html"))
+    drive.open_address(qtbot, first, srv.url("/b.html"))
+    drive.trigger(first, "File", "New Tab")
+    drive.wait_loaded(qtbot, first)
+    drive.type_text(qtbot, srv.url("/c.html"))
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, first)
+    drive.press(qtbot, Qt.Key.Key_1, ALT)  # the first tab is current when Yonder closes
+    drive.trigger(first, "File", "Quit")
+    requests_c = len(drive.requests_to(srv, "/c.html"))
+
+    second = MainWindow(make_settings_like(settings), options=OPTIONS)
+    qtbot.addWidget(second)
+    second.show()
+    second.open_start(None, typed=False, restore_session=True)
+    drive.wait_loaded(qtbot, second)
+    assert second.tabs.count() == 2 and second.tabs.currentIndex() == 0
+    assert "This is b." in drive.screen_text(second)
+    assert tab_texts(second) == ["Page b", f"c.html (127.0.0.1:{srv.port})"]
+    # The background tab loads when it is first shown, as browsers restore on demand.
+    assert len(drive.requests_to(srv, "/c.html")) == requests_c
+    drive.press(qtbot, Qt.Key.Key_Tab, CTRL)
+    drive.wait_loaded(qtbot, second)
+    assert "This is c." in drive.screen_text(second)
+    assert len(drive.requests_to(srv, "/c.html")) == requests_c + 1
+    drive.press(qtbot, Qt.Key.Key_1, ALT)
+    drive.trigger(second, "Go", "Back")  # the first tab's history came back too
+    drive.wait_loaded(qtbot, second)
+    assert "This is a." in drive.screen_text(second)
+    second.persist_settings = False
+    second.close()
+
+
+def make_settings_like(settings: Settings) -> Settings:
+    """The same settings file and data directory, read again, as the next start reads them."""
+    from PySide6.QtCore import QSettings
+
+    store = QSettings(settings.store.fileName(), QSettings.Format.IniFormat)
+    return Settings(store, settings.data_dir)

@@ -1,0 +1,243 @@
+"""The window's tabs: one Page each, opened, switched, closed and reopened; each tab shows
+its page's title and a loading indicator; the session (every tab's back/forward list and
+the current tab) is saved on close and restored at the next start.
+
+Closing a tab cancels its transfer and joins its thread (bounded); a thread still inside a
+blocking call is kept until it ends (destroying a running QThread aborts the process).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QStyle
+
+from ui.page.page import Page
+from ui.page.start_page import START_URL
+from ui.shell.session import Session, SessionError, from_json, make_tab
+from ui.text.display_text import display_line
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
+    from ui.shell.main_window import MainWindow
+
+MAX_CLOSED = 25  # closed tabs Ctrl+Shift+T can bring back
+TAB_TITLE_CHARS = 28
+
+
+class TabsController:
+    """The window's pages, in tab order (the tab widget holds each Page as its tab)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._tabs = window.tabs
+        self._closed: list[tuple[int, list[str], int]] = []  # (tab index, entries, position)
+        self._closing: list[Page] = []  # closed pages whose thread has not ended yet
+        self._tabs.tabCloseRequested.connect(self.close_at)
+        self._loading_icon = window.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
+
+    def open_first_page(self) -> None:
+        """The first page takes the first frame's placeholder's place and split."""
+        window = self._window
+        placeholder = self._tabs.widget(0)
+        sizes = window._placeholder.sizes()
+        page = self._make_page()
+        # At the placeholder's size first: sizes set on a page not laid out yet are scaled.
+        page.resize(window._placeholder.size())
+        page.splitter.setSizes(sizes)
+        self._tabs.insertTab(0, page, "New tab")
+        self._tabs.removeTab(1)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        self._tabs.setCurrentIndex(0)
+        self._tabs.currentChanged.connect(self._on_current_changed)
+        window.set_current_page(page)
+
+    @property
+    def pages(self) -> list[Page]:
+        pages = []
+        for i in range(self._tabs.count()):
+            widget = self._tabs.widget(i)
+            if isinstance(widget, Page):
+                pages.append(widget)
+        return pages
+
+    @property
+    def can_reopen(self) -> bool:
+        return bool(self._closed)
+
+    def _make_page(self) -> Page:
+        window = self._window
+        page = Page(
+            window.services,
+            window.fetch,
+            window.view_cap,
+            window.spill,
+            zoom=window.zoom,
+            word_wrap=window.commands.wrap_action.isChecked(),
+        )
+        current = window._page
+        if current is not None:
+            page.splitter.setSizes(current.splitter.sizes())
+        window.services.stream_stack.addWidget(page.stream)
+        window.wire_page(page)
+        return page
+
+    def _on_current_changed(self, index: int) -> None:
+        page = self._tabs.widget(index)
+        if isinstance(page, Page) and page is not self._window._page:
+            self._window.set_current_page(page)
+            page.load_pending()
+
+    # -- opening ------------------------------------------------------------------------------
+
+    def open_new_tab(self, url: str | None = None, typed: bool = False) -> Page:
+        """Ctrl+T: a new tab after the current one, made current; the start page (with the
+        focus in the address bar) unless ``url`` is given."""
+        page = self._insert(self._make_page())
+        self._tabs.setCurrentWidget(page)
+        page.load(url or START_URL, typed=typed)
+        if url is None:
+            self._window.address_bar.focus_and_select()
+        else:
+            page.document_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return page
+
+    def open_in_new_tab(self, url: str) -> Page:
+        """A link opened in a new tab (middle click, Ctrl+click, its context menu): in the
+        background, after the current tab (and after tabs opened from it before)."""
+        current = self._window.page
+        resolved = current.resolve(url)
+        page = self._insert(self._make_page())
+        if resolved:
+            page.load(resolved)
+        return page
+
+    def _insert(self, page: Page) -> Page:
+        index = self._tabs.currentIndex() + 1
+        self._tabs.insertTab(index, page, page.title)
+        self.show_title(page)
+        return page
+
+    # -- switching ----------------------------------------------------------------------------
+
+    def step(self, by: int) -> None:
+        """Ctrl+Tab / Ctrl+Shift+Tab (Ctrl+PgDn/PgUp): the next or previous tab, round."""
+        count = self._tabs.count()
+        if count > 1:
+            self._tabs.setCurrentIndex((self._tabs.currentIndex() + by) % count)
+
+    def jump(self, n: int) -> None:
+        """Alt+n: the n-th tab; Alt+9 the last one, as in browsers."""
+        count = self._tabs.count()
+        index = count - 1 if n == 9 else n - 1
+        if 0 <= index < count:
+            self._tabs.setCurrentIndex(index)
+
+    def show_title(self, page: Page) -> None:
+        """The tab's text (the page's title, shortened), full title and address on hover,
+        and a loading indicator while the page loads or renders."""
+        index = self._tabs.indexOf(page)
+        if index < 0:
+            return
+        title = page.title or "New tab"
+        self._tabs.setTabText(index, display_line(title, TAB_TITLE_CHARS).replace("&", "&&"))
+        self._tabs.setTabToolTip(index, f"{title}\n{page.url}" if page.url else title)
+        busy = page.state.loading or page.rendering
+        self._tabs.setTabIcon(index, self._loading_icon if busy else QIcon())
+        if page is self._window._page:
+            self._window.services.show_title(title)
+
+    # -- closing and reopening ------------------------------------------------------------------
+
+    def close_current(self) -> None:
+        """Ctrl+W: close the current tab; closing the last one closes the window."""
+        self.close_at(self._tabs.currentIndex())
+
+    def close_at(self, index: int) -> None:
+        page = self._tabs.widget(index)
+        if not isinstance(page, Page):
+            return
+        if self._tabs.count() == 1:
+            self._window.close()
+            return
+        if page.history.entries:
+            self._closed.append((index, page.history.entries, page.history.index))
+            del self._closed[:-MAX_CLOSED]
+        self._tabs.removeTab(index)
+        self._dispose(page)
+        self._window.services.update_actions()
+
+    def _dispose(self, page: Page) -> None:
+        self._window.services.stream_stack.removeWidget(page.stream)
+        page.close_page(self._window.close_wait_ms)
+        if page.fetcher.worker_thread.isRunning():
+            self._closing.append(page)
+            page.fetcher.worker_thread.finished.connect(lambda: self._forget(page))
+        else:
+            page.deleteLater()
+
+    def _forget(self, page: QObject) -> None:
+        if page in self._closing:
+            self._closing.remove(page)
+            page.deleteLater()
+
+    def reopen_closed(self) -> None:
+        """Ctrl+Shift+T: the last closed tab again, at its place, with its back/forward list."""
+        if not self._closed:
+            return
+        index, entries, position = self._closed.pop()
+        page = self._make_page()
+        self._tabs.insertTab(min(index, self._tabs.count()), page, page.title)
+        self._tabs.setCurrentWidget(page)
+        page.restore_history(entries, position)
+        page.load_pending()
+
+    def close_all(self, wait_ms: int) -> None:
+        for page in [*self.pages, *self._closing]:
+            page.close_page(wait_ms)
+
+    # -- the session ----------------------------------------------------------------------------
+
+    def session(self) -> Session:
+        tabs = []
+        for page in self.pages:
+            tab = make_tab(page.history.entries, page.history.index)
+            if tab is not None:
+                tabs.append(tab)
+        return Session(tuple(tabs), max(0, min(self._tabs.currentIndex(), len(tabs) - 1)))
+
+    def save_session(self) -> None:
+        problem = self._window.settings.write_session(self.session().to_json())
+        if problem:
+            self._window.page.load_status.show_text(f"The session was not saved: {problem}")
+
+    def restore_session(self) -> bool:
+        """The last session's tabs, each at its place in its back/forward list; only the
+        current tab loads now, the others when first shown. False when there is none."""
+        window = self._window
+        data, problem = window.settings.read_session()
+        if data is None:
+            if problem:
+                window.page.load_status.show_text(f"The last session was not restored: {problem}")
+            return False
+        try:
+            session = from_json(data)
+        except SessionError as exc:
+            window.page.load_status.show_text(f"The last session was not restored: {exc}")
+            return False
+        if not session.tabs:
+            return False
+        first = window.page
+        for i, tab in enumerate(session.tabs):
+            page = first if i == 0 else self._make_page()
+            if i:
+                self._tabs.addTab(page, page.title)
+            page.restore_history(list(tab.entries), tab.index)
+            self.show_title(page)
+        self._tabs.setCurrentIndex(session.current)
+        window.page.load_pending()
+        return True
