@@ -10,6 +10,7 @@ shuts its socket down; the worker then discards the partial file and reports ``c
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,8 @@ class DownloadManager(QObject):
         finished(int id, str path, qint64 size): the complete file is at ``path``.
         failed(int id, str message): a user-facing sentence; no partial file was left.
         cancelled(int id): cancelled (by cancel() or shutdown()); no partial file was left.
+        committing(int id): every byte is written; the file is being put in place (the disk
+            may take seconds to confirm GBs).
     Each download ends with exactly one of finished / failed / cancelled.
     """
 
@@ -75,6 +78,7 @@ class DownloadManager(QObject):
     finished = Signal(int, str, "qint64")  # type: ignore[arg-type]
     failed = Signal(int, str)
     cancelled = Signal(int)
+    committing = Signal(int)
     _run_requested = Signal(int, str, str, object, object, object)
 
     def __init__(
@@ -93,6 +97,10 @@ class DownloadManager(QObject):
         self._poll.setInterval(PROGRESS_MS)
         self._poll.timeout.connect(self._poll_progress)
         self._next_id = 0
+        self._targets: dict[int, tuple[str, str]] = {}  # (url, path) of each download
+        self._committing: set[int] = set()  # those whose row says they are being written
+        #: What closing did to the downloads it found (see shutdown), one sentence each.
+        self.closing_notes: list[str] = []
         self._thread = QThread()
         self._thread.setObjectName("yonder-downloads")
         self._worker = DownloadWorker(fetch)
@@ -118,6 +126,7 @@ class DownloadManager(QObject):
         token = self._token_factory()
         self._tokens[download_id] = token
         self._progress[download_id] = progress = Progress()
+        self._targets[download_id] = (url, path)
         self.added.emit(download_id, url, path)
         self._run_requested.emit(download_id, url, path, options, token, progress)
         return download_id
@@ -141,18 +150,37 @@ class DownloadManager(QObject):
             self.cancelled.emit(download_id)
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
-        """Cancel every download, quit the thread and wait (bounded); True if it ended."""
+        """Cancel every download, quit the thread and wait (bounded); True if it ended.
+
+        A download whose every byte is written and whose file is being put in place is not
+        cancelled: its commit stops waiting for the disk (DownloadWorker.hurry), so it ends
+        in place within the wait instead of keeping the thread alive for seconds. What the
+        close did to each download is said on stderr and kept in :attr:`closing_notes`
+        (the window may show them): nothing is left half-written either way."""
         if not self._thread.isRunning():
             return True
         pending = list(self._tokens.items())
-        for _, token in pending:
-            token.cancel()
+        self._worker.hurry.set()
+        for download_id, token in pending:
+            progress = self._progress.get(download_id)
+            if progress is None or not progress.committing:
+                token.cancel()
         self._poll.stop()
         self._thread.quit()
         ended = bool(self._thread.wait(timeout_ms))
-        # Queued runs never started and their signals will not come: report them here.
+        # The worker's signals are queued and will not come now (the thread has quit, the
+        # window is closing): report each download's real end here.
         for download_id, _ in pending:
-            if self._forget(download_id):
+            progress = self._progress.get(download_id)
+            url, path = self._targets.get(download_id, ("", ""))
+            note = closing_note(url, path, progress)
+            if note:
+                self.closing_notes.append(note)
+                print(f"yonder: {note}", file=sys.stderr, flush=True)
+            if progress is not None and progress.in_place:
+                if self._forget(download_id):
+                    self.finished.emit(download_id, path, progress.received)
+            elif self._forget(download_id):
                 self.cancelled.emit(download_id)
         return ended
 
@@ -161,6 +189,8 @@ class DownloadManager(QObject):
     def _forget(self, download_id: int) -> bool:
         """Drop an ended download's state; False when it had already ended."""
         self._started.discard(download_id)
+        self._committing.discard(download_id)
+        self._targets.pop(download_id, None)
         self._progress.pop(download_id, None)
         self._reported.pop(download_id, None)
         if not self._started:
@@ -180,6 +210,9 @@ class DownloadManager(QObject):
                 # The transfer's time, from the file's response head (ui.text.units' one rate).
                 elapsed = now - progress.head_at if progress.head_at else 0.0
                 self.progress_changed.emit(download_id, state[0], state[1], elapsed)
+            if progress.committing and download_id not in self._committing:
+                self._committing.add(download_id)
+                self.committing.emit(download_id)
 
     @Slot(int)
     def _on_started(self, download_id: int) -> None:
@@ -207,6 +240,32 @@ class DownloadManager(QObject):
     def _on_cancelled(self, download_id: int) -> None:
         if self._forget(download_id):
             self.cancelled.emit(download_id)
+
+
+def closing_note(url: str, path: str, progress: Progress | None) -> str:
+    """One sentence on what closing the window did to a download that had not ended."""
+    name = os.path.basename(path) or path
+    if progress is not None and progress.in_place:
+        if progress.synced:
+            return ""  # it ended just before: nothing to say
+        return (
+            f"{name} was complete when the window closed and is in place at {path} "
+            "(the system finishes writing it to the disk)"
+        )
+    if progress is not None and progress.committing:
+        return (
+            f"{name} was still being put in place at {path} when the window closed; if it "
+            "is not there, download it again (nothing half-written is left)"
+        )
+    if progress is None or not progress.started_at:
+        return f"closing the window cancelled the queued download of {url}; nothing was saved"
+    amount = format_size(progress.received)
+    if progress.total >= 0:
+        amount = f"{amount} of {format_size(progress.total)}"
+    return (
+        f"closing the window cancelled the download of {url} ({amount} received); "
+        f"nothing was saved to {path}"
+    )
 
 
 @dataclass
@@ -294,6 +353,13 @@ class DownloadRow(QFrame):
     def mark_started(self) -> None:
         self.state = DownloadState.RUNNING
         self.status_label.setText("Connecting…")
+
+    def mark_committing(self) -> None:
+        """Every byte is written; the disk is confirming them (seconds for GBs)."""
+        self.bar.setRange(0, 0)  # busy: there is no fraction to show for a flush
+        self.status_label.setText(
+            f"All {format_size(self._progress.received)} received · writing it to the disk…"
+        )
 
     def update_progress(self, received: int, total: int, elapsed: float) -> None:
         self.state = DownloadState.RUNNING
@@ -403,6 +469,7 @@ class DownloadsPanel(QWidget):
         manager.finished.connect(self._on_finished)
         manager.failed.connect(self._on_failed)
         manager.cancelled.connect(self._on_cancelled)
+        manager.committing.connect(self._on_committing)
 
     def row(self, download_id: int) -> DownloadRow | None:
         return self._rows.get(download_id)
@@ -451,6 +518,11 @@ class DownloadsPanel(QWidget):
     def _on_failed(self, download_id: int, message: str) -> None:
         if (row := self._rows.get(download_id)) is not None:
             row.mark_failed(message)
+
+    @Slot(int)
+    def _on_committing(self, download_id: int) -> None:
+        if (row := self._rows.get(download_id)) is not None:
+            row.mark_committing()
 
     @Slot(int)
     def _on_cancelled(self, download_id: int) -> None:

@@ -12,6 +12,7 @@ so a queued slot would only run after the download).
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ class Progress:
     Plain attribute stores are atomic under the GIL; a value a moment old is harmless.
     """
 
-    __slots__ = ("head_at", "received", "started_at", "total")
+    __slots__ = ("committing", "head_at", "in_place", "received", "started_at", "synced", "total")
 
     def __init__(self) -> None:
         self.received = 0
@@ -43,6 +44,9 @@ class Progress:
         # perf_counter at the file's response head (the last hop's); 0.0: not yet. The one
         # transfer rate (ui.text.units.transfer_rate) counts from here.
         self.head_at = 0.0
+        self.committing = False  # every byte is written; the file is being put in place
+        self.in_place = False  # the complete file is at its path
+        self.synced = False  # ...and the disk confirmed it (False: the commit was hurried)
 
 
 def _default_fetch(url: str, options: Any, cancel: Any) -> Iterator[Event]:
@@ -79,6 +83,9 @@ class DownloadWorker(QObject):
     def __init__(self, fetch: FetchFunction | None = None) -> None:
         super().__init__()
         self._fetch = fetch or _default_fetch
+        #: Set by the GUI thread when the window closes: a commit under way puts its file in
+        #: place without waiting for the disk (see AtomicFile.commit), so closing is bounded.
+        self.hurry = threading.Event()
 
     @Slot(int, str, str, object, object, object)
     def run(
@@ -120,7 +127,10 @@ class DownloadWorker(QObject):
                 elif isinstance(event, Finished):
                     if token.cancelled:
                         raise Cancelled("The download was cancelled", url=url)
-                    sink.commit()
+                    progress.committing = True
+                    sink.commit(hurry=self.hurry)
+                    progress.synced = sink.synced
+                    progress.in_place = True
                     self.done.emit(download_id, path, sink.written)
                     return
             # A generator that ends without Finished is a client bug; never a silent success.

@@ -18,6 +18,7 @@ import contextlib
 import errno
 import os
 import stat
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 LAST_DIRECTORY_KEY = "save/last_directory"
+HURRY_POLL_S = 0.01  # how often a commit waiting for the disk looks whether it must hurry
 
 _ADVICE = {
     errno.ENOSPC: "Free some space on that disk or choose another folder.",
@@ -95,6 +97,9 @@ class AtomicFile:
     def __init__(self, path: str, verb: str = "save to") -> None:
         self.path = path
         self.written = 0
+        #: After commit(): False when it was hurried, so the file went in place before the
+        #: disk confirmed its data (the system writes it out all the same).
+        self.synced = True
         self._verb = verb
         self._fd = -1
         self._temp: str | None = None  # the named temporary file, when O_TMPFILE is missing
@@ -141,15 +146,24 @@ class AtomicFile:
         except OSError as exc:
             raise self._error(exc) from exc
 
-    def commit(self) -> None:
-        """Put the file in place: fsync, keep an existing file's permissions, rename over it."""
+    def commit(self, hurry: threading.Event | None = None) -> None:
+        """Put the file in place: fsync, keep an existing file's permissions, rename over it.
+
+        ``hurry``: once it is set (the window is closing), stop waiting for the fsync and
+        put the file in place at once. Every byte is written already (it is in the page
+        cache, which the kernel writes out whether or not Yonder is still running); only
+        the wait for the disk is skipped, which for GBs can outlast any close (an fsync of
+        2 GB of dirty pages takes seconds). :attr:`synced` says which it was."""
         if self._fd < 0:
             raise SaveError(self.path, "the file is not open", None, self._verb)
         fd, self._fd = self._fd, -1
         temp, self._temp = self._temp, None
         try:
             try:
-                os.fsync(fd)
+                if hurry is None:
+                    os.fsync(fd)
+                else:
+                    self.synced = _fsync_unless_hurried(fd, hurry)
                 with contextlib.suppress(FileNotFoundError):
                     os.fchmod(fd, stat.S_IMODE(os.stat(self.path).st_mode))
                 if temp is None:  # O_TMPFILE: give it a name first, then move it in place
@@ -182,6 +196,32 @@ class AtomicFile:
         code = exc.errno
         reason = os.strerror(code) if code else (str(exc) or "unknown error")
         return SaveError(self.path, reason, code, self._verb)
+
+
+def _fsync_unless_hurried(fd: int, hurry: threading.Event) -> bool:
+    """fsync ``fd`` on a daemon thread of its own (a duplicate descriptor: ``fd`` may be
+    closed before it ends) and wait for it, or for ``hurry``; True when it finished. A
+    failed fsync raises here as os.fsync would; one still running when hurried goes on."""
+    copy = os.dup(fd)
+    ended = threading.Event()
+    failure: list[OSError] = []
+
+    def sync() -> None:
+        try:
+            os.fsync(copy)
+        except OSError as exc:
+            failure.append(exc)
+        finally:
+            os.close(copy)
+            ended.set()
+
+    threading.Thread(target=sync, name="yonder-fsync", daemon=True).start()
+    while not ended.wait(HURRY_POLL_S):
+        if hurry.is_set():
+            return False
+    if failure:
+        raise failure[0]
+    return True
 
 
 def _link_fd(fd: int, path: str) -> None:
