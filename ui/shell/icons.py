@@ -30,3 +30,22 @@ def home_icon(colour: QColor) -> QIcon:
         painter.end()
         icon.addPixmap(pixmap)
     return icon
+
+
+def spinner_frames(colour: QColor, count: int = 8, size: int = 16) -> list[QIcon]:
+    """A tab's loading indicator: an arc drawn at ``count`` angles (one frame each), in the
+    palette's colour, as browsers turn a throbber in a loading tab."""
+    frames = []
+    for n in range(count):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(colour, 2.0)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        # drawArc angles are in 1/16 degree, counter-clockwise from three o'clock.
+        painter.drawArc(QRectF(2, 2, size - 4, size - 4), -n * (360 // count) * 16, 270 * 16)
+        painter.end()
+        frames.append(QIcon(pixmap))
+    return frames

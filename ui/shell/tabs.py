@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QStyle
 
+from ui.page.load_state import LoadState
 from ui.page.page import Page
 from ui.page.start_page import START_URL
+from ui.shell.icons import spinner_frames
 from ui.shell.session import Session, SessionError, from_json, make_tab
 from ui.text.display_text import display_line
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
     from ui.shell.main_window import MainWindow
 
+SPIN_MS = 100
 MAX_CLOSED = 25  # closed tabs Ctrl+Shift+T can bring back
 TAB_TITLE_CHARS = 28
 
@@ -37,7 +39,13 @@ class TabsController:
         self._closed: list[tuple[int, list[str], int]] = []  # (tab index, entries, position)
         self._closing: list[Page] = []  # closed pages whose thread has not ended yet
         self._tabs.tabCloseRequested.connect(self.close_at)
-        self._loading_icon = window.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
+        # The loading indicator turns while any tab loads or renders (SPIN_MS a frame).
+        self._spinner = spinner_frames(window.palette().windowText().color())
+        self._frame = 0
+        self._busy: list[Page] = []
+        self._spin = QTimer(window)
+        self._spin.setInterval(SPIN_MS)
+        self._spin.timeout.connect(self._turn)
 
     def open_first_page(self) -> None:
         """The first page takes the first frame's placeholder's place and split."""
@@ -146,10 +154,25 @@ class TabsController:
         title = page.title or "New tab"
         self._tabs.setTabText(index, display_line(title, TAB_TITLE_CHARS).replace("&", "&&"))
         self._tabs.setTabToolTip(index, f"{title}\n{page.url}" if page.url else title)
-        busy = page.state.loading or page.rendering
-        self._tabs.setTabIcon(index, self._loading_icon if busy else QIcon())
+        busy = page.state.loading or page.state is LoadState.RENDERING
+        if busy and page not in self._busy:
+            self._busy.append(page)
+        elif not busy and page in self._busy:
+            self._busy.remove(page)
+        self._tabs.setTabIcon(index, self._spinner[self._frame] if busy else QIcon())
+        if self._busy and not self._spin.isActive():
+            self._spin.start()
         if page is self._window._page:
             self._window.services.show_title(title)
+
+    def _turn(self) -> None:
+        self._busy = [page for page in self._busy if self._tabs.indexOf(page) >= 0]
+        if not self._busy:
+            self._spin.stop()
+            return
+        self._frame = (self._frame + 1) % len(self._spinner)
+        for page in self._busy:
+            self._tabs.setTabIcon(self._tabs.indexOf(page), self._spinner[self._frame])
 
     # -- closing and reopening ------------------------------------------------------------------
 

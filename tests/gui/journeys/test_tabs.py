@@ -112,6 +112,10 @@ def test_two_transfers_stream_at_once_and_each_tab_shows_its_own(
     qtbot.waitUntil(lambda: one.store.body_size >= len(bodies[0]) // 2 - 300)
     qtbot.waitUntil(lambda: two.store.body_size >= len(bodies[1]) // 2 - 300)
     assert one.state is LoadState.RECEIVING and two.state is LoadState.RECEIVING
+    # Both tabs show they are loading: a turning indicator beside each title.
+    icons = [window.tabs.bar.tabIcon(i) for i in range(2)]
+    assert not any(icon.isNull() for icon in icons)
+    qtbot.waitUntil(lambda: window.tabs.bar.tabIcon(0).cacheKey() != icons[0].cacheKey())
     # Each tab's own figures: the Stream dock's views, the status line, the Stop action.
     for page in (two, one):
         window.tabs.setCurrentWidget(page)
@@ -130,6 +134,7 @@ def test_two_transfers_stream_at_once_and_each_tab_shows_its_own(
     assert one.document_view.toPlainText() == bodies[0].decode()
     assert two.document_view.toPlainText() == bodies[1].decode()
     assert "first tab" not in two.document_view.toPlainText()
+    qtbot.waitUntil(lambda: all(window.tabs.bar.tabIcon(i).isNull() for i in range(2)))
 
 
 def test_closing_a_tab_mid_transfer_cancels_it_and_joins_its_thread(
