@@ -43,6 +43,9 @@ _.handle_starttag
 _.handle_endtag
 _.handle_data
 
+# json.JSONDecoder reads its scan_once (json_pretty puts the pure-Python scanner there).
+_.scan_once
+
 # Style members made by value: HEADINGS = {f"h{n}": Style(f"h{n}") ...} (render/elements.py).
 _.H3
 _.H4
