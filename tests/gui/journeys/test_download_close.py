@@ -61,7 +61,7 @@ def test_closing_while_a_download_is_written_to_disk_puts_it_in_place_and_says_s
     target = downloads / "archive.zip"
     drive.answer_dialogs(qtbot, srv.url("/archive.zip"), str(target))
     drive.trigger(window, "File", "Download…")
-    panel = window.downloads_panel
+    panel = window.services.downloads_panel
     assert panel is not None
     # Every byte is written; the disk is confirming them: the row says so.
     qtbot.waitUntil(
@@ -69,8 +69,8 @@ def test_closing_while_a_download_is_written_to_disk_puts_it_in_place_and_says_s
         timeout=20_000,
     )
     assert not target.exists()
-    manager = window.downloads()
-    drive.trigger(window, "File", "Close window")
+    manager = window.services.downloads()
+    drive.trigger(window, "File", "Close Window")
     qtbot.waitUntil(lambda: not window.isVisible())
     # The close did not leave the download thread in its fsync, and lost nothing.
     assert not manager.worker_thread.isRunning()
@@ -97,13 +97,13 @@ def test_closing_mid_transfer_cancels_leaves_nothing_and_says_so(
     target = downloads / "never.bin"
     drive.answer_dialogs(qtbot, srv.url("/never.bin"), str(target))
     drive.trigger(window, "File", "Download…")
-    panel = window.downloads_panel
+    panel = window.services.downloads_panel
     assert panel is not None
     qtbot.waitUntil(
         lambda: any("of 977 KiB" in t for t in drive.label_texts(panel)), timeout=20_000
     )
-    manager = window.downloads()
-    drive.trigger(window, "File", "Close window")
+    manager = window.services.downloads()
+    drive.trigger(window, "File", "Close Window")
     qtbot.waitUntil(lambda: not window.isVisible())
     assert not manager.worker_thread.isRunning()
     assert os.listdir(downloads) == []
