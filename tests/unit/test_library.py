@@ -5,6 +5,7 @@ bookmarks/history pages' addresses and HTML."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -400,3 +401,25 @@ def test_a_bookmarks_file_nested_too_deeply_is_a_bookmark_error() -> None:
     """json raises RecursionError, not ValueError, for deep nesting: it was let through."""
     with pytest.raises(BookmarkError, match="nested too deeply"):
         Bookmarks.from_json(b"[" * 200_000 + b"]" * 200_000)
+
+
+def test_import_file_merges_into_a_snapshot_and_makes_the_file_bytes(tmp_path: Path) -> None:
+    """What the window's import thread does: the live bookmarks untouched until adopted."""
+    from ui.library.netscape import import_file
+
+    live = Bookmarks()
+    live.add("Kept", "https://kept.example/")
+    path = tmp_path / "b.html"
+    path.write_bytes(
+        b'<!DOCTYPE NETSCAPE-Bookmark-file-1><DL><DT><A HREF="https://kept.example/">K</A>'
+        b'<DT><A HREF="https://new.example/">New</A></DL>'
+    )
+    snapshot = live.copy()
+    merged = import_file(str(path), snapshot)
+    assert (merged.added, merged.duplicates) == (1, 1)
+    assert [b.title for b in live] == ["Kept"]  # the snapshot is independent
+    assert [b.title for b in snapshot] == ["Kept", "New"]
+    assert merged.data == snapshot.to_json()
+    live.adopt(snapshot)
+    assert [(b.id, b.title) for b in live] == [(1, "Kept"), (2, "New")]
+    assert live.add("Next", "https://next.example/").id == 3  # ids go on after the import

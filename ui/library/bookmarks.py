@@ -88,6 +88,20 @@ class Bookmarks:
     def __len__(self) -> int:
         return len(self._items)
 
+    def copy(self) -> Bookmarks:
+        """An independent collection with the same bookmarks and ids (no re-checking: a
+        snapshot that an import on another thread can merge into)."""
+        twin = Bookmarks()
+        twin.adopt(self)
+        return twin
+
+    def adopt(self, other: Bookmarks) -> None:
+        """Become a copy of ``other`` (its bookmarks, ids and next id), keeping this
+        object: what holds it sees the change."""
+        self._items = list(other._items)
+        self._by_id = dict(other._by_id)
+        self._next_id = other._next_id
+
     def __iter__(self) -> Iterator[Bookmark]:
         return iter(list(self._items))
 

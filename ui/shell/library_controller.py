@@ -17,6 +17,7 @@ the action was ignored.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -42,7 +43,13 @@ from PySide6.QtWidgets import (
 
 from ui.library import pages
 from ui.library.bookmarks import Bookmark, BookmarkError, Bookmarks
-from ui.library.netscape import MAX_IMPORT_BYTES, parse_netscape, to_netscape
+from ui.library.netscape import (
+    ImportResult,
+    MergedImport,
+    import_file,
+    merge_import,
+    to_netscape,
+)
 from ui.library.visits import Visits, completions
 
 if TYPE_CHECKING:
@@ -50,6 +57,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 VISIT_SAVE_MS = 3000  # visits reach the file this long after the last one (and on close)
+IMPORT_POLL_MS = 20  # how often the window looks whether an import's thread has finished
 MENU_ENTRIES = 300  # bookmarks listed in the menu; the rest are on yonder:bookmarks
 MENU_TEXT = 60  # characters of a title in the menu
 
@@ -193,6 +201,63 @@ def ask_open_path(
     return files[0]
 
 
+class ImportJob:
+    """A bookmark file read, parsed and merged into a snapshot of the bookmarks on a thread
+    of its own (ui.library.netscape.import_file: pure Python, so the GUI thread gets the GIL
+    every switch interval; ~1 s for 20,000 bookmarks, which froze the window before).
+
+    Poll :attr:`done`; then :attr:`outcome` is the merge, or :attr:`error` says why nothing
+    was imported. ``generation`` is the bookmarks' generation the snapshot was taken at.
+    Nothing here touches Qt, so a job whose window closed just ends."""
+
+    def __init__(
+        self, path: str, snapshot: Bookmarks, generation: int, parsed: ImportResult | None = None
+    ) -> None:
+        self.path = path
+        self.generation = generation
+        self.outcome: MergedImport | None = None
+        self.error = ""
+        self.note = ""  # what yonder:bookmarks says at its top afterwards
+        self.page = ""  # ...and that page's HTML, made here too (~170 ms for 20,000)
+        self._done = threading.Event()
+        threading.Thread(
+            target=self._run, args=(snapshot, parsed), name="yonder-import", daemon=True
+        ).start()
+
+    def _run(self, snapshot: Bookmarks, parsed: ImportResult | None) -> None:
+        from ui.text.collector import collector_paused
+
+        path = self.path
+        try:
+            with collector_paused():  # its collections held the GIL: see ui/text/collector.py
+                if parsed is None:
+                    outcome = import_file(path, snapshot)
+                else:
+                    outcome = merge_import(parsed, snapshot)
+                also = f"; {outcome.duplicates} already there" if outcome.duplicates else ""
+                self.note = (
+                    f"Imported from {path}: {outcome.result.summary()}{also}; "
+                    f"{outcome.added} added."
+                )
+                self.page = pages.bookmarks_html(outcome.bookmarks, "", self.note)
+                self.outcome = outcome
+        except OSError as exc:
+            self.error = f"Could not read {path}: {exc.strerror or exc}"
+        except BookmarkError as exc:
+            self.error = f"Nothing imported from {path}: {exc}"
+        except Exception as exc:  # never a traceback on a thread: say it
+            self.error = f"Nothing imported from {path}: {type(exc).__name__}: {exc}"
+        finally:
+            self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+
 class LibraryController(QObject):
     """Owns the bookmarks and the visits, their actions and the Bookmarks menu.
 
@@ -216,6 +281,16 @@ class LibraryController(QObject):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(VISIT_SAVE_MS)
         self._save_timer.timeout.connect(self.save_history)
+        # Bumped by every change of the bookmarks: an import merged into an older snapshot
+        # is merged again into what they are now.
+        self._generation = 0
+        self.import_job: ImportJob | None = None
+        # (generation, note, HTML) of yonder:bookmarks as an import made it on its thread:
+        # shown once instead of making it again (see page_for).
+        self._made_page: tuple[int, str, str] | None = None
+        self._import_poll = QTimer(self)
+        self._import_poll.setInterval(IMPORT_POLL_MS)
+        self._import_poll.timeout.connect(self._poll_import)
 
         def action(text: str, handler: object, *keys: str) -> QAction:
             item = QAction(text, window)
@@ -251,13 +326,23 @@ class LibraryController(QObject):
             self._note = settings.set_aside_bookmarks(str(exc))
             return Bookmarks()
 
-    def _bookmarks_changed(self) -> None:
-        problem = self._host.settings.write_bookmarks(self.bookmarks.to_json())
+    def _bookmarks_changed(self, data: bytes | None = None, menu_now: bool = True) -> None:
+        """Save, and update the menu and completions; ``data``: the file's bytes when they
+        were made already (an import makes them on its thread); ``menu_now`` False: the
+        menu is rebuilt in the next turn of the event loop."""
+        self._generation += 1
+        self._made_page = None
+        if data is None:
+            data = self.bookmarks.to_json()
+        problem = self._host.settings.write_bookmarks(data)
         if problem:
             self._host.report(
                 f"{problem[0].upper()}{problem[1:]}; they are kept until you quit", True
             )
-        self._rebuild_menu()
+        if menu_now:
+            self._rebuild_menu()
+        else:
+            QTimer.singleShot(0, self, self._rebuild_menu)
         self.completions_changed.emit()
 
     def save_history(self) -> None:
@@ -369,23 +454,37 @@ class LibraryController(QObject):
         )
         if path is None:
             return
-        try:
-            with open(path, "rb") as file:
-                data = file.read(MAX_IMPORT_BYTES + 1)
-        except OSError as exc:
-            self._host.report(f"Could not read {path}: {exc.strerror}", True)
+        self._host.report(f"Importing bookmarks from {path}…")
+        self._start_import(path)
+
+    def _start_import(self, path: str, parsed: ImportResult | None = None) -> None:
+        self.import_action.setEnabled(False)  # one import at a time
+        self.import_job = ImportJob(path, self.bookmarks.copy(), self._generation, parsed)
+        self._import_poll.start()
+
+    def _poll_import(self) -> None:
+        job = self.import_job
+        if job is None or not job.done:
             return
-        try:
-            result = parse_netscape(data)
-        except BookmarkError as exc:
-            self._host.report(f"Nothing imported from {path}: {exc}", True)
+        self._import_poll.stop()
+        self.import_job = None
+        self.import_action.setEnabled(True)
+        if job.error or job.outcome is None:
+            self._host.report(job.error or f"Nothing imported from {job.path}", True)
             return
-        added, duplicates = self.bookmarks.merge(result.bookmarks)
-        if added:
-            self._bookmarks_changed()
-        also = f"; {duplicates} already there" if duplicates else ""
-        self._note = f"Imported from {path}: {result.summary()}{also}; {added} added."
-        self._host.report(self._note)
+        outcome = job.outcome
+        if job.generation != self._generation:
+            # A bookmark was added, edited or deleted meanwhile: merge the same file into
+            # the bookmarks as they are now (the snapshot's merge would undo that change).
+            self._start_import(job.path, outcome.result)
+            return
+        if outcome.added:
+            self.bookmarks.adopt(outcome.bookmarks)
+            # The menu's ~300 entries (~35 ms) in a turn of their own.
+            self._bookmarks_changed(outcome.data, menu_now=False)
+        self._note = job.note
+        self._made_page = (self._generation, job.note, job.page)
+        self._host.report(job.note)
         self._host.load(pages.BOOKMARKS_URL)
 
     def export_bookmarks(self) -> None:
@@ -456,7 +555,10 @@ class LibraryController(QObject):
                 f"The “{address.action}” in this address was ignored: changes are made only "
                 "from links on this page."
             )
+        made, self._made_page = self._made_page, None
         if address.page == pages.BOOKMARKS_URL:
+            if made is not None and made[:2] == (self._generation, note) and not address.query:
+                return address.url, made[2]  # the import's own page, of these very bookmarks
             return address.url, pages.bookmarks_html(self.bookmarks, address.query, note)
         return address.url, pages.history_html(self.visits, address.query, note)
 

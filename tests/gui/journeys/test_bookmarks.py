@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -206,7 +207,9 @@ def test_import_a_firefox_bookmark_file_then_export_and_read_it_back(
     text = drive.screen_text(window)
     assert "2 bookmarks, 1 skipped" in text and "2 added" in text
     assert "Bookmarks Toolbar" in text and "Python & docs" in text and "Café news" in text
-    assert drive.find_action(window, "Bookmarks", "Bookmarks Toolbar", "Python & docs")
+    # The menu is rebuilt in the turn after the import's end (a turn of its own).
+    path = ("Bookmarks", "Bookmarks Toolbar", "Python & docs")
+    qtbot.waitUntil(lambda: any(found == path for found, _ in drive.menu_actions(window)))
 
     drive.click_link(qtbot, window, srv.url("/news.html"))  # follow an imported bookmark
     show(qtbot, window, srv.url("/news.html"))
@@ -234,6 +237,101 @@ def test_import_a_firefox_bookmark_file_then_export_and_read_it_back(
     drive.trigger(window, "Bookmarks", "Import Bookmarks…")
     qtbot.waitUntil(lambda: "2 already there; 0 added" in drive.screen_text(window))
     assert len(window.library.bookmarks) == 2
+
+
+def test_importing_20000_bookmarks_keeps_the_window_responsive_and_adds_them_all(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """The file is read, parsed and merged on a thread of its own (it froze the window for
+    ~1 s before): the event loop turns throughout, the status bar says what is going on, and
+    then every bookmark is in the file, the menu and yonder:bookmarks."""
+    from ui.library.bookmarks import MAX_BOOKMARKS, Bookmark, Bookmarks
+    from ui.library.netscape import to_netscape
+
+    made = Bookmarks(
+        Bookmark(0, f"Page {i}", f"https://site{i % 300}.example/p/{i}", f"Folder {i % 20}")
+        for i in range(MAX_BOOKMARKS)
+    )
+    exported = tmp_path / "big.html"
+    exported.write_bytes(to_netscape(made))
+    window.settings.store.setValue(LAST_DIRECTORY_KEY, str(tmp_path))
+    library = window.library
+    ticks_while_importing = [0]
+
+    def tick() -> None:
+        if library.import_job is not None:
+            ticks_while_importing[0] += 1
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(1)
+    drive.answer_dialogs(qtbot, exported.name)
+    drive.trigger(window, "Bookmarks", "Import Bookmarks…")
+    assert library.import_job is not None  # the action returned with the import under way
+    assert f"Importing bookmarks from {exported}" in drive.status_text(window)
+    assert not library.import_action.isEnabled()  # one import at a time
+    qtbot.waitUntil(lambda: library.import_job is None, timeout=60_000)
+    timer.stop()
+    assert ticks_while_importing[0] >= 5  # the window's event loop ran during the import
+    assert library.import_action.isEnabled()
+    note = f"Imported from {exported}: {MAX_BOOKMARKS} bookmarks; {MAX_BOOKMARKS} added."
+    qtbot.waitUntil(lambda: note in drive.screen_text(window), timeout=30_000)
+    assert window.address_bar.text() == "yonder:bookmarks"
+    assert len(library.bookmarks) == MAX_BOOKMARKS
+    stored = stored_bookmarks(window)
+    # (the file lists them folder by folder, as browsers write it)
+    assert sorted((b["title"], b["url"], b["folder"]) for b in stored) == sorted(
+        (b.title, b.url, b.folder) for b in made
+    )
+    path = ("Bookmarks", "Folder 0", "Page 0")
+    qtbot.waitUntil(lambda: any(found == path for found, _ in drive.menu_actions(window)))
+
+
+def test_a_bookmark_added_during_an_import_is_kept(
+    qtbot: QtBot,
+    window: MainWindow,
+    servers: list[LoopbackServer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The import merges into a snapshot on its thread; a bookmark added meanwhile (Ctrl+D)
+    is not undone: the file is merged again into the bookmarks as they are then."""
+    import threading
+
+    from ui.library import netscape
+
+    srv = site(servers, page=("Added meanwhile", "text"))
+    file = tmp_path / "few.html"
+    file.write_text(
+        '<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://a.example/">A</A>\n'
+        '<DT><A HREF="https://b.example/">B</A>\n</DL>\n',
+        encoding="utf-8",
+    )
+    release = threading.Event()
+    real = netscape.parse_netscape
+
+    def held(data: bytes) -> netscape.ImportResult:
+        release.wait(30)  # the import's thread waits here while the user bookmarks a page
+        return real(data)
+
+    monkeypatch.setattr(netscape, "parse_netscape", held)
+    go(qtbot, window, srv.url("/page.html"))
+    window.settings.store.setValue(LAST_DIRECTORY_KEY, str(tmp_path))
+    drive.answer_dialogs(qtbot, file.name)
+    drive.trigger(window, "Bookmarks", "Import Bookmarks…")
+    try:
+        assert window.library.import_job is not None
+        back_in_window(qtbot, window)
+        drive.answer_dialogs(qtbot, "Added meanwhile")
+        drive.press(qtbot, Qt.Key.Key_D, CTRL)
+        qtbot.waitUntil(lambda: len(window.library.bookmarks) == 1)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: window.library.import_job is None, timeout=30_000)
+    titles = [b.title for b in window.library.bookmarks]
+    assert titles == ["Added meanwhile", "A", "B"]
+    assert [b["title"] for b in stored_bookmarks(window)] == titles
+    qtbot.waitUntil(lambda: "2 added" in drive.screen_text(window))
 
 
 def test_an_address_that_cannot_be_bookmarked_is_refused_in_the_dialog_and_nothing_is_lost(
@@ -266,7 +364,7 @@ def test_importing_a_file_that_is_not_bookmarks_says_so_and_keeps_everything(
     window.settings.store.setValue(LAST_DIRECTORY_KEY, str(tmp_path))
     drive.answer_dialogs(qtbot, junk.name)
     drive.trigger(window, "Bookmarks", "Import Bookmarks…")
-    assert "Nothing imported" in drive.status_text(window)
+    qtbot.waitUntil(lambda: "Nothing imported" in drive.status_text(window))
     assert "not a Netscape bookmark file" in drive.status_text(window)
     assert len(window.library.bookmarks) == 0
 
