@@ -70,7 +70,7 @@ def main() -> None:
         target = os.path.join(tmp, "big.txt")
         win.ask_path = lambda caption, name: target
         started = time.perf_counter()
-        win.page.save_page()
+        win.page.saver.save_page()
         saved = time.perf_counter() - started
         ok = os.path.getsize(target) == size
         print(

@@ -312,8 +312,8 @@ def run_yonder(
             win.ask_path = lambda caption, name: str(target)
             heart.start()
             started = time.perf_counter()
-            win.page.save_page()
-            saved = wait(lambda: not win.page.saving, deadline)
+            win.page.saver.save_page()
+            saved = wait(lambda: not win.page.saver.saving, deadline)
             result["save_s"] = time.perf_counter() - started
             result.update({f"save_{k}": v for k, v in heart.stop().items()})
             result["saved_mib"] = target.stat().st_size / 2**20 if saved else -1

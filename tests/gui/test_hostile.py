@@ -302,14 +302,14 @@ def test_save_page_runs_in_the_background_with_progress_and_cancel(
     store.iter_body = lambda: HeldChunks(iter_body(), gate)  # type: ignore[method-assign]
     qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     # Ctrl+S returned with the save under way: its progress and Cancel in the status bar.
-    assert win.page.saving
+    assert win.page.saver.saving
     status = win.findChild(SaveStatus)
     assert status is not None and status.isVisible()
     assert status.label.text().startswith("Saving big.txt: ")
     assert status.label.text().endswith(" of 128 MiB")
     qtbot.mouseClick(status.cancel_button, Qt.MouseButton.LeftButton)
     gate.set()  # the rest of the body may come now: the save must stop at its next chunk
-    qtbot.waitUntil(lambda: not win.page.saving, timeout=30000)
+    qtbot.waitUntil(lambda: not win.page.saver.saving, timeout=30000)
     assert (
         win.page.load_status.label.text()
         == f"Saving to {target} was cancelled; nothing was written."

@@ -467,11 +467,11 @@ def test_cancelled_and_failed_saves_leave_no_file(
     srv = serve(servers, respond(html("<p>x</p>")))
     load(qtbot, window, srv.url("/page.html"))
     window.ask_path = lambda caption, name: None  # the dialog was cancelled
-    window.page.save_page()
+    window.page.saver.save_page()
     assert list(tmp_path.iterdir()) == [] or all(p.name == "settings" for p in tmp_path.iterdir())
     missing = tmp_path / "no-such-dir" / "page.html"
     window.ask_path = lambda caption, name: str(missing)
-    window.page.save_page()
+    window.page.saver.save_page()
     assert not missing.exists() and not missing.parent.exists()
     assert window.page.notice_bar.isVisible()
     assert f"Could not save to {missing}" in window.page.notice_bar.label.text()
@@ -485,7 +485,7 @@ def test_save_while_loading_says_so(
     window.ask_path = lambda caption, name: pytest.fail("no dialog while loading")
     window.load(srv.url("/"))
     qtbot.waitUntil(lambda: window.page.store.body_size > 0, timeout=10_000)
-    window.page.save_page()
+    window.page.saver.save_page()
     assert "still loading" in window.page.notice_bar.label.text()
     window.page.stop()
 

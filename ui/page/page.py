@@ -22,7 +22,6 @@ Signals:
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,6 +43,7 @@ from ui.page.load_state import LoadMachine, LoadState
 from ui.page.load_status import LoadStatus
 from ui.page.notice_bar import NoticeBar
 from ui.page.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
+from ui.page.saving import PageSaver
 from ui.page.split import YieldingSplitter
 from ui.page.titles import page_title
 from ui.stream.phase_bar import PhaseBar
@@ -57,14 +57,11 @@ from ui.text.units import format_duration, format_size
 if TYPE_CHECKING:
     from net.charset import CharsetChoice
     from net.events import Finished, Redirected, ResponseHead, Timings
-    from ui.downloads.save_job import SaveJob, SaveStatus
     from ui.page.fetch_worker import FetchFunction
     from ui.stream.receive_lab import ReceiveLab
 
 BASE_POINT_SIZE = 10.5
 HEADER_MIN_WIDTH = 160  # the header pane yields down to this before the document yields
-SAVE_POLL_MS = 100  # how often a background Save Page's progress is shown
-CLOSE_WAIT_MS = 1000  # how long closing waits for the worker thread to end
 RELAYOUT_MS = 250  # a resize or zoom must settle this long before tables are laid out again
 
 
@@ -140,12 +137,7 @@ class Page(QWidget):
         self._curl_refused = False  # the page is a refused address: no Copy as curl
         self._done_text = ""  # "Done: ..." waits here while the page is still rendering
         self._restore_block = -1  # after a re-layout: the block to bring back to the top
-        self._save_job: SaveJob | None = None  # Save Page running in the background
-        self._save_note: tuple[str, bool] = ("", False)  # its "(incomplete: ...)", and error
-        self._save_status: SaveStatus | None = None  # its part of the status bar, made on use
-        self._save_poll = QTimer(self)
-        self._save_poll.setInterval(SAVE_POLL_MS)
-        self._save_poll.timeout.connect(self._poll_save)
+        self.saver = PageSaver(self)
         self._relayout_timer = QTimer(self)
         self._relayout_timer.setSingleShot(True)
         self._relayout_timer.setInterval(RELAYOUT_MS)
@@ -203,7 +195,7 @@ class Page(QWidget):
         view.drained.connect(self._on_render_progress)
         view.columns_changed.connect(self._on_columns_changed)
         self.error_banner.retry_requested.connect(self.reload)
-        self.notice_bar.save_requested.connect(self.save_page)
+        self.notice_bar.save_requested.connect(self.saver.save_page)
         r = self.renderer
         r.title_changed.connect(self.on_title_changed)
         r.encoding_changed.connect(self.on_encoding_changed)
@@ -232,8 +224,8 @@ class Page(QWidget):
         """What the window's status bar shows for this page: the status line first (it
         stretches), then its permanent widgets, left to right."""
         widgets: list[QWidget] = [self.load_status]
-        if self._save_status is not None:
-            widgets.append(self._save_status)
+        if self.saver.status is not None:
+            widgets.append(self.saver.status)
         return [*widgets, self.charset_label, self.phase_bar]
 
     # -- state ------------------------------------------------------------------------------
@@ -418,7 +410,7 @@ class Page(QWidget):
             self.reload()
             return
         if href == SAVE_URL:
-            self.save_page()
+            self.saver.save_page()
             return
         # An action link (delete, edit, ...) counts only on a page of Yonder's own.
         if internal.is_internal(self._url) and self.host.follow_library_link(href):
@@ -860,124 +852,9 @@ class Page(QWidget):
         else:
             self.find_bar.find_next()
 
-    # -- save -----------------------------------------------------------------------------------
-
-    def suggested_filename(self) -> str:
-        from ui.text.filenames import suggest_filename
-
-        store = self.store
-        return suggest_filename(store.url, store.content_disposition, store.content_type)
-
     def report(self, text: str, error: bool = False) -> None:
         self.notice_bar.show_notice(text, offer_save=False, error=error)
         self.load_status.show_text(text)
-
-    @Slot()
-    def save_page(self) -> None:
-        """Save the body as received (transfer- and content-decoded), whole, from the store."""
-        if not self._has_body:
-            self.report("Nothing to save: this page has no body. Load a page first.")
-            return
-        if not self.store.ended:
-            self.report(
-                "The page is still loading. Save when it has finished, or Stop first "
-                "to save what has arrived."
-            )
-            return
-        if self._save_job is not None:
-            self.report(f"Still saving to {self._save_job.path}: wait for it, or cancel it.")
-            return
-        path = self.host.ask_path("Save Page", self.suggested_filename())
-        if not path:
-            return
-        from ui.downloads.save_file import SaveError
-        from ui.downloads.save_job import SaveJob
-
-        store = self.store
-        if store.lost is not None:
-            partial = f" (incomplete: {store.lost})"
-        elif not store.complete:
-            partial = " (incomplete: the transfer did not finish)"
-        else:
-            partial = ""
-        try:
-            # What is kept now, read through its own descriptor: leaving the page (or a new
-            # load) meanwhile does not cut the save short.
-            job = SaveJob(path, store.iter_body(), store.kept_size)
-        except SaveError as exc:
-            self.report(str(exc), error=True)
-            return
-        job.start()
-        self._save_job = job
-        self._save_note = partial, store.lost is not None
-        self._save_poll.start()
-        self._poll_save()
-
-    @property
-    def saving(self) -> bool:
-        """A Save Page is being written in the background."""
-        return self._save_job is not None
-
-    @Slot()
-    def cancel_save(self) -> None:
-        """Cancel the running Save Page (the status bar's Cancel); nothing is written."""
-        if self._save_job is not None:
-            self._save_job.cancel()
-
-    @Slot()
-    def _poll_save(self) -> None:
-        job = self._save_job
-        if job is None:
-            self._save_poll.stop()
-            return
-        status = self._save_status_widget()
-        if not job.finished:
-            name = os.path.basename(job.path) or job.path
-            status.update_progress(
-                f"Saving {name}: {format_size(job.written)} of {format_size(job.total)}",
-                job.written,
-                job.total,
-            )
-            return
-        self._save_poll.stop()
-        self._save_job = None
-        status.hide()
-        if job.error is not None:
-            self.report(str(job.error), error=True)
-            return
-        partial, lost = self._save_note
-        self.report(f"Saved {format_size(job.written)} to {job.path}{partial}", error=lost)
-        self.saved.emit(job.path)
-
-    def _save_status_widget(self) -> SaveStatus:
-        if self._save_status is None:
-            from ui.downloads.save_job import SaveStatus
-
-            self._save_status = SaveStatus()
-            self._save_status.cancel_requested.connect(self.cancel_save)
-            self.actions_changed.emit()  # the window puts it in the status bar
-        return self._save_status
-
-    @Slot()
-    def save_headers(self) -> None:
-        """Save the response head exactly as received (status line, headers, CRLFs)."""
-        if not self._has_body or not self.store.head_raw:
-            self.report("No response headers to save: this page did not come from HTTP.")
-            return
-        from ui.downloads.save_file import SaveError, save_bytes_atomically
-        from ui.text.filenames import sanitize_filename
-
-        stem = self.suggested_filename().rsplit(".", 1)[0] or "response"
-        path = self.host.ask_path("Save Headers", sanitize_filename(f"{stem}.headers.txt"))
-        if not path:
-            return
-        try:
-            save_bytes_atomically(path, [self.store.head_raw])
-        except SaveError as exc:
-            self.report(str(exc), error=True)
-            return
-        self.report(f"Saved the response headers to {path}")
-        self.saved.emit(path)
 
     def curl_command(self) -> str:
         from ui.text.curl_command import curl_command_for
@@ -1001,11 +878,7 @@ class Page(QWidget):
         (bounded), cancel a running save (nothing half-written is left), free the body."""
         self._request_id = 0
         self.fetcher.shutdown(wait_ms)
-        if self._save_job is not None:
-            self._save_job.cancel()
-            self._save_job.wait(CLOSE_WAIT_MS / 1000)
-            self._save_job = None
-            self._save_poll.stop()
+        self.saver.cancel_on_close()
         self.renderer.stop()
         self.store.close()
 
