@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QMenu
 
 from ui.page.load_state import LoadState
 from ui.page.page import Page
@@ -39,6 +40,9 @@ class TabsController:
         self._closed: list[tuple[int, list[str], int]] = []  # (tab index, entries, position)
         self._closing: list[Page] = []  # closed pages whose thread has not ended yet
         self._tabs.tabCloseRequested.connect(self.close_at)
+        bar = self._tabs.bar
+        bar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        bar.customContextMenuRequested.connect(self._tab_menu)
         # The loading indicator turns while any tab loads or renders (SPIN_MS a frame).
         self._spinner = spinner_frames(window.palette().windowText().color())
         self._frame = 0
@@ -129,6 +133,40 @@ class TabsController:
         self._tabs.insertTab(index, page, page.title)
         self.show_title(page)
         return page
+
+    def duplicate(self, page: Page) -> Page:
+        """A copy of ``page``'s tab beside it, with its back/forward list, loaded again."""
+        copy = self._make_page()
+        self._tabs.insertTab(self._tabs.indexOf(page) + 1, copy, page.title)
+        copy.restore_history(page.history.entries, page.history.index)
+        self._tabs.setCurrentWidget(copy)
+        copy.load_pending()
+        return copy
+
+    def close_others(self, keep: Page) -> None:
+        for page in self.pages:
+            if page is not keep:
+                self.close_at(self._tabs.indexOf(page))
+
+    def _tab_menu(self, point: QPoint) -> None:
+        """A tab's context menu, as browsers have it (a right click on the tab)."""
+        index = self._tabs.bar.tabAt(point)
+        page = self._tabs.widget(index)
+        if not isinstance(page, Page):
+            return
+        c = self._window.commands
+        menu = QMenu(self._tabs.bar)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction("Reload Tab", page.reload).setEnabled(bool(page.url))
+        menu.addAction("Duplicate Tab", lambda: self.duplicate(page))
+        menu.addSeparator()
+        menu.addAction("Close Tab", lambda: self.close_at(self._tabs.indexOf(page)))
+        others = menu.addAction("Close Other Tabs", lambda: self.close_others(page))
+        others.setEnabled(self._tabs.count() > 1)
+        menu.addSeparator()
+        menu.addAction(c.new_tab_action)
+        menu.addAction(c.reopen_tab_action)
+        menu.popup(self._tabs.bar.mapToGlobal(point))
 
     # -- switching ----------------------------------------------------------------------------
 

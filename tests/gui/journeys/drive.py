@@ -407,6 +407,43 @@ def click_link(qtbot: QtBot, win: MainWindow, href: str, nth: int = 0) -> None:
     qtbot.mouseClick(win.page.document_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 
+def popup_menu(qtbot: QtBot) -> QMenu:
+    """The context menu that popped up."""
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=10000)
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu)
+    return menu
+
+
+def choose(qtbot: QtBot, menu: QMenu, text: str) -> None:
+    """Pick the entry ``text`` as a user does: the keyboard walks to it, Enter."""
+    texts = [action.text() for action in menu.actions()]
+    assert text in texts, texts
+    target = next(action for action in menu.actions() if action.text() == text)
+    for _ in range(len(texts) + 1):
+        if menu.activeAction() is target:
+            break
+        qtbot.keyClick(menu, Qt.Key.Key_Down)
+    assert menu.activeAction() is target
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    # The menu deletes itself on close (before Enter returns, when the entry opens a dialog).
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=10000)
+
+
+def right_click(qtbot: QtBot, win: MainWindow, widget: QWidget, point: QPoint) -> QMenu:
+    """A right click at ``point`` of ``widget``, through the window as the platform delivers
+    it (QTest's widget clicks skip the step where Qt turns a right press into a context menu
+    event); the context menu that pops up."""
+    from PySide6.QtTest import QTest
+
+    handle = win.windowHandle()
+    assert handle is not None
+    at = widget.mapTo(win, point)
+    QTest.mousePress(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseRelease(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
+    return popup_menu(qtbot)
+
+
 def enter_address(qtbot: QtBot, win: MainWindow, url: str) -> None:
     """File > Go to address bar, ``url`` typed, Enter: the load starts."""
     trigger(win, "File", "Go to address bar")

@@ -39,14 +39,6 @@ def serve_site(servers: list[LoopbackServer]) -> LoopbackServer:
     )
 
 
-def popup_menu(qtbot: QtBot) -> QMenu:
-    """The context menu that popped up."""
-    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=10000)
-    menu = QApplication.activePopupWidget()
-    assert isinstance(menu, QMenu)
-    return menu
-
-
 def right_click_link(qtbot: QtBot, win: MainWindow, href: str) -> QMenu:
     """A right click on the link, through the window as the platform delivers it (QTest's
     widget clicks skip the step where Qt turns a right press into a context menu event)."""
@@ -58,22 +50,7 @@ def right_click_link(qtbot: QtBot, win: MainWindow, href: str) -> QMenu:
     at = viewport.mapTo(win, point)
     QTest.mousePress(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
     QTest.mouseRelease(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
-    return popup_menu(qtbot)
-
-
-def choose(qtbot: QtBot, menu: QMenu, text: str) -> None:
-    """Pick the entry ``text`` as a user does: the keyboard walks to it, Enter."""
-    texts = [action.text() for action in menu.actions()]
-    assert text in texts, texts
-    target = next(action for action in menu.actions() if action.text() == text)
-    for _ in range(len(texts) + 1):
-        if menu.activeAction() is target:
-            break
-        qtbot.keyClick(menu, Qt.Key.Key_Down)
-    assert menu.activeAction() is target
-    qtbot.keyClick(menu, Qt.Key.Key_Return)
-    # The menu deletes itself on close (before Enter returns, when the entry opens a dialog).
-    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=10000)
+    return drive.popup_menu(qtbot)
 
 
 def test_right_click_copy_link_address_then_open_link(
@@ -89,11 +66,11 @@ def test_right_click_copy_link_address_then_open_link(
         "Copy Link Address",
         "Download Link…",
     ]
-    choose(qtbot, menu, "Copy Link Address")
+    drive.choose(qtbot, menu, "Copy Link Address")
     assert QGuiApplication.clipboard().text() == next_url
     assert drive.requests_to(srv, "/next.html") == []  # copying fetches nothing
 
-    choose(qtbot, right_click_link(qtbot, window, next_url), "Open Link")
+    drive.choose(qtbot, right_click_link(qtbot, window, next_url), "Open Link")
     drive.wait_loaded(qtbot, window)
     assert "The next page." in drive.screen_text(window)
     assert window.address_bar.text() == next_url
@@ -122,7 +99,7 @@ def test_menu_key_on_a_tabbed_link_downloads_it(
             Qt.KeyboardModifier.NoModifier,
         ),
     )
-    choose(qtbot, popup_menu(qtbot), "Download Link…")
+    drive.choose(qtbot, drive.popup_menu(qtbot), "Download Link…")
     qtbot.waitUntil(lambda: target.exists() and target.read_bytes() == DATA, timeout=10000)
     assert titles == ["Download to"]
     assert len(drive.requests_to(srv, "/data.bin")) == 1

@@ -205,3 +205,33 @@ def make_settings_like(settings: Settings) -> Settings:
 
     store = QSettings(settings.store.fileName(), QSettings.Format.IniFormat)
     return Settings(store, settings.data_dir)
+
+
+def test_a_tabs_context_menu_duplicates_reloads_and_closes_the_others(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    drive.open_address(qtbot, window, srv.url("/a.html"))
+    drive.trigger(window, "File", "New Tab")
+    drive.wait_loaded(qtbot, window)
+    drive.type_text(qtbot, srv.url("/b.html"))
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, window)
+    bar = window.tabs.bar
+    menu = drive.right_click(qtbot, window, bar, bar.tabRect(1).center())
+    drive.choose(qtbot, menu, "Duplicate Tab")
+    drive.wait_loaded(qtbot, window)
+    assert tab_texts(window) == ["Page a", "Page b", "Page b"]
+    assert window.tabs.currentIndex() == 2
+    assert len(drive.requests_to(srv, "/b.html")) == 2
+    drive.trigger(window, "Go", "Back")  # the copy has the tab's back/forward list
+    drive.wait_loaded(qtbot, window)
+    assert window.page.url == "about:start"
+    menu = drive.right_click(qtbot, window, bar, bar.tabRect(0).center())
+    drive.choose(qtbot, menu, "Reload Tab")
+    qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/a.html")) == 2)
+    pages = window.pages
+    menu = drive.right_click(qtbot, window, bar, bar.tabRect(0).center())
+    drive.choose(qtbot, menu, "Close Other Tabs")
+    assert window.tabs.count() == 1 and window.page is pages[0]
+    assert not any(p.fetcher.worker_thread.isRunning() for p in pages[1:])
