@@ -81,6 +81,53 @@ def test_a_5_gb_announced_length_shows_progress_that_moves(
     assert "a" * 100 in text_of(window)
 
 
+def test_a_body_of_2_gib_plus_one_shows_its_figures_in_the_page_and_the_downloads(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    """2**31 + 1 announced (one past what an int signal carries), through the window: the
+    page's status line and progress bar, then File > Download… of the same address and its
+    row in the Downloads panel, each with the right figures; the server then goes away and
+    each says so (a body that size is not sent: the announced length is what crosses the
+    signals and the formatting)."""
+    from tests.gui.journeys import drive
+
+    gate = threading.Event()
+    chunks = [b"a" * 100_000, b"b" * 300_000]
+    srv = serve(servers, announce_then(chunks, PAST_INT32, gate))
+    window.load(srv.url("/big.txt"))
+    status = window.page.load_status
+    total = format_size(PAST_INT32)  # "2 GiB", as every size is written
+    qtbot.waitUntil(lambda: status.label.text().startswith(f"97.7 KiB of {total}"), timeout=10_000)
+    assert status.bar.isVisible() and status.bar.maximum() == 1000
+    assert status.bar.value() == 100_000 * 1000 // PAST_INT32  # 0: not overflowed, not -1
+    gate.set()
+    qtbot.waitUntil(lambda: status.label.text().startswith(f"391 KiB of {total}"), timeout=10_000)
+    window.page.stop()
+
+    target = tmp_path / "big.txt"
+    drive.answer_dialogs(qtbot, srv.url("/big.txt"), str(target))
+    drive.trigger(window, "File", "Download…")
+    panel = window.services.downloads_panel
+    assert panel is not None
+    qtbot.waitUntil(
+        lambda: any(t.startswith(f"97.7 KiB of {total}") for t in drive.label_texts(panel)),
+        timeout=10_000,
+    )
+    (row,) = panel.rows()
+    assert row.bar.maximum() == 1000 and row.bar.value() == 100_000 * 1000 // PAST_INT32
+    gate.set()
+    qtbot.waitUntil(
+        lambda: any(t.startswith(f"391 KiB of {total}") for t in drive.label_texts(panel)),
+        timeout=10_000,
+    )
+    assert any("left" in t for t in drive.label_texts(panel))  # a time left, from the total
+    srv.stop()  # gone long before 2 GiB: the download fails and leaves nothing
+    qtbot.waitUntil(lambda: row.state == "failed", timeout=10_000)
+    assert row.status_label.text().startswith("Failed · ")
+    assert "-2147483648" not in row.status_label.text()
+    assert "big.txt" not in os.listdir(tmp_path)
+
+
 @pytest.mark.parametrize(
     "owner, name",
     [
