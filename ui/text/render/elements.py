@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ui.text.render.engine import Engine
 
 RULE_WIDTH = 40
+_URL_NOISE = re.compile(r"[\t\n\r]")  # what browsers drop from a URL before parsing it
 BULLETS = ("•", "◦", "▪")
 # Columns each nesting level indents, as in w3m's dumps: a list item's marker sits right-aligned
 # in its first LIST_INDENT columns ("  • ", " 1. "), a <dd> and a <blockquote> indent as much.
@@ -211,7 +212,9 @@ def _start_a(engine: Engine, tag: str, attrs: Attrs) -> None:
     if href is None:
         return  # an anchor without href is not a link
     entry.kind = Closes.LINK
-    href = re.sub(r"[\t\n\r]", "", href).strip(" \t\n\f\r")
+    if "\t" in href or "\n" in href or "\r" in href:
+        href = _URL_NOISE.sub("", href)
+    href = href.strip(" \t\n\f\r")
     url, problem = engine.links.resolve(href)
     engine.writer.open_link(OpenLink(engine.link_count, href, url, problem))
     engine.link_count += 1

@@ -142,8 +142,8 @@ class Engine:
         tag = entry.tag
         if tag in CELL_SCOPE:
             self.scope_counts.append({})
-        if tag == "table":
-            self.table_counts.append({})
+            if tag == "table":
+                self.table_counts.append({})
         counts = self.scope_counts[-1]
         counts[tag] = counts.get(tag, 0) + 1
         counts = self.table_counts[-1]
@@ -156,9 +156,19 @@ class Engine:
         self.table_counts[-1][tag] -= 1
         if tag in CELL_SCOPE:
             self.scope_counts.pop()
-        if tag == "table":
-            self.table_counts.pop()
-        self._undo(entry)
+            if tag == "table":
+                self.table_counts.pop()
+        # What the element undoes (inline: this runs for nearly every end tag).
+        writer = entry.writer
+        kind = entry.kind
+        if kind is not None:
+            self._undo_kind(entry, kind)
+        if entry.style is not None:
+            self._style_off(entry.style, writer)
+        if entry.prefix:
+            writer.pop_prefix()
+        if entry.after:
+            writer.block(entry.after)
 
     def pop_through(self, entry: Entry) -> None:
         while self.stack:
@@ -198,7 +208,7 @@ class Engine:
         count = self.style_counts.get(style, 0)
         self.style_counts[style] = count + 1
         if not count:
-            self.writer.open_style(style)
+            self.writers[-1].open_style(style)
 
     def _style_off(self, style: Style, writer: Writer) -> None:
         count = self.style_counts.get(style, 0) - 1
@@ -207,21 +217,9 @@ class Engine:
             writer.close_style(style)
 
     def open_entry(self, tag: str) -> Entry:
-        entry = Entry(tag, self.writer)
+        entry = Entry(tag, self.writers[-1])
         self._push(entry)
         return entry
-
-    def _undo(self, entry: Entry) -> None:
-        writer = entry.writer
-        kind = entry.kind
-        if kind is not None:
-            self._undo_kind(entry, kind)
-        if entry.style is not None:
-            self._style_off(entry.style, writer)
-        if entry.prefix:
-            writer.pop_prefix()
-        if entry.after:
-            writer.block(entry.after)
 
     def _undo_kind(self, entry: Entry, kind: Closes) -> None:
         writer = entry.writer
@@ -475,9 +473,9 @@ class Engine:
             self.style_on(style)
             return
         if tag in BLOCK2:
-            self.writer.block(2)
+            self.writers[-1].block(2)
         elif tag in BLOCK1:
-            self.writer.block(1)
+            self.writers[-1].block(1)
 
     def end_tag(self, tag: str) -> None:
         self.table_space = self.table_text = False
@@ -511,10 +509,10 @@ class Engine:
         if tag in STACK_TAGS:
             self.close_tag(tag)
             return
-        if tag in BLOCK2 or tag in HEADINGS:
-            self.writer.block(2)
+        if tag in BLOCK2:
+            self.writers[-1].block(2)
         elif tag in BLOCK1 or tag == "li" or tag == "tr":
-            self.writer.block(1)
+            self.writers[-1].block(1)
 
     def text(self, data: str) -> None:
         if self.skip_tag is not None:
@@ -536,7 +534,7 @@ class Engine:
                 self.pre_fresh = False
                 if data.startswith("\n"):
                     data = data[1:]
-            self.writer.raw(data)
+            self.writers[-1].raw(data)
             return
         if self.tables:
             table = self.tables[-1]
@@ -553,7 +551,7 @@ class Engine:
                         self.table_space = False
                         data = " " + data
                     self.table_text = True
-        self.writer.text(data)
+        self.writers[-1].text(data)
 
     # -- title and captured controls
 

@@ -111,7 +111,7 @@ class Writer:
 
     def _emit(self, text: str) -> None:
         self.parts.append(text)
-        self.pos += utf16_len(text) if self.utf16 else len(text)
+        self.pos += len(text) if not self.utf16 or text.isascii() else utf16_len(text)
         if self.limit:
             nl = text.rfind("\n")
             self.run = self.run + len(text) if nl < 0 else len(text) - nl - 1
@@ -239,6 +239,10 @@ class Writer:
 
     def text(self, data: str) -> None:
         """Text outside <pre>: whitespace runs collapse to one space, like a browser."""
+        if data == "\n" or data == " ":  # the commonest text of all, between two tags
+            if not self.pending_space:
+                self.pending_space = " "
+            return
         collapsed = WS_RE.sub(" ", data)
         if not collapsed:
             return
