@@ -154,6 +154,11 @@ class Closes(Enum):
     TABLE = auto()
 
 
+# Where a new <li> (<dt>, <dd>) stops looking for the previous one to close.
+_LI_STOP = LIST_TAGS | CELL_SCOPE
+_DD_STOP = frozenset({"dl"}) | CELL_SCOPE
+
+
 class ListState:
     __slots__ = ("counter", "kind", "ordered")
 
@@ -244,7 +249,7 @@ def _start_list(engine: Engine, tag: str, attrs: Attrs) -> None:
 
 
 def _start_li(engine: Engine, tag: str, attrs: Attrs) -> None:
-    engine.close_nearby("li", LIST_TAGS | CELL_SCOPE)
+    engine.close_nearby("li", _LI_STOP)
     writer = engine.writer
     writer.block(1)
     if engine.lists:
@@ -276,7 +281,7 @@ def _start_li(engine: Engine, tag: str, attrs: Attrs) -> None:
 
 
 def _start_dt(engine: Engine, tag: str, attrs: Attrs) -> None:
-    engine.close_nearby("dd", frozenset({"dl"}) | CELL_SCOPE)
+    engine.close_nearby("dd", _DD_STOP)
     engine.writer.block(1)
 
 
@@ -300,7 +305,7 @@ def _start_sup(engine: Engine, tag: str, attrs: Attrs) -> None:
 
 
 def _start_dd(engine: Engine, tag: str, attrs: Attrs) -> None:
-    engine.close_nearby("dd", frozenset({"dl"}) | CELL_SCOPE)
+    engine.close_nearby("dd", _DD_STOP)
     writer = engine.writer
     writer.block(1)
     entry = engine.open_entry("dd")

@@ -51,7 +51,7 @@ _COMMENT_CLOSE = re.compile(r"--\s*>")  # what HTMLParser ends a comment at
 # ASCII whitespace separates (HTMLParser puts "\v" into a tag name), names are plain, a bare
 # value holds none of "'=<>` ; anything else goes the slow way, to HTMLParser itself.
 _WS = "[ \t\n\r\f]"
-_FAST_START = re.compile(
+_FAST_START = (
     rf"<([a-zA-Z][-a-zA-Z0-9]*+)"
     rf"((?:{_WS}++[a-zA-Z_:][-a-zA-Z0-9_:.]*+"
     rf"(?:{_WS}*+={_WS}*+(?:\"[^\"]*+\"|'[^']*+'|[^\s\"'=<>`]++))?+)*+)"
@@ -61,7 +61,10 @@ _FAST_ATTR = re.compile(
     rf"([a-zA-Z_:][-a-zA-Z0-9_:.]*+)"
     rf"(?:{_WS}*+(={_WS}*+)(?:\"([^\"]*+)\"|'([^']*+)'|([^\s\"'=<>`]++)))?+"
 )
-_FAST_END = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")  # HTMLParser's endtagfind
+_FAST_END = r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"  # HTMLParser's endtagfind
+# Text up to the next "<" (group 1), a start tag (2: name, 3: attributes, 4: "/" of "/>"),
+# an end tag (5).
+_FAST_TOKEN = re.compile(rf"([^<]++)|{_FAST_START}|{_FAST_END}")
 _CHARREF_TAIL = re.compile(r"[\s;]")
 
 
@@ -159,38 +162,34 @@ class Tokenizer(HTMLParser):
         start_tag = sink.start_tag
         end_tag = sink.end_tag
         text = sink.text
-        fast_start = _FAST_START.match
-        fast_end = _FAST_END.match
         find_attrs = _FAST_ATTR.findall
         cdata_tags = self.CDATA_CONTENT_ELEMENTS
         startswith = rawdata.startswith
-        find = rawdata.find
+        # One match a token, each where the last one ended (None: not a fast token here).
+        scan = _FAST_TOKEN.scanner(rawdata).match
         while i < n:
-            j = find("<", i)
-            if j < 0:
-                # As HTMLParser: text ending in what may be half a character reference
-                # waits for more input.
-                amppos = rawdata.rfind("&", max(i, n - 34))
-                if amppos >= 0 and not _CHARREF_TAIL.search(rawdata, amppos):
-                    break
-                j = n
-            if i < j:
-                data = rawdata[i:j]
-                text(unescape(data) if "&" in data else data)
-            i = j
-            if i == n:
-                break
-            if rawdata[i + 1 : i + 2] == "/":
-                m = fast_end(rawdata, i)
-                if m is not None:
-                    end_tag(m.group(1).lower())
+            m = scan()
+            if m is not None:
+                kind = m.lastindex
+                if kind == 1:  # text up to the next "<" (or the end)
+                    j = m.end()
+                    if j == n:
+                        # As HTMLParser: text ending in what may be half a character
+                        # reference waits for more input.
+                        amppos = rawdata.rfind("&", max(i, n - 34))
+                        if amppos >= 0 and not _CHARREF_TAIL.search(rawdata, amppos):
+                            break
+                    data = m.group(1)
+                    text(unescape(data) if "&" in data else data)
+                    i = j
+                    continue
+                if kind == 5:  # an end tag
+                    end_tag(m.group(5).lower())
                     i = m.end()
                     continue
-            else:
-                m = fast_start(rawdata, i)
-                if m is not None and m.end() - i <= MAX_CONSTRUCT:
-                    tag, attr_text, closed = m.groups()
-                    tag = tag.lower()
+                if m.end() - i <= MAX_CONSTRUCT:  # a start tag (else: cut, the slow way)
+                    tag = m.group(2).lower()
+                    attr_text = m.group(3)
                     attrs: Attrs = []
                     if attr_text:
                         for name, eq, dq, sq, bare in find_attrs(attr_text):
@@ -202,7 +201,7 @@ class Tokenizer(HTMLParser):
                                 value = None
                             attrs.append((name.lower(), value))
                     i = m.end()
-                    if closed:
+                    if m.group(4):
                         sink.start_end_tag(tag, attrs)
                     else:
                         start_tag(tag, attrs)
@@ -247,6 +246,7 @@ class Tokenizer(HTMLParser):
                 self.rawdata = rawdata[i:]
                 super().goahead(end)
                 return
+            scan = _FAST_TOKEN.scanner(rawdata, i).match
         if end and i < n:
             text(unescape(rawdata[i:n]))
             i = n
