@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import html.parser as _html_parser
 import re
+from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
 from typing import Protocol
@@ -66,6 +67,12 @@ _FAST_END = r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"  # HTMLParser's endtagfind
 # an end tag (5).
 _FAST_TOKEN = re.compile(rf"([^<]++)|{_FAST_START}|{_FAST_END}")
 _CHARREF_TAIL = re.compile(r"[\s;]")
+
+
+def _token_scanner(text: str, pos: int) -> Callable[[], re.Match[str] | None]:
+    """Matches _FAST_TOKEN at ``pos``, then where the last match ended (re's scanner, which
+    the type stubs do not know)."""
+    return _FAST_TOKEN.scanner(text, pos).match  # type: ignore[attr-defined, no-any-return]
 
 
 def _private_pattern(name: str) -> re.Pattern[str]:
@@ -166,7 +173,7 @@ class Tokenizer(HTMLParser):
         cdata_tags = self.CDATA_CONTENT_ELEMENTS
         startswith = rawdata.startswith
         # One match a token, each where the last one ended (None: not a fast token here).
-        scan = _FAST_TOKEN.scanner(rawdata).match
+        scan = _token_scanner(rawdata, 0)
         while i < n:
             m = scan()
             if m is not None:
@@ -246,7 +253,7 @@ class Tokenizer(HTMLParser):
                 self.rawdata = rawdata[i:]
                 super().goahead(end)
                 return
-            scan = _FAST_TOKEN.scanner(rawdata, i).match
+            scan = _token_scanner(rawdata, i)
         if end and i < n:
             text(unescape(rawdata[i:n]))
             i = n
