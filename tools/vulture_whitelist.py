@@ -52,11 +52,6 @@ _.H4
 _.H5
 _.H6
 
-# -- built, waiting for the window's wiring (TODO(lead): the Page-per-tab restructure) --------
-
-_.link_hints  # DocumentView.link_hints: View > Numbered Links calls its set_numbered
-_.set_numbered  # LinkHints (ui/page/link_hints.py)
-
 # -- read only by tests (TODO: assert what is on screen instead, then remove) -------------
 # Each is state with no on-screen equivalent yet, read by tests that sit in files the lead is
 # restructuring (test_page_views, test_polish, test_stream_wiring, test_window, test_big_pages)

@@ -272,6 +272,14 @@ class Settings:
     def set_word_wrap(self, on: bool) -> None:
         self._store.setValue("view/word_wrap", bool(on))
 
+    def numbered_links(self) -> bool:
+        """View > Numbered Links (off by default, as in lynx)."""
+        value = self._store.value("view/numbered_links", False)
+        return value if isinstance(value, bool) else str(value).lower() == "true"
+
+    def set_numbered_links(self, on: bool) -> None:
+        self._store.setValue("view/numbered_links", bool(on))
+
     def spill_limit(self, default: int) -> int:
         """Bytes one page's body may put into its temporary file ("body/spill_limit_mib",
         in MiB; past it the body is no longer kept, and Download is the way to get it)."""

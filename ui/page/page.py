@@ -192,6 +192,7 @@ class Page(QWidget):
         view.link_hovered.connect(self.link_hovered)
         view.link_focused.connect(self.link_hovered)
         view.link_download_requested.connect(self.download_requested)
+        view.link_new_tab_requested.connect(self.new_tab_requested)
         view.drained.connect(self._on_render_progress)
         view.columns_changed.connect(self._on_columns_changed)
         self.error_banner.retry_requested.connect(self.reload)

@@ -96,6 +96,13 @@ class WindowCommands:
         self.zoom_reset_action = add("Actual Size", None, "Ctrl+0")
         self.wrap_action = add("Word Wrap", None, "Alt+Z")
         self.wrap_action.setCheckable(True)
+        # lynx's numbered links: every link shows its number; digits + Enter follow one.
+        self.numbered_links_action = add("Numbered Links", None)
+        self.numbered_links_action.setCheckable(True)
+        self.numbered_links_action.setToolTip(
+            "Show each link's number, as lynx does: type a number and Enter to follow it"
+            " (f labels the links on screen instead)"
+        )
         self.downloads_action = add("Downloads", None)
         # Ctrl+Shift+E, as Firefox's network monitor (Ctrl+T is New Tab).
         self.stream_action = window.stream_dock.toggleViewAction()
@@ -183,6 +190,7 @@ class WindowCommands:
         view_menu.addSeparator()
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
         view_menu.addAction(self.wrap_action)
+        view_menu.addAction(self.numbered_links_action)
         view_menu.addSeparator()
         view_menu.addAction(self.stream_action)
         view_menu.addAction(self.downloads_action)

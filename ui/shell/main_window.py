@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         on(c.zoom_out_action, lambda: s.set_zoom(self.zoom - 1))
         on(c.zoom_reset_action, lambda: s.set_zoom(0))
         c.wrap_action.toggled.connect(s.set_word_wrap)
+        c.numbered_links_action.toggled.connect(s.set_numbered_links)
         on(c.demo_action, s.open_demo)
         on(c.demo_stop_action, s.stop_demo)
         on(c.keys_action, lambda: self.load(s.KEYS_URL))

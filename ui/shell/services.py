@@ -124,6 +124,9 @@ class WindowServices(PageDisplay):
         wrap = window.commands.wrap_action
         wrap.setChecked(window.settings.word_wrap())
         self.set_word_wrap(wrap.isChecked())
+        numbered = window.commands.numbered_links_action
+        numbered.setChecked(window.settings.numbered_links())
+        self.set_numbered_links(numbered.isChecked())
 
     def save_settings(self) -> None:
         window = self._window
@@ -139,6 +142,7 @@ class WindowServices(PageDisplay):
         settings.set_typed_urls(window.typed_urls(), window.library.visits.to_list())
         settings.set_zoom(window.zoom)
         settings.set_word_wrap(window.commands.wrap_action.isChecked())
+        settings.set_numbered_links(window.commands.numbered_links_action.isChecked())
         settings.sync()
 
     def update_completions(self) -> None:
@@ -161,6 +165,11 @@ class WindowServices(PageDisplay):
             return
         for page in window.pages:
             page.set_word_wrap(on)
+
+    def set_numbered_links(self, on: bool) -> None:
+        """View > Numbered Links, on every page alike (a new tab takes it too)."""
+        for page in self._window.pages:
+            page.document_view.link_hints.set_numbered(on)
 
     # -- downloads ------------------------------------------------------------------------------
 

@@ -91,6 +91,9 @@ class TabsController:
             zoom=window.zoom,
             word_wrap=window.commands.wrap_action.isChecked(),
         )
+        page.document_view.link_hints.set_numbered(
+            window.commands.numbered_links_action.isChecked()
+        )
         current = window._page
         if current is not None:
             page.splitter.setSizes(current.splitter.sizes())

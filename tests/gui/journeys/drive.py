@@ -377,6 +377,26 @@ def link_point(win: MainWindow, href: str, nth: int = 0) -> QPoint:
     return point
 
 
+def hint_labels(win: MainWindow) -> dict[str, str]:
+    """The labels painted over the document view (link hints, or link numbers): each
+    label's text -> the href of the link under it ({} when none show)."""
+    view = win.page.document_view
+    overlay = view.link_hints.overlay
+    if not overlay.isVisible():
+        return {}
+    found = {}
+    for label in overlay.labels:
+        # Inside the first character of the link the label is drawn at.
+        found[label.text] = view.link_at(QPoint(label.at.left() + 2, label.at.center().y()))
+    return found
+
+
+def hint_prompt(win: MainWindow) -> str:
+    """The mode line of the hints / numbers at the bottom of the document view."""
+    overlay = win.page.document_view.link_hints.overlay
+    return overlay.prompt if overlay.isVisible() else ""
+
+
 def wheel(qtbot: QtBot, win: MainWindow, notches: int) -> None:
     """Turn the mouse wheel over the document view (negative: towards the reader, down)."""
     view = win.page.document_view.viewport()

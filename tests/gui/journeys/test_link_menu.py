@@ -61,8 +61,9 @@ def test_right_click_copy_link_address_then_open_link(
     next_url = srv.url("/next.html")
 
     menu = right_click_link(qtbot, window, next_url)
-    assert [a.text() for a in menu.actions()][:3] == [
+    assert [a.text() for a in menu.actions()][:4] == [
         "Open Link",
+        "Open Link in New Tab",
         "Copy Link Address",
         "Download Link…",
     ]
@@ -104,3 +105,39 @@ def test_menu_key_on_a_tabbed_link_downloads_it(
     assert titles == ["Download to"]
     assert len(drive.requests_to(srv, "/data.bin")) == 1
     assert "Links" in drive.screen_text(window)  # the page stays
+
+
+def tab_count(win: MainWindow) -> int:
+    return win.tabs.count()
+
+
+def test_open_link_in_new_tab_middle_click_and_ctrl_click_open_background_tabs(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve_site(servers)
+    drive.open_address(qtbot, window, srv.url("/page.html"))
+    page = window.page
+    next_url = srv.url("/next.html")
+
+    drive.choose(qtbot, right_click_link(qtbot, window, next_url), "Open Link in New Tab")
+    qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/next.html")) == 1, timeout=10000)
+    assert tab_count(window) == 2
+    assert window.page is page  # a background tab: the reader stays on the page
+    assert window.address_bar.text() == srv.url("/page.html")
+
+    viewport = page.document_view.viewport()
+    point = drive.hover_link(qtbot, window, next_url)
+    qtbot.mouseClick(viewport, Qt.MouseButton.MiddleButton, pos=point)
+    qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/next.html")) == 2, timeout=10000)
+    point = drive.link_point(window, next_url)
+    qtbot.mouseClick(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, point
+    )
+    qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/next.html")) == 3, timeout=10000)
+    assert tab_count(window) == 4
+    assert window.page is page and "Read the next page" in drive.screen_text(window)
+
+    drive.press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Tab
+    drive.wait_loaded(qtbot, window)
+    assert window.address_bar.text() == next_url
+    assert "The next page." in drive.screen_text(window)
