@@ -20,6 +20,7 @@ HISTORY_FILE = "history.json"
 BOOKMARKS_FILE = "bookmarks.json"
 SESSION_FILE = "session.json"
 MAX_DATA_FILE = 64 * 2**20  # a data file read at most: a bigger one is not Yonder's
+THEMES = ("system", "light", "dark")  # ui.shell.theme.Theme's values
 LEGACY_TYPED_KEY = "history/typed"  # where 0.1.0 kept the typed history, in the settings
 
 
@@ -279,6 +280,14 @@ class Settings:
 
     def set_numbered_links(self, on: bool) -> None:
         self._store.setValue("view/numbered_links", bool(on))
+
+    def theme(self) -> str:
+        """View > Theme: "system" (follow the desktop; the default), "light" or "dark"."""
+        value = str(self._store.value("view/theme", "system")).lower()
+        return value if value in THEMES else "system"
+
+    def set_theme(self, theme: str) -> None:
+        self._store.setValue("view/theme", theme if theme in THEMES else "system")
 
     def spill_limit(self, default: int) -> int:
         """Bytes one page's body may put into its temporary file ("body/spill_limit_mib",

@@ -41,7 +41,8 @@ PURE_MODULES = ("ui/resources.py", "ui/stream/chunk_series.py")
 # The folders of one concern each: they may use the pure packages, the shared helpers at the
 # top of ui/ and their own folder, never another concern's folder (the shell composes them).
 CONCERNS = ("page", "stream", "downloads", "dialogs")
-SHARED = ("ui.fonts", "ui.resources", "ui.settings")
+# ui.colours: the palette's text colours (readable, WCAG AA) that every view draws with.
+SHARED = ("ui.colours", "ui.fonts", "ui.resources", "ui.settings")
 # Sideways imports allowed, each with its reason (none today: what a download shares with a
 # page, the fetch function's shape, the cancel token and describe_error, lives in net/).
 SIDEWAYS: set[tuple[str, str]] = {

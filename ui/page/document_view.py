@@ -29,14 +29,12 @@ import shiboken6
 from PySide6.QtCore import QEvent, QMetaMethod, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QContextMenuEvent,
     QFont,
     QFontMetricsF,
     QGuiApplication,
     QKeyEvent,
     QMouseEvent,
-    QPalette,
     QResizeEvent,
     QShowEvent,
     QTextCharFormat,
@@ -46,6 +44,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
+from ui.colours import TextColours, recolour_format, role_format, text_colours
 from ui.fonts import monospace_font
 from ui.page.link_hints import LinkHints
 
@@ -129,9 +128,7 @@ class SegmentKind(StrEnum):
 #: kind is a ValueError in append_segments, never shown as plain text.
 Segment = tuple[str, str, str]
 
-LINK_COLOUR = QColor(26, 84, 186)
-ERROR_COLOUR = QColor(176, 32, 32)
-MUTED_COLOUR = QColor(100, 100, 100)
+RECOLOUR_BUDGET_S = 0.006  # recolouring shown text after a palette change: per turn
 
 
 def _utf16_len(text: str) -> int:
@@ -150,6 +147,8 @@ class DocumentView(QPlainTextEdit):
         drained(): the pending queue became empty (everything received is on screen).
         columns_changed(int columns): the width or the font changed how many monospace
             columns fit across the view (see :attr:`columns`)
+        colours_changed(): the palette changed the text colours (:attr:`colours`); the
+            text on screen is being recoloured (formats keep their COLOUR_ROLE)
         link_hovered(str url): the mouse moved onto a link ("" when it left every link).
         link_download_requested(str url): Download Link was chosen in the context menu.
         link_focused(str url): Tab selected a link ("" when the selection left it).
@@ -168,6 +167,7 @@ class DocumentView(QPlainTextEdit):
     link_new_tab_requested = Signal(str)
     drained = Signal()
     columns_changed = Signal(int)
+    colours_changed = Signal()
     #: The view's QTextDocument was replaced by a fresh one (clear_document of a big one):
     #: whoever follows the document's signals connects to the new one.
     document_replaced = Signal()
@@ -188,7 +188,19 @@ class DocumentView(QPlainTextEdit):
         self._set_tab_stops()
         self.document().setDocumentMargin(12)
         self.viewport().setMouseTracking(True)
+        self._format_font = QFont(font)
+        self.colours: TextColours = text_colours(self.palette())
         self._formats = self._make_formats(font)
+        # Recolouring the shown text after a palette change, a few blocks per turn (a page
+        # of 50,000 links takes ~0.5 s in all): the next block to walk.
+        self._recolour_block = -1
+        self._recolour_timer = QTimer(self)
+        self._recolour_timer.setInterval(0)
+        self._recolour_timer.timeout.connect(self._recolour_step)
+        self.setAccessibleName("Page")
+        self.setAccessibleDescription(
+            "The page's text. Tab moves to the next link, Enter follows it."
+        )
         self._pending: deque[tuple[str, SegmentKind, str]] = deque()
         self._pending_chars = 0
         self._stream_start = 0  # document position where the current stream began
@@ -238,6 +250,8 @@ class DocumentView(QPlainTextEdit):
         if event.type() == QEvent.Type.FontChange:
             self._set_tab_stops()
             self._note_columns()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._on_palette_changed()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -273,9 +287,9 @@ class DocumentView(QPlainTextEdit):
         self.setTabStopDistance(TAB_COLUMNS * QFontMetricsF(mono).horizontalAdvance(" "))
 
     def _make_formats(self, font: QFont) -> dict[SegmentKind, QTextCharFormat]:
+        colours = self.colours
         text = QTextCharFormat()
-        link = QTextCharFormat()
-        link.setForeground(LINK_COLOUR)
+        link = role_format("link", colours)
         link.setFontUnderline(True)
         link.setAnchor(True)
         heading = QTextCharFormat()
@@ -284,16 +298,13 @@ class DocumentView(QPlainTextEdit):
         title = QTextCharFormat()
         title.setFontWeight(QFont.Weight.Bold)
         title.setFontPointSize(font.pointSizeF() * 1.6)
-        error = QTextCharFormat()
+        error = role_format("error", colours)
         error.setFontWeight(QFont.Weight.Bold)
         error.setFontPointSize(font.pointSizeF() * 1.25)
-        error.setForeground(ERROR_COLOUR)
-        muted = QTextCharFormat()
-        muted.setForeground(MUTED_COLOUR)
-        code = QTextCharFormat()
+        muted = role_format("muted", colours)
+        # Detail lines (code): muted text on the alternate base colour (readable on both).
+        code = role_format("code-block", colours)
         code.setFontFamilies([monospace_font().family()])  # detail lines up in any view font
-        code.setForeground(MUTED_COLOUR)
-        code.setBackground(self.palette().color(QPalette.ColorRole.AlternateBase))
         return {
             SegmentKind.TEXT: text,
             SegmentKind.LINK: link,
@@ -303,6 +314,70 @@ class DocumentView(QPlainTextEdit):
             SegmentKind.MUTED: muted,
             SegmentKind.CODE: code,
         }
+
+    # -- colours --------------------------------------------------------------------------
+
+    def _on_palette_changed(self) -> None:
+        colours = text_colours(self.palette())
+        if colours == self.colours:
+            return
+        self.colours = colours
+        self._formats = self._make_formats(self._format_font)
+        for entry in self._deferred:  # links and styles not applied yet
+            if entry[4] is not None:
+                recolour_format(entry[4], colours)
+        self._recolour_block = 0
+        self._recolour_timer.start()
+        self.colours_changed.emit()
+
+    @property
+    def recolouring(self) -> bool:
+        """Text already shown is still being given the new palette's colours."""
+        return self._recolour_block >= 0
+
+    @Slot()
+    def _recolour_step(self) -> None:
+        """Recolour the fragments that carry a COLOUR_ROLE in the next blocks, within
+        RECOLOUR_BUDGET_S, in one edit block (a single layout)."""
+        document = self.document()
+        block = document.findBlockByNumber(self._recolour_block)
+        colours = self.colours
+        started = time.perf_counter()
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        count = 0
+        while block.isValid():
+            changes: list[tuple[int, int, QTextCharFormat]] = []
+            piece = block.begin()
+            while not piece.atEnd():  # (read first: a change may split or merge fragments)
+                fragment = piece.fragment()
+                fmt = fragment.charFormat()
+                if recolour_format(fmt, colours):
+                    start = fragment.position()
+                    changes.append((start, start + fragment.length(), fmt))
+                piece += 1
+            for start, end, fmt in changes:
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(fmt)
+            block = block.next()
+            count += 1
+            if count % 64 == 0 and time.perf_counter() - started >= RECOLOUR_BUDGET_S:
+                break
+        cursor.endEditBlock()
+        if block.isValid():
+            self._recolour_block = block.blockNumber()
+        else:
+            self._stop_recolour()
+
+    def _stop_recolour(self) -> None:
+        self._recolour_block = -1
+        self._recolour_timer.stop()
+
+    def recolour_now(self) -> None:
+        """Finish recolouring the shown text at once (tests, a screenshot)."""
+        while self.recolouring:
+            self._recolour_step()
 
     # -- content --------------------------------------------------------------------------
 
@@ -320,6 +395,7 @@ class DocumentView(QPlainTextEdit):
         self._hovered = ""
         self._stream_start = 0
         self.link_hints.cancel()  # hint mode ends with its page (numbers stay: a setting)
+        self._stop_recolour()  # nothing shown is left to recolour
         if self.document().characterCount() > SWAP_CLEAR_CHARS:
             self._swap_document()
         else:

@@ -10,11 +10,20 @@ technical detail does not repeat the message.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from net import errors
 from net.errors import Phase
+from ui.colours import strip_style, text_colours
 from ui.page.document_view import Segment, SegmentKind
 from ui.text.display_text import display_line, tooltip_html
 
@@ -135,11 +144,13 @@ class ErrorBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorBanner")
-        self.setStyleSheet(
-            "#errorBanner { background: #fdecea; border: 1px solid #e0a0a0; border-radius: 4px; }"
-            " QLabel { color: #8a1f1f; }"
-        )
+        self.setAccessibleName("Error")
+        self.setAccessibleDescription("Why the page could not be loaded")
+        self._style_for: object = None  # the colours the style sheet was made for
+        self._restyle()
         self.label = QLabel()
+        # Its accessible name is its text: a screen reader reads the summary itself.
+        self.label.setAccessibleDescription("Why the page could not be loaded")
         # The summary can hold server text (a Location): plain, elided, and without a
         # minimum width of its own.
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -147,12 +158,27 @@ class ErrorBanner(QFrame):
         self.label.setMinimumWidth(1)
         self.label.setWordWrap(True)
         self.retry_button = QPushButton("Retry")
+        self.retry_button.setAccessibleDescription("Load the page again")
         self.retry_button.clicked.connect(self.retry_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.retry_button)
         self.hide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+
+    def _restyle(self) -> None:
+        # The style sheet's colours come from the palette (a new sheet re-polishes the
+        # strip, which sends PaletteChange again: only when the colours differ).
+        # The application's palette: the sheet itself changes this strip's own.
+        colours = text_colours(QApplication.palette(self))
+        if colours is not self._style_for:
+            self._style_for = colours
+            self.setStyleSheet(strip_style("errorBanner", colours, error=True))
 
     @Slot(str)
     def show_error(self, text: str, retry: bool = True) -> None:

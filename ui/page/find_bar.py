@@ -56,6 +56,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.colours import readable_on, text_colours
+
 MAX_MATCHES = 10_000  # matches counted per scan step: the count says "10,000+" beyond
 MAX_HIGHLIGHTS = 10_000  # hard cap on extra selections at once (a screenful is far fewer)
 BIG_DOCUMENT_CHARS = 1_000_000  # above this, typing is debounced
@@ -73,7 +75,6 @@ READ_START_CHARS = 128 * 1024  # the first slice, before the cost of a character
 
 MATCH_COLOUR = QColor(255, 236, 130)  # all matches: a soft yellow
 CURRENT_COLOUR = QColor(255, 150, 50)  # the current match: a stronger orange
-NO_MATCH_COLOUR = QColor(176, 32, 32)  # the document view's error red
 
 # What toPlainText() turns into plain characters (QTextCursor.selectedText() keeps them)
 _AS_PLAIN_TEXT = (
@@ -311,13 +312,7 @@ class FindBar(QWidget):
         self.case_box.toggled.connect(lambda _checked: self._search_from_caret())
         self.count_label = QLabel()
         self.count_label.setMinimumWidth(110)
-        self._count_palette = self.count_label.palette()
-        self._error_palette = self.count_label.palette()
-        self._error_palette.setColor(QPalette.ColorRole.WindowText, NO_MATCH_COLOUR)
-        self._count_palette.setColor(
-            QPalette.ColorRole.WindowText,
-            self._count_palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
-        )
+        self._no_match = False  # the count label and the field say "no matches"
         self.close_button = self._tool_button(
             style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton),
             "Close the find bar (Esc)",
@@ -870,9 +865,8 @@ class FindBar(QWidget):
             start = self._current
             self._current_qt = hay.to_qt(start), hay.to_qt(start + len(self._needle))
         self._show_count()
-        no_match = bool(self._needle) and self._current < 0 and not self.reading
-        self.count_label.setPalette(self._error_palette if no_match else self._count_palette)
-        self.edit.setPalette(self._no_match_edit_palette() if no_match else QPalette())
+        self._no_match = bool(self._needle) and self._current < 0 and not self.reading
+        self._show_no_match()
         if scroll:
             self._scroll_to_current()
         self._update_highlights()
@@ -892,9 +886,25 @@ class FindBar(QWidget):
             text = f"{self._before + 1:,} of {max(self._total, self._before + 1):,}+"
         self.count_label.setText(text)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_no_match()  # the label's and the field's colours follow the theme
+
+    def _show_no_match(self) -> None:
+        # Only the colour that differs is set (the rest resolves from the bar, and follows
+        # the application palette): the muted count, or the error red, readable on the bar.
+        colours = text_colours(self.palette())
+        window = self.palette().color(QPalette.ColorRole.Window)
+        label = QPalette()
+        colour = colours.error if self._no_match else colours.muted
+        label.setColor(QPalette.ColorRole.WindowText, readable_on(colour, window))
+        self.count_label.setPalette(label)
+        self.edit.setPalette(self._no_match_edit_palette() if self._no_match else QPalette())
+
     def _no_match_edit_palette(self) -> QPalette:
-        palette = QPalette(self.edit.palette())
-        base = palette.color(QPalette.ColorRole.Base)
+        palette = QPalette()  # the Base colour only: the rest follows the bar's palette
+        base = self.palette().color(QPalette.ColorRole.Base)
         palette.setColor(QPalette.ColorRole.Base, QColor.fromHslF(0.0, 0.7, 0.95, 1.0))
         if base.lightnessF() < 0.5:  # a dark theme: a dark red tint instead
             palette.setColor(QPalette.ColorRole.Base, QColor.fromHslF(0.0, 0.5, 0.25, 1.0))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.colours import status_colour as chip_colour
 from ui.fonts import monospace_font
 from ui.text.display_text import display_line, elide, tooltip_html
 from ui.text.units import format_duration
@@ -42,18 +43,11 @@ if TYPE_CHECKING:
         TLSReady,
     )
 
-STATUS_COLOURS = {
-    1: QColor(96, 96, 96),
-    2: QColor(30, 126, 52),
-    3: QColor(31, 95, 191),
-    4: QColor(200, 98, 10),
-    5: QColor(176, 32, 32),
-}
-
 
 def status_colour(status: int) -> QColor:
-    """Grey 1xx, green 2xx, blue 3xx, orange 4xx, red 5xx (grey for anything else)."""
-    return STATUS_COLOURS.get(status // 100, STATUS_COLOURS[1])
+    """The status chip's colour: grey 1xx, green 2xx, blue 3xx, orange 4xx, red 5xx (grey
+    for anything else), each dark enough for its white text (4.5:1, ui.colours)."""
+    return chip_colour(status)
 
 
 def visible_line_endings(raw: bytes) -> str:
@@ -127,8 +121,10 @@ class HeaderTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-def _text_pane() -> QPlainTextEdit:
+def _text_pane(name: str, description: str) -> QPlainTextEdit:
     pane = QPlainTextEdit()
+    pane.setAccessibleName(name)
+    pane.setAccessibleDescription(description)
     pane.setReadOnly(True)
     pane.setUndoRedoEnabled(False)
     pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -161,14 +157,24 @@ class HeaderView(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.status_label.setFont(font)
+        # Its accessible name is its text (a screen reader reads the status line itself).
+        self.status_label.setAccessibleDescription("The response's status line")
         self.table = HeaderTable()
-        self.raw = _text_pane()
-        self.request = _text_pane()
-        self.redirects = _text_pane()
-        self.connection = _text_pane()
+        self.table.setAccessibleName("Response headers")
+        self.table.setAccessibleDescription("The response's header fields, one per row")
+        self.raw = _text_pane("Raw response head", "The response head as it was received")
+        self.request = _text_pane("Request", "The request as it was sent")
+        self.redirects = _text_pane("Redirects", "Each redirect that was followed")
+        self.connection = _text_pane(
+            "Connection", "Name resolution, connection and TLS, with their timings"
+        )
         self.connection.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().setAccessibleName("Response details")
+        self.tabs.tabBar().setAccessibleDescription(
+            "Headers, Raw, Request, Redirects and Connection"
+        )
         self.tabs.addTab(self.table, "Headers")
         self.tabs.addTab(self.raw, "Raw")
         self.tabs.addTab(self.request, "Request")

@@ -6,8 +6,9 @@ Save"), for binary bodies, and for the outcome of a save (done, or what failed a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -17,15 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.colours import strip_style, text_colours
 from ui.text.display_text import display_line, tooltip_html
 
 NOTICE_LIMIT = 300  # characters; the whole text goes to the tooltip
-
-_INFO = "#noticeBar { background: #eef4fc; border: 1px solid #a9c3e8; border-radius: 4px; }"
-_ERROR = (
-    "#noticeBar { background: #fdecea; border: 1px solid #e0a0a0; border-radius: 4px; }"
-    " QLabel { color: #8a1f1f; }"
-)
 
 
 class NoticeBar(QFrame):
@@ -41,7 +37,13 @@ class NoticeBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("noticeBar")
+        self.setAccessibleName("Notice")
+        self.setAccessibleDescription("A notice about this page")
+        self._error = False
+        self._style_for: tuple[object, bool] | None = None  # what the style sheet is for
         self.label = QLabel()
+        # Its accessible name is its text: a screen reader reads the notice itself.
+        self.label.setAccessibleDescription("A notice about this page")
         # The text can hold server text (a Content-Type, a file name): plain, elided, and
         # without a minimum width of its own.
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -54,6 +56,9 @@ class NoticeBar(QFrame):
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
         self.close_button.setToolTip("Hide this notice")
+        self.close_button.setAccessibleName("Hide this notice")
+        self.save_button.setAccessibleDescription("Save the whole body to a file")
+        self.close_button.setAccessibleDescription("Hide this notice")
         self.close_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 3, 4, 3)
@@ -62,9 +67,23 @@ class NoticeBar(QFrame):
         layout.addWidget(self.close_button)
         self.hide()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+
+    def _restyle(self) -> None:
+        # Colours from the palette (a new sheet sends PaletteChange again: only on a change).
+        # The application's palette: the sheet itself changes this strip's own.
+        key = (text_colours(QApplication.palette(self)), self._error)
+        if key != self._style_for:
+            self._style_for = key
+            self.setStyleSheet(strip_style("noticeBar", key[0], error=self._error))
+
     @Slot(str)
     def show_notice(self, text: str, offer_save: bool = False, error: bool = False) -> None:
-        self.setStyleSheet(_ERROR if error else _INFO)
+        self._error = error
+        self._restyle()
         line = display_line(text, NOTICE_LIMIT)
         self.label.setText(line)
         self.label.setToolTip(tooltip_html(text) if line != text else "")

@@ -26,8 +26,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextFormat
+from PySide6.QtGui import QFont, QTextCharFormat, QTextFormat
 
+from ui.colours import COLOUR_ROLE, TextColours, recolour_format
 from ui.fonts import monospace_font
 from ui.page.document_view import (
     DEFER_MS,
@@ -120,7 +121,10 @@ def charset_label(choice: CharsetChoice | None) -> str:
     return f"{name} · {source}"
 
 
-def _style_formats(mono_family: str) -> dict[str, QTextCharFormat]:
+def _style_formats(mono_family: str, colours: TextColours) -> dict[str, QTextCharFormat]:
+    """The HTML styles as character formats; colours from the view's palette (each format
+    names its palette colour, COLOUR_ROLE, so a palette change can recolour it)."""
+
     def fmt(**kw: object) -> QTextCharFormat:
         f = QTextCharFormat()
         if kw.get("bold"):
@@ -134,14 +138,15 @@ def _style_formats(mono_family: str) -> dict[str, QTextCharFormat]:
             f.setFontFamilies([mono_family])
             f.setFontFixedPitch(True)
         if "colour" in kw:
-            f.setForeground(kw["colour"])  # type: ignore[arg-type]
+            f.setProperty(COLOUR_ROLE, kw["colour"])
+            recolour_format(f, colours)
         if kw.get("strike"):
             f.setFontStrikeOut(True)
         if kw.get("underline"):
             f.setFontUnderline(True)
         return f
 
-    muted = QColor(100, 100, 100)
+    muted = "muted"
     return {
         "h1": fmt(bold=True, grow=2),
         "h2": fmt(bold=True, grow=1),
@@ -151,18 +156,18 @@ def _style_formats(mono_family: str) -> dict[str, QTextCharFormat]:
         "h6": fmt(bold=True),
         "strong": fmt(bold=True),
         "emphasis": fmt(italic=True),
-        "code": fmt(mono=True, colour=QColor(120, 40, 40)),
+        "code": fmt(mono=True, colour="code"),
         "pre": fmt(mono=True),
         "table": fmt(mono=True),
-        "quote": fmt(colour=QColor(70, 90, 70)),
+        "quote": fmt(colour="quote"),
         "strike": fmt(strike=True),
         "underline": fmt(underline=True),
         "image": fmt(colour=muted, italic=True),
         "rule": fmt(colour=muted),
         "form": fmt(colour=muted, mono=True),
         "mono": fmt(mono=True),
-        "marker": fmt(colour=QColor(150, 150, 150)),
-        "end-of-head": fmt(colour=QColor(31, 95, 191), bold=True),
+        "marker": fmt(colour="marker"),
+        "end-of-head": fmt(colour="head-end", bold=True),
     }
 
 
@@ -202,8 +207,9 @@ class PageRenderer(QObject):
         # Columns an aligned HTML table may use: the window sets the view's width in columns
         # (DocumentView.columns) and re-renders from the store when it changes.
         self.table_width = TABLE_WIDTH
-        mono = monospace_font().family()
-        self._formats = _style_formats(mono)
+        self._mono_family = monospace_font().family()
+        self._formats = _style_formats(self._mono_family, view.colours)
+        view.colours_changed.connect(self._on_colours_changed)
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(FRAME_MS)
@@ -223,6 +229,11 @@ class PageRenderer(QObject):
         self._reset_state()
         # Seconds the last run kept the GUI thread busy (bench/render_window.py reports it).
         self.stats_busy = 0.0
+
+    @Slot()
+    def _on_colours_changed(self) -> None:
+        # Spans already handed to the view are recoloured there; new ones take these.
+        self._formats = _style_formats(self._mono_family, self.view.colours)
 
     def _reset_state(self) -> None:
         self.has_tables = False  # an aligned table was laid out (for table_width)
