@@ -17,9 +17,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    Qt,
+    QThread,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QDesktopServices, QFont, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -35,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from net.cancel import Token
 from net.options import FetchOptions
+from ui.colours import readable_on, text_colours
 from ui.downloads.download_worker import DownloadWorker, Progress
 from ui.text.display_text import tooltip_html
 from ui.text.units import format_duration, format_rate, format_size, transfer_rate
@@ -44,8 +56,6 @@ if TYPE_CHECKING:
 
 PROGRESS_MS = 100  # how often running downloads' progress is polled (<= 10 signals/s)
 # Style sheets, not palettes: a row's palette is re-resolved when the panel adopts it.
-MUTED_STYLE = "color: palette(placeholder-text);"
-ERROR_STYLE = "color: #b02020;"  # the document view's error red
 
 
 def _default_token() -> Token:
@@ -323,7 +333,8 @@ class DownloadRow(QFrame):
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
-        self.status_label.setStyleSheet(MUTED_STYLE)
+        self._status_role = "muted"  # or "error": the status line's colour (ui.colours)
+        self._colour_status()
 
         self.cancel_button = QToolButton()
         self.cancel_button.setIcon(
@@ -391,11 +402,28 @@ class DownloadRow(QFrame):
         self.cancel_button.hide()
         self.open_button.show()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_status_role"):
+            self._colour_status()
+
+    def _colour_status(self) -> None:
+        # Only the text colour is set (the rest follows the application palette), readable
+        # on the row's window colour.
+        colours = text_colours(QApplication.palette(self))
+        window = QApplication.palette(self).color(QPalette.ColorRole.Window)
+        palette = QPalette()
+        palette.setColor(
+            QPalette.ColorRole.WindowText, readable_on(colours.role(self._status_role), window)
+        )
+        self.status_label.setPalette(palette)
+
     def mark_failed(self, message: str) -> None:
         self.state = DownloadState.FAILED
         self.bar.hide()
         self.status_label.setText(f"Failed · {message}")
-        self.status_label.setStyleSheet(ERROR_STYLE)
+        self._status_role = "error"
+        self._colour_status()
         self.cancel_button.hide()
 
     def mark_cancelled(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from net.charset import charset_from_content_type, lookup_charset
+from ui.colours import role_format, text_colours
 from ui.fonts import monospace_font
 from ui.text.lines import MAX_LINE_CHARS, LineBreaker, NewlineNormaliser
 
@@ -42,7 +43,6 @@ RIGHT_TITLE = "Incremental decoder (Yonder)"
 
 MARK_BACKGROUND = QColor(255, 205, 205)
 MARK_FOREGROUND = QColor(176, 32, 32)
-NOTE_COLOUR = QColor(100, 100, 100)
 
 
 class ChunkComparison:
@@ -124,8 +124,9 @@ class _Pane(QWidget):
         self._mark.setBackground(MARK_BACKGROUND)
         self._mark.setForeground(MARK_FOREGROUND)
         self._mark.setFontWeight(QFont.Weight.Bold)
-        self._note = QTextCharFormat()
-        self._note.setForeground(NOTE_COLOUR)
+        # Notes: muted, from the pane's palette (readable on its base, ui.colours); the mark
+        # is its own pair (red on pink, 5:1) in every theme.
+        self._note = role_format("muted", text_colours(self.text.palette()))
         self._note.setFontItalic(True)
 
     def clear(self) -> None:
