@@ -85,6 +85,21 @@ def isolated_settings(tmp_path: Path) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def system_theme_after() -> Iterator[None]:
+    """A test that chose a theme (View > Theme) leaves the application palette as it found
+    it: the QApplication outlives the test."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    from ui.shell.theme import Theme, ThemeSwitcher
+
+    app = QApplication.instance()
+    themes = app.findChild(ThemeSwitcher) if app is not None else None
+    if isinstance(themes, ThemeSwitcher) and themes.theme is not Theme.SYSTEM:
+        themes.apply(Theme.SYSTEM)
+
+
 @pytest.fixture
 def settings_file(tmp_path: Path) -> Path:
     return tmp_path / "yonder.ini"

@@ -22,7 +22,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory, QWidget
 
 from ui.colours import rgb
-from ui.text.contrast import is_dark
+from ui.text.contrast import is_dark, readable
 
 if TYPE_CHECKING:
     from ui.settings import Settings
@@ -83,7 +83,7 @@ def dark_palette() -> QPalette:
     for name in (role.WindowText, role.Text, role.ButtonText, role.HighlightedText):
         palette.setColor(group.Disabled, name, disabled)
     palette.setColor(group.Disabled, role.Highlight, QColor(70, 70, 74))
-    return palette
+    return readable_palette(palette)
 
 
 def light_palette() -> QPalette:
@@ -91,6 +91,31 @@ def light_palette() -> QPalette:
     style = QStyleFactory.create(OWN_STYLE)
     palette = QPalette(style.standardPalette())
     style.deleteLater()
+    return readable_palette(palette)  # (Fusion's selection: white on #308cc6, 3.7:1)
+
+
+#: (text, its background) pairs of a palette that show text.
+TEXT_PAIRS = (
+    (QPalette.ColorRole.Text, QPalette.ColorRole.Base),
+    (QPalette.ColorRole.Text, QPalette.ColorRole.AlternateBase),
+    (QPalette.ColorRole.WindowText, QPalette.ColorRole.Window),
+    (QPalette.ColorRole.ButtonText, QPalette.ColorRole.Button),
+    (QPalette.ColorRole.ToolTipText, QPalette.ColorRole.ToolTipBase),
+    (QPalette.ColorRole.PlaceholderText, QPalette.ColorRole.Base),
+)
+
+
+def readable_palette(palette: QPalette) -> QPalette:
+    """``palette`` with each text colour at 4.5:1 on its background (Active and Inactive;
+    disabled text is exempt, as in WCAG), and a selection colour its text reads on."""
+    role = QPalette.ColorRole
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for fg, bg in TEXT_PAIRS:
+            colour = readable(rgb(palette.color(group, fg)), rgb(palette.color(group, bg)))
+            palette.setColor(group, fg, QColor(*colour))
+        selected = rgb(palette.color(group, role.HighlightedText))
+        highlight = readable(rgb(palette.color(group, role.Highlight)), selected)
+        palette.setColor(group, role.Highlight, QColor(*highlight))
     return palette
 
 
@@ -105,6 +130,8 @@ class ThemeSwitcher(QObject):
         self._system_style = app.style().name()  # what the desktop gave, to go back to
         self.theme = Theme.SYSTEM
         self._imposed = False  # a palette of ours is set (else the platform's is in use)
+        # What the desktop says (a test stands in for a desktop that turns dark).
+        self.desktop_scheme = app.styleHints().colorScheme
         app.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
 
     def apply(self, theme: Theme) -> None:
@@ -116,7 +143,7 @@ class ThemeSwitcher(QObject):
                 self._set_style(self._system_style)
                 self._app.setPalette(QPalette())  # empty: resolved against the platform's
                 self._imposed = False
-            dark_desktop = hints.colorScheme() == Qt.ColorScheme.Dark
+            dark_desktop = self.desktop_scheme() == Qt.ColorScheme.Dark
             if dark_desktop and not palette_is_dark(self._app.palette()):
                 self._impose(dark_palette())
             return
