@@ -42,7 +42,8 @@ PURE_MODULES = ("ui/resources.py", "ui/stream/chunk_series.py")
 # top of ui/ and their own folder, never another concern's folder (the shell composes them).
 CONCERNS = ("page", "stream", "downloads", "dialogs")
 # ui.colours: the palette's text colours (readable, WCAG AA) that every view draws with.
-SHARED = ("ui.colours", "ui.fonts", "ui.resources", "ui.settings")
+# ui.accessible: names for the parts of Qt widgets that Qt builds.
+SHARED = ("ui.accessible", "ui.colours", "ui.fonts", "ui.resources", "ui.settings")
 # Sideways imports allowed, each with its reason (none today: what a download shares with a
 # page, the fetch function's shape, the cancel token and describe_error, lives in net/).
 SIDEWAYS: set[tuple[str, str]] = {

@@ -293,6 +293,10 @@ class FindBar(QWidget):
         style = self.style()
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("Find in page")
+        self.edit.setAccessibleName("Find in page")
+        self.edit.setAccessibleDescription(
+            "Text to find in the page: Enter finds the next match, Shift+Enter the previous"
+        )
         self.edit.setClearButtonEnabled(True)
         self.edit.setMinimumWidth(220)
         self.edit.setMaximumWidth(360)
@@ -309,9 +313,11 @@ class FindBar(QWidget):
         )
         self.next_button.clicked.connect(self.find_next)
         self.case_box = QCheckBox("Match case")
+        self.case_box.setAccessibleDescription("Find only text with the same upper and lower case")
         self.case_box.toggled.connect(lambda _checked: self._search_from_caret())
         self.count_label = QLabel()
         self.count_label.setMinimumWidth(110)
+        self.count_label.setAccessibleDescription("Which match is shown, of how many")
         self._no_match = False  # the count label and the field say "no matches"
         self.close_button = self._tool_button(
             style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.accessible import describe_tabs
 from ui.colours import status_colour as chip_colour
 from ui.fonts import monospace_font
 from ui.text.display_text import display_line, elide, tooltip_html
@@ -171,15 +172,23 @@ class HeaderView(QWidget):
         self.connection.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.tabBar().setAccessibleName("Response details")
-        self.tabs.tabBar().setAccessibleDescription(
-            "Headers, Raw, Request, Redirects and Connection"
-        )
         self.tabs.addTab(self.table, "Headers")
         self.tabs.addTab(self.raw, "Raw")
         self.tabs.addTab(self.request, "Request")
         self.tabs.addTab(self.redirects, "Redirects")
         self.tabs.addTab(self.connection, "Connection")
+        describe_tabs(
+            self.tabs,
+            "Response details",
+            "The response's headers, raw head, request, redirects and connection",
+            {
+                "Headers": "The response's header fields",
+                "Raw": "The response head as received, line endings shown",
+                "Request": "The request as it was sent",
+                "Redirects": "Each redirect that was followed",
+                "Connection": "Name resolution, connection and TLS, with their timings",
+            },
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

@@ -40,7 +40,12 @@ class LoadStatus(QWidget):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.label.setMinimumWidth(1)
+        # Its accessible name is its text: a screen reader reads the status line itself.
+        self.label.setAccessibleDescription("The load status: progress, or how the load ended")
+        self.setAccessibleName("Load status")
         self.bar = QProgressBar()
+        self.bar.setAccessibleName("Load progress")
+        self.bar.setAccessibleDescription("How much of the page has arrived")
         self.bar.setFixedWidth(160)
         self.bar.setMaximumHeight(16)
         self.bar.setTextVisible(True)

@@ -20,6 +20,8 @@ class AddressBar(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText("Type an address, such as data.pr4e.org/romeo.txt, and press Enter")
         self.setClearButtonEnabled(True)
+        self.setAccessibleName("Address")
+        self.setAccessibleDescription("The page's address: type one and press Enter to load it")
         # QLineEdit cuts text at 32,767 characters without a word: a longer pasted address
         # would load something else than what was pasted. Keep it whole; net.url refuses
         # anything past MAX_URL_LENGTH (32 KiB) with a message that says so.

@@ -219,6 +219,8 @@ class ChunkTableView(QTableView):
         super().__init__(parent)
         self.chunk_model = ChunkTableModel(self, series)
         self.setModel(self.chunk_model)
+        self.setAccessibleName("Chunks")
+        self.setAccessibleDescription("Every recv() of the response: its time, size and total")
         # Fixed-height rows and fixed-width columns: Qt never measures 100,000 rows.
         vertical = self.verticalHeader()
         vertical.setVisible(False)

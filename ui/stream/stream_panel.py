@@ -24,6 +24,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from net.events import Finished, Redirected, ResponseHead, Timings
+from ui.accessible import describe_tabs
 from ui.stream.chunk_series import ChunkSeries
 from ui.stream.chunk_table import ChunkTableView
 from ui.stream.decode_compare import DecodeCompareView
@@ -58,6 +59,8 @@ class StreamPanel(QWidget):
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Its accessible name is its text (the figures themselves).
+        self.header.setAccessibleDescription("The transfer's figures: recvs, bytes, phase")
         # One series for both views: each recv is stored once (16 bytes), appended once.
         self.series = ChunkSeries()
         self.timeline = TimelineView(series=self.series)
@@ -258,6 +261,12 @@ class StreamPane(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.panel, "Timeline")
         self.compare_index = self.tabs.addTab(self.compare, "Decode per chunk")
+        describe_tabs(
+            self.tabs,
+            "Stream views",
+            "How the response arrived: the timeline and chunk table, or decoding per chunk",
+            {"Timeline": "Bytes and rate over time, and every recv() in a table"},
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
