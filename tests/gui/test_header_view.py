@@ -16,8 +16,8 @@ from net.events import (
     Timings,
     TLSReady,
 )
-from ui.page.fetch_worker import Mail, mail_kinds
 from ui.colours import rgb
+from ui.page.fetch_worker import Mail, mail_kinds
 from ui.page.header_view import HeaderView, status_colour, visible_line_endings
 from ui.text.contrast import AA_TEXT, WHITE, contrast_ratio
 
