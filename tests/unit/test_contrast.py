@@ -11,7 +11,6 @@ from ui.text.contrast import (
     BLACK,
     WHITE,
     contrast_ratio,
-    hex_name,
     is_dark,
     mix,
     readable,
@@ -105,7 +104,3 @@ def test_readable_always_reaches_aa_when_black_or_white_does(
     found = readable(colour, background)
     best = max(contrast_ratio(BLACK, background), contrast_ratio(WHITE, background))
     assert contrast_ratio(found, background) >= min(AA_TEXT, best)
-
-
-def test_hex_name() -> None:
-    assert hex_name((176, 32, 32)) == "#b02020"

@@ -330,11 +330,6 @@ class DocumentView(QPlainTextEdit):
         self._recolour_timer.start()
         self.colours_changed.emit()
 
-    @property
-    def recolouring(self) -> bool:
-        """Text already shown is still being given the new palette's colours."""
-        return self._recolour_block >= 0
-
     @Slot()
     def _recolour_step(self) -> None:
         """Recolour the fragments that carry a COLOUR_ROLE in the next blocks, within
@@ -373,11 +368,6 @@ class DocumentView(QPlainTextEdit):
     def _stop_recolour(self) -> None:
         self._recolour_block = -1
         self._recolour_timer.stop()
-
-    def recolour_now(self) -> None:
-        """Finish recolouring the shown text at once (tests, a screenshot)."""
-        while self.recolouring:
-            self._recolour_step()
 
     # -- content --------------------------------------------------------------------------
 

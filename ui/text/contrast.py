@@ -83,8 +83,3 @@ def readable(colour: RGB, background: RGB, minimum: float = AA_TEXT) -> RGB:
         if found is not None:
             return found
     return first
-
-
-def hex_name(rgb: RGB) -> str:
-    """ "#rrggbb", as style sheets and QColor names write it."""
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
