@@ -130,6 +130,7 @@ class ThemeSwitcher(QObject):
         self._system_style = app.style().name()  # what the desktop gave, to go back to
         self.theme = Theme.SYSTEM
         self._imposed = False  # a palette of ours is set (else the platform's is in use)
+        self._following = True  # colorSchemeChanged re-applies System (not while it applies)
         # What the desktop says (a test stands in for a desktop that turns dark).
         self.desktop_scheme = app.styleHints().colorScheme
         app.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
@@ -138,7 +139,9 @@ class ThemeSwitcher(QObject):
         self.theme = Theme(theme)
         hints = self._app.styleHints()
         if self.theme is Theme.SYSTEM:
+            self._following = False  # (unsetColorScheme may say colorSchemeChanged at once)
             hints.unsetColorScheme()
+            self._following = True
             if self._imposed:
                 self._set_style(self._system_style)
                 self._app.setPalette(QPalette())  # empty: resolved against the platform's
@@ -162,7 +165,7 @@ class ThemeSwitcher(QObject):
 
     @Slot(Qt.ColorScheme)
     def _on_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
-        if self.theme is Theme.SYSTEM:
+        if self.theme is Theme.SYSTEM and self._following:
             self.apply(Theme.SYSTEM)
 
 

@@ -9,6 +9,8 @@ so a link stays blue on white and on a dark theme alike.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 RGB = tuple[int, int, int]
 
 AA_TEXT = 4.5  # WCAG 2.x AA for body text
@@ -70,6 +72,7 @@ def _towards(colour: RGB, target: RGB, background: RGB, minimum: float) -> RGB |
     return found
 
 
+@lru_cache(maxsize=512)  # views ask on every paint (the timeline's labels): a dict look-up
 def readable(colour: RGB, background: RGB, minimum: float = AA_TEXT) -> RGB:
     """``colour`` itself when it reaches ``minimum`` contrast against ``background``; else
     the closest colour of its hue that does, darker on a light background and lighter on a
