@@ -243,3 +243,26 @@ def test_a_bad_saved_theme_is_system(make_settings: Callable[[], Settings]) -> N
     assert settings.theme() == "system"
     settings.set_theme("dark")
     assert make_settings().theme() == "dark"
+
+
+def test_the_fixed_pairs_are_readable_in_any_theme() -> None:
+    """What keeps its own colours whatever the palette (a label and its own background):
+    link hints, find highlights, the decode-per-chunk mark."""
+    from ui.page import find_bar, link_hints
+    from ui.stream import decode_compare
+
+    black = (0, 0, 0)
+    pairs = {
+        "hint": (rgb(link_hints.LABEL_TEXT), rgb(link_hints.HINT_BACKGROUND)),
+        "hint typed": (rgb(link_hints.HINT_TYPED), rgb(link_hints.HINT_BACKGROUND)),
+        "number": (rgb(link_hints.LABEL_TEXT), rgb(link_hints.NUMBER_BACKGROUND)),
+        "pill": (rgb(link_hints.PILL_TEXT), rgb(link_hints.PILL_BACKGROUND)),
+        "match": (black, rgb(find_bar.MATCH_COLOUR)),
+        "current match": (black, rgb(find_bar.CURRENT_COLOUR)),
+        "decode mark": (
+            rgb(decode_compare.MARK_FOREGROUND),
+            rgb(decode_compare.MARK_BACKGROUND),
+        ),
+    }
+    for name, (fg, bg) in pairs.items():
+        assert contrast_ratio(fg, bg) >= AA_TEXT, name
