@@ -61,7 +61,7 @@ def render_page(
     qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=10_000)
     # The error section as a failed load appends it: error, muted, heading, link, code lines.
     view.append_segments(
-        error_segments("http://h/", "read", "ReadTimeout: no data for 10 s", "ReadTimeout", 120)
+        error_segments("http://h/", "Read", "ReadTimeout: no data for 10 s", "ReadTimeout", 120)
     )
     view.flush_pending()
     return renderer
