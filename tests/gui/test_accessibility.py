@@ -54,12 +54,12 @@ def unnamed(win: MainWindow) -> list[str]:
 def test_every_focusable_widget_has_a_name_and_a_description(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    qtbot.waitUntil(lambda: window.document_view.isVisible())
+    qtbot.waitUntil(lambda: window.page.document_view.isVisible())
     widgets = focusable(window)
     kinds = {type(w).__name__ for w in widgets}
     assert {"AddressBar", "DocumentView"} <= kinds  # the two the issue found unnamed
     assert unnamed(window) == []
-    assert interface(window.document_view).text(NAME) == "Page"
+    assert interface(window.page.document_view).text(NAME) == "Page"
     address = next(w for w in widgets if type(w).__name__ == "AddressBar")
     assert interface(address).text(NAME) == "Address"
     # The parts a user opens: the find bar, the Downloads dock.
@@ -91,8 +91,8 @@ def test_the_status_line_and_an_error_are_readable(qtbot: QtBot, window: MainWin
     assert interface(label).text(NAME) == label.text()
     assert interface(label).text(DESCRIPTION)
     # The error page in the document view: its text through the text interface.
-    page = interface(window.document_view).textInterface()
+    page = interface(window.page.document_view).textInterface()
     assert page is not None
     shown = page.text(0, page.characterCount())
-    assert shown == window.document_view.toPlainText() and "What you can do" in shown
+    assert shown == window.page.document_view.toPlainText() and "What you can do" in shown
     assert unnamed(window) == []  # the widgets a failed load shows are named too

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu, QStyle
 
 from ui.page.page_renderer import ViewMode
 from ui.shell.icons import home_icon
+from ui.shell.theme import build_theme_menu
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
@@ -191,6 +192,7 @@ class WindowCommands:
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
         view_menu.addAction(self.wrap_action)
         view_menu.addAction(self.numbered_links_action)
+        view_menu.addMenu(build_theme_menu(window, window.settings))  # System / Light / Dark
         view_menu.addSeparator()
         view_menu.addAction(self.stream_action)
         view_menu.addAction(self.downloads_action)
