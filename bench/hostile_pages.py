@@ -26,11 +26,21 @@ page from a loopback server (127.0.0.1, port 0, a thread in the child, stopped a
 19. the 20 MB of ordinary HTML of case 11, rendered; then Ctrl+2 (Source), Ctrl+3 (Wire),
     Ctrl+1 (Rendered) (each clears the view's document first) and leaving the page (Home);
 20. a finished 32 MB text/plain page: View > Word Wrap off, then on again;
-21. a finished 30 MB text/plain page: Ctrl+F the first time (the find bar reads the text).
+21. a finished 30 MB text/plain page: Ctrl+F the first time (the find bar reads the text);
+22. a 50 MB <pre> of lines (one style span over all of it: 33 M characters at the view's cap);
+23. 2 MB of JSON, pretty-printed once complete (on a thread of its own), to its end;
+24. Bookmarks > Import… of a 20,000-bookmark file (no page), then its yonder:bookmarks page.
 Cases 19-21: the worst and p99 gap of each action, from its trigger for 1 s (or until its
 work is done), against the bare reference of the same text.
 Case 14 also saves the page (Save Page, in the background) and then leaves it (its 2 GB
 temporary file released), with the gaps during each.
+
+Cases 22-24 are measured like 1-4 (24: from the trigger until the import has ended and
+its page is shown, then the page's own rendering in a note). --stalls N samples the GUI
+thread's stack during every turn longer than N ms (bench/stall_sampler.py) and prints the
+longest stalls of each case under it, with the GUI thread's and the process's CPU time
+meanwhile. Each child imports the modules a first page imports lazily before it starts
+(warm_up: no .pyc files here, so each start compiles them).
 
 Measured for cases 1-4 and 6-16: the time from load() to the load's end with the rendering done, the
 worst and 99th-percentile gap of a 2 ms heartbeat QTimer (time the window could not react),
@@ -44,7 +54,7 @@ complete, and the worst and p99 heartbeat gap from the keystroke until then. Ref
 Python str.count("e") over the same text (the view's), as a ratio to the count's time.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/hostile_pages.py [--quick]
-        [--cases 1,...,16] [--timeout 120] [--endless 20]
+        [--cases 1,...,24] [--timeout 120] [--endless 20] [--stalls 40]
 """
 
 from __future__ import annotations
@@ -114,7 +124,36 @@ def page(case: int, quick: bool) -> tuple[str, bytes, str]:
         return "Word Wrap off/on, 32 MB text/plain", LINE * (32_000_000 // len(LINE)), PLAIN
     if case == 21:
         return "Ctrl+F the first time, 30 MB text/plain", LINE * (30_000_000 // len(LINE)), PLAIN
+    if case == 22:
+        # One <pre> of lines: the renderer reports one style span over all of it (28 M
+        # characters once the view's cap cuts it), laid over the text as it arrives.
+        body = b"<html><body><pre>" + LINE * (50_000_000 // len(LINE)) + b"</pre></body></html>"
+        return "50 MB <pre> (one span)", body, HTML
+    if case == 23:
+        return "2 MB of JSON, pretty-printed", json_body(2_000_000), "application/json"
     raise ValueError(case)
+
+
+def json_body(size: int) -> bytes:
+    """Nested objects and arrays, as an API returns them, one record a line."""
+    records = []
+    total = 0
+    i = 0
+    while total < size:
+        record = json.dumps(
+            {
+                "id": i,
+                "name": f"item {i}",
+                "tags": ["a", "b", "é"],
+                "price": i * 0.25,
+                "ok": i % 3 == 0,
+                "parts": [{"n": j, "w": None} for j in range(3)],
+            }
+        )
+        records.append(record)
+        total += len(record) + 2
+        i += 1
+    return ("[\n" + ",\n".join(records) + "\n]").encode()
 
 
 #: Streamed cases: (description, content type, Content-Length or None, bytes sent or None for
@@ -131,6 +170,8 @@ STREAMS: dict[int, tuple[str, str, int | None, int | None, bytes]] = {
 def describe(case: int, quick: bool) -> str:
     if case in DOWNLOADS:
         return DOWNLOADS[case]
+    if case in IMPORTS:
+        return f"Bookmarks > Import… of {IMPORTS[case]:,} bookmarks"
     if case in STREAMS:
         name, _, _, sent, _ = STREAMS[case]
         return name if sent is None else f"{name} ({sent / 1e6:,.0f} MB sent)"
@@ -165,7 +206,7 @@ def stream_handler(case: int) -> object:
     return handler
 
 
-ALL = list(range(1, 22))
+ALL = list(range(1, 25))
 #: Cases 19-21: the actions triggered on the finished page, in order (their gaps measured).
 ACTIONS = {
     19: ["Source", "Wire", "Rendered", "Home"],
@@ -176,6 +217,8 @@ DOWNLOADS = {
     17: "Download… of 2.1 GiB to its end",
     18: "Download… cancelled past 2 GiB, then close",
 }
+#: Case 24: Bookmarks > Import… of a file of this many bookmarks (no page is loaded).
+IMPORTS = {24: 20_000}
 BARE_MAX_CHARS = 40_000_000  # beyond, the bare reference itself takes minutes and GBs
 
 
@@ -226,7 +269,12 @@ class Heart:
 
 
 def run_yonder(
-    case: int, quick: bool, text_out: str, deadline_s: float, endless_s: float
+    case: int,
+    quick: bool,
+    text_out: str,
+    deadline_s: float,
+    endless_s: float,
+    stalls_ms: float = 0.0,
 ) -> dict[str, object]:
     """Child: one case in the real window. Writes the rendered text to text_out."""
     import contextlib
@@ -242,7 +290,9 @@ def run_yonder(
     from ui.text.body_store import SpillLimits
 
     app = QApplication.instance() or QApplication([])
-    if case in STREAMS or case in DOWNLOADS:
+    if case in IMPORTS:
+        handler = respond(http_response(200, b"-", [("Content-Type", PLAIN)]))
+    elif case in STREAMS or case in DOWNLOADS:
         handler = stream_handler(14 if case in DOWNLOADS else case)
     else:
         _, body, ctype = page(case, quick)
@@ -283,10 +333,20 @@ def run_yonder(
                 win.page.load_ok is not None and not win.page.rendering and not view.has_pending()
             )
 
+        import_file = make_import_file(case, Path(tmp)) if case in IMPORTS else Path()
+        warm_up()
         heart = Heart()
+        sampler = stall_sampler(stalls_ms)
         if case in DOWNLOADS:
             result.update(run_download(case, win, server.url("/file"), Path(tmp), wait, deadline))
             result["hwm_mib"] = vm_hwm_mib()
+            result["stalls"] = sampler.stop() if sampler else []
+            return result
+        if case in IMPORTS:
+            result.update(run_import(case, win, import_file, wait, deadline))
+            result["hwm_mib"] = vm_hwm_mib()
+            result["stalls"] = sampler.stop() if sampler else []
+            win.close()
             return result
         heart.start()
         started = time.perf_counter()
@@ -324,6 +384,14 @@ def run_yonder(
             result.update({f"leave_{k}": v for k, v in heart.stop().items()})
         if case in ACTIONS and finished:
             result["actions"] = run_actions(case, win, wait, heart, deadline)
+        if case == 23 and finished:
+            # Reference: the synchronous pretty-printing that ran in one GUI turn before.
+            from ui.text.json_pretty import pretty_json
+
+            source = page(case, quick)[1].decode()
+            started = time.perf_counter()
+            pretty_json(source)
+            result["sync_ms"] = (time.perf_counter() - started) * 1000
         if case == 5 and finished:
             bar = win.page.find_bar
             win.commands.find_action.trigger()
@@ -355,7 +423,94 @@ def run_yonder(
         else:
             Path(text_out).write_text(text, encoding="utf-8")
         result["hwm_mib"] = vm_hwm_mib()
+        result["stalls"] = sampler.stop() if sampler else []
         win.close()
+    return result
+
+
+def stall_sampler(threshold_ms: float) -> object:
+    """--stalls: a StallSampler (bench/stall_sampler.py) over the whole case, else None."""
+    if threshold_ms <= 0:
+        return None
+    from bench.stall_sampler import StallSampler
+
+    sampler = StallSampler(threshold_ms, depth=6)
+    sampler.start()
+    return sampler
+
+
+def warm_up() -> None:
+    """Import what the first page of a kind imports on first use (the HTML renderer, the
+    charset decoder, the JSON job): PYTHONDONTWRITEBYTECODE=1 on these machines makes each
+    start compile them (~150 ms in one turn, seen as a stall of the first HTML page), which
+    a user's installed .pyc files do not."""
+    import net.charset  # noqa: F401
+    import ui.text.fragments
+    import ui.text.json_pretty
+    import ui.text.render  # noqa: F401
+
+
+def make_import_file(case: int, tmp: Path) -> Path:
+    """Case 24's bookmark file: IMPORTS[case] bookmarks in 20 folders, as a browser exports."""
+    from ui.library.bookmarks import Bookmark, Bookmarks
+    from ui.library.netscape import to_netscape
+
+    made = Bookmarks(
+        Bookmark(0, f"Page {i} of a site", f"https://site{i % 300}.example/p/{i}", f"F{i % 20}")
+        for i in range(IMPORTS[case])
+    )
+    path = tmp / "bookmarks.html"
+    path.write_bytes(to_netscape(made))
+    return path
+
+
+def run_import(
+    case: int, win: object, path: Path, wait: object, deadline: float
+) -> dict[str, object]:
+    """Case 24: Bookmarks > Import… (the real action, its file dialog answered) of a file of
+    IMPORTS[case] bookmarks; the gaps from the trigger until the import has ended (its page
+    shown), then until that page (yonder:bookmarks, ~5 MB of HTML) is rendered."""
+    import ui.shell.library_controller as library_module
+    from ui.shell.main_window import MainWindow
+
+    assert isinstance(win, MainWindow)
+    count = IMPORTS[case]
+    library_module.ask_open_path = lambda *args, **kw: str(path)  # the file dialog's answer
+    library = win.library
+    page = win.page
+    heart = Heart()
+    heart.start()
+    started = time.perf_counter()
+    library.import_action.trigger()
+    imported = wait(lambda: library.import_job is None, deadline)  # type: ignore[operator]
+    shown = wait(lambda: page.load_ok is not None, deadline)  # type: ignore[operator]
+    result: dict[str, object] = {"load_s": time.perf_counter() - started}
+    wait(lambda: False, time.perf_counter() + 0.2)  # the turn after (the menu's rebuild)
+    result.update(heart.stop())
+    heart.start()
+    started = time.perf_counter()
+    rendered = wait(lambda: not page.rendering, deadline)  # type: ignore[operator]
+    result["page_s"] = time.perf_counter() - started
+    result.update({f"page_{k}": v for k, v in heart.stop().items()})
+    # Reference: what one GUI-thread turn did before (read, parse, merge, to_json and the
+    # page's HTML, synchronously in the action's slot), on the same file in this process.
+    from ui.library import pages
+    from ui.library.bookmarks import Bookmarks
+    from ui.library.netscape import import_file
+
+    started = time.perf_counter()
+    fresh = Bookmarks()
+    import_file(str(path), fresh)
+    pages.bookmarks_html(fresh, "", "note")
+    result["sync_ms"] = (time.perf_counter() - started) * 1000
+    result.update(
+        finished=imported and shown and rendered,
+        load_ok=len(library.bookmarks) == count,
+        spill_mib=0.0,
+        body_mib=0.0,
+        chars=len(page.document_view.toPlainText()),
+        notice=f"{len(library.bookmarks):,} bookmarks imported",
+    )
     return result
 
 
@@ -480,6 +635,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--endless", type=float, default=20, help="seconds an endless page loads before Stop"
     )
+    parser.add_argument(
+        "--stalls",
+        type=float,
+        default=0,
+        help="ms: sample the GUI thread's stack in every turn longer than this "
+        "(bench/stall_sampler.py) and print the longest",
+    )
     parser.add_argument("--child", choices=["yonder", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--case", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--text", help=argparse.SUPPRESS)
@@ -487,7 +649,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child == "yonder":
         # Leave 5 s before the parent kills us, so a slow case still reports what it saw.
-        res = run_yonder(args.case, args.quick, args.text, max(5.0, args.timeout - 5), args.endless)
+        res = run_yonder(
+            args.case,
+            args.quick,
+            args.text,
+            max(5.0, args.timeout - 5),
+            args.endless,
+            args.stalls,
+        )
         print("RESULT " + json.dumps(res), flush=True)
         return 0
     if args.child == "bare":
@@ -525,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
             text = str(Path(tmp) / f"case{case}.txt")
             flags = ["--quick"] if args.quick else []
             common = ["--case", str(case), "--text", text, "--timeout", str(args.timeout)]
-            common += ["--endless", str(args.endless)]
+            common += ["--endless", str(args.endless), "--stalls", str(args.stalls)]
             y = child(["--child", "yonder", *common, *flags], args.timeout)
             if "error" in y:
                 table.append(row([label, y["error"], *[""] * 7]))  # type: ignore[list-item]
@@ -589,6 +758,12 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             elif case in DOWNLOADS:
                 cells += ["(to disk: no page)", ""]
+            elif "sync_ms" in y:
+                ref = y["sync_ms"]
+                cells += [
+                    f"the same work in one GUI turn (before): {ref:.0f} ms",
+                    f"worst gap {y['worst_ms'] / ref:.2f}x",
+                ]
             elif y["chars"] > BARE_MAX_CHARS:
                 cells += [f"(no reference: {y['chars']:,} chars rendered)", ""]
             else:
@@ -623,6 +798,13 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if "status" in y:
                 notes.append(f"   download row: {y['status']}")
+            if "page_s" in y:
+                notes.append(
+                    f"   then yonder:bookmarks rendered in {y['page_s']:.1f} s, worst gap "
+                    f"{y['page_worst_ms']:.0f} ms, p99 {y['page_p99_ms']:.1f} ms"
+                )
+            for line in y.get("stalls", []):  # type: ignore[attr-defined]
+                notes.append(f"   {line}")
             if "cancel_ms" in y:
                 notes.append(
                     f"   cancelled in {y['cancel_ms']:.0f} ms (worst gap from the cancel to the "

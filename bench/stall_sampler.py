@@ -115,13 +115,23 @@ class StallSampler:
         self._timer.start()
         self._thread.start()
 
-    def stop(self, top: int = 8) -> list[str]:
-        """Stop; lines describing the ``top`` longest stalls, longest first."""
+    def stop(self, top: int = 4) -> list[str]:
+        """Stop; a summary line, then the ``top`` longest stalls in which the GUI thread
+        itself worked (its CPU time at least half the stall: our code or Qt's, to fix),
+        longest first. The others were waits (for a core, or for the GIL)."""
         self._timer.stop()
         self._stop.set()
         self._thread.join(2)
-        lines = []
-        for stall in sorted(self.stalls, key=lambda s: -s.ms)[:top]:
+        working = [s for s in self.stalls if s.gui_cpu_ms >= s.ms / 2]
+        waits = [s for s in self.stalls if s.gui_cpu_ms < s.ms / 2]
+        worst_wait = max((s.ms for s in waits), default=0.0)
+        worst_work = max((s.ms for s in working), default=0.0)
+        lines = [
+            f"turns over {self.threshold * 1000:.0f} ms: {len(self.stalls)}; the GUI thread "
+            f"working in {len(working)} (worst {worst_work:.0f} ms), waiting in {len(waits)} "
+            f"(worst {worst_wait:.0f} ms)"
+        ]
+        for stall in sorted(working, key=lambda s: -s.ms)[:top]:
             count = sum(stall.samples.values())
             lines.append(
                 f"stall {stall.ms:.0f} ms, GUI thread CPU {stall.gui_cpu_ms:.0f} ms, process "

@@ -53,3 +53,26 @@ def test_json_is_pretty_printed_off_the_gui_thread_with_the_same_text(
     qtbot.waitUntil(lambda: not page.rendering, timeout=20_000)
     timer.stop()
     assert text_of(window) == json_pretty.pretty_json(doc)
+
+
+def test_a_big_json_body_goes_in_by_slices_with_the_same_text_and_links(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    """Several TEXT_SLICEs of indented text (URLs among them, some across a slice's edge):
+    what the view ends with is pretty_json's text, every URL a link once."""
+    from ui.page.page_renderer import TEXT_SLICE
+
+    items = [
+        json.dumps({"n": i, "see": f"https://example.org/item/{i}", "x": "é" * (i % 7)})
+        for i in range(4000)
+    ]
+    doc = "[\n" + ",\n".join(items) + "\n]"
+    expected = json_pretty.pretty_json(doc)
+    assert expected is not None and len(expected) > 2 * TEXT_SLICE
+    srv = serve(servers, respond(http_response(200, doc.encode(), JSON_TYPE)))
+    page = getattr(window, "page", window)
+    with qtbot.waitSignal(page.load_ended, timeout=10_000):
+        window.load(srv.url("/big.json"))
+    qtbot.waitUntil(lambda: not page.rendering and text_of(window) == expected, timeout=60_000)
+    links = [url for _, _, url in page.document_view.links()]
+    assert links == [f"https://example.org/item/{i}" for i in range(4000)]
