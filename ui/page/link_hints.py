@@ -311,6 +311,7 @@ class LinkHints(QObject):
                 f"Link {self._number}: Enter follows, Esc cancels" if self._number else ""
             )
         overlay.labels = labels
+        overlay.setAccessibleDescription(overlay.prompt)  # the mode line, for a screen reader
         overlay.setGeometry(self.view.viewport().geometry())
         overlay.raise_()
         overlay.show()
