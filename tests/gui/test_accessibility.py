@@ -67,6 +67,10 @@ def test_every_focusable_widget_has_a_name_and_a_description(
     drive.trigger(window, "View", "Downloads")
     qtbot.waitUntil(lambda: "FindBar" in {type(w.parent()).__name__ for w in focusable(window)})
     assert unnamed(window) == []
+    # A second tab: the tab bar shows, and names its tabs.
+    drive.trigger(window, "File", "New Tab")
+    qtbot.waitUntil(lambda: "PageTabBar" in {type(w).__name__ for w in focusable(window)})
+    assert unnamed(window) == []
 
 
 def test_the_status_line_and_an_error_are_readable(qtbot: QtBot, window: MainWindow) -> None:
