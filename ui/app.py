@@ -197,6 +197,11 @@ def main(argv: list[str]) -> int:
     # window's docstring); --demo and --screenshot need the whole window at once.
     deferred = not args.demo and not args.screenshot
     window = MainWindow(deferred=deferred)
+    from ui.shell.theme import Theme, apply_theme
+
+    # The saved View > Theme before the first frame (the menu that applies it is built after
+    # it): a Dark choice never shows a light frame first; a capture has it too.
+    apply_theme(Theme(window.settings.theme()))
     if window.fully_built:
         tune_runtime()
     else:

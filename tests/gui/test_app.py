@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 from tests.integration.servers import LoopbackServer, closed_port, http_response, respond
 from ui.app import SWITCH_INTERVAL_S, app_icon, parse_args, tune_runtime
@@ -205,3 +205,15 @@ def test_demo_flag_alone_opens_the_demo_index(tmp_path: Path) -> None:
     proc = run_main(["--demo", "--screenshot", str(shot)], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "page loaded" in proc.stderr  # the index answered 200 (an error page exits 1)
+
+
+def test_a_saved_dark_theme_applies_at_start(page_server: LoopbackServer, tmp_path: Path) -> None:
+    config = tmp_path / "config" / "Yonder"
+    config.mkdir(parents=True)
+    (config / "Yonder.conf").write_text("[view]\ntheme=dark\n", encoding="utf-8")
+    shot = tmp_path / "dark.png"
+    proc = run_main(["--screenshot", str(shot), page_server.url("/romeo.txt")], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(shot)).scaled(64, 64)  # the average colour of each part of the window
+    dark = sum(QColor(image.pixel(x, y)).lightnessF() < 0.3 for x in range(64) for y in range(64))
+    assert dark > 64 * 64 * 0.6  # most of the window is dark: the palette of View > Theme

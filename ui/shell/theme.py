@@ -136,6 +136,8 @@ class ThemeSwitcher(QObject):
         app.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
 
     def apply(self, theme: Theme) -> None:
+        if theme is not Theme.SYSTEM and theme is self.theme and self._imposed:
+            return  # already so (a new palette would re-polish every widget for nothing)
         self.theme = Theme(theme)
         hints = self._app.styleHints()
         if self.theme is Theme.SYSTEM:
