@@ -131,11 +131,11 @@ class MainWindow(QMainWindow):
 
         self.tabs = TabStack()
         # Until the first page exists: its split, empty, at its place and size.
-        self._placeholder = YieldingSplitter(HEADER_MIN_WIDTH)
-        self._placeholder.addWidget(QWidget())
-        self._placeholder.addWidget(QWidget())
-        self._placeholder.setStretchFactor(1, 1)
-        self.tabs.addTab(self._placeholder, "Yonder")
+        self.split_placeholder = YieldingSplitter(HEADER_MIN_WIDTH)
+        self.split_placeholder.addWidget(QWidget())
+        self.split_placeholder.addWidget(QWidget())
+        self.split_placeholder.setStretchFactor(1, 1)
+        self.tabs.addTab(self.split_placeholder, "Yonder")
         central = QWidget()
         self._central_layout = QVBoxLayout(central)
         self._central_layout.setContentsMargins(6, 4, 6, 0)
@@ -148,23 +148,23 @@ class MainWindow(QMainWindow):
             self._central_layout.addWidget(self._dock_slot)
         self.setCentralWidget(central)
         # The status line's height until a page has one.
-        self._status_slot: QLabel | None = QLabel(" ")
-        self.statusBar().addWidget(self._status_slot, 1)
+        self.status_placeholder: QLabel | None = QLabel(" ")
+        self.statusBar().addWidget(self.status_placeholder, 1)
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             screen = self.screen()
             self.apply_default_layout(screen.availableGeometry() if screen is not None else None)
         splitter = self.settings.splitter_state()
         if splitter is not None:
-            self._placeholder.restoreState(splitter)
+            self.split_placeholder.restoreState(splitter)
 
     def apply_default_layout(self, available: object) -> None:
         """Size the window and its split for DEFAULT_COLUMNS of the document within
         ``available`` (a QRect; None: no screen to fit, e.g. a capture)."""
         margins = self._central_layout.contentsMargins()
-        self.frame.apply(self, self._placeholder, margins.left() + margins.right(), available)
+        self.frame.apply(self, self.split_placeholder, margins.left() + margins.right(), available)
         if self._page is not None:
-            self._page.splitter.setSizes(self._placeholder.sizes())
+            self._page.splitter.setSizes(self.split_placeholder.sizes())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -277,6 +277,11 @@ class MainWindow(QMainWindow):
         if self._page is None:
             self.finish_build()
         assert self._page is not None
+        return self._page
+
+    @property
+    def shown_page(self) -> Page | None:
+        """The current page, None before the first one exists (the first frame)."""
         return self._page
 
     def set_current_page(self, page: Page) -> None:

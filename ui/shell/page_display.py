@@ -27,10 +27,10 @@ class PageDisplay:
         bar = window.statusBar()
         for widget in self._shown_status:
             bar.removeWidget(widget)  # hidden, kept by its page
-        if window._status_slot is not None:
-            bar.removeWidget(window._status_slot)
-            window._status_slot.deleteLater()
-            window._status_slot = None
+        if window.status_placeholder is not None:
+            bar.removeWidget(window.status_placeholder)
+            window.status_placeholder.deleteLater()
+            window.status_placeholder = None
         widgets = page.status_widgets()
         bar.addWidget(widgets[0], 1)
         for widget in widgets[1:]:

@@ -55,10 +55,10 @@ class TabsController:
         """The first page takes the first frame's placeholder's place and split."""
         window = self._window
         placeholder = self._tabs.widget(0)
-        sizes = window._placeholder.sizes()
+        sizes = window.split_placeholder.sizes()
         page = self._make_page()
         # At the placeholder's size first: sizes set on a page not laid out yet are scaled.
-        page.resize(window._placeholder.size())
+        page.resize(window.split_placeholder.size())
         page.splitter.setSizes(sizes)
         self._tabs.insertTab(0, page, "New tab")
         self._tabs.removeTab(1)
@@ -94,7 +94,7 @@ class TabsController:
         page.document_view.link_hints.set_numbered(
             window.commands.numbered_links_action.isChecked()
         )
-        current = window._page
+        current = window.shown_page
         if current is not None:
             page.splitter.setSizes(current.splitter.sizes())
         window.services.stream_stack.addWidget(page.stream)
@@ -103,7 +103,7 @@ class TabsController:
 
     def _on_current_changed(self, index: int) -> None:
         page = self._tabs.widget(index)
-        if isinstance(page, Page) and page is not self._window._page:
+        if isinstance(page, Page) and page is not self._window.shown_page:
             self._window.set_current_page(page)
             page.load_pending()
 
@@ -203,7 +203,7 @@ class TabsController:
         self._tabs.setTabIcon(index, self._spinner[self._frame] if busy else QIcon())
         if self._busy and not self._spin.isActive():
             self._spin.start()
-        if page is self._window._page:
+        if page is self._window.shown_page:
             self._window.services.show_title(title)
 
     def _turn(self) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QAction, QTextCursor, QWheelEvent
+from PySide6.QtGui import QAction, QContextMenuEvent, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -451,16 +451,13 @@ def choose(qtbot: QtBot, menu: QMenu, text: str) -> None:
 
 
 def right_click(qtbot: QtBot, win: MainWindow, widget: QWidget, point: QPoint) -> QMenu:
-    """A right click at ``point`` of ``widget``, through the window as the platform delivers
-    it (QTest's widget clicks skip the step where Qt turns a right press into a context menu
-    event); the context menu that pops up."""
-    from PySide6.QtTest import QTest
-
-    handle = win.windowHandle()
-    assert handle is not None
-    at = widget.mapTo(win, point)
-    QTest.mousePress(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
-    QTest.mouseRelease(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
+    """A right click at ``point`` of ``widget``, as the platform delivers it to the widget
+    under the mouse: a mouse context-menu event there (QTest's widget clicks skip the step
+    where Qt turns a right press into one); the context menu that pops up."""
+    activate(win)
+    assert QApplication.widgetAt(widget.mapToGlobal(point)) is widget, "covered, or hidden"
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, widget.mapToGlobal(point))
+    QApplication.sendEvent(widget, event)
     return popup_menu(qtbot)
 
 

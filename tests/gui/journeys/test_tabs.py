@@ -231,7 +231,11 @@ def test_a_tabs_context_menu_duplicates_reloads_and_closes_the_others(
     drive.choose(qtbot, menu, "Reload Tab")
     qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/a.html")) == 2)
     pages = window.pages
+    # Reloaded and its loading indicator gone (the tab is narrower again) before it is
+    # right-clicked: the menu belongs to the tab under the mouse.
+    qtbot.waitUntil(lambda: pages[0].load_ok is True and bar.tabIcon(0).isNull())
     menu = drive.right_click(qtbot, window, bar, bar.tabRect(0).center())
     drive.choose(qtbot, menu, "Close Other Tabs")
     assert window.tabs.count() == 1 and window.page is pages[0]
+    assert "This is a." in drive.screen_text(window)
     assert not any(p.fetcher.worker_thread.isRunning() for p in pages[1:])
