@@ -42,10 +42,11 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QMenu, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from ui.colours import TextColours, recolour_format, role_format, text_colours
 from ui.fonts import monospace_font
+from ui.page.hanging_layout import HangingIndentLayout
 from ui.page.link_hints import LinkHints
 
 FRAME_MS = 16
@@ -107,7 +108,7 @@ class TurnGuard:
         cls.last_end = time.perf_counter()
 
 
-_Container = TypeVar("_Container", list[Any], dict[str, int])
+_Container = TypeVar("_Container", list[Any], dict[str, int], dict[int, int])
 
 
 class SegmentKind(StrEnum):
@@ -181,6 +182,8 @@ class DocumentView(QPlainTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
+        # A document whose layout gives prefixed lines a hanging indent (add_indents).
+        self.setDocument(self._new_document(self.document()))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self._columns = 0  # last told by columns_changed
         font = monospace_font(10.5)
@@ -237,7 +240,7 @@ class DocumentView(QPlainTextEdit):
         # Old documents being taken apart (see clear_document), and the piece size.
         self._disposing: list[QTextDocument] = []
         # ...and the old page's big link lists, heaps and anchor tables (see _retire).
-        self._retired: list[list[object] | dict[str, int]] = []
+        self._retired: list[list[object] | dict[str, int] | dict[int, int]] = []
         self._retire_items = RETIRE_START_ITEMS
         self._dispose_chars = DISPOSE_START_CHARS
         self._dispose_timer = QTimer(self)
@@ -387,6 +390,9 @@ class DocumentView(QPlainTextEdit):
         self._stream_start = 0
         self.link_hints.cancel()  # hint mode ends with its page (numbers stay: a setting)
         self._stop_recolour()  # nothing shown is left to recolour
+        hanging = self._hanging()
+        if hanging is not None:  # (before a swap: the old document's layout lets go of it)
+            hanging.hangs = self._retire(hanging.hangs)
         if self.document().characterCount() > SWAP_CLEAR_CHARS:
             self._swap_document()
         else:
@@ -405,17 +411,26 @@ class DocumentView(QPlainTextEdit):
         self._dispose_timer.start()
         return type(items)()
 
-    def _swap_document(self) -> None:
-        """Show a fresh, empty document with the old one's settings; the old one is taken
-        apart in pieces on later turns (see _dispose_step)."""
-        old = self.document()
+    def _new_document(self, old: QTextDocument) -> QTextDocument:
+        """An empty document with ``old``'s settings and a hanging-indent layout."""
         fresh = QTextDocument(self)
-        fresh.setDocumentLayout(QPlainTextDocumentLayout(fresh))
+        fresh.setDocumentLayout(HangingIndentLayout(fresh, monospace_font().family()))
         fresh.setUndoRedoEnabled(False)
         fresh.setDefaultFont(old.defaultFont())
         fresh.setDefaultTextOption(old.defaultTextOption())  # tab stops, wrap
         fresh.setDocumentMargin(old.documentMargin())
         fresh.setUseDesignMetrics(old.useDesignMetrics())
+        return fresh
+
+    def _hanging(self) -> HangingIndentLayout | None:
+        layout = self.document().documentLayout()
+        return layout if isinstance(layout, HangingIndentLayout) else None
+
+    def _swap_document(self) -> None:
+        """Show a fresh, empty document with the old one's settings; the old one is taken
+        apart in pieces on later turns (see _dispose_step)."""
+        old = self.document()
+        fresh = self._new_document(old)
         old.setParent(self)  # setDocument deletes (at once) a document its control owns
         # (as clear() does first: setDocument with the view scrolled sideways recursed in
         # the scroll bars' valueChanged until the stack overflowed)
@@ -531,6 +546,28 @@ class DocumentView(QPlainTextEdit):
         """Some link or format is over text already on screen and waits to be applied."""
         deferred = self._deferred
         return bool(deferred) and deferred[0][0] <= self.document().characterCount() - 1
+
+    def add_indents(self, indents: Iterable[tuple[int, int]]) -> None:
+        """Lines that start with a prefix (a list marker, indentation), as (stream position
+        where the line starts, the prefix's length), both in UTF-16 units since begin_stream:
+        wrapped, they continue under their text (see :mod:`ui.page.hanging_layout`)."""
+        hanging = self._hanging()
+        if hanging is None:
+            return
+        offset = self._stream_start
+        hangs = hanging.hangs
+        document = self.document()
+        end = document.characterCount() - 1
+        shown = False
+        for pos, length in indents:
+            hangs[offset + pos] = length
+            if offset + pos < end:
+                # A line on screen already, laid out without its indent: again when shown.
+                # (The renderer gives them before their text: this is for other callers.)
+                document.findBlock(offset + pos).clearLayout()
+                shown = True
+        if shown:
+            self.viewport().update()
 
     def add_anchors(self, anchors: Iterable[tuple[str, int]]) -> None:
         """Fragment targets at stream positions (UTF-16 units since begin_stream)."""

@@ -572,6 +572,8 @@ class PageRenderer(QObject):
     def _fragment(self, fragment: Fragment) -> None:
         from ui.text.render.model import Style  # loaded with the first HTML page, not at start
 
+        if fragment.indents:  # before their text: laid out with their hanging indent at once
+            self.view.add_indents(fragment.indents)
         if fragment.text:
             self._append(fragment.text)
         self._links_added += len(fragment.links)

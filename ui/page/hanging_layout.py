@@ -1,0 +1,123 @@
+"""Hanging indents for the document view: a wrapped list item, <dd> or quote continues under
+its text, not at the left margin, and the text of every indented line starts on a column of the
+monospace font, as in w3m.
+
+QPlainTextEdit needs a QPlainTextDocumentLayout, and that lays every line of a block out at the
+left margin: it ignores QTextBlockFormat's indent, margins and text indent (QTextEdit's layout
+honours them, at 2-6x the cost and with 300 ms stalls per MiB: FACTS.md). Its one seam is the
+virtual ``blockBoundingRect``, which QPlainTextEdit calls for every block before it paints,
+hit-tests, scrolls or places the caret, and which lays a block out when it has no lines yet.
+:class:`HangingIndentLayout` overrides it. For a block that starts with a prefix of N columns
+(the renderer reports each one: :attr:`ui.text.render.Fragment.indents`) it lays the lines out
+again so that the text after the prefix starts N monospace columns in, and so do the block's
+later (wrapped) lines:
+
+- the first line moves right by what the prefix's characters lack of N columns in the
+  proportional font: "    Second" lines up under "  • First", a nested item 4 columns further
+  in, as the renderer's indentation (in columns, as w3m's) means;
+- the later lines start at N columns; a prefix wider than half the line hangs half the width.
+
+No character format changes: the text, its formats and every offset stay as they are (a
+layout format for the prefix, as a syntax highlighter sets, would mark the block changed each
+time it is set). Blocks without a prefix cost one dictionary lookup more than before; a
+prefixed block is laid out twice, when it is shown.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextLayout
+from PySide6.QtWidgets import QPlainTextDocumentLayout
+
+MAX_HANG = 0.5  # of the line's width: a deep prefix in a narrow view still leaves room
+PLACED = 0.25  # px: a line within this of where it belongs is in place (already laid out)
+
+
+class HangingIndentLayout(QPlainTextDocumentLayout):
+    """QPlainTextDocumentLayout with hanging indents for the blocks in :attr:`hangs`."""
+
+    def __init__(self, document: QTextDocument, mono_family: str) -> None:
+        super().__init__(document)
+        # Its own reference: self.document() called inside blockBoundingRect, when that was
+        # called from Python (QPlainTextEdit.blockBoundingGeometry, cursorRect...), drops a
+        # reference to the document's wrapper (PySide6 6.11.3, Python 3.11): a later garbage
+        # collection deleted the document under the view, which crashed in its next hit test.
+        self._document = document
+        #: Document position of a block's first character -> its prefix's length (UTF-16
+        #: units; the renderer's prefixes are one column a character). Positions only grow:
+        #: the view appends, and empties this with the document.
+        self.hangs: dict[int, int] = {}
+        self._mono_family = mono_family
+        self._column_for: tuple[str, float] = ("", 0.0)  # (the font's key, column width)
+
+    def column(self) -> float:
+        """The advance of one monospace column at the document's font size."""
+        font = self._document.defaultFont()
+        key = font.key()
+        if self._column_for[0] != key:
+            mono = QFont(font)  # its size, in points or pixels (zoom)
+            mono.setFamily(self._mono_family)
+            mono.setFixedPitch(True)
+            self._column_for = (key, QFontMetricsF(mono).horizontalAdvance("0"))
+        return self._column_for[1]
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        prefix = self.hangs.get(block.position())
+        if prefix is None:
+            return super().blockBoundingRect(block)
+        rect = super().blockBoundingRect(block)  # lays the block out if it has no lines
+        layout = block.layout()
+        if layout.lineCount() == 0:
+            return rect
+        margin = self._document.documentMargin()
+        first = layout.lineAt(0)
+        width = first.width() + (first.x() - margin)  # the room the plain layout gives
+        hang = min(prefix * self.column(), width * MAX_HANG)
+        prefix_x = _x_of(first.cursorToX(prefix)) - first.x()  # the prefix, as drawn
+        shift = max(0.0, hang - prefix_x)
+        if abs(first.x() - (margin + shift)) < PLACED and (
+            layout.lineCount() < 2 or abs(layout.lineAt(1).x() - (margin + hang)) < PLACED
+        ):
+            return rect  # already in place
+        self._lay_out(block, layout, margin, width, shift, hang)
+        return super().blockBoundingRect(block)
+
+    def _lay_out(
+        self,
+        block: QTextBlock,
+        layout: QTextLayout,
+        margin: float,
+        width: float,
+        shift: float,
+        hang: float,
+    ) -> None:
+        # As QPlainTextDocumentLayout lays lines out (leading included, a negative leading
+        # rounded up), the first line moved by ``shift``, the later ones by ``hang``.
+        layout.beginLayout()
+        y = 0.0
+        left = shift
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLeadingIncluded(True)
+            line.setLineWidth(width - left)
+            line.setPosition(QPointF(margin + left, y))
+            y += line.height()
+            if line.leading() < 0:
+                y += math.ceil(line.leading())
+            left = hang
+        layout.endLayout()
+        lines = layout.lineCount() if block.isVisible() else 0
+        if block.lineCount() != lines:
+            # The scroll bar counts lines: tell the view, as Qt's own layout does.
+            block.setLineCount(lines)
+            self.documentSizeChanged.emit(self.documentSize())
+
+
+def _x_of(result: object) -> float:
+    # QTextLine.cursorToX returns (x, position) in some PySide6 versions, x in others.
+    value = result[0] if isinstance(result, tuple) else result
+    return float(value) if isinstance(value, (int, float)) else 0.0
