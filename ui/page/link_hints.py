@@ -23,6 +23,7 @@ changes, which is how links streaming in get their labels.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPixmap,
     QTextCursor,
 )
 from PySide6.QtWidgets import QWidget
@@ -60,6 +62,7 @@ NUMBER_SCALE = 0.7  # numbers: smaller still, a superscript before the link
 #: Links beyond this many on screen get no label (a NoWrap line of links, a tiny zoom): the
 #: labels would cover the page anyway, and the pass stays bounded.
 MAX_LABELS = 2000
+MAX_SPRITES = 4 * MAX_LABELS  # labels kept drawn (past it, the cache starts again)
 
 NAVIGATION_KEYS = {
     Qt.Key.Key_Space,
@@ -103,6 +106,8 @@ class HintOverlay(QWidget):
         self.setAccessibleName("Link hints")
         self.labels: list[Label] = []
         self.prompt = ""  # the mode line at the bottom right ("" : none)
+        self._sprites: dict[tuple[str, int, bool, float], QPixmap] = {}
+        self._sprite_font: tuple[str, float] = ("", 0.0)
         self.hide()
 
     def label_font(self, number: bool = False) -> QFont:
@@ -112,12 +117,13 @@ class HintOverlay(QWidget):
         font.setPointSizeF(max(6.0, font.pointSizeF() * scale))
         return font
 
-    def label_rect(self, label: Label) -> QRectF:
+    def label_rect(self, label: Label, metrics: QFontMetricsF | None = None) -> QRectF:
         """Where ``label`` is painted: hints on the link's start, as qutebrowser does;
         numbers small, raised and just before it, where lynx prints them (they stay on
         while the reader reads: they cover the top of the space before the link, not the
         link, except at the left edge)."""
-        metrics = QFontMetricsF(self.label_font(label.number))
+        if metrics is None:
+            metrics = QFontMetricsF(self.label_font(label.number))
         width = metrics.horizontalAdvance(label.text) + (2 if label.number else 4)
         height = min(float(label.at.height()), metrics.height() + 1)
         x = float(label.at.left())
@@ -127,28 +133,29 @@ class HintOverlay(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        font = self.label_font()
+        # One font and metrics per kind for the whole paint, and each label drawn once into a
+        # pixmap kept for the next paints (numbers stay on while the page scrolls and
+        # streams: drawing their text each time cost more than the viewport's own repaint).
+        fonts = {kind: self.label_font(kind) for kind in (False, True)}
+        metrics = {kind: QFontMetricsF(font) for kind, font in fonts.items()}
+        ratio = self.devicePixelRatioF()
+        font_key = (fonts[False].toString(), ratio)
+        if font_key != self._sprite_font or len(self._sprites) > MAX_SPRITES:
+            self._sprites.clear()
+            self._sprite_font = font_key
         for label in self.labels:
-            painter.setFont(self.label_font(label.number))
-            rect = self.label_rect(label)
-            painter.setPen(QPen(LABEL_BORDER, 1))
-            painter.setBrush(NUMBER_BACKGROUND if label.number else HINT_BACKGROUND)
-            painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-            pad = 1 if label.number else 2
-            inner = rect.adjusted(pad, 0, -pad, 0)
-            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-            typed, rest = label.text[: label.typed], label.text[label.typed :]
-            if typed:
-                painter.setPen(HINT_TYPED)
-                painter.drawText(inner, flags, typed)
-                inner.setLeft(inner.left() + QFontMetricsF(painter.font()).horizontalAdvance(typed))
-            painter.setPen(LABEL_TEXT)
-            painter.drawText(inner, flags, rest)
+            rect = self.label_rect(label, metrics[label.number])
+            key = (label.text, label.typed, label.number, rect.height())
+            sprite = self._sprites.get(key)
+            if sprite is None:
+                sprite = self._draw_sprite(label, rect, fonts[label.number], ratio)
+                self._sprites[key] = sprite
+            painter.drawPixmap(rect.topLeft(), sprite)
         if self.prompt:
+            font = fonts[False]
             painter.setFont(font)
-            metrics = QFontMetricsF(font)
-            width = metrics.horizontalAdvance(self.prompt) + 16
-            height = metrics.height() + 8
+            width = metrics[False].horizontalAdvance(self.prompt) + 16
+            height = metrics[False].height() + 8
             box = QRectF(self.width() - width - 8, self.height() - height - 8, width, height)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(PILL_BACKGROUND)
@@ -156,6 +163,32 @@ class HintOverlay(QWidget):
             painter.setPen(PILL_TEXT)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.prompt)
         painter.end()
+
+    def _draw_sprite(self, label: Label, rect: QRectF, font: QFont, ratio: float) -> QPixmap:
+        """One label, drawn at (0, 0) into a pixmap of ``rect``'s size."""
+        sprite = QPixmap(
+            max(1, math.ceil(rect.width() * ratio)), max(1, math.ceil(rect.height() * ratio))
+        )
+        sprite.setDevicePixelRatio(ratio)
+        sprite.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(sprite)
+        painter.setFont(font)
+        box = QRectF(0, 0, rect.width(), rect.height())
+        painter.setPen(QPen(LABEL_BORDER, 1))
+        painter.setBrush(NUMBER_BACKGROUND if label.number else HINT_BACKGROUND)
+        painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5))
+        pad = 1 if label.number else 2
+        inner = box.adjusted(pad, 0, -pad, 0)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        typed, rest = label.text[: label.typed], label.text[label.typed :]
+        if typed:
+            painter.setPen(HINT_TYPED)
+            painter.drawText(inner, flags, typed)
+            inner.setLeft(inner.left() + QFontMetricsF(font).horizontalAdvance(typed))
+        painter.setPen(LABEL_TEXT)
+        painter.drawText(inner, flags, rest)
+        painter.end()
+        return sprite
 
 
 class LinkHints(QObject):
