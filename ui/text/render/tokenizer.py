@@ -89,7 +89,12 @@ _ATTRFIND = _private_pattern("attrfind_tolerant")
 _STARTTAGOPEN = _private_pattern("starttagopen")
 starttagopen_match = _STARTTAGOPEN.match
 
+# A start tag's attributes, in order. The same list may be given for several tags: a sink
+# reads it, never changes it.
 Attrs = list[tuple[str, str | None]]
+_NO_ATTRS: Attrs = []
+MAX_CACHED_ATTRS = 4096  # distinct attribute texts remembered per document
+MAX_CACHED_ATTRS_LEN = 256  # ...of at most this many code points (long ones rarely repeat)
 
 
 class TokenSink(Protocol):
@@ -148,6 +153,8 @@ class Tokenizer(HTMLParser):
         self.skip_until: str | None = None
         self.skip_last = ""  # the last character dropped (">" mode), the tail (comment mode)
         self.cut_tag: tuple[str, Attrs] | None = None
+        # Parsed attributes by their source text (the fast path's; shared lists: see Attrs).
+        self.attr_cache: dict[str, Attrs] = {}
 
     def updatepos(self, i: int, j: int) -> int:
         # HTMLParser counts lines for getpos(), which nothing here reads: ~5% of the time.
@@ -170,6 +177,7 @@ class Tokenizer(HTMLParser):
         end_tag = sink.end_tag
         text = sink.text
         find_attrs = _FAST_ATTR.findall
+        attr_cache = self.attr_cache
         cdata_tags = self.CDATA_CONTENT_ELEMENTS
         startswith = rawdata.startswith
         # One match a token, each where the last one ended (None: not a fast token here).
@@ -197,16 +205,27 @@ class Tokenizer(HTMLParser):
                 if m.end() - i <= MAX_CONSTRUCT:  # a start tag (else: cut, the slow way)
                     tag = m.group(2).lower()
                     attr_text = m.group(3)
-                    attrs: Attrs = []
+                    attrs: Attrs = _NO_ATTRS
                     if attr_text:
-                        for name, eq, dq, sq, bare in find_attrs(attr_text):
-                            if eq:
-                                value: str | None = dq or sq or bare
-                                if value and "&" in value:
-                                    value = unescape(value)
-                            else:
-                                value = None
-                            attrs.append((name.lower(), value))
+                        # Pages repeat the same attributes thousands of times (a class on
+                        # every <li>): each distinct short text is parsed once.
+                        known = attr_cache.get(attr_text)
+                        if known is not None:
+                            attrs = known
+                        else:
+                            attrs = []
+                            for name, eq, dq, sq, bare in find_attrs(attr_text):
+                                if eq:
+                                    value: str | None = dq or sq or bare
+                                    if value and "&" in value:
+                                        value = unescape(value)
+                                else:
+                                    value = None
+                                attrs.append((name.lower(), value))
+                            if len(attr_text) <= MAX_CACHED_ATTRS_LEN:
+                                if len(attr_cache) >= MAX_CACHED_ATTRS:
+                                    attr_cache.clear()
+                                attr_cache[attr_text] = attrs
                     i = m.end()
                     if m.group(4):
                         sink.start_end_tag(tag, attrs)
