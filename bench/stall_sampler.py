@@ -126,10 +126,14 @@ class StallSampler:
         waits = [s for s in self.stalls if s.gui_cpu_ms < s.ms / 2]
         worst_wait = max((s.ms for s in waits), default=0.0)
         worst_work = max((s.ms for s in working), default=0.0)
+        waited = sum(s.ms for s in waits) or 1.0
         lines = [
             f"turns over {self.threshold * 1000:.0f} ms: {len(self.stalls)}; the GUI thread "
             f"working in {len(working)} (worst {worst_work:.0f} ms), waiting in {len(waits)} "
-            f"(worst {worst_wait:.0f} ms)"
+            f"(worst {worst_wait:.0f} ms; during the waits the GUI thread ran "
+            f"{100 * sum(s.gui_cpu_ms for s in waits) / waited:.0f}% of the time, the whole "
+            f"process {100 * sum(s.process_cpu_ms for s in waits) / waited:.0f}%: "
+            "near 100% would be the GIL, near 0 the machine's other load)"
         ]
         for stall in sorted(working, key=lambda s: -s.ms)[:top]:
             count = sum(stall.samples.values())
