@@ -444,10 +444,10 @@ def warm_up() -> None:
     charset decoder, the JSON job): PYTHONDONTWRITEBYTECODE=1 on these machines makes each
     start compile them (~150 ms in one turn, seen as a stall of the first HTML page), which
     a user's installed .pyc files do not."""
-    import net.charset  # noqa: F401
-    import ui.text.fragments
-    import ui.text.json_pretty
-    import ui.text.render  # noqa: F401
+    import importlib
+
+    for name in ("net.charset", "ui.text.fragments", "ui.text.json_pretty", "ui.text.render"):
+        importlib.import_module(name)
 
 
 def make_import_file(case: int, tmp: Path) -> Path:
