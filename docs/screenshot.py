@@ -6,6 +6,8 @@
   (docs/rendered.png).
 - ``drip``: a slow drip from the built-in demo server with the classic 512-byte receive
   buffer, captured mid-transfer with the Stream dock showing the live timeline (docs/drip.png).
+- ``tabs``: the Dark theme, two tabs (the article, and the demo server's index behind it),
+  the article's link hints showing after ``f`` (docs/tabs.png).
 """
 
 from __future__ import annotations
@@ -71,10 +73,62 @@ def drip(out: str) -> int:
         return code["value"]
 
 
+def tabs(out: str) -> int:
+    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    from ui.app import create_application, tune_runtime
+    from ui.settings import Settings
+    from ui.shell.main_window import MainWindow
+    from ui.shell.theme import Theme
+
+    app = create_application([])
+    page = (HERE / "article.html").read_bytes()
+    raw = http_response(200, page, [("Content-Type", "text/html; charset=utf-8")])
+    with tempfile.TemporaryDirectory() as tmp, LoopbackServer(respond(raw)) as server:
+        settings = Settings(QSettings(str(Path(tmp) / "shot.ini"), QSettings.Format.IniFormat))
+        settings.set_theme(Theme.DARK)  # as View > Theme > Dark leaves it
+        window = MainWindow(settings)
+        window.persist_settings = False
+        tune_runtime()
+        base = window.start_demo()
+        if base is None:
+            print(f"screenshot: {window.services.demo_error}", file=sys.stderr)
+            return 1
+        window.resize(1100, 720)
+        window.show()
+        window.activateWindow()  # the keyboard focus is the page's, as a user's click gives it
+        window.load(server.url("/2026/how-a-page-travels.html"))
+        window.tabs_controller.open_in_new_tab(base)
+        code = {"value": 1}
+
+        def capture() -> None:
+            view = window.page.document_view
+            if window.page.load_ok is None or window.page.rendering:
+                QTimer.singleShot(50, capture)
+                return
+            view.setFocus()
+            QTest.keyClick(view, Qt.Key.Key_F)  # the link hints
+            QTimer.singleShot(300, grab)  # the Stream dock's views draw on their frame timers
+
+        def grab() -> None:
+            app.processEvents()
+            if window.grab().save(out, "PNG"):
+                code["value"] = 0
+                print(f"screenshot: saved {out}", file=sys.stderr)
+            window.close()
+            app.quit()
+
+        # After the tables' re-layout for the window's width (it renders the page again).
+        QTimer.singleShot(800, capture)
+        app.exec()
+        return code["value"]
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "rendered"
-    default = {"rendered": "rendered.png", "drip": "drip.png"}
-    if what not in default:
-        sys.exit(f"usage: docs/screenshot.py [rendered|drip] [OUT.png]; got {what!r}")
-    target = sys.argv[2] if len(sys.argv) > 2 else str(HERE / default[what])
-    sys.exit(rendered(target) if what == "rendered" else drip(target))
+    shots = {"rendered": rendered, "drip": drip, "tabs": tabs}
+    if what not in shots:
+        sys.exit(f"usage: docs/screenshot.py [rendered|drip|tabs] [OUT.png]; got {what!r}")
+    target = sys.argv[2] if len(sys.argv) > 2 else str(HERE / f"{what}.png")
+    sys.exit(shots[what](target))
