@@ -290,7 +290,11 @@ class WindowServices(PageDisplay):
     # -- closing --------------------------------------------------------------------------------
 
     def threads(self) -> list[QThread]:
-        threads = [page.fetcher.worker_thread for page in self._window.pages]
+        """Every worker thread of the window: its tabs', closed tabs' that have not ended
+        yet (destroyed with the window while running, one aborts the process), downloads'."""
+        window = self._window
+        pages = [*window.pages, *window.tabs_controller.closing] if window.shown_page else []
+        threads = [page.fetcher.worker_thread for page in pages]
         if self._downloads is not None:
             threads.append(self._downloads.worker_thread)
         return threads

@@ -238,11 +238,12 @@ class TabsController:
     def _dispose(self, page: Page) -> None:
         self._window.services.stream_stack.removeWidget(page.stream)
         page.close_page(self._window.close_wait_ms)
-        if page.fetcher.worker_thread.isRunning():
-            self._closing.append(page)
-            page.fetcher.worker_thread.finished.connect(lambda: self._forget(page))
-        else:
-            page.deleteLater()
+        thread = page.fetcher.worker_thread
+        # Connected before asking: a thread that ends in between still lets the page go.
+        self._closing.append(page)
+        thread.finished.connect(lambda: self._forget(page))
+        if not thread.isRunning():
+            self._forget(page)
 
     def _forget(self, page: QObject) -> None:
         if page in self._closing:
@@ -259,6 +260,11 @@ class TabsController:
         self._tabs.setCurrentWidget(page)
         page.restore_history(entries, position)
         page.load_pending()
+
+    @property
+    def closing(self) -> list[Page]:
+        """Closed pages whose thread is still inside a blocking call (kept until it ends)."""
+        return list(self._closing)
 
     def close_all(self, wait_ms: int) -> None:
         for page in [*self.pages, *self._closing]:

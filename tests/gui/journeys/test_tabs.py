@@ -4,7 +4,8 @@ a tab mid-transfer cancels it; the session comes back at the next start."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -153,6 +154,36 @@ def test_closing_a_tab_mid_transfer_cancels_it_and_joins_its_thread(
     assert window.tabs.count() == 1 and window.page is not page
     assert not thread.isRunning()
     held.release()  # nobody reads it any more: the server finds the connection gone
+
+
+def test_a_closed_tab_whose_thread_is_stuck_is_still_waited_for_when_yonder_quits(
+    qtbot: QtBot, make_settings: Callable[[], Settings]
+) -> None:
+    # A fetch stuck in a call that ignores cancel outlives the tab's bounded join; the window
+    # must still wait it out at exit (a running QThread destroyed with the window aborts).
+    inside, release = threading.Event(), threading.Event()
+
+    def stuck_fetch(url: str, options: object, cancel: object) -> Iterator[object]:
+        inside.set()
+        release.wait(60)  # ignores cancel; stuck until the test lets it go
+        yield from ()
+
+    window = MainWindow(make_settings(), options=OPTIONS, fetch=stuck_fetch)
+    qtbot.addWidget(window)
+    window.show()
+    window.close_wait_ms = 50
+    drive.trigger(window, "File", "New Tab")
+    drive.type_text(qtbot, "http://127.0.0.1:9/stuck")
+    drive.press(qtbot, Qt.Key.Key_Return)
+    stuck = window.page.fetcher.worker_thread
+    assert inside.wait(30)
+    drive.trigger(window, "File", "Close Tab")
+    assert window.tabs.count() == 1 and stuck.isRunning()
+    drive.trigger(window, "File", "Quit")
+    assert not window.wait_for_workers(50)  # the closed tab's thread is still counted
+    release.set()
+    assert window.wait_for_workers(30_000)
+    assert not stuck.isRunning()
 
 
 def test_the_session_comes_back_at_the_next_start(
