@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
         page.load_ended.connect(lambda _: self._if_current(page, s.update_actions))
         page.link_hovered.connect(lambda url: self._if_current(page, s.show_link, url))
         page.saved.connect(self.saved)
-        page.new_tab_requested.connect(lambda url: self.tabs_controller.open_in_new_tab(url))
+        page.new_tab_requested.connect(lambda url: self.tabs_controller.open_in_new_tab(url, page))
         page.download_requested.connect(s.download)
 
     def _if_current(self, page: Page, slot: Callable[..., object], *args: object) -> None:

@@ -39,6 +39,9 @@ class TabsController:
         self._tabs = window.tabs
         self._closed: list[tuple[int, list[str], int]] = []  # (tab index, entries, position)
         self._closing: list[Page] = []  # closed pages whose thread has not ended yet
+        # (opener, the last tab opened from it): the next one goes after it (open_in_new_tab);
+        # forgotten when another tab becomes current.
+        self._last_opened: tuple[Page, Page] | None = None
         self._tabs.tabCloseRequested.connect(self.close_at)
         bar = self._tabs.bar
         bar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -104,6 +107,7 @@ class TabsController:
     def _on_current_changed(self, index: int) -> None:
         page = self._tabs.widget(index)
         if isinstance(page, Page) and page is not self._window.shown_page:
+            self._last_opened = None
             self._window.set_current_page(page)
             page.load_pending()
 
@@ -121,18 +125,25 @@ class TabsController:
             page.document_view.setFocus(Qt.FocusReason.OtherFocusReason)
         return page
 
-    def open_in_new_tab(self, url: str) -> Page:
-        """A link opened in a new tab (middle click, Ctrl+click, its context menu): in the
-        background, after the current tab (and after tabs opened from it before)."""
-        current = self._window.page
-        resolved = current.resolve(url)
-        page = self._insert(self._make_page())
+    def open_in_new_tab(self, url: str, opener: Page) -> Page:
+        """A link of ``opener`` opened in a new tab (middle click, Ctrl+click, its context
+        menu, a hint): in the background, after ``opener`` and after the tabs opened from it
+        since it became current, in the order they were opened (as in browsers)."""
+        resolved = opener.resolve(url)  # the link is the opener's: relative to its address
+        after = opener
+        last = self._last_opened
+        if last is not None and last[0] is opener and self._tabs.indexOf(last[1]) >= 0:
+            after = last[1]
+        page = self._insert(self._make_page(), self._tabs.indexOf(after) + 1)
+        self._last_opened = (opener, page)
         if resolved:
             page.load(resolved)
         return page
 
-    def _insert(self, page: Page) -> Page:
-        index = self._tabs.currentIndex() + 1
+    def _insert(self, page: Page, index: int | None = None) -> Page:
+        """``page``'s tab at ``index`` (None: after the current tab)."""
+        if index is None:
+            index = self._tabs.currentIndex() + 1
         self._tabs.insertTab(index, page, page.title)
         self.show_title(page)
         return page

@@ -138,6 +138,40 @@ def test_two_transfers_stream_at_once_and_each_tab_shows_its_own(
     qtbot.waitUntil(lambda: all(window.tabs.bar.tabIcon(i).isNull() for i in range(2)))
 
 
+def test_links_opened_in_new_tabs_line_up_after_their_page_in_the_order_opened(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    links = "".join(f"<p><a href='{name}.html'>link {name}</a></p>" for name in ("a", "b", "c"))
+    pages = {"/links.html": send(html_response(f"<title>Links</title>{links}"))}
+    for name in ("a", "b", "c"):
+        pages[f"/{name}.html"] = send(html_response(f"<title>Page {name}</title><p>{name}</p>"))
+    srv = serve(servers, routes(pages))
+    drive.open_address(qtbot, window, srv.url("/links.html"))
+    opener = window.page
+    viewport = opener.document_view.viewport()
+
+    def middle_click(name: str) -> None:
+        point = drive.hover_link(qtbot, window, srv.url(f"/{name}.html"))
+        qtbot.mouseClick(viewport, Qt.MouseButton.MiddleButton, pos=point)
+
+    def all_loaded() -> bool:
+        return all(page.load_ok is not None for page in window.pages)
+
+    middle_click("a")
+    middle_click("b")
+    point = drive.link_point(window, srv.url("/c.html"))
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, CTRL, point)  # Ctrl+click
+    qtbot.waitUntil(all_loaded)
+    # Relative links, resolved against their own page; each after the one opened before.
+    assert tab_texts(window) == ["Links", "Page a", "Page b", "Page c"]
+    assert window.page is opener
+    drive.press(qtbot, Qt.Key.Key_Tab, CTRL)
+    drive.press(qtbot, Qt.Key.Key_Tab, CTRL_SHIFT)  # back on the links: a new series
+    middle_click("c")
+    qtbot.waitUntil(all_loaded)
+    assert tab_texts(window) == ["Links", "Page c", "Page a", "Page b", "Page c"]
+
+
 def test_closing_a_tab_mid_transfer_cancels_it_and_joins_its_thread(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
