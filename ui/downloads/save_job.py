@@ -125,6 +125,7 @@ class SaveStatus(QWidget):
         self.hide()
 
     def update_progress(self, text: str, written: int, total: int) -> None:
+        # Not shown from here: the status bar shows it while its page is the current one (a
+        # background tab's save, shown by itself, was drawn over the current tab's status).
         self.label.setText(text)
         self.bar.setValue(1000 if total <= 0 else min(1000, written * 1000 // total))
-        self.show()

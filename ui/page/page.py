@@ -225,8 +225,8 @@ class Page(QWidget):
         """What the window's status bar shows for this page: the status line first (it
         stretches), then its permanent widgets, left to right."""
         widgets: list[QWidget] = [self.load_status]
-        if self.saver.status is not None:
-            widgets.append(self.saver.status)
+        if self.saver.saving and self.saver.status is not None:
+            widgets.append(self.saver.status)  # a Save Page's progress and Cancel
         return [*widgets, self.charset_label, self.phase_bar]
 
     # -- state ------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ class PageSaver(QObject):
         self._page = page
         self._save_job: SaveJob | None = None  # Save Page running in the background
         self._save_note: tuple[str, bool] = ("", False)  # its "(incomplete: ...)", and error
-        self.status: SaveStatus | None = None  # its part of the status bar, made on use
+        # Its part of the status bar while a save runs (Page.status_widgets), made on use.
+        self.status: SaveStatus | None = None
         self._save_poll = QTimer(self)
         self._save_poll.setInterval(SAVE_POLL_MS)
         self._save_poll.timeout.connect(self._poll_save)
@@ -78,6 +79,7 @@ class PageSaver(QObject):
         self._save_note = partial, store.lost is not None
         self._save_poll.start()
         self._poll_save()
+        self._page.actions_changed.emit()  # the window puts the progress in the status bar
 
     @property
     def saving(self) -> bool:
@@ -107,7 +109,7 @@ class PageSaver(QObject):
             return
         self._save_poll.stop()
         self._save_job = None
-        status.hide()
+        self._page.actions_changed.emit()  # ... and takes it away
         if job.error is not None:
             self._page.report(str(job.error), error=True)
             return
@@ -121,7 +123,6 @@ class PageSaver(QObject):
 
             self.status = SaveStatus()
             self.status.cancel_requested.connect(self.cancel_save)
-            self._page.actions_changed.emit()  # the window puts it in the status bar
         return self.status
 
     @Slot()

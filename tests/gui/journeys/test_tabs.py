@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,7 @@ from tests.gui.journeys import drive
 from tests.gui.journeys.pages import Held, html_response
 from tests.gui.windows import OPTIONS, serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
+from ui.downloads.save_job import SaveStatus
 from ui.page.load_state import LoadState
 from ui.settings import Settings
 from ui.shell.main_window import MainWindow
@@ -218,6 +220,44 @@ def test_a_closed_tab_whose_thread_is_stuck_is_still_waited_for_when_yonder_quit
     release.set()
     assert window.wait_for_workers(30_000)
     assert not stuck.isRunning()
+
+
+def test_a_save_in_a_background_tab_keeps_its_progress_off_the_current_tabs_status_bar(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], tmp_path: Path
+) -> None:
+    body = b"saved line\n" * 20_000
+    srv = serve(servers, routes({"/big.txt": send(http_response(200, body))}))
+    drive.open_address(qtbot, window, srv.url("/big.txt"))
+    saving = window.page
+    gates = [threading.Event(), threading.Event()]
+
+    def held_body() -> Iterator[bytes]:  # the save goes on a step each time the test says
+        yield body[:1000]
+        gates[0].wait(60)
+        yield body[1000:2000]
+        gates[1].wait(60)
+        yield body[2000:]
+
+    saving.store.iter_body = held_body  # type: ignore[method-assign]
+    target = tmp_path / "big.txt"
+    window.ask_path = lambda caption, name: str(target)
+    drive.press(qtbot, Qt.Key.Key_S, CTRL)  # Save Page
+    status = window.findChild(SaveStatus)
+    assert status is not None and status.isVisible()
+    drive.trigger(window, "File", "New Tab")
+    drive.wait_loaded(qtbot, window)
+    shown = status.label.text()
+    gates[0].set()
+    qtbot.waitUntil(lambda: status.label.text() != shown)  # its progress moved on meanwhile
+    assert not status.isVisible()  # not drawn over this tab's status line
+    assert window.page.load_status.isVisible()
+    gates[1].set()
+    qtbot.waitUntil(lambda: not saving.saver.saving)
+    assert target.read_bytes() == body
+    drive.press(qtbot, Qt.Key.Key_Tab, CTRL)  # back to the saved page
+    assert window.page is saving
+    assert saving.load_status.label.text().startswith("Saved ")
+    assert not status.isVisible()  # a finished save's progress does not come back
 
 
 def test_the_session_comes_back_at_the_next_start(
