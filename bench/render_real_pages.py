@@ -120,7 +120,9 @@ def window_run(
                 check.setInterval(5)
 
                 def done(loop: QEventLoop = loop) -> None:
-                    page = win.page  # the current tab's
+                    # The current tab's Page (or, in a tree before pages, the window itself:
+                    # to measure an older commit with the same bench).
+                    page = getattr(win, "page", win)
                     if page.load_ok is not None and not page.rendering:
                         loop.quit()
 

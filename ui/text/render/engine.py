@@ -179,6 +179,12 @@ class Engine:
 
     def close_tag(self, tag: str) -> bool:
         """Close the nearest open ``tag`` in scope and everything opened after it."""
+        stack = self.stack
+        if stack and stack[-1].tag == tag:
+            # The element on top (well-nested markup, nearly always): it is in the innermost
+            # scope, which its own count is in, so the scope check below would find it.
+            self.pop()
+            return True
         counts = self.table_counts[-1] if tag in ("tr", "td", "th", "caption") else None
         if counts is None:
             counts = self.scope_counts[-1]

@@ -232,7 +232,18 @@ class Writer:
         return spaced
 
     def _content(self, text: str, soft: bool = True) -> None:
-        spaced = self._begin_content()
+        if (
+            self.pending_nl
+            or self.at_line_start
+            or self.pending_space
+            or self.pending_anchors
+            or self.pending_starts
+            or (self.limit and self.run >= 2 * self.limit)
+        ):
+            spaced = self._begin_content()
+        else:  # nothing owed (the common case inside a line): what _begin_content would do
+            spaced = False
+            self.line_begin = -1
         if self.limit and self.run + len(text) > self.limit:
             self._emit(self._break_long(text, soft))
         else:
