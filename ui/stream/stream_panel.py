@@ -61,6 +61,10 @@ class StreamPanel(QWidget):
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Its accessible name is its text (the figures themselves).
         self.header.setAccessibleDescription("The transfer's figures: recvs, bytes, phase")
+        # Wrapped: one line of figures is ~800 px, and as its minimum width it made the dock,
+        # and so the window, grow mid-transfer; each wider document view then laid out every
+        # block again (20-80 ms on a 50 MB page, bench/window_stream.py).
+        self.header.setWordWrap(True)
         # One series for both views: each recv is stored once (16 bytes), appended once.
         self.series = ChunkSeries()
         self.timeline = TimelineView(series=self.series)
