@@ -3,6 +3,8 @@ renderer's: tests/gui/test_page_renderer.py)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication
@@ -12,11 +14,14 @@ from pytestqt.qtbot import QtBot
 from ui.page.document_view import (
     COST_MARGIN,
     FIRST_SLICE_CHARS,
+    HIDDEN_FRAME_MS,
     MAX_SLICE_CHARS,
     MIN_SLICE_CHARS,
+    REST_MS,
     SLICE_TARGET,
     TICK_BUDGET_S,
     DocumentView,
+    TurnGuard,
 )
 from ui.text.lines import LineBreaker as _LineBreaker
 from ui.text.lines import NewlineNormaliser as _NewlineNormaliser
@@ -70,6 +75,34 @@ def test_frame_timer_inserts_bounded_slices(qtbot: QtBot, view: DocumentView) ->
     # One insert per frame, never more than a frame's slice.
     assert len(sizes) >= len(data) * 2 // MAX_SLICE_CHARS
     assert max(sizes) <= MAX_SLICE_CHARS
+
+
+def test_a_hidden_view_yields_to_a_shown_one_and_catches_up_when_shown(qtbot: QtBot) -> None:
+    # A background tab's view: never shown, a big backlog queued.
+    hidden = DocumentView()
+    qtbot.addWidget(hidden)
+    hidden.resize(500, 300)
+    data = "".join(f"{i:079d}\n" for i in range(50_000))
+    hidden.begin_stream()
+    hidden.append_text(data)
+
+    def frame(shown_just_inserted: bool) -> int:
+        TurnGuard.last_end = 0.0  # a turn of its own
+        TurnGuard.shown_insert_end = time.perf_counter() if shown_just_inserted else 0.0
+        before = hidden.pending_chars
+        hidden._on_frame()
+        assert hidden.pending_chars < before  # it inserted a slice
+        return hidden._timer.interval()
+
+    # While a shown view streams, one slice per HIDDEN_FRAME_MS; else the shown view's rate.
+    assert frame(shown_just_inserted=True) == HIDDEN_FRAME_MS
+    assert frame(shown_just_inserted=False) == REST_MS
+    assert frame(shown_just_inserted=True) == HIDDEN_FRAME_MS
+    hidden.show()  # its tab became current: the next slice comes at once
+    assert hidden._timer.isActive() and hidden._timer.remainingTime() <= REST_MS
+    with qtbot.waitSignal(hidden.drained, timeout=20000):
+        pass
+    assert hidden.toPlainText() == data
 
 
 def test_slice_size_follows_the_measured_insert_cost(view: DocumentView) -> None:
