@@ -101,7 +101,9 @@ def test_a_later_paragraph_and_a_nested_item_line_up_in_columns(view: DocumentVi
     assert abs((nested - first) - 4 * column) <= column / 2
 
 
-def test_blocks_after_a_hung_block_start_below_its_last_line(view: DocumentView) -> None:
+def test_blocks_after_a_hung_block_start_below_its_last_line(
+    qtbot: QtBot, view: DocumentView
+) -> None:
     # Hanging makes a block one line taller or more: the next block and the scroll range
     # follow (the scroll bar counts lines).
     text = show_html(view, PAGE + "<p>THE END</p>")
@@ -118,11 +120,16 @@ def test_blocks_after_a_hung_block_start_below_its_last_line(view: DocumentView)
         layouts += block.layout().lineCount()
         block = block.next()
     assert document.lineCount() == layouts
+    # The scroll bar reaches the end (it is told of the extra lines on the next turn).
     bar = view.verticalScrollBar()
-    bar.setValue(bar.maximum())
     end = QTextCursor(document)
     end.movePosition(QTextCursor.MoveOperation.End)
-    assert view.viewport().rect().contains(view.cursorRect(end).center())
+
+    def end_shown() -> bool:
+        bar.setValue(bar.maximum())
+        return view.viewport().rect().contains(view.cursorRect(end).center())
+
+    qtbot.waitUntil(end_shown)
 
 
 def test_a_link_on_a_continuation_line_is_where_it_is_drawn(

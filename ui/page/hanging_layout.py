@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, QTimer, Slot
 from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextLayout
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
@@ -51,6 +51,14 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
         self.hangs: dict[int, int] = {}
         self._mono_family = mono_family
         self._column_for: tuple[str, float] = ("", 0.0)  # (the font's key, column width)
+        # The scroll bar counts lines, so a block that gained or lost lines must say so; once
+        # per turn of the event loop: QPlainTextEdit lays out the blocks at the bottom to
+        # size its scroll bar, and a signal per block there re-entered that walk for each one
+        # (contents.html, every line a list item: 2x the time to be on screen).
+        self._size_timer = QTimer(self)
+        self._size_timer.setSingleShot(True)
+        self._size_timer.setInterval(0)
+        self._size_timer.timeout.connect(self._size_changed)
 
     def column(self) -> float:
         """The advance of one monospace column at the document's font size."""
@@ -69,18 +77,22 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
             return super().blockBoundingRect(block)
         rect = super().blockBoundingRect(block)  # lays the block out if it has no lines
         layout = block.layout()
-        if layout.lineCount() == 0:
+        count = layout.lineCount()
+        if count == 0:
             return rect
+        # Qt's own layout puts every line at the margin; this one moves the first line, or
+        # the later ones, in: a line off the margin says the block is laid out already (a
+        # few calls, on every paint, hit test and scroll, rather than the whole sum below).
         margin = self._document.documentMargin()
         first = layout.lineAt(0)
-        width = first.width() + (first.x() - margin)  # the room the plain layout gives
+        if first.x() > margin + PLACED or (count > 1 and layout.lineAt(1).x() > margin + PLACED):
+            return rect
+        width = first.width()
         hang = min(prefix * self.column(), width * MAX_HANG)
-        prefix_x = _x_of(first.cursorToX(prefix)) - first.x()  # the prefix, as drawn
+        prefix_x = _x_of(first.cursorToX(prefix)) - margin  # the prefix, as drawn
         shift = max(0.0, hang - prefix_x)
-        if abs(first.x() - (margin + shift)) < PLACED and (
-            layout.lineCount() < 2 or abs(layout.lineAt(1).x() - (margin + hang)) < PLACED
-        ):
-            return rect  # already in place
+        if shift <= PLACED and (count == 1 or hang <= PLACED):
+            return rect  # the prefix is N columns wide already (monospace), nothing wraps
         self._lay_out(block, layout, margin, width, shift, hang)
         return super().blockBoundingRect(block)
 
@@ -112,9 +124,13 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
         layout.endLayout()
         lines = layout.lineCount() if block.isVisible() else 0
         if block.lineCount() != lines:
-            # The scroll bar counts lines: tell the view, as Qt's own layout does.
             block.setLineCount(lines)
-            self.documentSizeChanged.emit(self.documentSize())
+            if not self._size_timer.isActive():
+                self._size_timer.start()
+
+    @Slot()
+    def _size_changed(self) -> None:
+        self.documentSizeChanged.emit(self.documentSize())
 
 
 def _x_of(result: object) -> float:
