@@ -1,8 +1,8 @@
 """What the hanging indents (ui/page/hanging_layout.py) cost in the real window.
 
 Real documentation pages (python3-doc's Sphinx HTML, or the files named) are served from
-127.0.0.1 and loaded in the window (offscreen, 1100x750) in three modes, interleaved, ROUNDS
-rounds, medians:
+127.0.0.1 and loaded in the window (offscreen, 1100x750) in three modes, interleaved (the order
+rotating from round to round), ROUNDS rounds, medians:
 
 - ``plain``: the document's layout is Qt's own QPlainTextDocumentLayout (as before);
 - ``empty``: the hanging layout with nothing to hang (its Python override runs for every
@@ -150,8 +150,11 @@ def main() -> None:
             results: dict[str, list[tuple[float, float, float, float]]] = {m: [] for m in MODES}
             with LoopbackServer(respond(raw)) as server:
                 url = server.url("/" + path.name)
-                for _ in range(ROUNDS):
-                    for mode in MODES:
+                for round_ in range(ROUNDS):
+                    # Each mode first as often as the others: the first run of a round was
+                    # slower to be on screen, whichever it was (the last one's clean-up).
+                    for k in range(len(MODES)):
+                        mode = MODES[(k + round_) % len(MODES)]
                         results[mode].append(run(app, mode, url, tmp))
             base = [statistics.median(col) for col in zip(*results["plain"], strict=True)]
             for mode in MODES:
