@@ -22,7 +22,6 @@ Signals:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -44,7 +43,7 @@ from ui.page.load_status import LoadStatus
 from ui.page.notice_bar import NoticeBar
 from ui.page.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
 from ui.page.saving import PageSaver
-from ui.page.split import YieldingSplitter
+from ui.page.split import BASE_POINT_SIZE, HEADER_MIN_WIDTH, YieldingSplitter
 from ui.page.titles import page_title
 from ui.stream.phase_bar import PhaseBar
 from ui.stream.stream_panel import StreamPane
@@ -60,8 +59,6 @@ if TYPE_CHECKING:
     from ui.page.fetch_worker import FetchFunction
     from ui.stream.receive_lab import ReceiveLab
 
-BASE_POINT_SIZE = 10.5
-HEADER_MIN_WIDTH = 160  # the header pane yields down to this before the document yields
 RELAYOUT_MS = 250  # a resize or zoom must settle this long before tables are laid out again
 
 
@@ -885,7 +882,3 @@ class Page(QWidget):
 
     def is_start_page(self) -> bool:
         return fragments.without_fragment(self._url) == internal.START_URL
-
-
-#: ask_path(caption, suggested_name) -> chosen path or None (tests replace it).
-AskPath = Callable[[str, str], "str | None"]

@@ -9,6 +9,10 @@ from PySide6.QtWidgets import QSplitter
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
 
+HEADER_MIN_WIDTH = 160  # the header pane yields down to this before the document yields
+# The document's font size at zoom 0 (the page's, and the first frame's measure of it).
+BASE_POINT_SIZE = 10.5
+
 
 class YieldingSplitter(QSplitter):
     """A horizontal split whose first pane (the headers) gives way first when the split

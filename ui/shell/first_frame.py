@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize
 
+from ui.page.split import BASE_POINT_SIZE, HEADER_MIN_WIDTH
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow, QSplitter
 
@@ -17,10 +19,8 @@ if TYPE_CHECKING:
 DEFAULT_COLUMNS = 100
 DEFAULT_HEIGHT = 750
 HEADER_WIDTH = 320
-HEADER_MIN_WIDTH = 160  # the header pane yields down to this before the document yields
 # ui.page.document_view's documentMargin (not imported: the first frame is light)
 DOCUMENT_MARGIN = 12
-BASE_POINT_SIZE = 10.5  # ui.page.page's
 # The window manager's border and title bar, unknown before the window is first shown.
 FRAME_ALLOWANCE = (16, 48)
 STREAM_DOCK_HEIGHT = 230  # first run: the lab, the header line and ~8 table rows

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
-from ui.page.split import YieldingSplitter
+from ui.page.split import HEADER_MIN_WIDTH, YieldingSplitter
 from ui.settings import Settings
 from ui.shell.address_bar import AddressBar
 from ui.shell.first_frame import FirstFrameLayout
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 #: ask_path(caption, suggested_name) -> chosen path or None (tests replace it).
 AskPath = Callable[[str, str], "str | None"]
 
-HEADER_MIN_WIDTH = 160  # the header pane yields down to this before the document yields
 BUILD_FALLBACK_MS = 300  # builds the rest even if the first paint never comes (hidden)
 CLOSE_WAIT_MS = 1000  # how long closing waits for each worker thread to end
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.page import start_page as internal
 from ui.page.document_view import SegmentKind
-from ui.page.page import BASE_POINT_SIZE
+from ui.page.split import BASE_POINT_SIZE
 from ui.shell.first_frame import STREAM_DOCK_HEIGHT, TOOL_BUTTON_HEIGHT
 from ui.shell.page_display import PageDisplay
 from ui.stream.receive_lab import ReceiveLab
