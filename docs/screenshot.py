@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -33,22 +34,36 @@ def rendered(out: str) -> int:
         return main(["--screenshot", out, server.url("/2026/how-a-page-travels.html")])
 
 
-def drip(out: str) -> int:
-    from PySide6.QtCore import QSettings, QTimer
+def demo_window(tmp: str, theme: str | None = None) -> tuple[Any, str | None]:
+    """A whole window on settings of its own in ``tmp`` (never saved), with the demo server
+    started: (window, the demo's base URL or None when it did not start, said on stderr)."""
+    from PySide6.QtCore import QSettings
 
-    from ui.app import create_application, tune_runtime
+    from ui.app import tune_runtime
     from ui.settings import Settings
     from ui.shell.main_window import MainWindow
 
+    settings = Settings(QSettings(str(Path(tmp) / "shot.ini"), QSettings.Format.IniFormat))
+    if theme is not None:
+        settings.set_theme(theme)  # as View > Theme leaves it
+    window = MainWindow(settings)
+    window.persist_settings = False
+    tune_runtime()
+    base = window.start_demo()
+    if base is None:
+        print(f"screenshot: {window.services.demo_error}", file=sys.stderr)
+    return window, base
+
+
+def drip(out: str) -> int:
+    from PySide6.QtCore import QTimer
+
+    from ui.app import create_application
+
     app = create_application([])
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(QSettings(str(Path(tmp) / "shot.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(settings)
-        window.persist_settings = False
-        tune_runtime()
-        base = window.start_demo()
+        window, base = demo_window(tmp)
         if base is None:
-            print(f"screenshot: {window.services.demo_error}", file=sys.stderr)
             return 1
         window.lab.set_recv_size(512)
         window.show()
@@ -74,32 +89,24 @@ def drip(out: str) -> int:
 
 
 def tabs(out: str) -> int:
-    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
 
-    from ui.app import create_application, tune_runtime
-    from ui.settings import Settings
-    from ui.shell.main_window import MainWindow
+    from ui.app import create_application
     from ui.shell.theme import Theme
 
     app = create_application([])
     page = (HERE / "article.html").read_bytes()
     raw = http_response(200, page, [("Content-Type", "text/html; charset=utf-8")])
     with tempfile.TemporaryDirectory() as tmp, LoopbackServer(respond(raw)) as server:
-        settings = Settings(QSettings(str(Path(tmp) / "shot.ini"), QSettings.Format.IniFormat))
-        settings.set_theme(Theme.DARK)  # as View > Theme > Dark leaves it
-        window = MainWindow(settings)
-        window.persist_settings = False
-        tune_runtime()
-        base = window.start_demo()
+        window, base = demo_window(tmp, Theme.DARK)
         if base is None:
-            print(f"screenshot: {window.services.demo_error}", file=sys.stderr)
             return 1
         window.resize(1100, 720)
         window.show()
         window.activateWindow()  # the keyboard focus is the page's, as a user's click gives it
         window.load(server.url("/2026/how-a-page-travels.html"))
-        window.tabs_controller.open_in_new_tab(base)
+        window.tabs_controller.open_in_new_tab(base, window.page)
         code = {"value": 1}
 
         def capture() -> None:
