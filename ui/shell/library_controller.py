@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -106,6 +106,35 @@ def check_address(text: str) -> str:
         raise BookmarkError(exc.message) from None
 
 
+FIELD_CHARS = 64  # a dialog's text fields show this many average characters (a title, a URL)
+SCREEN_SHARE = 0.8  # ...but never make a dialog wider than this share of its screen
+
+
+def field_width(widget: QWidget, chars: int = FIELD_CHARS) -> int:
+    """The width of a text field that shows ``chars`` average characters of ``widget``'s
+    font, capped so that its dialog still fits the screen."""
+    width = widget.fontMetrics().averageCharWidth() * chars + 16  # the frame and margins
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        width = min(width, int(screen.availableGeometry().width() * SCREEN_SHARE))
+    return width
+
+
+def select_from_start(field: QLineEdit) -> None:
+    """All of ``field``'s text selected (typing replaces it), its start in view."""
+    length = len(field.text())
+    field.setSelection(length, -length)
+
+
+def fit_dialog(dialog: QDialog) -> None:
+    """Size ``dialog`` for its contents: never below its layout's size hint, and tight
+    around it (no strip below the buttons), growing when a hidden row is shown."""
+    layout = dialog.layout()
+    if layout is not None:
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+    dialog.resize(dialog.sizeHint())
+
+
 class BookmarkDialog(QDialog):
     """Title, address and folder of a bookmark; the address is checked on OK."""
 
@@ -124,10 +153,14 @@ class BookmarkDialog(QDialog):
         self.folder_box.setCurrentText(item.folder)
         self.folder_box.setToolTip("Optional; folders inside folders are written A/B")
         self.folder_box.setAccessibleName("Bookmark folder")
+        # Wide enough for a typical title and address (Qt's default is ~17 characters).
+        for field in (self.title_edit, self.url_edit, self.folder_box):
+            field.setMinimumWidth(field_width(field))
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.hide()
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Address:", self.url_edit)
         form.addRow("&Folder:", self.folder_box)
@@ -140,8 +173,9 @@ class BookmarkDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        fit_dialog(self)
         self.url = item.url
-        self.title_edit.selectAll()
+        select_from_start(self.title_edit)
         self.title_edit.setFocus()
 
     def _check(self) -> None:
@@ -156,6 +190,34 @@ class BookmarkDialog(QDialog):
 
     def values(self) -> tuple[str, str, str]:
         return self.title_edit.text(), self.url, self.folder_box.currentText()
+
+
+class SearchDialog(QDialog):
+    """Search Bookmarks / Search History: the words to find, OK and Cancel."""
+
+    def __init__(self, parent: QWidget | None, caption: str, words: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(caption)
+        self.words_edit = QLineEdit(words)
+        self.words_edit.setAccessibleName("Words to find")
+        self.words_edit.setMinimumWidth(field_width(self.words_edit))
+        label = QLabel("&Words to find (in titles and addresses):")
+        label.setBuddy(self.words_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.words_edit)
+        layout.addWidget(buttons)
+        fit_dialog(self)
+        select_from_start(self.words_edit)
+        self.words_edit.setFocus()
+
+    def words(self) -> str:
+        return self.words_edit.text()
 
 
 def modal(window: QWidget, run: Callable[[], T]) -> T:
@@ -577,17 +639,12 @@ class LibraryController(QObject):
         page, query = address.page, address.query
         if address.action == "search":
             noun = "Bookmarks" if page == pages.BOOKMARKS_URL else "History"
-            term, ok = modal(
-                self._window,
-                lambda: QInputDialog.getText(
-                    self._window,
-                    f"Search {noun}",
-                    "Words to find (in titles and addresses):",
-                    text=query,
-                ),
-            )
-            if ok:
-                self._host.load(pages.page_url(page, term))
+            dialog = SearchDialog(self._window, f"Search {noun}", query)
+            try:
+                if modal(self._window, dialog.exec) == QDialog.DialogCode.Accepted:
+                    self._host.load(pages.page_url(page, dialog.words()))
+            finally:
+                dialog.deleteLater()
             return True
         if address.action == "delete" and page == pages.BOOKMARKS_URL:
             gone = self.bookmarks.delete(address.target)
@@ -614,4 +671,4 @@ def _menu_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-__all__ = ["BookmarkDialog", "LibraryController", "check_address"]
+__all__ = ["BookmarkDialog", "LibraryController", "SearchDialog", "check_address"]

@@ -8,10 +8,11 @@ blocking call is kept until it ends (destroying a running QThread aborts the pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu
 
 from ui.page.load_state import LoadState
@@ -172,11 +173,21 @@ class TabsController:
         c = self._window.commands
         menu = QMenu(self._tabs.bar)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.addAction("Reload Tab", page.reload).setEnabled(bool(page.url))
-        menu.addAction("Duplicate Tab", lambda: self.duplicate(page))
+
+        def entry(text: str, handler: Callable[[], object], like: QAction | None) -> QAction:
+            """An entry for this tab, showing the keys of the window's action that does the
+            same to the current tab (the keys work in the open menu too, on this tab)."""
+            action = menu.addAction(text, handler)
+            if like is not None:
+                action.setShortcuts(like.shortcuts())
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the menu's own
+            return action
+
+        entry("Reload Tab", page.reload, c.reload_action).setEnabled(bool(page.url))
+        entry("Duplicate Tab", lambda: self.duplicate(page), None)
         menu.addSeparator()
-        menu.addAction("Close Tab", lambda: self.close_at(self._tabs.indexOf(page)))
-        others = menu.addAction("Close Other Tabs", lambda: self.close_others(page))
+        entry("Close Tab", lambda: self.close_at(self._tabs.indexOf(page)), c.close_tab_action)
+        others = entry("Close Other Tabs", lambda: self.close_others(page), None)
         others.setEnabled(self._tabs.count() > 1)
         menu.addSeparator()
         menu.addAction(c.new_tab_action)

@@ -1,0 +1,167 @@
+"""Journeys for a first-time user's findings in the window (issue 12: tabs, bookmarks,
+history, theme): dialogs sized for what they hold, toolbar icons and the error banner that
+follow the Dark theme, the Stream dock's timeline title on screen whole, and the tab menu's
+keys. Each goes the user's way (keys, menu actions, links on the page, a right click) and
+checks what is on screen: a widget's size against its text, colours against WCAG ratios."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QMenu,
+    QStyleOptionMenuItem,
+)
+from pytestqt.qtbot import QtBot
+
+from tests.gui.journeys import drive
+from tests.gui.journeys.test_bookmarks import back_in_window, go, show, site
+from tests.integration.servers import LoopbackServer
+from ui.shell.main_window import MainWindow
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+#: A page title as long as many are (60 characters).
+TYPICAL_TITLE = "Romeo and Juliet — the most excellent and lamentable tragedy"
+
+Look = dict[str, object]
+
+
+def look_then_answer(qtbot: QtBot, look: Callable[[QDialog], Look], answer: str | None) -> Look:
+    """When the next modal dialog opens: ``look(dialog)`` at it as it is shown, then answer
+    it as a user does (the text typed into its focused field and Enter; "": Enter, taking
+    what the dialog offers; None: Esc). The
+    returned dict fills with what ``look`` saw (and "title": the dialog's window title)."""
+    seen: Look = {}
+
+    def at_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog) or not dialog.isVisible():
+            QTimer.singleShot(20, at_dialog)
+            return
+        seen.update(look(dialog), title=dialog.windowTitle())
+        field = dialog.focusWidget() or dialog
+        if answer is None:
+            qtbot.keyClick(field, Qt.Key.Key_Escape)
+            return
+        if answer:
+            qtbot.keyClick(field, Qt.Key.Key_A, CTRL)
+            qtbot.keyClicks(field, answer)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, at_dialog)
+    return seen
+
+
+def dialog_fit(dialog: QDialog) -> Look:
+    """How ``dialog`` holds its contents: its size against its size hint, each text field's
+    width against the text it holds (the room inside its frame), and what is left below the
+    button row beyond the layout's margin."""
+    layout = dialog.layout()
+    assert layout is not None
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert isinstance(buttons, QDialogButtonBox)
+    fields = {}
+    for field in dialog.findChildren(QLineEdit):
+        if field.isVisible() and field.accessibleName():
+            room = field.width() - 8  # the frame and the text margins of a line edit
+            fields[field.accessibleName()] = (
+                field.fontMetrics().horizontalAdvance(field.text()),
+                room,
+                field.fontMetrics().averageCharWidth(),
+            )
+    below = dialog.height() - buttons.geometry().bottom() - 1 - layout.contentsMargins().bottom()
+    return {
+        "size": (dialog.width(), dialog.height()),
+        "hint": (dialog.sizeHint().width(), dialog.sizeHint().height()),
+        "fields": fields,
+        "below_buttons": below,
+    }
+
+
+def assert_fits(look: Look, texts: tuple[str, ...]) -> None:
+    (width, height), (hint_w, hint_h) = look["size"], look["hint"]  # type: ignore[misc]
+    assert width >= hint_w and height >= hint_h, look
+    assert look["below_buttons"] == 0, f"a strip below the buttons: {look}"
+    fields: dict[str, tuple[int, int, int]] = look["fields"]  # type: ignore[assignment]
+    for name in texts:
+        advance, room, char = fields[name]
+        assert advance <= room, f"{name}: its text needs {advance} px, the field shows {room}"
+        assert room >= 40 * char, f"{name} is narrower than 40 characters: {room} px"
+
+
+def test_the_bookmark_and_search_dialogs_show_a_whole_title_and_address(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, romeo=(TYPICAL_TITLE, "But soft, what light"))
+    go(qtbot, window, srv.url("/romeo.html"))
+    back_in_window(qtbot, window)
+    added = look_then_answer(qtbot, dialog_fit, None)
+    drive.press(qtbot, Qt.Key.Key_D, CTRL)  # Bookmark This Page…
+    qtbot.waitUntil(lambda: "title" in added)
+    assert added["title"] == "Add Bookmark"
+    assert_fits(added, ("Bookmark title", "Bookmark address"))
+    assert not window.library.bookmarks.folders() and not len(window.library.bookmarks)
+
+    saved = look_then_answer(qtbot, lambda _dialog: {}, "")  # the page's title, as offered
+    drive.trigger(window, "Bookmarks", "Bookmark This Page…")
+    qtbot.waitUntil(lambda: "title" in saved)
+    drive.trigger(window, "Bookmarks", "Show All Bookmarks")
+    show(qtbot, window, "yonder:bookmarks")
+    edit = next(h for _, _, h in window.page.document_view.links() if "edit=" in h)
+    edited = look_then_answer(qtbot, dialog_fit, None)
+    drive.click_link(qtbot, window, edit)
+    qtbot.waitUntil(lambda: "title" in edited)
+    assert edited["title"] == "Edit Bookmark"
+    assert_fits(edited, ("Bookmark title", "Bookmark address"))
+
+    drive.wait_loaded(qtbot, window)
+    back_in_window(qtbot, window)
+    drive.press(qtbot, Qt.Key.Key_H, CTRL)
+    show(qtbot, window, "yonder:history")
+    search = next(h for _, _, h in window.page.document_view.links() if "search=" in h)
+    searched = look_then_answer(qtbot, dialog_fit, "lamentable")
+    drive.click_link(qtbot, window, search)
+    qtbot.waitUntil(lambda: "title" in searched)
+    assert searched["title"] == "Search History"
+    assert_fits(searched, ("Words to find",))
+    show(qtbot, window, "yonder:history?q=lamentable")
+    assert TYPICAL_TITLE in drive.screen_text(window)
+
+
+def shown_text(menu: QMenu, text: str) -> str:
+    """The entry of ``menu`` whose text is ``text`` as the menu paints it: its text, a tab,
+    the keys shown at its right (QStyleOptionMenuItem.text)."""
+    action = next(a for a in menu.actions() if a.text() == text)
+    option = QStyleOptionMenuItem()
+    menu.initStyleOption(option, action)
+    return option.text
+
+
+def test_the_tab_menu_shows_the_keys_of_its_entries(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, a=("Page a", "This is a."), b=("Page b", "This is b."))
+    drive.open_address(qtbot, window, srv.url("/a.html"))
+    drive.trigger(window, "File", "New Tab")
+    drive.wait_loaded(qtbot, window)
+    drive.type_text(qtbot, srv.url("/b.html"))
+    drive.press(qtbot, Qt.Key.Key_Return)
+    drive.wait_loaded(qtbot, window)
+    bar = window.tabs.bar
+    menu = drive.right_click(qtbot, window, bar, bar.tabRect(0).center())
+    assert shown_text(menu, "Close Tab") == "Close Tab\tCtrl+W"
+    assert shown_text(menu, "Reload Tab") == "Reload Tab\tF5"
+    assert shown_text(menu, "New Tab") == "New Tab\tCtrl+T"
+    assert shown_text(menu, "Reopen Closed Tab") == "Reopen Closed Tab\tCtrl+Shift+T"
+    # The menu is wide enough for the keys beside the longest entry.
+    metrics = menu.fontMetrics()
+    entries = [shown_text(menu, a.text()) for a in menu.actions() if not a.isSeparator()]
+    assert menu.width() >= max(metrics.horizontalAdvance(e.replace("\t", "  ")) for e in entries)
+    # The entries still act on the tab right-clicked (the first), not the current one.
+    drive.choose(qtbot, menu, "Close Tab")
+    assert window.tabs.count() == 1 and "This is b." in drive.screen_text(window)
