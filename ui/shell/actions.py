@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QMenu, QStyle
+from PySide6.QtWidgets import QMenu
 
 from ui.page.page_renderer import ViewMode
-from ui.shell.icons import home_icon
+from ui.shell.icons import toolbar_icon
 from ui.shell.theme import build_theme_menu
 
 if TYPE_CHECKING:
@@ -45,16 +45,21 @@ class WindowCommands:
 
     def __init__(self, window: MainWindow) -> None:
         self._window = window
-        sp = QStyle.StandardPixmap
-        icon = self._icon
         add = self._action
-        self.back_action = add("Back", icon(sp.SP_ArrowBack, "go-previous"), "Alt+Left")
-        self.forward_action = add("Forward", icon(sp.SP_ArrowForward, "go-next"), "Alt+Right")
-        self.reload_action = add(
-            "Reload", icon(sp.SP_BrowserReload, "view-refresh"), "F5", "Ctrl+R"
-        )
-        self.stop_action = add("Stop", icon(sp.SP_BrowserStop, "process-stop"), "Esc")
-        self.home_action = add("Home", home_icon(window.palette().windowText().color()), "Alt+Home")
+        self.back_action = add("Back", None, "Alt+Left")
+        self.forward_action = add("Forward", None, "Alt+Right")
+        self.reload_action = add("Reload", None, "F5", "Ctrl+R")
+        self.stop_action = add("Stop", None, "Esc")
+        self.home_action = add("Home", None, "Alt+Home")
+        #: The toolbar's icons by name (ui.shell.icons); drawn in the palette's colours.
+        self.icon_actions = {
+            "back": self.back_action,
+            "forward": self.forward_action,
+            "reload": self.reload_action,
+            "stop": self.stop_action,
+            "home": self.home_action,
+        }
+        self.recolour_icons()
         self.focus_address_action = add("Go to address bar", None, "Ctrl+L")
         self.new_tab_action = add("New Tab", None, "Ctrl+T")
         self.close_tab_action = add("Close Tab", None, "Ctrl+W")
@@ -137,8 +142,12 @@ class WindowCommands:
         self._fill_toolbar()
         self._fill_menus()
 
-    def _icon(self, pixmap: QStyle.StandardPixmap, theme: str) -> QIcon:
-        return QIcon.fromTheme(theme, self._window.style().standardIcon(pixmap))
+    def recolour_icons(self) -> None:
+        """The toolbar's icons in the window's text colour: at the start, and again whenever
+        the palette changes (a theme chosen, the desktop's changed under System)."""
+        palette = self._window.palette()
+        for name, action in self.icon_actions.items():
+            action.setIcon(toolbar_icon(name, palette))
 
     def _action(self, text: str, icon: QIcon | None, *keys: str) -> QAction:
         action = QAction(text, self._window)

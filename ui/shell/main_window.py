@@ -19,7 +19,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from ui.page.split import HEADER_MIN_WIDTH, YieldingSplitter
@@ -176,6 +176,17 @@ class MainWindow(QMainWindow):
             # The first frame is on its way to the screen: build the rest right after it.
             self._build_scheduled = True
             QTimer.singleShot(0, self.finish_build)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self.fully_built and event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.StyleChange,
+        ):
+            # A theme chosen, or the desktop's changed under System: the icons drawn in the
+            # palette's text colour are drawn again (ui/shell/icons.py).
+            self.commands.recolour_icons()
+            self.tabs_controller.recolour()
 
     @Slot()
     def finish_build(self) -> None:

@@ -48,9 +48,10 @@ class TabsController:
         bar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         bar.customContextMenuRequested.connect(self._tab_menu)
         # The loading indicator turns while any tab loads or renders (SPIN_MS a frame).
-        self._spinner = spinner_frames(window.palette().windowText().color())
+        self._spinner: list[QIcon] = []
         self._frame = 0
         self._busy: list[Page] = []
+        self.recolour()
         self._spin = QTimer(window)
         self._spin.setInterval(SPIN_MS)
         self._spin.timeout.connect(self._turn)
@@ -244,6 +245,12 @@ class TabsController:
             self._spin.start()
         if page is self._window.shown_page:
             self._window.services.show_title(title)
+
+    def recolour(self) -> None:
+        """The loading indicator in the window's text colour (again when the palette changes)."""
+        self._spinner = spinner_frames(self._window.palette().windowText().color())
+        for page in self._busy:
+            self._tabs.setTabIcon(self._tabs.indexOf(page), self._spinner[self._frame])
 
     def _turn(self) -> None:
         self._busy = [page for page in self._busy if self._tabs.indexOf(page) >= 0]

@@ -6,9 +6,11 @@ checks what is on screen: a widget's size against its text, colours against WCAG
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, qAlpha
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -16,19 +18,24 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStyleOptionMenuItem,
+    QToolButton,
 )
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
 from tests.gui.journeys.test_bookmarks import back_in_window, go, show, site
 from tests.integration.servers import LoopbackServer
+from ui.colours import rgb
 from ui.shell.main_window import MainWindow
+from ui.shell.theme import palette_is_dark
+from ui.text.contrast import contrast_ratio
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 #: A page title as long as many are (60 characters).
 TYPICAL_TITLE = "Romeo and Juliet — the most excellent and lamentable tragedy"
 
 Look = dict[str, object]
+AA_GRAPHICS = 3.0  # WCAG 1.4.11: icons and other graphics against what is beside them
 
 
 def look_then_answer(qtbot: QtBot, look: Callable[[QDialog], Look], answer: str | None) -> Look:
@@ -165,3 +172,46 @@ def test_the_tab_menu_shows_the_keys_of_its_entries(
     # The entries still act on the tab right-clicked (the first), not the current one.
     drive.choose(qtbot, menu, "Close Tab")
     assert window.tabs.count() == 1 and "This is b." in drive.screen_text(window)
+
+
+def dominant_opaque(image: QImage) -> QColor:
+    """The most frequent colour among ``image``'s fully opaque pixels."""
+    counts: Counter[int] = Counter()
+    for y in range(image.height()):
+        for x in range(image.width()):
+            pixel = image.pixel(x, y)
+            if qAlpha(pixel) == 255:
+                counts[pixel] += 1
+    assert counts, "the icon has no opaque pixel"
+    return QColor.fromRgba(counts.most_common(1)[0][0])
+
+
+def icon_contrasts(window: MainWindow) -> dict[str, float]:
+    """Each toolbar icon's colour (its dominant opaque pixel, as the button shows it when
+    enabled) against the toolbar's background on screen beside it."""
+    toolbar = window.toolbar
+    shot = toolbar.grab().toImage()
+    found = {}
+    for name in ("Back", "Forward", "Reload", "Stop", "Home"):
+        action = drive.find_action(window, "Go", name)
+        button = toolbar.widgetForAction(action)
+        assert isinstance(button, QToolButton) and button.isVisible(), name
+        icon = dominant_opaque(action.icon().pixmap(button.iconSize()).toImage())
+        corner = button.geometry().topLeft() + QPoint(1, 1)
+        background = shot.pixelColor(corner)
+        found[name] = contrast_ratio(rgb(icon), rgb(background))
+    return found
+
+
+def test_the_toolbar_icons_follow_the_theme(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, a=("Page a", "This is a."))
+    drive.open_address(qtbot, window, srv.url("/a.html"))
+    assert min(icon_contrasts(window).values()) >= AA_GRAPHICS, icon_contrasts(window)
+    drive.trigger(window, "View", "Theme", "Dark")
+    qtbot.waitUntil(lambda: palette_is_dark(window.toolbar.palette()))
+    assert min(icon_contrasts(window).values()) >= AA_GRAPHICS, icon_contrasts(window)
+    drive.trigger(window, "View", "Theme", "System")  # offscreen: a light palette
+    qtbot.waitUntil(lambda: not palette_is_dark(window.toolbar.palette()))
+    assert min(icon_contrasts(window).values()) >= AA_GRAPHICS, icon_contrasts(window)
