@@ -154,20 +154,6 @@ def _derive(
     )
 
 
-def strip_style(object_name: str, colours: TextColours, error: bool) -> str:
-    """The style sheet of a one-line strip above the document (``#object_name``): a tint of
-    the error red or of the highlight colour over the window colour, its text readable."""
-    c = colours
-    if error:
-        fill, border, text = c.error_strip, c.error_strip_border, c.error_strip_text
-    else:
-        fill, border, text = c.info_strip, c.info_strip_border, c.info_strip_text
-    return (
-        f"#{object_name} {{ background: {fill.name()}; border: 1px solid {border.name()};"
-        f" border-radius: 4px; }} #{object_name} QLabel {{ color: {text.name()}; }}"
-    )
-
-
 def recolour_format(fmt: QTextCharFormat, colours: TextColours) -> bool:
     """Give a format that carries a :data:`COLOUR_ROLE` its colour in ``colours`` (True), or
     leave a format without one alone (False)."""
@@ -196,6 +182,5 @@ __all__ = [
     "recolour_format",
     "role_format",
     "status_colour",
-    "strip_style",
     "text_colours",
 ]

@@ -10,10 +10,8 @@ technical detail does not repeat the message.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from net import errors
 from net.errors import Phase
-from ui.colours import strip_style, text_colours
 from ui.page.document_view import Segment, SegmentKind
+from ui.page.strip import Strip
 from ui.text.display_text import display_line, tooltip_html
 
 RETRY_URL = "yonder:retry"
@@ -131,7 +129,7 @@ def error_segments(
     return segments
 
 
-class ErrorBanner(QFrame):
+class ErrorBanner(Strip):
     """A one-line strip above the document: the failure summary and a Retry button.
 
     Signals:
@@ -146,8 +144,6 @@ class ErrorBanner(QFrame):
         self.setObjectName("errorBanner")
         self.setAccessibleName("Error")
         self.setAccessibleDescription("Why the page could not be loaded")
-        self._style_for: object = None  # the colours the style sheet was made for
-        self._restyle()
         self.label = QLabel()
         # Its accessible name is its text: a screen reader reads the summary itself.
         self.label.setAccessibleDescription("Why the page could not be loaded")
@@ -164,21 +160,8 @@ class ErrorBanner(QFrame):
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.retry_button)
+        self.set_error(True)
         self.hide()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._restyle()
-
-    def _restyle(self) -> None:
-        # The style sheet's colours come from the palette (a new sheet re-polishes the
-        # strip, which sends PaletteChange again: only when the colours differ).
-        # The application's palette: the sheet itself changes this strip's own.
-        colours = text_colours(QApplication.palette(self))
-        if colours is not self._style_for:
-            self._style_for = colours
-            self.setStyleSheet(strip_style("errorBanner", colours, error=True))
 
     @Slot(str)
     def show_error(self, text: str, retry: bool = True) -> None:

@@ -6,10 +6,8 @@ Save"), for binary bodies, and for the outcome of a save (done, or what failed a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,13 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.colours import strip_style, text_colours
+from ui.page.strip import Strip
 from ui.text.display_text import display_line, tooltip_html
 
 NOTICE_LIMIT = 300  # characters; the whole text goes to the tooltip
 
 
-class NoticeBar(QFrame):
+class NoticeBar(Strip):
     """Label, an optional "Save…" button and a close button.
 
     Signals:
@@ -39,8 +37,6 @@ class NoticeBar(QFrame):
         self.setObjectName("noticeBar")
         self.setAccessibleName("Notice")
         self.setAccessibleDescription("A notice about this page")
-        self._error = False
-        self._style_for: tuple[object, bool] | None = None  # what the style sheet is for
         self.label = QLabel()
         # Its accessible name is its text: a screen reader reads the notice itself.
         self.label.setAccessibleDescription("A notice about this page")
@@ -67,23 +63,9 @@ class NoticeBar(QFrame):
         layout.addWidget(self.close_button)
         self.hide()
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._restyle()
-
-    def _restyle(self) -> None:
-        # Colours from the palette (a new sheet sends PaletteChange again: only on a change).
-        # The application's palette: the sheet itself changes this strip's own.
-        key = (text_colours(QApplication.palette(self)), self._error)
-        if key != self._style_for:
-            self._style_for = key
-            self.setStyleSheet(strip_style("noticeBar", key[0], error=self._error))
-
     @Slot(str)
     def show_notice(self, text: str, offer_save: bool = False, error: bool = False) -> None:
-        self._error = error
-        self._restyle()
+        self.set_error(error)
         line = display_line(text, NOTICE_LIMIT)
         self.label.setText(line)
         self.label.setToolTip(tooltip_html(text) if line != text else "")

@@ -6,11 +6,12 @@ checks what is on screen: a widget's size against its text, colours against WCAG
 
 from __future__ import annotations
 
+import socket
 from collections import Counter
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, qAlpha
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QPalette, qAlpha
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -28,7 +29,7 @@ from tests.integration.servers import LoopbackServer
 from ui.colours import rgb
 from ui.shell.main_window import MainWindow
 from ui.shell.theme import palette_is_dark
-from ui.text.contrast import contrast_ratio
+from ui.text.contrast import AA_TEXT, contrast_ratio, is_dark
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 #: A page title as long as many are (60 characters).
@@ -215,3 +216,52 @@ def test_the_toolbar_icons_follow_the_theme(
     drive.trigger(window, "View", "Theme", "System")  # offscreen: a light palette
     qtbot.waitUntil(lambda: not palette_is_dark(window.toolbar.palette()))
     assert min(icon_contrasts(window).values()) >= AA_GRAPHICS, icon_contrasts(window)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed: connecting is refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def row_colours(image: QImage, skip: QRect) -> list[QColor]:
+    """The dominant colour of each row of ``image`` outside ``skip`` (a button on it)."""
+    rows = []
+    for y in range(image.height()):
+        counts: Counter[int] = Counter(
+            image.pixel(x, y) for x in range(image.width()) if not skip.contains(x, y)
+        )
+        rows.append(QColor.fromRgb(counts.most_common(1)[0][0]))
+    return rows
+
+
+def test_the_error_banner_follows_the_dark_theme(qtbot: QtBot, window: MainWindow) -> None:
+    drive.trigger(window, "View", "Theme", "Dark")  # the first tab's banner exists already
+    qtbot.waitUntil(lambda: palette_is_dark(window.palette()))
+    address = f"http://127.0.0.1:{closed_port()}/"
+    drive.enter_address(qtbot, window, address)
+    banner = window.page.error_banner
+    qtbot.waitUntil(banner.isVisible)
+    assert "Connection refused" in banner.label.text()
+    shot = banner.grab().toImage()
+    button = banner.retry_button
+    assert button.isVisible()
+    # Every row of the strip (its border included) is dark: no pale strip, no pale edge.
+    rows = row_colours(shot, button.geometry())
+    assert all(is_dark(rgb(colour)) for colour in rows), [c.name() for c in rows]
+    fill = Counter(c.rgb() for c in rows).most_common(1)[0][0]
+    text = banner.label.palette().color(QPalette.ColorRole.WindowText)
+    assert contrast_ratio(rgb(text), rgb(QColor.fromRgb(fill))) >= AA_TEXT
+    # The Retry button on it is the theme's, not a pale one.
+    face = dominant_opaque(button.grab().toImage())
+    assert is_dark(rgb(face)), face.name()
+    role = QPalette.ColorRole
+    palette = button.palette()
+    assert contrast_ratio(rgb(palette.color(role.ButtonText)), rgb(face)) >= AA_TEXT
+
+    drive.trigger(window, "View", "Theme", "Light")  # and back: the same banner, light
+    qtbot.waitUntil(lambda: not palette_is_dark(banner.palette()))
+    rows = row_colours(banner.grab().toImage(), button.geometry())
+    assert not any(is_dark(rgb(colour)) for colour in rows), [c.name() for c in rows]
