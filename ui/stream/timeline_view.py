@@ -59,6 +59,8 @@ BYTES_COLOUR = QColor(36, 113, 214)
 RATE_COLOUR = QColor(230, 126, 34)
 HEAD_COLOUR = QColor(142, 68, 173)
 LEGEND = (("■ bytes", BYTES_COLOUR), ("■ rate", RATE_COLOUR))
+TITLE_TOP = 4  # px above the title line (the text's own line height, in the bold font)
+TITLE_GAP = 4  # px between the title line and the plot
 
 _COUNT = struct.Struct("<I" if sys.byteorder == "little" else ">I")
 _BYTE_ORDER = (
@@ -135,7 +137,7 @@ class TimelineView(QWidget):
         self._image_key: tuple[object, ...] = ()  # the data it shows
         # Frames at FRAME_MS, each in a quiet event-loop turn when there is one (FramePacer).
         self._frame = FramePacer(FRAME_MS, self._on_frame, self.isVisible, self)
-        self.setMinimumSize(240, 80)  # a 2x-scaled small screen still fits the window
+        self._fit_minimum()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
@@ -254,13 +256,37 @@ class TimelineView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in _RESTYLE_EVENTS:
             self._image = None  # colours or metrics changed: the next paint renders afresh
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_minimum()
         super().changeEvent(event)
+
+    def _fit_minimum(self) -> None:
+        """240x80 (a 2x-scaled small screen still fits the window), or taller when the font
+        needs it: the title line, the time axis and two lines of plot between them."""
+        line = self.fontMetrics().height()
+        margins = TITLE_TOP + self._title_height() + TITLE_GAP + line + 8
+        self.setMinimumSize(240, max(80, margins + 2 * line))
+
+    def _title_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def _title_height(self) -> int:
+        """The title line's height: the taller of the bold title's and the legend's lines."""
+        return max(QFontMetrics(self._title_font()).height(), self.fontMetrics().height())
+
+    def title_rect(self) -> QRectF:
+        """Where the title line is drawn: a band of a whole line's height above the plot,
+        from the plot's left edge to its right (the legend at its right end)."""
+        plot = self._plot_rect()
+        return QRectF(plot.left(), TITLE_TOP, plot.width(), self._title_height())
 
     def _plot_rect(self) -> QRectF:
         metrics = self.fontMetrics()
         left = metrics.horizontalAdvance("999 KiB") + 10
         right = metrics.horizontalAdvance("999 KiB/s") + 10
-        top = metrics.height() + 8
+        top = TITLE_TOP + self._title_height() + TITLE_GAP
         bottom = metrics.height() + 8
         return QRectF(
             left, top, max(1.0, self.width() - left - right), max(1.0, self.height() - top - bottom)
@@ -446,19 +472,20 @@ class TimelineView(QWidget):
             painter.drawText(QPointF(lx, plot.top() + metrics.ascent() + 2), label)
 
         # Title line: the figures that matter, in the curves' colours; the legend at the right
-        # and the title elided before it (a long title ran under the legend).
-        x = plot.right()
+        # and the title elided before it (a long title ran under the legend). Each is drawn
+        # in the title band, centred on its line (a baseline from the top let a taller bold
+        # font's glyphs reach above the widget).
+        band = self.title_rect()
+        centred = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        x = band.right()
         for text, colour in reversed(LEGEND):
             x -= metrics.horizontalAdvance(text) + 8
             painter.setPen(readable_on(colour, base_colour))
-            painter.drawText(QPointF(x, metrics.ascent() + 3), text)
+            painter.drawText(QRectF(x, band.top(), band.right() - x, band.height()), centred, text)
         painter.setPen(text_colour)
-        font = QFont(painter.font())
-        font.setBold(True)
-        painter.setFont(font)
-        painter.drawText(QPointF(plot.left(), metrics.ascent() + 3), self.fitted_title(plot))
-        font.setBold(False)
-        painter.setFont(font)
+        painter.setFont(self._title_font())
+        painter.drawText(band, centred, self.fitted_title(plot))
+        painter.setFont(self.font())
 
     def _paint_curves(
         self,
@@ -524,9 +551,9 @@ class TimelineView(QWidget):
         metrics = self.fontMetrics()
         legend = sum(metrics.horizontalAdvance(text) + 8 for text, _ in LEGEND)
         room = int(plot.width() - legend - 8)
-        font = QFont(self.font())
-        font.setBold(True)
-        return QFontMetrics(font).elidedText(self.title_text(), Qt.TextElideMode.ElideRight, room)
+        return QFontMetrics(self._title_font()).elidedText(
+            self.title_text(), Qt.TextElideMode.ElideRight, room
+        )
 
     def title_text(self) -> str:
         """The title line: the same figures, by the same definitions, as the Stream panel's

@@ -10,8 +10,8 @@ import socket
 from collections import Counter
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPalette, qAlpha
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPalette, qAlpha
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -265,3 +265,53 @@ def test_the_error_banner_follows_the_dark_theme(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(lambda: not palette_is_dark(banner.palette()))
     rows = row_colours(banner.grab().toImage(), button.geometry())
     assert not any(is_dark(rgb(colour)) for colour in rows), [c.name() for c in rows]
+
+
+def title_fit(window: MainWindow) -> Look:
+    """The Stream dock's timeline title as drawn: its band against the bold font's line and
+    the widget, and the grab's rows above the band (nothing may be drawn there: a title
+    reaching above its band is cut off at the widget's top)."""
+    timeline = window.page.stream.panel.timeline
+    assert timeline.isVisible()
+    band = timeline.title_rect()
+    bold = QFont(timeline.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    shot = timeline.grab().toImage()
+    base = shot.pixel(shot.width() // 2, 0)
+    above = {shot.pixel(x, y) for y in range(int(band.top())) for x in range(shot.width())}
+    ink = {
+        shot.pixel(x, y)
+        for y in range(int(band.top()), int(band.bottom()))
+        for x in range(int(band.left()), int(band.left()) + metrics.height() * 4)
+    }
+    return {
+        "band": (band.top(), band.bottom(), band.height()),
+        "line": metrics.height(),
+        "widget_height": timeline.height(),
+        "title_width": metrics.horizontalAdvance(timeline.fitted_title(timeline._plot_rect())),
+        "band_width": band.width(),
+        "above_is_blank": above <= {base},
+        "title_inked": len(ink - {base}) > 0,
+    }
+
+
+def test_the_timeline_title_fits_its_line(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers, a=("Page a", "This is a. " * 200))
+    if not window.stream_dock.isVisible():
+        drive.trigger(window, "View", "Stream (timeline, receive lab)")
+    drive.open_address(qtbot, window, srv.url("/a.html"))
+    timeline = window.page.stream.panel.timeline
+    qtbot.waitUntil(lambda: "done" in timeline.title_text())
+    for size in (None, QSize(640, 420)):  # as it opens, then a small window
+        if size is not None:
+            window.resize(size)
+            qtbot.waitUntil(lambda: window.page.stream.panel.timeline.width() < 400)
+        fit = title_fit(window)
+        top, bottom, height = fit["band"]  # type: ignore[misc]
+        assert height >= fit["line"], fit
+        assert top > 0 and bottom <= fit["widget_height"], fit  # type: ignore[operator]
+        assert fit["title_width"] <= fit["band_width"], fit  # type: ignore[operator]
+        assert fit["above_is_blank"] and fit["title_inked"], fit
