@@ -176,12 +176,13 @@ class TabsController:
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def entry(text: str, handler: Callable[[], object], like: QAction | None) -> QAction:
-            """An entry for this tab, showing the keys of the window's action that does the
-            same to the current tab (the keys work in the open menu too, on this tab)."""
+            """An entry for this tab that shows the keys of ``like``, the window's action doing
+            the same to the current tab (a menu shows its actions' shortcuts). Bound to the
+            menu alone, they never compete with the window's own."""
             action = menu.addAction(text, handler)
             if like is not None:
                 action.setShortcuts(like.shortcuts())
-                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the menu's own
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             return action
 
         entry("Reload Tab", page.reload, c.reload_action).setEnabled(bool(page.url))
