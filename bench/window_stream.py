@@ -267,7 +267,7 @@ def run_window(
         pages.append(window.page)
         window.load(urls[0])
         if scenario in ("two", "switch"):
-            pages.append(window.tabs_controller.open_in_new_tab(urls[1]))
+            pages.append(window.tabs_controller.open_in_new_tab(urls[1], window.page))
         if scenario == "switch":
             switcher.start()
         heartbeat.start()
