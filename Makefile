@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test test-all lint unit bench dist deb clean
+.PHONY: run test test-all lint unit bench dist deb clean native
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The HTML renderer compiled by mypyc (tools/build_native.py) into build/native/<cache_tag>/,
+# outside the source tree; ui/text/render/native.py uses it only while it matches the sources.
+# The script does nothing when it is up to date, and leaves the pure Python renderer (saying
+# why) when it cannot compile. YONDER_PURE_PYTHON=1 skips it.
+native: $(STAMP)
+	$(BIN)/python tools/build_native.py
+
+run: native
 	$(BIN)/python main.py $(ARGS)
 
 # Dead code too: vulture (pyproject.toml's [tool.vulture]; tools/vulture_whitelist.py lists
@@ -25,8 +32,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/vulture
 
-test: lint dist
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(ARGS)
+# YONDER_EXPECT_COMPILED=1: tests/unit/test_render_compiled.py fails if the renderer that runs is
+# the pure Python one (the compiled build is missing, stale or does not load).
+test: lint dist native
+	YONDER_EXPECT_COMPILED=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(ARGS)
 
 # The other supported Pythons, each in its own venv (.venv-3.12, .venv-3.13): unit,
 # integration and gui tests. The default Python (3.11 here, PySide6 < 6.12) is `make test`'s.
@@ -36,8 +45,9 @@ OTHER_PYTHONS ?= 3.12 3.13
 
 test-all: $(foreach v,$(OTHER_PYTHONS),.venv-$(v)/.installed-stamp)
 	@for v in $(OTHER_PYTHONS); do \
+	    .venv-$$v/bin/python tools/build_native.py || exit 1; \
 	    echo "== Python $$v: $$(.venv-$$v/bin/python -c 'import sys, PySide6; print(sys.version.split()[0], "PySide6", PySide6.__version__)')"; \
-	    QT_QPA_PLATFORM=offscreen .venv-$$v/bin/python -m pytest tests/unit tests/integration tests/gui $(ARGS) || exit 1; \
+	    YONDER_EXPECT_COMPILED=1 QT_QPA_PLATFORM=offscreen .venv-$$v/bin/python -m pytest tests/unit tests/integration tests/gui $(ARGS) || exit 1; \
 	done
 
 .venv-%/.installed-stamp: pyproject.toml
@@ -48,10 +58,10 @@ test-all: $(foreach v,$(OTHER_PYTHONS),.venv-$(v)/.installed-stamp)
 	echo "make test-all: .venv-$* from $$py"; \
 	"$$py" -m venv .venv-$*
 	.venv-$*/bin/python -m pip install --quiet --upgrade pip
-	.venv-$*/bin/python -m pip install --quiet -e '.[test]'
+	.venv-$*/bin/python -m pip install --quiet -e '.[test,native]'
 	touch $@
 
-bench: $(STAMP) dist
+bench: native dist
 	$(BIN)/python bench/dump_vs_curl.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_stream.py
 	$(BIN)/python bench/startup_frozen.py --no-build

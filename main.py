@@ -22,9 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if "--version" in args and "--dump" not in args:
         # Answered here, before Qt is imported: it needs no display and must be instant.
+        import ui.text.render  # noqa: F401 - chooses the compiled or the pure renderer
         from net.version import version
+        from ui.text.render.native import describe
 
-        print(f"Yonder {version()}")
+        print(f"Yonder {version()}\nrenderer: {describe()}")
         return 0
     if "--dump" in args:
         from net.dump import main as dump_main

@@ -23,6 +23,8 @@ arch=$(uname -m)
 tarball="dist/yonder-${version}-linux-${arch}.tar.gz"
 
 start=$(date +%s.%N)
+# The compiled renderer the spec bundles (build/native/<cache_tag>/; nothing to do when current).
+"$PY" tools/build_native.py
 rm -rf "$WORK" dist/yonder "$tarball"
 if ! "$PY" -m PyInstaller --noconfirm --distpath dist --workpath "$WORK" \
         packaging/yonder.spec >"$LOG" 2>&1; then

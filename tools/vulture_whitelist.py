@@ -43,6 +43,9 @@ _.handle_starttag
 _.handle_endtag
 _.handle_data
 
+# The import system calls a sys.meta_path finder's find_spec (ui/text/render/native.py).
+_.find_spec
+
 # json.JSONDecoder reads its scan_once (json_pretty puts the pure-Python scanner there).
 _.scan_once
 

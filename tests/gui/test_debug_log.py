@@ -17,6 +17,7 @@ import trustme
 
 from net.version import version
 from tests.integration.servers import LoopbackServer, http_response, respond, tls_server_context
+from ui.text.render.native import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 # A category that always talks at start-up, and a setting Qt warns about: both real Qt output.
@@ -98,7 +99,13 @@ def test_without_debug_qt_debug_messages_are_dropped_and_warnings_stay(
 
 def test_yonder_version(tmp_path: Path, ca: trustme.CA) -> None:
     proc = run_main(["--version"], tmp_path, ca)
-    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"Yonder {version()}\n", "")
+    # The second line names the renderer this process loaded too (the same checkout's).
+    renderer = describe()
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        0,
+        f"Yonder {version()}\nrenderer: {renderer}\n",
+        "",
+    )
 
 
 def test_help_lists_debug_and_version(tmp_path: Path, ca: trustme.CA) -> None:

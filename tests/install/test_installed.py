@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.server
 import struct
 import subprocess
+import sysconfig
 import tarfile
 import threading
 import zipfile
@@ -20,11 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from ui.text.render import native
+
 from .conftest import ROOT, Dists, Install, checkout_files, clean_env
 
 RUN_TIMEOUT = 120  # seconds; bounds a hang only (a run takes ~1 s)
 START_TEXT = (ROOT / "resources" / "start.txt").read_text(encoding="utf-8")
 ROMEO = (ROOT / "resources" / "samples" / "romeo.txt").read_text(encoding="utf-8")
+EXT = sysconfig.get_config_var("EXT_SUFFIX")  # .cpython-311-x86_64-linux-gnu.so
 RESOURCE_FILES = sorted(
     name[len("resources/") :] for name in checkout_files() if name.startswith("resources/")
 )
@@ -136,6 +140,29 @@ def page_url() -> Iterator[str]:
         thread.join(5)
 
 
+def test_the_install_runs_the_compiled_renderer(installed: Install, tmp_path: Path) -> None:
+    # Every one of them built a wheel, and setup.py compiled the renderer into it with mypyc.
+    result = run_app([installed.yonder, "--version"], tmp_path)
+    assert result.returncode == 0, describe(result)
+    assert result.stdout.splitlines()[1:] == ["renderer: compiled (mypyc)"], describe(result)
+
+
+def test_the_installed_wheel_still_runs_the_pure_renderer_when_asked(
+    wheel_install: Install, tmp_path: Path
+) -> None:
+    result = run_app([wheel_install.yonder, "--version"], tmp_path, YONDER_PURE_PYTHON="1")
+    assert result.stdout.splitlines()[1:] == ["renderer: pure Python"], describe(result)
+    # ...and that renderer shows the same page (the demo server's HTML sample).
+    texts = []
+    for pure in ("0", "1"):
+        shot = tmp_path / f"sample-{pure}.png"
+        argv = [wheel_install.yonder, "--demo", "--screenshot", shot, "--print-text"]
+        result = run_app([*argv, "/samples/sample.html"], tmp_path, YONDER_PURE_PYTHON=pure)
+        assert result.returncode == 0, describe(result)
+        texts.append(result.stdout)
+    assert texts[0] == texts[1] and len(texts[0].splitlines()) > 5, texts
+
+
 def test_dump_runs_from_the_install(installed: Install, tmp_path: Path, page_url: str) -> None:
     result = run_app([installed.yonder, "--dump", page_url], tmp_path)
     assert result.returncode == 0, describe(result)
@@ -178,14 +205,23 @@ def test_wheel_holds_one_private_package_and_every_resource(dists: Dists) -> Non
     assert missing == [], f"not in the wheel (list the package in pyproject.toml): {missing}"
     packaged = sorted(n[len("yonder_browser/resources/") :] for n in names if "/resources/" in n)
     assert packaged == RESOURCE_FILES
-    # Nothing that is not part of the app (tests, benches, packaging scripts).
+    # Nothing that is not part of the app (tests, benches, packaging scripts, setup.py).
     assert not [n for n in names if "/tests/" in n or "/bench/" in n or "/packaging/" in n]
+    assert "yonder_browser/setup.py" not in names
+    # The compiled renderer (setup.py, mypyc): each module's extension beside its .py file,
+    # mypyc's shared library at the package's top (main.py puts it on sys.path).
+    compiled = sorted(n for n in names if n.endswith(".so"))
+    assert compiled == sorted(
+        [f"yonder_browser/{native.SHARED_LIB}{EXT}"]
+        + [f"yonder_browser/ui/text/render/{m}{EXT}" for m in native.MODULES]
+    ), compiled
 
 
 def test_sdist_holds_the_sources_and_every_resource(dists: Dists) -> None:
     with tarfile.open(dists.sdist) as tf:
         names = [m.name.split("/", 1)[1] for m in tf.getmembers() if m.isfile()]
-    for needed in ("main.py", "__main__.py", "pyproject.toml", "net/client.py", "ui/app.py"):
+    needed_files = ("main.py", "__main__.py", "pyproject.toml", "setup.py", "net/client.py")
+    for needed in (*needed_files, "ui/app.py", "ui/text/render/native.py"):
         assert needed in names
     assert sorted(n[len("resources/") :] for n in names if n.startswith("resources/")) == (
         RESOURCE_FILES

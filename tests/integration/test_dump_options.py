@@ -18,6 +18,7 @@ from net.version import version
 from tests.integration.conftest import ServerFactory
 from tests.integration.servers import http_response, redirect, respond, routes, send
 from tests.integration.test_dump import MAIN, REPO, assert_one_line_error, clean_env, dump
+from ui.text.render.native import describe
 
 OK = http_response(200, b"hello", [("Content-Type", "text/plain")])
 
@@ -35,7 +36,8 @@ def test_main_version_answers_without_qt() -> None:
         timeout=30,
         env=clean_env(QT_QPA_PLATFORM="", DISPLAY="", WAYLAND_DISPLAY=""),
     )
-    assert (proc.returncode, proc.stdout) == (0, f"Yonder {version()}\n".encode())
+    expected = f"Yonder {version()}\nrenderer: {describe()}\n"  # the renderer this one loaded
+    assert (proc.returncode, proc.stdout) == (0, expected.encode())
     assert b"PySide6" not in proc.stderr  # no window, no display needed
 
 

@@ -26,10 +26,46 @@ def test_the_frozen_app_bundles_its_metadata(built_app: Path) -> None:
 
 
 def test_the_frozen_app_reports_the_version(built_app: Path) -> None:
-    for args in (["--version"], ["--dump", "--version"]):
-        proc = run_frozen(built_app, *args)
-        assert (proc.returncode, proc.stdout) == (0, f"Yonder {version()}\n"), proc.stderr
+    proc = run_frozen(built_app, "--dump", "--version")
+    assert (proc.returncode, proc.stdout) == (0, f"Yonder {version()}\n"), proc.stderr
+    # The window's --version names the renderer too: the compiled one is bundled
+    # (packaging/yonder.spec, from tools/build_native.py's build/native/).
+    proc = run_frozen(built_app, "--version")
+    expected = f"Yonder {version()}\nrenderer: compiled (mypyc)\n"
+    assert (proc.returncode, proc.stdout) == (0, expected), proc.stderr
     assert version() != "0+unknown"
+
+
+def test_the_frozen_app_can_still_run_the_pure_renderer(built_app: Path) -> None:
+    proc = run_frozen(built_app, "--version", YONDER_PURE_PYTHON="1")
+    expected = f"Yonder {version()}\nrenderer: pure Python\n"
+    assert (proc.returncode, proc.stdout) == (0, expected), proc.stderr
+
+
+def test_the_frozen_app_renders_a_page_alike_with_either_renderer(
+    built_app: Path, tmp_path: Path
+) -> None:
+    # The window's text of the demo server's HTML sample (--print-text), compiled and pure.
+    texts = []
+    for pure in ("0", "1"):
+        shot = tmp_path / f"sample-{pure}.png"
+        proc = run_frozen(
+            built_app,
+            "--demo",
+            "--screenshot",
+            str(shot),
+            "--print-text",
+            "/samples/sample.html",
+            QT_QPA_PLATFORM="offscreen",
+            YONDER_PURE_PYTHON=pure,
+            HOME=str(tmp_path / "home"),
+            XDG_CONFIG_HOME=str(tmp_path / "home" / ".config"),
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert shot.is_file()
+        texts.append(proc.stdout)
+    assert texts[0] == texts[1]
+    assert len(texts[0].strip().splitlines()) > 5, texts[0]
 
 
 def test_the_frozen_app_sends_its_user_agent(built_app: Path, https_page: PageServer) -> None:
