@@ -71,7 +71,7 @@ bench: native dist
 # launches the built binary.
 VERSION    := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 DIST_TAR   := dist/yonder-$(VERSION)-linux-$(shell uname -m).tar.gz
-DIST_SRC   := pyproject.toml $(shell find main.py net ui resources packaging -type f \
+DIST_SRC   := pyproject.toml tools/build_native.py $(shell find main.py net ui resources packaging -type f \
                 ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null)
 
 dist: $(DIST_TAR)

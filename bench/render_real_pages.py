@@ -14,7 +14,12 @@ With --window, each page is also served over loopback and loaded in the real win
 formats), that time over the renderer alone's wall time, and the event loop's gaps while it
 renders (a 1 ms timer: worst and p99). --busy runs one CPU-bound process (`yes`) beside it.
 
+The renderer measured is the one ui.text.render loads (printed first): the compiled one when
+tools/build_native.py's build is current (`make native`), else pure Python; --pure forces the
+pure one.
+
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/render_real_pages.py [--window] [--busy]
+     [--pure]
 """
 
 from __future__ import annotations
@@ -28,7 +33,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# --pure: the pure Python renderer even where the compiled one is built (ui/text/render/native.py
+# reads this when ui.text.render is first imported, just below).
+if "--pure" in sys.argv:
+    os.environ["YONDER_PURE_PYTHON"] = "1"
 
+import ui.text.render
 from net.charset import StreamTextDecoder
 from ui.page.page_renderer import HTML_SLICE
 from ui.text.fragments import resolve_link
@@ -161,6 +171,7 @@ def main() -> None:
         busy = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL)
     try:
         print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+        print("renderer:", ui.text.render.native.describe())
         print(
             f"CPU seconds, median of {ROUNDS} interleaved rounds"
             + (" (beside `yes`)" if busy else "")

@@ -27,7 +27,15 @@ BUILD_LOG = ROOT / "build" / "yonder-build.log"
 PAGE_PATH = "/hello.txt"
 PAGE_BODY = b"Hello from a loopback HTTPS server.\n" * 20
 # What `make dist` depends on (the Makefile's DIST_SRC): a newer one means a stale build.
-SOURCE_ROOTS = ("main.py", "pyproject.toml", "net", "ui", "resources", "packaging")
+SOURCE_ROOTS = (
+    "main.py",
+    "pyproject.toml",
+    "tools/build_native.py",
+    "net",
+    "ui",
+    "resources",
+    "packaging",
+)
 
 
 def _newest_source_mtime() -> float:
