@@ -594,10 +594,26 @@ def run_download(
     return result
 
 
+def bare_freeze(text: str, width: int, height: int) -> float:
+    """Seconds a bare, shown QPlainTextEdit freezes for setPlainText(text), its layout and
+    first paint included: the reference printed beside Yonder's figures."""
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    app = QApplication.instance() or QApplication([])
+    edit = QPlainTextEdit()
+    edit.resize(width, height)
+    edit.show()
+    app.processEvents()
+    started = time.perf_counter()
+    edit.setPlainText(text)
+    app.processEvents()
+    elapsed = time.perf_counter() - started
+    edit.close()
+    return elapsed
+
+
 def run_bare(text_in: str) -> dict[str, object]:
     """Child: a bare QPlainTextEdit given the text with setPlainText; its one freeze."""
-    from bench.window_stream import bare_freeze
-
     freeze = bare_freeze(Path(text_in).read_text(encoding="utf-8"), 1100, 750)
     return {"freeze_ms": freeze * 1000, "hwm_mib": vm_hwm_mib()}
 
