@@ -68,3 +68,18 @@ def test_stop_and_fail_do_not_apply_once_the_body_is_in() -> None:
         for transition in ("stop", "fail", "finish", "received"):
             with pytest.raises(TransitionError):
                 machine_at(state).fire(transition)
+
+
+def test_outside_the_tests_a_transition_that_does_not_apply_is_logged_and_ignored(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ui.page import load_state
+
+    assert load_state.STRICT  # tests/conftest.py: the suite raises
+    monkeypatch.setattr(load_state, "STRICT", False)  # as in the app
+    machine = machine_at(S.DONE)
+    with caplog.at_level("WARNING", logger="yonder.page.load_state"):
+        assert machine.fire("stop") is S.DONE
+    assert machine.state is S.DONE
+    assert "'stop' does not apply to a page that is done" in caplog.text
+    assert caplog.records[0].name == "yonder.page.load_state"
