@@ -23,7 +23,7 @@ import secrets
 import time as _time
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, unquote
 
 from ui.library.bookmarks import Bookmark, Bookmarks
 from ui.library.visits import Visit, Visits
@@ -100,6 +100,14 @@ def _when(seconds: int) -> tuple[str, str]:
         return "Time unknown", "--:--"
     stamp = _time.localtime(seconds)
     return _time.strftime("%Y-%m-%d", stamp), _time.strftime("%H:%M", stamp)
+
+
+def _file_name(url: str) -> str:
+    """The last segment of an address's path, as a reader names the file ("romeo.txt");
+    "" when the path names none (a site's root)."""
+    path = url.split("://", 1)[-1].partition("/")[2]
+    segment = path.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return unquote(segment)
 
 
 def _head(title: str) -> list[str]:
@@ -179,10 +187,14 @@ def history_html(visits: Visits, query: str = "", note: str = "") -> str:
                 out.append("</ul>")
             day = when_day
             out.append(f"<h2>{esc(day)}</h2><ul>")
-        title = esc(v.title or v.url)
         visits_note = f" ({v.count} visits)" if v.count > 1 else ""
+        name = v.title if v.title.strip() and v.title != v.url else _file_name(v.url)
+        # A page without a title of its own (plain text, JSON): its file name, else the
+        # address just once, never the address as a title and again beside it.
+        shown = f" — {esc(v.url)}" if name else ""
         out.append(
-            f'<li>{esc(when)} <a href="{esc(v.url)}">{title}</a> — {esc(v.url)}{visits_note}</li>'
+            f'<li>{esc(when)} <a href="{esc(v.url)}">{esc(name or v.url)}</a>'
+            f"{shown}{visits_note}</li>"
         )
     if day:
         out.append("</ul>")

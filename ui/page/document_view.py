@@ -133,6 +133,7 @@ class SegmentKind(StrEnum):
     ERROR = "error"
     MUTED = "muted"
     CODE = "code"
+    KEY = "key"  # a key in a table of keys: monospace, so the descriptions after it line up
 
 
 #: (kind, text, href): a piece of one of Yonder's own pages (start page, error page...). The
@@ -328,7 +329,11 @@ class DocumentView(QPlainTextEdit):
         # Detail lines (code): muted text on the alternate base colour (readable on both).
         code = role_format("code-block", colours)
         code.setFontFamilies([monospace_font().family()])  # detail lines up in any view font
+        key = QTextCharFormat()
+        key.setFontFamilies([monospace_font().family()])  # the key column, in any view font
+        key.setFontFixedPitch(True)
         return {
+            SegmentKind.KEY: key,
             SegmentKind.TEXT: text,
             SegmentKind.LINK: link,
             SegmentKind.HEADING: heading,

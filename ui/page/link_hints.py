@@ -211,6 +211,8 @@ class LinkHints(QObject):
         self._numbered = False
         self._number = ""  # digits typed in numbered mode
         self._message = ""  # a one-off word in the prompt ("No link 99")
+        #: The page is still arriving (its Page says so): "no links yet" then says why.
+        self.streaming = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -353,7 +355,12 @@ class LinkHints(QObject):
     def _hint_prompt(self, count: int) -> str:
         where = "new tab" if self._new_tab else "follow"
         if not count:
-            return f"Hints ({where}): no links on screen yet · Esc cancels"
+            if self.streaming:
+                return (
+                    "No links on screen to follow yet: the page is still loading, its links"
+                    " get labels as they arrive · Esc cancels"
+                )
+            return "No links on screen to follow (scroll to some, or Esc to cancel)"
         return f"Hints ({where}): {self._typed or 'type a label'} · Esc cancels"
 
     # -- keys -----------------------------------------------------------------------------

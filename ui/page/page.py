@@ -130,6 +130,8 @@ class Page(QWidget):
         self._head_seen = False
         self._has_body = False  # the page shows a response body (or a bundled sample)
         self._error_page = False  # the page is an error page of its own (nothing received)
+        self._bundled_page = False  # the start page, About or Keys: in the reading font
+        self._own_page = False  # a page of Yonder's own (no charset was ever declared)
         self._lost_shown = False  # the notice that the body is no longer kept is up
         self._curl_refused = False  # the page is a refused address: no Copy as curl
         self._done_text = ""  # "Done: ..." waits here while the page is still rendering
@@ -268,8 +270,13 @@ class Page(QWidget):
 
     def _fire(self, transition: str) -> None:
         before = self.load_machine.state
-        if self.load_machine.fire(transition) is not before:
-            self.state_changed.emit(self.load_machine.state)
+        state = self.load_machine.fire(transition)
+        # The link hints say "still loading" rather than just "no links" while it streams.
+        hints = self.document_view.link_hints
+        hints.streaming = state.loading or state is LoadState.RENDERING
+        if state is not before:
+            hints.refresh()  # the mode line of the hints may change with it
+            self.state_changed.emit(state)
 
     def _end_load(self, transition: str) -> None:
         self._fire(transition)
@@ -450,6 +457,8 @@ class Page(QWidget):
         self._curl_refused = False
         self._has_body = False
         self._error_page = False
+        self._bundled_page = False
+        self._own_page = False
         self.document_view.clear_document()
         self.header_view.clear()
         self.error_banner.hide()
@@ -491,6 +500,11 @@ class Page(QWidget):
         self._clear_load_views()
         page = fragments.without_fragment(url)  # a bundled page's #fragment names a target
         transition = "show"
+        # Yonder's own pages: no charset label (nothing was decoded from a server), and the
+        # bundled ones in the reading font, whatever page the tab showed before.
+        self._own_page = library_page is not None or page in internal.OWN_PAGES
+        self._bundled_page = page in internal.OWN_PAGES
+        self._apply_font()
         if library_page is not None:
             # HTML, rendered like any web page (its links are absolute yonder: or http(s)).
             self._show_stored(url, library_page[1].encode("utf-8"), "text/html; charset=utf-8")
@@ -782,6 +796,9 @@ class Page(QWidget):
 
     @Slot(object)
     def on_encoding_changed(self, choice: CharsetChoice) -> None:
+        if self._own_page:  # bookmarks, history: Yonder wrote them, no server declared it
+            self.charset_label.clear()
+            return
         self.charset_label.setText(display_line(charset_label(choice), 120))
 
     @Slot(str)
@@ -828,7 +845,12 @@ class Page(QWidget):
         # Rendered HTML reads best in a proportional font (its tables, pre and code spans are
         # monospace); Source, Wire, plain text and hex dumps line up in a monospace font.
         # Error pages (nothing received) read as rendered text too: one font for all of them.
-        proportional = (self._has_body and self.renderer.kind == "html") or self._error_page
+        # Yonder's bundled pages (start page, About, Keys) are written for the reading font.
+        proportional = (
+            (self._has_body and self.renderer.kind == "html")
+            or self._error_page
+            or self._bundled_page
+        )
         font = QFont(QApplication.font()) if proportional else monospace_font()
         font.setPointSizeF(max(4.0, BASE_POINT_SIZE + self._zoom))
         if font != self.document_view.font():

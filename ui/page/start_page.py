@@ -1,8 +1,11 @@
 """The start page and the bundled samples: pages Yonder shows without any network.
 
 Internal addresses (handled by the window, never sent to net/):
-- ``about:start`` is resources/start.txt, a plain text file with two bits of markup:
-  a line starting with "# " is a heading, and ``[label](url)`` is a link.
+- ``about:start`` is resources/start.txt, a plain text file with a little markup: a line
+  starting with "# " is the title, "## " a heading, ``[label](url)`` is a link, and in the
+  "## Keys" section each line is a key, padded with spaces, and what it does. The keys are
+  shown in the monospace font and the descriptions in the page's proportional one, so the
+  descriptions line up in one column whatever the font.
 - ``yonder:samples/<name>`` is a file from resources/samples/, shown as text.
 - ``about:yonder`` (Help > About Yonder): the version, the licence and links;
   ``about:keys`` (Help > Keys): the start page's table of keys on its own.
@@ -20,24 +23,51 @@ ABOUT_URL = "about:yonder"
 KEYS_URL = "about:keys"
 KEYS_HEADING = "## Keys"
 SAMPLE_PREFIX = "yonder:samples/"
+#: The bundled pages written for the window (not samples): shown in the reading font.
+OWN_PAGES = (START_URL, ABOUT_URL, KEYS_URL)
 
 _LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+#: A line of the table of keys: the key column (indentation and padding included), the rest.
+_KEY_ROW = re.compile(r"(\s*\S.*?\s{2,})(\S.*\n?)")
 
 
 def is_internal(url: str) -> bool:
     return url.startswith(("about:", "yonder:"))
 
 
+def key_rows(text: str) -> list[Segment]:
+    """The table of keys: each line's key column (monospace: every key column is as wide as
+    the others, so the descriptions start at one x) and its description."""
+    segments: list[Segment] = []
+    for line in text.splitlines(keepends=True):
+        row = _KEY_ROW.fullmatch(line)
+        if row is None:
+            segments.append((SegmentKind.TEXT, line, ""))
+        else:
+            segments.append((SegmentKind.KEY, row.group(1), ""))
+            segments.append((SegmentKind.TEXT, row.group(2), ""))
+    return segments
+
+
 def parse_markup(text: str) -> list[Segment]:
     """Turn the start page's tiny markup into document-view segments."""
     segments: list[Segment] = []
+    in_keys = False  # in the "## Keys" section, up to the blank line after its table
+    rows = 0  # lines of that table so far
     for line in text.splitlines(keepends=True):
         if line.startswith("# "):
             segments.append((SegmentKind.TITLE, line[2:], ""))
             continue
         if line.startswith("## "):
             segments.append((SegmentKind.HEADING, line[3:], ""))
+            in_keys, rows = line.rstrip("\n") == KEYS_HEADING, 0
             continue
+        if in_keys and line.strip():
+            segments.extend(key_rows(line))
+            rows += 1
+            continue
+        if in_keys and rows:
+            in_keys = False  # the blank line after the table ends it
         pos = 0
         for match in _LINK.finditer(line):
             if match.start() > pos:
@@ -81,7 +111,7 @@ def keys_page() -> list[Segment]:
     table = keys_section() or "(The table of keys is missing from the start page.)\n"
     return [
         (SegmentKind.TITLE, "Keys\n", ""),
-        (SegmentKind.TEXT, table, ""),
+        *key_rows(table),
         (SegmentKind.TEXT, "\nThe start page has them too: ", ""),
         (SegmentKind.LINK, "Start page", START_URL),
         (SegmentKind.TEXT, " (Alt+Home).\n", ""),

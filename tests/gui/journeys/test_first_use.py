@@ -1,0 +1,166 @@
+"""Journeys through what a first-time user met in the tabbed window (issue 12's findings):
+the start page in its own reading font whatever tab it opens in, its table of keys in one
+column, the link numbers beside the text they number, a stopped page that says it is
+incomplete, history without the address twice, hint and error wording, no charset label on
+Yonder's own pages, link hints that survive a window resize."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontInfo, QTextCursor
+from pytestqt.qtbot import QtBot
+
+from tests.gui.journeys import drive
+from tests.gui.journeys.pages import Held, html_response
+from tests.gui.windows import serve
+from tests.integration.servers import LoopbackServer, http_response, routes, send
+from ui.shell.main_window import MainWindow
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+TEXT = [("Content-Type", "text/plain; charset=utf-8")]
+
+
+def fixed_pitch(window: MainWindow) -> bool:
+    """The document view's text is in a monospace font (as Qt resolved it on screen)."""
+    return QFontInfo(window.page.document_view.font()).fixedPitch()
+
+
+def text_site(servers: list[LoopbackServer]) -> LoopbackServer:
+    pages = {
+        "/notes.txt": send(http_response(200, b"plain notes\nin a monospace font\n", TEXT)),
+        "/page.html": send(html_response("<title>Page</title><p>A page without links.</p>")),
+    }
+    return serve(servers, routes(pages))
+
+
+def test_the_start_page_is_in_its_reading_font_in_a_new_tab_opened_from_a_text_page(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = text_site(servers)
+    drive.trigger(window, "Go", "Home")
+    drive.wait_loaded(qtbot, window)
+    assert window.page.is_start_page() and not fixed_pitch(window)
+    reading_family = window.page.document_view.font().family()
+    drive.open_address(qtbot, window, srv.url("/notes.txt"))
+    assert "plain notes" in drive.screen_text(window) and fixed_pitch(window)
+    text_page = window.page
+
+    drive.press(qtbot, Qt.Key.Key_T, CTRL)  # Ctrl+T from the text page
+    drive.wait_loaded(qtbot, window)
+    assert window.page is not text_page and window.page.is_start_page()
+    assert "Welcome to Yonder" in drive.screen_text(window)
+    assert not fixed_pitch(window)
+    assert window.page.document_view.font().family() == reading_family
+
+    # Duplicate Tab of the text page: the copy shows the text (monospace), and its Back
+    # goes to the start page, in the start page's own font.
+    window.tabs.setCurrentWidget(text_page)
+    bar = window.tabs.bar
+    menu = drive.right_click(qtbot, window, bar, bar.tabRect(bar.currentIndex()).center())
+    drive.choose(qtbot, menu, "Duplicate Tab")
+    drive.wait_loaded(qtbot, window)
+    assert window.page is not text_page and "plain notes" in drive.screen_text(window)
+    assert fixed_pitch(window)
+    drive.trigger(window, "Go", "Back")
+    drive.wait_loaded(qtbot, window)
+    assert window.page.is_start_page() and not fixed_pitch(window)
+
+
+def description_xs(window: MainWindow, first_key: str, last_key: str) -> dict[str, int]:
+    """The x on screen where each line of the table of keys (from the line of ``first_key``
+    to that of ``last_key``) has its description start: key -> x."""
+    view = window.page.document_view
+    block = view.document().begin()
+    xs: dict[str, int] = {}
+    inside = False
+    while block.isValid():
+        text = block.text()
+        key = text.strip().split("  ", 1)[0]
+        inside = inside or key == first_key
+        if inside:
+            start = len(text) - len(text.split("  ")[-1].lstrip())  # after the padding
+            cursor = QTextCursor(block)
+            cursor.setPosition(block.position() + start)
+            view.setTextCursor(cursor)  # the caret goes there: the view scrolls to it
+            xs[key] = view.cursorRect().x()
+            if key == last_key:
+                break
+        block = block.next()
+    return xs
+
+
+def test_the_table_of_keys_lines_its_descriptions_up_in_the_reading_font(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    drive.trigger(window, "Go", "Home")
+    drive.wait_loaded(qtbot, window)
+    assert not fixed_pitch(window)
+    xs = description_xs(window, "Ctrl+L", "Ctrl+Shift+W, Ctrl+Q")
+    assert len(xs) > 30 and {"f", "Ctrl+Shift+E", "Alt+1 … Alt+9"} <= set(xs)
+    assert max(xs.values()) - min(xs.values()) <= 1, xs
+    # The key column is wider than the widest key: no description touches its key.
+    view = window.page.document_view
+    assert min(xs.values()) > view.fontMetrics().horizontalAdvance("Tab, Shift+Tab, Enter")
+    drive.trigger(window, "Help", "Keys")  # the same table on a page of its own
+    drive.wait_loaded(qtbot, window)
+    xs = description_xs(window, "Ctrl+L", "Ctrl+Shift+W, Ctrl+Q")
+    assert len(xs) > 30 and max(xs.values()) - min(xs.values()) <= 1, xs
+
+
+def test_yonder_s_own_pages_show_no_charset_and_a_web_page_still_does(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = text_site(servers)
+    drive.open_address(qtbot, window, srv.url("/page.html"))
+    label = window.page.charset_label
+    assert label.isVisible() and label.text() == "UTF-8 · from Content-Type"
+    drive.press(qtbot, Qt.Key.Key_H, CTRL)  # history
+    drive.wait_loaded(qtbot, window)
+    assert window.page.url == "yonder:history" and "Page" in drive.screen_text(window)
+    qtbot.waitUntil(lambda: not window.page.rendering)
+    assert window.page.charset_label.text() == ""
+    drive.press(qtbot, Qt.Key.Key_O, CTRL_SHIFT)  # bookmarks
+    drive.wait_loaded(qtbot, window)
+    assert window.page.url == "yonder:bookmarks" and window.page.charset_label.text() == ""
+    drive.trigger(window, "Go", "Home")
+    drive.wait_loaded(qtbot, window)
+    assert window.page.charset_label.text() == ""
+    drive.press(qtbot, Qt.Key.Key_Left, ALT)
+    drive.press(qtbot, Qt.Key.Key_Left, ALT)
+    drive.press(qtbot, Qt.Key.Key_Left, ALT)
+    drive.wait_loaded(qtbot, window)
+    assert window.page.url == srv.url("/page.html")
+    assert window.page.charset_label.text() == "UTF-8 · from Content-Type"
+
+
+def test_f_on_a_page_without_links_says_so_as_a_status_of_its_own(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = text_site(servers)
+    drive.open_address(qtbot, window, srv.url("/page.html"))
+    qtbot.waitUntil(lambda: drive.focused() is window.page.document_view)
+    drive.press(qtbot, Qt.Key.Key_F)
+    assert drive.hint_labels(window) == {}
+    prompt = drive.hint_prompt(window)
+    assert prompt.startswith("No links on screen to follow") and "loading" not in prompt
+    assert "yet" not in prompt
+    drive.press(qtbot, Qt.Key.Key_Escape)
+    assert drive.hint_prompt(window) == ""
+
+
+def test_history_names_a_plain_text_page_by_its_file_and_shows_its_address_once(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = text_site(servers)
+    drive.open_address(qtbot, window, srv.url("/notes.txt"))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
+    drive.press(qtbot, Qt.Key.Key_H, CTRL)  # Ctrl+H: yonder:history
+    drive.wait_loaded(qtbot, window)
+    lines = drive.screen_text(window).splitlines()
+    notes = [line for line in lines if srv.url("/notes.txt") in line]
+    assert len(notes) == 1 and notes[0].count(srv.url("/notes.txt")) == 1, notes
+    assert "notes.txt — " + srv.url("/notes.txt") in notes[0]  # its file name, then where
+    titled = [line for line in lines if srv.url("/page.html") in line]
+    assert len(titled) == 1 and "Page — " + srv.url("/page.html") in titled[0], titled
