@@ -207,7 +207,7 @@ def _parse_authority(authority: str, scheme: str, original: str) -> tuple[str, i
             host = ipaddress.IPv6Address(literal).compressed
         except ValueError:
             raise InvalidURL(
-                f"'{literal}' in '{_short(original)}' is not a valid IPv6 address", url=original
+                f"{_part_of(literal, original)} is not a valid IPv6 address", url=original
             ) from None
         if port_text and not port_text.startswith(":"):
             raise InvalidURL(f"Malformed address '{_short(original)}' after ']'", url=original)
@@ -235,17 +235,21 @@ def _parse_host(text: str, original: str) -> str:
             return str(ipaddress.IPv4Address(host))
         except ValueError:
             raise InvalidURL(
-                f"'{text}' in '{_short(original)}' is not a valid IPv4 address", url=original
+                f"{_part_of(text, original)} is not a valid IPv4 address", url=original
             ) from None
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:
         raise InvalidURL(
-            f"'{text}' in '{_short(original)}' is not a valid host name", url=original
+            f"{_part_of(text, original)} is not a valid host name{_host_advice(text)}",
+            url=original,
         ) from None
     labels = ascii_host.rstrip(".").split(".")
     if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise InvalidURL(f"'{text}' in '{_short(original)}' is not a valid host name", url=original)
+        raise InvalidURL(
+            f"{_part_of(text, original)} is not a valid host name{_host_advice(text)}",
+            url=original,
+        )
     return ascii_host
 
 
@@ -253,7 +257,11 @@ def _parse_port(text: str, scheme: str, original: str) -> int:
     if not text:
         return DEFAULT_PORTS[scheme]
     if not text.isascii() or not text.isdigit():
-        raise InvalidURL(f"Port '{text}' in '{_short(original)}' is not a number", url=original)
+        raise InvalidURL(
+            f"The port '{text}' in '{_short(original)}' is not a number: write it as digits "
+            "after the host, e.g. example.org:8080",
+            url=original,
+        )
     port = int(text)
     if not 1 <= port <= 65535:
         raise InvalidURL(
@@ -280,6 +288,26 @@ def mask_credentials(text: str) -> str:
     user, colon, _ = authority[:at].partition(":")
     masked = f"{user}{colon}{'•••' if colon else ''}{authority[at:]}"
     return f"{scheme}{sep}{masked}{rest[end:]}"
+
+
+def _part_of(part: str, original: str) -> str:
+    """``'part' in 'address'`` — or just ``'part'`` when the part is the whole of what was
+    typed (the address is not said twice: "'hello world' in 'hello world'")."""
+    whole = original.strip()
+    bare = whole.split("://", 1)[-1].rstrip("/")
+    if part.strip() in (whole, bare):
+        return f"'{_short(part)}'"
+    return f"'{_short(part)}' in '{_short(original)}'"
+
+
+def _host_advice(text: str) -> str:
+    """What to do about a host name that is not one."""
+    if any(ch.isspace() for ch in text):
+        return (
+            ": a host name has no spaces. Type a web address such as example.org/page "
+            "(Yonder does not search the web)"
+        )
+    return ": a host name is letters, digits, hyphens and dots, such as example.org"
 
 
 def _short(text: str, limit: int = 80) -> str:

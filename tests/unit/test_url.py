@@ -71,7 +71,7 @@ def test_properties() -> None:
         ("   ", "empty"),
         ("http://host:99999/", "Port 99999 .* out of range"),
         ("http://host:0/", "out of range"),
-        ("http://host:8o/", "Port '8o' .* not a number"),
+        ("http://host:8o/", "port '8o' .* not a number"),
         ("http://[::1/", "missing ']'"),
         ("http://[zz::1]/", "not a valid IPv6 address"),
         ("http://::1/", "IPv6 addresses in brackets"),
@@ -85,6 +85,24 @@ def test_properties() -> None:
 def test_invalid(text: str, message: str) -> None:
     with pytest.raises(InvalidURL, match=message):
         parse_url(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hello world", "'hello world' is not a valid host name: a host name has no spaces"),
+        ("http://hello world/", "'hello world' is not a valid host name"),
+        ("-x-", "'-x-' is not a valid host name: a host name is letters"),
+        ("http://-x-/a", "'-x-' in 'http://-x-/a' is not a valid host name"),
+    ],
+)
+def test_an_invalid_host_is_named_once_when_it_is_the_whole_address(
+    text: str, message: str
+) -> None:
+    with pytest.raises(InvalidURL) as caught:
+        parse_url(text)
+    assert str(caught.value.message).startswith(message), caught.value.message
+    assert str(caught.value.message).count(text.strip()) <= 1
 
 
 BASE = "http://a/b/c/d;p?q"

@@ -111,7 +111,10 @@ def error_segments(
         (SegmentKind.TEXT, "\n", ""),
         (SegmentKind.HEADING, "What failed\n", ""),
         (SegmentKind.TEXT, f"{phase}: {message}\n", ""),
-        (SegmentKind.MUTED, f"Address: {url}\n", ""),
+    ]
+    if f"'{url.strip()}'" not in message:  # the message quotes it already: not twice
+        segments.append((SegmentKind.MUTED, f"Address: {url}\n", ""))
+    segments += [
         (SegmentKind.TEXT, "\n", ""),
         (SegmentKind.HEADING, "What you can do\n", ""),
         (SegmentKind.TEXT, advice_for(phase, detail) + "\n", ""),

@@ -164,3 +164,20 @@ def test_history_names_a_plain_text_page_by_its_file_and_shows_its_address_once(
     assert "notes.txt — " + srv.url("/notes.txt") in notes[0]  # its file name, then where
     titled = [line for line in lines if srv.url("/page.html") in line]
     assert len(titled) == 1 and "Page — " + srv.url("/page.html") in titled[0], titled
+
+
+def test_an_invalid_address_says_what_failed_and_what_to_do_naming_it_once(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    drive.enter_address(qtbot, window, "hello world")
+    drive.wait_loaded(qtbot, window)
+    text = drive.screen_text(window)
+    assert "'hello world' in 'hello world'" not in text
+    failed = text.split("What failed\n", 1)[1].split("\n", 1)[0]
+    assert failed.startswith("Address: 'hello world' is not a valid host name"), failed
+    assert text.count("hello world") == 1
+    assert "no spaces" in failed and "example.org" in failed  # what the user can do
+    banner = window.page.error_banner.label.text()
+    assert banner.count("hello world") == 1 and "no spaces" in banner
+    assert "Address: hello world" not in text  # the address is said once, in the message
+    assert "What you can do\nCheck the address" in text
