@@ -85,6 +85,15 @@ class PageHost(Protocol):
     def on_title(self, url: str, title: str) -> None: ...
 
 
+def _announced_size(head: ResponseHead) -> int | None:
+    """The body's size as the head announces it (Content-Length), when that is the size of
+    what the page shows (no content coding); None when unknown."""
+    if (head.header("Content-Encoding") or "identity").strip().lower() != "identity":
+        return None
+    length = (head.header("Content-Length") or "").strip()
+    return int(length) if length.isascii() and length.isdigit() else None
+
+
 class Page(QWidget):
     """A tab's page: the header view beside the document view (with its banners and find
     bar); the stream views, phase bar and status line the window shows for it."""
@@ -127,6 +136,7 @@ class Page(QWidget):
         self._tops: dict[int, int] = {}  # history index -> first position shown (same page)
         self._hops: list[Timings] = []  # the current load's finished hops (redirects)
         self._body_bytes = 0
+        self._expected_bytes: int | None = None  # the body's announced size (identity only)
         self._head_seen = False
         self._has_body = False  # the page shows a response body (or a bundled sample)
         self._error_page = False  # the page is an error page of its own (nothing received)
@@ -624,6 +634,7 @@ class Page(QWidget):
             return
         self._head_seen = True
         self._body_bytes = 0
+        self._expected_bytes = _announced_size(head)
         self.header_view.show_head(head)
         self.stream.on_head(head)
         # Each hop's head starts a new body (a redirect's own body is replaced).
@@ -728,7 +739,28 @@ class Page(QWidget):
         self.load_status.finish(f"Stopped after {format_size(self._body_bytes)}")
         if not self._head_seen:
             self.header_view.show_message("Stopped before a response arrived")
+        self.notice_bar.show_notice(self._stopped_notice())
         self._end_load("stop")
+
+    def _stopped_notice(self) -> str:
+        """What a stopped page says above it: that it is incomplete, and how much came."""
+        if not self._head_seen:
+            return (
+                "Stopped before the server answered: nothing of the page arrived. "
+                "Reload (F5) to try again."
+            )
+        got, expected = self._body_bytes, self._expected_bytes
+        if expected is not None and expected > got:
+            amount = (
+                f"{got:,} of {expected:,} bytes ({format_size(got)} of {format_size(expected)})"
+            )
+        else:
+            amount = (
+                f"{got:,} bytes ({format_size(got)}; the server did not say how many to expect)"
+            )
+        return (
+            f"Stopped: this page is incomplete, {amount} arrived. Reload (F5) to fetch all of it."
+        )
 
     @Slot(int)
     def _on_columns_changed(self, columns: int) -> None:

@@ -181,3 +181,43 @@ def test_an_invalid_address_says_what_failed_and_what_to_do_naming_it_once(
     assert banner.count("hello world") == 1 and "no spaces" in banner
     assert "Address: hello world" not in text  # the address is said once, in the message
     assert "What you can do\nCheck the address" in text
+
+
+def test_a_page_stopped_mid_transfer_says_it_is_incomplete_and_how_much_arrived(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    body = b"a slow line of the document\n" * 4000  # 112,000 bytes, the first 20,000 sent
+    held = Held(http_response(200, body, TEXT), 20_000 + 200)
+    srv = serve(servers, held)
+    drive.enter_address(qtbot, window, srv.url("/slow.txt"))
+    page = window.page
+    qtbot.waitUntil(lambda: page.store.body_size >= 20_000)
+    qtbot.waitUntil(lambda: drive.focused() is page.document_view)
+    assert not page.notice_bar.isVisible()
+    drive.press(qtbot, Qt.Key.Key_Escape)  # Stop
+    qtbot.waitUntil(lambda: page.load_ok is False)
+    notice = page.notice_bar.label.text()
+    assert page.notice_bar.isVisible()
+    assert notice.startswith("Stopped: this page is incomplete"), notice
+    got = page.store.body_size
+    assert f"{got:,} of {len(body):,} bytes" in notice, notice
+    assert "Reload (F5)" in notice
+    held.release()
+    drive.trigger(window, "Go", "Home")  # another page: the notice goes with the stopped one
+    drive.wait_loaded(qtbot, window)
+    assert not page.notice_bar.isVisible()
+
+
+def test_a_page_stopped_before_the_server_answered_says_nothing_arrived(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    held = Held(http_response(200, b"late\n", TEXT), 0)  # sends nothing until released
+    srv = serve(servers, held)
+    drive.enter_address(qtbot, window, srv.url("/late.txt"))
+    page = window.page
+    qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/late.txt")) == 1)
+    drive.trigger(window, "Go", "Stop")
+    qtbot.waitUntil(lambda: page.load_ok is False)
+    assert page.notice_bar.isVisible()
+    assert page.notice_bar.label.text().startswith("Stopped before the server answered")
+    held.release()
