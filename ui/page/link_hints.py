@@ -232,6 +232,11 @@ class LinkHints(QObject):
         return self._hinting
 
     @property
+    def new_tab(self) -> bool:
+        """The hinted link opens in a new tab (``F``, or Shift on a letter typed so far)."""
+        return self._new_tab
+
+    @property
     def numbered(self) -> bool:
         return self._numbered
 

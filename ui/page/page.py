@@ -780,7 +780,13 @@ class Page(QWidget):
             return
         # Keep the reader's place: the first visible line is brought back once re-rendered.
         first = view.cursorForPosition(view.viewport().rect().topLeft()).blockNumber()
+        # And the link hints on: the same page laid out again (a resize, a zoom) is no reason
+        # to end them; they label the links again where they now are.
+        hints = view.link_hints
+        hinting, new_tab = hints.hinting, hints.new_tab
         self._render()
+        if hinting:
+            hints.start(new_tab=new_tab)
         self._restore_block = first
         self._restore_place()
 

@@ -221,3 +221,38 @@ def test_a_page_stopped_before_the_server_answered_says_nothing_arrived(
     assert page.notice_bar.isVisible()
     assert page.notice_bar.label.text().startswith("Stopped before the server answered")
     held.release()
+
+
+def test_link_hints_stay_on_when_a_resize_lays_the_page_s_table_out_again(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    rows = "".join(
+        f"<tr><td><a href='/row{n}.html'>row {n}</a></td><td>{'a wide cell ' * 12}</td></tr>"
+        for n in range(6)
+    )
+    pages = {
+        "/table.html": send(html_response(f"<title>Table</title><table>{rows}</table>")),
+        **{
+            f"/row{n}.html": send(html_response(f"<title>Row {n}</title><p>Row page {n}.</p>"))
+            for n in range(6)
+        },
+    }
+    srv = serve(servers, routes(pages))
+    drive.open_address(qtbot, window, srv.url("/table.html"))
+    page = window.page
+    assert page.renderer.has_tables
+    qtbot.waitUntil(lambda: drive.focused() is page.document_view)
+    drive.press(qtbot, Qt.Key.Key_F)
+    links = {srv.url(f"/row{n}.html") for n in range(6)}
+    assert set(drive.hint_labels(window).values()) == links
+    columns = page.renderer.table_width
+    window.resize(window.width() * 2 // 3, window.height())  # the table is laid out again
+    qtbot.waitUntil(lambda: page.renderer.table_width != columns)
+    qtbot.waitUntil(lambda: not page.rendering)
+    assert page.document_view.link_hints.hinting  # still on, placed where the links are now
+    qtbot.waitUntil(lambda: set(drive.hint_labels(window).values()) == links)
+    assert drive.hint_prompt(window).startswith("Hints (follow)")
+    labels = {href: label for label, href in drive.hint_labels(window).items()}
+    drive.type_text(qtbot, labels[srv.url("/row4.html")])
+    drive.wait_loaded(qtbot, window)
+    assert "Row page 4." in drive.screen_text(window)
