@@ -11,7 +11,7 @@ import sys
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.resources import resource_path
 
@@ -21,6 +21,7 @@ SCREENSHOT_TIMEOUT = 30.0  # seconds a --screenshot run may take: the load and i
 # that releases the GIL then waits up to the switch interval to get it back (5 ms by default):
 # at 512-byte recvs that doubled the window's p99 stall (measured, bench/window_stream.py).
 SWITCH_INTERVAL_S = 0.001
+_WAKEUP: list[object] = []  # the signal wake-up sockets and their notifier (see below)
 
 
 def _ensure_streams() -> None:
@@ -217,6 +218,7 @@ def main(argv: list[str]) -> int:
             url = base.rstrip("/") + url if url and url.startswith("/") else (url or base)
     if args.screenshot:
         return _screenshot(app, window, url, args.screenshot, args.timeout, args.print_text)
+    close_on_termination(window)
     window.show()
     # The last session's tabs, and the address asked for (queued until the window is whole).
     window.open_start(url, typed=bool(args.url), restore_session=True)
@@ -231,6 +233,46 @@ def main(argv: list[str]) -> int:
                 stream.flush()
         os._exit(code)
     return code
+
+
+def close_on_termination(window: QWidget) -> None:
+    """SIGTERM (a logout, ``kill``) and SIGINT (Ctrl+C in the terminal that started Yonder)
+    close the window as its close button does: transfers cancelled, settings and the session
+    saved. Python runs a signal handler only between bytecodes, and Qt's event loop runs
+    none while it waits: the signal's wake-up byte, written to a socket pair, wakes a socket
+    notifier, whose slot lets the handler run."""
+    import contextlib
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    try:
+        reader, writer = socket.socketpair()
+    except OSError:
+        return  # no way to wake the event loop: the signals keep their default effect
+    reader.setblocking(False)
+    writer.setblocking(False)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        logging.getLogger("yonder.app").info("signal %d: closing the window", signum)
+        QTimer.singleShot(0, window.close)
+
+    try:
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except ValueError:  # not the main thread (cannot happen from main()): leave them be
+        return
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+    notifier.activated.connect(drain)
+    for name in ("SIGTERM", "SIGINT"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            signal.signal(signum, on_signal)
+    _WAKEUP.extend((reader, writer, notifier))  # as long as the process
 
 
 def _screenshot(

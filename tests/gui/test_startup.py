@@ -199,3 +199,83 @@ def test_the_first_frame_imports_none_of_the_window_parts(tmp_path: Path) -> Non
         check=True,
     ).stdout
     assert out.split("\n")[:2] == ["False False", "True True"]
+
+
+def test_main_py_restores_its_session_tabs_and_current_tab_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """main.py run as a user runs it, three times in a row in private XDG dirs, each closed
+    by SIGTERM (which closes the window as its close button does, saving the session): the
+    second start brings the first one's tab back, and opens the address it was given in a
+    tab after it; the third (no address) restores both tabs with the second as the current
+    one, which alone loads at once (a background tab loads when first shown)."""
+    import signal
+    import time
+
+    from tests.integration.servers import routes, send
+
+    pages = {
+        f"/{name}.txt": send(
+            http_response(200, f"page {name}\n".encode(), [("Content-Type", "text/plain")])
+        )
+        for name in ("a", "b")
+    }
+    srv = LoopbackServer(routes(pages))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
+    a, b = srv.url("/a.txt"), srv.url("/b.txt")
+
+    def requested(path: str) -> int:
+        return sum(1 for head in srv.requests if head.split(b" ", 2)[1:2] == [path.encode()])
+
+    def start(*args: str, until: str) -> str:
+        """main.py with ``args``, closed by SIGTERM once ``until`` was requested; stderr."""
+        before = requested(until)
+        child = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "--debug", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 120  # a hang, not a speed limit
+            while requested(until) == before:
+                assert child.poll() is None, f"main.py ended early: {child.stderr.read()}"
+                assert time.monotonic() < deadline, "the page was never requested"
+                time.sleep(0.05)
+            child.send_signal(signal.SIGTERM)
+            _, err = child.communicate(timeout=120)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.communicate()
+        assert child.returncode == 0, err
+        return err
+
+    session = tmp_path / "data" / "yonder" / "session.json"
+    try:
+        first = start(a, until="/a.txt")
+        assert "restored the last session" not in first  # there was none
+        assert session.is_file()
+        second = start(b, until="/b.txt")
+        assert f"restored the last session: 1 tabs ({a}), the current one is tab 1" in second
+        assert requested("/a.txt") == 2  # the restored tab was the current one: it loaded
+        third = start(until="/b.txt")
+        assert f"restored the last session: 2 tabs ({a}, {b}), the current one is tab 2" in third
+        # The current tab (b) loads at once; the restored background tab (a) waits to be shown.
+        assert requested("/a.txt") == 2 and requested("/b.txt") == 2
+    finally:
+        srv.stop()
+    import json
+
+    saved = json.loads(session.read_text(encoding="utf-8"))
+    assert saved["current"] == 1
+    assert [tab["entries"][tab["index"]] for tab in saved["tabs"]] == [a, b]

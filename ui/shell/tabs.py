@@ -8,6 +8,7 @@ blocking call is kept until it ends (destroying a running QThread aborts the pro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 SPIN_MS = 100
 MAX_CLOSED = 25  # closed tabs Ctrl+Shift+T can bring back
 TAB_TITLE_CHARS = 28
+log = logging.getLogger("yonder.session")
 
 
 class TabsController:
@@ -357,4 +359,10 @@ class TabsController:
             self.show_title(page)
         self._tabs.setCurrentIndex(session.current)
         window.page.load_pending()
+        log.info(
+            "restored the last session: %d tabs (%s), the current one is tab %d",
+            len(session.tabs),
+            ", ".join(tab.current for tab in session.tabs),
+            session.current + 1,
+        )
         return True

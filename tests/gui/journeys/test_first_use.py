@@ -6,7 +6,7 @@ Yonder's own pages, link hints that survive a window resize."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QTextCursor
 from pytestqt.qtbot import QtBot
 
