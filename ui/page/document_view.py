@@ -968,9 +968,22 @@ class DocumentView(QPlainTextEdit):
         link = (start, end, url)
         if not self._links or self._links[-1][0] <= start:
             self._links.append(link)  # the common case: links arrive in document order
+            index = len(self._links) - 1
         else:
             # (A list of starts built per call made 10,000 links cost 2 s: bisect on a key.)
-            self._links.insert(bisect_right(self._links, start, key=lambda k: k[0]), link)
+            index = bisect_right(self._links, start, key=lambda k: k[0])
+            self._links.insert(index, link)
+        if self.link_hints.numbered:
+            self.link_hints.make_room_for(cursor, index, link)  # its number's place
+
+    @property
+    def left_margin(self) -> int:
+        """The margin left of the text (numbered links keep one for a line's first link)."""
+        return self.viewportMargins().left()
+
+    def set_left_margin(self, pixels: int) -> None:
+        if pixels != self.left_margin:
+            self.setViewportMargins(pixels, 0, 0, 0)
 
     # -- links: mouse and keyboard ----------------------------------------------------------
 

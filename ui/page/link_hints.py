@@ -16,9 +16,13 @@ in a new tab); Backspace and Esc edit and cancel the number.
 Both are an overlay painted over the view's viewport, never text in the document: the page's
 text, its link and find positions, what Copy and Save Page take, and the positions the
 incremental renderer reports all stay as they are, so turning numbers on needs no re-render,
-and works on a page that is still streaming. The labels are computed again (coalesced into
-one pass per turn of the event loop) whenever the view scrolls, is resized, or its content
-changes, which is how links streaming in get their labels.
+and works on a page that is still streaming. Numbers stay on while the reader reads, so they
+get room of their own instead of covering the text: the character before each link is
+widened (letter spacing, a format only: the text is unchanged) by its number's width, and a
+link that starts a line (a paragraph's first, or one wrapped to the next line) has its
+number in a left margin the view keeps while numbers show. The labels are computed again
+(coalesced into one pass per turn of the event loop) whenever the view scrolls, is resized,
+or its content changes, which is how links streaming in get their labels.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QWidget
@@ -59,6 +64,8 @@ PILL_BACKGROUND = QColor(40, 40, 40, 230)
 PILL_TEXT = QColor(255, 255, 255)
 LABEL_SCALE = 0.85  # label font: the view's, bold, this much smaller
 NUMBER_SCALE = 0.7  # numbers: smaller still, a superscript before the link
+NUMBER_GAP = 2.0  # pixels between a number and the link after it (and the text before)
+MARGIN_NUMBER = 9999  # the left margin holds a number this wide (a link that starts a line)
 #: Links beyond this many on screen get no label (a NoWrap line of links, a tiny zoom): the
 #: labels would cover the page anyway, and the pass stays bounded.
 MAX_LABELS = 2000
@@ -118,17 +125,17 @@ class HintOverlay(QWidget):
         return font
 
     def label_rect(self, label: Label, metrics: QFontMetricsF | None = None) -> QRectF:
-        """Where ``label`` is painted: hints on the link's start, as qutebrowser does;
-        numbers small, raised and just before it, where lynx prints them (they stay on
-        while the reader reads: they cover the top of the space before the link, not the
-        link, except at the left edge)."""
+        """Where ``label`` is painted (viewport coordinates): hints on the link's start, as
+        qutebrowser does; numbers small, raised and just before it, where lynx prints them,
+        in the room made for them (see the module docstring): the link's text and the text
+        before it stay visible. (Left of the viewport: the view's left margin.)"""
         if metrics is None:
             metrics = QFontMetricsF(self.label_font(label.number))
         width = metrics.horizontalAdvance(label.text) + (2 if label.number else 4)
         height = min(float(label.at.height()), metrics.height() + 1)
         x = float(label.at.left())
         if label.number:
-            x = max(0.0, x - width + 1)
+            x -= width + NUMBER_GAP / 2
         return QRectF(x, float(label.at.top()), width, height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -143,6 +150,13 @@ class HintOverlay(QWidget):
         if font_key != self._sprite_font or len(self._sprites) > MAX_SPRITES:
             self._sprites.clear()
             self._sprite_font = font_key
+        box_right, box_bottom = self.width(), self.height()
+        # The overlay starts at the view's left margin (in the page's own background); the
+        # labels are in viewport terms.
+        margin = self.view.viewport().x() - self.x()
+        if margin > 0:
+            painter.fillRect(0, 0, margin, self.height(), self.view.viewport().palette().base())
+        painter.translate(margin, 0)
         for label in self.labels:
             rect = self.label_rect(label, metrics[label.number])
             key = (label.text, label.typed, label.number, rect.height())
@@ -151,12 +165,13 @@ class HintOverlay(QWidget):
                 sprite = self._draw_sprite(label, rect, fonts[label.number], ratio)
                 self._sprites[key] = sprite
             painter.drawPixmap(rect.topLeft(), sprite)
+        painter.resetTransform()
         if self.prompt:
             font = fonts[False]
             painter.setFont(font)
             width = metrics[False].horizontalAdvance(self.prompt) + 16
             height = metrics[False].height() + 8
-            box = QRectF(self.width() - width - 8, self.height() - height - 8, width, height)
+            box = QRectF(box_right - width - 8, box_bottom - height - 8, width, height)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(PILL_BACKGROUND)
             painter.drawRoundedRect(box, 4, 4)
@@ -251,10 +266,50 @@ class LinkHints(QObject):
     @Slot(bool)
     def set_numbered(self, on: bool) -> None:
         """Numbered links on or off (View > Numbered Links)."""
-        self._numbered = on
+        was, self._numbered = self._numbered, on
         self._number = ""
         self._message = ""
+        if on != was:
+            self._make_room()
         self.refresh()
+
+    # -- room for the numbers ----------------------------------------------------------------
+
+    def number_width(self, number: int) -> float:
+        """The width a number's label takes before its link, gaps included."""
+        metrics = QFontMetricsF(self.overlay.label_font(True))
+        return metrics.horizontalAdvance(str(number)) + 2 + NUMBER_GAP
+
+    def _make_room(self) -> None:
+        """Give every link's number room before it (numbers on), or take that room back
+        (off): see the module docstring. In one edit block: one layout."""
+        view = self.view
+        cursor = QTextCursor(view.document())
+        cursor.beginEditBlock()
+        for index, link in enumerate(view.links()):
+            self.make_room_for(cursor, index, link)
+        cursor.endEditBlock()
+        margin = math.ceil(self.number_width(MARGIN_NUMBER)) if self._numbered else 0
+        view.set_left_margin(margin)
+
+    def make_room_for(self, cursor: QTextCursor, index: int, link: LinkKey) -> None:
+        """Room for link ``index``'s number (the view calls it for each link it applies):
+        the character before the link, on the same line, widened by the number's width
+        (or back to its own width when numbers are off). A link that starts its block has
+        its number in the view's left margin instead."""
+        start = link[0]
+        if start <= cursor.document().findBlock(start).position():
+            return
+        fmt = QTextCharFormat()
+        if self._numbered:
+            fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+            fmt.setFontLetterSpacing(self.number_width(index + 1))
+        else:
+            fmt.setFontLetterSpacingType(QFont.SpacingType.PercentageSpacing)
+            fmt.setFontLetterSpacing(100.0)
+        cursor.setPosition(start - 1)
+        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
 
     def start(self, new_tab: bool = False) -> None:
         """Enter hint mode (the ``f`` key; ``F``: the link opens in a new tab)."""
@@ -352,7 +407,10 @@ class LinkHints(QObject):
             )
         overlay.labels = labels
         overlay.setAccessibleDescription(overlay.prompt)  # the mode line, for a screen reader
-        overlay.setGeometry(self.view.viewport().geometry())
+        # Over the viewport and the view's left margin (where a line's first link has its
+        # number).
+        viewport = self.view.viewport().geometry()
+        overlay.setGeometry(viewport.adjusted(-self.view.left_margin, 0, 0, 0))
         overlay.raise_()
         overlay.show()
         overlay.update()
@@ -390,6 +448,10 @@ class LinkHints(QObject):
                 self.cancel(now=False)
         elif kind == QEvent.Type.Hide:
             self.cancel(now=False)
+        elif kind == QEvent.Type.FontChange and watched is self.view:
+            if self._numbered:
+                self._make_room()  # (zoom) the numbers' widths changed with the font
+            self._schedule()
         elif kind in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange):
             self._schedule()
         return False

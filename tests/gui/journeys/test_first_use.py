@@ -6,8 +6,8 @@ Yonder's own pages, link hints that survive a window resize."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo, QTextCursor
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontInfo, QFontMetricsF, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -256,3 +256,64 @@ def test_link_hints_stay_on_when_a_resize_lays_the_page_s_table_out_again(
     drive.type_text(qtbot, labels[srv.url("/row4.html")])
     drive.wait_loaded(qtbot, window)
     assert "Row page 4." in drive.screen_text(window)
+
+
+NUMBERED_PAGE = (
+    "<title>Numbers</title><p><a href='/a.html'>Leading link</a> starts the paragraph, then"
+    " see (<a href='/b.html'>the notes</a>) and Chapter <a href='/c.html'>number 3</a> of the"
+    " book, word<a href='/d.html'>glued</a> to a word.</p>"
+    "<ul><li><a href='/e.html'>list link</a> in a list</li>"
+    "<li>text then <a href='/f.html'>another</a></li></ul>"
+)
+
+
+def char_box(window: MainWindow, pos: int) -> QRectF:
+    """The box of the character at document position ``pos`` as drawn: from its x to its
+    own advance in its font (without any room added after it)."""
+    view = window.page.document_view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(pos)
+    caret = view.cursorRect(cursor)
+    cursor.setPosition(pos + 1, QTextCursor.MoveMode.KeepAnchor)
+    font = QFont(view.font())
+    font = cursor.charFormat().font().resolve(font)
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100.0)
+    advance = QFontMetricsF(font).horizontalAdvance(cursor.selectedText())
+    return QRectF(caret.x(), caret.y(), advance, caret.height())
+
+
+def test_link_numbers_have_room_of_their_own_and_cover_no_text(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, routes({"/numbers.html": send(html_response(NUMBERED_PAGE))}))
+    drive.open_address(qtbot, window, srv.url("/numbers.html"))
+    view = window.page.document_view
+    text = drive.screen_text(window)
+    plain_x = char_box(window, view.links()[1][0]).x()
+    drive.trigger(window, "View", "Numbered Links")
+    overlay = view.link_hints.overlay
+    qtbot.waitUntil(lambda: len(overlay.labels) == 6)
+    assert drive.screen_text(window) == text  # room made, not text: Copy and Find unchanged
+    links = view.links()
+    checked = 0
+    for label in overlay.labels:
+        start, _end, href = links[int(label.text) - 1]
+        assert drive.hint_labels(window)[label.text] == href
+        badge = overlay.label_rect(label)
+        first = char_box(window, start)  # the link's own first character
+        assert not badge.intersects(first), (label.text, badge, first)
+        block = view.document().findBlock(start)
+        if start > block.position():  # the character before it, on its line
+            before = char_box(window, start - 1)
+            assert before.y() == first.y()
+            assert not badge.intersects(before), (label.text, badge, before)
+            assert badge.left() >= before.right() - 0.5
+            checked += 1
+        else:  # a line's first link: its number in the margin left of the text
+            assert badge.right() <= first.left() and badge.left() >= -view.left_margin
+    assert checked == 5
+    # Numbers off: the room goes too, the text is where it was.
+    drive.trigger(window, "View", "Numbered Links")
+    qtbot.waitUntil(lambda: not overlay.isVisible())
+    assert view.left_margin == 0
+    assert char_box(window, view.links()[1][0]).x() == plain_x
