@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
@@ -318,3 +319,33 @@ def test_a_click_or_a_new_page_ends_hint_mode_numbers_stay(qtbot: QtBot) -> None
     assert view.link_hints.numbered
     view.append_link("a new page's link", "http://y/1")
     qtbot.waitUntil(lambda: view.link_hints.labels() == {"1": "http://y/1"})
+
+
+def test_numbered_links_make_room_for_a_long_page_a_batch_at_a_time(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QFont
+
+    from ui.page import link_hints
+
+    monkeypatch.setattr(link_hints, "ROOM_BATCH", 7)
+    _win, view = page_of_links(qtbot, lines=40)
+    text = view.toPlainText()
+
+    def spacing_before(index: int) -> tuple[QFont.SpacingType, float]:
+        cursor = QTextCursor(view.document())
+        start = view.links()[index][0]
+        cursor.setPosition(start - 1)
+        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+        fmt = cursor.charFormat()
+        return fmt.fontLetterSpacingType(), fmt.fontLetterSpacing()
+
+    view.link_hints.set_numbered(True)
+    assert spacing_before(0)[0] is QFont.SpacingType.AbsoluteSpacing  # the first batch: now
+    assert spacing_before(39)[0] is not QFont.SpacingType.AbsoluteSpacing  # the rest: later
+    qtbot.waitUntil(lambda: spacing_before(39)[0] is QFont.SpacingType.AbsoluteSpacing)
+    assert spacing_before(39)[1] == view.link_hints.number_width(40)
+    assert view.toPlainText() == text and view.left_margin > 0
+    view.link_hints.set_numbered(False)
+    qtbot.waitUntil(lambda: spacing_before(39) == (QFont.SpacingType.PercentageSpacing, 100.0))
+    assert view.left_margin == 0 and view.toPlainText() == text

@@ -66,6 +66,7 @@ LABEL_SCALE = 0.85  # label font: the view's, bold, this much smaller
 NUMBER_SCALE = 0.7  # numbers: smaller still, a superscript before the link
 NUMBER_GAP = 2.0  # pixels between a number and the link after it (and the text before)
 MARGIN_NUMBER = 9999  # the left margin holds a number this wide (a link that starts a line)
+ROOM_BATCH = 2000  # links given room (or back their room) per turn of the event loop
 #: Links beyond this many on screen get no label (a NoWrap line of links, a tiny zoom): the
 #: labels would cover the page anyway, and the pass stays bounded.
 MAX_LABELS = 2000
@@ -232,6 +233,11 @@ class LinkHints(QObject):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self.refresh)
+        self._room_next = 0  # the next link _room_step gives room to (or takes it from)
+        self._room_timer = QTimer(self)
+        self._room_timer.setSingleShot(True)
+        self._room_timer.setInterval(0)
+        self._room_timer.timeout.connect(self._room_step)
         view.installEventFilter(self)
         view.viewport().installEventFilter(self)  # a click ends hint mode, as in qutebrowser
         view.updateRequest.connect(self._on_update_request)
@@ -282,15 +288,27 @@ class LinkHints(QObject):
 
     def _make_room(self) -> None:
         """Give every link's number room before it (numbers on), or take that room back
-        (off): see the module docstring. In one edit block: one layout."""
-        view = self.view
-        cursor = QTextCursor(view.document())
-        cursor.beginEditBlock()
-        for index, link in enumerate(view.links()):
-            self.make_room_for(cursor, index, link)
-        cursor.endEditBlock()
+        (off): see the module docstring. ROOM_BATCH links at a time, each batch in one edit
+        block (one layout), the next one on the next turn of the event loop: a page of a
+        million links does not freeze the window."""
         margin = math.ceil(self.number_width(MARGIN_NUMBER)) if self._numbered else 0
-        view.set_left_margin(margin)
+        self.view.set_left_margin(margin)
+        self._room_next = 0
+        self._room_step()
+
+    @Slot()
+    def _room_step(self) -> None:
+        links = self.view.links()
+        start = self._room_next
+        end = min(len(links), start + ROOM_BATCH)
+        cursor = QTextCursor(self.view.document())
+        cursor.beginEditBlock()
+        for index in range(start, end):
+            self.make_room_for(cursor, index, links[index])
+        cursor.endEditBlock()
+        self._room_next = end
+        if end < len(links):
+            self._room_timer.start()
 
     def make_room_for(self, cursor: QTextCursor, index: int, link: LinkKey) -> None:
         """Room for link ``index``'s number (the view calls it for each link it applies):
