@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import os
@@ -21,7 +22,7 @@ SCREENSHOT_TIMEOUT = 30.0  # seconds a --screenshot run may take: the load and i
 # that releases the GIL then waits up to the switch interval to get it back (5 ms by default):
 # at 512-byte recvs that doubled the window's p99 stall (measured, bench/window_stream.py).
 SWITCH_INTERVAL_S = 0.001
-_WAKEUP: list[object] = []  # the signal wake-up sockets and their notifier (see below)
+_WAKEUP: list[object] = []  # the signal wake-up pipe's notifier (close_on_termination)
 
 
 def _ensure_streams() -> None:
@@ -239,40 +240,36 @@ def close_on_termination(window: QWidget) -> None:
     """SIGTERM (a logout, ``kill``) and SIGINT (Ctrl+C in the terminal that started Yonder)
     close the window as its close button does: transfers cancelled, settings and the session
     saved. Python runs a signal handler only between bytecodes, and Qt's event loop runs
-    none while it waits: the signal's wake-up byte, written to a socket pair, wakes a socket
-    notifier, whose slot lets the handler run."""
-    import contextlib
+    none while it waits: the signal's wake-up byte, written to a pipe, wakes a socket
+    notifier on its other end, whose slot lets the handler run. (POSIX: where a pipe cannot
+    be the wake-up fd, the signals keep their default effect.)"""
     import signal
-    import socket
 
     from PySide6.QtCore import QSocketNotifier
 
     try:
-        reader, writer = socket.socketpair()
-    except OSError:
-        return  # no way to wake the event loop: the signals keep their default effect
-    reader.setblocking(False)
-    writer.setblocking(False)
+        reader, writer = os.pipe()
+        os.set_blocking(reader, False)
+        os.set_blocking(writer, False)
+        signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
+    except (OSError, ValueError):
+        return
 
     def drain() -> None:
         with contextlib.suppress(OSError):
-            reader.recv(64)
+            os.read(reader, 512)
 
     def on_signal(signum: int, _frame: object) -> None:
         logging.getLogger("yonder.app").info("signal %d: closing the window", signum)
         QTimer.singleShot(0, window.close)
 
-    try:
-        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
-    except ValueError:  # not the main thread (cannot happen from main()): leave them be
-        return
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, window)
     notifier.activated.connect(drain)
     for name in ("SIGTERM", "SIGINT"):
         signum = getattr(signal, name, None)
         if signum is not None:
             signal.signal(signum, on_signal)
-    _WAKEUP.extend((reader, writer, notifier))  # as long as the process
+    _WAKEUP.append(notifier)  # the pipe's fds stay open as long as the process
 
 
 def _screenshot(
