@@ -70,17 +70,7 @@ def compiled_extensions() -> list[Any]:
         say(f"{problem}: a pure Python wheel (the renderer runs ~1.7x slower)")
         return []
     try:
-        from mypyc.build import mypycify
-
-        os.chdir(ROOT)  # mypy names the modules from their paths: ui/text/render/x.py
-        extensions = mypycify(
-            [
-                "--cache-dir=build/mypyc/mypy_cache",
-                *(f"ui/text/render/{name}.py" for name in native.MODULES),
-            ],
-            group_name=native.GROUP,
-            target_dir="build/mypyc",
-        )
+        extensions = native.mypyc_extensions(ROOT, "build/mypyc/mypy_cache", "build/mypyc")
     except (Exception, SystemExit) as exc:
         say(f"mypyc failed ({exc!r}): a pure Python wheel")
         return []

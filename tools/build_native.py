@@ -43,18 +43,9 @@ def load_native() -> ModuleType:
 
 def compile_into(native: ModuleType, staging: Path, temp: Path) -> None:
     """mypycify + build_ext: the shared library and the modules' files under ``staging``."""
-    from mypyc.build import mypycify
     from setuptools import Distribution
 
-    os.chdir(ROOT)  # mypy names the modules from their paths: ui/text/render/x.py
-    extensions = mypycify(
-        [
-            f"--cache-dir={temp / 'mypy_cache'}",
-            *(f"ui/text/render/{name}.py" for name in native.MODULES),
-        ],
-        group_name=native.GROUP,
-        target_dir=str(temp / "c"),
-    )
+    extensions = native.mypyc_extensions(ROOT, str(temp / "mypy_cache"), str(temp / "c"))
     dist = Distribution(
         {
             "name": "yonder-render-native",

@@ -84,7 +84,12 @@ def child(code: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProces
     full_env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, env=full_env, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,  # a hung child fails its test instead of stopping the suite
     )
 
 

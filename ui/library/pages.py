@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, quote, unquote
 
 from ui.library.bookmarks import Bookmark, Bookmarks
 from ui.library.visits import Visit, Visits
+from ui.text.filenames import last_path_segment
 
 BOOKMARKS_URL = "yonder:bookmarks"
 HISTORY_URL = "yonder:history"
@@ -105,9 +106,7 @@ def _when(seconds: int) -> tuple[str, str]:
 def _file_name(url: str) -> str:
     """The last segment of an address's path, as a reader names the file ("romeo.txt");
     "" when the path names none (a site's root)."""
-    path = url.split("://", 1)[-1].partition("/")[2]
-    segment = path.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    return unquote(segment)
+    return unquote(last_path_segment(url))
 
 
 def _head(title: str) -> list[str]:

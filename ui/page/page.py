@@ -90,8 +90,7 @@ def _announced_size(head: ResponseHead) -> int | None:
     what the page shows (no content coding); None when unknown."""
     if (head.header("Content-Encoding") or "identity").strip().lower() != "identity":
         return None
-    length = (head.header("Content-Length") or "").strip()
-    return int(length) if length.isascii() and length.isdigit() else None
+    return head.content_length
 
 
 class Page(QWidget):

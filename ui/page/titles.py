@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 from ui.page import start_page as internal
 from ui.text import fragments
+from ui.text.filenames import last_path_segment
 
 
 def page_title(url: str) -> str:
@@ -23,7 +24,6 @@ def page_title(url: str) -> str:
         page, _, query = url.partition("?q=")
         name = "Bookmarks" if page == "yonder:bookmarks" else "History"
         return f"{name}: “{unquote(query)}”" if query else name
-    rest = url.split("://", 1)[-1]
-    host, _, path = rest.partition("/")
-    segment = path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    host = url.split("://", 1)[-1].partition("/")[0]
+    segment = last_path_segment(url)
     return f"{segment} ({host})" if segment else host or url

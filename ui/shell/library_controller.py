@@ -135,6 +135,16 @@ def fit_dialog(dialog: QDialog) -> None:
     dialog.resize(dialog.sizeHint())
 
 
+def ok_cancel(dialog: QDialog, accept: Callable[[], None]) -> QDialogButtonBox:
+    """OK (``accept``, which may check before it accepts) and Cancel for ``dialog``."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class BookmarkDialog(QDialog):
     """Title, address and folder of a bookmark; the address is checked on OK."""
 
@@ -164,15 +174,10 @@ class BookmarkDialog(QDialog):
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Address:", self.url_edit)
         form.addRow("&Folder:", self.folder_box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self._check))
         fit_dialog(self)
         self.url = item.url
         select_from_start(self.title_edit)
@@ -203,15 +208,10 @@ class SearchDialog(QDialog):
         self.words_edit.setMinimumWidth(field_width(self.words_edit))
         label = QLabel("&Words to find (in titles and addresses):")
         label.setBuddy(self.words_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.words_edit)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self.accept))
         fit_dialog(self)
         select_from_start(self.words_edit)
         self.words_edit.setFocus()

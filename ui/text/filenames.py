@@ -122,6 +122,13 @@ def _extension_for(media: str) -> str:
     return mimetypes.guess_extension(media, strict=False) or ""
 
 
+def last_path_segment(url: str) -> str:
+    """The last segment of an address's path as written ("romeo.txt", "dir" for ".../dir/"),
+    without its query and fragment; "" when the path names none (a site's root)."""
+    path = url.split("://", 1)[-1].partition("/")[2]
+    return path.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
 def suggest_filename(url: str, content_disposition: str | None, content_type: str | None) -> str:
     """A sanitised name for saving this response.
 

@@ -474,6 +474,16 @@ def open_address(qtbot: QtBot, win: MainWindow, url: str, timeout: int = 10000) 
     wait_loaded(qtbot, win, timeout)
 
 
+def open_in_new_tab(qtbot: QtBot, win: MainWindow, url: str) -> None:
+    """File > New Tab (the start page shown, the address bar focused), ``url`` typed, Enter,
+    and wait until it has loaded."""
+    trigger(win, "File", "New Tab")
+    wait_loaded(qtbot, win)
+    type_text(qtbot, url)
+    press(qtbot, Qt.Key.Key_Return)
+    wait_loaded(qtbot, win)
+
+
 def wait_loaded(qtbot: QtBot, win: MainWindow, timeout: int = 10000) -> None:
     """Until the load has ended and every received character is on screen."""
     qtbot.waitUntil(lambda: win.page.load_ok is not None, timeout=timeout)

@@ -155,11 +155,7 @@ def test_the_tab_menu_shows_the_keys_of_its_entries(
 ) -> None:
     srv = site(servers, a=("Page a", "This is a."), b=("Page b", "This is b."))
     drive.open_address(qtbot, window, srv.url("/a.html"))
-    drive.trigger(window, "File", "New Tab")
-    drive.wait_loaded(qtbot, window)
-    drive.type_text(qtbot, srv.url("/b.html"))
-    drive.press(qtbot, Qt.Key.Key_Return)
-    drive.wait_loaded(qtbot, window)
+    drive.open_in_new_tab(qtbot, window, srv.url("/b.html"))
     bar = window.tabs.bar
     menu = drive.right_click(qtbot, window, bar, bar.tabRect(0).center())
     assert shown_text(menu, "Close Tab") == "Close Tab\tCtrl+W"

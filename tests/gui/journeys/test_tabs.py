@@ -349,11 +349,7 @@ def test_a_tabs_context_menu_duplicates_reloads_and_closes_the_others(
 ) -> None:
     srv = site(servers)
     drive.open_address(qtbot, window, srv.url("/a.html"))
-    drive.trigger(window, "File", "New Tab")
-    drive.wait_loaded(qtbot, window)
-    drive.type_text(qtbot, srv.url("/b.html"))
-    drive.press(qtbot, Qt.Key.Key_Return)
-    drive.wait_loaded(qtbot, window)
+    drive.open_in_new_tab(qtbot, window, srv.url("/b.html"))
     bar = window.tabs.bar
     menu = drive.right_click(qtbot, window, bar, bar.tabRect(1).center())
     drive.choose(qtbot, menu, "Duplicate Tab")

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 # The compiled modules, in the order mypycify is given them. tokenizer.py stays pure: it
 # subclasses html.parser.HTMLParser, which mypyc cannot compile.
@@ -43,6 +44,21 @@ PURE_ENV = "YONDER_PURE_PYTHON"
 FROZEN_DIR = "yonder_native"  # the frozen app's copy of build/native/<cache_tag>/
 
 log = logging.getLogger(__name__)
+
+
+def mypyc_extensions(checkout: Path, cache_dir: str, target_dir: str) -> list[Any]:
+    """mypycify MODULES of ``checkout`` (for setup.py's wheel and tools/build_native.py):
+    the setuptools extensions, the shared library among them. Needs mypy (build time only)."""
+    from mypyc.build import mypycify
+
+    os.chdir(checkout)  # mypy names the modules from their paths: ui/text/render/x.py
+    return list(
+        mypycify(
+            [f"--cache-dir={cache_dir}", *(f"ui/text/render/{name}.py" for name in MODULES)],
+            group_name=GROUP,
+            target_dir=target_dir,
+        )
+    )
 
 
 def sources_hash(package_dir: Path) -> str:
