@@ -110,20 +110,20 @@ def test_the_bookmark_and_search_dialogs_show_a_whole_title_and_address(
     back_in_window(qtbot, window)
     added = look_then_answer(qtbot, dialog_fit, None)
     drive.press(qtbot, Qt.Key.Key_D, CTRL)  # Bookmark This Page…
-    qtbot.waitUntil(lambda: "title" in added)
+    qtbot.waitUntil(lambda: "title" in added, timeout=10000)
     assert added["title"] == "Add Bookmark"
     assert_fits(added, ("Bookmark title", "Bookmark address"))
     assert not window.library.bookmarks.folders() and not len(window.library.bookmarks)
 
     saved = look_then_answer(qtbot, lambda _dialog: {}, "")  # the page's title, as offered
     drive.trigger(window, "Bookmarks", "Bookmark This Page…")
-    qtbot.waitUntil(lambda: "title" in saved)
+    qtbot.waitUntil(lambda: "title" in saved, timeout=10000)
     drive.trigger(window, "Bookmarks", "Show All Bookmarks")
     show(qtbot, window, "yonder:bookmarks")
     edit = next(h for _, _, h in window.page.document_view.links() if "edit=" in h)
     edited = look_then_answer(qtbot, dialog_fit, None)
     drive.click_link(qtbot, window, edit)
-    qtbot.waitUntil(lambda: "title" in edited)
+    qtbot.waitUntil(lambda: "title" in edited, timeout=10000)
     assert edited["title"] == "Edit Bookmark"
     assert_fits(edited, ("Bookmark title", "Bookmark address"))
 
@@ -134,7 +134,7 @@ def test_the_bookmark_and_search_dialogs_show_a_whole_title_and_address(
     search = next(h for _, _, h in window.page.document_view.links() if "search=" in h)
     searched = look_then_answer(qtbot, dialog_fit, "lamentable")
     drive.click_link(qtbot, window, search)
-    qtbot.waitUntil(lambda: "title" in searched)
+    qtbot.waitUntil(lambda: "title" in searched, timeout=10000)
     assert searched["title"] == "Search History"
     assert_fits(searched, ("Words to find",))
     show(qtbot, window, "yonder:history?q=lamentable")

@@ -191,7 +191,7 @@ def test_a_page_stopped_mid_transfer_says_it_is_incomplete_and_how_much_arrived(
     srv = serve(servers, held)
     drive.enter_address(qtbot, window, srv.url("/slow.txt"))
     page = window.page
-    qtbot.waitUntil(lambda: page.store.body_size >= 20_000)
+    qtbot.waitUntil(lambda: page.store.body_size >= 20_000, timeout=10000)
     qtbot.waitUntil(lambda: drive.focused() is page.document_view)
     assert not page.notice_bar.isVisible()
     drive.press(qtbot, Qt.Key.Key_Escape)  # Stop
@@ -215,7 +215,7 @@ def test_a_page_stopped_before_the_server_answered_says_nothing_arrived(
     srv = serve(servers, held)
     drive.enter_address(qtbot, window, srv.url("/late.txt"))
     page = window.page
-    qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/late.txt")) == 1)
+    qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/late.txt")) == 1, timeout=10000)
     drive.trigger(window, "Go", "Stop")
     qtbot.waitUntil(lambda: page.load_ok is False)
     assert page.notice_bar.isVisible()
