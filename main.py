@@ -20,6 +20,12 @@ if not sys.path or os.path.abspath(sys.path[0] or os.curdir) != _APP_DIR:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--render-worker"]:
+        # The window's renderer process (ui/page/render_process.py): no Qt, no window.
+        import ui.text.render
+        from ui.text.render.remote import main as render_main
+
+        return render_main()
     if "--version" in args and "--dump" not in args:
         # Answered here, before Qt is imported: it needs no display and must be instant.
         import ui.text.render  # noqa: F401 - chooses the compiled or the pure renderer

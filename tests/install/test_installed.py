@@ -115,10 +115,23 @@ def test_demo_serves_the_bundled_sample(installed: Install, tmp_path: Path) -> N
     assert ROMEO.strip() in result.stdout, describe(result)
 
 
+# A page past ui/page/render_process.MIN_BYTES: rendered in the renderer process.
+BIG_PAGE = (
+    "<html><head><title>Big</title></head><body>"
+    + "".join(
+        f"<h2>Part {n}</h2><p>Some <b>bold</b> <a href='/p{n}'>link {n}</a>.</p>"
+        for n in range(8000)
+    )
+    + "<p>The very end.</p></body></html>"
+).encode()
+
+
 class _Page(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        body = b"installed dump\n" * 3
+        body = BIG_PAGE if self.path == "/big.html" else b"installed dump\n" * 3
         self.send_response(200)
+        if self.path == "/big.html":
+            self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -161,6 +174,23 @@ def test_the_installed_wheel_still_runs_the_pure_renderer_when_asked(
         assert result.returncode == 0, describe(result)
         texts.append(result.stdout)
     assert texts[0] == texts[1] and len(texts[0].splitlines()) > 5, texts
+
+
+def test_a_big_page_renders_in_the_installed_renderer_process(
+    installed: Install, tmp_path: Path, page_url: str
+) -> None:
+    shot = tmp_path / "big.png"
+    url = page_url.replace("/page.txt", "/big.html")
+    result = run_app(
+        [installed.yonder, "--debug", "--screenshot", shot, "--print-text", url], tmp_path
+    )
+    assert result.returncode == 0, describe(result)
+    assert f"rendering {url} in the renderer process" in result.stderr, describe(result)
+    assert "render in the window's process instead" not in result.stderr, describe(result)
+    lines = result.stdout.splitlines()
+    assert "Part 0" in lines and "Part 7999" in lines, describe(result)
+    assert "Some bold link 7999." in lines, describe(result)
+    assert result.stdout.rstrip().endswith("The very end."), describe(result)
 
 
 def test_dump_runs_from_the_install(installed: Install, tmp_path: Path, page_url: str) -> None:

@@ -26,6 +26,16 @@ BINARY = DIST / "yonder"
 BUILD_LOG = ROOT / "build" / "yonder-build.log"
 PAGE_PATH = "/hello.txt"
 PAGE_BODY = b"Hello from a loopback HTTPS server.\n" * 20
+# An HTML page past ui/page/render_process.MIN_BYTES: rendered in the renderer process.
+BIG_PATH = "/big.html"
+BIG_BODY = (
+    "<html><head><title>Big</title></head><body>"
+    + "".join(
+        f"<h2>Part {n}</h2><p>Some <b>bold</b> <a href='/p{n}'>link {n}</a>.</p>"
+        for n in range(8000)
+    )
+    + "<p>The very end.</p></body></html>"
+).encode()
 # What `make dist` depends on (the Makefile's DIST_SRC): a newer one means a stale build.
 SOURCE_ROOTS = (
     "main.py",
@@ -93,14 +103,16 @@ class _PageHandler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.seen.append(f"{self.command} {self.path} {self.headers.get('User-Agent')}")
-        if self.path != PAGE_PATH:
+        if self.path not in (PAGE_PATH, BIG_PATH):
             self.send_error(404)
             return
+        big = self.path == BIG_PATH
+        body = BIG_BODY if big else PAGE_BODY
         self.send_response(200)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(PAGE_BODY)))
+        self.send_header("Content-Type", f"text/{'html' if big else 'plain'}; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(PAGE_BODY)
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep the test output clean

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import PAGE_BODY, PAGE_PATH, ROOT, PageServer, app_env
+from .conftest import BIG_PATH, PAGE_BODY, PAGE_PATH, ROOT, PageServer, app_env
 
 RUN_TIMEOUT = 60  # seconds; a smoke run takes well under 2 s, this only bounds a hang
 
@@ -54,6 +54,23 @@ def test_frozen_app_loads_https_page_offscreen(
     env = app_env(tmp_path, https_page.ca_file, QT_QPA_PLATFORM="offscreen")
     result = run([str(built_app), "--screenshot", str(shot), https_page.url], env)
     assert_page_shot(result, shot, https_page)
+
+
+def test_frozen_app_renders_a_big_page_in_its_renderer_process(
+    built_app: Path, https_page: PageServer, tmp_path: Path
+) -> None:
+    # The frozen app starts itself again as the renderer process (main.py --render-worker).
+    shot = tmp_path / "big.png"
+    url = https_page.url.replace(PAGE_PATH, BIG_PATH)
+    env = app_env(tmp_path, https_page.ca_file, QT_QPA_PLATFORM="offscreen")
+    argv = [str(built_app), "--debug", "--screenshot", str(shot), "--print-text", url]
+    result = run(argv, env)
+    assert result.returncode == 0, describe(result)
+    assert f"rendering {url} in the renderer process" in result.stderr, describe(result)
+    assert "render in the window's process instead" not in result.stderr, describe(result)
+    lines = result.stdout.splitlines()
+    assert "Part 0" in lines and "Some bold link 7999." in lines, describe(result)
+    assert result.stdout.rstrip().endswith("The very end."), describe(result)
 
 
 def test_frozen_app_loads_https_page_on_xvfb(

@@ -21,7 +21,9 @@ Offsets: every piece appended here is counted in UTF-16 units from the start of 
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,7 @@ from PySide6.QtGui import QFont, QTextCharFormat, QTextFormat
 
 from ui.colours import COLOUR_ROLE, TextColours, recolour_format
 from ui.fonts import monospace_font
+from ui.page import render_process
 from ui.page.document_view import (
     DEFER_MS,
     DocumentView,
@@ -45,6 +48,7 @@ from ui.text.wire_text import wire_text
 
 if TYPE_CHECKING:
     from net.charset import CharsetChoice, StreamTextDecoder
+    from ui.page.render_process import RemoteStream
     from ui.text.body_store import BodyStore
     from ui.text.json_pretty import PrettyJob
     from ui.text.render import Fragment, HtmlRenderer
@@ -56,6 +60,8 @@ HTML_SLICE = 8 * 1024  # bytes per HtmlRenderer.feed: ~3 ms of pure-Python parsi
 MIN_HTML_SLICE = 4096  # ...and the least, however dense the markup
 STEP_TARGET_S = 0.004  # what one feed should take (slices are sized from the last one)
 TEXT_SLICE = 128 * 1024  # bytes per step for text that needs no parsing (~1-2 ms)
+REMOTE_FIRST_SLICE = 8 * 1024  # bytes of HTML decoded and sent to the renderer process: first
+REMOTE_SLICE = 64 * 1024  # ...and then (the process parses: here it is only decoded)
 # What the view may hold (view_units), whatever the page: 31 MB of nested <blockquote>
 # rendered to 235 M characters and 2.9 GB before. A unit is ~8 bytes of QTextDocument here
 # (bench/hostile_pages.py): a character is one, a line ~64 (its block and layout), a style
@@ -75,6 +81,9 @@ PRETTY_JSON_MAX = 2 * 1024 * 1024
 JSON_POLL_MS = FRAME_MS  # how often a finished body looks for its pretty-printed text
 SAVE_URL = "yonder:save-page"  # a link in the page that asks the window to save the body
 TABLE_WIDTH = 100  # columns a laid-out HTML table may use, until the view tells its width
+
+
+log = logging.getLogger("yonder.page.renderer")
 
 
 class ViewMode(StrEnum):
@@ -226,6 +235,8 @@ class PageRenderer(QObject):
         self.mode = ViewMode.RENDERED
         self.override: str | None = None
         self._trailer: list[Segment] = []
+        # The page failed in the renderer process: its next render (the restart) is here.
+        self._render_here_next = False
         self._reset_state()
         # Seconds the last run kept the GUI thread busy (bench/render_window.py reports it).
         self.stats_busy = 0.0
@@ -245,6 +256,8 @@ class PageRenderer(QObject):
         self._pos = 0  # UTF-16 units appended since the stream began
         self._decoder: StreamTextDecoder | None = None
         self._html: HtmlRenderer | None = None
+        self._remote: RemoteStream | None = None  # ...or the renderer process's document
+        self._remote_closed = False  # its end was sent: waiting for the last answers
         self._scanner: PlainLinkScanner | None = None
         self._newlines = NewlineNormaliser()
         self._lines = LineBreaker()
@@ -270,6 +283,7 @@ class PageRenderer(QObject):
     def start(self, store: BodyStore, mode: ViewMode, override: str | None = None) -> None:
         """(Re-)render ``store`` from its first byte into an emptied view."""
         self._timer.stop()
+        self._drop_remote()
         self.store = store
         self.mode = mode
         self.override = override
@@ -287,6 +301,8 @@ class PageRenderer(QObject):
         """Forget the store (a new page); leaves the view as it is."""
         self._timer.stop()
         self._wake.stop()
+        self._drop_remote()
+        self._render_here_next = False
         self.store = None
         self._trailer = []
         self._reset_state()
@@ -302,6 +318,8 @@ class PageRenderer(QObject):
         # idle at once) in this turn, instead of behind another turn's paint and timers.
         self._timer.setInterval(0)
         self._timer.start()
+        if self._remote is not None:
+            return  # an answer from the renderer process: in a turn of its own (after a paint)
         if self._offset == 0 or time.perf_counter() - self._starved_at >= IDLE_S:
             self._tick()
 
@@ -312,11 +330,23 @@ class PageRenderer(QObject):
             self._append_segments(self._trailer)
         self.poke()
 
+    def _drop_remote(self) -> None:
+        if self._remote is not None:
+            self._remote.drop()
+            self._remote = None
+
     @property
     def busy(self) -> bool:
         """True while stored bytes are still being rendered (False while waiting for more),
-        and while a complete JSON body is pretty-printed."""
-        return self._timer.isActive() or self._json_job is not None or self._json_text is not None
+        while a complete JSON body is pretty-printed, and while the renderer process has
+        text of the page it has not answered for."""
+        return (
+            self._timer.isActive()
+            or self._json_job is not None
+            or self._json_text is not None
+            or (self._remote is not None and not self.done and self._remote.waiting)
+            or self._render_here_next  # (until the restart after a failed process begins)
+        )
 
     @property
     def rendered_offset(self) -> int:
@@ -414,6 +444,8 @@ class PageRenderer(QObject):
             return False
         if self.kind is BodyKind.BINARY:
             return self._step_binary(store)
+        if self._remote is not None:
+            return self._step_remote(store, self._remote)
         slice_size = self._html_slice if self.kind is BodyKind.HTML else TEXT_SLICE
         if not self._view_full and self.view_units >= self.unit_cap:
             self._view_full = True  # what the view holds is capped, not the body's bytes
@@ -529,7 +561,11 @@ class PageRenderer(QObject):
             # Yonder's own pages link to yonder: addresses, which net.url does not resolve.
             internal = store.url.startswith(("yonder:", "about:"))
             resolve = _resolve_internal if internal else resolve_link
-            self._html = HtmlRenderer(store.url, self.table_width, utf16=True, resolve=resolve)
+            if not internal and not self._render_here_next:
+                self._remote = self._open_remote(store)
+            self._render_here_next = False
+            if self._remote is None:
+                self._html = HtmlRenderer(store.url, self.table_width, utf16=True, resolve=resolve)
         elif self.kind in (BodyKind.TEXT, BodyKind.JSON):
             self._scanner = PlainLinkScanner(utf16=True)
         # Plain text streams like a log (the tail stays in view while the reader is there);
@@ -546,6 +582,10 @@ class PageRenderer(QObject):
             self.encoding_changed.emit(self.choice)
 
     def _text(self, text: str, final: bool) -> None:
+        if self._remote is not None:  # (only the held text of a slow page comes here)
+            if text:
+                self._remote.feed(text)
+            return
         if self._html is not None:
             if final:  # the decoder's last characters and the renderer's close, as one
                 from ui.text.render import join_fragments
@@ -570,30 +610,119 @@ class PageRenderer(QObject):
             self.view.add_link_ranges(links)
 
     def _fragment(self, fragment: Fragment) -> None:
-        from ui.text.render.model import Style  # loaded with the first HTML page, not at start
+        self._apply_output(
+            fragment.text,
+            [(link.start, link.end, link.url) for link in fragment.links if link.url is not None],
+            [(span.start, span.end, str(span.style)) for span in fragment.spans],
+            [(anchor.name, anchor.pos) for anchor in fragment.anchors],
+            fragment.indents,
+            len(fragment.links),
+        )
 
-        if fragment.indents:  # before their text: laid out with their hanging indent at once
-            self.view.add_indents(fragment.indents)
-        if fragment.text:
-            self._append(fragment.text)
-        self._links_added += len(fragment.links)
-        self._spans_added += len(fragment.spans)
-        if fragment.links:
-            self.view.add_link_ranges(
-                (link.start, link.end, link.url) for link in fragment.links if link.url is not None
-            )
-        if fragment.anchors:
-            self.view.add_anchors((anchor.name, anchor.pos) for anchor in fragment.anchors)
-        spans = self._spans
-        for span in fragment.spans:
-            if span.style is Style.TABLE:
+    def _apply_output(
+        self,
+        text: str,
+        links: Sequence[tuple[int, int, str]],
+        spans: Sequence[tuple[int, int, str]],
+        anchors: Sequence[tuple[str, int]],
+        indents: Sequence[tuple[int, int]],
+        link_count: int,
+    ) -> None:
+        """What the renderer made of a piece of the page (here, or in its process), to the
+        view: indents, text, links (that can be followed), anchors and style spans."""
+        if indents:  # before their text: laid out with their hanging indent at once
+            self.view.add_indents(indents)
+        if text:
+            self._append(text)
+        self._links_added += link_count
+        self._spans_added += len(spans)
+        if links:
+            self.view.add_link_ranges(links)
+        if anchors:
+            self.view.add_anchors(anchors)
+        pending = self._spans
+        for start, end, style in spans:
+            if style == "table":
                 self.has_tables = True
-            style = str(span.style)
-            last = spans[-1] if spans else None
-            if last is not None and last[2] == style and last[1] == span.start:
-                spans[-1] = (last[0], span.end, style)  # one piece split across two feeds
+            last = pending[-1] if pending else None
+            if last is not None and last[2] == style and last[1] == start:
+                pending[-1] = (last[0], end, style)  # one piece split across two feeds
             else:
-                spans.append((span.start, span.end, style))
+                pending.append((start, end, style))
+
+    # -- the renderer process ---------------------------------------------------------------
+
+    def _open_remote(self, store: BodyStore) -> RemoteStream | None:
+        """A document in the renderer process for a big page (None: render it here)."""
+        if max(store.declared_size or 0, store.body_size) < render_process.MIN_BYTES:
+            return None
+        process = render_process.shared()
+        if process is None:
+            return None
+        return process.open_stream(store.url, self.table_width, self.poke)
+
+    def _step_remote(self, store: BodyStore, remote: RemoteStream) -> bool:
+        """As _step, with the renderer in its process: take back one answer, or send the
+        next slice of text while little is on the way; False while waiting for either."""
+        if remote.failed is not None:
+            self._render_here(store, remote.failed)
+            return False
+        answer = remote.take()
+        if answer is not None:
+            closed, (text, links, spans, anchors, indents, title) = answer
+            self._apply_output(text, links, spans, anchors, indents, len(links))
+            if self.title is None and title is not None:
+                self.title = title
+                self.title_changed.emit(title)
+            if closed:
+                self._finish_text(store)
+            return True
+        if self._remote_closed or not remote.has_room:
+            return False  # the process answers (and pokes) when it has rendered more
+        if not self._view_full and self.view_units >= self.unit_cap:
+            self._view_full = True
+        # The first slice small, so that the page's top is on screen at once.
+        size = REMOTE_FIRST_SLICE if self._offset == 0 else REMOTE_SLICE
+        data = b"" if self._view_full else store.view_bytes(self._offset, size)
+        assert self._decoder is not None
+        if data:
+            self._offset += len(data)
+            text = self._decoder.feed(data)
+            if text:
+                remote.feed(text)
+            self._note_encoding()
+            return True
+        if not store.ended and self._offset < store.view_cap and not self._view_full:
+            self._release_held_text()
+            return False  # waiting for the network
+        if self._cut(store) and not store.ended:
+            if not self._cap_announced:
+                self._cap_announced = True
+                self.truncated.emit(self._offset, -1)
+            return False
+        if not self._view_full:
+            cut = not store.complete or store.truncated_in_view
+            text = self._decoder.finish(cut=cut)
+            if text:
+                remote.feed(text)
+            self._note_encoding()
+        remote.close()
+        self._remote_closed = True
+        return True
+
+    def _render_here(self, store: BodyStore, reason: str) -> None:
+        """The renderer process failed this page: render it again from its first byte here,
+        in a later turn (this one is inside a tick)."""
+        log.warning("rendering %s in the window's process: %s", store.url, reason)
+        self._drop_remote()
+        self._render_here_next = True
+        mode, override = self.mode, self.override
+
+        def again() -> None:
+            if self.store is store:
+                self.start(store, mode, override)
+
+        QTimer.singleShot(0, self, again)
 
     def _finish_text(self, store: BodyStore) -> None:
         if self.kind is BodyKind.JSON and self._json_parts:

@@ -371,6 +371,14 @@ class BodyStore:
         return self.body.size
 
     @property
+    def declared_size(self) -> int | None:
+        """The Content-Length of the head (the body as sent: compressed, if it was), or None."""
+        value = self._header("content-length")
+        if value is None or not value.strip().isdigit():
+            return None
+        return int(value.strip())
+
+    @property
     def kept_size(self) -> int:
         """Body bytes that Save would write."""
         return self.body.kept
