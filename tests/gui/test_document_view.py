@@ -7,7 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication
+from PySide6.QtGui import QContextMenuEvent, QFont, QGuiApplication, QTextCharFormat
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -370,3 +370,98 @@ def test_clearing_a_page_of_many_links_drops_them_at_once_and_frees_them_later(
     qtbot.waitUntil(lambda: view.disposing == 0, timeout=30_000)
     assert view.links() == [(0, 3, "/new")]
     assert view.toPlainText() == "new page"
+
+
+def _runs(view: DocumentView) -> list[tuple[object, ...]]:
+    """Every run of characters with its format, as the document holds it."""
+    runs: list[tuple[object, ...]] = []
+    block = view.document().begin()
+    while block.isValid():
+        piece = block.begin()
+        while not piece.atEnd():
+            frag = piece.fragment()
+            fmt = frag.charFormat()
+            runs.append(
+                (
+                    frag.position(),
+                    frag.text(),
+                    fmt.fontWeight(),
+                    fmt.fontItalic(),
+                    fmt.fontUnderline(),
+                    tuple(fmt.fontFamilies() or ()),
+                    fmt.isAnchor(),
+                    fmt.anchorHref(),
+                    fmt.foreground().color().name(),
+                )
+            )
+            piece += 1
+        block = block.next()
+    return runs
+
+
+def test_formats_taken_as_text_goes_in_equal_formats_merged_after(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ranges that wait for queued text go in with it, as runs; ranges over text on screen
+    # are merged onto it. Both must give the same document: nested, overlapping, empty
+    # and touching ranges, links inside styles and styles inside links, a range over the
+    # whole text, and a second part with an astral character (two UTF-16 units: merged).
+    bold = QTextCharFormat()
+    bold.setFontWeight(QFont.Weight.Bold)
+    italic = QTextCharFormat()
+    italic.setFontItalic(True)
+    mono = QTextCharFormat()
+    mono.setFontFamilies(["monospace"])
+    first = "".join(f"line {n} has words, some bold, some linked\n" for n in range(300))
+    second = "an astral 😀 character sits here\n" * 20
+    units = len(first) + len(second.encode("utf-16-le")) // 2
+    styles: list[tuple[int, int, QTextCharFormat]] = [(0, units, mono)]  # all of it
+    links: list[tuple[int, int, str]] = []
+    for n in range(0, units - 40, 37):
+        styles.append((n, n + 12, bold))
+        styles.append((n + 4, n + 30, italic))  # overlaps the bold, and a link
+        styles.append((n + 20, n + 20, mono))  # empty
+        links.append((n + 8, n + 16, f"http://h/{n}"))
+        links.append((n + 16, n + 16, f"http://empty/{n}"))  # empty
+        links.append((n + 16, n + 24, f"http://next/{n}"))  # touches the one before
+    taken: list[int] = []
+    original = DocumentView._insert_formatted
+
+    def spy(self: DocumentView, cursor: object, text: str, *args: object) -> None:
+        taken.append(len(text))
+        original(self, cursor, text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DocumentView, "_insert_formatted", spy)
+
+    def made(before: bool) -> DocumentView:
+        widget = DocumentView()
+        qtbot.addWidget(widget)
+        widget.resize(500, 300)
+        widget.show()
+        widget.begin_stream()
+        widget.append_text(first[:1])  # the first slice after idle: on screen at once
+        widget.append_text(first[1:])  # queued
+        if before:  # reported while their text is still queued: taken as it goes in
+            widget.add_format_ranges(styles)
+            widget.add_link_ranges(links)
+            widget.flush_pending()
+            widget.append_text(second)
+        else:  # reported once all the text is on screen: merged onto it
+            widget.flush_pending()
+            widget.append_text(second)
+            widget.flush_pending()
+            widget.add_format_ranges(styles)
+            widget.add_link_ranges(links)
+        widget.flush_pending()
+        return widget
+
+    runs_in = made(before=True)
+    assert taken == [len(first) - 1]  # the first part went in as runs, the astral one not
+    merged = made(before=False)
+    assert taken == [len(first) - 1]
+    assert runs_in.toPlainText() == merged.toPlainText() == first + second
+    assert runs_in.links() == merged.links()
+    assert sorted(runs_in.links()) == sorted(links)
+    assert _runs(runs_in) == _runs(merged)
+    bold_links = [r for r in _runs(runs_in) if r[2] == QFont.Weight.Bold and r[7]]
+    assert bold_links and all(r[5] == ("monospace",) for r in _runs(runs_in))

@@ -18,6 +18,7 @@ link's number (both in :mod:`ui.page.link_hints`, an overlay that leaves the tex
 from __future__ import annotations
 
 import heapq
+import itertools
 import time
 from bisect import bisect_left, bisect_right
 from collections import deque
@@ -119,6 +120,10 @@ class TurnGuard:
     def done(cls) -> None:
         cls.last_end = time.perf_counter()
 
+
+#: A link or format waiting for its text: (end, start, seq, href, format); a link when format
+#: is None. The deferred heap holds them by end position.
+_Deferred = tuple[int, int, int, str, QTextCharFormat | None]
 
 _Container = TypeVar("_Container", list[Any], dict[str, int], dict[int, int])
 
@@ -229,7 +234,7 @@ class DocumentView(QPlainTextEdit):
         # frame applies the ready ones without walking all the others (a list scan per frame
         # made a page of 100,000 links take 84 s, with 300 ms frames). An entry is
         # (end, start, seq, href, format): a link when format is None; seq keeps the order.
-        self._deferred: list[tuple[int, int, int, str, QTextCharFormat | None]] = []
+        self._deferred: list[_Deferred] = []
         self._seq = 0
         self._press_anchor = ""
         self._hovered = ""
@@ -869,7 +874,10 @@ class DocumentView(QPlainTextEdit):
                 fmt = QTextCharFormat(fmt)
                 fmt.setAnchorHref(href)
             before = time.perf_counter()
-            cursor.insertText(text, fmt)
+            if kind is SegmentKind.TEXT and self._formats_within(text, start):
+                self._insert_formatted(cursor, text, start, fmt)
+            else:
+                cursor.insertText(text, fmt)
             now = time.perf_counter()
             if measure:
                 self._measure(len(text), now - before)
@@ -958,6 +966,67 @@ class DocumentView(QPlainTextEdit):
                 break
         cursor.endEditBlock()
 
+    def _formats_within(self, text: str, start: int) -> bool:
+        """Links or formats wait for ``text``, about to go in at ``start``, and it can take
+        them as it goes in: every character one UTF-16 unit (offsets are slice indexes), and
+        no numbered links (their badges make room through a cursor over each link)."""
+        deferred = self._deferred
+        return (
+            bool(deferred)
+            and deferred[0][0] <= start + len(text)
+            and not self.link_hints.numbered
+            and _utf16_len(text) == len(text)
+        )
+
+    def _insert_formatted(
+        self, cursor: QTextCursor, text: str, start: int, base: QTextCharFormat
+    ) -> None:
+        """Insert ``text`` at ``start`` as runs that carry the links and formats lying wholly
+        inside it: one insert a run, instead of inserting it plain and then selecting and
+        merging each range (half the GUI thread's work on a big page: bench/README.md).
+        The result is what merging them in the deferred heap's order gives; ranges that
+        reach outside the text stay in the heap for _apply_deferred."""
+        end = start + len(text)
+        deferred = self._deferred
+        inside: list[_Deferred] = []
+        outside: list[_Deferred] = []
+        while deferred and deferred[0][0] <= end:
+            entry = heapq.heappop(deferred)
+            (inside if entry[1] >= start else outside).append(entry)
+        for entry in outside:  # over text on screen already: merged as before
+            heapq.heappush(deferred, entry)
+        points = {start, end}
+        for entry in inside:
+            points.add(entry[0])
+            points.add(entry[1])
+            if entry[4] is None:
+                self._note_link(entry[1], entry[0], entry[3], None)
+        cuts = sorted(points)
+        by_start = sorted(inside, key=lambda e: e[1])  # (stable: heap order kept on ties)
+        link_format = self._formats[SegmentKind.LINK]
+        active: list[_Deferred] = []
+        taken = 0
+        cursor.beginEditBlock()  # one layout for all the runs
+        for a, b in itertools.pairwise(cuts):
+            active = [e for e in active if e[0] > a]
+            while taken < len(by_start) and by_start[taken][1] <= a:
+                if by_start[taken][0] > a:
+                    active.append(by_start[taken])
+                taken += 1
+            piece = text[a - start : b - start]
+            if not active:
+                cursor.insertText(piece, base)
+                continue
+            fmt = QTextCharFormat(base)
+            for _, _, _, href, style in sorted(active):  # the order _apply_deferred merges in
+                if style is None:
+                    fmt.merge(link_format)
+                    fmt.setAnchorHref(href)
+                else:
+                    fmt.merge(style)
+            cursor.insertText(piece, fmt)
+        cursor.endEditBlock()
+
     def _apply_link(self, start: int, end: int, url: str) -> None:
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
@@ -965,6 +1034,10 @@ class DocumentView(QPlainTextEdit):
         fmt = QTextCharFormat(self._formats[SegmentKind.LINK])
         fmt.setAnchorHref(url)
         cursor.mergeCharFormat(fmt)
+        self._note_link(start, end, url, cursor)
+
+    def _note_link(self, start: int, end: int, url: str, cursor: QTextCursor | None) -> None:
+        """Add a link to :attr:`_links` (and to the numbered links, given a cursor over it)."""
         link = (start, end, url)
         if not self._links or self._links[-1][0] <= start:
             self._links.append(link)  # the common case: links arrive in document order
@@ -973,7 +1046,7 @@ class DocumentView(QPlainTextEdit):
             # (A list of starts built per call made 10,000 links cost 2 s: bisect on a key.)
             index = bisect_right(self._links, start, key=lambda k: k[0])
             self._links.insert(index, link)
-        if self.link_hints.numbered:
+        if cursor is not None and self.link_hints.numbered:
             self.link_hints.make_room_for(cursor, index, link)  # its number's place
 
     @property
