@@ -56,7 +56,8 @@ def test_the_start_page_is_in_its_reading_font_in_a_new_tab_opened_from_a_text_p
 
     # Duplicate Tab of the text page: the copy shows the text (monospace), and its Back
     # goes to the start page, in the start page's own font.
-    window.tabs.setCurrentWidget(text_page)
+    drive.press(qtbot, Qt.Key.Key_Tab, CTRL)  # Ctrl+Tab: round to the text page's tab
+    qtbot.waitUntil(lambda: window.page is text_page)
     bar = window.tabs.bar
     menu = drive.right_click(qtbot, window, bar, bar.tabRect(bar.currentIndex()).center())
     drive.choose(qtbot, menu, "Duplicate Tab")
@@ -66,6 +67,13 @@ def test_the_start_page_is_in_its_reading_font_in_a_new_tab_opened_from_a_text_p
     drive.trigger(window, "Go", "Back")
     drive.wait_loaded(qtbot, window)
     assert window.page.is_start_page() and not fixed_pitch(window)
+
+
+def column_slack(window: MainWindow) -> float:
+    """How far apart two x's may be and still read as one column: a quarter of an average
+    character of the document view's font (sub-pixel glyph positions and hinting differ
+    between machines; a column off by a character or more is what a reader sees)."""
+    return QFontMetricsF(window.page.document_view.font()).averageCharWidth() / 4
 
 
 def description_xs(window: MainWindow, first_key: str, last_key: str) -> dict[str, int]:
@@ -99,14 +107,15 @@ def test_the_table_of_keys_lines_its_descriptions_up_in_the_reading_font(
     assert not fixed_pitch(window)
     xs = description_xs(window, "Ctrl+L", "Ctrl+Shift+W, Ctrl+Q")
     assert len(xs) > 30 and {"f", "Ctrl+Shift+E", "Alt+1 … Alt+9"} <= set(xs)
-    assert max(xs.values()) - min(xs.values()) <= 1, xs
+    slack = column_slack(window)
+    assert max(xs.values()) - min(xs.values()) <= slack, (slack, xs)
     # The key column is wider than the widest key: no description touches its key.
     view = window.page.document_view
     assert min(xs.values()) > view.fontMetrics().horizontalAdvance("Tab, Shift+Tab, Enter")
     drive.trigger(window, "Help", "Keys")  # the same table on a page of its own
     drive.wait_loaded(qtbot, window)
     xs = description_xs(window, "Ctrl+L", "Ctrl+Shift+W, Ctrl+Q")
-    assert len(xs) > 30 and max(xs.values()) - min(xs.values()) <= 1, xs
+    assert len(xs) > 30 and max(xs.values()) - min(xs.values()) <= column_slack(window), xs
 
 
 def test_yonder_s_own_pages_show_no_charset_and_a_web_page_still_does(
@@ -295,6 +304,7 @@ def test_link_numbers_have_room_of_their_own_and_cover_no_text(
     qtbot.waitUntil(lambda: len(overlay.labels) == 6)
     assert drive.screen_text(window) == text  # room made, not text: Copy and Find unchanged
     links = view.links()
+    slack = QFontMetricsF(view.font()).averageCharWidth() / 10
     checked = 0
     for label in overlay.labels:
         start, _end, href = links[int(label.text) - 1]
@@ -307,7 +317,9 @@ def test_link_numbers_have_room_of_their_own_and_cover_no_text(
             before = char_box(window, start - 1)
             assert before.y() == first.y()
             assert not badge.intersects(before), (label.text, badge, before)
-            assert badge.left() >= before.right() - 0.5
+            # Beside it, not over it: at most a sliver of antialiasing (a tenth of a
+            # character of the page's font) may meet the character's own advance.
+            assert badge.left() >= before.right() - slack, (label.text, badge, before)
             checked += 1
         else:  # a line's first link: its number in the margin left of the text
             assert badge.right() <= first.left() and badge.left() >= -view.left_margin
