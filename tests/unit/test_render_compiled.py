@@ -5,8 +5,8 @@ The pages: the Sphinx HTML of python3-doc when it is installed (.ci/run installs
 suite's own corpus always. Each is fed as the window feeds it (bytes through StreamTextDecoder,
 8 KiB slices, UTF-16 offsets, links resolved with their #fragment), and a small page one byte at
 a time; every fragment's text, links, spans, anchors and indents are compared. This process
-renders with whichever renderer it loaded; a child with YONDER_PURE_PYTHON=1 renders with the
-pure one.
+renders with the compiled renderer (the comparison fails, saying so, if it loaded the pure
+one); a child with YONDER_PURE_PYTHON=1 renders with the pure one.
 """
 
 from __future__ import annotations
@@ -110,7 +110,17 @@ def test_the_compiled_renderer_runs_under_make_test() -> None:
 
 
 def test_compiled_and_pure_render_every_page_identically() -> None:
+    # This process's renderer is the compiled one, or there is nothing to compare: pure
+    # against pure would pass whatever the compiled build does. Not a skip: a checkout
+    # without the build fails here, saying how to make it.
+    renderer = sys.modules["ui.text.render.renderer"]
+    assert ui.text.render.compiled(), (
+        f"no compiled renderer to compare: this process loaded the pure one "
+        f"({renderer.__file__}). Build {native.build_dir(ROOT)} with `make native` "
+        f"(tools/build_native.py) from these sources, and do not set {native.PURE_ENV}=1"
+    )
     ours = render_all()
+    assert ours["compiled"] is True
     proc = child(
         "import json; from tests.unit.test_render_compiled import render_all; "
         "print(json.dumps(render_all()))",
