@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.contrast_check import fragment_contrasts, roles_shown, worst
+from tests.gui.journeys import drive
 from ui.colours import rgb, status_colour, text_colours
 from ui.page.document_view import DocumentView
 from ui.page.error_page import ErrorBanner, error_segments
@@ -20,6 +21,7 @@ from ui.page.header_view import HeaderView
 from ui.page.notice_bar import NoticeBar
 from ui.page.page_renderer import PageRenderer, ViewMode
 from ui.settings import Settings
+from ui.shell.main_window import MainWindow
 from ui.shell.theme import (
     TEXT_PAIRS,
     Theme,
@@ -31,7 +33,7 @@ from ui.shell.theme import (
     switcher,
 )
 from ui.text.body_store import BodyStore
-from ui.text.contrast import AA_TEXT, WHITE, contrast_ratio
+from ui.text.contrast import AA_TEXT, WHITE, contrast_ratio, is_dark
 
 # Every style the HTML renderer colours: links, code, quotes, list markers, images, forms,
 # rules, headings.
@@ -188,40 +190,45 @@ def test_the_header_view_is_readable(qtbot: QtBot, theme: Theme) -> None:
     )
 
 
-def test_the_strips_are_readable_and_follow_the_theme(qtbot: QtBot, theme: Theme) -> None:
-    # Inside a window, as in a page: a strip there gets no ApplicationPaletteChange of its own.
-    holder = QWidget()
-    qtbot.addWidget(holder)
-    layout = QVBoxLayout(holder)
-    banner, notice = ErrorBanner(), NoticeBar()
-    layout.addWidget(banner)
-    layout.addWidget(notice)
-    holder.show()
+@pytest.mark.parametrize(("first", "then"), [("Light", "Dark"), ("Dark", "Light")])
+def test_the_strips_are_readable_and_follow_the_theme(
+    qtbot: QtBot, window: MainWindow, first: str, then: str
+) -> None:
+    # The window's own strips, in its page: a strip there gets no ApplicationPaletteChange
+    # of its own. The themes are chosen as a user does, View > Theme.
+    drive.trigger(window, "View", "Theme", first)
+    # The theme's palette reaches the window's widgets from the event loop.
+    qtbot.waitUntil(lambda: window.palette() == QApplication.palette())
+    assert palette_is_dark(window.palette()) == (first == "Dark")
+    banner, notice = window.page.error_banner, window.page.notice_bar
     banner.show_error("Could not connect")
     notice.show_notice("Shown up to 32 MB", offer_save=True)
-    colours = text_colours(QApplication.palette())
-    for fill, text in (
-        (colours.error_strip, colours.error_strip_text),
-        (colours.info_strip, colours.info_strip_text),
-    ):
-        assert contrast_ratio(rgb(text), rgb(fill)) >= AA_TEXT
-    text_role = QPalette.ColorRole.WindowText
+    qtbot.waitUntil(lambda: banner.isVisible() and notice.isVisible())
+    assert_strips_read_in(banner, notice, dark=first == "Dark")
+    drive.trigger(window, "View", "Theme", then)
+    qtbot.waitUntil(lambda: window.palette() == QApplication.palette())
+    qtbot.waitUntil(lambda: is_dark(rgb(banner.colours()[0])) == (then == "Dark"))
+    qtbot.waitUntil(lambda: is_dark(rgb(notice.colours()[0])) == (then == "Dark"))
+    assert_strips_read_in(banner, notice, dark=then == "Dark")
+
+
+def assert_strips_read_in(banner: ErrorBanner, notice: NoticeBar, dark: bool) -> None:
+    """Each strip as it paints itself now (its fill, border and its label's text, from
+    the palette it inherits in the window): the theme's colours, the text readable on it."""
+    theme = text_colours(QApplication.palette())
     assert banner.colours() == (
-        colours.error_strip,
-        colours.error_strip_border,
-        colours.error_strip_text,
+        theme.error_strip,
+        theme.error_strip_border,
+        theme.error_strip_text,
     )
-    assert banner.label.palette().color(text_role) == colours.error_strip_text
-    assert notice.colours()[0] == colours.info_strip
-    assert notice.label.palette().color(text_role) == colours.info_strip_text
-    other = Theme.LIGHT if theme is Theme.DARK else Theme.DARK
-    apply_theme(other)
-    qtbot.waitUntil(lambda: text_colours(QApplication.palette()) != colours)
-    now = text_colours(QApplication.palette())
-    qtbot.waitUntil(lambda: banner.colours()[0] == now.error_strip)
-    assert banner.label.palette().color(text_role) == now.error_strip_text
-    assert notice.colours()[0] == now.info_strip
-    assert notice.label.palette().color(text_role) == now.info_strip_text
+    assert notice.colours() == (theme.info_strip, theme.info_strip_border, theme.info_strip_text)
+    text_role = QPalette.ColorRole.WindowText
+    for strip in (banner, notice):
+        fill, border, text = strip.colours()
+        name = strip.accessibleName()
+        assert is_dark(rgb(fill)) == dark and is_dark(rgb(border)) == dark, (name, fill.name())
+        assert contrast_ratio(rgb(text), rgb(fill)) >= AA_TEXT, (name, text.name(), fill.name())
+        assert strip.label.palette().color(text_role) == text, name
 
 
 def test_the_theme_menu_applies_and_saves(
