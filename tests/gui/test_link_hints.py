@@ -1,15 +1,24 @@
-"""The document view's link hints (``f``), numbered links and new-tab requests, alone."""
+"""The document view's link hints (``f``), numbered links and new-tab requests: alone, and
+numbered links in the window, turned on with View > Numbered Links. Two numbered-links tests
+stay on a lone view with set_numbered (the slot that action calls): destroying the view
+while a number shows (its destructor's order), and the room made a batch at a time
+(ROOM_BATCH, patched small)."""
 
 from __future__ import annotations
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QAction, QFont, QFontMetricsF, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
 
+from tests.gui.journeys import drive
+from tests.gui.journeys.pages import html_response
+from tests.gui.windows import serve
+from tests.integration.servers import LoopbackServer, routes, send
 from ui.page.document_view import DocumentView
+from ui.shell.main_window import MainWindow
 from ui.text.hint_labels import hint_labels
 
 
@@ -206,43 +215,71 @@ def test_links_streaming_in_get_labels(qtbot: QtBot) -> None:
     assert followed == ["http://x/third"]
 
 
-def test_numbered_links_show_page_numbers_and_digits_enter_follow(qtbot: QtBot) -> None:
-    _win, view = page_of_links(qtbot, lines=200)
-    followed: list[str] = []
-    tabs: list[str] = []
-    view.link_activated.connect(followed.append)
-    view.link_new_tab_requested.connect(tabs.append)
-    view.link_hints.set_numbered(True)
-    numbers = view.link_hints.labels()
-    assert numbers == {str(i + 1): f"http://x/{i}" for i in range(len(on_screen(view)))}
-    assert view.toPlainText().startswith("line 0 link 0\n")  # the text itself is unchanged
-    qtbot.keyClick(view, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: "1" not in view.link_hints.labels())
+def links_site(servers: list[LoopbackServer], lines: int = 200) -> LoopbackServer:
+    """A page with one link a line ("line i link i", to /i.html), and each link's page."""
+    body = "<title>Links</title><p>" + "<br>".join(
+        f"line {i} <a href='/{i}.html'>link {i}</a>" for i in range(lines)
+    )
+    pages: dict[str, object] = {
+        "/links.html": send(html_response(body + "</p>")),
+    }
+    for i in range(lines):
+        pages[f"/{i}.html"] = send(html_response(f"<title>{i}</title><p>Page {i}.</p>"))
+    return serve(servers, routes(pages))
+
+
+def place(href: str) -> str:
+    """A link's place in links_site's page (1 for /0.html): its number."""
+    return str(int(href.rsplit("/", 1)[1].split(".")[0]) + 1)
+
+
+def test_numbered_links_show_page_numbers_and_digits_enter_follow(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = links_site(servers)
+    drive.open_address(qtbot, window, srv.url("/links.html"))
+    view = window.page.document_view
+    qtbot.waitUntil(lambda: drive.focused() is view)
+    text = drive.screen_text(window)
+    action = drive.trigger(window, "View", "Numbered Links")
+    assert action.isChecked()
     shown = on_screen(view)
+    qtbot.waitUntil(lambda: drive.hint_labels(window) == {place(h): h for h in shown})
+    assert "1" in drive.hint_labels(window) and len(shown) < 200
+    assert drive.screen_text(window) == text  # the text itself is unchanged
+    drive.press(qtbot, Qt.Key.Key_Space)  # a page down
+    qtbot.waitUntil(lambda: "1" not in drive.hint_labels(window))
     # A number is the link's place in the page, wherever the view is.
-    assert view.link_hints.labels() == {str(int(h.rsplit("/", 1)[1]) + 1): h for h in shown}
+    qtbot.waitUntil(lambda: drive.hint_labels(window) == {place(h): h for h in on_screen(view)})
 
-    qtbot.keyClicks(view, "120")
-    assert "Link 120" in view.link_hints.overlay.prompt
-    qtbot.keyClick(view, Qt.Key.Key_Backspace)
-    qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert followed == ["http://x/11"]  # link 12 (off screen is fine, as in lynx)
-    qtbot.keyClicks(view, "3")
-    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    assert tabs == ["http://x/2"]
-    qtbot.keyClicks(view, "999")
-    qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert "No link 999" in view.link_hints.overlay.prompt
-    assert followed == ["http://x/11"]
-    qtbot.keyClick(view, Qt.Key.Key_Escape)
-    assert view.link_hints.overlay.prompt == ""
+    drive.type_text(qtbot, "120")
+    assert "Link 120" in drive.hint_prompt(window)
+    drive.press(qtbot, Qt.Key.Key_Backspace)
+    drive.press(qtbot, Qt.Key.Key_Return)  # link 12 (off screen is fine, as in lynx)
+    drive.wait_loaded(qtbot, window)
+    assert window.address_bar.text() == srv.url("/11.html")
+    assert "Page 11." in drive.screen_text(window)
+    drive.trigger(window, "Go", "Back")
+    drive.wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: drive.focused() is window.page.document_view)
+    page = window.page
+    drive.type_text(qtbot, "3")
+    drive.press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # a new tab
+    qtbot.waitUntil(lambda: len(drive.requests_to(srv, "/2.html")) == 1, timeout=10000)
+    assert window.tabs.count() == 2 and window.page is page
+    drive.type_text(qtbot, "999")
+    drive.press(qtbot, Qt.Key.Key_Return)
+    assert "No link 999" in drive.hint_prompt(window)
+    assert window.page is page and window.page.url == srv.url("/links.html")
+    drive.press(qtbot, Qt.Key.Key_Escape)
+    assert drive.hint_prompt(window) == ""
 
-    view.link_hints.set_numbered(False)
-    assert view.link_hints.labels() == {}
-    assert not view.link_hints.overlay.isVisible()
-    qtbot.keyClicks(view, "5")
-    qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert followed == ["http://x/11"]  # digits are nothing without numbers
+    drive.trigger(window, "View", "Numbered Links")  # off
+    assert not action.isChecked()
+    qtbot.waitUntil(lambda: drive.hint_labels(window) == {})
+    drive.type_text(qtbot, "5")
+    drive.press(qtbot, Qt.Key.Key_Return)
+    assert drive.requests_to(srv, "/4.html") == []  # digits are nothing without numbers
 
 
 def test_middle_click_and_ctrl_click_ask_for_a_new_tab(qtbot: QtBot) -> None:
@@ -305,47 +342,96 @@ def test_destroying_a_view_with_hints_or_a_number_showing_is_safe(qtbot: QtBot) 
         assert not shiboken6.isValid(view)
 
 
-def test_a_click_or_a_new_page_ends_hint_mode_numbers_stay(qtbot: QtBot) -> None:
+def test_a_click_ends_hint_mode(qtbot: QtBot) -> None:
     _win, view = page_of_links(qtbot)
     qtbot.keyClick(view, Qt.Key.Key_F)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.rect().center())
     qtbot.waitUntil(lambda: not view.link_hints.overlay.isVisible())
     assert not view.link_hints.hinting
 
-    view.link_hints.set_numbered(True)
-    qtbot.keyClick(view, Qt.Key.Key_F)
-    view.clear_document()
-    assert not view.link_hints.hinting
-    assert view.link_hints.numbered
-    view.append_link("a new page's link", "http://y/1")
-    qtbot.waitUntil(lambda: view.link_hints.labels() == {"1": "http://y/1"})
+
+def test_a_new_page_ends_hint_mode_and_the_numbers_stay(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = links_site(servers, lines=20)
+    drive.open_address(qtbot, window, srv.url("/links.html"))
+    action = drive.trigger(window, "View", "Numbered Links")
+    qtbot.waitUntil(lambda: drive.hint_labels(window).get("1") == srv.url("/0.html"))
+    qtbot.waitUntil(lambda: drive.focused() is window.page.document_view)
+    drive.press(qtbot, Qt.Key.Key_F)
+    assert drive.hint_prompt(window).startswith("Hints")
+    drive.trigger(window, "Go", "Home")  # a new page while the hints show
+    drive.wait_loaded(qtbot, window)
+    view = window.page.document_view
+    assert window.page.is_start_page() and not view.link_hints.hinting
+    assert action.isChecked()
+    # The start page's links are numbered from 1 (scrolled to the first, as a reader does).
+    first = view.links()[0][2]
+    drive.link_point(window, first)
+    qtbot.waitUntil(lambda: drive.hint_labels(window).get("1") == first)
+    assert srv.url("/0.html") not in drive.hint_labels(window).values()
+
+
+def char_box(view: DocumentView, pos: int) -> QRectF:
+    """The box of the character at document position ``pos`` as drawn (viewport
+    coordinates): from its x to its own advance in its font, without the room added after
+    it (its letter spacing)."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(pos)
+    caret = view.cursorRect(cursor)
+    cursor.setPosition(pos + 1, QTextCursor.MoveMode.KeepAnchor)
+    font = cursor.charFormat().font().resolve(QFont(view.font()))
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100.0)
+    advance = QFontMetricsF(font).horizontalAdvance(cursor.selectedText())
+    return QRectF(caret.x(), caret.y(), advance, caret.height())
+
+
+def badges_clear_of_text(view: DocumentView) -> bool:
+    """Every number painted now sits clear of the text: of its link's first character,
+    and of the character before the link on its line."""
+    overlay = view.link_hints.overlay
+    links = view.links()
+    assert overlay.labels, "no number painted"
+    for label in overlay.labels:
+        badge = overlay.label_rect(label)
+        start = links[int(label.text) - 1][0]
+        if badge.intersects(char_box(view, start)):
+            return False
+        line_start = view.document().findBlock(start).position()
+        if start > line_start and badge.intersects(char_box(view, start - 1)):
+            return False
+    return True
 
 
 def test_numbered_links_make_room_for_a_long_page_a_batch_at_a_time(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtGui import QFont
-
+    # The batches are internal (ROOM_BATCH links a turn of the event loop), so this one is
+    # on a lone view with set_numbered, the slot View > Numbered Links calls; what it checks
+    # is the layout a reader sees: where the links' text is, where the numbers are painted.
     from ui.page import link_hints
 
     monkeypatch.setattr(link_hints, "ROOM_BATCH", 7)
     _win, view = page_of_links(qtbot, lines=40)
     text = view.toPlainText()
+    links = view.links()
 
-    def spacing_before(index: int) -> tuple[QFont.SpacingType, float]:
-        cursor = QTextCursor(view.document())
-        start = view.links()[index][0]
-        cursor.setPosition(start - 1)
-        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
-        fmt = cursor.charFormat()
-        return fmt.fontLetterSpacingType(), fmt.fontLetterSpacing()
+    def x_of(index: int) -> float:
+        return char_box(view, links[index][0]).x()
 
+    plain = [x_of(0), x_of(39)]
     view.link_hints.set_numbered(True)
-    assert spacing_before(0)[0] is QFont.SpacingType.AbsoluteSpacing  # the first batch: now
-    assert spacing_before(39)[0] is not QFont.SpacingType.AbsoluteSpacing  # the rest: later
-    qtbot.waitUntil(lambda: spacing_before(39)[0] is QFont.SpacingType.AbsoluteSpacing)
-    assert spacing_before(39)[1] == view.link_hints.number_width(40)
+    assert x_of(0) > plain[0]  # the first batch: room before its links now
+    assert x_of(39) == plain[1]  # the rest: on later turns of the event loop
+    qtbot.waitUntil(lambda: x_of(39) > plain[1])
     assert view.toPlainText() == text and view.left_margin > 0
+    # On screen, top and bottom of the page: no number over any text.
+    qtbot.waitUntil(lambda: "1" in view.link_hints.labels())
+    assert badges_clear_of_text(view)
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "40" in view.link_hints.labels())
+    assert badges_clear_of_text(view)
     view.link_hints.set_numbered(False)
-    qtbot.waitUntil(lambda: spacing_before(39) == (QFont.SpacingType.PercentageSpacing, 100.0))
+    qtbot.waitUntil(lambda: x_of(39) == plain[1])
+    assert x_of(0) == plain[0]
     assert view.left_margin == 0 and view.toPlainText() == text
