@@ -1004,27 +1004,41 @@ class DocumentView(QPlainTextEdit):
         cuts = sorted(points)
         by_start = sorted(inside, key=lambda e: e[1])  # (stable: heap order kept on ties)
         link_format = self._formats[SegmentKind.LINK]
+        # The merged format of each set of ranges (keyed by their formats, 0 for a link),
+        # made once a slice: a page repeats the same few; a link's href is set on a copy.
+        merged: dict[tuple[int, ...], QTextCharFormat] = {}
         active: list[_Deferred] = []
         taken = 0
+        count = len(by_start)
+        insert = cursor.insertText
         cursor.beginEditBlock()  # one layout for all the runs
         for a, b in itertools.pairwise(cuts):
-            active = [e for e in active if e[0] > a]
-            while taken < len(by_start) and by_start[taken][1] <= a:
+            if active:
+                active = [e for e in active if e[0] > a]
+            while taken < count and by_start[taken][1] <= a:
                 if by_start[taken][0] > a:
                     active.append(by_start[taken])
                 taken += 1
             piece = text[a - start : b - start]
             if not active:
-                cursor.insertText(piece, base)
+                insert(piece, base)
                 continue
-            fmt = QTextCharFormat(base)
-            for _, _, _, href, style in sorted(active):  # the order _apply_deferred merges in
-                if style is None:
-                    fmt.merge(link_format)
-                    fmt.setAnchorHref(href)
-                else:
-                    fmt.merge(style)
-            cursor.insertText(piece, fmt)
+            ordered = active if len(active) == 1 else sorted(active)  # as _apply_deferred merges
+            href = ""
+            for entry in ordered:
+                if entry[4] is None:
+                    href = entry[3]
+            key = tuple(0 if e[4] is None else id(e[4]) for e in ordered)
+            fmt = merged.get(key)
+            if fmt is None:
+                fmt = QTextCharFormat(base)
+                for entry in ordered:
+                    fmt.merge(link_format if entry[4] is None else entry[4])
+                merged[key] = fmt
+            if href:
+                fmt = QTextCharFormat(fmt)
+                fmt.setAnchorHref(href)
+            insert(piece, fmt)
         cursor.endEditBlock()
 
     def _apply_link(self, start: int, end: int, url: str) -> None:
