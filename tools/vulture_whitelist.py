@@ -73,3 +73,4 @@ _.broken_count  # DecodeCompareView: broken characters now (its label follows on
 _.set_decode_per_chunk  # ReceiveLab: the tests elsewhere click decode_check (test_stream_wiring)
 _.is_live  # StreamPanel: a transfer is shown live (test_stream_panel, test_stream_wiring)
 _.mypyc_extensions  # native.py: setup.py and tools/build_native.py load native.py by path
+_.opened  # RenderProcess: documents it was given (test_render_process: really rendered there)

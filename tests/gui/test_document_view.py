@@ -7,7 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QFont, QGuiApplication, QTextCharFormat
+from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QGuiApplication, QTextCharFormat
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -465,3 +465,30 @@ def test_formats_taken_as_text_goes_in_equal_formats_merged_after(
     assert _runs(runs_in) == _runs(merged)
     bold_links = [r for r in _runs(runs_in) if r[2] == QFont.Weight.Bold and r[7]]
     assert bold_links and all(r[5] == ("monospace",) for r in _runs(runs_in))
+
+
+def test_a_range_begun_on_screen_keeps_the_merge_order_over_new_text(qtbot: QtBot) -> None:
+    # A link begun on screen over a <code> inside it that ends where it ends: the code's
+    # colour must win, as merging in order gives (runs first, the link merged after lost it).
+    red, blue = QTextCharFormat(), QTextCharFormat()
+    red.setForeground(QColor("#ff0000"))
+    blue.setForeground(QColor("#0000ff"))
+    text = "xsee code here"
+
+    def made(before: bool) -> DocumentView:
+        widget = DocumentView()
+        qtbot.addWidget(widget)
+        widget.show()
+        widget.begin_stream()
+        widget.append_text(text[:1])  # on screen at once: the ranges begin over it
+        widget.append_text(text[1:])
+        if not before:
+            widget.flush_pending()
+        widget.add_format_ranges([(0, 14, red), (5, 14, blue)])
+        widget.flush_pending()
+        return widget
+
+    queued, merged = made(before=True), made(before=False)
+    assert _runs(queued) == _runs(merged)
+    colours = {run[1]: run[8] for run in _runs(queued)}
+    assert colours == {"xsee ": "#ff0000", "code here": "#0000ff"}

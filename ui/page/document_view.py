@@ -993,6 +993,14 @@ class DocumentView(QPlainTextEdit):
         while deferred and deferred[0][0] <= end:
             entry = heapq.heappop(deferred)
             (inside if entry[1] >= start else outside).append(entry)
+        if any(entry[0] > start for entry in outside):
+            # A range that began on screen reaches into this text: merged after the runs it
+            # would override what they set (a link's colour over its <code>'s), so the merge
+            # order holds only if this text goes in plain and everything is merged.
+            for entry in inside + outside:
+                heapq.heappush(deferred, entry)
+            cursor.insertText(text, base)
+            return
         for entry in outside:  # over text on screen already: merged as before
             heapq.heappush(deferred, entry)
         points = {start, end}

@@ -716,11 +716,11 @@ class PageRenderer(QObject):
         log.warning("rendering %s in the window's process: %s", store.url, reason)
         self._drop_remote()
         self._render_here_next = True
-        mode, override = self.mode, self.override
 
         def again() -> None:
-            if self.store is store:
-                self.start(store, mode, override)
+            # The mode and override of now: a view switch in between has its own start().
+            if self.store is store and self._render_here_next:
+                self.start(store, self.mode, self.override)
 
         QTimer.singleShot(0, self, again)
 

@@ -1,10 +1,10 @@
 """The window's side of the renderer process (:mod:`ui.text.render.remote`).
 
-One process serves every tab, started when the first big HTML page needs it and kept for the
-app's life (it ends by itself when its input closes: the app quit or died). A page's renderer
-opens a :class:`RemoteStream`, sends decoded text, and takes what came back when it has time;
-what it has sent but not yet taken back is bounded (:data:`AHEAD_CHARS`), so neither a fast
-network nor a slow view piles up output in memory.
+One process serves every tab, started with the window (ui.app.tune_runtime) or by the first
+big HTML page, and kept for the app's life (it ends by itself when its input closes: the app
+quit or died). A page's renderer opens a :class:`RemoteStream`, sends decoded text, and takes
+what came back when it has time; what it has sent but not yet taken back is bounded
+(:data:`AHEAD_CHARS`), so neither a fast network nor a slow view piles up output in memory.
 
 Nothing here ever blocks the GUI thread: both pipes are non-blocking, a QSocketNotifier reads
 answers as they come (and writes what did not fit into the pipe at once). If the process
@@ -183,7 +183,11 @@ class RenderProcess(QObject):
                 self._die(f"the renderer process sent garbage ({exc})")
                 return
             for message in messages:
-                self._dispatch(message)
+                try:
+                    self._dispatch(message)
+                except (IndexError, TypeError, ValueError) as exc:  # framed, but not ours
+                    self._die(f"the renderer process sent a malformed message ({exc})")
+                    return
 
     def _dispatch(self, message: Message) -> None:
         kind, stream_id = message[0], message[1]

@@ -225,6 +225,8 @@ def test_a_process_that_is_no_renderer_leaves_the_page_whole(
     drive.wait_loaded(qtbot, window)
     drive.open_address(qtbot, window, srv.url("/big.html"), timeout=60000)
     assert shown(window) == expected
+    failed = render_process._shared
+    assert failed is not None and "garbage" in (failed.dead or "")  # it was tried, and refused
     monkeypatch.undo()
     render_process.stop_shared()
 
