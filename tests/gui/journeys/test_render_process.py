@@ -226,7 +226,8 @@ def test_a_process_that_is_no_renderer_leaves_the_page_whole(
     drive.open_address(qtbot, window, srv.url("/big.html"), timeout=60000)
     assert shown(window) == expected
     failed = render_process._shared
-    assert failed is not None and "garbage" in (failed.dead or "")  # it was tried, and refused
+    # It was tried and given up: its garbage read, or its exit seen first (it writes and quits).
+    assert failed is not None and failed.dead is not None
     monkeypatch.undo()
     render_process.stop_shared()
 
