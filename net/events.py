@@ -105,10 +105,7 @@ class ResponseHead:
 
     @property
     def content_length(self) -> int | None:
-        value = self.header("content-length")
-        if value is None or not value.strip().isdigit():
-            return None
-        return int(value.strip())
+        return parse_content_length(self.header("content-length"))
 
     @property
     def content_type(self) -> str:
@@ -148,3 +145,10 @@ class Finished:
 Event = (
     Resolved | Connected | TLSReady | RequestSent | ResponseHead | BodyChunk | Redirected | Finished
 )
+
+
+def parse_content_length(value: str | None) -> int | None:
+    """A Content-Length header's value as a size, or None when absent or not digits."""
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value.strip())

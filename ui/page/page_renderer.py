@@ -459,13 +459,7 @@ class PageRenderer(QObject):
                 self._size_html_slice(len(data), time.perf_counter() - before)
             self._note_encoding()
             return True
-        if not store.ended and self._offset < store.view_cap and not self._view_full:
-            self._release_held_text()
-            return False  # waiting for the network
-        if self._cut(store) and not store.ended:
-            if not self._cap_announced:
-                self._cap_announced = True
-                self.truncated.emit(self._offset, -1)  # the total is known at the end
+        if self._held_back(store):
             return False
         assert self._decoder is not None
         if not self._view_full:
@@ -475,6 +469,19 @@ class PageRenderer(QObject):
             self._text(self._decoder.finish(cut=cut), final=True)
             self._note_encoding()
         self._finish_text(store)
+        return False
+
+    def _held_back(self, store: BodyStore) -> bool:
+        """Everything stored is consumed and the body has not ended: waiting for the network,
+        or cut short by the view's cap (announced once; the total is known at the end)."""
+        if not store.ended and self._offset < store.view_cap and not self._view_full:
+            self._release_held_text()
+            return True
+        if self._cut(store) and not store.ended:
+            if not self._cap_announced:
+                self._cap_announced = True
+                self.truncated.emit(self._offset, -1)
+            return True
         return False
 
     def _size_html_slice(self, size: int, seconds: float) -> None:
@@ -692,13 +699,7 @@ class PageRenderer(QObject):
                 remote.feed(text)
             self._note_encoding()
             return True
-        if not store.ended and self._offset < store.view_cap and not self._view_full:
-            self._release_held_text()
-            return False  # waiting for the network
-        if self._cut(store) and not store.ended:
-            if not self._cap_announced:
-                self._cap_announced = True
-                self.truncated.emit(self._offset, -1)
+        if self._held_back(store):
             return False
         if not self._view_full:
             cut = not store.complete or store.truncated_in_view

@@ -373,10 +373,9 @@ class BodyStore:
     @property
     def declared_size(self) -> int | None:
         """The Content-Length of the head (the body as sent: compressed, if it was), or None."""
-        value = self._header("content-length")
-        if value is None or not value.strip().isdigit():
-            return None
-        return int(value.strip())
+        from net.events import parse_content_length
+
+        return parse_content_length(self._header("content-length"))
 
     @property
     def kept_size(self) -> int:
