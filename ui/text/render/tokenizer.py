@@ -12,10 +12,10 @@ methods, ``cdata_elem``, ``set_cdata_mode``, the ``tagfind_tolerant`` /
 ``attrfind_tolerant`` / ``starttagopen`` patterns): CPython releases change them, so they
 are confined here and pinned by tests/unit/test_html_tokenizer.py. What it adds:
 
-- its own ``goahead`` loop, which tokenizes the plain start and end tags that make up nearly
-  every page itself (one regex match a tag, ~2.4x faster on real pages) and hands the rest
-  to HTMLParser's methods; tests/unit/test_html_tokenizer_fast.py checks it against
-  HTMLParser's own ``goahead``;
+- its own ``goahead`` loop, which tokenizes the text and the plain start and end tags that
+  make up nearly every page itself (one ``findall`` gives all of them up to the first other
+  construct) and hands the rest to HTMLParser's methods;
+  tests/unit/test_html_tokenizer_fast.py checks it against HTMLParser's own ``goahead``;
 
 - HTMLParser rescans an incomplete tag or comment from its start at every feed, so input
   behind one is only parsed once a ">" arrives;
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import html.parser as _html_parser
 import re
-from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
 from typing import Protocol
@@ -53,26 +52,23 @@ _COMMENT_CLOSE = re.compile(r"--\s*>")  # what HTMLParser ends a comment at
 # value holds none of "'=<>` ; anything else goes the slow way, to HTMLParser itself.
 _WS = "[ \t\n\r\f]"
 _FAST_START = (
-    rf"<([a-zA-Z][-a-zA-Z0-9]*+)"
+    rf"([a-zA-Z][-a-zA-Z0-9]*+)"
     rf"((?:{_WS}++[a-zA-Z_:][-a-zA-Z0-9_:.]*+"
     rf"(?:{_WS}*+={_WS}*+(?:\"[^\"]*+\"|'[^']*+'|[^\s\"'=<>`]++))?+)*+)"
-    rf"{_WS}*+(/?)>"
+    rf"({_WS}*+/?)>"
 )
 _FAST_ATTR = re.compile(
     rf"([a-zA-Z_:][-a-zA-Z0-9_:.]*+)"
     rf"(?:{_WS}*+(={_WS}*+)(?:\"([^\"]*+)\"|'([^']*+)'|([^\s\"'=<>`]++)))?+"
 )
 _FAST_END = r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"  # HTMLParser's endtagfind
-# Text up to the next "<" (group 1), a start tag (2: name, 3: attributes, 4: "/" of "/>"),
-# an end tag (5).
-_FAST_TOKEN = re.compile(rf"([^<]++)|{_FAST_START}|{_FAST_END}")
+# <script> and <style> start tags go the slow way, which enters raw-text mode.
+_NOT_RAW_TEXT = "(?!(?i:" + "|".join(HTMLParser.CDATA_CONTENT_ELEMENTS) + ")(?![-a-zA-Z0-9]))"
+# One findall gives every fast token of a piece at once: text up to the next "<" (group 1), a
+# start tag (2: name, 3: attributes, 4: the blanks and "/" before ">"), an end tag (5: all of
+# it, 6: its name), and, where no fast token matches, the rest of the input (7) as the last.
+_FAST_TOKENS = re.compile(rf"([^<]++)|<{_NOT_RAW_TEXT}{_FAST_START}|({_FAST_END})|(<[\s\S]*)")
 _CHARREF_TAIL = re.compile(r"[\s;]")
-
-
-def _token_scanner(text: str, pos: int) -> Callable[[], re.Match[str] | None]:
-    """Matches _FAST_TOKEN at ``pos``, then where the last match ended (re's scanner, which
-    the type stubs do not know)."""
-    return _FAST_TOKEN.scanner(text, pos).match  # type: ignore[attr-defined, no-any-return]
 
 
 def _private_pattern(name: str) -> re.Pattern[str]:
@@ -163,9 +159,9 @@ class Tokenizer(HTMLParser):
     def goahead(self, end: bool) -> None:
         """HTMLParser.goahead (CPython 3.11-3.13, with ``convert_charrefs``), with the
         common tags handled here and straight to the sink: HTMLParser's own path costs
-        about four Python calls and five regex matches a tag. Whatever else comes (a
-        comment, a declaration, a tag outside the fast patterns, an incomplete construct,
-        script or style text) goes to HTMLParser's methods, as before."""
+        about four Python calls and five regex matches a tag, this one a tuple a token.
+        Whatever else comes (a comment, a declaration, a tag outside the fast patterns, an
+        incomplete construct, script or style text) goes to HTMLParser's methods, as before."""
         if self.cdata_elem:
             super().goahead(end)
             return
@@ -177,34 +173,34 @@ class Tokenizer(HTMLParser):
         end_tag = sink.end_tag
         text = sink.text
         find_attrs = _FAST_ATTR.findall
+        find_tokens = _FAST_TOKENS.findall
         attr_cache = self.attr_cache
-        cdata_tags = self.CDATA_CONTENT_ELEMENTS
         startswith = rawdata.startswith
-        # One match a token, each where the last one ended (None: not a fast token here).
-        scan = _token_scanner(rawdata, 0)
         while i < n:
-            m = scan()
-            if m is not None:
-                kind = m.lastindex
-                if kind == 1:  # text up to the next "<" (or the end)
-                    j = m.end()
-                    if j == n:
+            # Every fast token from i on in one call; a last one with ``rest`` set marks where
+            # the slow way takes over.
+            rest = ""
+            for data, tag, attr_text, tail, whole_end, end_name, rest in find_tokens(rawdata, i):
+                if data:  # text up to the next "<" (or the end)
+                    j = i + len(data)
+                    if j == n and not end:
                         # As HTMLParser: text ending in what may be half a character
                         # reference waits for more input.
                         amppos = rawdata.rfind("&", max(i, n - 34))
                         if amppos >= 0 and not _CHARREF_TAIL.search(rawdata, amppos):
-                            break
-                    data = m.group(1)
+                            self.rawdata = rawdata[i:]
+                            return
                     text(unescape(data) if "&" in data else data)
                     i = j
-                    continue
-                if kind == 5:  # an end tag
-                    end_tag(m.group(5).lower())
-                    i = m.end()
-                    continue
-                if m.end() - i <= MAX_CONSTRUCT:  # a start tag (else: cut, the slow way)
-                    tag = m.group(2).lower()
-                    attr_text = m.group(3)
+                elif end_name:  # an end tag
+                    end_tag(end_name.lower())
+                    i += len(whole_end)
+                elif tag:  # a start tag (over MAX_CONSTRUCT: cut, the slow way)
+                    size = len(tag) + len(attr_text) + len(tail) + 2
+                    if size > MAX_CONSTRUCT:
+                        rest = tag
+                        break
+                    tag = tag.lower()
                     attrs: Attrs = _NO_ATTRS
                     if attr_text:
                         # Pages repeat the same attributes thousands of times (a class on
@@ -226,17 +222,13 @@ class Tokenizer(HTMLParser):
                                 if len(attr_cache) >= MAX_CACHED_ATTRS:
                                     attr_cache.clear()
                                 attr_cache[attr_text] = attrs
-                    i = m.end()
-                    if m.group(4):
+                    i += size
+                    if tail[-1:] == "/":
                         sink.start_end_tag(tag, attrs)
                     else:
                         start_tag(tag, attrs)
-                        if tag in cdata_tags:
-                            self.set_cdata_mode(tag)
-                            self.rawdata = rawdata[i:]
-                            super().goahead(end)
-                            return
-                    continue
+            if not rest:
+                break
             # The slow way: HTMLParser's own, exactly as its goahead does it.
             if starttagopen_match(rawdata, i):
                 k = self.parse_starttag(i)
@@ -272,7 +264,6 @@ class Tokenizer(HTMLParser):
                 self.rawdata = rawdata[i:]
                 super().goahead(end)
                 return
-            scan = _token_scanner(rawdata, i)
         if end and i < n:
             text(unescape(rawdata[i:n]))
             i = n
