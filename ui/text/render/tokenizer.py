@@ -66,8 +66,10 @@ _FAST_END = r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"  # HTMLParser's endtagfind
 _NOT_RAW_TEXT = "(?!(?i:" + "|".join(HTMLParser.CDATA_CONTENT_ELEMENTS) + ")(?![-a-zA-Z0-9]))"
 # One findall gives every fast token of a piece at once: text up to the next "<" (group 1), a
 # start tag (2: name, 3: attributes, 4: the blanks and "/" before ">"), an end tag (5: all of
-# it, 6: its name), and, where no fast token matches, the rest of the input (7) as the last.
-_FAST_TOKENS = re.compile(rf"([^<]++)|<{_NOT_RAW_TEXT}{_FAST_START}|({_FAST_END})|(<[\s\S]*)")
+# it, 6: its name), and, where no fast token matches, a last one (7: "<") that runs to the end
+# of the input so findall stops there. A dot under DOTALL gets there in one step and the
+# group holds only the "<": capturing the rest would copy it at every slow construct.
+_FAST_TOKENS = re.compile(rf"([^<]++)|<{_NOT_RAW_TEXT}{_FAST_START}|({_FAST_END})|(<)(?s:.*)")
 _CHARREF_TAIL = re.compile(r"[\s;]")
 
 
@@ -177,10 +179,9 @@ class Tokenizer(HTMLParser):
         attr_cache = self.attr_cache
         startswith = rawdata.startswith
         while i < n:
-            # Every fast token from i on in one call; a last one with ``rest`` set marks where
-            # the slow way takes over.
-            rest = ""
-            for data, tag, attr_text, tail, whole_end, end_name, rest in find_tokens(rawdata, i):
+            # Every fast token from i on in one call, up to where the slow way takes over.
+            slow = False
+            for data, tag, attr_text, tail, whole_end, end_name, _ in find_tokens(rawdata, i):
                 if data:  # text up to the next "<" (or the end)
                     j = i + len(data)
                     if j == n and not end:
@@ -198,7 +199,7 @@ class Tokenizer(HTMLParser):
                 elif tag:  # a start tag (over MAX_CONSTRUCT: cut, the slow way)
                     size = len(tag) + len(attr_text) + len(tail) + 2
                     if size > MAX_CONSTRUCT:
-                        rest = tag
+                        slow = True
                         break
                     tag = tag.lower()
                     attrs: Attrs = _NO_ATTRS
@@ -227,7 +228,9 @@ class Tokenizer(HTMLParser):
                         sink.start_end_tag(tag, attrs)
                     else:
                         start_tag(tag, attrs)
-            if not rest:
+                else:  # no fast token at i: the last one
+                    slow = True
+            if not slow:
                 break
             # The slow way: HTMLParser's own, exactly as its goahead does it.
             if starttagopen_match(rawdata, i):
