@@ -11,8 +11,9 @@ the same process without it (imports, reading the file), and subtract:
     valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.w3m \\
         w3m -dump -T text/html -cols 100 PAGE.html               # the reference
 
-Modes: ``render`` (HtmlRenderer as the window makes it, fed in HTML_SLICE pieces), ``tokenize``
-(the tokenizer alone, to a sink that keeps nothing), ``none``. callgrind_annotate on the
+Modes: ``render`` (render_real_pages.render_alone: decoded and rendered as the window does, with
+the URL that bench gives, so links resolve as served pages' do), ``tokenize`` (the tokenizer
+alone, to a sink that keeps nothing), ``none``. callgrind_annotate on the
 output file says where the instructions went.
 """
 
@@ -23,16 +24,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from render_real_pages import render_alone, served_url
+
 from ui.page.page_renderer import HTML_SLICE
-from ui.text.fragments import resolve_link
-from ui.text.render import HtmlRenderer
-from ui.text.render.tokenizer import Attrs, Tokenizer
+from ui.text.render.tokenizer import Attrs, Tokenizer, TokenSink
 
 
-class DroppingSink:
+class DroppingSink(TokenSink):
     """Receives the tokens and keeps none of them."""
 
-    skipping = True
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipping = True
 
     def start_tag(self, tag: str, attrs: Attrs) -> None:
         pass
@@ -51,14 +54,12 @@ def main() -> None:
     if len(sys.argv) != 3 or sys.argv[1] not in ("render", "tokenize", "none"):
         raise SystemExit("usage: render_instructions.py render|tokenize|none PAGE.html")
     mode, path = sys.argv[1], Path(sys.argv[2])
-    text = path.read_text("utf-8", errors="replace")
-    pieces = [text[i : i + HTML_SLICE] for i in range(0, len(text), HTML_SLICE)]
+    data = path.read_bytes()
     if mode == "render":
-        renderer = HtmlRenderer(f"file:///doc/{path.name}", 100, utf16=True, resolve=resolve_link)
-        for piece in pieces:
-            renderer.feed(piece)
-        renderer.close()
+        render_alone(data, served_url(path))
     elif mode == "tokenize":
+        text = data.decode("utf-8", errors="replace")
+        pieces = [text[i : i + HTML_SLICE] for i in range(0, len(text), HTML_SLICE)]
         tokenizer = Tokenizer(DroppingSink())
         for piece in pieces:
             tokenizer.feed(piece)

@@ -78,6 +78,11 @@ def w3m_cpu(path: Path) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def served_url(path: Path) -> str:
+    """The page's URL as the window gets it (its links resolve against it)."""
+    return f"http://127.0.0.1:8080/doc/{path.name}"
+
+
 def render_alone(data: bytes, url: str) -> tuple[float, float, int]:
     """(CPU seconds, wall seconds, characters) of decoding and rendering ``data``."""
     cpu, wall = time.process_time(), time.perf_counter()
@@ -216,7 +221,7 @@ def main() -> None:
         ratios = []
         for path in paths:
             data = path.read_bytes()
-            url = f"http://127.0.0.1:8080/doc/{path.name}"  # as served to the window
+            url = served_url(path)
             w3m, ours, walls = [], [], []
             for _ in range(ROUNDS):
                 w3m.append(w3m_cpu(path))

@@ -42,6 +42,7 @@ from ui.text.render.elements import (
     Closes,
     ListState,
 )
+from ui.text.render.fast_tokens import Attrs, TokenSink
 from ui.text.render.links import LinkResolver
 from ui.text.render.model import Span, Style
 from ui.text.render.tables import (
@@ -55,7 +56,7 @@ from ui.text.render.tables import (
     put_linear,
     span_attr,
 )
-from ui.text.render.tokenizer import Attrs, Tokenizer
+from ui.text.render.tokenizer import Tokenizer
 from ui.text.render.writer import (
     MAX_PREFIX_DEPTH,
     MAX_TITLE,
@@ -87,7 +88,7 @@ class Entry:
         self.kind: Closes | None = None
 
 
-class Engine:
+class Engine(TokenSink):
     def __init__(
         self,
         base_url: str,
@@ -96,6 +97,7 @@ class Engine:
         underline_headings: bool,
         resolve: Callable[[str, str], str] | None = None,
     ) -> None:
+        super().__init__()
         self.tokenizer = Tokenizer(self)
         self.links = LinkResolver(base_url, resolve)
         self.width = max(width, 20)
@@ -126,10 +128,6 @@ class Engine:
 
     def close(self) -> None:
         self.tokenizer.close()
-
-    @property
-    def skipping(self) -> bool:
-        return self.skip_tag is not None
 
     # -- helpers
 
@@ -455,6 +453,7 @@ class Engine:
         self.pre_fresh = False
         if tag in SKIP:
             self.skip_tag = tag
+            self.skipping = True
             self.skip_depth = 1
             return
         for key, value in attrs:
@@ -490,6 +489,7 @@ class Engine:
                 self.skip_depth -= 1
                 if not self.skip_depth:
                     self.skip_tag = None
+                    self.skipping = False
             return
         if self.title_parts is not None:
             self._end_title()

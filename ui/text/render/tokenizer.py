@@ -12,9 +12,10 @@ methods, ``cdata_elem``, ``set_cdata_mode``, the ``tagfind_tolerant`` /
 ``attrfind_tolerant`` / ``starttagopen`` patterns): CPython releases change them, so they
 are confined here and pinned by tests/unit/test_html_tokenizer.py. What it adds:
 
-- its own ``goahead`` loop, which tokenizes the text and the plain start and end tags that
-  make up nearly every page itself (one ``findall`` gives all of them up to the first other
-  construct) and hands the rest to HTMLParser's methods;
+- its own ``goahead`` loop, in which :class:`~ui.text.render.fast_tokens.FastTokens`
+  (compiled with the renderer) gives the text and the plain start and end tags that make up
+  nearly every page (one ``findall`` gives all of them up to the first other construct), and
+  HTMLParser's methods the rest;
   tests/unit/test_html_tokenizer_fast.py checks it against HTMLParser's own ``goahead``;
 
 - HTMLParser rescans an incomplete tag or comment from its start at every feed, so input
@@ -35,42 +36,23 @@ import html.parser as _html_parser
 import re
 from html import unescape
 from html.parser import HTMLParser
-from typing import Protocol
+
+from ui.text.render.fast_tokens import (
+    MAX_CONSTRUCT,
+    RAW_TEXT_ELEMENTS,
+    SLOW,
+    WAIT,
+    Attrs,
+    FastTokens,
+    TokenSink,
+)
 
 __all__ = ["MAX_CONSTRUCT", "MAX_EOF_FLUSH", "Attrs", "TokenSink", "Tokenizer"]
 
-# An incomplete tag/comment/declaration is reparsed only when a ">" arrives, and cut here.
-MAX_CONSTRUCT = 65_536
 MAX_EOF_FLUSH = 4_096  # an unterminated tag at the end of input: shown as text up to this
 UNTERMINATED_NOTE = " … (unterminated tag)"
 
 _COMMENT_CLOSE = re.compile(r"--\s*>")  # what HTMLParser ends a comment at
-
-# The fast path (see Tokenizer.goahead): the start and end tags nearly every page is made of,
-# for which these give exactly what HTMLParser's parse_starttag / parse_endtag give. Only
-# ASCII whitespace separates (HTMLParser puts "\v" into a tag name), names are plain, a bare
-# value holds none of "'=<>` ; anything else goes the slow way, to HTMLParser itself.
-_WS = "[ \t\n\r\f]"
-_FAST_START = (
-    rf"([a-zA-Z][-a-zA-Z0-9]*+)"
-    rf"((?:{_WS}++[a-zA-Z_:][-a-zA-Z0-9_:.]*+"
-    rf"(?:{_WS}*+={_WS}*+(?:\"[^\"]*+\"|'[^']*+'|[^\s\"'=<>`]++))?+)*+)"
-    rf"({_WS}*+/?)>"
-)
-_FAST_ATTR = re.compile(
-    rf"([a-zA-Z_:][-a-zA-Z0-9_:.]*+)"
-    rf"(?:{_WS}*+(={_WS}*+)(?:\"([^\"]*+)\"|'([^']*+)'|([^\s\"'=<>`]++)))?+"
-)
-_FAST_END = r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"  # HTMLParser's endtagfind
-# <script> and <style> start tags go the slow way, which enters raw-text mode.
-_NOT_RAW_TEXT = "(?!(?i:" + "|".join(HTMLParser.CDATA_CONTENT_ELEMENTS) + ")(?![-a-zA-Z0-9]))"
-# One findall gives every fast token of a piece at once: text up to the next "<" (group 1), a
-# start tag (2: name, 3: attributes, 4: the blanks and "/" before ">"), an end tag (5: all of
-# it, 6: its name), and, where no fast token matches, a last one (7: "<") that runs to the end
-# of the input so findall stops there. A dot under DOTALL gets there in one step and the
-# group holds only the "<": capturing the rest would copy it at every slow construct.
-_FAST_TOKENS = re.compile(rf"([^<]++)|<{_NOT_RAW_TEXT}{_FAST_START}|({_FAST_END})|(<)(?s:.*)")
-_CHARREF_TAIL = re.compile(r"[\s;]")
 
 
 def _private_pattern(name: str) -> re.Pattern[str]:
@@ -82,33 +64,15 @@ def _private_pattern(name: str) -> re.Pattern[str]:
     return pattern
 
 
+if HTMLParser.CDATA_CONTENT_ELEMENTS != RAW_TEXT_ELEMENTS:
+    raise ImportError(
+        "html.parser's raw-text elements changed: ui.text.render.fast_tokens needs updating"
+    )
+
 _TAGFIND = _private_pattern("tagfind_tolerant")
 _ATTRFIND = _private_pattern("attrfind_tolerant")
 _STARTTAGOPEN = _private_pattern("starttagopen")
 starttagopen_match = _STARTTAGOPEN.match
-
-# A start tag's attributes, in order. The same list may be given for several tags: a sink
-# reads it, never changes it.
-Attrs = list[tuple[str, str | None]]
-_NO_ATTRS: Attrs = []
-MAX_CACHED_ATTRS = 4096  # distinct attribute texts remembered per document
-MAX_CACHED_ATTRS_LEN = 256  # ...of at most this many code points (long ones rarely repeat)
-
-
-class TokenSink(Protocol):
-    """What receives the tokens. ``skipping`` is read while inside ``<script>``/``<style>``:
-    True drops their text early (it is not shown)."""
-
-    @property
-    def skipping(self) -> bool: ...
-
-    def start_tag(self, tag: str, attrs: Attrs) -> None: ...
-
-    def start_end_tag(self, tag: str, attrs: Attrs) -> None: ...
-
-    def end_tag(self, tag: str) -> None: ...
-
-    def text(self, data: str) -> None: ...
 
 
 def _cut_start_tag(head: str) -> tuple[str, Attrs]:
@@ -151,8 +115,7 @@ class Tokenizer(HTMLParser):
         self.skip_until: str | None = None
         self.skip_last = ""  # the last character dropped (">" mode), the tail (comment mode)
         self.cut_tag: tuple[str, Attrs] | None = None
-        # Parsed attributes by their source text (the fast path's; shared lists: see Attrs).
-        self.attr_cache: dict[str, Attrs] = {}
+        self.fast = FastTokens(sink)
 
     def updatepos(self, i: int, j: int) -> int:
         # HTMLParser counts lines for getpos(), which nothing here reads: ~5% of the time.
@@ -160,77 +123,26 @@ class Tokenizer(HTMLParser):
 
     def goahead(self, end: bool) -> None:
         """HTMLParser.goahead (CPython 3.11-3.13, with ``convert_charrefs``), with the
-        common tags handled here and straight to the sink: HTMLParser's own path costs
-        about four Python calls and five regex matches a tag, this one a tuple a token.
-        Whatever else comes (a comment, a declaration, a tag outside the fast patterns, an
-        incomplete construct, script or style text) goes to HTMLParser's methods, as before."""
+        common tokens given by FastTokens (compiled), straight to the sink: HTMLParser's own
+        path costs about four Python calls and five regex matches a tag. Whatever else comes
+        (a comment, a declaration, a tag outside the fast patterns, an incomplete construct,
+        script or style text) goes to HTMLParser's methods, as before."""
         if self.cdata_elem:
             super().goahead(end)
             return
         rawdata = self.rawdata
         i = 0
         n = len(rawdata)
-        sink = self.sink
-        start_tag = sink.start_tag
-        end_tag = sink.end_tag
-        text = sink.text
-        find_attrs = _FAST_ATTR.findall
-        find_tokens = _FAST_TOKENS.findall
-        attr_cache = self.attr_cache
+        text = self.sink.text
+        fast = self.fast
+        scan = fast.scan
         startswith = rawdata.startswith
         while i < n:
-            # Every fast token from i on in one call, up to where the slow way takes over.
-            slow = False
-            for data, tag, attr_text, tail, whole_end, end_name, _ in find_tokens(rawdata, i):
-                if data:  # text up to the next "<" (or the end)
-                    j = i + len(data)
-                    if j == n and not end:
-                        # As HTMLParser: text ending in what may be half a character
-                        # reference waits for more input.
-                        amppos = rawdata.rfind("&", max(i, n - 34))
-                        if amppos >= 0 and not _CHARREF_TAIL.search(rawdata, amppos):
-                            self.rawdata = rawdata[i:]
-                            return
-                    text(unescape(data) if "&" in data else data)
-                    i = j
-                elif end_name:  # an end tag
-                    end_tag(end_name.lower())
-                    i += len(whole_end)
-                elif tag:  # a start tag (over MAX_CONSTRUCT: cut, the slow way)
-                    size = len(tag) + len(attr_text) + len(tail) + 2
-                    if size > MAX_CONSTRUCT:
-                        slow = True
-                        break
-                    tag = tag.lower()
-                    attrs: Attrs = _NO_ATTRS
-                    if attr_text:
-                        # Pages repeat the same attributes thousands of times (a class on
-                        # every <li>): each distinct short text is parsed once.
-                        known = attr_cache.get(attr_text)
-                        if known is not None:
-                            attrs = known
-                        else:
-                            attrs = []
-                            for name, eq, dq, sq, bare in find_attrs(attr_text):
-                                if eq:
-                                    value: str | None = dq or sq or bare
-                                    if value and "&" in value:
-                                        value = unescape(value)
-                                else:
-                                    value = None
-                                attrs.append((name.lower(), value))
-                            if len(attr_text) <= MAX_CACHED_ATTRS_LEN:
-                                if len(attr_cache) >= MAX_CACHED_ATTRS:
-                                    attr_cache.clear()
-                                attr_cache[attr_text] = attrs
-                    i += size
-                    if tail[-1:] == "/":
-                        sink.start_end_tag(tag, attrs)
-                    else:
-                        start_tag(tag, attrs)
-                else:  # no fast token at i: the last one
-                    slow = True
-            if not slow:
+            i = scan(rawdata, i, bool(end))
+            if fast.stop == WAIT:
+                self.rawdata = rawdata[i:]
+                return
+            if fast.stop != SLOW:
                 break
             # The slow way: HTMLParser's own, exactly as its goahead does it.
             if starttagopen_match(rawdata, i):
