@@ -260,7 +260,7 @@ def test_links_resolved_with_offsets_and_text() -> None:
         '<a href="https://secure.example.com/">abs</a> and <a href="">self</a>.</p>'
     )
     assert text.rstrip() == "See the other page, root, cdn, abs and self."
-    got = [(text[k.start : k.end], k.url, k.text, k.index) for k in links]
+    got = [(text[k.start : k.end], k.url, k.text, k.number) for k in links]
     assert got == [
         ("the other page", "http://example.org/dir/other.html", "the other page", 0),
         ("root", "http://example.org/root?q=1", "root", 1),
@@ -329,10 +329,10 @@ def test_links_in_table_cells_map_to_output_even_when_wrapped() -> None:
     )
     fragment, _ = render_html(html, BASE, width=40)
     text = fragment.text
-    pieces = [k for k in fragment.links if k.index == 0]
+    pieces = [k for k in fragment.links if k.number == 0]
     assert len(pieces) > 1
     assert " ".join(text[k.start : k.end] for k in pieces) == ("long words " * 12).strip()
-    assert [text[k.start : k.end] for k in fragment.links if k.index == 1] == ["y"]
+    assert [text[k.start : k.end] for k in fragment.links if k.number == 1] == ["y"]
 
 
 def test_utf16_offsets_count_astral_characters_twice() -> None:
@@ -700,7 +700,7 @@ def test_switch_inside_a_cell_carries_styles_links_and_lists_on() -> None:
     fragment, _ = render_html(html, BASE)
     text = fragment.text
     assert text.rstrip() == "k    • bold li one\n  • two\n\n    Head\n\n    rest\n\nend  last"
-    pieces = [(k.index, text[k.start : k.end], k.url) for k in fragment.links]
+    pieces = [(k.number, text[k.start : k.end], k.url) for k in fragment.links]
     assert pieces == [
         (0, "li", "http://example.org/dir/x"),
         (1, "o", "http://example.org/dir/y"),  # one link in two pieces, as in a wrapped cell

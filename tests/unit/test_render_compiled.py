@@ -52,7 +52,7 @@ def plain(fragment: Fragment) -> list[object]:
     return [
         fragment.start,
         fragment.text,
-        [[k.index, k.start, k.end, k.href, k.url, k.text, k.problem] for k in fragment.links],
+        [[k.number, k.start, k.end, k.href, k.url, k.text, k.problem] for k in fragment.links],
         [[s.start, s.end, str(s.style)] for s in fragment.spans],
         [[a.name, a.pos] for a in fragment.anchors],
         [list(i) for i in fragment.indents],

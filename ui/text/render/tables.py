@@ -317,7 +317,7 @@ def map_pieces(parent: Writer, lines: list[str], starts: list[int], pieces: list
                 parent, placements, piece_starts, text, link.start, link.end
             ):
                 parent.links.append(
-                    Link(link.index, lo, hi, link.href, link.url, link.text, link.problem)
+                    Link(link.number, lo, hi, link.href, link.url, link.text, link.problem)
                 )
         for span in cell.spans:
             for lo, hi in _piece_ranges(
