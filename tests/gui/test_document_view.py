@@ -492,3 +492,53 @@ def test_a_range_begun_on_screen_keeps_the_merge_order_over_new_text(qtbot: QtBo
     assert _runs(queued) == _runs(merged)
     colours = {run[1]: run[8] for run in _runs(queued)}
     assert colours == {"xsee ": "#ff0000", "code here": "#0000ff"}
+
+
+def test_ranges_cut_by_a_slice_go_in_as_runs_and_match_the_merge_path(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Links and styles begun on screen that end in queued text (a slice cut them), with
+    # ranges inside them ending at the same place, and one ending on screen: the queued
+    # text still goes in as runs, only the parts on screen are merged, and the document is
+    # the one merging everything in order gives.
+    red, blue, bold = QTextCharFormat(), QTextCharFormat(), QTextCharFormat()
+    red.setForeground(QColor("#ff0000"))
+    blue.setForeground(QColor("#0000ff"))
+    bold.setFontWeight(QFont.Weight.Bold)
+    text = "on screen: a link and code that go on, then plain words"
+    cut = 12  # on screen at once: text[:cut]
+    styles = [(0, 30, red), (8, 11, bold), (5, 20, bold), (16, 30, blue), (3, 40, blue)]
+    links = [(6, 30, "http://h/long"), (25, 30, "http://h/inner")]
+    merged_ranges: list[tuple[int, int]] = []
+    original = DocumentView._merge_entry
+
+    def spy(self: DocumentView, start: int, stop: int, entry: object) -> None:
+        merged_ranges.append((start, stop))
+        original(self, start, stop, entry)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DocumentView, "_merge_entry", spy)
+
+    def made(before: bool) -> DocumentView:
+        widget = DocumentView()
+        qtbot.addWidget(widget)
+        widget.show()
+        widget.begin_stream()
+        widget.append_text(text[:cut])  # the first slice after idle: on screen at once
+        widget.append_text(text[cut:])
+        if not before:
+            widget.flush_pending()
+        widget.add_format_ranges(styles)
+        widget.add_link_ranges(links)
+        widget.flush_pending()
+        return widget
+
+    queued = made(before=True)
+    # Only the parts on screen of the ranges begun there were merged by cutting (the one
+    # that ends on screen was merged as it came); everything in the queued text went in
+    # with it.
+    assert sorted(merged_ranges) == [(0, cut), (3, cut), (5, cut), (6, cut)]
+    merged = made(before=False)
+    assert queued.toPlainText() == merged.toPlainText() == text
+    assert queued.links() == merged.links()
+    assert sorted(queued.links()) == sorted(links)
+    assert _runs(queued) == _runs(merged)

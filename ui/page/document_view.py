@@ -984,8 +984,9 @@ class DocumentView(QPlainTextEdit):
         """Insert ``text`` at ``start`` as runs that carry the links and formats lying wholly
         inside it: one insert a run, instead of inserting it plain and then selecting and
         merging each range (half the GUI thread's work on a big page: bench/README.md).
-        The result is what merging them in the deferred heap's order gives; ranges that
-        reach outside the text stay in the heap for _apply_deferred."""
+        The result is what merging them in the deferred heap's order gives. Ranges that end
+        past the text stay in the heap for _apply_deferred; ranges that began on screen and
+        end in it are cut in two (see below)."""
         end = start + len(text)
         deferred = self._deferred
         inside: list[_Deferred] = []
@@ -993,20 +994,25 @@ class DocumentView(QPlainTextEdit):
         while deferred and deferred[0][0] <= end:
             entry = heapq.heappop(deferred)
             (inside if entry[1] >= start else outside).append(entry)
-        if any(entry[0] > start for entry in outside):
-            # A range that began on screen reaches into this text: merged after the runs it
-            # would override what they set (a link's colour over its <code>'s), so the merge
-            # order holds only if this text goes in plain and everything is merged.
-            for entry in inside + outside:
+        cursor.beginEditBlock()  # one layout for the merges and all the runs
+        crossing = [entry for entry in outside if entry[0] > start]
+        if crossing:
+            # Ranges that began on screen and reach into this text (a slice cut a <code> or
+            # a link). Merging orders ranges by their end: what ends on screen goes first,
+            # then their part on screen; their part here goes into the runs, in that order.
+            outside = sorted(entry for entry in outside if entry[0] <= start)
+            for entry in outside:
+                self._merge_entry(entry[1], entry[0], entry)
+            for entry in sorted(crossing):
+                self._merge_entry(entry[1], start, entry)
+            inside += crossing
+        else:
+            for entry in outside:  # over text on screen already: merged as before
                 heapq.heappush(deferred, entry)
-            cursor.insertText(text, base)
-            return
-        for entry in outside:  # over text on screen already: merged as before
-            heapq.heappush(deferred, entry)
         points = {start, end}
         for entry in inside:
+            points.add(max(entry[1], start))
             points.add(entry[0])
-            points.add(entry[1])
             if entry[4] is None:
                 self._note_link(entry[1], entry[0], entry[3], None)
         cuts = sorted(points)
@@ -1019,7 +1025,6 @@ class DocumentView(QPlainTextEdit):
         taken = 0
         count = len(by_start)
         insert = cursor.insertText
-        cursor.beginEditBlock()  # one layout for all the runs
         for a, b in itertools.pairwise(cuts):
             if active:
                 active = [e for e in active if e[0] > a]
@@ -1048,6 +1053,22 @@ class DocumentView(QPlainTextEdit):
                 fmt.setAnchorHref(href)
             insert(piece, fmt)
         cursor.endEditBlock()
+
+    def _merge_entry(self, start: int, stop: int, entry: _Deferred) -> None:
+        """Merge the link or format of ``entry`` into [start, stop) of the text on screen
+        (a link is noted with its whole range: by the caller when cut)."""
+        if entry[4] is None:
+            if (start, stop) == (entry[1], entry[0]):
+                self._apply_link(start, stop, entry[3])
+                return
+            fmt = QTextCharFormat(self._formats[SegmentKind.LINK])
+            fmt.setAnchorHref(entry[3])
+        else:
+            fmt = entry[4]
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
 
     def _apply_link(self, start: int, end: int, url: str) -> None:
         cursor = QTextCursor(self.document())
