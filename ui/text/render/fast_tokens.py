@@ -75,9 +75,10 @@ Token = tuple[str, str, str, str, str, str, str]  # one findall match: its seven
 
 @mypyc_attr(allow_interpreted_subclasses=True)
 class TokenSink:
-    """What receives the tokens: subclass it (compiled subclasses get native calls).
-    ``skipping`` is read while inside ``<script>``/``<style>``: True drops their text early
-    (it is not shown)."""
+    """What receives the tokens. A sink must subclass it: the compiled FastTokens checks the
+    type (the pure build would take any object with these methods), and compiled subclasses
+    get native calls. ``skipping``, an attribute (not a property: __init__ sets it), is read
+    while inside ``<script>``/``<style>``: True drops their text early (it is not shown)."""
 
     def __init__(self) -> None:
         self.skipping = False
