@@ -8,9 +8,10 @@ what came back when it has time; what it has sent but not yet taken back is boun
 
 Nothing here ever blocks the GUI thread: both pipes are non-blocking, a QSocketNotifier reads
 answers as they come (and writes what did not fit into the pipe at once). If the process
-cannot start, dies, or sends garbage, every open stream is told (:attr:`RemoteStream.failed`)
-and its page renders in the window's process instead, from the stored body; after
-MAX_FAILURES the process is no longer tried in this session.
+cannot start, dies, sends garbage, or owes answers and sends nothing for SILENT_LIMIT_MS (it
+hangs), every open stream is told (:attr:`RemoteStream.failed`) and its page renders in the
+window's process instead, from the stored body; after MAX_FAILURES the process is no longer
+tried in this session.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Slot
 
 from ui.text.render.remote import FrameReader, Message, Output, ProtocolError, encode
 
@@ -38,6 +39,9 @@ MIN_BYTES = 256 * 1024
 AHEAD_CHARS = 512 * 1024  # text sent and not yet taken back, a stream at most
 READ_BUDGET = 4 * 1024 * 1024  # bytes read from the pipe in one turn of the event loop
 MAX_FAILURES = 3
+# A process that owes answers and sends nothing for this long is taken for hung and ended. A
+# feed takes it well under a second (bench/README.md): this is a stuck renderer, not a slow one.
+SILENT_LIMIT_MS = 15_000
 
 
 class RemoteStream:
@@ -51,14 +55,17 @@ class RemoteStream:
         self._sizes: deque[int] = deque()  # characters of each message not yet taken back
         self.ahead = 0  # characters sent and not yet taken back
         self.failed: str | None = None  # why the process cannot finish this document
+        self.owed = 0  # feeds and closes sent that the process has not answered yet
 
     def feed(self, text: str) -> None:
         self._sizes.append(len(text))
         self.ahead += len(text)
+        self.owed += 1
         self._process.send(("feed", self.stream, text))
 
     def close(self) -> None:
         self._sizes.append(0)
+        self.owed += 1
         self._process.send(("close", self.stream))
 
     def drop(self) -> None:
@@ -83,6 +90,7 @@ class RemoteStream:
         return self._answers.popleft()
 
     def _answer(self, closed: bool, output: Output) -> None:
+        self.owed -= 1
         self._answers.append((closed, output))
         self._on_ready()
 
@@ -119,6 +127,11 @@ class RenderProcess(QObject):
         self._writable = QSocketNotifier(self._write_fd, QSocketNotifier.Type.Write, self)
         self._writable.setEnabled(False)
         self._writable.activated.connect(self._flush)
+        # Runs while answers are owed, restarted by each read: see SILENT_LIMIT_MS.
+        self._silence = QTimer(self)
+        self._silence.setSingleShot(True)
+        self._silence.setInterval(SILENT_LIMIT_MS)
+        self._silence.timeout.connect(self._on_silence)
         log.info("the renderer process started (pid %d)", self._proc.pid)
 
     @property
@@ -139,12 +152,25 @@ class RenderProcess(QObject):
     def drop(self, stream: RemoteStream) -> None:
         if self._streams.pop(stream.stream, None) is not None and self.dead is None:
             self.send(("drop", stream.stream))
+            if not self._owes():
+                self._silence.stop()
 
     def send(self, message: Message) -> None:
         if self.dead is not None:
             return
         self._out += encode(message)
+        if message[0] in ("feed", "close") and not self._silence.isActive():
+            self._silence.start()
         self._flush()
+
+    def _owes(self) -> bool:
+        return any(stream.owed for stream in self._streams.values())
+
+    @Slot()
+    def _on_silence(self) -> None:
+        if self.dead is None and self._owes():
+            seconds = SILENT_LIMIT_MS / 1000
+            self._die(f"the renderer process did not answer for {seconds:g} s")
 
     @Slot()
     def _flush(self) -> None:
@@ -177,6 +203,8 @@ class RenderProcess(QObject):
                 self._die(self._exit_reason("the renderer process closed its output"))
                 return
             read += len(data)
+            if self._owes():
+                self._silence.start()  # it is alive: the limit counts from now
             try:
                 messages = self._reader.feed(data)
             except ProtocolError as exc:
@@ -230,6 +258,7 @@ class RenderProcess(QObject):
         self._die("the renderer process was stopped", kill=False)
 
     def _end_process(self, kill: bool) -> None:
+        self._silence.stop()
         # The notifiers go first: they must never watch a closed descriptor.
         self._readable.setEnabled(False)
         self._writable.setEnabled(False)

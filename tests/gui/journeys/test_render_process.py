@@ -232,6 +232,28 @@ def test_a_process_that_is_no_renderer_leaves_the_page_whole(
     render_process.stop_shared()
 
 
+def test_a_process_that_hangs_is_ended_and_the_page_arrives_whole(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    srv = serve(servers, routes({"/big.html": send(page_response(big_page()))}))
+    expected = reference(qtbot, window, srv.url("/big.html"), monkeypatch)
+    render_process.stop_shared()
+    # A real process that takes everything it is sent and never answers (a hung renderer):
+    # the page must not stay "rendering" for ever.
+    silent = [sys.executable, "-c", "import sys\nwhile sys.stdin.buffer.read(65536): pass"]
+    monkeypatch.setattr(render_process, "worker_command", lambda: silent)
+    monkeypatch.setattr(render_process, "SILENT_LIMIT_MS", 300)
+    drive.trigger(window, "Go", "Home")
+    drive.wait_loaded(qtbot, window)
+    drive.open_address(qtbot, window, srv.url("/big.html"), timeout=60000)
+    assert shown(window) == expected
+    hung = render_process._shared
+    assert hung is not None and hung.opened == 1
+    assert hung.dead == "the renderer process did not answer for 0.3 s"
+    monkeypatch.undo()
+    render_process.stop_shared()
+
+
 def test_stop_mid_page_then_another_page_shows_only_its_own_text(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
