@@ -1,11 +1,12 @@
 """The tokens nearly every page is made of, to a :class:`TokenSink`: compiled with the renderer.
 
 :class:`ui.text.render.tokenizer.Tokenizer` is built on :class:`html.parser.HTMLParser`, which
-mypyc cannot compile, and a tokenizer loop in pure Python cost more instructions than the rest of
-the render did. So its common case lives here: text, plain start tags and end tags, from one
-``findall`` a piece, handed to the sink as native calls when the sink is a compiled class (the
-Engine). :class:`FastTokens` stops at the first construct the patterns do not cover and says
-so; the Tokenizer hands that one to HTMLParser's methods and calls it again after it.
+mypyc cannot compile: its loop ran in the interpreter, and each token was a dynamic call into
+the compiled Engine (bench/README.md). So its common case lives here: text, plain start tags
+and end tags, from one ``findall`` a piece, handed to the sink as native calls when the sink is
+a compiled class (the Engine). :class:`FastTokens` stops at the first construct the patterns
+do not cover and says so; the Tokenizer hands that one to HTMLParser's methods and calls it
+again after it.
 """
 
 from __future__ import annotations
