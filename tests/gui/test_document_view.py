@@ -467,6 +467,31 @@ def test_formats_taken_as_text_goes_in_equal_formats_merged_after(
     assert bold_links and all(r[5] == ("monospace",) for r in _runs(runs_in))
 
 
+def _cut_then_ranged(
+    qtbot: QtBot,
+    text: str,
+    cut: int,
+    styles: list[tuple[int, int, QTextCharFormat]],
+    links: list[tuple[int, int, str]],
+    before: bool,
+) -> DocumentView:
+    """A view shown ``text[:cut]`` at once (the first slice after idle) with the rest queued,
+    then told ``styles`` and ``links``: while the rest is still queued (``before``), or once
+    it is on screen too (merged onto it)."""
+    widget = DocumentView()
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.begin_stream()
+    widget.append_text(text[:cut])
+    widget.append_text(text[cut:])
+    if not before:
+        widget.flush_pending()
+    widget.add_format_ranges(styles)
+    widget.add_link_ranges(links)
+    widget.flush_pending()
+    return widget
+
+
 def test_a_range_begun_on_screen_keeps_the_merge_order_over_new_text(qtbot: QtBot) -> None:
     # A link begun on screen over a <code> inside it that ends where it ends: the code's
     # colour must win, as merging in order gives (runs first, the link merged after lost it).
@@ -474,21 +499,9 @@ def test_a_range_begun_on_screen_keeps_the_merge_order_over_new_text(qtbot: QtBo
     red.setForeground(QColor("#ff0000"))
     blue.setForeground(QColor("#0000ff"))
     text = "xsee code here"
-
-    def made(before: bool) -> DocumentView:
-        widget = DocumentView()
-        qtbot.addWidget(widget)
-        widget.show()
-        widget.begin_stream()
-        widget.append_text(text[:1])  # on screen at once: the ranges begin over it
-        widget.append_text(text[1:])
-        if not before:
-            widget.flush_pending()
-        widget.add_format_ranges([(0, 14, red), (5, 14, blue)])
-        widget.flush_pending()
-        return widget
-
-    queued, merged = made(before=True), made(before=False)
+    styles = [(0, 14, red), (5, 14, blue)]
+    queued = _cut_then_ranged(qtbot, text, 1, styles, [], before=True)
+    merged = _cut_then_ranged(qtbot, text, 1, styles, [], before=False)
     assert _runs(queued) == _runs(merged)
     colours = {run[1]: run[8] for run in _runs(queued)}
     assert colours == {"xsee ": "#ff0000", "code here": "#0000ff"}
@@ -518,26 +531,12 @@ def test_ranges_cut_by_a_slice_go_in_as_runs_and_match_the_merge_path(
 
     monkeypatch.setattr(DocumentView, "_merge_entry", spy)
 
-    def made(before: bool) -> DocumentView:
-        widget = DocumentView()
-        qtbot.addWidget(widget)
-        widget.show()
-        widget.begin_stream()
-        widget.append_text(text[:cut])  # the first slice after idle: on screen at once
-        widget.append_text(text[cut:])
-        if not before:
-            widget.flush_pending()
-        widget.add_format_ranges(styles)
-        widget.add_link_ranges(links)
-        widget.flush_pending()
-        return widget
-
-    queued = made(before=True)
+    queued = _cut_then_ranged(qtbot, text, cut, styles, links, before=True)
     # Only the parts on screen of the ranges begun there were merged by cutting (the one
     # that ends on screen was merged as it came); everything in the queued text went in
     # with it.
     assert sorted(merged_ranges) == [(0, cut), (3, cut), (5, cut), (6, cut)]
-    merged = made(before=False)
+    merged = _cut_then_ranged(qtbot, text, cut, styles, links, before=False)
     assert queued.toPlainText() == merged.toPlainText() == text
     assert queued.links() == merged.links()
     assert sorted(queued.links()) == sorted(links)

@@ -212,20 +212,32 @@ def test_the_process_killed_mid_page_the_page_still_arrives_whole(
     assert shown(window) == expected
 
 
-def test_a_process_that_is_no_renderer_leaves_the_page_whole(
-    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _big_page_with_worker(
+    qtbot: QtBot,
+    window: MainWindow,
+    servers: list[LoopbackServer],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> render_process.RenderProcess | None:
+    """Open a big page with ``command`` as the renderer process; check that it arrives as
+    rendering it in the window gives; return the process tried."""
     srv = serve(servers, routes({"/big.html": send(page_response(big_page()))}))
     expected = reference(qtbot, window, srv.url("/big.html"), monkeypatch)
     render_process.stop_shared()
-    # A real process that answers garbage: the window must not believe it.
-    garbage = [sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'\\xff' * 64)"]
-    monkeypatch.setattr(render_process, "worker_command", lambda: garbage)
+    monkeypatch.setattr(render_process, "worker_command", lambda: command)
     drive.trigger(window, "Go", "Home")
     drive.wait_loaded(qtbot, window)
     drive.open_address(qtbot, window, srv.url("/big.html"), timeout=60000)
     assert shown(window) == expected
-    failed = render_process._shared
+    return render_process._shared
+
+
+def test_a_process_that_is_no_renderer_leaves_the_page_whole(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real process that answers garbage: the window must not believe it.
+    garbage = [sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'\\xff' * 64)"]
+    failed = _big_page_with_worker(qtbot, window, servers, monkeypatch, garbage)
     # It was tried and given up: its garbage read, or its exit seen first (it writes and quits).
     assert failed is not None and failed.dead is not None
     monkeypatch.undo()
@@ -235,19 +247,11 @@ def test_a_process_that_is_no_renderer_leaves_the_page_whole(
 def test_a_process_that_hangs_is_ended_and_the_page_arrives_whole(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    srv = serve(servers, routes({"/big.html": send(page_response(big_page()))}))
-    expected = reference(qtbot, window, srv.url("/big.html"), monkeypatch)
-    render_process.stop_shared()
     # A real process that takes everything it is sent and never answers (a hung renderer):
     # the page must not stay "rendering" for ever.
     silent = [sys.executable, "-c", "import sys\nwhile sys.stdin.buffer.read(65536): pass"]
-    monkeypatch.setattr(render_process, "worker_command", lambda: silent)
     monkeypatch.setattr(render_process, "SILENT_LIMIT_MS", 300)
-    drive.trigger(window, "Go", "Home")
-    drive.wait_loaded(qtbot, window)
-    drive.open_address(qtbot, window, srv.url("/big.html"), timeout=60000)
-    assert shown(window) == expected
-    hung = render_process._shared
+    hung = _big_page_with_worker(qtbot, window, servers, monkeypatch, silent)
     assert hung is not None and hung.opened == 1
     assert hung.dead == "the renderer process did not answer for 0.3 s"
     monkeypatch.undo()
