@@ -33,9 +33,8 @@ from ui.text.render.tokenizer import Attrs, Tokenizer, TokenSink
 class DroppingSink(TokenSink):
     """Receives the tokens and keeps none of them."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.skipping = True
+    def skipping(self) -> bool:
+        return True
 
     def start_tag(self, tag: str, attrs: Attrs) -> None:
         pass

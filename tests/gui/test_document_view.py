@@ -525,9 +525,10 @@ def test_ranges_cut_by_a_slice_go_in_as_runs_and_match_the_merge_path(
     merged_ranges: list[tuple[int, int]] = []
     original = DocumentView._merge_entry
 
-    def spy(self: DocumentView, start: int, stop: int, entry: object) -> None:
-        merged_ranges.append((start, stop))
-        original(self, start, stop, entry)  # type: ignore[arg-type]
+    def spy(self: DocumentView, cursor: object, start: int, stop: int, entry: tuple) -> None:
+        if (start, stop) != (entry[1], entry[0]):  # a range merged in part: cut
+            merged_ranges.append((start, stop))
+        original(self, cursor, start, stop, entry)  # type: ignore[arg-type]
 
     monkeypatch.setattr(DocumentView, "_merge_entry", spy)
 

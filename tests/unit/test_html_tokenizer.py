@@ -25,19 +25,22 @@ class Recorder(TokenSink):
     the text of <script> and <style>, as the Engine does)."""
 
     def __init__(self, skip_raw_text: bool = False) -> None:
-        super().__init__()
         self.tokens: list[Token] = []
         self.skip_raw_text = skip_raw_text
+        self.in_raw_text = False
+
+    def skipping(self) -> bool:
+        return self.skip_raw_text and self.in_raw_text
 
     def start_tag(self, tag: str, attrs: Attrs) -> None:
-        self.skipping = self.skip_raw_text and tag in ("script", "style")
+        self.in_raw_text = tag in ("script", "style")
         self.tokens.append(("start", tag, tuple(attrs)))
 
     def start_end_tag(self, tag: str, attrs: Attrs) -> None:
         self.tokens.append(("startend", tag, tuple(attrs)))
 
     def end_tag(self, tag: str) -> None:
-        self.skipping = False
+        self.in_raw_text = False
         self.tokens.append(("end", tag))
 
     def text(self, data: str) -> None:

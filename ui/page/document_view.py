@@ -952,13 +952,8 @@ class DocumentView(QPlainTextEdit):
         cursor.beginEditBlock()  # one layout for all the changes of this frame
         count = 0
         while deferred and deferred[0][0] <= end:
-            stop, start, _, href, fmt = heapq.heappop(deferred)
-            if fmt is None:
-                self._apply_link(start, stop, href)
-            else:
-                cursor.setPosition(start)
-                cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
-                cursor.mergeCharFormat(fmt)
+            entry = heapq.heappop(deferred)
+            self._merge_entry(cursor, entry[1], entry[0], entry)
             count += 1
             # Checked every 8 (a clock read is ~60 ns, a format change 4-15 us in one edit
             # block and far more on a long block: 32 between checks could overrun a frame).
@@ -1001,10 +996,11 @@ class DocumentView(QPlainTextEdit):
             # a link). Merging orders ranges by their end: what ends on screen goes first,
             # then their part on screen; their part here goes into the runs, in that order.
             outside = sorted(entry for entry in outside if entry[0] <= start)
+            merging = QTextCursor(self.document())  # ``cursor`` stays where the text goes
             for entry in outside:
-                self._merge_entry(entry[1], entry[0], entry)
+                self._merge_entry(merging, entry[1], entry[0], entry)
             for entry in sorted(crossing):
-                self._merge_entry(entry[1], start, entry)
+                self._merge_entry(merging, entry[1], start, entry)
             inside += crossing
         else:
             for entry in outside:  # over text on screen already: merged as before
@@ -1054,9 +1050,9 @@ class DocumentView(QPlainTextEdit):
             insert(piece, fmt)
         cursor.endEditBlock()
 
-    def _merge_entry(self, start: int, stop: int, entry: _Deferred) -> None:
-        """Merge the link or format of ``entry`` into [start, stop) of the text on screen
-        (a link is noted with its whole range: by the caller when cut)."""
+    def _merge_entry(self, cursor: QTextCursor, start: int, stop: int, entry: _Deferred) -> None:
+        """Merge the link or format of ``entry`` into [start, stop) of the text on screen,
+        with ``cursor`` (moved; a whole link is noted, a cut one by the caller)."""
         if entry[4] is None:
             if (start, stop) == (entry[1], entry[0]):
                 self._apply_link(start, stop, entry[3])
@@ -1065,7 +1061,6 @@ class DocumentView(QPlainTextEdit):
             fmt.setAnchorHref(entry[3])
         else:
             fmt = entry[4]
-        cursor = QTextCursor(self.document())
         cursor.setPosition(start)
         cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
         cursor.mergeCharFormat(fmt)

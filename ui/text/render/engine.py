@@ -97,7 +97,6 @@ class Engine(TokenSink):
         underline_headings: bool,
         resolve: Callable[[str, str], str] | None = None,
     ) -> None:
-        super().__init__()
         self.tokenizer = Tokenizer(self)
         self.links = LinkResolver(base_url, resolve)
         self.width = max(width, 20)
@@ -128,6 +127,9 @@ class Engine(TokenSink):
 
     def close(self) -> None:
         self.tokenizer.close()
+
+    def skipping(self) -> bool:
+        return self.skip_tag is not None
 
     # -- helpers
 
@@ -453,7 +455,6 @@ class Engine(TokenSink):
         self.pre_fresh = False
         if tag in SKIP:
             self.skip_tag = tag
-            self.skipping = True
             self.skip_depth = 1
             return
         for key, value in attrs:
@@ -489,7 +490,6 @@ class Engine(TokenSink):
                 self.skip_depth -= 1
                 if not self.skip_depth:
                     self.skip_tag = None
-                    self.skipping = False
             return
         if self.title_parts is not None:
             self._end_title()

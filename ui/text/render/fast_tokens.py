@@ -78,11 +78,12 @@ Token = tuple[str, str, str, str, str, str, str]  # one findall match: its seven
 class TokenSink:
     """What receives the tokens. A sink must subclass it: the compiled FastTokens checks the
     type (the pure build would take any object with these methods), and compiled subclasses
-    get native calls. ``skipping``, an attribute (not a property: __init__ sets it), is read
-    while inside ``<script>``/``<style>``: True drops their text early (it is not shown)."""
+    get native calls."""
 
-    def __init__(self) -> None:
-        self.skipping = False
+    def skipping(self) -> bool:
+        """Asked while inside ``<script>``/``<style>``: True drops their text early (it is
+        not shown)."""
+        return False
 
     def start_tag(self, tag: str, attrs: Attrs) -> None:
         raise NotImplementedError

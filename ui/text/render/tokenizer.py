@@ -217,7 +217,7 @@ class Tokenizer(HTMLParser):
             self.goahead(False)
             raw = self.rawdata
             if self.cdata_elem:
-                if self.sink.skipping and len(raw) > 2 * MAX_EOF_FLUSH:
+                if self.sink.skipping() and len(raw) > 2 * MAX_EOF_FLUSH:
                     # A script's or style's text is dropped: keep only enough to find its end.
                     self.rawdata = raw[-MAX_EOF_FLUSH:]
             elif len(raw) > 1 and raw[0] == "<":
