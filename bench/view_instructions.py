@@ -30,35 +30,22 @@ from ui.page.document_view import SLICE_CHARS, DocumentView
 from ui.page.page_renderer import HTML_SLICE, PageRenderer
 from ui.text.fragments import resolve_link
 from ui.text.render import HtmlRenderer
-from ui.text.render.model import Fragment
+from ui.text.render.remote import Output, output_of
+from ui.text.render.runs import RunBuilder
 
 ANSWER_CHARS = 4 * HTML_SLICE  # text the renderer process renders between two answers, about
 
-Answer = tuple[
-    str, list[tuple[int, int, str]], list[tuple[int, int, str]], list[tuple[str, int]], list
-]
 
-
-def answers(path: Path) -> list[Answer]:
+def answers(path: Path) -> list[Output]:
     """The page's renderer output, as the process sends it (ui/text/render/remote.py)."""
     text = path.read_text("utf-8", errors="replace")
     renderer = HtmlRenderer(served_url(path), 100, utf16=True, resolve=resolve_link)
-    out: list[Answer] = []
-
-    def take(fragment: Fragment) -> None:
-        out.append(
-            (
-                fragment.text,
-                [(k.start, k.end, k.url) for k in fragment.links if k.url is not None],
-                [(s.start, s.end, str(s.style)) for s in fragment.spans],
-                [(a.name, a.pos) for a in fragment.anchors],
-                list(fragment.indents),
-            )
-        )
-
-    for i in range(0, len(text), ANSWER_CHARS):
-        take(renderer.feed(text[i : i + ANSWER_CHARS]))
-    take(renderer.close())
+    builder = RunBuilder()
+    out = [
+        output_of(renderer.feed(text[i : i + ANSWER_CHARS]), None, builder)
+        for i in range(0, len(text), ANSWER_CHARS)
+    ]
+    out.append(output_of(renderer.close(), None, builder))
     return out
 
 
@@ -76,9 +63,8 @@ def main() -> None:
         return
     cpu = time.process_time()
     view.begin_stream()
-    for text, links, spans, anchors, indents in given:
-        page._apply_output(text, links, spans, anchors, indents, len(links))
-        page._flush_spans()
+    for output in given:
+        page._apply_output(output)
         view._insert_slices(budget=None, slice_chars=SLICE_CHARS)
     view.flush_pending()
     app.processEvents()

@@ -7,10 +7,18 @@ import time
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QGuiApplication, QTextCharFormat
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QGuiApplication,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
+from tests.gui.ranged_text import RangedText
 from ui.page.document_view import (
     COST_MARGIN,
     FIRST_SLICE_CHARS,
@@ -294,16 +302,17 @@ def test_space_pages_down_and_shift_space_up(qtbot: QtBot, view: DocumentView) -
     assert "line 0" in view.toPlainText()  # nothing typed into the read-only view
 
 
-def test_many_link_ranges_on_screen_and_queued_out_of_order(view: DocumentView) -> None:
+def test_many_links_on_screen_and_queued_in_any_order(qtbot: QtBot, view: DocumentView) -> None:
     words = [f"w{n:04d}" for n in range(3000)]
-    view.begin_stream()
-    view.append_text(" ".join(words[:1500]) + " ")  # the first slice after idle: on screen
-    view.append_text(" ".join(words[1500:]))  # queued behind it
     starts = [n * 6 for n in range(3000)]
     links = [(start, start + 5, f"http://h/{n}") for n, start in enumerate(starts)]
-    # Reported out of order, half of them over text still queued.
-    view.add_link_ranges(links[::-1])
-    view.flush_pending()
+    view.begin_stream()
+    ranged = RangedText(view)
+    # The first piece goes on screen at once (the first slice after idle), the second waits
+    # behind it; each gives its links in reverse order, and one link spans the two.
+    ranged.append(" ".join(words[:1500]) + " w1", links[:1500][::-1])
+    ranged.append(" ".join(words[1500:])[2:], links[1500:][::-1])
+    qtbot.waitUntil(lambda: not view.has_pending())
     assert view.links() == links
     for start, end, url in links[::499]:
         cursor = view.textCursor()
@@ -314,17 +323,27 @@ def test_many_link_ranges_on_screen_and_queued_out_of_order(view: DocumentView) 
         assert cursor.charFormat().anchorHref() == ""
 
 
-def test_link_range_over_queued_text(view: DocumentView) -> None:
+def test_a_link_over_text_given_before_follows_once_its_end_arrives(
+    qtbot: QtBot, view: DocumentView
+) -> None:
     # What an incremental HTML renderer does: text first, the link once it closes.
     view.begin_stream()
-    view.append_text("intro ")  # on screen at once (the first slice after idle)
-    view.append_text("see the docs here")  # queued behind it
-    view.add_link_ranges([(14, 18, "http://docs/")])
-    assert view.links() == []  # not on screen yet
+    ranged = RangedText(view)
+    ranged.append("intro ")  # on screen at once (the first slice after idle)
+    ranged.append("see the do")  # the link's text begins here, queued behind it
+    assert view.links() == []
+    ranged.append("cs here", [(14, 18, "http://docs/")])
     view.flush_pending()
     assert view.links() == [(14, 18, "http://docs/")]
-    view.add_link_ranges([(19, 23, "http://here/")])  # already on screen: applied at once
+    ranged.append("", [(19, 23, "http://here/")])  # over text on screen: the next frame
+    qtbot.waitUntil(lambda: len(view.links()) == 2)
     assert view.links()[-1] == (19, 23, "http://here/")
+    cursor = view.textCursor()
+    for at, url in ((13, ""), (15, "http://docs/"), (17, "http://docs/"), (20, "http://here/")):
+        cursor.setPosition(at)
+        cursor.setPosition(at + 1, QTextCursor.MoveMode.KeepAnchor)
+        assert cursor.charFormat().anchorHref() == url
+    assert view.toPlainText() == "intro see the docs here"
 
 
 def test_columns_follow_the_shown_width_and_the_font(qtbot: QtBot) -> None:
@@ -355,8 +374,7 @@ def test_clearing_a_page_of_many_links_drops_them_at_once_and_frees_them_later(
     from ui.page.document_view import RETIRE_ITEMS
 
     count = RETIRE_ITEMS + 5000
-    view.append_text("x" * (2 * count))
-    view.add_link_ranges((2 * i, 2 * i + 1, f"/p{i}") for i in range(count))
+    RangedText(view).append("x" * (2 * count), [(2 * i, 2 * i + 1, f"/p{i}") for i in range(count)])
     view.add_anchors((f"a{i}", 2 * i) for i in range(count))
     view.flush_pending()
     qtbot.waitUntil(lambda: len(view.links()) == count)
@@ -364,8 +382,7 @@ def test_clearing_a_page_of_many_links_drops_them_at_once_and_frees_them_later(
     assert view.links() == [] and view.anchor_position(["a1"]) is None
     assert view.disposing >= 2  # the links and the anchors, still being freed
     view.begin_stream()
-    view.append_text("new page")
-    view.add_link_ranges([(0, 3, "/new")])
+    RangedText(view).append("new page", [(0, 3, "/new")])
     view.flush_pending()
     qtbot.waitUntil(lambda: view.disposing == 0, timeout=30_000)
     assert view.links() == [(0, 3, "/new")]
@@ -399,146 +416,132 @@ def _runs(view: DocumentView) -> list[tuple[object, ...]]:
     return runs
 
 
-def test_formats_taken_as_text_goes_in_equal_formats_merged_after(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Ranges that wait for queued text go in with it, as runs; ranges over text on screen
-    # are merged onto it. Both must give the same document: nested, overlapping, empty
-    # and touching ranges, links inside styles and styles inside links, a range over the
-    # whole text, and a second part with an astral character (two UTF-16 units: merged).
-    bold = QTextCharFormat()
-    bold.setFontWeight(QFont.Weight.Bold)
-    italic = QTextCharFormat()
-    italic.setFontItalic(True)
-    mono = QTextCharFormat()
-    mono.setFontFamilies(["monospace"])
-    first = "".join(f"line {n} has words, some bold, some linked\n" for n in range(300))
-    second = "an astral 😀 character sits here\n" * 20
-    units = len(first) + len(second.encode("utf-16-le")) // 2
-    styles: list[tuple[int, int, QTextCharFormat]] = [(0, units, mono)]  # all of it
-    links: list[tuple[int, int, str]] = []
-    for n in range(0, units - 40, 37):
-        styles.append((n, n + 12, bold))
-        styles.append((n + 4, n + 30, italic))  # overlaps the bold, and a link
-        styles.append((n + 20, n + 20, mono))  # empty
-        links.append((n + 8, n + 16, f"http://h/{n}"))
-        links.append((n + 16, n + 16, f"http://empty/{n}"))  # empty
-        links.append((n + 16, n + 24, f"http://next/{n}"))  # touches the one before
-    taken: list[int] = []
-    original = DocumentView._insert_formatted
+def _ranged_views(
+    qtbot: QtBot,
+    text: str,
+    styles: list[tuple[int, int, str]],
+    links: list[tuple[int, int, str]],
+    formats: dict[str, QTextCharFormat],
+    bounds: list[int],
+    slice_chars: int,
+) -> tuple[DocumentView, DocumentView]:
+    """The same ranges over ``text`` in two views: merged over the plain text on screen (the
+    reference), and as the runs a renderer makes (ui.text.render.runs) of ``text`` given in
+    pieces that end at ``bounds`` (each range told with the piece its end is in), inserted
+    ``slice_chars`` at a time (runs cut by a frame)."""
 
-    def spy(self: DocumentView, cursor: object, text: str, *args: object) -> None:
-        taken.append(len(text))
-        original(self, cursor, text, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(DocumentView, "_insert_formatted", spy)
-
-    def made(before: bool) -> DocumentView:
+    def shown() -> DocumentView:
         widget = DocumentView()
         qtbot.addWidget(widget)
         widget.resize(500, 300)
         widget.show()
         widget.begin_stream()
-        widget.append_text(first[:1])  # the first slice after idle: on screen at once
-        widget.append_text(first[1:])  # queued
-        if before:  # reported while their text is still queued: taken as it goes in
-            widget.add_format_ranges(styles)
-            widget.add_link_ranges(links)
-            widget.flush_pending()
-            widget.append_text(second)
-        else:  # reported once all the text is on screen: merged onto it
-            widget.flush_pending()
-            widget.append_text(second)
-            widget.flush_pending()
-            widget.add_format_ranges(styles)
-            widget.add_link_ranges(links)
-        widget.flush_pending()
         return widget
 
-    runs_in = made(before=True)
-    assert taken == [len(first) - 1]  # the first part went in as runs, the astral one not
-    merged = made(before=False)
-    assert taken == [len(first) - 1]
-    assert runs_in.toPlainText() == merged.toPlainText() == first + second
-    assert runs_in.links() == merged.links()
-    assert sorted(runs_in.links()) == sorted(links)
-    assert _runs(runs_in) == _runs(merged)
-    bold_links = [r for r in _runs(runs_in) if r[2] == QFont.Weight.Bold and r[7]]
-    assert bold_links and all(r[5] == ("monospace",) for r in _runs(runs_in))
+    merged = shown()
+    merged.append_text(text)
+    merged.flush_pending()
+    # Every range merged over the plain text in the order (end, start, links first, as a
+    # renderer's piece gives them, then as given).
+    order = sorted(
+        [(b, a, 0, n, url) for n, (a, b, url) in enumerate(links)]
+        + [(b, a, 1, n, style) for n, (a, b, style) in enumerate(styles)]
+    )
+    cursor = QTextCursor(merged.document())
+    for b, a, is_style, _, code in order:
+        fmt = formats[code] if is_style else QTextCharFormat(merged.link_format)
+        if not is_style:
+            fmt.setAnchorHref(code)
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+
+    ran = shown()
+    ranged = RangedText(ran, formats)
+    units = [0]
+    for ch in text:
+        units.append(units[-1] + (2 if ord(ch) > 0xFFFF else 1))
+    last = 0
+    for bound in [*bounds, len(text)]:
+        end = units[bound]
+        ranged.append(
+            text[last:bound],
+            [link for link in links if units[last] < link[1] <= end or (last == 0 == link[1])],
+            [span for span in styles if units[last] < span[1] <= end or (last == 0 == span[1])],
+        )
+        last = bound
+    while ran.has_pending():
+        ran._insert_slices(budget=None, slice_chars=slice_chars)
+    return merged, ran
 
 
-def _cut_then_ranged(
-    qtbot: QtBot,
-    text: str,
-    cut: int,
-    styles: list[tuple[int, int, QTextCharFormat]],
-    links: list[tuple[int, int, str]],
-    before: bool,
-) -> DocumentView:
-    """A view shown ``text[:cut]`` at once (the first slice after idle) with the rest queued,
-    then told ``styles`` and ``links``: while the rest is still queued (``before``), or once
-    it is on screen too (merged onto it)."""
-    widget = DocumentView()
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.begin_stream()
-    widget.append_text(text[:cut])
-    widget.append_text(text[cut:])
-    if not before:
-        widget.flush_pending()
-    widget.add_format_ranges(styles)
-    widget.add_link_ranges(links)
-    widget.flush_pending()
-    return widget
+def _formatted(view: DocumentView) -> list[tuple[object, ...]]:
+    """:func:`_runs` with neighbours of one format joined (where the document's fragments
+    end also depends on how the text went in: a run inserted in two slices is two)."""
+    joined: list[tuple[object, ...]] = []
+    for run in _runs(view):
+        if joined and joined[-1][2:] == run[2:]:
+            joined[-1] = (joined[-1][0], f"{joined[-1][1]}{run[1]}", *run[2:])
+        else:
+            joined.append(run)
+    return joined
 
 
-def test_a_range_begun_on_screen_keeps_the_merge_order_over_new_text(qtbot: QtBot) -> None:
-    # A link begun on screen over a <code> inside it that ends where it ends: the code's
-    # colour must win, as merging in order gives (runs first, the link merged after lost it).
-    red, blue = QTextCharFormat(), QTextCharFormat()
-    red.setForeground(QColor("#ff0000"))
-    blue.setForeground(QColor("#0000ff"))
-    text = "xsee code here"
-    styles = [(0, 14, red), (5, 14, blue)]
-    queued = _cut_then_ranged(qtbot, text, 1, styles, [], before=True)
-    merged = _cut_then_ranged(qtbot, text, 1, styles, [], before=False)
-    assert _runs(queued) == _runs(merged)
-    colours = {run[1]: run[8] for run in _runs(queued)}
-    assert colours == {"xsee ": "#ff0000", "code here": "#0000ff"}
-
-
-def test_ranges_cut_by_a_slice_go_in_as_runs_and_match_the_merge_path(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Links and styles begun on screen that end in queued text (a slice cut them), with
-    # ranges inside them ending at the same place, and one ending on screen: the queued
-    # text still goes in as runs, only the parts on screen are merged, and the document is
-    # the one merging everything in order gives.
-    red, blue, bold = QTextCharFormat(), QTextCharFormat(), QTextCharFormat()
-    red.setForeground(QColor("#ff0000"))
-    blue.setForeground(QColor("#0000ff"))
+def _some_formats() -> dict[str, QTextCharFormat]:
+    bold, italic, mono, red, green = (QTextCharFormat() for _ in range(5))
     bold.setFontWeight(QFont.Weight.Bold)
-    text = "on screen: a link and code that go on, then plain words"
-    cut = 12  # on screen at once: text[:cut]
-    styles = [(0, 30, red), (8, 11, bold), (5, 20, bold), (16, 30, blue), (3, 40, blue)]
-    links = [(6, 30, "http://h/long"), (25, 30, "http://h/inner")]
-    merged_ranges: list[tuple[int, int]] = []
-    original = DocumentView._merge_entry
+    italic.setFontItalic(True)
+    mono.setFontFamilies(["monospace"])
+    red.setForeground(QColor("#ff0000"))
+    green.setForeground(QColor("#00aa00"))  # (a link is blue)
+    return {"bold": bold, "italic": italic, "mono": mono, "red": red, "green": green}
 
-    def spy(self: DocumentView, cursor: object, start: int, stop: int, entry: tuple) -> None:
-        if (start, stop) != (entry[1], entry[0]):  # a range merged in part: cut
-            merged_ranges.append((start, stop))
-        original(self, cursor, start, stop, entry)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(DocumentView, "_merge_entry", spy)
+def test_runs_give_the_document_merging_every_range_gives(qtbot: QtBot) -> None:
+    # Nested, overlapping, empty and touching ranges, links inside styles and styles inside
+    # links, a range over the whole text, and a part with astral characters (two UTF-16
+    # units each); given whole, in pieces that cut links and styles, and inserted in slices
+    # that cut runs: the document, its links and their formats are the merged reference.
+    first = "".join(f"line {n} has words, some bold, some linked\n" for n in range(60))
+    text = first + "an astral 😀 character sits here\n" * 6
+    units = len(text) + text.count("😀")
+    styles: list[tuple[int, int, str]] = [(0, units, "mono")]  # all of it
+    links: list[tuple[int, int, str]] = []
+    for n in range(0, units - 40, 37):
+        styles.append((n, n + 12, "bold"))
+        styles.append((n + 4, n + 30, "italic"))  # overlaps the bold, and a link
+        styles.append((n + 20, n + 20, "mono"))  # empty
+        styles.append((n + 9, n + 16, "red"))  # ends with a link: the link is merged first
+        links.append((n + 8, n + 16, f"http://h/{n}"))
+        links.append((n + 16, n + 16, f"http://empty/{n}"))  # empty
+        links.append((n + 16, n + 24, f"http://next/{n}"))  # touches the one before
+    # (never a boundary inside an astral character: a renderer's ranges hold whole ones)
+    inside, at = set(), 0
+    for ch in text:
+        at += 1
+        if ord(ch) > 0xFFFF:
+            inside.add(at)  # between the two halves of its surrogate pair
+            at += 1
+    styles = sorted((s for s in styles if not {s[0], s[1]} & inside), key=lambda s: s[1])
+    links = [k for k in links if not {k[0], k[1]} & inside]
+    formats = _some_formats()
+    for bounds, slice_chars in (([], 1 << 20), ([5, 200, 1111, 2000], 97), ([1500], 1)):
+        merged, ran = _ranged_views(qtbot, text, styles, links, formats, bounds, slice_chars)
+        assert ran.toPlainText() == merged.toPlainText() == text
+        assert ran.links() == sorted(links)
+        assert _formatted(ran) == _formatted(merged)
+    assert any(r[8] == "#ff0000" and r[7] for r in _runs(ran))  # a red link: red won
+    assert all(r[5] == ("monospace",) for r in _runs(ran))
 
-    queued = _cut_then_ranged(qtbot, text, cut, styles, links, before=True)
-    # Only the parts on screen of the ranges begun there were merged by cutting (the one
-    # that ends on screen was merged as it came); everything in the queued text went in
-    # with it.
-    assert sorted(merged_ranges) == [(0, cut), (3, cut), (5, cut), (6, cut)]
-    merged = _cut_then_ranged(qtbot, text, cut, styles, links, before=False)
-    assert queued.toPlainText() == merged.toPlainText() == text
-    assert queued.links() == merged.links()
-    assert sorted(queued.links()) == sorted(links)
-    assert _runs(queued) == _runs(merged)
+
+def test_a_range_begun_in_an_earlier_piece_keeps_the_merge_order(qtbot: QtBot) -> None:
+    # A link begun in one piece over a <code> inside it that ends where it ends, in the
+    # next: the code's colour wins, as merging in order gives, on both sides of the cut.
+    text = "xsee code here"
+    styles = [(0, 14, "red"), (5, 14, "green")]
+    links = [(1, 14, "http://h/x")]
+    merged, ran = _ranged_views(qtbot, text, styles, links, _some_formats(), [3, 7], 2)
+    assert _formatted(ran) == _formatted(merged)
+    assert ran.links() == links
+    colours = {run[1]: run[8] for run in _runs(ran)}
+    assert colours == {"x": "#ff0000", "see ": "#0000ff", "code here": "#00aa00"}

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from tests.gui.ranged_text import RangedText
 from ui.fonts import monospace_font
 from ui.page.document_view import SWAP_CLEAR_CHARS, DocumentView
 from ui.page.hanging_layout import HangingIndentLayout
@@ -45,8 +46,9 @@ def show_html(view: DocumentView, html: str) -> str:
     """Render ``html`` into ``view`` as the page renderer does; return the text."""
     fragment, _ = render_html(html, "http://example.org/", utf16=True)
     view.add_indents(fragment.indents)
-    view.append_text(fragment.text)
-    view.add_link_ranges((k.start, k.end, k.url) for k in fragment.links if k.url)
+    RangedText(view).append(
+        fragment.text, [(k.start, k.end, k.url) for k in fragment.links if k.url]
+    )
     view.flush_pending()
     return fragment.text
 

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
 from tests.gui.journeys.pages import html_response
+from tests.gui.ranged_text import RangedText
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, routes, send
 from ui.page.document_view import DocumentView
@@ -200,10 +201,12 @@ def test_links_streaming_in_get_labels(qtbot: QtBot) -> None:
     qtbot.keyClick(view, Qt.Key.Key_F)
     assert view.link_hints.labels() == {}
     assert view.link_hints.overlay.prompt.startswith("No links on screen to follow")
-    # An incremental renderer reports a link once its text is complete, over queued text.
+    # Links given with the runs of the text they are in, as the page renderer gives them.
     view.begin_stream()
-    view.append_text("see the first and the second\n")
-    view.add_link_ranges([(8, 13, "http://x/first"), (22, 28, "http://x/second")])
+    RangedText(view).append(
+        "see the first and the second\n",
+        [(8, 13, "http://x/first"), (22, 28, "http://x/second")],
+    )
     qtbot.waitUntil(lambda: len(view.link_hints.labels()) == 2)
     first = label_of(view, "http://x/first")
     view.append_link("a third", "http://x/third")

@@ -23,6 +23,7 @@ from ui.text.render.remote import (
     encode,
     output_of,
 )
+from ui.text.render.runs import RunBuilder
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).parent / "html_corpus"
@@ -72,8 +73,9 @@ def test_garbage_is_refused(garbage: bytes) -> None:
 
 def render_here(html: str, pieces: list[str]) -> list[tuple[object, ...]]:
     renderer = HtmlRenderer(BASE, 80, utf16=True, resolve=resolve_link)
-    out = [(False, *output_of(renderer.feed(piece), renderer.title)) for piece in pieces]
-    out.append((True, *output_of(renderer.close(), renderer.title)))
+    runs = RunBuilder()
+    out = [(False, *output_of(renderer.feed(piece), renderer.title, runs)) for piece in pieces]
+    out.append((True, *output_of(renderer.close(), renderer.title, runs)))
     return out
 
 
@@ -126,8 +128,8 @@ def test_a_real_render_process_streams_a_page_and_ends_with_its_input() -> None:
     first = [a[2:] for a in answers if a[1] == 1]
     assert first == render_here(html, pieces)
     second = [a for a in answers if a[1] == 2]
-    assert second[-1][2] is True and second[-1][-1] == "T"
-    assert "two" in "".join(a[3] for a in second)
+    assert second[-1][2] is True and second[-1][6] == "T"  # closed, and the title
+    assert "two" in "".join(a[3][0] for a in second)  # the runs' text
 
 
 def test_a_render_process_given_garbage_says_so_and_exits() -> None:

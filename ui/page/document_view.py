@@ -6,9 +6,9 @@ cursor insert at the end per frame, sized by a feedback loop so that it takes ab
 TICK_BUDGET_S (FACTS.md: one big insert or setPlainText stalls for hundreds of ms). The view
 follows the tail only when the reader was at the bottom before the insert.
 
-Links are character formats with an anchor href: appended with :meth:`append_link`, or laid
-over text already queued with :meth:`add_link_ranges` (what an incremental HTML renderer does:
-it reports a link once its text is complete). Click, or Tab to it and press Enter; the
+Links are character formats with an anchor href: appended with :meth:`append_link`, or
+given with the runs a renderer makes of a page (:meth:`append_runs`; a link over text queued
+before is merged over it when its piece goes in). Click, or Tab to it and press Enter; the
 context menu (right click, the Menu key) adds Open Link, Open Link in New Tab, Copy Link
 Address and Download Link; a middle click or Ctrl+click opens a link in a new tab. ``f``
 labels the links on screen to follow one by typing its label, and numbered links show each
@@ -17,12 +17,10 @@ link's number (both in :mod:`ui.page.link_hints`, an overlay that leaves the tex
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import time
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -82,7 +80,7 @@ SLICE_TARGET = 1.0
 TURN_GAP_S = 0.001
 DEFER_MS = 1
 MAX_DEFERRALS = 4  # a view's insert waits at most this many times for a turn of its own
-FORMAT_BUDGET_S = 0.004  # links and style formats applied per frame (in one edit block)
+
 #: Clearing a document this big (characters) swaps in a fresh one and takes the old one apart
 #: in timed pieces: QTextDocument.clear() (and its destructor) is one call, 130-260 ms for a
 #: rendered page of 10-20 M characters. Smaller ones are cleared at once (under ~10 ms).
@@ -90,7 +88,7 @@ SWAP_CLEAR_CHARS = 500_000
 DISPOSE_BUDGET_S = 0.006  # taking the old document apart: per turn of the event loop
 DISPOSE_START_CHARS = 10_000  # the first piece, before its cost is measured
 DISPOSE_MAX_CHARS = 512 * 1024
-#: The link list, the deferred heap and the anchors of a big page are dropped in pieces
+#: The link list and the anchors of a big page are dropped in pieces
 #: too: freeing 1,000,000 link entries is one ~100 ms call (~24 ms on a capped page).
 RETIRE_ITEMS = 20_000  # containers longer than this are taken apart on later turns
 RETIRE_START_ITEMS = 20_000  # the first piece, before its cost is measured
@@ -121,10 +119,6 @@ class TurnGuard:
         cls.last_end = time.perf_counter()
 
 
-#: A link or format waiting for its text: (end, start, seq, href, format); a link when format
-#: is None. The deferred heap holds them by end position.
-_Deferred = tuple[int, int, int, str, QTextCharFormat | None]
-
 _Container = TypeVar("_Container", list[Any], dict[str, int], dict[int, int])
 
 
@@ -148,6 +142,36 @@ class SegmentKind(StrEnum):
 Segment = tuple[str, str, str]
 
 RECOLOUR_BUDGET_S = 0.006  # recolouring shown text after a palette change: per turn
+
+
+class RunText:
+    """A piece of text queued as runs (:meth:`DocumentView.append_runs`): ``runs`` is flat,
+    (length in characters, index into ``formats``, index into ``hrefs`` or -1) per run;
+    ``links`` (start, end, url) are noted once their text is on screen; ``merges`` (start,
+    end, format) go over earlier text just before this text goes in. Offsets are stream
+    positions (UTF-16 units since begin_stream)."""
+
+    __slots__ = ("formats", "hrefs", "links", "merges", "runs", "text")
+
+    def __init__(
+        self,
+        text: str,
+        runs: Sequence[int],
+        formats: Sequence[QTextCharFormat],
+        hrefs: Sequence[str],
+        links: Sequence[tuple[int, int, str]],
+        merges: Sequence[tuple[int, int, QTextCharFormat]],
+    ) -> None:
+        self.text = text
+        self.runs = runs
+        self.formats = formats
+        self.hrefs = hrefs
+        self.links = links
+        self.merges = merges
+
+
+#: What waits to go in: plain text, a segment or a link of a kind (text, kind, href), or runs.
+_Queued = tuple[str, SegmentKind, str] | RunText
 
 
 def _utf16_len(text: str) -> int:
@@ -226,16 +250,10 @@ class DocumentView(QPlainTextEdit):
         self.setAccessibleDescription(
             "The page's text. Tab moves to the next link, Enter follows it."
         )
-        self._pending: deque[tuple[str, SegmentKind, str]] = deque()
+        self._pending: deque[_Queued] = deque()
         self._pending_chars = 0
         self._stream_start = 0  # document position where the current stream began
         self._links: list[tuple[int, int, str]] = []  # absolute (start, end, href), sorted
-        # Links and style formats over text still queued: a heap by end position, so each
-        # frame applies the ready ones without walking all the others (a list scan per frame
-        # made a page of 100,000 links take 84 s, with 300 ms frames). An entry is
-        # (end, start, seq, href, format): a link when format is None; seq keeps the order.
-        self._deferred: list[_Deferred] = []
-        self._seq = 0
         self._press_anchor = ""
         self._hovered = ""
         self._focused: tuple[int, int] | None = None  # the link Tab selected (its range)
@@ -262,7 +280,7 @@ class DocumentView(QPlainTextEdit):
         self._deferrals = 0  # frames in a row that waited for a turn of their own
         # Old documents being taken apart (see clear_document), and the piece size.
         self._disposing: list[QTextDocument] = []
-        # ...and the old page's big link lists, heaps and anchor tables (see _retire).
+        # ...and the old page's big link lists and anchor tables (see _retire).
         self._retired: list[list[object] | dict[str, int] | dict[int, int]] = []
         self._retire_items = RETIRE_START_ITEMS
         self._dispose_chars = DISPOSE_START_CHARS
@@ -356,9 +374,12 @@ class DocumentView(QPlainTextEdit):
             return
         self.colours = colours
         self._formats = self._make_formats(self._format_font)
-        for entry in self._deferred:  # links and styles not applied yet
-            if entry[4] is not None:
-                recolour_format(entry[4], colours)
+        for item in self._pending:  # ...and runs not inserted yet
+            if isinstance(item, RunText):
+                for fmt in item.formats:
+                    recolour_format(fmt, colours)
+                for _, _, fmt in item.merges:
+                    recolour_format(fmt, colours)
         self._recolour_block = 0
         self._recolour_timer.start()
         self.colours_changed.emit()
@@ -411,7 +432,6 @@ class DocumentView(QPlainTextEdit):
         self._pending.clear()
         self._pending_chars = 0
         self._links = self._retire(self._links)
-        self._deferred = self._retire(self._deferred)
         self._anchors = self._retire(self._anchors)
         self._target = None
         self._tail_armed = False
@@ -529,12 +549,12 @@ class DocumentView(QPlainTextEdit):
     @Slot(str)
     def append_text(self, text: str, kind: SegmentKind = SegmentKind.TEXT) -> None:
         if text:
-            self._enqueue(text, kind, "")
+            self._enqueue((text, kind, ""))
 
     @Slot(str, str)
     def append_link(self, text: str, url: str) -> None:
         if text:
-            self._enqueue(text, SegmentKind.LINK, url)
+            self._enqueue((text, SegmentKind.LINK, url))
 
     def append_segments(self, segments: Iterable[Segment]) -> None:
         for name, text, href in segments:
@@ -544,37 +564,24 @@ class DocumentView(QPlainTextEdit):
             else:
                 self.append_text(text, kind)
 
-    def add_link_ranges(self, links: Iterable[tuple[int, int, str]]) -> None:
-        """Make each of stream positions [start, end) (UTF-16 units since begin_stream) a
-        link to its url, now or as soon as that text is on screen (see :meth:`_add_ranges`)."""
-        self._add_ranges((start, end, url, None) for start, end, url in links)
-
-    def add_format_ranges(self, ranges: Iterable[tuple[int, int, QTextCharFormat]]) -> None:
-        """Merge ``format`` into stream positions [start, end) (UTF-16 units since
-        begin_stream), now or as soon as that text is on screen (styles: bold, code...)."""
-        self._add_ranges((start, end, "", fmt) for start, end, fmt in ranges)
-
-    def _add_ranges(self, ranges: Iterable[tuple[int, int, str, QTextCharFormat | None]]) -> None:
-        # Everything goes through the heap, and each frame applies what is ready in one edit
-        # block, within a time budget: each format change alone re-lays-out its whole block
-        # (~0.2-8 ms a change on a long line; ~4-15 us each in one edit block), and 10,000 at
-        # once inside one block is still a 150 ms stall.
-        offset = self._stream_start
-        deferred = self._deferred
-        seq = self._seq
-        for start, end, href, fmt in ranges:
-            seq += 1
-            heapq.heappush(deferred, (offset + end, offset + start, seq, href, fmt))
-        self._seq = seq
-        if self._ready_formats():
-            self._apply_deferred()
-            if self._ready_formats() and not self._timer.isActive():
-                self._timer.start(DEFER_MS)
-
-    def _ready_formats(self) -> bool:
-        """Some link or format is over text already on screen and waits to be applied."""
-        deferred = self._deferred
-        return bool(deferred) and deferred[0][0] <= self.document().characterCount() - 1
+    def append_runs(
+        self,
+        text: str,
+        runs: Sequence[int],
+        formats: Sequence[QTextCharFormat],
+        hrefs: Sequence[str],
+        links: Sequence[tuple[int, int, str]] = (),
+        merges: Sequence[tuple[int, int, QTextCharFormat]] = (),
+    ) -> None:
+        """Queue ``text`` as runs, each with its format: what a renderer makes of a piece of
+        a page (ui.text.render.runs, where the runs are worked out). ``runs`` is flat:
+        (length in characters, index into ``formats``, index into ``hrefs`` for a link's
+        href or -1) per run. ``links`` (start, end, url) are the followable links among them,
+        ``merges`` (start, end, format) formats to merge over text queued before this, just
+        before it goes in; both in stream positions (UTF-16 units since begin_stream).
+        ``formats`` may grow later (a stream's formats, shared by its pieces)."""
+        if text or merges or links:
+            self._enqueue(RunText(text, runs, formats, hrefs, links, merges))
 
     def add_indents(self, indents: Iterable[tuple[int, int]]) -> None:
         """Lines that start with a prefix (a list marker, indentation), as (stream position
@@ -743,8 +750,8 @@ class DocumentView(QPlainTextEdit):
         return self._wrap
 
     def has_pending(self) -> bool:
-        """Text is queued, or links and formats over text on screen wait to be applied."""
-        return bool(self._pending) or self._ready_formats()
+        """Text (or runs, with their links and formats) waits to be inserted."""
+        return bool(self._pending)
 
     @property
     def pending_chars(self) -> int:
@@ -770,18 +777,16 @@ class DocumentView(QPlainTextEdit):
         """Insert everything queued now (tests, screenshots); the UI stalls meanwhile."""
         while self._pending:
             self._insert_slices(budget=None)
-        self._apply_deferred(budget=None)
 
     def _queued_end(self) -> int:
-        return (
-            self.document().characterCount() - 1 + sum(_utf16_len(t) for t, _, _ in self._pending)
-        )
+        queued = (item.text if isinstance(item, RunText) else item[0] for item in self._pending)
+        return self.document().characterCount() - 1 + sum(map(_utf16_len, queued))
 
-    def _enqueue(self, text: str, kind: SegmentKind, href: str) -> None:
+    def _enqueue(self, item: _Queued) -> None:
         # Never concatenate onto the queue (a growing backlog would be copied per chunk);
         # the frame joins small consecutive text pieces instead.
-        self._pending.append((text, kind, href))
-        self._pending_chars += len(text)
+        self._pending.append(item)
+        self._pending_chars += len(item.text if isinstance(item, RunText) else item[0])
         if not self._timer.isActive():
             since = time.perf_counter() - self._last_insert
             if since < FRAME_MS / 1000:
@@ -818,16 +823,7 @@ class DocumentView(QPlainTextEdit):
             TurnGuard.done()
             if self.isVisible():
                 TurnGuard.shown_insert_end = TurnGuard.last_end
-        elif self._ready_formats():
-            if TurnGuard.busy():
-                self._timer.start(DEFER_MS)
-                return
-            self._apply_deferred()
-            TurnGuard.done()
         if not self._pending:
-            if self._ready_formats():
-                self._timer.start(REST_MS)  # formats left over: more after a rest
-                return
             self.drained.emit()
         elif not self.isVisible() and TurnGuard.shown_streaming():
             self._timer.start(HIDDEN_FRAME_MS)  # a background tab: see HIDDEN_FRAME_MS
@@ -864,30 +860,30 @@ class DocumentView(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         while self._pending:
-            text, kind, href = self._pending.popleft()
-            if kind is SegmentKind.TEXT:
-                text = self._take_text(text, slice_chars)
-            self._pending_chars -= len(text)
-            start = cursor.position()
-            fmt = self._formats[kind]
-            if kind is SegmentKind.LINK:
-                fmt = QTextCharFormat(fmt)
-                fmt.setAnchorHref(href)
+            item = self._pending.popleft()
             before = time.perf_counter()
-            if kind is SegmentKind.TEXT and self._formats_within(text, start):
-                self._insert_formatted(cursor, text, start, fmt)
+            if isinstance(item, RunText):
+                chars = self._insert_runs(cursor, item, slice_chars)
             else:
+                text, kind, href = item
+                if kind is SegmentKind.TEXT:
+                    text = self._take_text(text, slice_chars)
+                chars = len(text)
+                start = cursor.position()
+                fmt = self._formats[kind]
+                if kind is SegmentKind.LINK:
+                    fmt = QTextCharFormat(fmt)
+                    fmt.setAnchorHref(href)
                 cursor.insertText(text, fmt)
+                if kind is SegmentKind.LINK:
+                    self._links.append((start, cursor.position(), href))
+            self._pending_chars -= chars
             now = time.perf_counter()
             if measure:
-                self._measure(len(text), now - before)
-            if kind is SegmentKind.LINK:
-                self._links.append((start, cursor.position(), href))
+                self._measure(chars, now - before)
             # One big text slice is a frame's work; small pieces (segments, links) share it.
-            if budget is not None and (now - started >= budget or len(text) >= slice_chars):
+            if budget is not None and (now - started >= budget or chars >= slice_chars):
                 break
-        if self._deferred:
-            self._apply_deferred()
         self._last_insert = time.perf_counter()
         if self._target is not None and self._seek_target():
             return
@@ -926,10 +922,14 @@ class DocumentView(QPlainTextEdit):
         """``text`` plus following plain-text pieces, at most ``limit``; the rest stays."""
         parts = [text]
         size = len(text)
-        while size < limit and self._pending and self._pending[0][1] is SegmentKind.TEXT:
-            piece = self._pending.popleft()[0]
-            parts.append(piece)
-            size += len(piece)
+        pending = self._pending
+        while size < limit and pending:
+            item = pending[0]
+            if isinstance(item, RunText) or item[1] is not SegmentKind.TEXT:
+                break
+            pending.popleft()
+            parts.append(item[0])
+            size += len(item[0])
         joined = parts[0] if len(parts) == 1 else "".join(parts)
         if len(joined) > limit:
             cut = limit
@@ -939,140 +939,61 @@ class DocumentView(QPlainTextEdit):
             joined = joined[:cut]
         return joined
 
-    def _apply_deferred(self, budget: float | None = FORMAT_BUDGET_S) -> None:
-        """Apply the ready links and formats, in one edit block, for at most ``budget``
-        seconds (FORMAT_BUDGET_S by default; None from flush_pending: all of them); the rest
-        waits for the next frame."""
-        end = self.document().characterCount() - 1
-        deferred = self._deferred
-        if not deferred or deferred[0][0] > end:
-            return
-        started = time.perf_counter()
-        cursor = QTextCursor(self.document())
-        cursor.beginEditBlock()  # one layout for all the changes of this frame
-        count = 0
-        while deferred and deferred[0][0] <= end:
-            entry = heapq.heappop(deferred)
-            self._merge_entry(cursor, entry[1], entry[0], entry)
-            count += 1
-            # Checked every 8 (a clock read is ~60 ns, a format change 4-15 us in one edit
-            # block and far more on a long block: 32 between checks could overrun a frame).
-            if budget is not None and count % 8 == 0 and time.perf_counter() - started >= budget:
-                break
-        cursor.endEditBlock()
-
-    def _formats_within(self, text: str, start: int) -> bool:
-        """Links or formats wait for ``text``, about to go in at ``start``, and it can take
-        them as it goes in: every character one UTF-16 unit (offsets are slice indexes), and
-        no numbered links (their badges make room through a cursor over each link)."""
-        deferred = self._deferred
-        return (
-            bool(deferred)
-            and deferred[0][0] <= start + len(text)
-            and not self.link_hints.numbered
-            and _utf16_len(text) == len(text)
-        )
-
-    def _insert_formatted(
-        self, cursor: QTextCursor, text: str, start: int, base: QTextCharFormat
-    ) -> None:
-        """Insert ``text`` at ``start`` as runs that carry the links and formats lying wholly
-        inside it: one insert a run, instead of inserting it plain and then selecting and
-        merging each range (half the GUI thread's work on a big page: bench/README.md).
-        The result is what merging them in the deferred heap's order gives. Ranges that end
-        past the text stay in the heap for _apply_deferred; ranges that began on screen and
-        end in it are cut in two (see below)."""
-        end = start + len(text)
-        deferred = self._deferred
-        inside: list[_Deferred] = []
-        outside: list[_Deferred] = []
-        while deferred and deferred[0][0] <= end:
-            entry = heapq.heappop(deferred)
-            (inside if entry[1] >= start else outside).append(entry)
-        cursor.beginEditBlock()  # one layout for the merges and all the runs
-        crossing = [entry for entry in outside if entry[0] > start]
-        if crossing:
-            # Ranges that began on screen and reach into this text (a slice cut a <code> or
-            # a link). Merging orders ranges by their end: what ends on screen goes first,
-            # then their part on screen; their part here goes into the runs, in that order.
-            outside = sorted(entry for entry in outside if entry[0] <= start)
-            merging = QTextCursor(self.document())  # ``cursor`` stays where the text goes
-            for entry in outside:
-                self._merge_entry(merging, entry[1], entry[0], entry)
-            for entry in sorted(crossing):
-                self._merge_entry(merging, entry[1], start, entry)
-            inside += crossing
-        else:
-            for entry in outside:  # over text on screen already: merged as before
-                heapq.heappush(deferred, entry)
-        points = {start, end}
-        for entry in inside:
-            points.add(max(entry[1], start))
-            points.add(entry[0])
-            if entry[4] is None:
-                self._note_link(entry[1], entry[0], entry[3], None)
-        cuts = sorted(points)
-        by_start = sorted(inside, key=lambda e: e[1])  # (stable: heap order kept on ties)
-        link_format = self._formats[SegmentKind.LINK]
-        # The merged format of each set of ranges (keyed by their formats, 0 for a link),
-        # made once a slice: a page repeats the same few; a link's href is set on a copy.
-        merged: dict[tuple[int, ...], QTextCharFormat] = {}
-        active: list[_Deferred] = []
-        taken = 0
-        count = len(by_start)
+    def _insert_runs(self, cursor: QTextCursor, item: RunText, limit: int) -> int:
+        """Insert ``item``'s merges, then its runs up to ``limit`` characters, in one edit
+        block (one layout), at ``cursor`` (the end); what is left of it goes back to the
+        queue's front. The characters inserted."""
+        text, runs, formats, hrefs = item.text, item.runs, item.formats, item.hrefs
+        cursor.beginEditBlock()
+        if item.merges:  # over text queued before this one: on screen now
+            offset = self._stream_start
+            merging = QTextCursor(self.document())
+            for start, end, fmt in item.merges:
+                merging.setPosition(offset + start)
+                merging.setPosition(offset + end, QTextCursor.MoveMode.KeepAnchor)
+                merging.mergeCharFormat(fmt)
         insert = cursor.insertText
-        for a, b in itertools.pairwise(cuts):
-            if active:
-                active = [e for e in active if e[0] > a]
-            while taken < count and by_start[taken][1] <= a:
-                if by_start[taken][0] > a:
-                    active.append(by_start[taken])
-                taken += 1
-            piece = text[a - start : b - start]
-            if not active:
-                insert(piece, base)
-                continue
-            ordered = active if len(active) == 1 else sorted(active)  # as _apply_deferred merges
-            href = ""
-            for entry in ordered:
-                if entry[4] is None:
-                    href = entry[3]
-            key = tuple(0 if e[4] is None else id(e[4]) for e in ordered)
-            fmt = merged.get(key)
-            if fmt is None:
-                fmt = QTextCharFormat(base)
-                for entry in ordered:
-                    fmt.merge(link_format if entry[4] is None else entry[4])
-                merged[key] = fmt
-            if href:
+        at = 0
+        i = 0
+        count = len(runs)
+        rest: list[int] = []
+        while i < count and at < limit:
+            length = runs[i]
+            fmt = formats[runs[i + 1]]
+            if runs[i + 2] >= 0:
                 fmt = QTextCharFormat(fmt)
-                fmt.setAnchorHref(href)
-            insert(piece, fmt)
-        cursor.endEditBlock()
-
-    def _merge_entry(self, cursor: QTextCursor, start: int, stop: int, entry: _Deferred) -> None:
-        """Merge the link or format of ``entry`` into [start, stop) of the text on screen,
-        with ``cursor`` (moved; a whole link is noted, a cut one by the caller)."""
-        if entry[4] is None:
-            if (start, stop) == (entry[1], entry[0]):
-                self._apply_link(start, stop, entry[3])
-                return
-            fmt = QTextCharFormat(self._formats[SegmentKind.LINK])
-            fmt.setAnchorHref(entry[3])
+                fmt.setAnchorHref(hrefs[runs[i + 2]])
+            if at + length > limit:  # the frame's last run: the rest of it waits
+                taken = limit - at
+                insert(text[at : at + taken], fmt)
+                rest = [length - taken, runs[i + 1], runs[i + 2], *runs[i + 3 :]]
+                at += taken
+                break
+            insert(text[at : at + length], fmt)
+            at += length
+            i += 3
         else:
-            fmt = entry[4]
-        cursor.setPosition(start)
-        cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
-        cursor.mergeCharFormat(fmt)
+            rest = list(runs[i:])
+        cursor.endEditBlock()
+        left = self._note_links(item.links, cursor.position())
+        if rest:
+            self._pending.appendleft(RunText(text[at:], rest, formats, hrefs, left, ()))
+        return at
 
-    def _apply_link(self, start: int, end: int, url: str) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        fmt = QTextCharFormat(self._formats[SegmentKind.LINK])
-        fmt.setAnchorHref(url)
-        cursor.mergeCharFormat(fmt)
-        self._note_link(start, end, url, cursor)
+    def _note_links(
+        self, links: Sequence[tuple[int, int, str]], shown: int
+    ) -> list[tuple[int, int, str]]:
+        """Note the ``links`` (stream positions) whose text is on screen up to document
+        position ``shown``; the others, to note later."""
+        offset = self._stream_start
+        left: list[tuple[int, int, str]] = []
+        numbered = QTextCursor(self.document()) if self.link_hints.numbered else None
+        for start, end, url in links:
+            if offset + end <= shown:
+                self._note_link(offset + start, offset + end, url, numbered)
+            else:
+                left.append((start, end, url))
+        return left
 
     def _note_link(self, start: int, end: int, url: str, cursor: QTextCursor | None) -> None:
         """Add a link to :attr:`_links` (and to the numbered links, given a cursor over it)."""
@@ -1086,6 +1007,11 @@ class DocumentView(QPlainTextEdit):
             self._links.insert(index, link)
         if cursor is not None and self.link_hints.numbered:
             self.link_hints.make_room_for(cursor, index, link)  # its number's place
+
+    @property
+    def link_format(self) -> QTextCharFormat:
+        """The format a link's text takes (before its href is set)."""
+        return self._formats[SegmentKind.LINK]
 
     @property
     def left_margin(self) -> int:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from ui.text.body_store import BodyStore
     from ui.text.json_pretty import PrettyJob
     from ui.text.render import Fragment, HtmlRenderer
+    from ui.text.render.remote import Output
+    from ui.text.render.runs import RunBuilder
 
 FRAME_MS = 16
 IDLE_S = FRAME_MS / 1000  # starved this long: the next bytes are rendered on arrival
@@ -210,6 +212,8 @@ class PageRenderer(QObject):
     ) -> None:
         super().__init__(parent)
         self.view = view
+        self._runs: RunBuilder | None = None  # (see _fresh_runs)
+        self._combo_formats: list[QTextCharFormat] = []
         # A tick's parsing time (wall clock: how much one tick renders depends on the machine;
         # a test that needs a known cut-off sets its own, 0: one step per tick).
         self.tick_budget_s = tick_budget_s
@@ -243,8 +247,10 @@ class PageRenderer(QObject):
 
     @Slot()
     def _on_colours_changed(self) -> None:
-        # Spans already handed to the view are recoloured there; new ones take these.
+        # Runs already handed to the view are recoloured there; new ones take these.
         self._formats = _style_formats(self._mono_family, self.view.colours)
+        for fmt in self._combo_formats:
+            recolour_format(fmt, self.view.colours)
 
     def _reset_state(self) -> None:
         self.has_tables = False  # an aligned table was laid out (for table_width)
@@ -265,7 +271,7 @@ class PageRenderer(QObject):
         self._json_job: PrettyJob | None = None  # the complete body being pretty-printed
         self._json_text: str | None = None  # ...its indented form, going into the view
         self._json_at = 0  # ...this far (characters)
-        self._spans: list[tuple[int, int, str]] = []  # this tick's, for the view (merged)
+        self._fresh_runs()
         self._lines_added = 0  # line breaks queued (for view_units)
         self._spans_added = 0  # style spans queued (for view_units)
         self._links_added = 0  # links queued (for view_units)
@@ -365,8 +371,51 @@ class PageRenderer(QObject):
         return start
 
     def _append_styled(self, text: str, style: str) -> None:
-        start = self._append(text)
-        self._spans.append((start, self._pos, style))
+        self._append_runs(text, (), [(self._pos, self._pos + _units(text), style)])
+
+    def _append_runs(
+        self,
+        text: str,
+        links: Sequence[tuple[int, int, str]],
+        spans: Sequence[tuple[int, int, str]],
+    ) -> None:
+        """Queue ``text`` with ``links`` (start, end, url) and style ``spans`` (start, end,
+        style) over it or over text queued before (stream positions), as runs."""
+        if self._runs is None:
+            from ui.text.render.runs import RunBuilder  # (loaded with the first such text)
+
+            self._runs = RunBuilder()
+        self._runs.position = self._pos
+        runs = self._runs.build(text, links, spans)
+        self._queue_runs(runs.text, runs.runs, runs.combos, runs.hrefs, runs.links, runs.merges)
+
+    def _queue_runs(
+        self,
+        text: str,
+        runs: Sequence[int],
+        combos: Sequence[tuple[str, ...]],
+        hrefs: Sequence[str],
+        links: Sequence[tuple[int, int, str]],
+        merges: Sequence[tuple[int, int, str, str]],
+    ) -> None:
+        """Runs (ui.text.render.runs.Runs' fields) to the view, with the formats of their new
+        combos made here (a stream's combos, numbered by the builder, index these)."""
+        formats = self._combo_formats
+        for combo in combos:
+            formats.append(self._combo_format(combo))
+        merged = [(a, b, self._combo_format((code,), url)) for a, b, code, url in merges]
+        self.view.append_runs(text, runs, formats, hrefs, links, merged)
+        if text:
+            self._pos += _units(text)
+            self._lines_added += text.count("\n")
+
+    def _combo_format(self, combo: Sequence[str], href: str = "") -> QTextCharFormat:
+        return combo_format(combo, self.view.link_format, self._formats, href)
+
+    def _fresh_runs(self) -> None:
+        """A new stream of runs: positions from 0, combos numbered anew."""
+        self._runs = None
+        self._combo_formats = [QTextCharFormat()]
 
     def _append_segments(self, segments: list[Segment]) -> None:
         for name, text, href in segments:
@@ -376,14 +425,6 @@ class PageRenderer(QObject):
                 self._pos += _units(text)
             else:
                 self._append(text, kind)
-
-    def _flush_spans(self) -> None:
-        """Hand this tick's style spans to the view, which applies them once their text is on
-        screen, in batches inside edit blocks (as it does links); nothing here rescans them."""
-        if self._spans:
-            formats = self._formats
-            self.view.add_format_ranges((a, b, formats[style]) for a, b, style in self._spans)
-            self._spans = []
 
     # -- the frame ------------------------------------------------------------------------
 
@@ -419,7 +460,6 @@ class PageRenderer(QObject):
             worked = True
             step_cost = max(step_cost, time.perf_counter() - before)
         self.stats_busy += time.perf_counter() - started
-        self._flush_spans()
         if worked:
             TurnGuard.done()
         if self.done or starved:
@@ -608,54 +648,37 @@ class PageRenderer(QObject):
         text = self._lines.feed(self._newlines.feed(text, final=final))
         if self.kind is BodyKind.JSON:
             self._json_parts.append(text)
-        self._append(text)
-        if self._scanner is not None:
-            links = self._scanner.feed(text)
-            if final:
-                links += self._scanner.close()
-            self._links_added += len(links)
-            self.view.add_link_ranges(links)
+        if self._scanner is None:
+            self._append(text)
+            return
+        links = self._scanner.feed(text)
+        if final:
+            links += self._scanner.close()
+        self._links_added += len(links)
+        self._append_runs(text, links, ())
 
     def _fragment(self, fragment: Fragment) -> None:
-        self._apply_output(
-            fragment.text,
-            [(link.start, link.end, link.url) for link in fragment.links if link.url is not None],
-            [(span.start, span.end, str(span.style)) for span in fragment.spans],
-            [(anchor.name, anchor.pos) for anchor in fragment.anchors],
-            fragment.indents,
-            len(fragment.links),
-        )
+        from ui.text.render.remote import output_of
+        from ui.text.render.runs import RunBuilder
 
-    def _apply_output(
-        self,
-        text: str,
-        links: Sequence[tuple[int, int, str]],
-        spans: Sequence[tuple[int, int, str]],
-        anchors: Sequence[tuple[str, int]],
-        indents: Sequence[tuple[int, int]],
-        link_count: int,
-    ) -> None:
-        """What the renderer made of a piece of the page (here, or in its process), to the
-        view: indents, text, links (that can be followed), anchors and style spans."""
+        if self._runs is None:
+            self._runs = RunBuilder()
+        self._runs.position = self._pos
+        self._apply_output(output_of(fragment, None, self._runs))
+
+    def _apply_output(self, output: Output) -> None:
+        """What the renderer made of a piece of the page (here, or in its process: see
+        ui.text.render.remote.output_of), to the view: indents, runs, anchors."""
+        runs, anchors, indents, _title, link_count, span_count, tables = output
         if indents:  # before their text: laid out with their hanging indent at once
             self.view.add_indents(indents)
-        if text:
-            self._append(text)
+        self._queue_runs(*runs)
         self._links_added += link_count
-        self._spans_added += len(spans)
-        if links:
-            self.view.add_link_ranges(links)
+        self._spans_added += span_count
+        if tables:
+            self.has_tables = True
         if anchors:
             self.view.add_anchors(anchors)
-        pending = self._spans
-        for start, end, style in spans:
-            if style == "table":
-                self.has_tables = True
-            last = pending[-1] if pending else None
-            if last is not None and last[2] == style and last[1] == start:
-                pending[-1] = (last[0], end, style)  # one piece split across two feeds
-            else:
-                pending.append((start, end, style))
 
     # -- the renderer process ---------------------------------------------------------------
 
@@ -676,8 +699,9 @@ class PageRenderer(QObject):
             return False
         answer = remote.take()
         if answer is not None:
-            closed, (text, links, spans, anchors, indents, title) = answer
-            self._apply_output(text, links, spans, anchors, indents, len(links))
+            closed, output = answer
+            self._apply_output(output)
+            title = output[3]
             if self.title is None and title is not None:
                 self.title = title
                 self.title_changed.emit(title)
@@ -759,7 +783,7 @@ class PageRenderer(QObject):
             self.view.clear_document()
             self.view.begin_stream()
             self._pos = 0
-            self._spans = []
+            self._fresh_runs()
             self._lines_added = 0
             self._links_added = 0
             self._scanner = PlainLinkScanner(utf16=True)
@@ -818,7 +842,7 @@ class PageRenderer(QObject):
         self.view.clear_document()
         self.view.begin_stream()
         self._pos = 0
-        self._spans = []
+        self._fresh_runs()
         size = store.body_size
         state = "" if store.complete else " (incomplete: the transfer did not finish)"
         self._append("Binary content: not shown as text\n", SegmentKind.HEADING)
@@ -908,3 +932,21 @@ def _units(text: str) -> int:
     if text.isascii():
         return len(text)
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def combo_format(
+    combo: Sequence[str],
+    link_format: QTextCharFormat,
+    styles: Mapping[str, QTextCharFormat],
+    href: str = "",
+) -> QTextCharFormat:
+    """The view's text format merged with each of ``combo``'s links and styles, in order
+    (ui.text.render.runs); ``href``: a link's target, for a merge."""
+    from ui.text.render.runs import LINK
+
+    fmt = QTextCharFormat()
+    for code in combo:
+        fmt.merge(link_format if code == LINK else styles[code])
+    if href:
+        fmt.setAnchorHref(href)
+    return fmt

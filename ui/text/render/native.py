@@ -34,7 +34,17 @@ from typing import Any
 
 # The compiled modules, in the order mypycify is given them. tokenizer.py stays pure: it
 # subclasses html.parser.HTMLParser, which mypyc cannot compile (fast_tokens.py is its loop).
-MODULES = ("model", "fast_tokens", "links", "writer", "tables", "elements", "engine", "renderer")
+MODULES = (
+    "model",
+    "fast_tokens",
+    "links",
+    "writer",
+    "tables",
+    "elements",
+    "engine",
+    "renderer",
+    "runs",
+)
 # What the stamp's hash covers: the compiled sources and the pure module they call.
 HASHED = (*MODULES, "tokenizer")
 GROUP = "yonder_render"
