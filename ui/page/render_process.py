@@ -43,6 +43,10 @@ MAX_FAILURES = 3
 # stream has at most AHEAD_CHARS on the way, and the whole 8.4 MB all.html renders in about a
 # second (bench/README.md): this is a stuck renderer, not a slow one.
 SILENT_LIMIT_MS = 15_000
+#: Each pipe's buffer (Linux: F_SETPIPE_SZ, at most /proc/sys/fs/pipe-max-size, 1 MiB by
+#: default). The default 64 KiB held less than one answer: the process waited in write() for
+#: the window to read, while the window inserted text (bench/README.md).
+PIPE_BYTES = 1024 * 1024
 
 
 class RemoteStream:
@@ -123,6 +127,8 @@ class RenderProcess(QObject):
         self._read_fd = self._proc.stdout.fileno()
         os.set_blocking(self._write_fd, False)
         os.set_blocking(self._read_fd, False)
+        for fd in (self._write_fd, self._read_fd):
+            _widen_pipe(fd)
         self._readable = QSocketNotifier(self._read_fd, QSocketNotifier.Type.Read, self)
         self._readable.activated.connect(self._on_readable)
         self._writable = QSocketNotifier(self._write_fd, QSocketNotifier.Type.Write, self)
@@ -329,3 +335,17 @@ def stop_shared() -> None:
     if _shared is not None:
         _shared.stop()
         _shared = None
+
+
+def _widen_pipe(fd: int) -> None:
+    """Give the pipe ``fd`` a buffer of PIPE_BYTES where the system allows it (a pipe keeps
+    its default size elsewhere: slower, not wrong)."""
+    import fcntl
+
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setting is None:
+        return
+    try:
+        fcntl.fcntl(fd, setting, PIPE_BYTES)
+    except OSError as exc:  # above pipe-max-size, or the user's pipe quota is spent
+        log.debug("the pipe keeps its size (%s)", exc.strerror)

@@ -7,6 +7,8 @@ new process. Pages are served from 127.0.0.1; the process is a real `main.py --r
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import signal
 import sys
@@ -92,6 +94,40 @@ def reference(
     return shown(win)
 
 
+def widened_pipe_size() -> int:
+    """PIPE_BYTES where the system allows pipes that big, else a pipe's default size."""
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) >= render_process.PIPE_BYTES:
+        return render_process.PIPE_BYTES
+    read, write = os.pipe()
+    try:
+        return fcntl.fcntl(read, fcntl.F_GETPIPE_SZ)
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def protocol_pipe_sizes(pid: int) -> list[int]:
+    """The buffer sizes of the pipes the window shares with process ``pid`` (its protocol's,
+    input and output)."""
+
+    def pipes(fd_dir: str) -> set[str]:
+        found = set()
+        for name in os.listdir(fd_dir):
+            with contextlib.suppress(OSError):
+                link = os.readlink(f"{fd_dir}/{name}")
+                if link.startswith("pipe:"):
+                    found.add(link)
+        return found
+
+    shared = pipes(f"/proc/{pid}/fd") & pipes("/proc/self/fd")
+    sizes = []
+    for name in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{name}") in shared:
+                sizes.append(fcntl.fcntl(int(name), fcntl.F_GETPIPE_SZ))
+    return sorted(sizes)
+
+
 def _opened() -> int:
     process = render_process.current()
     return process.opened if process is not None else 0
@@ -122,6 +158,7 @@ def test_a_big_page_renders_in_the_render_process_as_it_does_in_the_window(
     assert process is not None and process.opened >= 1
     assert os.path.exists(f"/proc/{process.pid}")
     assert shown(window) == expected
+    assert protocol_pipe_sizes(process.pid) == [widened_pipe_size()] * 2
     text = expected[0]
     assert "Big reference" in window.tabs.tabText(window.tabs.currentIndex())
     assert "2^31" in text or "2³¹" in text
