@@ -5,9 +5,9 @@ Pages: the Sphinx HTML of python3-doc and the Node.js API of nodejs-doc under /u
 
 For each page, in the same run, interleaved, ROUNDS times (medians printed):
 - w3m: CPU seconds (user + system) of its whole `w3m -dump -T text/html -cols 100` process;
-- renderer: CPU seconds of decoding and rendering the page in this process as the window does
-  (StreamTextDecoder, then HtmlRenderer(utf16=True, resolve=resolve_link) fed in HTML_SLICE
-  pieces), and the ratio.
+- renderer: CPU seconds of decoding and rendering the page in this process as the renderer
+  process does (StreamTextDecoder, then HtmlRenderer(utf16=True, resolve=resolve_link) fed
+  the process's slices, with its collector settings: remote.tune_gc), and the ratio.
 
 With --window, each page is also served over loopback and loaded in the real window
 (offscreen), and the bench prints the wall time until it is fully on screen (text, links and
@@ -28,6 +28,7 @@ CPU column adds that process's CPU seconds to the window's.
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import subprocess
@@ -48,10 +49,12 @@ if "--in-window" in sys.argv:
 
 import ui.text.render
 from net.charset import StreamTextDecoder
-from ui.page.page_renderer import HTML_SLICE
+from ui.page.page_renderer import HTML_SLICE, REMOTE_FIRST_SLICE, REMOTE_SLICE
 from ui.text.fragments import resolve_link
 from ui.text.render import HtmlRenderer
+from ui.text.render.remote import tune_gc
 
+IN_WINDOW = "--in-window" in sys.argv
 ROUNDS = 3
 DOC_ROOTS = ("/usr/share/doc/python3.11/html", "/usr/share/doc/nodejs/api")
 MIN_SIZE, MAX_SIZE = 700_000, 9_000_000
@@ -84,17 +87,32 @@ def served_url(path: Path) -> str:
 
 
 def render_alone(data: bytes, url: str) -> tuple[float, float, int]:
-    """(CPU seconds, wall seconds, characters) of decoding and rendering ``data``."""
-    cpu, wall = time.process_time(), time.perf_counter()
-    decoder = StreamTextDecoder("text/html")
-    # As the window's PageRenderer makes it: links keep their #fragment (ui.text.fragments).
-    renderer = HtmlRenderer(url, 100, utf16=True, resolve=resolve_link)
-    chars = 0
-    for i in range(0, len(data), HTML_SLICE):
-        chars += len(renderer.feed(decoder.feed(data[i : i + HTML_SLICE])).text)
-    chars += len(renderer.feed(decoder.finish()).text)
-    chars += len(renderer.close().text)
-    return time.process_time() - cpu, time.perf_counter() - wall, chars
+    """(CPU seconds, wall seconds, characters) of decoding and rendering ``data`` as the
+    page's renderer does: in the renderer process (its collector settings, fed its slices),
+    or with --in-window in the window's process (HTML_SLICE pieces)."""
+    if IN_WINDOW:
+        slices = [HTML_SLICE] * (len(data) // HTML_SLICE + 1)
+    else:
+        slices = [REMOTE_FIRST_SLICE] + [REMOTE_SLICE] * (len(data) // REMOTE_SLICE + 1)
+    saved = gc.get_threshold()
+    if not IN_WINDOW:
+        tune_gc()
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        decoder = StreamTextDecoder("text/html")
+        # As the window's PageRenderer makes it: links keep their #fragment.
+        renderer = HtmlRenderer(url, 100, utf16=True, resolve=resolve_link)
+        chars = at = 0
+        for size in slices:
+            if at >= len(data):
+                break
+            chars += len(renderer.feed(decoder.feed(data[at : at + size])).text)
+            at += size
+        chars += len(renderer.feed(decoder.finish()).text)
+        chars += len(renderer.close().text)
+        return time.process_time() - cpu, time.perf_counter() - wall, chars
+    finally:
+        gc.set_threshold(*saved)
 
 
 def child_cpu() -> float:
@@ -123,7 +141,7 @@ def window_run(
     from ui.shell.main_window import MainWindow
 
     _app = QApplication.instance() or QApplication([])
-    where = "in the window's process" if "--in-window" in sys.argv else "in the renderer process"
+    where = "in the window's process" if IN_WINDOW else "in the renderer process"
     print(f"\nIn the window (offscreen), loopback, pages {where} when big; gaps of a 1 ms")
     print("timer while rendering; CPU: the window's process and the renderer process:")
     print(

@@ -152,6 +152,58 @@ def test_following_the_tail_of_a_wrapped_stream(qtbot: QtBot, view: DocumentView
     assert last.blockNumber() >= view.document().blockCount() - 3
 
 
+def test_reading_the_top_of_a_long_stream_the_end_waits_and_stays_reachable(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    # A reader at the top of a long page while it streams: the text below, nobody sees yet,
+    # is not laid out after each insert (the scroll bar's range is estimated meanwhile), the
+    # view stays where the reader is, and the end is one key away; once all of it is in,
+    # the scroll bar is the one Qt sizes from the laid-out end.
+    view.follow_tail = False  # a page, as a browser shows it
+    qtbot.waitExposed(view)
+    bar = view.verticalScrollBar()
+    document = view.document()
+    view.begin_stream()
+    lines = [f"line {i} " + "word " * 25 + "\n" for i in range(12_000)]
+    for n in range(0, len(lines), 50):
+        view.append_text("".join(lines[n : n + 50]))
+    qtbot.waitUntil(lambda: document.lineCount() > 3000, timeout=20000)
+    assert view.has_pending()  # still streaming
+    assert document.lastBlock().previous().layout().lineCount() == 0  # not laid out
+    assert bar.value() == 0 and bar.maximum() >= document.lineCount() - 2 * bar.pageStep()
+    assert "line 0 " in view.cursorForPosition(QPoint(5, 5)).block().text()
+    grown = bar.maximum()
+    qtbot.waitUntil(lambda: bar.maximum() > grown, timeout=20000)  # it grows as text comes
+    assert bar.value() == 0
+
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    end = view.textCursor()
+    assert end.atEnd()
+    assert view.viewport().rect().contains(view.cursorRect(end).center())  # the end shown
+    with qtbot.waitSignal(view.drained, timeout=60000):
+        pass
+    assert not view.has_pending()
+    exact = bar.maximum()
+    layout = document.documentLayout()
+    layout.documentSizeChanged.emit(layout.documentSize())  # Qt sizes it again: the same
+    assert bar.maximum() == exact
+    # The scroll bar dragged to the bottom shows the end (it may grow once when the lines
+    # shown there are laid out: Qt counts a block one line until it is).
+    end = QTextCursor(document)
+    end.movePosition(QTextCursor.MoveOperation.End)
+    for _ in range(5):
+        bar.setValue(bar.maximum())
+        qtbot.wait(20)
+        if view.viewport().rect().contains(view.cursorRect(end).center()):
+            break
+    assert view.viewport().rect().contains(view.cursorRect(end).center())
+    bar.setValue(0)
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert view.viewport().rect().contains(view.cursorRect(view.textCursor()).center())
+    assert view.toPlainText() == "".join(lines)
+
+
 def test_follows_the_tail_only_at_the_bottom(qtbot: QtBot, view: DocumentView) -> None:
     bar = view.verticalScrollBar()
     view.begin_stream()

@@ -267,6 +267,7 @@ class DocumentView(QPlainTextEdit):
         self.follow_tail = True
         self._tail_armed = False
         self._scrolling = False  # the view scrolls itself: not the reader's doing
+        self._range_estimated = False  # the scroll bar's range: see _estimate_scroll_range
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         # Measured seconds per inserted character (moving average): sizes the next slice so
@@ -777,6 +778,8 @@ class DocumentView(QPlainTextEdit):
         """Insert everything queued now (tests, screenshots); the UI stalls meanwhile."""
         while self._pending:
             self._insert_slices(budget=None)
+        if self._range_estimated:
+            self._exact_scroll_range()
 
     def _queued_end(self) -> int:
         queued = (item.text if isinstance(item, RunText) else item[0] for item in self._pending)
@@ -824,6 +827,8 @@ class DocumentView(QPlainTextEdit):
             if self.isVisible():
                 TurnGuard.shown_insert_end = TurnGuard.last_end
         if not self._pending:
+            if self._range_estimated:
+                self._exact_scroll_range()
             self.drained.emit()
         elif not self.isVisible() and TurnGuard.shown_streaming():
             self._timer.start(HIDDEN_FRAME_MS)  # a background tab: see HIDDEN_FRAME_MS
@@ -857,17 +862,46 @@ class DocumentView(QPlainTextEdit):
         # reader who moved to the bottom (a document opens at its top).
         follow = self.follow_tail and self._tail_armed and self._at_bottom()
         started = time.perf_counter()
+        # A reader well above the end: the scroll bar's range is estimated (see
+        # _estimate_scroll_range) rather than sized by Qt, which lays out the blocks at the
+        # bottom after each insert to do so: a third of a big page's insert time, for text
+        # nobody sees yet.
+        estimate = not follow and self._above_the_end()
+        layout = self.document().documentLayout()
+        if estimate:
+            layout.blockSignals(True)  # documentSizeChanged, update, updateBlock
+        try:
+            self._insert_edit_block(budget, slice_chars, measure, started)
+        finally:
+            if estimate:
+                layout.blockSignals(False)
+        if estimate:
+            self._estimate_scroll_range()
+        else:
+            self._range_estimated = False  # Qt sized it after this insert
+        self._last_insert = time.perf_counter()
+        if self._target is not None and self._seek_target():
+            return
+        if follow:
+            self._scroll_to_end()
+
+    def _insert_edit_block(
+        self, budget: float | None, slice_chars: int, measure: bool, started: float
+    ) -> None:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        while self._pending:
+        # One edit block for the frame: the document is laid out (and the scroll bar sized)
+        # once, not once per piece; the pieces share the frame's characters (slice_chars).
+        cursor.beginEditBlock()
+        left = slice_chars
+        while self._pending and left > 0:
             item = self._pending.popleft()
-            before = time.perf_counter()
             if isinstance(item, RunText):
-                chars = self._insert_runs(cursor, item, slice_chars)
+                chars = self._insert_runs(cursor, item, left)
             else:
                 text, kind, href = item
                 if kind is SegmentKind.TEXT:
-                    text = self._take_text(text, slice_chars)
+                    text = self._take_text(text, left)
                 chars = len(text)
                 start = cursor.position()
                 fmt = self._formats[kind]
@@ -878,17 +912,38 @@ class DocumentView(QPlainTextEdit):
                 if kind is SegmentKind.LINK:
                     self._links.append((start, cursor.position(), href))
             self._pending_chars -= chars
-            now = time.perf_counter()
-            if measure:
-                self._measure(chars, now - before)
-            # One big text slice is a frame's work; small pieces (segments, links) share it.
-            if budget is not None and (now - started >= budget or chars >= slice_chars):
+            left -= chars
+            if budget is not None and time.perf_counter() - started >= budget:
                 break
-        self._last_insert = time.perf_counter()
-        if self._target is not None and self._seek_target():
-            return
-        if follow:
-            self._scroll_to_end()
+        cursor.endEditBlock()
+        if measure:
+            self._measure(slice_chars - left, time.perf_counter() - started)
+
+    def _above_the_end(self) -> bool:
+        """Shown, with the end of the document more than two screens below the view."""
+        bar = self.verticalScrollBar()
+        return self.isVisible() and bar.maximum() - bar.value() > 2 * max(bar.pageStep(), 1)
+
+    def _estimate_scroll_range(self) -> None:
+        # What Qt's sizing would give with the new blocks one line each (as it counts a block
+        # not laid out yet): the new line count less a screen. The view repaints as Qt's own
+        # signal would have asked. Once the text is all in (or the reader nears the end) Qt
+        # sizes it again: _exact_scroll_range.
+        bar = self.verticalScrollBar()
+        page = max(bar.pageStep(), 1)
+        bar.setMaximum(max(bar.maximum(), self.document().lineCount() - page))
+        self._range_estimated = True
+        self.viewport().update()
+
+    def _exact_scroll_range(self) -> None:
+        """Qt sizes the scroll bar from the laid-out end of the document, as after an insert."""
+        self._range_estimated = False
+        layout = self.document().documentLayout()
+        self._scrolling = True  # (it keeps the top line: not the reader's doing)
+        try:
+            layout.documentSizeChanged.emit(layout.documentSize())
+        finally:
+            self._scrolling = False
 
     def _at_bottom(self) -> bool:
         # The end of the document is in view. Ctrl+End shows it a few steps short of the
@@ -940,11 +995,10 @@ class DocumentView(QPlainTextEdit):
         return joined
 
     def _insert_runs(self, cursor: QTextCursor, item: RunText, limit: int) -> int:
-        """Insert ``item``'s merges, then its runs up to ``limit`` characters, in one edit
-        block (one layout), at ``cursor`` (the end); what is left of it goes back to the
-        queue's front. The characters inserted."""
+        """Insert ``item``'s merges, then its runs up to ``limit`` characters, at ``cursor``
+        (the end, inside the frame's edit block); what is left of it goes back to the queue's
+        front. The characters inserted."""
         text, runs, formats, hrefs = item.text, item.runs, item.formats, item.hrefs
-        cursor.beginEditBlock()
         if item.merges:  # over text queued before this one: on screen now
             offset = self._stream_start
             merging = QTextCursor(self.document())
@@ -974,7 +1028,6 @@ class DocumentView(QPlainTextEdit):
             i += 3
         else:
             rest = list(runs[i:])
-        cursor.endEditBlock()
         left = self._note_links(item.links, cursor.position())
         if rest:
             self._pending.appendleft(RunText(text[at:], rest, formats, hrefs, left, ()))

@@ -63,7 +63,10 @@ MIN_HTML_SLICE = 4096  # ...and the least, however dense the markup
 STEP_TARGET_S = 0.004  # what one feed should take (slices are sized from the last one)
 TEXT_SLICE = 128 * 1024  # bytes per step for text that needs no parsing (~1-2 ms)
 REMOTE_FIRST_SLICE = 8 * 1024  # bytes of HTML decoded and sent to the renderer process: first
-REMOTE_SLICE = 64 * 1024  # ...and then (the process parses: here it is only decoded)
+# ...and then: the process parses (here it is only decoded); its renderer ran 20-30% slower
+# on 64 KiB feeds than on 8-16 KiB ones, each feed's tokens and output a bigger working set
+# (bench/README.md)
+REMOTE_SLICE = 16 * 1024
 # What the view may hold (view_units), whatever the page: 31 MB of nested <blockquote>
 # rendered to 235 M characters and 2.9 GB before. A unit is ~8 bytes of QTextDocument here
 # (bench/hostile_pages.py): a character is one, a line ~64 (its block and layout), a style

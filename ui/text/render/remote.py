@@ -30,6 +30,7 @@ The process ends when its input ends (the window closed or died), never leaving 
 from __future__ import annotations
 
 import contextlib
+import gc
 import marshal
 import os
 import struct
@@ -47,6 +48,10 @@ READ_SIZE = 1024 * 1024
 # then keeps its core, and the renderer takes what is left (beside `yes`, the window's p99 gap
 # went from 24-34 ms to 14-15 ms: bench/README.md). YONDER_RENDER_NICE sets another.
 NICE = int(os.environ.get("YONDER_RENDER_NICE", "5"))
+# Allocations between two young collections. A feed's tokens are many short-lived objects at
+# once: with Python's default (hundreds to 2,000) the collector ran so often that all.html
+# rendered 20-25% slower, and slower the bigger the feed (bench/README.md).
+GC_YOUNG = 50_000
 
 Message = tuple[Any, ...]
 #: What an "out" frame carries after its stream id and ``closed``: the Runs' fields, anchors,
@@ -176,10 +181,18 @@ class Renderers:
         return ("out", stream, kind == "close", *output_of(fragment, renderer.title, builder))
 
 
+def tune_gc() -> None:
+    """The collector as the renderer process runs it: what the imports made is frozen out of
+    its reach, and young collections come every GC_YOUNG allocations."""
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
+
+
 def serve(read_fd: int, write_fd: int) -> int:
     """Answer messages from ``read_fd`` on ``write_fd`` until the input ends."""
     reader = FrameReader()
     renderers = Renderers()
+    tune_gc()  # (after Renderers: the renderer's modules are imported)
     while True:
         data = os.read(read_fd, READ_SIZE)
         if not data:
