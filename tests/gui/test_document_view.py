@@ -597,3 +597,28 @@ def test_a_range_begun_in_an_earlier_piece_keeps_the_merge_order(qtbot: QtBot) -
     assert ran.links() == links
     colours = {run[1]: run[8] for run in _runs(ran)}
     assert colours == {"x": "#ff0000", "see ": "#0000ff", "code here": "#00aa00"}
+
+
+def test_a_frame_over_its_budget_stops_between_runs_and_the_rest_follows(
+    qtbot: QtBot,
+) -> None:
+    # A slice sized from cheaper text (the frame's budget spent after a few runs): the insert
+    # stops at a run boundary, and the next frames insert the rest, links and formats whole.
+    text = "".join(f"word {n} " for n in range(2000))  # past the first slice after idle
+    links = [(n, n + 4, f"http://h/{n}") for n in range(0, len(text) - 8, 40)]
+    styles = [(n + 20, n + 30, "bold") for n in range(0, len(text) - 40, 40)]
+    merged, _ = _ranged_views(qtbot, text, styles, links, _some_formats(), [], 1 << 20)
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    view.begin_stream()
+    RangedText(view, _some_formats()).append(text, links, styles)
+    frames = 0
+    while view.has_pending():
+        view._insert_slices(budget=1e-9, slice_chars=1 << 20)  # over budget at once
+        frames += 1
+    assert frames > 1  # it stopped before the slice's end...
+    assert view.toPlainText() == text  # ...and the rest followed
+    assert view.links() == links
+    assert _formatted(view) == _formatted(merged)

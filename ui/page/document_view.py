@@ -57,6 +57,7 @@ MIN_COLUMNS = 40  # the width in columns given to tables, at least and at most
 MAX_COLUMNS = 250
 HIDDEN_COLUMNS = 100
 FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
+DEADLINE_RUNS = 3 * 32  # runs' entries between two looks at the clock while inserting
 # One insert per frame, sized to take about this long (paint and input need the rest). An
 # insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
 # faster than many small ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s.
@@ -894,10 +895,12 @@ class DocumentView(QPlainTextEdit):
         # once, not once per piece; the pieces share the frame's characters (slice_chars).
         cursor.beginEditBlock()
         left = slice_chars
+        # (budget 0: the first slice after idle, small by its size; None: flush_pending)
+        deadline = started + budget if budget else None
         while self._pending and left > 0:
             item = self._pending.popleft()
             if isinstance(item, RunText):
-                chars = self._insert_runs(cursor, item, left)
+                chars = self._insert_runs(cursor, item, left, deadline)
             else:
                 text, kind, href = item
                 if kind is SegmentKind.TEXT:
@@ -994,10 +997,12 @@ class DocumentView(QPlainTextEdit):
             joined = joined[:cut]
         return joined
 
-    def _insert_runs(self, cursor: QTextCursor, item: RunText, limit: int) -> int:
-        """Insert ``item``'s merges, then its runs up to ``limit`` characters, at ``cursor``
-        (the end, inside the frame's edit block); what is left of it goes back to the queue's
-        front. The characters inserted."""
+    def _insert_runs(
+        self, cursor: QTextCursor, item: RunText, limit: int, deadline: float | None
+    ) -> int:
+        """Insert ``item``'s merges, then its runs up to ``limit`` characters or until the
+        ``deadline`` (perf_counter) has passed, at ``cursor`` (the end, inside the frame's edit
+        block); what is left of it goes back to the queue's front. The characters inserted."""
         text, runs, formats, hrefs = item.text, item.runs, item.formats, item.hrefs
         if item.merges:  # over text queued before this one: on screen now
             offset = self._stream_start
@@ -1012,6 +1017,16 @@ class DocumentView(QPlainTextEdit):
         count = len(runs)
         rest: list[int] = []
         while i < count and at < limit:
+            # The slice is sized from the cost of earlier text; a dearer stretch (the start
+            # of another page) stops at the frame's budget instead of overrunning it.
+            if (
+                deadline is not None
+                and i % DEADLINE_RUNS == 0
+                and i
+                and time.perf_counter() >= deadline
+            ):
+                rest = list(runs[i:])
+                break
             length = runs[i]
             fmt = formats[runs[i + 1]]
             if runs[i + 2] >= 0:
