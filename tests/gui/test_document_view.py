@@ -622,3 +622,39 @@ def test_a_frame_over_its_budget_stops_between_runs_and_the_rest_follows(
     assert view.toPlainText() == text  # ...and the rest followed
     assert view.links() == links
     assert _formatted(view) == _formatted(merged)
+
+
+def test_a_stream_begun_while_runs_are_queued_keeps_their_links_where_they_are(
+    view: DocumentView,
+) -> None:
+    # The runs of a stream still queued when the next begins keep their own positions.
+    first = "0123456789" * 1000 + "see link"  # past the first slice after idle: queued
+    view.begin_stream()
+    RangedText(view).append(first, [(10_004, 10_008, "http://a/")])
+    assert view.has_pending()
+    view.begin_stream()  # counts from after the first stream's text, queued or not
+    RangedText(view).append(" second", [(1, 7, "http://b/")])
+    view.flush_pending()
+    text = view.toPlainText()
+    assert [(text[a:b], url) for a, b, url in view.links()] == [
+        ("link", "http://a/"),
+        ("second", "http://b/"),
+    ]
+
+
+def test_a_piece_that_fails_to_go_in_leaves_the_document_working(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    # A renderer bug (a run naming a format that is not there) raises from that insert, and
+    # the document is not left inside its edit block: later text is laid out and reported.
+    qtbot.waitExposed(view)
+    view.begin_stream()
+    with pytest.raises(IndexError):
+        view.append_runs("bad", [3, 5, -1], [QTextCharFormat()], [])
+    changes: list[tuple[int, int, int]] = []
+    view.document().contentsChange.connect(lambda *change: changes.append(change))
+    view.append_text("".join(f"line {n}\n" for n in range(500)))
+    view.flush_pending()
+    assert changes
+    assert view.verticalScrollBar().maximum() > 0
+    assert "line 499" in view.toPlainText()

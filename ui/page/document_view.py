@@ -150,9 +150,10 @@ class RunText:
     (length in characters, index into ``formats``, index into ``hrefs`` or -1) per run;
     ``links`` (start, end, url) are noted once their text is on screen; ``merges`` (start,
     end, format) go over earlier text just before this text goes in. Offsets are stream
-    positions (UTF-16 units since begin_stream)."""
+    positions (UTF-16 units since begin_stream); ``offset`` is the document position where
+    that stream began (taken when the piece is queued)."""
 
-    __slots__ = ("formats", "hrefs", "links", "merges", "runs", "text")
+    __slots__ = ("formats", "hrefs", "links", "merges", "offset", "runs", "text")
 
     def __init__(
         self,
@@ -162,7 +163,9 @@ class RunText:
         hrefs: Sequence[str],
         links: Sequence[tuple[int, int, str]],
         merges: Sequence[tuple[int, int, QTextCharFormat]],
+        offset: int,
     ) -> None:
+        self.offset = offset
         self.text = text
         self.runs = runs
         self.formats = formats
@@ -376,10 +379,13 @@ class DocumentView(QPlainTextEdit):
             return
         self.colours = colours
         self._formats = self._make_formats(self._format_font)
+        done: set[int] = set()  # (a stream's pieces share one list of formats)
         for item in self._pending:  # ...and runs not inserted yet
             if isinstance(item, RunText):
-                for fmt in item.formats:
-                    recolour_format(fmt, colours)
+                if id(item.formats) not in done:
+                    done.add(id(item.formats))
+                    for fmt in item.formats:
+                        recolour_format(fmt, colours)
                 for _, _, fmt in item.merges:
                     recolour_format(fmt, colours)
         self._recolour_block = 0
@@ -583,7 +589,7 @@ class DocumentView(QPlainTextEdit):
         before it goes in; both in stream positions (UTF-16 units since begin_stream).
         ``formats`` may grow later (a stream's formats, shared by its pieces)."""
         if text or merges or links:
-            self._enqueue(RunText(text, runs, formats, hrefs, links, merges))
+            self._enqueue(RunText(text, runs, formats, hrefs, links, merges, self._stream_start))
 
     def add_indents(self, indents: Iterable[tuple[int, int]]) -> None:
         """Lines that start with a prefix (a list marker, indentation), as (stream position
@@ -897,28 +903,30 @@ class DocumentView(QPlainTextEdit):
         left = slice_chars
         # (budget 0: the first slice after idle, small by its size; None: flush_pending)
         deadline = started + budget if budget else None
-        while self._pending and left > 0:
-            item = self._pending.popleft()
-            if isinstance(item, RunText):
-                chars = self._insert_runs(cursor, item, left, deadline)
-            else:
-                text, kind, href = item
-                if kind is SegmentKind.TEXT:
-                    text = self._take_text(text, left)
-                chars = len(text)
-                start = cursor.position()
-                fmt = self._formats[kind]
-                if kind is SegmentKind.LINK:
-                    fmt = QTextCharFormat(fmt)
-                    fmt.setAnchorHref(href)
-                cursor.insertText(text, fmt)
-                if kind is SegmentKind.LINK:
-                    self._links.append((start, cursor.position(), href))
-            self._pending_chars -= chars
-            left -= chars
-            if budget is not None and time.perf_counter() - started >= budget:
-                break
-        cursor.endEditBlock()
+        try:  # (left open, the document would hold back its layout and signals for good)
+            while self._pending and left > 0:
+                item = self._pending.popleft()
+                if isinstance(item, RunText):
+                    chars = self._insert_runs(cursor, item, left, deadline)
+                else:
+                    text, kind, href = item
+                    if kind is SegmentKind.TEXT:
+                        text = self._take_text(text, left)
+                    chars = len(text)
+                    start = cursor.position()
+                    fmt = self._formats[kind]
+                    if kind is SegmentKind.LINK:
+                        fmt = QTextCharFormat(fmt)
+                        fmt.setAnchorHref(href)
+                    cursor.insertText(text, fmt)
+                    if kind is SegmentKind.LINK:
+                        self._links.append((start, cursor.position(), href))
+                self._pending_chars -= chars
+                left -= chars
+                if budget is not None and time.perf_counter() - started >= budget:
+                    break
+        finally:
+            cursor.endEditBlock()
         if measure:
             self._measure(slice_chars - left, time.perf_counter() - started)
 
@@ -1005,7 +1013,7 @@ class DocumentView(QPlainTextEdit):
         block); what is left of it goes back to the queue's front. The characters inserted."""
         text, runs, formats, hrefs = item.text, item.runs, item.formats, item.hrefs
         if item.merges:  # over text queued before this one: on screen now
-            offset = self._stream_start
+            offset = item.offset
             merging = QTextCursor(self.document())
             for start, end, fmt in item.merges:
                 merging.setPosition(offset + start)
@@ -1043,17 +1051,18 @@ class DocumentView(QPlainTextEdit):
             i += 3
         else:
             rest = list(runs[i:])
-        left = self._note_links(item.links, cursor.position())
+        left = self._note_links(item.links, cursor.position(), item.offset)
         if rest:
-            self._pending.appendleft(RunText(text[at:], rest, formats, hrefs, left, ()))
+            piece = RunText(text[at:], rest, formats, hrefs, left, (), item.offset)
+            self._pending.appendleft(piece)
         return at
 
     def _note_links(
-        self, links: Sequence[tuple[int, int, str]], shown: int
+        self, links: Sequence[tuple[int, int, str]], shown: int, offset: int
     ) -> list[tuple[int, int, str]]:
-        """Note the ``links`` (stream positions) whose text is on screen up to document
-        position ``shown``; the others, to note later."""
-        offset = self._stream_start
+        """Note the ``links`` (positions in the stream that began at document position
+        ``offset``) whose text is on screen up to document position ``shown``; the others,
+        to note later."""
         left: list[tuple[int, int, str]] = []
         numbered = QTextCursor(self.document()) if self.link_hints.numbered else None
         for start, end, url in links:
