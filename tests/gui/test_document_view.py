@@ -192,12 +192,12 @@ def test_reading_the_top_of_a_long_stream_the_end_waits_and_stays_reachable(
     # shown there are laid out: Qt counts a block one line until it is).
     end = QTextCursor(document)
     end.movePosition(QTextCursor.MoveOperation.End)
-    for _ in range(5):
+
+    def dragged_to_the_bottom_shows_the_end() -> bool:
         bar.setValue(bar.maximum())
-        qtbot.wait(20)
-        if view.viewport().rect().contains(view.cursorRect(end).center()):
-            break
-    assert view.viewport().rect().contains(view.cursorRect(end).center())
+        return view.viewport().rect().contains(view.cursorRect(end).center())
+
+    qtbot.waitUntil(dragged_to_the_bottom_shows_the_end, timeout=10000)
     bar.setValue(0)
     qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     assert view.viewport().rect().contains(view.cursorRect(view.textCursor()).center())

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QEvent, QMetaMethod, QPoint, Qt, QTimer, Signal, Slot
@@ -145,7 +145,7 @@ Segment = tuple[str, str, str]
 RECOLOUR_BUDGET_S = 0.006  # recolouring shown text after a palette change: per turn
 
 
-class RunText:
+class RunText(NamedTuple):
     """A piece of text queued as runs (:meth:`DocumentView.append_runs`): ``runs`` is flat,
     (length in characters, index into ``formats``, index into ``hrefs`` or -1) per run;
     ``links`` (start, end, url) are noted once their text is on screen; ``merges`` (start,
@@ -153,25 +153,13 @@ class RunText:
     positions (UTF-16 units since begin_stream); ``offset`` is the document position where
     that stream began (taken when the piece is queued)."""
 
-    __slots__ = ("formats", "hrefs", "links", "merges", "offset", "runs", "text")
-
-    def __init__(
-        self,
-        text: str,
-        runs: Sequence[int],
-        formats: Sequence[QTextCharFormat],
-        hrefs: Sequence[str],
-        links: Sequence[tuple[int, int, str]],
-        merges: Sequence[tuple[int, int, QTextCharFormat]],
-        offset: int,
-    ) -> None:
-        self.offset = offset
-        self.text = text
-        self.runs = runs
-        self.formats = formats
-        self.hrefs = hrefs
-        self.links = links
-        self.merges = merges
+    text: str  # (first, as a plain piece's: the queue reads either's text as item[0])
+    runs: Sequence[int]
+    formats: Sequence[QTextCharFormat]
+    hrefs: Sequence[str]
+    links: Sequence[tuple[int, int, str]]
+    merges: Sequence[tuple[int, int, QTextCharFormat]]
+    offset: int
 
 
 #: What waits to go in: plain text, a segment or a link of a kind (text, kind, href), or runs.
@@ -789,14 +777,14 @@ class DocumentView(QPlainTextEdit):
             self._exact_scroll_range()
 
     def _queued_end(self) -> int:
-        queued = (item.text if isinstance(item, RunText) else item[0] for item in self._pending)
+        queued = (item[0] for item in self._pending)
         return self.document().characterCount() - 1 + sum(map(_utf16_len, queued))
 
     def _enqueue(self, item: _Queued) -> None:
         # Never concatenate onto the queue (a growing backlog would be copied per chunk);
         # the frame joins small consecutive text pieces instead.
         self._pending.append(item)
-        self._pending_chars += len(item.text if isinstance(item, RunText) else item[0])
+        self._pending_chars += len(item[0])
         if not self._timer.isActive():
             since = time.perf_counter() - self._last_insert
             if since < FRAME_MS / 1000:

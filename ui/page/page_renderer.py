@@ -384,12 +384,7 @@ class PageRenderer(QObject):
     ) -> None:
         """Queue ``text`` with ``links`` (start, end, url) and style ``spans`` (start, end,
         style) over it or over text queued before (stream positions), as runs."""
-        if self._runs is None:
-            from ui.text.render.runs import RunBuilder  # (loaded with the first such text)
-
-            self._runs = RunBuilder()
-        self._runs.position = self._pos
-        runs = self._runs.build(text, links, spans)
+        runs = self._builder().build(text, links, spans)
         self._queue_runs(runs.text, runs.runs, runs.combos, runs.hrefs, runs.links, runs.merges)
 
     def _queue_runs(
@@ -414,6 +409,15 @@ class PageRenderer(QObject):
 
     def _combo_format(self, combo: Sequence[str], href: str = "") -> QTextCharFormat:
         return combo_format(combo, self.view.link_format, self._formats, href)
+
+    def _builder(self) -> RunBuilder:
+        """The stream's RunBuilder (made with its first runs), at the next text's position."""
+        if self._runs is None:
+            from ui.text.render.runs import RunBuilder  # (loaded with the first such text)
+
+            self._runs = RunBuilder()
+        self._runs.position = self._pos
+        return self._runs
 
     def _fresh_runs(self) -> None:
         """A new stream of runs: positions from 0, combos numbered anew."""
@@ -662,12 +666,8 @@ class PageRenderer(QObject):
 
     def _fragment(self, fragment: Fragment) -> None:
         from ui.text.render.remote import output_of
-        from ui.text.render.runs import RunBuilder
 
-        if self._runs is None:
-            self._runs = RunBuilder()
-        self._runs.position = self._pos
-        self._apply_output(output_of(fragment, None, self._runs))
+        self._apply_output(output_of(fragment, None, self._builder()))
 
     def _apply_output(self, output: Output) -> None:
         """What the renderer made of a piece of the page (here, or in its process: see
