@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -223,6 +224,8 @@ def main() -> None:
     paths = [Path(a) for a in args] or pages_from_docs()
     if not paths:
         raise SystemExit("no pages: apt-get install python3-doc nodejs-doc (or name files)")
+    if shutil.which("w3m") is None:
+        raise SystemExit("w3m is the reference and is not installed: apt-get install w3m")
     busy = None
     if "--busy" in sys.argv:
         busy = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL)
