@@ -2,12 +2,14 @@
 
 Each round opens a fresh window (render_real_pages.window_run) for all.html alone and counts
 the document view's frames, the frames it was behind in (more queued than its next slice)
-and the time spent in its inserts. Given `--rest A,B`, rounds alternate DocumentView.REST_MS
-between the values (an interleaved A/B). The renderer alone is measured first, as in
-render_real_pages.py, for the ratio.
+and the time spent in its inserts. Given `--vary NAME=A,B`, rounds alternate the document
+view's constant NAME (ui/page/document_view.py) between the values (an interleaved A/B);
+several --vary change together (their Nth values make variant N); `--rest A,B` is
+`--vary REST_MS=A,B`. Medians per variant are printed at the end. The renderer alone is
+measured first, as in render_real_pages.py, for the ratio.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/first_page_window.py [--rounds 4]
-     [--rest 5,2] [page.html]
+     [--rest 5,2 | --vary RUNS_REACH=1,2 [--vary TICK_BUDGET_S=...]] [page.html]
 """
 
 from __future__ import annotations
@@ -32,8 +34,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("page", nargs="?", type=Path, default=ALL_HTML)
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--rest", default=str(document_view.REST_MS))
+    parser.add_argument("--rest", help="REST_MS values: --vary REST_MS=...")
+    parser.add_argument(
+        "--vary", action="append", default=[], help="NAME=A,B: a document view constant's values"
+    )
     args = parser.parse_args()
+    variants = vary(args)
     if not args.page.exists():
         raise SystemExit(f"{args.page}: no such page (apt-get install nodejs-doc, or name one)")
     data = args.page.read_bytes()
@@ -59,17 +65,46 @@ def main() -> None:
 
     view._insert_slices = timed_insert  # type: ignore[method-assign]
     view._on_frame = counted_frame  # type: ignore[method-assign]
-    rests = [int(r) for r in args.rest.split(",")]
+    results: dict[str, list[pages.WindowResult]] = {}
     for _ in range(args.rounds):
-        for rest in rests:
-            document_view.REST_MS = rest
+        for variant in variants:
+            label = " ".join(f"{name} {value}" for name, value in variant)
+            for name, value in variant:
+                setattr(document_view, name, value)
             counts.update(insert_s=0.0, frames=0, behind=0)
-            print(f"\nREST_MS {rest}:", end="")
-            pages.window_run([args.page], wall, cpu)
+            print(f"\n{label}:", end="")
+            results.setdefault(label, []).extend(pages.window_run([args.page], wall, cpu))
             print(
                 f"  inserts {counts['insert_s']:.2f} s; frames {counts['frames']}, "
                 f"behind in {counts['behind']}"
             )
+    print(f"\nMedians of {args.rounds} rounds (on screen over the renderer alone; p99 gap):")
+    for label, rows in results.items():
+        ratios = sorted(r.ratio for r in rows)
+        p99s = sorted(r.p99_ms for r in rows)
+        over = sum(p > 17 for p in p99s)
+        print(
+            f"  {label}: x alone {statistics.median(ratios):.2f}"
+            f" ({ratios[0]:.2f}-{ratios[-1]:.2f}), p99 {statistics.median(p99s):.1f} ms,"
+            f" p99 > 17 ms in {over} of {len(rows)}"
+        )
+
+
+def vary(args: argparse.Namespace) -> list[list[tuple[str, float]]]:
+    """The variants the rounds alternate: each, the constants it sets (no --vary: REST_MS's
+    own value, one variant)."""
+    specs = args.vary + ([f"REST_MS={args.rest}"] if args.rest else [])
+    columns: list[list[tuple[str, float]]] = []
+    for spec in specs or ["REST_MS="]:
+        name, _, text = spec.partition("=")
+        current = getattr(document_view, name, None)
+        if not isinstance(current, (int, float)):
+            raise SystemExit(f"{name}: not a number in ui/page/document_view.py")
+        kind = type(current)
+        columns.append([(name, kind(v)) for v in text.split(",") if v] or [(name, current)])
+    if len({len(c) for c in columns}) != 1:
+        raise SystemExit("each --vary needs as many values as the others")
+    return [list(variant) for variant in zip(*columns, strict=True)]
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # --pure: the pure Python renderer even where the compiled one is built (ui/text/render/native.py
@@ -130,9 +131,18 @@ def child_cpu() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class WindowResult(NamedTuple):
+    """One page in the window: its time on screen over the renderer alone's, its p99 gap."""
+
+    page: Path
+    ratio: float
+    p99_ms: float
+
+
 def window_run(
     paths: list[Path], alone_wall: dict[Path, float], alone_cpu: dict[Path, float]
-) -> None:
+) -> list[WindowResult]:
+    """Load each page in a fresh window (printing a row per page); the rows."""
     from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -149,6 +159,7 @@ def window_run(
         f"{'page':<28} {'MB':>5} {'on screen s':>11} {'x alone':>8} {'worst ms':>9} {'p99 ms':>7}"
         f" {'>33 ms':>7} {'beats':>6} {'CPU s':>6} {'x alone':>8}"
     )
+    results: list[WindowResult] = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(QSettings(f"{tmp}/b.ini", QSettings.Format.IniFormat))
         win = MainWindow(settings)
@@ -214,9 +225,11 @@ def window_run(
                     f"{sum(g > 0.033 for g in gaps):>7} {len(gaps):>6} {cpu:>6.2f} "
                     f"{cpu / alone_cpu[path]:>8.2f}"
                 )
+                results.append(WindowResult(path, elapsed / alone_wall[path], p99 * 1000))
             finally:
                 server.stop()
         win.close()
+    return results
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -150,6 +150,43 @@ def test_following_the_tail_of_a_wrapped_stream(qtbot: QtBot, view: DocumentView
     assert bar.maximum() > 0 and bar.value() == bar.maximum()
     last = view.cursorForPosition(view.viewport().rect().bottomLeft()).block()
     assert last.blockNumber() >= view.document().blockCount() - 3
+
+
+def test_text_arriving_far_below_the_reader_does_not_repaint_what_they_read(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    # A reader at the top of a long page while it streams: what goes in at the end is two
+    # screens below, so the text on screen is not painted again for it (only the scroll bar
+    # changes); formats merged over earlier text still repaint.
+    view.follow_tail = False
+    qtbot.waitExposed(view)
+    document = view.document()
+    viewport = view.viewport()
+    full_paints: list[QRect] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                rect = event.rect()  # type: ignore[attr-defined]
+                if rect.height() >= viewport.height() // 2:
+                    full_paints.append(rect)
+            return False
+
+    watch = PaintWatch()
+    view.begin_stream()
+    lines = [f"line {i} " + "word " * 25 + "\n" for i in range(12_000)]
+    for n in range(0, len(lines), 50):
+        view.append_text("".join(lines[n : n + 50]))
+    qtbot.waitUntil(lambda: document.lineCount() > 1000, timeout=20000)
+    viewport.installEventFilter(watch)
+    inserted = document.characterCount()
+    qtbot.waitUntil(lambda: document.characterCount() > inserted + 200_000, timeout=20000)
+    viewport.removeEventFilter(watch)
+    assert view.has_pending()  # still streaming, and the reader still at the top
+    assert view.verticalScrollBar().value() == 0
+    assert full_paints == []
+    with qtbot.waitSignal(view.drained, timeout=60000):
+        pass
 
 
 def test_reading_the_top_of_a_long_stream_the_end_waits_and_stays_reachable(

@@ -260,6 +260,7 @@ class DocumentView(QPlainTextEdit):
         self._tail_armed = False
         self._scrolling = False  # the view scrolls itself: not the reader's doing
         self._range_estimated = False  # the scroll bar's range: see _estimate_scroll_range
+        self._merged = False  # this frame merged formats over earlier text
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         # Measured seconds per inserted character (moving average): sizes the next slice so
@@ -865,6 +866,7 @@ class DocumentView(QPlainTextEdit):
         layout = self.document().documentLayout()
         if estimate:
             layout.blockSignals(True)  # documentSizeChanged, update, updateBlock
+        self._merged = False
         try:
             self._insert_edit_block(budget, slice_chars, measure, started)
         finally:
@@ -872,6 +874,10 @@ class DocumentView(QPlainTextEdit):
                 layout.blockSignals(False)
         if estimate:
             self._estimate_scroll_range()
+            if self._merged:
+                # Formats merged over earlier text, which may be on screen. Text that went
+                # in at the end is not (it is two screens below): no repaint for it.
+                self.viewport().update()
         else:
             self._range_estimated = False  # Qt sized it after this insert
         self._last_insert = time.perf_counter()
@@ -925,14 +931,12 @@ class DocumentView(QPlainTextEdit):
 
     def _estimate_scroll_range(self) -> None:
         # What Qt's sizing would give with the new blocks one line each (as it counts a block
-        # not laid out yet): the new line count less a screen. The view repaints as Qt's own
-        # signal would have asked. Once the text is all in (or the reader nears the end) Qt
-        # sizes it again: _exact_scroll_range.
+        # not laid out yet): the new line count less a screen. Once the text is all in (or
+        # the reader nears the end) Qt sizes it again: _exact_scroll_range.
         bar = self.verticalScrollBar()
         page = max(bar.pageStep(), 1)
         bar.setMaximum(max(bar.maximum(), self.document().lineCount() - page))
         self._range_estimated = True
-        self.viewport().update()
 
     def _exact_scroll_range(self) -> None:
         """Qt sizes the scroll bar from the laid-out end of the document, as after an insert."""
@@ -1001,6 +1005,7 @@ class DocumentView(QPlainTextEdit):
         block); what is left of it goes back to the queue's front. The characters inserted."""
         text, runs, formats, hrefs = item.text, item.runs, item.formats, item.hrefs
         if item.merges:  # over text queued before this one: on screen now
+            self._merged = True
             offset = item.offset
             merging = QTextCursor(self.document())
             for start, end, fmt in item.merges:
