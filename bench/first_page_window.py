@@ -3,10 +3,12 @@
 Each round opens a fresh window (render_real_pages.window_run) for all.html alone and counts
 the document view's frames, the frames it was behind in (more queued than its next slice)
 and the time spent in its inserts. Given `--vary NAME=A,B`, rounds alternate the document
-view's constant NAME (ui/page/document_view.py) between the values (an interleaved A/B);
+view's constant NAME (ui/page/document_view.py; render_process.NAME and turns.NAME: those
+modules' in ui/page/) between the values (an interleaved A/B);
 several --vary change together (their Nth values make variant N); `--rest A,B` is
 `--vary REST_MS=A,B`. Medians per variant are printed at the end. The renderer alone is
-measured first, as in render_real_pages.py, for the ratio.
+measured as in render_real_pages.py, three times first (it warms up), then before each round:
+a round's ratios divide by its own.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/first_page_window.py [--rounds 4]
      [--rest 5,2 | --vary RUNS_REACH=1,2 [--vary TICK_BUDGET_S=...]] [page.html]
@@ -26,8 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import render_real_pages as pages
 
 import ui.page.document_view as document_view
+import ui.page.render_process as render_process
+import ui.page.turns as turns
 
 ALL_HTML = Path("/usr/share/doc/nodejs/api/all.html")
+# Whose constants --vary sets: NAME is the document view's, render_process.NAME the renderer
+# process's pipe reader's, turns.NAME TurnGuard's.
+MODULES = {"document_view": document_view, "render_process": render_process, "turns": turns}
 
 
 def main() -> None:
@@ -67,10 +74,16 @@ def main() -> None:
     view._on_frame = counted_frame  # type: ignore[method-assign]
     results: dict[str, list[pages.WindowResult]] = {}
     for _ in range(args.rounds):
+        # The machine's speed drifts (bench/README.md): each round's ratios divide by the
+        # renderer alone measured just before it.
+        round_cpu, round_wall, _ = pages.render_alone(data, url)
+        wall[args.page], cpu[args.page] = round_wall, round_cpu
+        print(f"\nrenderer alone: {round_wall:.2f} s", end="")
         for variant in variants:
             label = " ".join(f"{name} {value}" for name, value in variant)
             for name, value in variant:
-                setattr(document_view, name, value)
+                module, _, constant = name.rpartition(".")
+                setattr(MODULES[module or "document_view"], constant, value)
             counts.update(insert_s=0.0, frames=0, behind=0)
             print(f"\n{label}:", end="")
             results.setdefault(label, []).extend(pages.window_run([args.page], wall, cpu))
@@ -97,9 +110,10 @@ def vary(args: argparse.Namespace) -> list[list[tuple[str, float]]]:
     columns: list[list[tuple[str, float]]] = []
     for spec in specs or ["REST_MS="]:
         name, _, text = spec.partition("=")
-        current = getattr(document_view, name, None)
+        module, _, constant = name.rpartition(".")
+        current = getattr(MODULES.get(module or "document_view"), constant, None)
         if not isinstance(current, (int, float)):
-            raise SystemExit(f"{name}: not a number in ui/page/document_view.py")
+            raise SystemExit(f"{name}: not a number in {', '.join(MODULES)} (ui/page/)")
         kind = type(current)
         columns.append([(name, kind(v)) for v in text.split(",") if v] or [(name, current)])
     if len({len(c) for c in columns}) != 1:

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
+import ui.page.document_view as document_view
 from tests.gui.ranged_text import RangedText
 from ui.page.document_view import (
     COST_MARGIN,
@@ -26,6 +27,7 @@ from ui.page.document_view import (
     MAX_SLICE_CHARS,
     MIN_SLICE_CHARS,
     REST_MS,
+    RUNS_REACH,
     SLICE_TARGET,
     TICK_BUDGET_S,
     DocumentView,
@@ -659,6 +661,28 @@ def test_a_frame_over_its_budget_stops_between_runs_and_the_rest_follows(
     assert view.toPlainText() == text  # ...and the rest followed
     assert view.links() == links
     assert _formatted(view) == _formatted(merged)
+
+
+def test_a_frame_of_runs_reaches_past_its_slice_until_its_budget(
+    qtbot: QtBot, view: DocumentView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Runs stop by the clock, so a frame of them may take up to RUNS_REACH slices: with a
+    # budget the clock never reaches, it takes exactly that many, then the rest follows.
+    assert RUNS_REACH > 1
+    monkeypatch.setattr(document_view, "RUNS_BUDGET_S", 60.0)
+    text = "".join(f"word {n}" + ("\n" if n % 8 == 7 else " ") for n in range(100_000))
+    links = [(n, n + 4, f"http://h/{n}") for n in range(0, len(text) - 8, 40)]
+    view.begin_stream()
+    RangedText(view, _some_formats()).append(text, links, [])
+    for _ in range(3):
+        before, slice_chars = view.pending_chars, view.slice_chars
+        TurnGuard.last_end = 0.0  # a turn of its own
+        view._on_frame()
+        assert before - view.pending_chars == RUNS_REACH * slice_chars
+    with qtbot.waitSignal(view.drained, timeout=30000):
+        pass
+    assert view.toPlainText() == text
+    assert view.links() == links
 
 
 def test_a_stream_begun_while_runs_are_queued_keeps_their_links_where_they_are(

@@ -47,6 +47,7 @@ from ui.colours import TextColours, recolour_format, role_format, text_colours
 from ui.fonts import monospace_font
 from ui.page.hanging_layout import HangingIndentLayout
 from ui.page.link_hints import LinkHints
+from ui.page.turns import DEFER_MS, TurnGuard
 
 FRAME_MS = 16
 SLICE_CHARS = 64 * 1024  # the starting slice, before the cost of a character is measured
@@ -63,12 +64,16 @@ DEADLINE_RUNS = 3 * 32  # runs' entries between two looks at the clock while ins
 # faster than many small ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s.
 TICK_BUDGET_S = 0.0105
 REST_MS = 5  # between two frames when behind: the event loop paints and handles input
+# A frame whose queue starts with runs may insert up to RUNS_REACH times its slice: runs stop
+# by the clock (looked at every DEADLINE_RUNS runs) at RUNS_BUDGET_S, so a frame fills its
+# budget where a slice sized from the dearest recent cost ends early (bench/README.md).
+RUNS_REACH = 2
+RUNS_BUDGET_S = 0.0085
 # While a shown view streams, a hidden one (a background tab's) inserts one slice at most this
 # often: the shown tab keeps the GUI thread (two views inserting every frame left no idle turn:
 # gaps of 40-80 ms, p99 50-80 ms); the rest waits in the page's store, and the view catches up
-# at full rate once shown, or once no shown view has inserted for SHOWN_QUIET_S.
+# at full rate once shown, or once no shown view has inserted for turns.SHOWN_QUIET_S.
 HIDDEN_FRAME_MS = 100
-SHOWN_QUIET_S = 0.1
 # The slice is sized from a conservative cost per character: a dearer measurement is taken at
 # once (the cost grows with the document, and one slow insert must not be repeated), a cheaper
 # one only slowly; and the slice aims at this part of the budget (a frame's fixed costs, the
@@ -76,10 +81,6 @@ SHOWN_QUIET_S = 0.1
 COST_MARGIN = 1.1
 COST_DECAY = 0.15
 SLICE_TARGET = 1.0
-# Two big pieces of GUI-thread work (the view's insert, the renderer's tick) never share one
-# turn of the event loop: one that would start within this long of the other's end waits.
-TURN_GAP_S = 0.001
-DEFER_MS = 1
 MAX_DEFERRALS = 4  # a view's insert waits at most this many times for a turn of its own
 
 #: Clearing a document this big (characters) swaps in a fresh one and takes the old one apart
@@ -94,30 +95,6 @@ DISPOSE_MAX_CHARS = 512 * 1024
 RETIRE_ITEMS = 20_000  # containers longer than this are taken apart on later turns
 RETIRE_START_ITEMS = 20_000  # the first piece, before its cost is measured
 RETIRE_MAX_ITEMS = 200_000
-
-
-class TurnGuard:
-    """Spreads the GUI thread's big pieces of work over separate event-loop turns.
-
-    Each piece calls :meth:`busy` first (True: another piece just ended, so this turn is
-    spent: come back in DEFER_MS) and :meth:`done` when it has worked. Between the two, Qt
-    runs input, paint and other timers, so no turn holds two budgets' worth of work.
-    """
-
-    last_end = 0.0
-    shown_insert_end = 0.0  # when a shown document view last inserted (see HIDDEN_FRAME_MS)
-
-    @classmethod
-    def shown_streaming(cls) -> bool:
-        return time.perf_counter() - cls.shown_insert_end < SHOWN_QUIET_S
-
-    @classmethod
-    def busy(cls) -> bool:
-        return time.perf_counter() - cls.last_end < TURN_GAP_S
-
-    @classmethod
-    def done(cls) -> None:
-        cls.last_end = time.perf_counter()
 
 
 _Container = TypeVar("_Container", list[Any], dict[str, int], dict[int, int])
@@ -818,7 +795,11 @@ class DocumentView(QPlainTextEdit):
             self._deferrals = 0
             slice_chars = self.slice_chars
             behind = self._pending_chars > slice_chars
-            self._insert_slices(budget=TICK_BUDGET_S * SLICE_TARGET, slice_chars=slice_chars)
+            budget = TICK_BUDGET_S * SLICE_TARGET
+            if RUNS_REACH > 1 and isinstance(self._pending[0], RunText):
+                slice_chars *= RUNS_REACH
+                budget = RUNS_BUDGET_S
+            self._insert_slices(budget=budget, slice_chars=slice_chars)
             TurnGuard.done()
             if self.isVisible():
                 TurnGuard.shown_insert_end = TurnGuard.last_end

@@ -33,13 +33,8 @@ from PySide6.QtGui import QFont, QTextCharFormat, QTextFormat
 from ui.colours import COLOUR_ROLE, TextColours, recolour_format
 from ui.fonts import monospace_font
 from ui.page import render_process
-from ui.page.document_view import (
-    DEFER_MS,
-    DocumentView,
-    Segment,
-    SegmentKind,
-    TurnGuard,
-)
+from ui.page.document_view import DocumentView, Segment, SegmentKind
+from ui.page.turns import DEFER_MS, TurnGuard
 from ui.text.binary_preview import declared_text, hex_dump, looks_binary
 from ui.text.lines import LineBreaker, NewlineNormaliser
 from ui.text.plain_links import PlainLinkScanner

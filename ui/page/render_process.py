@@ -21,12 +21,14 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Slot
 
+from ui.page.turns import DEFER_MS, TurnGuard
 from ui.text.render.remote import FrameReader, Message, Output, ProtocolError, encode
 
 log = logging.getLogger("yonder.page.render_process")
@@ -38,6 +40,13 @@ ENV = "YONDER_RENDER_PROCESS"
 MIN_BYTES = 256 * 1024
 AHEAD_CHARS = 512 * 1024  # text sent and not yet taken back, a stream at most
 READ_BUDGET = 4 * 1024 * 1024  # bytes read from the pipe in one turn of the event loop
+READ_CHUNK = 256 * 1024  # bytes a read() asks for: the clock is looked at between two
+# A read of the answers (and their unmarshalling) is one of the GUI thread's big pieces of work
+# (ui/page/turns.py): it waits for a turn of its own, at most this many times, and stops after
+# this long; what it left in the pipe is read in the next turn.
+READ_DEFERRALS = 4
+READ_BUDGET_S = 0.003
+READ_PIECE_S = 0.0005  # a read shorter than this is no big piece: it defers no one
 MAX_FAILURES = 3
 # A process that owes answers and sends nothing for this long is taken for hung and ended. A
 # stream has at most AHEAD_CHARS on the way, and the whole 8.4 MB all.html renders in about a
@@ -134,6 +143,10 @@ class RenderProcess(QObject):
         self._writable = QSocketNotifier(self._write_fd, QSocketNotifier.Type.Write, self)
         self._writable.setEnabled(False)
         self._writable.activated.connect(self._flush)
+        self._deferrals = 0
+        self._resume = QTimer(self)  # a deferred read: see _on_readable
+        self._resume.setSingleShot(True)
+        self._resume.timeout.connect(self._on_resume)
         # Runs while answers are owed, restarted by each read: see SILENT_LIMIT_MS.
         self._silence = QTimer(self)
         self._silence.setSingleShot(True)
@@ -197,10 +210,34 @@ class RenderProcess(QObject):
 
     @Slot()
     def _on_readable(self) -> None:
+        if TurnGuard.busy() and self._deferrals < READ_DEFERRALS:
+            # A view's insert or a renderer's tick just ended in this turn: the answers wait
+            # in the pipe for a turn of their own (the notifier fires again once re-enabled).
+            self._deferrals += 1
+            self._readable.setEnabled(False)
+            self._resume.start(DEFER_MS)
+            return
+        self._deferrals = 0
+        started = time.perf_counter()
+        try:
+            self._read(started + READ_BUDGET_S)
+        finally:
+            if time.perf_counter() - started > READ_PIECE_S:
+                TurnGuard.done()
+
+    @Slot()
+    def _on_resume(self) -> None:
+        if self.dead is None:
+            self._readable.setEnabled(True)
+
+    def _read(self, deadline: float) -> None:
+        """What the pipe holds, READ_BUDGET bytes at most, until ``deadline`` (perf_counter;
+        one READ_CHUNK at least): framed messages to their streams. What is left in the pipe
+        waits for the next turn."""
         read = 0
         while read < READ_BUDGET and self.dead is None:
             try:
-                data = os.read(self._read_fd, 1024 * 1024)
+                data = os.read(self._read_fd, READ_CHUNK)
             except BlockingIOError:
                 return
             except OSError as exc:
@@ -223,6 +260,8 @@ class RenderProcess(QObject):
                 except (IndexError, TypeError, ValueError) as exc:  # framed, but not ours
                     self._die(f"the renderer process sent a malformed message ({exc})")
                     return
+            if time.perf_counter() >= deadline:
+                return
 
     def _dispatch(self, message: Message) -> None:
         kind, stream_id = message[0], message[1]
@@ -266,6 +305,7 @@ class RenderProcess(QObject):
 
     def _end_process(self, kill: bool) -> None:
         self._silence.stop()
+        self._resume.stop()
         # The notifiers go first: they must never watch a closed descriptor.
         self._readable.setEnabled(False)
         self._writable.setEnabled(False)
