@@ -73,13 +73,14 @@ def main() -> None:
     view._insert_slices = timed_insert  # type: ignore[method-assign]
     view._on_frame = counted_frame  # type: ignore[method-assign]
     results: dict[str, list[pages.WindowResult]] = {}
-    for _ in range(args.rounds):
+    for round_no in range(args.rounds):
         # The machine's speed drifts (bench/README.md): each round's ratios divide by the
         # renderer alone measured just before it.
         round_cpu, round_wall, _ = pages.render_alone(data, url)
         wall[args.page], cpu[args.page] = round_wall, round_cpu
         print(f"\nrenderer alone: {round_wall:.2f} s", end="")
-        for variant in variants:
+        # ABBA: no variant always runs first after the renderer alone.
+        for variant in variants if round_no % 2 == 0 else variants[::-1]:
             label = " ".join(f"{name} {value}" for name, value in variant)
             for name, value in variant:
                 module, _, constant = name.rpartition(".")

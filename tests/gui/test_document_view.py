@@ -663,26 +663,72 @@ def test_a_frame_over_its_budget_stops_between_runs_and_the_rest_follows(
     assert _formatted(view) == _formatted(merged)
 
 
-def test_a_frame_of_runs_reaches_past_its_slice_until_its_budget(
-    qtbot: QtBot, view: DocumentView, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Runs stop by the clock, so a frame of them may take up to RUNS_REACH slices: with a
-    # budget the clock never reaches, it takes exactly that many, then the rest follows.
-    assert RUNS_REACH > 1
-    monkeypatch.setattr(document_view, "RUNS_BUDGET_S", 60.0)
-    text = "".join(f"word {n}" + ("\n" if n % 8 == 7 else " ") for n in range(100_000))
+def _queued_runs(view: DocumentView, words: int) -> tuple[str, list[tuple[int, int, str]]]:
+    """``words`` words with a link every 40 characters, queued as runs; (text, links)."""
+    text = "".join(f"word {n}" + ("\n" if n % 8 == 7 else " ") for n in range(words))
     links = [(n, n + 4, f"http://h/{n}") for n in range(0, len(text) - 8, 40)]
     view.begin_stream()
     RangedText(view, _some_formats()).append(text, links, [])
+    return text, links
+
+
+def _frame(view: DocumentView) -> int:
+    """One frame in a turn of its own; the characters it inserted."""
+    before = view.pending_chars
+    TurnGuard.last_end = 0.0
+    view._on_frame()
+    return before - view.pending_chars
+
+
+def test_a_frame_of_runs_reaches_past_its_slice_until_its_budget(
+    view: DocumentView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Runs stop by the clock, so a frame of them may take up to RUNS_REACH slices: with a
+    # budget the clock never reaches, it takes exactly that many; the rest follows whole.
+    assert RUNS_REACH > 1
+    monkeypatch.setattr(document_view, "RUNS_BUDGET_S", 60.0)
+    monkeypatch.setattr(document_view, "MAX_SLICE_CHARS", 20_000)  # 3 frames, any machine
+    text, links = _queued_runs(view, 20_000)
     for _ in range(3):
-        before, slice_chars = view.pending_chars, view.slice_chars
-        TurnGuard.last_end = 0.0  # a turn of its own
-        view._on_frame()
-        assert before - view.pending_chars == RUNS_REACH * slice_chars
-    with qtbot.waitSignal(view.drained, timeout=30000):
-        pass
+        slice_chars = view.slice_chars
+        assert _frame(view) == RUNS_REACH * slice_chars
+    view.flush_pending()
     assert view.toPlainText() == text
     assert view.links() == links
+
+
+def test_a_frame_of_runs_the_clock_stops_comes_back_after_a_rest(
+    view: DocumentView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(document_view, "RUNS_BUDGET_S", 1e-9)  # spent at the first look
+    text, links = _queued_runs(view, 4_000)
+    slice_chars = view.slice_chars
+    assert view.pending_chars < slice_chars  # less than a slice queued: behind all the same
+    inserted = _frame(view)
+    assert 0 < inserted < slice_chars  # stopped between runs, before its slice's end...
+    assert view._timer.interval() == REST_MS  # ...behind: the next frame after a rest
+    view.flush_pending()
+    assert view.toPlainText() == text
+    assert view.links() == links
+
+
+def test_plain_text_after_runs_takes_one_slice_at_most(
+    view: DocumentView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reach is for runs (the clock stops them): a plain piece is inserted in one call.
+    monkeypatch.setattr(document_view, "RUNS_BUDGET_S", 60.0)
+    monkeypatch.setattr(document_view, "MAX_SLICE_CHARS", 20_000)
+    text, _ = _queued_runs(view, 20_000)
+    plain = "".join(f"line {n}\n" for n in range(20_000))
+    view.append_text(plain)
+    while view.pending_chars - len(plain) >= view.slice_chars:
+        _frame(view)  # frames of runs alone
+    # A frame of the runs' last part (under a slice), then the plain text: one slice in all.
+    assert view.pending_chars > len(plain)
+    slice_chars = view.slice_chars
+    assert _frame(view) == slice_chars
+    view.flush_pending()
+    assert view.toPlainText() == text + plain
 
 
 def test_a_stream_begun_while_runs_are_queued_keeps_their_links_where_they_are(

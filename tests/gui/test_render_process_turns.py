@@ -58,7 +58,10 @@ def test_answers_that_come_just_after_another_piece_wait_for_a_turn_of_their_own
         assert select.select([process._read_fd], [], [], 30)[0]
         TurnGuard.done()
         ended = TurnGuard.last_end
+        # (turns of the event loop by hand: qtbot's wait would add a turn of its own first)
+        give_up = time.monotonic() + 30
         while len(ready_after) <= n:
+            assert time.monotonic() < give_up, "no answer in 30 s"
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     assert min(ready_after) >= TURN_GAP_S
     stream.close()
@@ -70,6 +73,7 @@ def test_answers_still_come_while_other_pieces_end_every_turn(
 ) -> None:
     # A neighbour that works in every turn (another tab streaming) must not starve the read:
     # it waits a few turns for one of its own at most, then reads anyway.
+    waits = deferrals(process)
     hog = QTimer()
     hog.timeout.connect(TurnGuard.done)
     hog.start(0)
@@ -78,9 +82,16 @@ def test_answers_still_come_while_other_pieces_end_every_turn(
         stream.feed("<p>still here</p>")
         stream.close()
         assert "still here" in text_of(answers_of(qtbot, stream))
-        assert hog.isActive()
     finally:
         hog.stop()
+    assert 0 < waits[0] <= 2 * render_process.READ_DEFERRALS  # two answers, each waited
+
+
+def deferrals(process: RenderProcess) -> list[int]:
+    """A counter of the reads ``process`` put off, from now on."""
+    count = [0]
+    process._resume.timeout.connect(lambda: count.__setitem__(0, count[0] + 1))
+    return count
 
 
 @pytest.mark.parametrize("chunk", [7, 4096])
@@ -88,7 +99,8 @@ def test_answers_read_in_pieces_over_many_turns_are_whole_and_in_order(
     qtbot: QtBot, process: RenderProcess, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     # One read() a turn (no time left after it), of `chunk` bytes: a frame arrives in many
-    # pieces over many turns, and every answer is the same as one read of everything.
+    # pieces over many turns, and every answer is the same as one read of everything. Nothing
+    # else works meanwhile, so no read waits.
     pieces = [PAGE[i : i + 5000] for i in range(0, len(PAGE), 5000)]
 
     def rendered() -> list[tuple[bool, Output]]:
@@ -101,8 +113,11 @@ def test_answers_read_in_pieces_over_many_turns_are_whole_and_in_order(
     whole = rendered()
     monkeypatch.setattr(render_process, "READ_CHUNK", chunk)
     monkeypatch.setattr(render_process, "READ_BUDGET_S", 0.0)
+    monkeypatch.setattr(render_process, "READ_PIECE_S", 0.0)  # each read counts as a piece
     turns = count_reads(monkeypatch)
+    waits = deferrals(process)
     assert rendered() == whole
+    assert waits[0] == 0  # a read cut short is not put off by its own end
     assert len(whole) == len(pieces) + 1 and whole[-1][0]
     assert "Section 399" in text_of(whole)
     assert turns[0] > len(whole)  # more reads than answers: frames came in pieces

@@ -794,12 +794,15 @@ class DocumentView(QPlainTextEdit):
                 return
             self._deferrals = 0
             slice_chars = self.slice_chars
-            behind = self._pending_chars > slice_chars
-            budget = TICK_BUDGET_S * SLICE_TARGET
-            if RUNS_REACH > 1 and isinstance(self._pending[0], RunText):
-                slice_chars *= RUNS_REACH
-                budget = RUNS_BUDGET_S
-            self._insert_slices(budget=budget, slice_chars=slice_chars)
+            queued = self._pending_chars
+            if isinstance(self._pending[0], RunText):
+                self._insert_slices(RUNS_BUDGET_S, slice_chars, reach=RUNS_REACH)
+            else:
+                self._insert_slices(TICK_BUDGET_S * SLICE_TARGET, slice_chars)
+            # More than a slice queued, or a frame the clock stopped with text left: a backlog.
+            behind = queued > slice_chars or (
+                bool(self._pending) and queued - self._pending_chars < slice_chars
+            )
             TurnGuard.done()
             if self.isVisible():
                 TurnGuard.shown_insert_end = TurnGuard.last_end
@@ -833,8 +836,14 @@ class DocumentView(QPlainTextEdit):
                 self._cost_per_char += COST_DECAY * (cost * COST_MARGIN - self._cost_per_char)
 
     def _insert_slices(
-        self, budget: float | None, slice_chars: int = SLICE_CHARS, measure: bool = True
+        self,
+        budget: float | None,
+        slice_chars: int = SLICE_CHARS,
+        measure: bool = True,
+        reach: int = 1,
     ) -> None:
+        """One frame's insert: ``slice_chars`` characters (runs: up to ``reach`` times that,
+        stopped by the clock), within ``budget`` seconds (None: no limit)."""
         # Decided before the insert: never yank a reader who scrolled up, and follow only a
         # reader who moved to the bottom (a document opens at its top).
         follow = self.follow_tail and self._tail_armed and self._at_bottom()
@@ -849,7 +858,7 @@ class DocumentView(QPlainTextEdit):
             layout.blockSignals(True)  # documentSizeChanged, update, updateBlock
         self._merged = False
         try:
-            self._insert_edit_block(budget, slice_chars, measure, started)
+            self._insert_edit_block(budget, slice_chars, measure, started, reach)
         finally:
             if estimate:
                 layout.blockSignals(False)
@@ -868,14 +877,15 @@ class DocumentView(QPlainTextEdit):
             self._scroll_to_end()
 
     def _insert_edit_block(
-        self, budget: float | None, slice_chars: int, measure: bool, started: float
+        self, budget: float | None, slice_chars: int, measure: bool, started: float, reach: int
     ) -> None:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         # One edit block for the frame: the document is laid out (and the scroll bar sized)
         # once, not once per piece; the pieces share the frame's characters (slice_chars).
         cursor.beginEditBlock()
-        left = slice_chars
+        extra = slice_chars * (reach - 1)  # runs only: a plain piece is never cut by the clock
+        left = slice_chars + extra
         # (budget 0: the first slice after idle, small by its size; None: flush_pending)
         deadline = started + budget if budget else None
         try:  # (left open, the document would hold back its layout and signals for good)
@@ -883,10 +893,13 @@ class DocumentView(QPlainTextEdit):
                 item = self._pending.popleft()
                 if isinstance(item, RunText):
                     chars = self._insert_runs(cursor, item, left, deadline)
+                elif left <= extra:
+                    self._pending.appendleft(item)
+                    break
                 else:
                     text, kind, href = item
                     if kind is SegmentKind.TEXT:
-                        text = self._take_text(text, left)
+                        text = self._take_text(text, left - extra)
                     chars = len(text)
                     start = cursor.position()
                     fmt = self._formats[kind]
@@ -903,7 +916,7 @@ class DocumentView(QPlainTextEdit):
         finally:
             cursor.endEditBlock()
         if measure:
-            self._measure(slice_chars - left, time.perf_counter() - started)
+            self._measure(slice_chars + extra - left, time.perf_counter() - started)
 
     def _above_the_end(self) -> bool:
         """Shown, with the end of the document more than two screens below the view."""

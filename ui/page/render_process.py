@@ -42,8 +42,9 @@ AHEAD_CHARS = 512 * 1024  # text sent and not yet taken back, a stream at most
 READ_BUDGET = 4 * 1024 * 1024  # bytes read from the pipe in one turn of the event loop
 READ_CHUNK = 256 * 1024  # bytes a read() asks for: the clock is looked at between two
 # A read of the answers (and their unmarshalling) is one of the GUI thread's big pieces of work
-# (ui/page/turns.py): it waits for a turn of its own, at most this many times, and stops after
-# this long; what it left in the pipe is read in the next turn.
+# (ui/page/turns.py): it waits for a turn of its own, at most this many times, and stops once
+# past this long (at the end of a READ_CHUNK: unmarshalling one big answer can take longer);
+# what it left in the pipe is read in the next turn, which it does not defer for itself.
 READ_DEFERRALS = 4
 READ_BUDGET_S = 0.003
 READ_PIECE_S = 0.0005  # a read shorter than this is no big piece: it defers no one
@@ -144,6 +145,7 @@ class RenderProcess(QObject):
         self._writable.setEnabled(False)
         self._writable.activated.connect(self._flush)
         self._deferrals = 0
+        self._read_end = 0.0  # when our last read that counted for TurnGuard ended
         self._resume = QTimer(self)  # a deferred read: see _on_readable
         self._resume.setSingleShot(True)
         self._resume.timeout.connect(self._on_resume)
@@ -188,6 +190,9 @@ class RenderProcess(QObject):
 
     @Slot()
     def _on_silence(self) -> None:
+        if self._resume.isActive():  # a read waits for its turn: the process did answer
+            self._silence.start()
+            return
         if self.dead is None and self._owes():
             seconds = SILENT_LIMIT_MS / 1000
             self._die(f"the renderer process did not answer for {seconds:g} s")
@@ -210,7 +215,11 @@ class RenderProcess(QObject):
 
     @Slot()
     def _on_readable(self) -> None:
-        if TurnGuard.busy() and self._deferrals < READ_DEFERRALS:
+        if (
+            TurnGuard.busy()
+            and TurnGuard.last_end != self._read_end  # (our own last read: no one else's)
+            and self._deferrals < READ_DEFERRALS
+        ):
             # A view's insert or a renderer's tick just ended in this turn: the answers wait
             # in the pipe for a turn of their own (the notifier fires again once re-enabled).
             self._deferrals += 1
@@ -224,6 +233,7 @@ class RenderProcess(QObject):
         finally:
             if time.perf_counter() - started > READ_PIECE_S:
                 TurnGuard.done()
+                self._read_end = TurnGuard.last_end
 
     @Slot()
     def _on_resume(self) -> None:
