@@ -43,7 +43,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--rest", help="REST_MS values: --vary REST_MS=...")
     parser.add_argument(
-        "--vary", action="append", default=[], help="NAME=A,B: a document view constant's values"
+        "--vary",
+        action="append",
+        default=[],
+        help="NAME=A,B: a constant's values (document_view's, or render_process.NAME, turns.NAME)",
     )
     args = parser.parse_args()
     variants = vary(args)

@@ -672,6 +672,13 @@ def _queued_runs(view: DocumentView, words: int) -> tuple[str, list[tuple[int, i
     return text, links
 
 
+def _drain_whole(view: DocumentView, text: str, links: list[tuple[int, int, str]]) -> None:
+    """Insert what is queued: the view then holds ``text`` and ``links``, whole."""
+    view.flush_pending()
+    assert view.toPlainText() == text
+    assert view.links() == links
+
+
 def _frame(view: DocumentView) -> int:
     """One frame in a turn of its own; the characters it inserted."""
     before = view.pending_chars
@@ -692,9 +699,7 @@ def test_a_frame_of_runs_reaches_past_its_slice_until_its_budget(
     for _ in range(3):
         slice_chars = view.slice_chars
         assert _frame(view) == RUNS_REACH * slice_chars
-    view.flush_pending()
-    assert view.toPlainText() == text
-    assert view.links() == links
+    _drain_whole(view, text, links)
 
 
 def test_a_frame_of_runs_the_clock_stops_comes_back_after_a_rest(
@@ -707,9 +712,7 @@ def test_a_frame_of_runs_the_clock_stops_comes_back_after_a_rest(
     inserted = _frame(view)
     assert 0 < inserted < slice_chars  # stopped between runs, before its slice's end...
     assert view._timer.interval() == REST_MS  # ...behind: the next frame after a rest
-    view.flush_pending()
-    assert view.toPlainText() == text
-    assert view.links() == links
+    _drain_whole(view, text, links)
 
 
 def test_plain_text_after_runs_takes_one_slice_at_most(

@@ -237,7 +237,6 @@ class DocumentView(QPlainTextEdit):
         self._tail_armed = False
         self._scrolling = False  # the view scrolls itself: not the reader's doing
         self._range_estimated = False  # the scroll bar's range: see _estimate_scroll_range
-        self._merged = False  # this frame merged formats over earlier text
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         # Measured seconds per inserted character (moving average): sizes the next slice so
@@ -856,15 +855,14 @@ class DocumentView(QPlainTextEdit):
         layout = self.document().documentLayout()
         if estimate:
             layout.blockSignals(True)  # documentSizeChanged, update, updateBlock
-        self._merged = False
         try:
-            self._insert_edit_block(budget, slice_chars, measure, started, reach)
+            merged = self._insert_edit_block(budget, slice_chars, measure, started, reach)
         finally:
             if estimate:
                 layout.blockSignals(False)
         if estimate:
             self._estimate_scroll_range()
-            if self._merged:
+            if merged:
                 # Formats merged over earlier text, which may be on screen. Text that went
                 # in at the end is not (it is two screens below): no repaint for it.
                 self.viewport().update()
@@ -878,7 +876,9 @@ class DocumentView(QPlainTextEdit):
 
     def _insert_edit_block(
         self, budget: float | None, slice_chars: int, measure: bool, started: float, reach: int
-    ) -> None:
+    ) -> bool:
+        """The frame's edit block; whether it merged formats over earlier text."""
+        merged = False
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         # One edit block for the frame: the document is laid out (and the scroll bar sized)
@@ -892,6 +892,7 @@ class DocumentView(QPlainTextEdit):
             while self._pending and left > 0:
                 item = self._pending.popleft()
                 if isinstance(item, RunText):
+                    merged = merged or bool(item.merges)
                     chars = self._insert_runs(cursor, item, left, deadline)
                 elif left <= extra:
                     self._pending.appendleft(item)
@@ -917,6 +918,7 @@ class DocumentView(QPlainTextEdit):
             cursor.endEditBlock()
         if measure:
             self._measure(slice_chars + extra - left, time.perf_counter() - started)
+        return merged
 
     def _above_the_end(self) -> bool:
         """Shown, with the end of the document more than two screens below the view."""
@@ -999,7 +1001,6 @@ class DocumentView(QPlainTextEdit):
         block); what is left of it goes back to the queue's front. The characters inserted."""
         text, runs, formats, hrefs = item.text, item.runs, item.formats, item.hrefs
         if item.merges:  # over text queued before this one: on screen now
-            self._merged = True
             offset = item.offset
             merging = QTextCursor(self.document())
             for start, end, fmt in item.merges:

@@ -145,7 +145,6 @@ class RenderProcess(QObject):
         self._writable.setEnabled(False)
         self._writable.activated.connect(self._flush)
         self._deferrals = 0
-        self._read_end = 0.0  # when our last read that counted for TurnGuard ended
         self._resume = QTimer(self)  # a deferred read: see _on_readable
         self._resume.setSingleShot(True)
         self._resume.timeout.connect(self._on_resume)
@@ -215,11 +214,7 @@ class RenderProcess(QObject):
 
     @Slot()
     def _on_readable(self) -> None:
-        if (
-            TurnGuard.busy()
-            and TurnGuard.last_end != self._read_end  # (our own last read: no one else's)
-            and self._deferrals < READ_DEFERRALS
-        ):
+        if TurnGuard.busy(self) and self._deferrals < READ_DEFERRALS:
             # A view's insert or a renderer's tick just ended in this turn: the answers wait
             # in the pipe for a turn of their own (the notifier fires again once re-enabled).
             self._deferrals += 1
@@ -232,8 +227,7 @@ class RenderProcess(QObject):
             self._read(started + READ_BUDGET_S)
         finally:
             if time.perf_counter() - started > READ_PIECE_S:
-                TurnGuard.done()
-                self._read_end = TurnGuard.last_end
+                TurnGuard.done(self)
 
     @Slot()
     def _on_resume(self) -> None:

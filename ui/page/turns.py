@@ -28,6 +28,7 @@ class TurnGuard:
     """
 
     last_end = 0.0
+    last_piece: object = None  # whose piece ended at last_end (None: not said)
     shown_insert_end = 0.0  # when a shown document view last inserted (see SHOWN_QUIET_S)
 
     @classmethod
@@ -35,9 +36,13 @@ class TurnGuard:
         return time.perf_counter() - cls.shown_insert_end < SHOWN_QUIET_S
 
     @classmethod
-    def busy(cls) -> bool:
+    def busy(cls, piece: object = None) -> bool:
+        """Another piece just ended (``piece``: who asks; its own last end does not count)."""
+        if piece is not None and cls.last_piece is piece:
+            return False
         return time.perf_counter() - cls.last_end < TURN_GAP_S
 
     @classmethod
-    def done(cls) -> None:
+    def done(cls, piece: object = None) -> None:
         cls.last_end = time.perf_counter()
+        cls.last_piece = piece
