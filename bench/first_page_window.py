@@ -11,7 +11,7 @@ measured as in render_real_pages.py, three times first (it warms up), then befor
 a round's ratios divide by its own.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/first_page_window.py [--rounds 4]
-     [--rest 5,2 | --vary RUNS_REACH=1,2 [--vary TICK_BUDGET_S=...]] [page.html]
+     [--rest 5,2 | --vary TICK_BUDGET_S=0.0105,0.0085 [--vary ...]] [page.html]
 """
 
 from __future__ import annotations

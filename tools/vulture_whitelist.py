@@ -33,6 +33,7 @@ _.__getattr__
 
 # Qt virtual methods, called by Qt (QPlainTextEdit, QAbstractTableModel).
 _.contextMenuEvent
+_.createMimeDataFromSelection  # Copy, Ctrl+C and drags (ui/page/document_view.py)
 _.columnCount
 _.headerData
 

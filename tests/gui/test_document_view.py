@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.page.document_view as document_view
 from tests.gui.ranged_text import RangedText
+from tests.gui.shown import shown_format
 from ui.page.document_view import (
     COST_MARGIN,
     FIRST_SLICE_CHARS,
@@ -27,7 +28,6 @@ from ui.page.document_view import (
     MAX_SLICE_CHARS,
     MIN_SLICE_CHARS,
     REST_MS,
-    RUNS_REACH,
     SLICE_TARGET,
     TICK_BUDGET_S,
     DocumentView,
@@ -406,12 +406,8 @@ def test_many_links_on_screen_and_queued_in_any_order(qtbot: QtBot, view: Docume
     qtbot.waitUntil(lambda: not view.has_pending())
     assert view.links() == links
     for start, end, url in links[::499]:
-        cursor = view.textCursor()
-        cursor.setPosition(start + 2)
-        assert cursor.charFormat().anchorHref() == url
-        cursor.setPosition(end + 0)
-        cursor.setPosition(end + 1)  # the space after a link is no link
-        assert cursor.charFormat().anchorHref() == ""
+        assert shown_format(view, start + 1).anchorHref() == url
+        assert shown_format(view, end).anchorHref() == ""  # the space after a link is no link
 
 
 def test_a_link_over_text_given_before_follows_once_its_end_arrives(
@@ -429,11 +425,8 @@ def test_a_link_over_text_given_before_follows_once_its_end_arrives(
     ranged.append("", [(19, 23, "http://here/")])  # over text on screen: the next frame
     qtbot.waitUntil(lambda: len(view.links()) == 2)
     assert view.links()[-1] == (19, 23, "http://here/")
-    cursor = view.textCursor()
     for at, url in ((13, ""), (15, "http://docs/"), (17, "http://docs/"), (20, "http://here/")):
-        cursor.setPosition(at)
-        cursor.setPosition(at + 1, QTextCursor.MoveMode.KeepAnchor)
-        assert cursor.charFormat().anchorHref() == url
+        assert shown_format(view, at).anchorHref() == url
     assert view.toPlainText() == "intro see the docs here"
 
 
@@ -481,30 +474,22 @@ def test_clearing_a_page_of_many_links_drops_them_at_once_and_frees_them_later(
 
 
 def _runs(view: DocumentView) -> list[tuple[object, ...]]:
-    """Every run of characters with its format, as the document holds it."""
-    runs: list[tuple[object, ...]] = []
-    block = view.document().begin()
-    while block.isValid():
-        piece = block.begin()
-        while not piece.atEnd():
-            frag = piece.fragment()
-            fmt = frag.charFormat()
-            runs.append(
-                (
-                    frag.position(),
-                    frag.text(),
-                    fmt.fontWeight(),
-                    fmt.fontItalic(),
-                    fmt.fontUnderline(),
-                    tuple(fmt.fontFamilies() or ()),
-                    fmt.isAnchor(),
-                    fmt.anchorHref(),
-                    fmt.foreground().color().name(),
-                )
-            )
-            piece += 1
-        block = block.next()
-    return runs
+    """Every stretch of text drawn with one format, with that format (the document's own, and
+    the runs' given to the layout when a block is laid out)."""
+    return [
+        (
+            pos,
+            text,
+            fmt.fontWeight(),
+            fmt.fontItalic(),
+            fmt.fontUnderline(),
+            tuple(fmt.fontFamilies() or ()),
+            fmt.isAnchor(),
+            fmt.anchorHref(),
+            fmt.foreground().color().name(),
+        )
+        for pos, text, fmt in view.shown_runs()
+    ]
 
 
 def _ranged_views(
@@ -638,11 +623,11 @@ def test_a_range_begun_in_an_earlier_piece_keeps_the_merge_order(qtbot: QtBot) -
     assert colours == {"x": "#ff0000", "see ": "#0000ff", "code here": "#00aa00"}
 
 
-def test_a_frame_over_its_budget_stops_between_runs_and_the_rest_follows(
+def test_a_frame_over_its_budget_stops_between_pieces_and_the_rest_follows(
     qtbot: QtBot,
 ) -> None:
-    # A slice sized from cheaper text (the frame's budget spent after a few runs): the insert
-    # stops at a run boundary, and the next frames insert the rest, links and formats whole.
+    # A slice sized from cheaper text (the frame's budget spent after its first piece): the
+    # insert stops there, and the next frames insert the rest, links and formats whole.
     text = "".join(f"word {n} " for n in range(2000))  # past the first slice after idle
     links = [(n, n + 4, f"http://h/{n}") for n in range(0, len(text) - 8, 40)]
     styles = [(n + 20, n + 30, "bold") for n in range(0, len(text) - 40, 40)]
@@ -652,7 +637,14 @@ def test_a_frame_over_its_budget_stops_between_runs_and_the_rest_follows(
     view.resize(500, 300)
     view.show()
     view.begin_stream()
-    RangedText(view, _some_formats()).append(text, links, styles)
+    ranged = RangedText(view, _some_formats())
+    for n in range(4):  # four pieces, each range told with the piece its end is in
+        a, b = n * len(text) // 4, (n + 1) * len(text) // 4
+        ranged.append(
+            text[a:b],
+            [k for k in links if a < k[1] <= b],
+            [k for k in styles if a < k[1] <= b],
+        )
     frames = 0
     while view.has_pending():
         view._insert_slices(budget=1e-9, slice_chars=1 << 20)  # over budget at once
@@ -672,6 +664,12 @@ def _queued_runs(view: DocumentView, words: int) -> tuple[str, list[tuple[int, i
     return text, links
 
 
+def _cursor_at(view: DocumentView, pos: int) -> QTextCursor:
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(pos)
+    return cursor
+
+
 def _drain_whole(view: DocumentView, text: str, links: list[tuple[int, int, str]]) -> None:
     """Insert what is queued: the view then holds ``text`` and ``links``, whole."""
     view.flush_pending()
@@ -687,51 +685,56 @@ def _frame(view: DocumentView) -> int:
     return before - view.pending_chars
 
 
-def test_a_frame_of_runs_reaches_past_its_slice_until_its_budget(
+def test_a_frame_takes_one_slice_of_runs_and_plain_text_alike(
     view: DocumentView, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Runs stop by the clock, so a frame of them may take up to RUNS_REACH slices: with a
-    # budget the clock never reaches, it takes exactly that many; the rest follows whole.
-    assert RUNS_REACH > 1
-    monkeypatch.setattr(document_view, "RUNS_BUDGET_S", 60.0)
-    monkeypatch.setattr(document_view, "MAX_SLICE_CHARS", 20_000)  # 3 frames, any machine
-    text, links = _queued_runs(view, 20_000)
-    for _ in range(3):
-        slice_chars = view.slice_chars
-        assert _frame(view) == RUNS_REACH * slice_chars
-    _drain_whole(view, text, links)
-
-
-def test_a_frame_of_runs_the_clock_stops_comes_back_after_a_rest(
-    view: DocumentView, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(document_view, "RUNS_BUDGET_S", 1e-9)  # spent at the first look
-    text, links = _queued_runs(view, 4_000)
-    slice_chars = view.slice_chars
-    assert view.pending_chars < slice_chars  # less than a slice queued: behind all the same
-    inserted = _frame(view)
-    assert 0 < inserted < slice_chars  # stopped between runs, before its slice's end...
-    assert view._timer.interval() == REST_MS  # ...behind: the next frame after a rest
-    _drain_whole(view, text, links)
-
-
-def test_plain_text_after_runs_takes_one_slice_at_most(
-    view: DocumentView, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The reach is for runs (the clock stops them): a plain piece is inserted in one call.
-    monkeypatch.setattr(document_view, "RUNS_BUDGET_S", 60.0)
+    # Runs go in as plain text (their formats are given when a block is laid out), so a
+    # frame of runs, of plain text or of both is one slice, and the rest follows whole.
     monkeypatch.setattr(document_view, "MAX_SLICE_CHARS", 20_000)
-    text, _ = _queued_runs(view, 20_000)
+    text, links = _queued_runs(view, 20_000)
     plain = "".join(f"line {n}\n" for n in range(20_000))
     view.append_text(plain)
-    while view.pending_chars - len(plain) >= view.slice_chars:
-        _frame(view)  # frames of runs alone
-    # A frame of the runs' last part (under a slice), then the plain text: one slice in all.
-    assert view.pending_chars > len(plain)
-    slice_chars = view.slice_chars
-    assert _frame(view) == slice_chars
+    frames = 0
+    while view.pending_chars > view.slice_chars:
+        slice_chars = view.slice_chars
+        assert _frame(view) == slice_chars
+        frames += 1
+    assert frames > 3  # frames of runs, one of both, frames of plain text
     view.flush_pending()
     assert view.toPlainText() == text + plain
+    assert view.links() == links
+
+
+def test_runs_go_in_as_plain_text_and_a_block_gets_its_formats_when_laid_out(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    qtbot.waitExposed(view)
+    _, links = _queued_runs(view, 20_000)
+    view.flush_pending()
+    document = view.document()
+    fragments = 0
+    block = document.begin()
+    while block.isValid():
+        piece = block.begin()
+        while not piece.atEnd():
+            assert piece.fragment().charFormat() == QTextCharFormat()  # the text alone
+            fragments += 1
+            piece += 1
+        block = block.next()
+    assert fragments >= document.blockCount() - 1
+    # (the last screen is laid out to size the scroll bar: a block in the middle is not)
+    link = links[len(links) // 2]
+    far = document.findBlock(link[0])
+    assert far.layout().formats() == []  # never laid out: no formats yet
+    view.show_at_top(link[0])
+    qtbot.waitUntil(lambda: far.layout().formats() != [])  # shown: laid out with them
+    assert any(
+        far.position() + r.start <= link[0] < far.position() + r.start + r.length
+        and r.format.fontUnderline()
+        for r in far.layout().formats()
+    )
+    assert shown_format(view, link[0]).anchorHref() == link[2]
+    assert view.link_at(view.cursorRect(_cursor_at(view, link[0] + 1)).center()) == link[2]
 
 
 def test_a_stream_begun_while_runs_are_queued_keeps_their_links_where_they_are(

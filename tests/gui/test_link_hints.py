@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.journeys import drive
 from tests.gui.journeys.pages import html_response
 from tests.gui.ranged_text import RangedText
+from tests.gui.shown import shown_format
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, routes, send
 from ui.page.document_view import DocumentView
@@ -383,7 +384,7 @@ def char_box(view: DocumentView, pos: int) -> QRectF:
     cursor.setPosition(pos)
     caret = view.cursorRect(cursor)
     cursor.setPosition(pos + 1, QTextCursor.MoveMode.KeepAnchor)
-    font = cursor.charFormat().font().resolve(QFont(view.font()))
+    font = shown_format(view, pos).font().resolve(QFont(view.font()))
     font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100.0)
     advance = QFontMetricsF(font).horizontalAdvance(cursor.selectedText())
     return QRectF(caret.x(), caret.y(), advance, caret.height())

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
+from tests.gui.shown import shown_format
 from ui.page.document_view import DocumentView
 from ui.page.page_renderer import HTML_SLICE, PageRenderer, ViewMode
 from ui.text.body_store import BodyStore
@@ -50,11 +50,9 @@ def render(
     renderer.poke()
     qtbot.waitUntil(lambda: not renderer.busy and not view.has_pending(), timeout=10_000)
     text = view.toPlainText()
-    cursor = QTextCursor(view.document())
     formats = []
-    for pos in range(1, len(text) + 1):
-        cursor.setPosition(pos)
-        fmt = cursor.charFormat()
+    for pos in range(len(text)):
+        fmt = shown_format(view, pos)
         formats.append((fmt.fontWeight() >= 700, fmt.fontFixedPitch()))
     return text, view.links(), formats, renderer
 

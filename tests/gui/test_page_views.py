@@ -16,6 +16,7 @@ from PySide6.QtGui import QFontInfo, QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from net.options import FetchOptions
+from tests.gui.shown import shown_format
 from tests.gui.windows import OPTIONS, serve, text_of
 from tests.integration.servers import (
     LoopbackServer,
@@ -71,14 +72,10 @@ def test_html_is_rendered_with_title_styles_and_no_markup(
     assert "• one" in text and "• two" in text
     assert window.windowTitle() == "The Yonder Times — Yonder"
     assert window.page.renderer.kind == "html"
-    doc = window.page.document_view.document()
     # Heading bold and bigger; the table monospace; the body font proportional.
-    heading = QTextCursor(doc)
-    heading.setPosition(text.index("Front") + 1)
-    assert heading.charFormat().fontWeight() >= 700
-    cell = QTextCursor(doc)
-    cell.setPosition(text.index("Verona") + 1)
-    assert cell.charFormat().fontFixedPitch()
+    view = window.page.document_view
+    assert shown_format(view, text.index("Front")).fontWeight() >= 700
+    assert shown_format(view, text.index("Verona")).fontFixedPitch()
     # paragraphs read proportional
     assert not QFontInfo(window.page.document_view.font()).fixedPitch()
     assert window.page.charset_label.text() == "UTF-8 · from Content-Type"

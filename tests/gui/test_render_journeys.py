@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF, QTextCursor
 from pytestqt.qtbot import QtBot
 
+from tests.gui.shown import shown_format
 from tests.gui.windows import serve, text_of
 from tests.integration.servers import LoopbackServer, http_response, respond
 from ui.shell.main_window import MainWindow
@@ -37,9 +38,8 @@ def x_of(window: MainWindow, needle: str) -> float:
 def column_of(window: MainWindow, needle: str) -> float:
     """The width of one monospace column where ``needle`` is drawn (its font's advance)."""
     view = window.page.document_view
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(view.toPlainText().index(needle) + 1)  # the format of the char before
-    return QFontMetricsF(cursor.charFormat().font()).horizontalAdvance(needle[0])
+    fmt = shown_format(view, view.toPlainText().index(needle))
+    return QFontMetricsF(fmt.font()).horizontalAdvance(needle[0])
 
 
 def same_column(window: MainWindow, a: str, b: str) -> bool:

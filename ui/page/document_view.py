@@ -6,13 +6,15 @@ cursor insert at the end per frame, sized by a feedback loop so that it takes ab
 TICK_BUDGET_S (FACTS.md: one big insert or setPlainText stalls for hundreds of ms). The view
 follows the tail only when the reader was at the bottom before the insert.
 
-Links are character formats with an anchor href: appended with :meth:`append_link`, or
-given with the runs a renderer makes of a page (:meth:`append_runs`; a link over text queued
-before is merged over it when its piece goes in). Click, or Tab to it and press Enter; the
-context menu (right click, the Menu key) adds Open Link, Open Link in New Tab, Copy Link
-Address and Download Link; a middle click or Ctrl+click opens a link in a new tab. ``f``
-labels the links on screen to follow one by typing its label, and numbered links show each
-link's number (both in :mod:`ui.page.link_hints`, an overlay that leaves the text alone).
+Links are ranges of the text (:meth:`links`) with a link's format: appended with
+:meth:`append_link`, or given with the runs a renderer makes of a page (:meth:`append_runs`;
+a link over text queued before is merged over it when its piece goes in). Runs go in as plain
+text; their formats are given to each block when it is laid out (:mod:`ui.page.run_formats`).
+Click a link, or Tab to it and press Enter; the context menu (right click, the Menu key) adds
+Open Link, Open Link in New Tab, Copy Link Address and Download Link; a middle click or
+Ctrl+click opens a link in a new tab. ``f`` labels the links on screen to follow one by
+typing its label, and numbered links show each link's number (both in
+:mod:`ui.page.link_hints`, an overlay that leaves the text alone).
 """
 
 from __future__ import annotations
@@ -22,10 +24,22 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any, NamedTuple, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QEvent, QMetaMethod, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QMetaMethod,
+    QMimeData,
+    QPoint,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -36,6 +50,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QResizeEvent,
     QShowEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -45,8 +60,10 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from ui.colours import TextColours, recolour_format, role_format, text_colours
 from ui.fonts import monospace_font
-from ui.page.hanging_layout import HangingIndentLayout
+from ui.page.hanging_layout import HangingIndentLayout, x_of
 from ui.page.link_hints import LinkHints
+from ui.page.rich_copy import RICH_COPY_CHARS, runs_html
+from ui.page.run_formats import RunFormats
 from ui.page.turns import DEFER_MS, TurnGuard
 
 FRAME_MS = 16
@@ -58,17 +75,11 @@ MIN_COLUMNS = 40  # the width in columns given to tables, at least and at most
 MAX_COLUMNS = 250
 HIDDEN_COLUMNS = 100
 FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
-DEADLINE_RUNS = 3 * 32  # runs' entries between two looks at the clock while inserting
 # One insert per frame, sized to take about this long (paint and input need the rest). An
 # insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
 # faster than many small ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s.
 TICK_BUDGET_S = 0.0105
 REST_MS = 5  # between two frames when behind: the event loop paints and handles input
-# A frame whose queue starts with runs may insert up to RUNS_REACH times its slice: runs stop
-# by the clock (looked at every DEADLINE_RUNS runs) at RUNS_BUDGET_S, so a frame fills its
-# budget where a slice sized from the dearest recent cost ends early (bench/README.md).
-RUNS_REACH = 2
-RUNS_BUDGET_S = 0.0085
 # While a shown view streams, a hidden one (a background tab's) inserts one slice at most this
 # often: the shown tab keeps the GUI thread (two views inserting every frame left no idle turn:
 # gaps of 40-80 ms, p99 50-80 ms); the rest waits in the page's store, and the view catches up
@@ -124,7 +135,8 @@ RECOLOUR_BUDGET_S = 0.006  # recolouring shown text after a palette change: per 
 
 class RunText(NamedTuple):
     """A piece of text queued as runs (:meth:`DocumentView.append_runs`): ``runs`` is flat,
-    (length in characters, index into ``formats``, index into ``hrefs`` or -1) per run;
+    (length in characters, index into ``formats``, index into ``hrefs`` or -1) per run, and
+    empty for the rest of a piece whose first slice went in (its formats are noted);
     ``links`` (start, end, url) are noted once their text is on screen; ``merges`` (start,
     end, format) go over earlier text just before this text goes in. Offsets are stream
     positions (UTF-16 units since begin_stream); ``offset`` is the document position where
@@ -186,6 +198,8 @@ class DocumentView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._run_formats = RunFormats()  # the formats of the runs' text (append_runs)
+        self._plain = QTextCharFormat()  # what the runs' text goes in with
         self._wrap = QPlainTextEdit.LineWrapMode.WidgetWidth  # see setLineWrapMode
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)  # an undo stack would hold a copy of every insert
@@ -344,6 +358,8 @@ class DocumentView(QPlainTextEdit):
             return
         self.colours = colours
         self._formats = self._make_formats(self._format_font)
+        self._run_formats.restyle(lambda fmt: recolour_format(fmt, colours))
+        self.viewport().update()
         done: set[int] = set()  # (a stream's pieces share one list of formats)
         for item in self._pending:  # ...and runs not inserted yet
             if isinstance(item, RunText):
@@ -410,6 +426,7 @@ class DocumentView(QPlainTextEdit):
         self._tail_armed = False
         self._hovered = ""
         self._stream_start = 0
+        self._run_formats.clear()
         self.link_hints.cancel()  # hint mode ends with its page (numbers stay: a setting)
         self._stop_recolour()  # nothing shown is left to recolour
         hanging = self._hanging()
@@ -436,7 +453,9 @@ class DocumentView(QPlainTextEdit):
     def _new_document(self, old: QTextDocument) -> QTextDocument:
         """An empty document with ``old``'s settings and a hanging-indent layout."""
         fresh = QTextDocument(self)
-        fresh.setDocumentLayout(HangingIndentLayout(fresh, monospace_font().family()))
+        layout = HangingIndentLayout(fresh, monospace_font().family())
+        layout.formats = self._run_formats
+        fresh.setDocumentLayout(layout)
         fresh.setUndoRedoEnabled(False)
         fresh.setDefaultFont(old.defaultFont())
         fresh.setDefaultTextOption(old.defaultTextOption())  # tab stops, wrap
@@ -453,6 +472,9 @@ class DocumentView(QPlainTextEdit):
         apart in pieces on later turns (see _dispose_step)."""
         old = self.document()
         fresh = self._new_document(old)
+        hanging = self._hanging()
+        if hanging is not None:
+            hanging.formats = None  # the old text's formats went with clear_document
         old.setParent(self)  # setDocument deletes (at once) a document its control owns
         # (as clear() does first: setDocument with the view scrolled sideways recursed in
         # the scroll bars' valueChanged until the stack overflowed)
@@ -794,11 +816,8 @@ class DocumentView(QPlainTextEdit):
             self._deferrals = 0
             slice_chars = self.slice_chars
             queued = self._pending_chars
-            if isinstance(self._pending[0], RunText):
-                self._insert_slices(RUNS_BUDGET_S, slice_chars, reach=RUNS_REACH)
-            else:
-                self._insert_slices(TICK_BUDGET_S * SLICE_TARGET, slice_chars)
-            # More than a slice queued, or a frame the clock stopped with text left: a backlog.
+            self._insert_slices(TICK_BUDGET_S * SLICE_TARGET, slice_chars)
+            # More than a slice queued, or a frame the budget stopped with text left: a backlog.
             behind = queued > slice_chars or (
                 bool(self._pending) and queued - self._pending_chars < slice_chars
             )
@@ -839,10 +858,9 @@ class DocumentView(QPlainTextEdit):
         budget: float | None,
         slice_chars: int = SLICE_CHARS,
         measure: bool = True,
-        reach: int = 1,
     ) -> None:
-        """One frame's insert: ``slice_chars`` characters (runs: up to ``reach`` times that,
-        stopped by the clock), within ``budget`` seconds (None: no limit)."""
+        """One frame's insert: ``slice_chars`` characters, within ``budget`` seconds (None:
+        no limit; looked at between pieces)."""
         # Decided before the insert: never yank a reader who scrolled up, and follow only a
         # reader who moved to the bottom (a document opens at its top).
         follow = self.follow_tail and self._tail_armed and self._at_bottom()
@@ -856,18 +874,18 @@ class DocumentView(QPlainTextEdit):
         if estimate:
             layout.blockSignals(True)  # documentSizeChanged, update, updateBlock
         try:
-            merged = self._insert_edit_block(budget, slice_chars, measure, started, reach)
+            merged = self._insert_edit_block(budget, slice_chars, measure, started)
         finally:
             if estimate:
                 layout.blockSignals(False)
         if estimate:
-            self._estimate_scroll_range()
-            if merged:
-                # Formats merged over earlier text, which may be on screen. Text that went
-                # in at the end is not (it is two screens below): no repaint for it.
-                self.viewport().update()
+            self._estimate_scroll_range()  # (text that went in at the end is not on screen)
         else:
             self._range_estimated = False  # Qt sized it after this insert
+        if merged:
+            # Formats merged over earlier text, which may be on screen: its blocks get them
+            # when next laid out, in this repaint (Qt's own repaints an insert's blocks).
+            self.viewport().update()
         self._last_insert = time.perf_counter()
         if self._target is not None and self._seek_target():
             return
@@ -875,7 +893,7 @@ class DocumentView(QPlainTextEdit):
             self._scroll_to_end()
 
     def _insert_edit_block(
-        self, budget: float | None, slice_chars: int, measure: bool, started: float, reach: int
+        self, budget: float | None, slice_chars: int, measure: bool, started: float
     ) -> bool:
         """The frame's edit block; whether it merged formats over earlier text."""
         merged = False
@@ -884,23 +902,18 @@ class DocumentView(QPlainTextEdit):
         # One edit block for the frame: the document is laid out (and the scroll bar sized)
         # once, not once per piece; the pieces share the frame's characters (slice_chars).
         cursor.beginEditBlock()
-        extra = slice_chars * (reach - 1)  # runs only: a plain piece is never cut by the clock
-        left = slice_chars + extra
+        left = slice_chars
         # (budget 0: the first slice after idle, small by its size; None: flush_pending)
-        deadline = started + budget if budget else None
         try:  # (left open, the document would hold back its layout and signals for good)
             while self._pending and left > 0:
                 item = self._pending.popleft()
                 if isinstance(item, RunText):
                     merged = merged or bool(item.merges)
-                    chars = self._insert_runs(cursor, item, left, deadline)
-                elif left <= extra:
-                    self._pending.appendleft(item)
-                    break
+                    chars = self._insert_runs(cursor, item, left)
                 else:
                     text, kind, href = item
                     if kind is SegmentKind.TEXT:
-                        text = self._take_text(text, left - extra)
+                        text = self._take_text(text, left)
                     chars = len(text)
                     start = cursor.position()
                     fmt = self._formats[kind]
@@ -917,7 +930,7 @@ class DocumentView(QPlainTextEdit):
         finally:
             cursor.endEditBlock()
         if measure:
-            self._measure(slice_chars + extra - left, time.perf_counter() - started)
+            self._measure(slice_chars - left, time.perf_counter() - started)
         return merged
 
     def _above_the_end(self) -> bool:
@@ -993,57 +1006,30 @@ class DocumentView(QPlainTextEdit):
             joined = joined[:cut]
         return joined
 
-    def _insert_runs(
-        self, cursor: QTextCursor, item: RunText, limit: int, deadline: float | None
-    ) -> int:
-        """Insert ``item``'s merges, then its runs up to ``limit`` characters or until the
-        ``deadline`` (perf_counter) has passed, at ``cursor`` (the end, inside the frame's edit
-        block); what is left of it goes back to the queue's front. The characters inserted."""
-        text, runs, formats, hrefs = item.text, item.runs, item.formats, item.hrefs
+    def _insert_runs(self, cursor: QTextCursor, item: RunText, limit: int) -> int:
+        """Note ``item``'s formats and merges, then insert up to ``limit`` characters of its
+        text as plain text at ``cursor`` (the end, inside the frame's edit block); what is left
+        of it goes back to the queue's front. The characters inserted."""
+        text = item.text
+        formats = self._run_formats
+        if item.runs:  # (its first slice: a rest comes back without them)
+            formats.add(cursor.position(), text, item.runs, item.formats, item.hrefs)
         if item.merges:  # over text queued before this one: on screen now
-            offset = item.offset
-            merging = QTextCursor(self.document())
+            document = self.document()
             for start, end, fmt in item.merges:
-                merging.setPosition(offset + start)
-                merging.setPosition(offset + end, QTextCursor.MoveMode.KeepAnchor)
-                merging.mergeCharFormat(fmt)
-        insert = cursor.insertText
-        at = 0
-        i = 0
-        count = len(runs)
-        rest: list[int] = []
-        while i < count and at < limit:
-            # The slice is sized from the cost of earlier text; a dearer stretch (the start
-            # of another page) stops at the frame's budget instead of overrunning it.
-            if (
-                deadline is not None
-                and i % DEADLINE_RUNS == 0
-                and i
-                and time.perf_counter() >= deadline
-            ):
-                rest = list(runs[i:])
-                break
-            length = runs[i]
-            fmt = formats[runs[i + 1]]
-            if runs[i + 2] >= 0:
-                fmt = QTextCharFormat(fmt)
-                fmt.setAnchorHref(hrefs[runs[i + 2]])
-            if at + length > limit:  # the frame's last run: the rest of it waits
-                taken = limit - at
-                insert(text[at : at + taken], fmt)
-                rest = [length - taken, runs[i + 1], runs[i + 2], *runs[i + 3 :]]
-                at += taken
-                break
-            insert(text[at : at + length], fmt)
-            at += length
-            i += 3
-        else:
-            rest = list(runs[i:])
+                formats.merge(item.offset + start, item.offset + end, fmt, document)
+        taken = len(text)
+        if taken > limit:
+            taken = limit
+            if "\ud800" <= text[taken - 1] <= "\udbff":
+                taken += 1  # never split a surrogate pair (only from odd decoders)
+        if taken:
+            cursor.insertText(text if taken == len(text) else text[:taken], self._plain)
         left = self._note_links(item.links, cursor.position(), item.offset)
-        if rest:
-            piece = RunText(text[at:], rest, formats, hrefs, left, (), item.offset)
-            self._pending.appendleft(piece)
-        return at
+        if taken < len(text):
+            rest = RunText(text[taken:], (), item.formats, item.hrefs, left, (), item.offset)
+            self._pending.appendleft(rest)
+        return taken
 
     def _note_links(
         self, links: Sequence[tuple[int, int, str]], shown: int, offset: int
@@ -1090,11 +1076,116 @@ class DocumentView(QPlainTextEdit):
     # -- links: mouse and keyboard ----------------------------------------------------------
 
     def link_at(self, pos: QPoint) -> str:
-        """The href under viewport position ``pos``, or ""."""
-        return self.anchorAt(pos)
+        """The href of the link whose text is under viewport position ``pos``, or "" (as
+        QPlainTextEdit.anchorAt, from :meth:`links`: the runs' text carries no anchors)."""
+        if not self._links:
+            return ""
+        at = self.cursorForPosition(pos).position()
+        point = QPointF(pos)
+        for index in (at - 1, at):  # the characters either side of the nearest caret place
+            link = self._link_over(index)
+            if link is not None and self._character_box(index).contains(point):
+                return link[2]
+        return ""
+
+    def _link_over(self, pos: int) -> tuple[int, int, str] | None:
+        links = self._links
+        i = bisect_right(links, pos, key=lambda k: k[0]) - 1
+        if i >= 0 and links[i][0] <= pos < links[i][1]:
+            return links[i]
+        return None
+
+    def _character_box(self, pos: int) -> QRectF:
+        """Where the character at document position ``pos`` is drawn (viewport coordinates)."""
+        block = self.document().findBlock(pos)
+        layout = block.layout()
+        rel = pos - block.position()
+        line = layout.lineForTextPosition(rel) if layout else None
+        if line is None or not line.isValid() or rel >= block.length() - 1:
+            return QRectF()
+        left = x_of(line.cursorToX(rel))
+        right = x_of(line.cursorToX(rel + 1))
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
+        x = origin.x() + min(left, right)
+        return QRectF(x, origin.y() + line.y(), abs(right - left), line.height())
+
+    def shown_runs(
+        self, start: int = 0, end: int | None = None
+    ) -> list[tuple[int, str, QTextCharFormat]]:
+        """The text of document positions [start, end) (None: to the end) as stretches of a
+        block drawn with one format: (document position, text, format), in order. The
+        format is the document's own with the runs' and the merges over it, and a link's
+        href (Copy's rich text; tests)."""
+        document = self.document()
+        last = document.characterCount() - 1
+        end = last if end is None else min(end, last)
+        found: list[tuple[int, str, QTextCharFormat]] = []
+        block = document.findBlock(start)
+        while block.isValid() and block.position() < end:
+            found += self._block_runs(block, start, end)
+            block = block.next()
+        return found
+
+    def _block_runs(
+        self, block: QTextBlock, start: int, end: int
+    ) -> list[tuple[int, str, QTextCharFormat]]:
+        pos = block.position()
+        lo, hi = max(start, pos), min(end, pos + block.length() - 1)
+        if hi <= lo:
+            return []
+        pieces: list[tuple[int, int, QTextCharFormat]] = []  # the document's fragments
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            at = fragment.position()
+            pieces.append((at, at + fragment.length(), fragment.charFormat()))
+            it += 1
+        runs, merges = self._run_formats.layers(lo, hi)
+        _, links = self.links_in(lo, hi)
+        cuts = {lo, hi}
+        for layer in (pieces, runs, merges, links):
+            for a, b, _ in layer:
+                cuts.update((a, b))
+        points = sorted(c for c in cuts if lo <= c <= hi)
+        units = block.text().encode("utf-16-le", "surrogatepass")
+        found: list[tuple[int, str, QTextCharFormat]] = []
+        p = r = k = 0  # the fragment, run and link at or after the stretch (in order)
+        for a, b in pairwise(points):
+            while p < len(pieces) and pieces[p][1] <= a:
+                p += 1
+            fmt = QTextCharFormat(pieces[p][2]) if p < len(pieces) else QTextCharFormat()
+            while r < len(runs) and runs[r][1] <= a:
+                r += 1
+            if r < len(runs) and runs[r][0] <= a:
+                fmt.merge(runs[r][2])
+            for m_start, m_end, merged in merges:
+                if m_start <= a < m_end:
+                    fmt.merge(merged)
+            while k < len(links) and links[k][1] <= a:
+                k += 1
+            if k < len(links) and links[k][0] <= a:
+                fmt.setAnchor(True)
+                fmt.setAnchorHref(links[k][2])
+            text = units[2 * (a - pos) : 2 * (b - pos)].decode("utf-16-le", "surrogatepass")
+            if found and found[-1][2] == fmt:
+                found[-1] = (found[-1][0], found[-1][1] + text, fmt)
+            else:
+                found.append((a, text, fmt))
+        return found
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copy: the selection's plain text and, up to RICH_COPY_CHARS, its HTML with the
+        links and styles drawn (the document alone holds the runs' text plain)."""
+        data = QMimeData()
+        cursor = self.textCursor()
+        data.setText(cursor.selection().toPlainText())
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        if 0 < end - start <= RICH_COPY_CHARS:
+            data.setHtml(runs_html(self.shown_runs(start, end)))
+        return data
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        href = self.anchorAt(event.position().toPoint())
+        href = self.link_at(event.position().toPoint())
         shape = Qt.CursorShape.PointingHandCursor if href else Qt.CursorShape.IBeamCursor
         if self.viewport().cursor().shape() != shape:
             self.viewport().setCursor(shape)
@@ -1112,7 +1203,7 @@ class DocumentView(QPlainTextEdit):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_anchor = ""
         if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
-            self._press_anchor = self.anchorAt(event.position().toPoint())
+            self._press_anchor = self.link_at(event.position().toPoint())
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -1121,7 +1212,7 @@ class DocumentView(QPlainTextEdit):
         buttons = (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton)
         if button not in buttons or not self._press_anchor:
             return
-        href = self.anchorAt(event.position().toPoint())
+        href = self.link_at(event.position().toPoint())
         pressed, self._press_anchor = self._press_anchor, ""
         if href != pressed:
             return

@@ -21,6 +21,9 @@ No character format changes: the text, its formats and every offset stay as they
 layout format for the prefix, as a syntax highlighter sets, would mark the block changed each
 time it is set). Blocks without a prefix cost one dictionary lookup more than before; a
 prefixed block is laid out twice, when it is shown.
+
+The same seam gives a block the formats of its runs (:attr:`HangingIndentLayout.formats`,
+:mod:`ui.page.run_formats`) before it is laid out: once per block, and again when it grew.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import math
 from PySide6.QtCore import QPointF, QRectF, QTimer, Slot
 from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextLayout
 from PySide6.QtWidgets import QPlainTextDocumentLayout
+
+from ui.page.run_formats import RunFormats
 
 MAX_HANG = 0.5  # of the line's width: a deep prefix in a narrow view still leaves room
 PLACED = 0.25  # px: a line within this of where it belongs is in place (already laid out)
@@ -49,6 +54,10 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
         #: units; the renderer's prefixes are one column a character). Positions only grow:
         #: the view appends, and empties this with the document.
         self.hangs: dict[int, int] = {}
+        #: The formats of the runs in this document (the view's), given to each block's
+        #: layout before it is laid out; None: the document's own formats only.
+        self.formats: RunFormats | None = None
+        self._giving = False  # RunFormats.apply is laying a block out again: just Qt's layout
         self._mono_family = mono_family
         self._column_for: tuple[str, float] = ("", 0.0)  # (the font's key, column width)
         # The scroll bar counts lines, so a block that gained or lost lines must say so; once
@@ -72,6 +81,10 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
         return self._column_for[1]
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        if self._giving:
+            return super().blockBoundingRect(block)
+        if self.formats is not None:
+            self._give_formats(block)
         prefix = self.hangs.get(block.position())
         if prefix is None:
             return super().blockBoundingRect(block)
@@ -89,7 +102,7 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
             return rect
         width = first.width()
         hang = min(prefix * self.column(), width * MAX_HANG)
-        prefix_x = _x_of(first.cursorToX(prefix)) - margin  # the prefix, as drawn
+        prefix_x = x_of(first.cursorToX(prefix)) - margin  # the prefix, as drawn
         shift = max(0.0, hang - prefix_x)
         if shift <= PLACED and (count == 1 or hang <= PLACED):
             return rect  # the prefix is N columns wide already (monospace), nothing wraps
@@ -128,12 +141,27 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
             if not self._size_timer.isActive():
                 self._size_timer.start()
 
+    def _give_formats(self, block: QTextBlock) -> None:
+        assert self.formats is not None
+        lines = block.lineCount()
+        # Quiet: the block is laid out again inside a paint, a hit test or a scroll, which
+        # goes on with its new lines; an update from here would paint everything again.
+        blocked = self.blockSignals(True)
+        self._giving = True
+        try:
+            given = self.formats.apply(block, self._document)
+        finally:
+            self._giving = False
+            self.blockSignals(blocked)
+        if given and block.lineCount() != lines and not self._size_timer.isActive():
+            self._size_timer.start()
+
     @Slot()
     def _size_changed(self) -> None:
         self.documentSizeChanged.emit(self.documentSize())
 
 
-def _x_of(result: object) -> float:
+def x_of(result: object) -> float:
     # QTextLine.cursorToX returns (x, position) in some PySide6 versions, x in others.
     value = result[0] if isinstance(result, tuple) else result
     return float(value) if isinstance(value, (int, float)) else 0.0

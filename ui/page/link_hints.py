@@ -447,6 +447,11 @@ class LinkHints(QObject):
     # -- keys -----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.__dict__:
+            # The garbage collector took this object's attributes apart (a view dropped
+            # without deleteLater, in a cycle): its view's Hide and FocusOut come on the
+            # way to its deletion, from wherever the collection ran.
+            return False
         kind = event.type()
         if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             # Keys this mode takes go to the view, not to a window shortcut (Esc is Stop).

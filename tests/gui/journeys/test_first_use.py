@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
 from tests.gui.journeys.pages import Held, html_response
+from tests.gui.shown import shown_format
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
 from ui.shell.main_window import MainWindow
@@ -285,7 +286,7 @@ def char_box(window: MainWindow, pos: int) -> QRectF:
     caret = view.cursorRect(cursor)
     cursor.setPosition(pos + 1, QTextCursor.MoveMode.KeepAnchor)
     font = QFont(view.font())
-    font = cursor.charFormat().font().resolve(font)
+    font = shown_format(view, pos).font().resolve(font)
     font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100.0)
     advance = QFontMetricsF(font).horizontalAdvance(cursor.selectedText())
     return QRectF(caret.x(), caret.y(), advance, caret.height())

@@ -58,27 +58,19 @@ def shown(win: MainWindow) -> tuple[str, list[tuple[int, int, str]], list[tuple[
     """What is on screen: the text, the links, and every run of characters with its format
     (weight, italic, fixed pitch, underline, vertical alignment, link target)."""
     view = win.page.document_view
-    runs: list[tuple[object, ...]] = []
-    block = view.document().begin()
-    while block.isValid():
-        piece = block.begin()
-        while not piece.atEnd():
-            frag = piece.fragment()
-            fmt = frag.charFormat()
-            runs.append(
-                (
-                    frag.position(),
-                    frag.length(),
-                    fmt.fontWeight(),
-                    fmt.fontItalic(),
-                    tuple(fmt.fontFamilies() or ()),
-                    fmt.fontUnderline(),
-                    fmt.verticalAlignment(),
-                    fmt.anchorHref(),
-                )
-            )
-            piece += 1
-        block = block.next()
+    runs = [
+        (
+            pos,
+            text,
+            fmt.fontWeight(),
+            fmt.fontItalic(),
+            tuple(fmt.fontFamilies() or ()),
+            fmt.fontUnderline(),
+            fmt.verticalAlignment(),
+            fmt.anchorHref(),
+        )
+        for pos, text, fmt in view.shown_runs()
+    ]
     return view.toPlainText(), view.links(), runs
 
 
