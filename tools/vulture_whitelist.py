@@ -34,6 +34,7 @@ _.__getattr__
 # Qt virtual methods, called by Qt (QPlainTextEdit, QAbstractTableModel).
 _.contextMenuEvent
 _.createMimeDataFromSelection  # Copy, Ctrl+C and drags (ui/page/document_view.py)
+_.hasFormat  # QMimeData: what a paste may ask for (ui/page/rich_copy.py)
 _.columnCount
 _.headerData
 

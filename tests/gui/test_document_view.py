@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
     QGuiApplication,
+    QPalette,
     QTextCharFormat,
     QTextCursor,
 )
@@ -20,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.page.document_view as document_view
 from tests.gui.ranged_text import RangedText
-from tests.gui.shown import shown_format
+from tests.gui.shown import drawn_runs, shown_format
 from ui.page.document_view import (
     COST_MARGIN,
     FIRST_SLICE_CHARS,
@@ -563,6 +564,17 @@ def _formatted(view: DocumentView) -> list[tuple[object, ...]]:
     return joined
 
 
+def _look(fmt: QTextCharFormat) -> tuple[object, ...]:
+    """What of a format is seen (weight, italic, underline, family, colour)."""
+    return (
+        fmt.fontWeight(),
+        fmt.fontItalic(),
+        fmt.fontUnderline(),
+        tuple(fmt.fontFamilies() or ()),
+        fmt.foreground().color().name(),
+    )
+
+
 def _some_formats() -> dict[str, QTextCharFormat]:
     bold, italic, mono, red, green = (QTextCharFormat() for _ in range(5))
     bold.setFontWeight(QFont.Weight.Bold)
@@ -606,6 +618,10 @@ def test_runs_give_the_document_merging_every_range_gives(qtbot: QtBot) -> None:
         assert ran.toPlainText() == merged.toPlainText() == text
         assert ran.links() == sorted(links)
         assert _formatted(ran) == _formatted(merged)
+        # ...and what the blocks on screen are drawn with: the runs' formats given to their
+        # layouts, against the reference's formats held in its document.
+        drawn = [(pos, char, _look(fmt)) for pos, char, fmt in drawn_runs(ran)]
+        assert drawn and drawn == [(p, c, _look(f)) for p, c, f in drawn_runs(merged)]
     assert any(r[8] == "#ff0000" and r[7] for r in _runs(ran))  # a red link: red won
     assert all(r[5] == ("monospace",) for r in _runs(ran))
 
@@ -771,3 +787,56 @@ def test_a_piece_that_fails_to_go_in_leaves_the_document_working(
     assert changes
     assert view.verticalScrollBar().maximum() > 0
     assert "line 499" in view.toPlainText()
+
+
+def test_a_link_is_under_the_pointer_on_either_half_of_an_emoji_not_beside_the_line(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    qtbot.waitExposed(view)
+    view.begin_stream()
+    RangedText(view).append("see \U0001f600\U0001f600 now\n", [(4, 8, "http://emoji/")])
+    view.flush_pending()
+    first = view.cursorRect(_cursor_at(view, 4))
+    second = view.cursorRect(_cursor_at(view, 6))  # after the first emoji's two halves
+    y = first.center().y()
+    for x in (first.left() + 1, (first.left() + 3 * second.left()) // 4, second.left() + 2):
+        assert view.link_at(QPoint(x, y)) == "http://emoji/"
+    assert view.link_at(QPoint(first.left() - 4, y)) == ""  # "see "
+    end = view.cursorRect(_cursor_at(view, 12))
+    assert view.link_at(QPoint(end.right() + 30, y)) == ""  # beside the line's end
+
+
+def test_a_merge_over_text_on_screen_and_a_palette_change_are_drawn(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    qtbot.waitExposed(view)
+    view.begin_stream()
+    ranged = RangedText(view, _some_formats())
+    ranged.append("intro and a link that ")
+    view.flush_pending()
+    assert not any(fmt.fontUnderline() for _, _, fmt in drawn_runs(view))
+    ranged.append("ends here", [(12, 31, "http://late/")])  # begun on screen already
+    view.flush_pending()
+    drawn = {pos: fmt for pos, _, fmt in drawn_runs(view)}
+    assert [pos for pos in sorted(drawn) if drawn[pos].fontUnderline()] == list(range(12, 31))
+    dark = QPalette(view.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#101010"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#f0f0f0"))
+    view.setPalette(dark)
+    link = view.colours.link.name()
+    assert {fmt.foreground().color().name() for _, _, fmt in drawn_runs(view)[12:31]} == {link}
+
+
+def test_a_new_page_after_a_big_one_is_drawn_without_its_formats(
+    qtbot: QtBot, view: DocumentView
+) -> None:
+    qtbot.waitExposed(view)
+    text, _ = _queued_runs(view, 80_000)  # past SWAP_CLEAR_CHARS: its document is swapped
+    view.flush_pending()
+    assert drawn_runs(view) and any(fmt.fontUnderline() for _, _, fmt in drawn_runs(view))
+    assert len(text) > document_view.SWAP_CLEAR_CHARS
+    view.clear_document()
+    view.append_text("a plain page\n" * 50)
+    view.flush_pending()
+    drawn = drawn_runs(view)
+    assert drawn and not any(fmt.fontUnderline() for _, _, fmt in drawn)

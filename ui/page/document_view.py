@@ -33,8 +33,6 @@ from PySide6.QtCore import (
     QMetaMethod,
     QMimeData,
     QPoint,
-    QPointF,
-    QRectF,
     Qt,
     QTimer,
     Signal,
@@ -54,15 +52,16 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from ui.colours import TextColours, recolour_format, role_format, text_colours
 from ui.fonts import monospace_font
-from ui.page.hanging_layout import HangingIndentLayout, x_of
+from ui.page.hanging_layout import HangingIndentLayout
 from ui.page.link_hints import LinkHints
-from ui.page.rich_copy import RICH_COPY_CHARS, runs_html
+from ui.page.rich_copy import RICH_COPY_CHARS, RichSelection, runs_html
 from ui.page.run_formats import RunFormats
 from ui.page.turns import DEFER_MS, TurnGuard
 
@@ -155,6 +154,12 @@ class RunText(NamedTuple):
 _Queued = tuple[str, SegmentKind, str] | RunText
 
 
+def _int_of(result: object) -> int:
+    # QTextLine.xToCursor returns (position, x) in some PySide6 versions, position in others.
+    value = result[0] if isinstance(result, tuple) else result
+    return int(value) if isinstance(value, int) else 0
+
+
 def _utf16_len(text: str) -> int:
     # QTextCursor positions count UTF-16 code units: astral characters count twice.
     # (A per-character Python loop costs ~35 ms per MB: use C-speed paths.)
@@ -199,6 +204,7 @@ class DocumentView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._run_formats = RunFormats()  # the formats of the runs' text (append_runs)
+        self._page = 0  # counts clear_document: a copied selection's page is still there
         self._plain = QTextCharFormat()  # what the runs' text goes in with
         self._wrap = QPlainTextEdit.LineWrapMode.WidgetWidth  # see setLineWrapMode
         self.setReadOnly(True)
@@ -426,6 +432,7 @@ class DocumentView(QPlainTextEdit):
         self._tail_armed = False
         self._hovered = ""
         self._stream_start = 0
+        self._page += 1
         self._run_formats.clear()
         self.link_hints.cancel()  # hint mode ends with its page (numbers stay: a setting)
         self._stop_recolour()  # nothing shown is left to recolour
@@ -902,6 +909,9 @@ class DocumentView(QPlainTextEdit):
         # One edit block for the frame: the document is laid out (and the scroll bar sized)
         # once, not once per piece; the pieces share the frame's characters (slice_chars).
         cursor.beginEditBlock()
+        hanging = self._hanging()
+        if hanging is not None:
+            hanging.editing = True
         left = slice_chars
         # (budget 0: the first slice after idle, small by its size; None: flush_pending)
         try:  # (left open, the document would hold back its layout and signals for good)
@@ -928,6 +938,8 @@ class DocumentView(QPlainTextEdit):
                 if budget is not None and time.perf_counter() - started >= budget:
                     break
         finally:
+            if hanging is not None:
+                hanging.editing = False
             cursor.endEditBlock()
         if measure:
             self._measure(slice_chars - left, time.perf_counter() - started)
@@ -1080,12 +1092,22 @@ class DocumentView(QPlainTextEdit):
         QPlainTextEdit.anchorAt, from :meth:`links`: the runs' text carries no anchors)."""
         if not self._links:
             return ""
-        at = self.cursorForPosition(pos).position()
-        point = QPointF(pos)
-        for index in (at - 1, at):  # the characters either side of the nearest caret place
-            link = self._link_over(index)
-            if link is not None and self._character_box(index).contains(point):
-                return link[2]
+        block = self.cursorForPosition(pos).block()
+        layout = block.layout()
+        if layout is None:
+            return ""
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
+        x, y = pos.x() - origin.x(), pos.y() - origin.y()
+        for n in range(layout.lineCount()):
+            line = layout.lineAt(n)
+            if line.y() <= y < line.y() + line.height():
+                if not line.x() <= x < line.x() + line.naturalTextWidth():
+                    return ""  # beside the line's text: no character there
+                # The character under x (either half of an emoji, a base and its marks,
+                # right to left as well), not the nearest place between two.
+                on = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
+                link = self._link_over(block.position() + _int_of(on))
+                return link[2] if link is not None else ""
         return ""
 
     def _link_over(self, pos: int) -> tuple[int, int, str] | None:
@@ -1094,20 +1116,6 @@ class DocumentView(QPlainTextEdit):
         if i >= 0 and links[i][0] <= pos < links[i][1]:
             return links[i]
         return None
-
-    def _character_box(self, pos: int) -> QRectF:
-        """Where the character at document position ``pos`` is drawn (viewport coordinates)."""
-        block = self.document().findBlock(pos)
-        layout = block.layout()
-        rel = pos - block.position()
-        line = layout.lineForTextPosition(rel) if layout else None
-        if line is None or not line.isValid() or rel >= block.length() - 1:
-            return QRectF()
-        left = x_of(line.cursorToX(rel))
-        right = x_of(line.cursorToX(rel + 1))
-        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
-        x = origin.x() + min(left, right)
-        return QRectF(x, origin.y() + line.y(), abs(right - left), line.height())
 
     def shown_runs(
         self, start: int = 0, end: int | None = None
@@ -1174,15 +1182,24 @@ class DocumentView(QPlainTextEdit):
         return found
 
     def createMimeDataFromSelection(self) -> QMimeData:
-        """Copy: the selection's plain text and, up to RICH_COPY_CHARS, its HTML with the
-        links and styles drawn (the document alone holds the runs' text plain)."""
-        data = QMimeData()
+        """Copy (and, on X11, every selection): the selection's plain text and, up to
+        RICH_COPY_CHARS, its HTML with the links and styles drawn, written only when a paste
+        asks for it (the document alone holds the runs' text plain)."""
         cursor = self.textCursor()
-        data.setText(cursor.selection().toPlainText())
+        text = cursor.selection().toPlainText()
         start, end = cursor.selectionStart(), cursor.selectionEnd()
-        if 0 < end - start <= RICH_COPY_CHARS:
-            data.setHtml(runs_html(self.shown_runs(start, end)))
-        return data
+        if not 0 < end - start <= RICH_COPY_CHARS:
+            data = QMimeData()
+            data.setText(text)
+            return data
+        page = self._page
+
+        def html() -> str:
+            if page != self._page:  # another page since: the text as it was, plain
+                return runs_html([(0, text, QTextCharFormat())])
+            return runs_html(self.shown_runs(start, end))
+
+        return RichSelection(text, html)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         href = self.link_at(event.position().toPoint())

@@ -58,6 +58,10 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
         #: layout before it is laid out; None: the document's own formats only.
         self.formats: RunFormats | None = None
         self._giving = False  # RunFormats.apply is laying a block out again: just Qt's layout
+        self._changing = False  # inside documentChanged (Qt handles a change of the text)
+        #: The view is inside an edit block: formats wait for the next paint (a flush would
+        #: take the edit's own pending change, whose contentsChange would never come).
+        self.editing = False
         self._mono_family = mono_family
         self._column_for: tuple[str, float] = ("", 0.0)  # (the font's key, column width)
         # The scroll bar counts lines, so a block that gained or lost lines must say so; once
@@ -141,15 +145,31 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
             if not self._size_timer.isActive():
                 self._size_timer.start()
 
+    def documentChanged(self, position: int, removed: int, added: int) -> None:
+        self._changing = True
+        try:
+            super().documentChanged(position, removed, added)
+        finally:
+            self._changing = False
+
     def _give_formats(self, block: QTextBlock) -> None:
-        assert self.formats is not None
+        formats = self.formats
+        assert formats is not None
+        if formats.has_given(block) or self.editing:
+            return  # (editing: at the next paint; a flush now would take the edit's change)
+        laid_out = block.layout().lineCount() > 0
+        if self._changing and laid_out:
+            # Inside Qt's handling of a change (a block that grew, the scroll bar's walk):
+            # laying it out again from here would handle that change twice. At the next
+            # paint, which is all a block off screen needs.
+            return
         lines = block.lineCount()
         # Quiet: the block is laid out again inside a paint, a hit test or a scroll, which
         # goes on with its new lines; an update from here would paint everything again.
         blocked = self.blockSignals(True)
         self._giving = True
         try:
-            given = self.formats.apply(block, self._document)
+            given = formats.apply(block, self._document, flush=not self._changing)
         finally:
             self._giving = False
             self.blockSignals(blocked)

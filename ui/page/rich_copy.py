@@ -10,13 +10,39 @@ kept (``white-space: pre-wrap``): a text browser's indentation, lists and tables
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QFont, QTextCharFormat
 
-#: Longer selections go as plain text alone: writing the HTML of a whole big page (~3 M
-#: characters) would hold the window for seconds.
-RICH_COPY_CHARS = 1_000_000
+#: Longer selections go as plain text alone: the HTML is written when a paste asks for it,
+#: at ~2.6 us a character here (bench/README.md), and this holds the window ~0.6 s at most.
+RICH_COPY_CHARS = 250_000
+
+
+class RichSelection(QMimeData):
+    """A selection's plain text, and its HTML written by ``html`` the first time something
+    asks for it (X11 offers every selection as the primary one: most are never pasted)."""
+
+    def __init__(self, text: str, html: Callable[[], str]) -> None:
+        super().__init__()
+        self.setText(text)
+        self._html: Callable[[], str] | None = html
+
+    def formats(self) -> list[str]:
+        found = list(super().formats())
+        if self._html is not None:
+            found.append("text/html")
+        return found
+
+    def hasFormat(self, mimetype: str) -> bool:
+        return mimetype in self.formats()
+
+    def retrieveData(self, mimetype: str, preferredType: object) -> object:
+        if mimetype == "text/html" and self._html is not None:
+            write, self._html = self._html, None
+            self.setHtml(write())
+        return super().retrieveData(mimetype, preferredType)  # type: ignore[arg-type]
 
 
 def runs_html(runs: Iterable[tuple[int, str, QTextCharFormat]]) -> str:

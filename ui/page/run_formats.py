@@ -127,22 +127,30 @@ class RunFormats:
 
     # -- what a block is drawn with -----------------------------------------------------
 
-    def apply(self, block: QTextBlock, document: QTextDocument) -> bool:
+    def has_given(self, block: QTextBlock) -> bool:
+        """The block's layout has its formats (as of its length and the last restyle)."""
+        given = self._given.get(block.position())
+        return given is not None and given[0] == block.length() and given[1] == self._generation
+
+    def apply(self, block: QTextBlock, document: QTextDocument, flush: bool = True) -> bool:
         """Give ``block``'s layout its formats unless it has them (True: they were given,
-        and the block was laid out again if it had lines)."""
+        and the block was laid out again if it had lines). ``flush`` False: inside Qt's own
+        handling of a change, which takes this one along (the block has no lines yet)."""
+        if self.has_given(block):
+            return False
         pos = block.position()
         length = block.length()
         given = self._given.get(pos)
-        if given is not None and given[0] == length and given[1] == self._generation:
-            return False
         ranges = self.ranges(pos, length - 1) if self else []
         self._given[pos] = (length, self._generation, bool(ranges))
         if not ranges and (given is None or not given[2]):
             return False  # plain, as it was
         block.layout().setFormats(ranges)
-        # setFormats only notes the change; a later edit would lay out again every block
-        # from here to the end of that edit. Told now, the layout lays out just this one.
-        document.markContentsDirty(pos, length)
+        if flush:
+            # setFormats only notes the change; a later edit would lay out again every
+            # block from here to the end of that edit. Told now, the layout lays out just
+            # this one.
+            document.markContentsDirty(pos, length)
         return True
 
     def ranges(self, start: int, length: int) -> list[QTextLayout.FormatRange]:
