@@ -1195,7 +1195,8 @@ class DocumentView(QPlainTextEdit):
         page = self._page
 
         def html() -> str:
-            if page != self._page:  # another page since: the text as it was, plain
+            if not shiboken6.isValid(self) or page != self._page:
+                # Its tab closed, or another page since: the text as it was, plain.
                 return runs_html([(0, text, QTextCharFormat())])
             return runs_html(self.shown_runs(start, end))
 

@@ -4,8 +4,9 @@ rich text with the page's links, bold, italics and code for a word processor."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -80,3 +81,20 @@ def test_a_copy_pasted_after_the_next_page_loaded_is_still_the_first_page(
     assert data is not None
     assert "Read the next page" in data.text()
     assert "Read the next page" in data.html() and "Another" not in data.html()
+
+
+def test_a_copy_pasted_after_its_tab_closed_is_its_text(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, routes({"/page.html": send(html_response(PAGE))}))
+    drive.open_in_new_tab(qtbot, window, srv.url("/page.html"))
+    assert window.tabs.count() == 2
+    copy_all(qtbot, window)
+    drive.press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)  # Ctrl+W
+    assert window.tabs.count() == 1
+    qtbot.wait(50)  # (the closed tab's widgets are deleted on a later turn)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    data = QGuiApplication.clipboard().mimeData()
+    assert data is not None
+    assert "Read the next page" in data.text()
+    assert "Read the next page" in data.html()
