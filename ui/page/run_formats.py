@@ -40,6 +40,9 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
+SHORT_MERGE = 4096  # UTF-16 units: see RunFormats._merge_starts
+
+
 class RunFormats:
     """Formats by document position, and which laid-out blocks have theirs."""
 
@@ -47,9 +50,12 @@ class RunFormats:
         self._pieces: list[_Piece] = []
         self._piece_starts: list[int] = []
         self._merges: list[tuple[int, int, QTextCharFormat]] = []  # in merge order
-        self._merge_starts: list[int] = []  # sorted (merges come in document order mostly)
+        # Merges shorter than SHORT_MERGE by their sorted starts (a block looks at those
+        # starting up to that far before it), the longer ones (few: a <pre> begun in an
+        # earlier piece) by their order alone, each looked at by every block.
+        self._merge_starts: list[int] = []
         self._merge_order: list[int] = []  # the merge at each sorted start
-        self._longest_merge = 0
+        self._long_merges: list[int] = []
         #: Block position -> (its length, the generation, whether its layout got formats)
         #: when they were given: a block that grew (the last one, while text streams) or
         #: a new generation (the palette changed) gets them again.
@@ -62,7 +68,7 @@ class RunFormats:
         self._merges = []
         self._merge_starts = []
         self._merge_order = []
-        self._longest_merge = 0
+        self._long_merges = []
         self._given = {}
 
     def __bool__(self) -> bool:
@@ -103,10 +109,12 @@ class RunFormats:
             return
         index = len(self._merges)
         self._merges.append((start, end, fmt))
-        at = bisect_right(self._merge_starts, start)
-        self._merge_starts.insert(at, start)
-        self._merge_order.insert(at, index)
-        self._longest_merge = max(self._longest_merge, end - start)
+        if end - start >= SHORT_MERGE:
+            self._long_merges.append(index)
+        else:
+            at = bisect_right(self._merge_starts, start)
+            self._merge_starts.insert(at, start)
+            self._merge_order.insert(at, index)
         block = document.findBlock(start)
         while block.isValid() and block.position() < end:
             self._given.pop(block.position(), None)
@@ -198,10 +206,10 @@ class RunFormats:
             return []
         starts = self._merge_starts
         last = bisect_right(starts, end - 1)
-        first = bisect_right(starts, start - self._longest_merge)
+        first = bisect_right(starts, start - SHORT_MERGE)
+        order = self._merge_order
         over = []
-        for k in range(max(0, first - 1), last):
-            index = self._merge_order[k]
+        for index in [*(order[k] for k in range(max(0, first - 1), last)), *self._long_merges]:
             a, b, fmt = self._merges[index]
             a, b = max(a, start), min(b, end)
             if b > a:
