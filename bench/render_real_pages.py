@@ -137,6 +137,7 @@ class WindowResult(NamedTuple):
     page: Path
     ratio: float
     p99_ms: float
+    process_ratio: float  # the renderer process's CPU for the page over the renderer alone's
 
 
 def window_run(
@@ -157,7 +158,7 @@ def window_run(
     print("timer while rendering; CPU: the window's process and the renderer process:")
     print(
         f"{'page':<28} {'MB':>5} {'on screen s':>11} {'x alone':>8} {'worst ms':>9} {'p99 ms':>7}"
-        f" {'>33 ms':>7} {'beats':>6} {'CPU s':>6} {'x alone':>8}"
+        f" {'>33 ms':>7} {'beats':>6} {'CPU s':>6} {'x alone':>8} {'process':>8} {'x alone':>8}"
     )
     results: list[WindowResult] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,14 +208,16 @@ def window_run(
 
                 check.timeout.connect(done)
                 started = time.perf_counter()
-                cpu = time.process_time() + child_cpu()
+                # The window's process and the renderer process (this page's share of each).
+                cpu, process_cpu = time.process_time(), child_cpu()
                 last[0] = started
                 heart.start()
                 check.start()
                 win.load(server.url("/" + path.name))
                 loop.exec()
                 elapsed = time.perf_counter() - started
-                cpu = time.process_time() + child_cpu() - cpu
+                process_cpu = child_cpu() - process_cpu
+                cpu = time.process_time() - cpu + process_cpu
                 heart.stop()
                 check.stop()
                 worst = max(gaps) if gaps else 0.0
@@ -223,9 +226,14 @@ def window_run(
                     f"{path.name:<28} {len(body) / 1e6:>5.2f} {elapsed:>11.2f} "
                     f"{elapsed / alone_wall[path]:>8.2f} {worst * 1000:>9.1f} {p99 * 1000:>7.1f} "
                     f"{sum(g > 0.033 for g in gaps):>7} {len(gaps):>6} {cpu:>6.2f} "
-                    f"{cpu / alone_cpu[path]:>8.2f}"
+                    f"{cpu / alone_cpu[path]:>8.2f} {process_cpu:>8.2f}"
+                    f" {process_cpu / alone_cpu[path]:>8.2f}"
                 )
-                results.append(WindowResult(path, elapsed / alone_wall[path], p99 * 1000))
+                results.append(
+                    WindowResult(
+                        path, elapsed / alone_wall[path], p99 * 1000, process_cpu / alone_cpu[path]
+                    )
+                )
             finally:
                 server.stop()
         win.close()
