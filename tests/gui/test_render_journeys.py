@@ -135,3 +135,105 @@ def test_tables_are_laid_out_again_for_the_new_width_without_fetching(
         timeout=10_000,
     )
     assert len(srv.requests) == 1  # laid out again from the store, never fetched again
+
+
+def sections(count: int) -> str:
+    """``count`` short paragraphs, a titled section (a fragment target) every 100."""
+    return "".join(
+        (f"<h2 id=s{i // 100}>Section {i // 100}</h2>" if i % 100 == 0 else "")
+        + f"<p>Paragraph {i} of the page.</p>"
+        for i in range(count)
+    )
+
+
+def wide_table(rows: int, words: int = 24) -> str:
+    """A table whose cells wrap onto more lines the narrower the view."""
+    cells = "".join(
+        f"<tr><td>item{i}<td>" + " ".join(f"word{k}" for k in range(words)) for i in range(rows)
+    )
+    return f"<table><tr><th>Name<th>Description{cells}</table>"
+
+
+def top_line(window: MainWindow) -> str:
+    """The first line of text shown (the blank line between two paragraphs skipped)."""
+    view = window.page.document_view
+    block = view.document().findBlock(view.top_position())
+    while block.isValid() and not block.text().strip():
+        block = block.next()
+    return block.text()
+
+
+def test_two_quick_zoom_steps_lay_the_tables_out_for_the_last_width(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html_page(sections(5000) + wide_table(4))))
+    window.show()
+    window.resize(1100, 700)
+    type_address(qtbot, window, srv.url("/late-table.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    view = window.page.document_view
+    window.page.renderer.tick_budget_s = 0  # one step a tick: the table comes ticks later
+    before = view.columns
+    window.commands.zoom_in_action.trigger()
+    qtbot.waitUntil(lambda: window.page.rendering, timeout=5_000)  # laid out again...
+    assert not window.page.renderer.has_tables  # ...and not at the table yet: zoom again
+    window.commands.zoom_in_action.trigger()
+    qtbot.waitUntil(lambda: view.columns < before, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: not window.page.rendering and max(map(len, table_lines(window))) <= view.columns,
+        timeout=30_000,
+    )
+    assert window.page.renderer.rendered_width == view.columns
+    assert len(srv.requests) == 1
+
+
+def test_a_zoom_that_lays_a_table_out_again_keeps_the_reader_on_the_same_line(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # The table above the reader gets more lines with each zoom step: a place kept as a
+    # line or block number would land sections earlier.
+    srv = serve(servers, respond(html_page(wide_table(30, words=40) + sections(3000))))
+    window.show()
+    window.resize(800, 700)
+    type_address(qtbot, window, srv.url("/early-table.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    view = window.page.document_view
+    view.setFocus()
+    for _ in range(60):
+        qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    reading = top_line(window)
+    assert reading.startswith("Paragraph "), reading
+    lines = len(text_of(window).split("\n"))
+    for steps in range(3):
+        before = view.columns
+        window.commands.zoom_in_action.trigger()
+        qtbot.waitUntil(lambda before=before: view.columns < before, timeout=5_000)
+        qtbot.waitUntil(lambda: window.page.renderer.rendered_width == view.columns, timeout=5_000)
+        qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+        assert top_line(window) == reading, steps
+    assert len(text_of(window).split("\n")) > lines  # the table above did grow
+    assert len(srv.requests) == 1
+
+
+def test_while_a_page_is_laid_out_again_the_view_shows_what_it_showed(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html_page(wide_table(10) + sections(5000))))
+    window.show()
+    window.resize(1100, 700)
+    type_address(qtbot, window, srv.url("/frozen.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    view = window.page.document_view
+    window.page.renderer.tick_budget_s = 0  # one step a tick: the page refills in many
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    reading = top_line(window)
+    window.commands.zoom_in_action.trigger()
+    qtbot.wait(50)  # the zoomed page, drawn before its tables are laid out again
+    shown = view.viewport().grab().toImage()
+    qtbot.waitUntil(lambda: window.page.rendering, timeout=5_000)
+    # The page fills up again from its top; the reader still sees the end they were at.
+    assert "Paragraph 4999" not in text_of(window)
+    assert view.viewport().grab().toImage() == shown
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    assert top_line(window) == reading

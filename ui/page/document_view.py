@@ -623,6 +623,14 @@ class DocumentView(QPlainTextEdit):
                 return pos
         return None
 
+    def anchor_before(self, pos: int) -> tuple[str, int] | None:
+        """The target nearest before (or at) document position ``pos``: (name, position)."""
+        best: tuple[str, int] | None = None
+        for name, at in self._anchors.items():
+            if at <= pos and (best is None or at > best[1]):
+                best = (name, at)
+        return best
+
     def scroll_to_target(self, names: list[str] | None) -> bool:
         """Show the fragment target (the first of ``names`` the page has) at the top, now or
         as soon as it has arrived; None forgets a pending one. True when it is shown now;

@@ -42,6 +42,7 @@ from ui.page.load_state import LoadMachine, LoadState
 from ui.page.load_status import LoadStatus
 from ui.page.notice_bar import NoticeBar
 from ui.page.page_renderer import SAVE_URL, PageRenderer, ViewMode, charset_label
+from ui.page.reading_place import FrozenFrame, ReadingPlace
 from ui.page.saving import PageSaver
 from ui.page.split import BASE_POINT_SIZE, HEADER_MIN_WIDTH, YieldingSplitter
 from ui.page.titles import page_title
@@ -144,7 +145,7 @@ class Page(QWidget):
         self._lost_shown = False  # the notice that the body is no longer kept is up
         self._curl_refused = False  # the page is a refused address: no Copy as curl
         self._done_text = ""  # "Done: ..." waits here while the page is still rendering
-        self._restore_block = -1  # after a re-layout: the block to bring back to the top
+        self._restore: ReadingPlace | None = None  # after a re-layout: the place to show again
         self.saver = PageSaver(self)
         self._relayout_timer = QTimer(self)
         self._relayout_timer.setSingleShot(True)
@@ -165,6 +166,7 @@ class Page(QWidget):
         self.find_bar.attach(self.document_view)
         self.renderer = PageRenderer(self.document_view, self)
         self.renderer.table_width = self.document_view.columns
+        self._frozen = FrozenFrame(self.document_view.viewport())
         # What the window's status bar and Stream dock show while this page is current.
         self.load_status = LoadStatus()
         self.charset_label = QLabel()
@@ -461,7 +463,7 @@ class Page(QWidget):
     def _new_page(self, url: str) -> None:
         self.renderer.stop()
         self.store.close()
-        self._restore_block = -1
+        self._forget_place()
         self._lost_shown = False
         self._curl_refused = False
         self._has_body = False
@@ -763,22 +765,30 @@ class Page(QWidget):
 
     @Slot(int)
     def _on_columns_changed(self, columns: int) -> None:
-        if self._has_body and self.renderer.has_tables:
+        self.renderer.table_width = columns  # what the next rendering lays tables out for
+        if self._tables_stale():
             self._relayout_timer.start()  # laid out again once the resize or zoom settles
-        else:
-            self.renderer.table_width = columns  # nothing laid out yet: the next page uses it
+
+    def _tables_stale(self) -> bool:
+        """The page shows tables laid out for another width than the view's now."""
+        renderer = self.renderer
+        return (
+            self._has_body
+            and self._mode == "rendered"
+            and renderer.has_tables
+            and renderer.rendered_width != renderer.table_width
+        )
 
     @Slot()
     def _relayout_tables(self) -> None:
+        if not self._tables_stale():
+            return
         view = self.document_view
-        columns = view.columns
-        if columns == self.renderer.table_width:
-            return
-        self.renderer.table_width = columns
-        if not (self._has_body and self.renderer.has_tables and self._mode == "rendered"):
-            return
-        # Keep the reader's place: the first visible line is brought back once re-rendered.
-        first = view.cursorForPosition(view.viewport().rect().topLeft()).blockNumber()
+        # The reader's place, shown again once re-rendered; meanwhile the view's last frame.
+        if self._restore is None:
+            self._restore = ReadingPlace.of(view)
+        if view.isVisible():
+            self._frozen.freeze()
         # And the link hints on: the same page laid out again (a resize, a zoom) is no reason
         # to end them; they label the links again where they now are.
         hints = view.link_hints
@@ -786,21 +796,29 @@ class Page(QWidget):
         self._render()
         if hinting:
             hints.start(new_tab=new_tab)
-        self._restore_block = first
         self._restore_place()
 
     def _restore_place(self) -> None:
-        block = self._restore_block
-        if block < 0:
+        place = self._restore
+        if place is None:
             return
-        view = self.document_view
-        if block < view.document().blockCount() - 1 or not self.rendering:
-            self._restore_block = -1
-            view.verticalScrollBar().setValue(block)
+        pos = place.position(self.document_view)
+        if pos is None and self.rendering:
+            return  # its text is still to come
+        self._restore = None
+        if pos is not None:
+            self.document_view.show_at_top(pos, move_caret=False)
+        self._frozen.thaw()
+
+    def _forget_place(self) -> None:
+        self._restore = None
+        self._frozen.thaw()
 
     @Slot()
     def _on_render_progress(self) -> None:
         self._restore_place()
+        if not self.rendering and self._tables_stale():
+            self._relayout_timer.start()  # the width changed while this rendering ran
         if self.load_machine.state is LoadState.RENDERING and not self.rendering:
             text, self._done_text = self._done_text, ""
             self.load_status.finish(text)
@@ -815,12 +833,14 @@ class Page(QWidget):
     def set_view_mode(self, mode: ViewMode) -> None:
         """Show the page as Rendered, Source or Wire: re-rendered from the store, no fetch."""
         self._mode = ViewMode(mode)
+        self._forget_place()
         if self._has_body:
             self._render()
 
     def set_encoding(self, label: str | None) -> None:
         """Decode the body with ``label`` (None: as the page declares), without fetching."""
         self._override = label or None
+        self._forget_place()
         if self._has_body:
             self._render()
 

@@ -218,6 +218,7 @@ class PageRenderer(QObject):
         # Columns an aligned HTML table may use: the window sets the view's width in columns
         # (DocumentView.columns) and re-renders from the store when it changes.
         self.table_width = TABLE_WIDTH
+        self.rendered_width = TABLE_WIDTH  # ...and the width the current rendering uses
         self._mono_family = monospace_font().family()
         self._formats = _style_formats(self._mono_family, view.colours)
         view.colours_changed.connect(self._on_colours_changed)
@@ -291,6 +292,7 @@ class PageRenderer(QObject):
         self.store = store
         self.mode = mode
         self.override = override
+        self.rendered_width = self.table_width
         self._reset_state()
         self.stats_busy = 0.0
         self.view.clear_document()
@@ -614,7 +616,9 @@ class PageRenderer(QObject):
                 self._remote = self._open_remote(store)
             self._render_here_next = False
             if self._remote is None:
-                self._html = HtmlRenderer(store.url, self.table_width, utf16=True, resolve=resolve)
+                self._html = HtmlRenderer(
+                    store.url, self.rendered_width, utf16=True, resolve=resolve
+                )
         elif self.kind in (BodyKind.TEXT, BodyKind.JSON):
             self._scanner = PlainLinkScanner(utf16=True)
         # Plain text streams like a log (the tail stays in view while the reader is there);
@@ -687,7 +691,7 @@ class PageRenderer(QObject):
         process = render_process.shared()
         if process is None:
             return None
-        return process.open_stream(store.url, self.table_width, self.poke)
+        return process.open_stream(store.url, self.rendered_width, self.poke)
 
     def _step_remote(self, store: BodyStore, remote: RemoteStream) -> bool:
         """As _step, with the renderer in its process: take back one answer, or send the
