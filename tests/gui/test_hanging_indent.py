@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QTextCursor
+from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
@@ -201,3 +201,13 @@ def test_indents_start_afresh_with_each_document(view: DocumentView) -> None:
     text = show_html(view, PAGE)
     start, lines = line_starts(view, text, "Quoted")
     assert all(x_at(view, line) >= x_at(view, start) - 1 for line in lines[1:])
+
+
+def test_an_invalid_block_asked_of_the_layout_is_no_error(view: DocumentView) -> None:
+    # Qt asks for the rect of an invalid block at times (two quick zoom steps on a big page
+    # raised AttributeError from every scroll): as Qt's own layout, an empty rect.
+    view.begin_stream()
+    layout = view.document().documentLayout()
+    assert isinstance(layout, HangingIndentLayout)
+    assert layout.formats is not None
+    assert layout.blockBoundingRect(QTextBlock()).isEmpty()

@@ -85,7 +85,7 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
         return self._column_for[1]
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:
-        if self._giving:
+        if self._giving or not block.isValid():  # (Qt asks of an invalid block, too)
             return super().blockBoundingRect(block)
         if self.formats is not None:
             self._give_formats(block)

@@ -166,7 +166,7 @@ class Page(QWidget):
         self.find_bar.attach(self.document_view)
         self.renderer = PageRenderer(self.document_view, self)
         self.renderer.table_width = self.document_view.columns
-        self._frozen = FrozenFrame(self.document_view.viewport())
+        self._frozen = FrozenFrame(self.document_view)  # (its scroll bar too)
         # What the window's status bar and Stream dock show while this page is current.
         self.load_status = LoadStatus()
         self.charset_label = QLabel()
