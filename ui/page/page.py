@@ -356,10 +356,14 @@ class Page(QWidget):
         self._fragment = fragments.fragment_of(url)
         self.url_changed.emit(url)  # the title stays the page's own: the same document
         view = self.document_view
-        if self._fragment:
+        names = fragments.target_names(self._fragment) if self._fragment else []
+        if names and not (self._fragment.lower() == "top" and view.anchor_position(names) is None):
             # Shown now, or once it arrives while the page streams; a target the page does
             # not have leaves the view where it is, silently, as in browsers.
-            view.scroll_to_target(fragments.target_names(self._fragment))
+            view.scroll_to_target(names)
+        elif names:  # HTML: "#top" with no such target is the top of the document
+            view.scroll_to_target(None)
+            view.show_at_top(0)
         else:
             view.scroll_to_target(None)
             view.show_at_top(self._tops.get(self.history.index, 0))

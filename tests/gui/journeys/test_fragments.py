@@ -72,6 +72,28 @@ def test_back_to_top_and_an_unknown_fragment_change_nothing_else(
     assert len(srv.requests) == 1
 
 
+def test_top_and_an_empty_fragment_go_to_the_top_of_a_page_that_names_no_top(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # HTML's "scroll to the fragment": with no element of that name, "#top" (in any case)
+    # and "#" are the top of the document.
+    doc = manual().replace('<h1 id="top">', "<h1>").replace(
+        '<a href="#top">Back to top</a>',
+        '<a href="#Top">Back to top</a> <a href="#">Top again</a>',
+    )
+    srv = serve(servers, routes({"/doc.html": send(html_response(doc))}))
+    page = srv.url("/doc.html")
+    drive.enter_address(qtbot, window, page)
+    drive.wait_loaded(qtbot, window)
+    for link in ("#Top", "#"):
+        drive.click_link(qtbot, window, page + "#install")
+        qtbot.waitUntil(lambda: drive.top_line(window).startswith("Install"))
+        drive.click_link(qtbot, window, page + link)
+        qtbot.waitUntil(lambda: drive.top_line(window) == "The Manual")
+        assert window.address_bar.text() == page + link
+    assert len(srv.requests) == 1
+
+
 def test_a_typed_address_with_a_fragment_loads_once_and_scrolls_while_streaming(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
