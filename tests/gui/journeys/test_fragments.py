@@ -77,9 +77,13 @@ def test_top_and_an_empty_fragment_go_to_the_top_of_a_page_that_names_no_top(
 ) -> None:
     # HTML's "scroll to the fragment": with no element of that name, "#top" (in any case)
     # and "#" are the top of the document.
-    doc = manual().replace('<h1 id="top">', "<h1>").replace(
-        '<a href="#top">Back to top</a>',
-        '<a href="#Top">Back to top</a> <a href="#">Top again</a>',
+    doc = (
+        manual()
+        .replace('<h1 id="top">', "<h1>")
+        .replace(
+            '<a href="#top">Back to top</a>',
+            '<a href="#Top">Back to top</a> <a href="#">Top again</a>',
+        )
     )
     srv = serve(servers, routes({"/doc.html": send(html_response(doc))}))
     page = srv.url("/doc.html")
