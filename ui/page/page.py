@@ -353,11 +353,12 @@ class Page(QWidget):
             self._tops[self.history.index] = self.document_view.top_position()
             self.history.visit(url)
         self._url = url
-        self._fragment = fragments.fragment_of(url)
+        fragment = self._fragment = fragments.fragment_of(url)
         self.url_changed.emit(url)  # the title stays the page's own: the same document
         view = self.document_view
-        names = fragments.target_names(self._fragment) if self._fragment else []
-        if names and not (self._fragment.lower() == "top" and view.anchor_position(names) is None):
+        names = fragments.target_names(fragment) if fragment else []
+        top = fragment is not None and fragment.lower() == "top"
+        if names and not (top and view.anchor_position(names) is None):
             # Shown now, or once it arrives while the page streams; a target the page does
             # not have leaves the view where it is, silently, as in browsers.
             view.scroll_to_target(names)
