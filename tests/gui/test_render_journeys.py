@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF, QTextCursor
 from pytestqt.qtbot import QtBot
@@ -9,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.shown import shown_format
 from tests.gui.windows import serve, text_of
 from tests.integration.servers import LoopbackServer, http_response, respond
+from ui.page import reading_place
 from ui.shell.main_window import MainWindow
 
 
@@ -237,3 +239,128 @@ def test_while_a_page_is_laid_out_again_the_view_shows_what_it_showed(
     assert view.grab(view.viewport().geometry()).toImage() == shown
     qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
     assert top_line(window) == reading
+
+
+def paragraphs(count: int) -> str:
+    return "".join(f"<p>Paragraph {i} of the page.</p>" for i in range(count))
+
+
+def read_at(qtbot: QtBot, window: MainWindow, needle: str) -> str:
+    """Find ``needle`` as a reader does (Ctrl+F, type, Enter, Escape); the top line then."""
+    view = window.page.document_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    bar = window.page.find_bar
+    qtbot.keyClicks(bar.edit, needle)
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not bar.isVisible())
+    return top_line(window)
+
+
+def zoom_in_and_wait(qtbot: QtBot, window: MainWindow) -> None:
+    view = window.page.document_view
+    before = view.columns
+    window.commands.zoom_in_action.trigger()
+    qtbot.waitUntil(lambda: view.columns < before, timeout=5_000)
+    qtbot.waitUntil(lambda: window.page.renderer.rendered_width == view.columns, timeout=5_000)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "",  # no fragment targets at all
+        "<h1 id=title>Title</h1>",  # one, above the table
+        "",  # ...or only on the table's rows (below)
+    ],
+    ids=["no-targets", "a-target-above-the-table", "targets-on-table-rows"],
+)
+def test_the_place_is_kept_whatever_targets_the_page_has_above_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    servers: list[LoopbackServer],
+    top: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    table = wide_table(30, words=40)
+    if "rows" in request.node.callspec.id:
+        table = table.replace("<tr><td>item", "<tr id=row><td>item")
+    srv = serve(servers, respond(html_page(top + table + paragraphs(8000))))
+    window.show()
+    window.resize(800, 700)
+    type_address(qtbot, window, srv.url("/place.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    reading = read_at(qtbot, window, "Paragraph 4000 ")
+    assert reading.startswith("Paragraph "), reading
+    for step in range(3):
+        zoom_in_and_wait(qtbot, window)
+        assert top_line(window) == reading, step
+
+
+def test_a_page_opened_at_a_fragment_keeps_the_reader_s_place_not_the_fragment_s(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html_page(wide_table(5, words=40) + sections(3000))))
+    window.show()
+    window.resize(800, 700)
+    type_address(qtbot, window, srv.url("/doc.html#s25"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    assert top_line(window) == "Section 25"
+    view = window.page.document_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(20):
+        qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    reading = top_line(window)
+    zoom_in_and_wait(qtbot, window)
+    qtbot.wait(100)
+    assert top_line(window) == reading
+
+
+def paragraph_number(line: str) -> int:
+    return int(line.split()[1])
+
+
+def test_keys_pressed_while_the_page_is_laid_out_again_act_from_the_place(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html_page(wide_table(10) + paragraphs(5000))))
+    window.show()
+    window.resize(1100, 700)
+    type_address(qtbot, window, srv.url("/keys.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    reading = paragraph_number(read_at(qtbot, window, "Paragraph 4000 "))
+    view = window.page.document_view
+    window.page.renderer.tick_budget_s = 0  # one step a tick: the page refills in many
+    view.setFocus()
+    window.commands.zoom_in_action.trigger()
+    qtbot.waitUntil(lambda: window.page.rendering, timeout=5_000)
+    assert "Paragraph 4000 " not in text_of(window)  # the reader's place is still to come
+    qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    qtbot.waitUntil(lambda: paragraph_number(top_line(window)) > reading, timeout=5_000)
+    assert paragraph_number(top_line(window)) < reading + 40  # one page on, from the place
+
+
+def test_a_page_slower_to_lay_out_again_than_its_picture_lasts_is_left_to_the_reader(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading_place, "FROZEN_MS", 1)  # as a huge page on a slow machine
+    window.commands.new_tab_action.trigger()  # (a page made now: its frame has that limit)
+    srv = serve(servers, respond(html_page(wide_table(10) + paragraphs(5000))))
+    window.show()
+    window.resize(1100, 700)
+    type_address(qtbot, window, srv.url("/slow.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    read_at(qtbot, window, "Paragraph 4000 ")
+    view = window.page.document_view
+    window.page.renderer.tick_budget_s = 0
+    window.commands.zoom_in_action.trigger()
+    qtbot.waitUntil(lambda: window.page.rendering, timeout=5_000)
+    view.setFocus()
+    qtbot.wait(20)  # the picture is gone: the page shows as it refills
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    qtbot.wait(50)
+    assert top_line(window).startswith("Name")  # where the reader went, not pulled back

@@ -220,11 +220,13 @@ class FindBar(QWidget):
     """Find in page for one QPlainTextEdit at a time (re-attach when the view changes).
 
     Signals:
+        opened(): the bar was opened (Ctrl+F): the reader is going to look elsewhere.
         closed(): the bar was closed (Esc or its close button); focus went back to the view.
     Slots:
         open_bar(), find_next(), find_previous(), close_bar()
     """
 
+    opened = Signal()
     closed = Signal()
 
     def __init__(
@@ -440,6 +442,7 @@ class FindBar(QWidget):
             selected = editor.textCursor().selectedText()
             if selected and "\u2029" not in selected and len(selected) <= 200:
                 self.edit.setText(selected)  # a search for the selection, as in Firefox
+        self.opened.emit()
         self.show()
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.edit.selectAll()

@@ -167,6 +167,7 @@ class Page(QWidget):
         self.renderer = PageRenderer(self.document_view, self)
         self.renderer.table_width = self.document_view.columns
         self._frozen = FrozenFrame(self.document_view)  # (its scroll bar too)
+        self._frozen.expired.connect(self._forget_place)
         # What the window's status bar and Stream dock show while this page is current.
         self.load_status = LoadStatus()
         self.charset_label = QLabel()
@@ -205,6 +206,7 @@ class Page(QWidget):
         view.link_new_tab_requested.connect(self.new_tab_requested)
         view.drained.connect(self._on_render_progress)
         view.columns_changed.connect(self._on_columns_changed)
+        self.find_bar.opened.connect(self._forget_place)
         self.error_banner.retry_requested.connect(self.reload)
         self.notice_bar.save_requested.connect(self.saver.save_page)
         r = self.renderer
@@ -349,6 +351,7 @@ class Page(QWidget):
     def _go_to_fragment(self, url: str, from_history: bool = False) -> None:
         """Move within the page on screen to ``url``'s fragment: no request. The address bar
         and the history follow; going back returns to where the reader was."""
+        self._forget_place()
         if not from_history:
             self._tops[self.history.index] = self.document_view.top_position()
             self.history.visit(url)
@@ -495,12 +498,15 @@ class Page(QWidget):
         self._set_title(display_title(page_title(url)))
         self.actions_changed.emit()
 
-    def _render(self) -> None:
-        """(Re-)render the stored body in the current view and encoding."""
+    def _render(self, relayout: bool = False) -> None:
+        """(Re-)render the stored body in the current view and encoding (``relayout``: the
+        same page again for a new width, its notice kept, the reader's place not the
+        fragment's)."""
         self._has_body = True
-        self.notice_bar.hide()
+        if not relayout:
+            self.notice_bar.hide()
         self.renderer.start(self.store, self._mode, self._override)
-        if self._fragment:  # shown as soon as its target has arrived
+        if self._fragment and not relayout:  # shown as soon as its target has arrived
             self.document_view.scroll_to_target(fragments.target_names(self._fragment))
         self._apply_font()
         self.actions_changed.emit()
@@ -789,7 +795,8 @@ class Page(QWidget):
         if not self._tables_stale():
             return
         view = self.document_view
-        # The reader's place, shown again once re-rendered; meanwhile the view's last frame.
+        # The reader's place, shown again once re-rendered (a relayout that replaces one not
+        # done yet keeps the first place, and its picture); meanwhile the view's last frame.
         if self._restore is None:
             self._restore = ReadingPlace.of(view)
         if view.isVisible():
@@ -798,7 +805,7 @@ class Page(QWidget):
         # to end them; they label the links again where they now are.
         hints = view.link_hints
         hinting, new_tab = hints.hinting, hints.new_tab
-        self._render()
+        self._render(relayout=True)
         if hinting:
             hints.start(new_tab=new_tab)
         self._restore_place()
@@ -807,16 +814,24 @@ class Page(QWidget):
         place = self._restore
         if place is None:
             return
-        pos = place.position(self.document_view)
-        if pos is None and self.rendering:
-            return  # its text is still to come
+        view = self.document_view
+        pos = place.position(view)
+        if pos is None:
+            if self.rendering:
+                return  # its text is still to come
+            pos = place.fallback(view)
+        view.show_at_top(pos)  # (the caret too, as a scroll takes it: keys go on from there)
+        if self.rendering and view.line_index(view.top_position()) < view.line_index(pos):
+            return  # too near the end of what has arrived to be the first line: again
         self._restore = None
-        if pos is not None:
-            self.document_view.show_at_top(pos, move_caret=False)
-        self._frozen.thaw()
+        self._frozen.thaw()  # (and the keys pressed meanwhile act from the place)
 
+    @Slot()
     def _forget_place(self) -> None:
+        """The reader went elsewhere (a link, Find, Back, another view), or the picture was up
+        too long: the page as it is now, no place brought back."""
         self._restore = None
+        self._frozen.drop_keys()
         self._frozen.thaw()
 
     @Slot()

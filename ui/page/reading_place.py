@@ -1,20 +1,24 @@
 """The reader's place, kept while a page is laid out again for a new width (a resize, a zoom).
 
 Laying a page out again re-renders it from the store: only its aligned tables change (their
-lines are cut for the new width), the text around them is the same. So the place is kept as
-the nearest fragment target before the first line shown and the distance from it, which no
-table between them moves, not as a block or line number (a table with more lines moved those
-onto other text, sections earlier with each zoom step).
+lines are cut for the new width), the text around them is the same. So the place is the text
+of the first line shown, found again in the new text: its first characters, and how many times
+they occur between the nearest fragment target before it and it (the search starts there, and
+the same line of text may repeat). A block or line number, or a distance, would move with
+every table above that grew or shrank (sections earlier with each zoom step). A place inside a
+table, whose text changed, falls back to its distance from that target.
 
-Until the re-rendered text reaches that place, the view shows the frame it last drew
-(:class:`FrozenFrame`), not the top of a page filling up again.
+Until the re-rendered text reaches that place, the view shows the picture it last drew
+(:class:`FrozenFrame`), not the top of a page filling up again; keys pressed meanwhile wait
+and act on the place once it is shown.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPalette, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 if TYPE_CHECKING:
@@ -22,70 +26,159 @@ if TYPE_CHECKING:
 
 #: The longest a frozen frame stays up: past it, the page as re-rendered so far is shown.
 FROZEN_MS = 5000
+NEEDLE_CHARS = 80  # characters of the first line shown that find it again
+MAX_REPEATS = 64  # ...past this many repeats after the target, its distance is used instead
+BLANK_LINES = 4  # blank lines skipped at the top to reach the line of text it begins
 
 
-class ReadingPlace(NamedTuple):
-    """The first line shown, as ``distance`` UTF-16 units after the target ``anchor`` (None:
-    after the document's start)."""
+class ReadingPlace:
+    """The first line shown: ``needle`` (None: by ``distance`` alone) found for the
+    ``repeats + 1``-th time after the target ``anchor`` (None: the document's start), ``lead``
+    characters (blank lines) after the top."""
 
-    anchor: str | None
-    distance: int
+    def __init__(
+        self, anchor: str | None, distance: int, needle: str | None, repeats: int, lead: int
+    ) -> None:
+        self.anchor = anchor
+        self.distance = distance
+        self.needle = needle
+        self.repeats = repeats
+        self.lead = lead
+        self._from: int | None = None  # where the search goes on (document position)
+        self._seen = 0
+        self._found: int | None = None
 
     @classmethod
     def of(cls, view: DocumentView) -> ReadingPlace:
         top = view.top_position()
         before = view.anchor_before(top)
-        if before is None:
-            return cls(None, top)
-        name, pos = before
-        return cls(name, top - pos)
+        anchor, start = before if before is not None else (None, 0)
+        document = view.document()
+        block = document.findBlock(top)
+        for _ in range(BLANK_LINES):
+            if not block.isValid() or block.text().strip():
+                break
+            block = block.next()
+        if not block.isValid() or not block.text().strip():
+            return cls(anchor, top - start, None, 0, 0)
+        at = max(top, block.position())
+        needle = block.text()[at - block.position() :][:NEEDLE_CHARS]
+        repeats = 0
+        found = document.find(needle, start, QTextDocument.FindFlag.FindCaseSensitively)
+        while not found.isNull() and found.selectionStart() < at:
+            repeats += 1
+            if repeats > MAX_REPEATS:
+                return cls(anchor, top - start, None, 0, 0)
+            found = document.find(
+                needle, found.selectionStart() + 1, QTextDocument.FindFlag.FindCaseSensitively
+            )
+        return cls(anchor, top - start, needle, repeats, at - top)
+
+    def _start(self, view: DocumentView) -> int | None:
+        return 0 if self.anchor is None else view.anchor_position([self.anchor])
 
     def position(self, view: DocumentView) -> int | None:
         """Where the place is in the view's document now; None while its text has not
-        arrived (or its anchor is gone: the page changed)."""
-        start = 0 if self.anchor is None else view.anchor_position([self.anchor])
+        arrived (or is not there: see :meth:`fallback`)."""
+        if self._found is not None:
+            return self._found
+        start = self._start(view)
         if start is None:
             return None
-        pos = start + self.distance
-        return pos if pos <= view.document().characterCount() - 1 else None
+        document = view.document()
+        if self.needle is None:
+            pos = start + self.distance
+            return pos if pos <= document.characterCount() - 1 else None
+        if self._from is None:
+            self._from = start
+        while True:  # from where the last look ended: text arrives a piece at a time
+            found = document.find(
+                self.needle, self._from, QTextDocument.FindFlag.FindCaseSensitively
+            )
+            if found.isNull():
+                self._from = max(self._from, document.characterCount() - len(self.needle))
+                return None
+            self._from = found.selectionStart() + 1
+            if self._seen == self.repeats:
+                self._found = max(0, found.selectionStart() - self.lead)
+                return self._found
+            self._seen += 1
+
+    def fallback(self, view: DocumentView) -> int:
+        """Where the place is taken to be once the page is whole and its text was not found
+        (the first line shown was in a table)."""
+        start = self._start(view)
+        return (start or 0) + self.distance
 
 
 class FrozenFrame(QLabel):
-    """What a widget last drew, held over it; it takes the pointer's events meanwhile (a
-    click must not reach the text under the picture, which is elsewhere now)."""
+    """What a widget last drew, held over it. It takes the pointer's events meanwhile (a
+    click must not reach the text under the picture, which is elsewhere now) and holds its
+    keys, given to it once thawed (:meth:`thaw`) or dropped (:meth:`drop_keys`)."""
+
+    expired = Signal()
 
     def __init__(self, over: QWidget) -> None:
         super().__init__(over)
         self._over = over
+        self._keys: list[QKeyEvent] = []
         self.hide()
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setAutoFillBackground(True)  # (room the picture does not cover: the page's base)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         self._expiry = QTimer(self)
         self._expiry.setSingleShot(True)
         self._expiry.setInterval(FROZEN_MS)
-        self._expiry.timeout.connect(self.thaw)
+        self._expiry.timeout.connect(self.expired)
         over.installEventFilter(self)
 
     def freeze(self) -> None:
-        over = self._over
-        self.hide()  # (not in its own picture)
-        self.setPixmap(over.grab())
-        self.setGeometry(over.rect())
-        self.show()
-        self.raise_()
+        """Hold what the widget shows (frozen already: the picture of before, not of the
+        page being rendered again)."""
+        if not self.frozen:
+            self.setPixmap(self._over.grab())
+            self.setGeometry(self._over.rect())
+            self.show()
+            self.raise_()
         self._expiry.start()
 
     def thaw(self) -> None:
+        """Show the widget again, and give it the keys pressed meanwhile."""
         self._expiry.stop()
-        if not self.isHidden():
+        if self.frozen:
             self.hide()
             self.clear()
+        keys, self._keys = self._keys, []
+        for key in keys:
+            QCoreApplication.postEvent(self._over, key)
+
+    def drop_keys(self) -> None:
+        self._keys.clear()
 
     @property
     def frozen(self) -> bool:
         return not self.isHidden()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and self.frozen:
-            self.thaw()  # a picture of another size: show the page as it is
+        if not self.frozen:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Resize:
+            self.setGeometry(self._over.rect())  # (a notice or the find bar came or went)
+        elif kind in _KEY_EVENTS and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                return False  # focus moves on: nothing of the page
+            self._keys.append(
+                QKeyEvent(
+                    event.type(),
+                    event.key(),
+                    event.modifiers(),
+                    event.text(),
+                    event.isAutoRepeat(),
+                    event.count(),
+                )
+            )
+            return True
         return False
 
     def event(self, event: QEvent) -> bool:
@@ -95,6 +188,7 @@ class FrozenFrame(QLabel):
         return super().event(event)
 
 
+_KEY_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease})
 _POINTER_EVENTS = frozenset(
     {
         QEvent.Type.MouseButtonPress,
