@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF, QTextCursor
 from pytestqt.qtbot import QtBot
 
+from tests.gui.journeys import drive
 from tests.gui.shown import shown_format
 from tests.gui.windows import serve, text_of
 from tests.integration.servers import LoopbackServer, http_response, respond
@@ -364,3 +365,33 @@ def test_a_page_slower_to_lay_out_again_than_its_picture_lasts_is_left_to_the_re
     qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
     qtbot.wait(50)
     assert top_line(window).startswith("Name")  # where the reader went, not pulled back
+
+
+def test_a_hidden_tab_s_tables_are_laid_out_again_once_it_is_shown_not_at_each_zoom(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html_page(wide_table(20, words=40) + paragraphs(500))))
+    window.show()
+    window.resize(800, 700)
+    type_address(qtbot, window, srv.url("/tables.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    tables = window.page
+    laid_out = tables.renderer.rendered_width
+    starts: list[int] = []
+    tables.renderer.kind_changed.connect(lambda _kind: starts.append(1))  # once a rendering
+    window.commands.new_tab_action.trigger()
+    assert window.page is not tables and not tables.document_view.isVisible()
+    for _ in range(3):
+        window.commands.zoom_in_action.trigger()
+    qtbot.wait(600)  # past the relayout's settling time
+    assert not starts and tables.renderer.rendered_width == laid_out
+    drive.press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # Next Tab
+    qtbot.waitUntil(lambda: window.page is tables)
+    view = tables.document_view
+    qtbot.waitUntil(
+        lambda: tables.renderer.rendered_width == view.columns and not tables.rendering,
+        timeout=10_000,
+    )
+    assert view.columns < laid_out
+    assert max(map(len, table_lines(window))) <= view.columns
+    assert len(starts) == 1

@@ -25,7 +25,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from net.errors import InvalidURL
@@ -777,8 +777,14 @@ class Page(QWidget):
     @Slot(int)
     def _on_columns_changed(self, columns: int) -> None:
         self.renderer.table_width = columns  # what the next rendering lays tables out for
-        if self._tables_stale():
+        if self._tables_stale() and self.document_view.isVisible():
             self._relayout_timer.start()  # laid out again once the resize or zoom settles
+        # (A hidden tab's view says HIDDEN_COLUMNS: laid out when shown, at its real width.)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._tables_stale():  # the width changed while the tab was hidden
+            self._relayout_timer.start()
 
     def _tables_stale(self) -> bool:
         """The page shows tables laid out for another width than the view's now."""
@@ -792,8 +798,8 @@ class Page(QWidget):
 
     @Slot()
     def _relayout_tables(self) -> None:
-        if not self._tables_stale():
-            return
+        if not self._tables_stale() or not self.document_view.isVisible():
+            return  # (hidden: when shown)
         view = self.document_view
         # The reader's place, shown again once re-rendered (a relayout that replaces one not
         # done yet keeps the first place, and its picture); meanwhile the view's last frame.

@@ -122,6 +122,7 @@ class FrozenFrame(QLabel):
         super().__init__(over)
         self._over = over
         self._keys: list[QKeyEvent] = []
+        self.setAccessibleName("The page, being laid out again for the new width")
         self.hide()
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setAutoFillBackground(True)  # (room the picture does not cover: the page's base)

@@ -330,3 +330,27 @@ def test_link_numbers_have_room_of_their_own_and_cover_no_text(
     qtbot.waitUntil(lambda: not overlay.isVisible())
     assert view.left_margin == 0
     assert char_box(window, view.links()[1][0]).x() == plain_x
+
+
+def test_a_stopped_page_laid_out_again_for_a_zoom_still_says_it_is_incomplete(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    cells = "".join(f"<tr><td>row{i}<td>{'words in a cell ' * 12}" for i in range(40))
+    doc = f"<html><body><table>{cells}</table>{'<p>more text</p>' * 4000}</body></html>"
+    raw = http_response(200, doc.encode(), [("Content-Type", "text/html")])
+    held = Held(raw, 30_000)
+    srv = serve(servers, held)
+    window.show()
+    drive.enter_address(qtbot, window, srv.url("/slow.html"))
+    page = window.page
+    qtbot.waitUntil(lambda: page.store.body_size >= 20_000, timeout=10000)
+    drive.trigger(window, "Go", "Stop")
+    qtbot.waitUntil(lambda: page.load_ok is False and not page.rendering, timeout=10000)
+    assert page.notice_bar.isVisible() and page.renderer.has_tables
+    laid_out = page.renderer.rendered_width
+    drive.trigger(window, "View", "Zoom In")
+    qtbot.waitUntil(lambda: page.renderer.rendered_width != laid_out, timeout=10000)
+    qtbot.waitUntil(lambda: not page.rendering, timeout=10000)
+    assert page.notice_bar.isVisible()  # the page is no less incomplete for its new width
+    assert page.notice_bar.label.text().startswith("Stopped: this page is incomplete")
+    held.release()
