@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetricsF, QTextCursor
+from PySide6.QtGui import QFontMetricsF, QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -395,3 +395,29 @@ def test_a_hidden_tab_s_tables_are_laid_out_again_once_it_is_shown_not_at_each_z
     assert view.columns < laid_out
     assert max(map(len, table_lines(window))) <= view.columns
     assert len(starts) == 1
+
+
+def test_select_all_and_copy_while_the_page_is_laid_out_again_copy_all_of_it(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, respond(html_page(wide_table(10) + paragraphs(5000))))
+    window.show()
+    window.resize(1100, 700)
+    type_address(qtbot, window, srv.url("/copy.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    read_at(qtbot, window, "Paragraph 4000 ")
+    whole = text_of(window)
+    view = window.page.document_view
+    window.page.renderer.tick_budget_s = 0  # one step a tick: the page refills in many
+    view.setFocus()
+    window.commands.zoom_in_action.trigger()
+    qtbot.waitUntil(lambda: window.page.rendering, timeout=5_000)
+    assert "Paragraph 4999" not in text_of(window)  # still refilling
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    qtbot.waitUntil(lambda: "Paragraph 4999" in QGuiApplication.clipboard().text(), timeout=5_000)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("Name") and copied.rstrip().endswith("Paragraph 4999 of the page.")
+    assert len(copied) >= len(whole) - 200  # all of it (its table cut for the new width)

@@ -167,7 +167,7 @@ class Page(QWidget):
         self.renderer = PageRenderer(self.document_view, self)
         self.renderer.table_width = self.document_view.columns
         self._frozen = FrozenFrame(self.document_view)  # (its scroll bar too)
-        self._frozen.expired.connect(self._forget_place)
+        self._frozen.expired.connect(self._on_frozen_too_long)
         # What the window's status bar and Stream dock show while this page is current.
         self.load_status = LoadStatus()
         self.charset_label = QLabel()
@@ -833,6 +833,13 @@ class Page(QWidget):
         self._frozen.thaw()  # (and the keys pressed meanwhile act from the place)
 
     @Slot()
+    def _on_frozen_too_long(self) -> None:
+        self._restore = None  # the page as it is now; the reader's keys act on it
+        self._frozen.thaw()
+        if not self.rendering:
+            self._frozen.release_keys()
+
+    @Slot()
     def _forget_place(self) -> None:
         """The reader went elsewhere (a link, Find, Back, another view), or the picture was up
         too long: the page as it is now, no place brought back."""
@@ -843,6 +850,8 @@ class Page(QWidget):
     @Slot()
     def _on_render_progress(self) -> None:
         self._restore_place()
+        if not self.rendering:
+            self._frozen.release_keys()  # (Select All, Copy: the whole page, now)
         if not self.rendering and self._tables_stale():
             self._relayout_timer.start()  # the width changed while this rendering ran
         if self.load_machine.state is LoadState.RENDERING and not self.rendering:

@@ -10,7 +10,8 @@ table, whose text changed, falls back to its distance from that target.
 
 Until the re-rendered text reaches that place, the view shows the picture it last drew
 (:class:`FrozenFrame`), not the top of a page filling up again; keys pressed meanwhile wait
-and act on the place once it is shown.
+and act on the place once it is shown (Select All and Copy, and what follows them, once the
+page is whole again).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPalette, QTextDocument
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 if TYPE_CHECKING:
@@ -144,24 +145,38 @@ class FrozenFrame(QLabel):
         self._expiry.start()
 
     def thaw(self) -> None:
-        """Show the widget again, and give it the keys pressed meanwhile."""
+        """Show the widget again, and give it the keys pressed meanwhile, up to the first
+        that takes the whole page (Select All, Copy): that one, and the keys after it, wait
+        for :meth:`release_keys` (the page's end, which has not arrived yet)."""
         self._expiry.stop()
         if self.frozen:
             self.hide()
             self.clear()
+        whole = next((i for i, key in enumerate(self._keys) if _takes_the_page(key)), None)
+        now, self._keys = (
+            self._keys[:whole],
+            self._keys[len(self._keys) if whole is None else whole :],
+        )
+        self._post(now)
+
+    def release_keys(self) -> None:
+        """The keys still held, to the widget (the page is whole)."""
         keys, self._keys = self._keys, []
-        for key in keys:
-            QCoreApplication.postEvent(self._over, key)
+        self._post(keys)
 
     def drop_keys(self) -> None:
         self._keys.clear()
+
+    def _post(self, keys: list[QKeyEvent]) -> None:
+        for key in keys:
+            QCoreApplication.postEvent(self._over, key)
 
     @property
     def frozen(self) -> bool:
         return not self.isHidden()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.frozen:
+        if not self.frozen and not self._keys:
             return False
         kind = event.type()
         if kind == QEvent.Type.Resize:
@@ -187,6 +202,12 @@ class FrozenFrame(QLabel):
             event.accept()
             return True
         return super().event(event)
+
+
+def _takes_the_page(key: QKeyEvent) -> bool:
+    return key.matches(QKeySequence.StandardKey.SelectAll) or key.matches(
+        QKeySequence.StandardKey.Copy
+    )
 
 
 _KEY_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease})
