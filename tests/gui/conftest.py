@@ -137,3 +137,8 @@ def window(qtbot: Any, make_settings: Callable[[], Settings]) -> Iterator[Any]:
     win.show()
     yield win
     win.close()
+    # A copy made by the test leaves a Python QMimeData (ui/page/rich_copy.py) with Qt's
+    # clipboard: left there, Qt deletes it as the interpreter ends, without the GIL (abort).
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.clipboard().clear()

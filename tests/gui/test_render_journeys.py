@@ -140,6 +140,23 @@ def test_tables_are_laid_out_again_for_the_new_width_without_fetching(
     assert len(srv.requests) == 1  # laid out again from the store, never fetched again
 
 
+def open_page(
+    qtbot: QtBot,
+    window: MainWindow,
+    servers: list[LoopbackServer],
+    body: str,
+    path: str,
+    width: int = 1100,
+) -> LoopbackServer:
+    """``body`` served at ``path`` and loaded in the window ``width`` pixels wide, rendered."""
+    srv = serve(servers, respond(html_page(body)))
+    window.show()
+    window.resize(width, 700)
+    type_address(qtbot, window, srv.url(path))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    return srv
+
+
 def sections(count: int) -> str:
     """``count`` short paragraphs, a titled section (a fragment target) every 100."""
     return "".join(
@@ -169,11 +186,7 @@ def top_line(window: MainWindow) -> str:
 def test_two_quick_zoom_steps_lay_the_tables_out_for_the_last_width(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    srv = serve(servers, respond(html_page(sections(5000) + wide_table(4))))
-    window.show()
-    window.resize(1100, 700)
-    type_address(qtbot, window, srv.url("/late-table.html"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    srv = open_page(qtbot, window, servers, sections(5000) + wide_table(4), "/late-table.html")
     view = window.page.document_view
     window.page.renderer.tick_budget_s = 0  # one step a tick: the table comes ticks later
     before = view.columns
@@ -195,11 +208,14 @@ def test_a_zoom_that_lays_a_table_out_again_keeps_the_reader_on_the_same_line(
 ) -> None:
     # The table above the reader gets more lines with each zoom step: a place kept as a
     # line or block number would land sections earlier.
-    srv = serve(servers, respond(html_page(wide_table(30, words=40) + sections(3000))))
-    window.show()
-    window.resize(800, 700)
-    type_address(qtbot, window, srv.url("/early-table.html"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    srv = open_page(
+        qtbot,
+        window,
+        servers,
+        wide_table(30, words=40) + sections(3000),
+        "/early-table.html",
+        width=800,
+    )
     view = window.page.document_view
     view.setFocus()
     for _ in range(60):
@@ -221,11 +237,7 @@ def test_a_zoom_that_lays_a_table_out_again_keeps_the_reader_on_the_same_line(
 def test_while_a_page_is_laid_out_again_the_view_shows_what_it_showed(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    srv = serve(servers, respond(html_page(wide_table(10) + sections(5000))))
-    window.show()
-    window.resize(1100, 700)
-    type_address(qtbot, window, srv.url("/frozen.html"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    open_page(qtbot, window, servers, wide_table(10) + sections(5000), "/frozen.html")
     view = window.page.document_view
     window.page.renderer.tick_budget_s = 0  # one step a tick: the page refills in many
     view.setFocus()
@@ -287,11 +299,7 @@ def test_the_place_is_kept_whatever_targets_the_page_has_above_it(
     table = wide_table(30, words=40)
     if "rows" in request.node.callspec.id:
         table = table.replace("<tr><td>item", "<tr id=row><td>item")
-    srv = serve(servers, respond(html_page(top + table + paragraphs(8000))))
-    window.show()
-    window.resize(800, 700)
-    type_address(qtbot, window, srv.url("/place.html"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    open_page(qtbot, window, servers, top + table + paragraphs(8000), "/place.html", width=800)
     reading = read_at(qtbot, window, "Paragraph 4000 ")
     assert reading.startswith("Paragraph "), reading
     for step in range(3):
@@ -302,11 +310,9 @@ def test_the_place_is_kept_whatever_targets_the_page_has_above_it(
 def test_a_page_opened_at_a_fragment_keeps_the_reader_s_place_not_the_fragment_s(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    srv = serve(servers, respond(html_page(wide_table(5, words=40) + sections(3000))))
-    window.show()
-    window.resize(800, 700)
-    type_address(qtbot, window, srv.url("/doc.html#s25"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    open_page(
+        qtbot, window, servers, wide_table(5, words=40) + sections(3000), "/doc.html#s25", width=800
+    )
     assert top_line(window) == "Section 25"
     view = window.page.document_view
     view.setFocus()
@@ -326,11 +332,7 @@ def paragraph_number(line: str) -> int:
 def test_keys_pressed_while_the_page_is_laid_out_again_act_from_the_place(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    srv = serve(servers, respond(html_page(wide_table(10) + paragraphs(5000))))
-    window.show()
-    window.resize(1100, 700)
-    type_address(qtbot, window, srv.url("/keys.html"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    open_page(qtbot, window, servers, wide_table(10) + paragraphs(5000), "/keys.html")
     reading = paragraph_number(read_at(qtbot, window, "Paragraph 4000 "))
     view = window.page.document_view
     window.page.renderer.tick_budget_s = 0  # one step a tick: the page refills in many
@@ -349,11 +351,7 @@ def test_a_page_slower_to_lay_out_again_than_its_picture_lasts_is_left_to_the_re
 ) -> None:
     monkeypatch.setattr(reading_place, "FROZEN_MS", 1)  # as a huge page on a slow machine
     window.commands.new_tab_action.trigger()  # (a page made now: its frame has that limit)
-    srv = serve(servers, respond(html_page(wide_table(10) + paragraphs(5000))))
-    window.show()
-    window.resize(1100, 700)
-    type_address(qtbot, window, srv.url("/slow.html"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    open_page(qtbot, window, servers, wide_table(10) + paragraphs(5000), "/slow.html")
     read_at(qtbot, window, "Paragraph 4000 ")
     view = window.page.document_view
     window.page.renderer.tick_budget_s = 0
@@ -370,11 +368,14 @@ def test_a_page_slower_to_lay_out_again_than_its_picture_lasts_is_left_to_the_re
 def test_a_hidden_tab_s_tables_are_laid_out_again_once_it_is_shown_not_at_each_zoom(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    srv = serve(servers, respond(html_page(wide_table(20, words=40) + paragraphs(500))))
-    window.show()
-    window.resize(800, 700)
-    type_address(qtbot, window, srv.url("/tables.html"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    open_page(
+        qtbot,
+        window,
+        servers,
+        wide_table(20, words=40) + paragraphs(500),
+        "/tables.html",
+        width=800,
+    )
     tables = window.page
     laid_out = tables.renderer.rendered_width
     starts: list[int] = []
@@ -400,11 +401,7 @@ def test_a_hidden_tab_s_tables_are_laid_out_again_once_it_is_shown_not_at_each_z
 def test_select_all_and_copy_while_the_page_is_laid_out_again_copy_all_of_it(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    srv = serve(servers, respond(html_page(wide_table(10) + paragraphs(5000))))
-    window.show()
-    window.resize(1100, 700)
-    type_address(qtbot, window, srv.url("/copy.html"))
-    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    open_page(qtbot, window, servers, wide_table(10) + paragraphs(5000), "/copy.html")
     read_at(qtbot, window, "Paragraph 4000 ")
     whole = text_of(window)
     view = window.page.document_view
