@@ -169,6 +169,9 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationDisplayName("Yonder")
     app.setDesktopFileName("yonder")
     app.setWindowIcon(app_icon())
+    from ui.page.rich_copy import settle_clipboard
+
+    app.aboutToQuit.connect(settle_clipboard)
     return app
 
 

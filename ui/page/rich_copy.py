@@ -13,7 +13,7 @@ import html
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QFont, QTextCharFormat
+from PySide6.QtGui import QClipboard, QFont, QGuiApplication, QTextCharFormat
 
 #: Longer selections go as plain text alone: the HTML is written when a paste asks for it,
 #: at ~2.6 us a character here (bench/README.md), and this holds the window ~0.6 s at most.
@@ -72,3 +72,15 @@ def runs_html(runs: Iterable[tuple[int, str, QTextCharFormat]]) -> str:
 def _monospace(fmt: QTextCharFormat) -> bool:
     families = fmt.fontFamilies()
     return isinstance(families, list) and any("mono" in str(f).lower() for f in families)
+
+
+def settle_clipboard() -> None:
+    """As the app quits: a selection Yonder still holds on the clipboard (or X11's primary
+    selection) becomes Qt's own plain text. Qt deletes what the clipboard holds as the
+    interpreter ends, and a RichSelection, made in Python, cannot be deleted then (the
+    process aborted); a clipboard manager that saves the clipboard at exit gets the text."""
+    clipboard = QGuiApplication.clipboard()
+    for mode in (QClipboard.Mode.Clipboard, QClipboard.Mode.Selection):
+        data = clipboard.mimeData(mode)
+        if isinstance(data, RichSelection):
+            clipboard.setText(data.text(), mode)
