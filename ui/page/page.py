@@ -805,6 +805,8 @@ class Page(QWidget):
         # done yet keeps the first place, and its picture); meanwhile the view's last frame.
         if self._restore is None:
             self._restore = ReadingPlace.of(view)
+        else:
+            self._restore.restart()
         if view.isVisible():
             self._frozen.freeze()
         # And the link hints on: the same page laid out again (a resize, a zoom) is no reason
@@ -836,8 +838,7 @@ class Page(QWidget):
     def _on_frozen_too_long(self) -> None:
         self._restore = None  # the page as it is now; the reader's keys act on it
         self._frozen.thaw()
-        if not self.rendering:
-            self._frozen.release_keys()
+        self._frozen.release_keys()
 
     @Slot()
     def _forget_place(self) -> None:

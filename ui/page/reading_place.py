@@ -45,6 +45,10 @@ class ReadingPlace:
         self.needle = needle
         self.repeats = repeats
         self.lead = lead
+        self.restart()
+
+    def restart(self) -> None:
+        """Look for the place from the start again (the page is being rendered anew)."""
         self._from: int | None = None  # where the search goes on (document position)
         self._seen = 0
         self._found: int | None = None
@@ -148,19 +152,20 @@ class FrozenFrame(QLabel):
         """Show the widget again, and give it the keys pressed meanwhile, up to the first
         that takes the whole page (Select All, Copy): that one, and the keys after it, wait
         for :meth:`release_keys` (the page's end, which has not arrived yet)."""
-        self._expiry.stop()
         if self.frozen:
             self.hide()
             self.clear()
-        whole = next((i for i, key in enumerate(self._keys) if _takes_the_page(key)), None)
-        now, self._keys = (
-            self._keys[:whole],
-            self._keys[len(self._keys) if whole is None else whole :],
-        )
+        keys = self._keys
+        whole = next((i for i, key in enumerate(keys) if _takes_the_page(key)), len(keys))
+        now, self._keys = keys[:whole], keys[whole:]
+        if not self._keys:
+            self._expiry.stop()
+        # (else the keys still held wait FROZEN_MS at most: see expired)
         self._post(now)
 
     def release_keys(self) -> None:
         """The keys still held, to the widget (the page is whole)."""
+        self._expiry.stop()
         keys, self._keys = self._keys, []
         self._post(keys)
 
@@ -182,8 +187,8 @@ class FrozenFrame(QLabel):
         if kind == QEvent.Type.Resize:
             self.setGeometry(self._over.rect())  # (a notice or the find bar came or went)
         elif kind in _KEY_EVENTS and isinstance(event, QKeyEvent):
-            if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-                return False  # focus moves on: nothing of the page
+            if not event.spontaneous() or event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                return False  # given back (posted: not the keyboard's), or focus moves on
             self._keys.append(
                 QKeyEvent(
                     event.type(),
