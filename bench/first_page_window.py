@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -125,12 +124,8 @@ def main() -> None:
 
 def beside_busy(data: bytes, url: str) -> float:
     """CPU seconds of the renderer alone while one `yes` keeps the other core busy."""
-    busy = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL)
-    try:
+    with pages.busy_process():
         return pages.render_alone(data, url)[0]
-    finally:
-        busy.kill()
-        busy.wait()
 
 
 def vary(args: argparse.Namespace) -> list[list[tuple[str, float]]]:

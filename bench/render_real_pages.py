@@ -28,6 +28,7 @@ CPU column adds that process's CPU seconds to the window's.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -247,10 +249,7 @@ def main() -> None:
         raise SystemExit("no pages: apt-get install python3-doc nodejs-doc (or name files)")
     if shutil.which("w3m") is None:
         raise SystemExit("w3m is the reference and is not installed: apt-get install w3m")
-    busy = None
-    if "--busy" in sys.argv:
-        busy = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL)
-    try:
+    with busy_process("--busy" in sys.argv) as busy:
         print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
         print("renderer:", ui.text.render.native.describe())
         print(
@@ -282,10 +281,20 @@ def main() -> None:
         if "--window" in sys.argv:
             window_run(paths, alone_wall, alone_cpu)
         print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+
+
+@contextlib.contextmanager
+def busy_process(on: bool = True) -> Iterator[bool]:
+    """One CPU-bound process (`yes`) running beside the block, when ``on``; whether it runs."""
+    if not on:
+        yield False
+        return
+    busy = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL)
+    try:
+        yield True
     finally:
-        if busy is not None:
-            busy.kill()
-            busy.wait()
+        busy.kill()
+        busy.wait()
 
 
 if __name__ == "__main__":

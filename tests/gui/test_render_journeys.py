@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF, QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -235,11 +236,17 @@ def test_a_zoom_that_lays_a_table_out_again_keeps_the_reader_on_the_same_line(
 
 
 def test_while_a_page_is_laid_out_again_the_view_shows_what_it_showed(
-    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+    qtbot: QtBot,
+    window: MainWindow,
+    servers: list[LoopbackServer],
+    request: pytest.FixtureRequest,
 ) -> None:
     open_page(qtbot, window, servers, wide_table(10) + sections(5000), "/frozen.html")
     view = window.page.document_view
     window.page.renderer.tick_budget_s = 0  # one step a tick: the page refills in many
+    flash = QApplication.cursorFlashTime()
+    QApplication.setCursorFlashTime(0)  # a caret that blinks between two pictures is no change
+    request.addfinalizer(lambda: QApplication.setCursorFlashTime(flash))
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     reading = top_line(window)
@@ -358,7 +365,8 @@ def test_a_page_slower_to_lay_out_again_than_its_picture_lasts_is_left_to_the_re
     window.commands.zoom_in_action.trigger()
     qtbot.waitUntil(lambda: window.page.rendering, timeout=5_000)
     view.setFocus()
-    qtbot.wait(20)  # the picture is gone: the page shows as it refills
+    # The picture is gone (its limit passed): the page shows as it refills.
+    qtbot.waitUntil(lambda: not window.page._frozen.isVisible(), timeout=5_000)
     qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
     qtbot.wait(50)
@@ -384,7 +392,8 @@ def test_a_hidden_tab_s_tables_are_laid_out_again_once_it_is_shown_not_at_each_z
     assert window.page is not tables and not tables.document_view.isVisible()
     for _ in range(3):
         window.commands.zoom_in_action.trigger()
-    qtbot.wait(600)  # past the relayout's settling time
+    # (A relayout waiting to settle would be this timer: none, or it has run.)
+    qtbot.waitUntil(lambda: not tables._relayout_timer.isActive(), timeout=5_000)
     assert not starts and tables.renderer.rendered_width == laid_out
     drive.press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # Next Tab
     qtbot.waitUntil(lambda: window.page is tables)
@@ -418,3 +427,27 @@ def test_select_all_and_copy_while_the_page_is_laid_out_again_copy_all_of_it(
     copied = QGuiApplication.clipboard().text()
     assert copied.startswith("Name") and copied.rstrip().endswith("Paragraph 4999 of the page.")
     assert len(copied) >= len(whole) - 200  # all of it (its table cut for the new width)
+
+
+def test_find_while_a_page_is_laid_out_again_shows_the_match_not_the_old_place(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    open_page(qtbot, window, servers, wide_table(10) + paragraphs(5000), "/find.html")
+    read_at(qtbot, window, "Paragraph 4000 ")
+    view = window.page.document_view
+    window.page.renderer.tick_budget_s = 0  # one step a tick: the page refills in many
+    window.commands.zoom_in_action.trigger()
+    qtbot.waitUntil(lambda: window.page.rendering, timeout=5_000)
+    assert "Paragraph 4000 " not in text_of(window)  # the old place is still to come
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    bar = window.page.find_bar
+    qtbot.waitUntil(bar.isVisible)
+    qtbot.keyClicks(bar.edit, "Paragraph 10 ")
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    found = bar.current_range()
+    assert found is not None and text_of(window)[found[0] : found[1]] == "Paragraph 10 "
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(found[0])
+    assert view.viewport().rect().contains(view.cursorRect(cursor).center())  # on screen

@@ -807,8 +807,7 @@ class Page(QWidget):
             self._restore = ReadingPlace.of(view)
         else:
             self._restore.restart()
-        if view.isVisible():
-            self._frozen.freeze()
+        self._frozen.freeze()
         # And the link hints on: the same page laid out again (a resize, a zoom) is no reason
         # to end them; they label the links again where they now are.
         hints = view.link_hints
@@ -842,8 +841,8 @@ class Page(QWidget):
 
     @Slot()
     def _forget_place(self) -> None:
-        """The reader went elsewhere (a link, Find, Back, another view), or the picture was up
-        too long: the page as it is now, no place brought back."""
+        """The reader went elsewhere (a link, Find, Back, another view or encoding): the page
+        as it is now, no place brought back, the keys pressed meanwhile dropped."""
         self._restore = None
         self._frozen.drop_keys()
         self._frozen.thaw()
@@ -851,11 +850,12 @@ class Page(QWidget):
     @Slot()
     def _on_render_progress(self) -> None:
         self._restore_place()
-        if not self.rendering:
-            self._frozen.release_keys()  # (Select All, Copy: the whole page, now)
-        if not self.rendering and self._tables_stale():
+        if self.rendering:
+            return
+        self._frozen.release_keys()  # (Select All, Copy: the whole page, now)
+        if self._tables_stale():
             self._relayout_timer.start()  # the width changed while this rendering ran
-        if self.load_machine.state is LoadState.RENDERING and not self.rendering:
+        if self.load_machine.state is LoadState.RENDERING:
             text, self._done_text = self._done_text, ""
             self.load_status.finish(text)
             self._fire("rendered")

@@ -69,14 +69,12 @@ class ReadingPlace:
         at = max(top, block.position())
         needle = block.text()[at - block.position() :][:NEEDLE_CHARS]
         repeats = 0
-        found = document.find(needle, start, QTextDocument.FindFlag.FindCaseSensitively)
-        while not found.isNull() and found.selectionStart() < at:
+        found = _find(document, needle, start)
+        while found is not None and found < at:
             repeats += 1
             if repeats > MAX_REPEATS:
                 return cls(anchor, top - start, None, 0, 0)
-            found = document.find(
-                needle, found.selectionStart() + 1, QTextDocument.FindFlag.FindCaseSensitively
-            )
+            found = _find(document, needle, found + 1)
         return cls(anchor, top - start, needle, repeats, at - top)
 
     def _start(self, view: DocumentView) -> int | None:
@@ -97,15 +95,13 @@ class ReadingPlace:
         if self._from is None:
             self._from = start
         while True:  # from where the last look ended: text arrives a piece at a time
-            found = document.find(
-                self.needle, self._from, QTextDocument.FindFlag.FindCaseSensitively
-            )
-            if found.isNull():
+            found = _find(document, self.needle, self._from)
+            if found is None:
                 self._from = max(self._from, document.characterCount() - len(self.needle))
                 return None
-            self._from = found.selectionStart() + 1
+            self._from = found + 1
             if self._seen == self.repeats:
-                self._found = max(0, found.selectionStart() - self.lead)
+                self._found = max(0, found - self.lead)
                 return self._found
             self._seen += 1
 
@@ -114,6 +110,12 @@ class ReadingPlace:
         (the first line shown was in a table)."""
         start = self._start(view)
         return (start or 0) + self.distance
+
+
+def _find(document: QTextDocument, needle: str, start: int) -> int | None:
+    """Where ``needle`` next begins at or after ``start``, as written (case too), or None."""
+    found = document.find(needle, start, QTextDocument.FindFlag.FindCaseSensitively)
+    return None if found.isNull() else found.selectionStart()
 
 
 class FrozenFrame(QLabel):
