@@ -31,7 +31,6 @@ from ui.page.page_renderer import HTML_SLICE, PageRenderer
 from ui.text.fragments import resolve_link
 from ui.text.render import HtmlRenderer
 from ui.text.render.remote import Output, output_of
-from ui.text.render.runs import RunBuilder
 
 ANSWER_CHARS = 4 * HTML_SLICE  # text the renderer process renders between two answers, about
 
@@ -40,12 +39,11 @@ def answers(path: Path) -> list[Output]:
     """The page's renderer output, as the process sends it (ui/text/render/remote.py)."""
     text = path.read_text("utf-8", errors="replace")
     renderer = HtmlRenderer(served_url(path), 100, utf16=True, resolve=resolve_link)
-    builder = RunBuilder()
     out = [
-        output_of(renderer.feed(text[i : i + ANSWER_CHARS]), None, builder)
+        output_of(renderer.feed(text[i : i + ANSWER_CHARS]), None)
         for i in range(0, len(text), ANSWER_CHARS)
     ]
-    out.append(output_of(renderer.close(), None, builder))
+    out.append(output_of(renderer.close(), None))
     return out
 
 

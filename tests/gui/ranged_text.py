@@ -1,6 +1,5 @@
 """Text with links and styles given to a DocumentView as the page renderer gives them: each
-piece cut into runs by ui.text.render.runs, the ranges reported with the piece their end is in
-(a link over text given before is merged over it when its piece goes in)."""
+range reported with the piece its end is in (so it may lie over text given before)."""
 
 from __future__ import annotations
 
@@ -9,8 +8,7 @@ from collections.abc import Iterable, Mapping
 from PySide6.QtGui import QTextCharFormat
 
 from ui.page.document_view import DocumentView
-from ui.page.page_renderer import combo_format
-from ui.text.render.runs import RunBuilder
+from ui.page.page_renderer import range_styles
 
 
 class RangedText:
@@ -18,9 +16,7 @@ class RangedText:
 
     def __init__(self, view: DocumentView, styles: Mapping[str, QTextCharFormat] | None = None):
         self.view = view
-        self.styles = dict(styles or {})
-        self._builder = RunBuilder()
-        self._formats = [QTextCharFormat()]  # combo 0: plain
+        self.styles = range_styles(view.link_format, styles or {})
 
     def append(
         self,
@@ -30,12 +26,4 @@ class RangedText:
     ) -> None:
         """Queue ``text`` with the ``links`` (start, end, url) and named ``styles`` (start,
         end, name) that end in it or over earlier text, in stream positions."""
-        piece = self._builder.build(text, list(links), list(styles))
-        self._formats += [self.format_of(combo) for combo in piece.combos]
-        merges = [(a, b, self.format_of((code,), url)) for a, b, code, url in piece.merges]
-        self.view.append_runs(
-            piece.text, piece.runs, self._formats, piece.hrefs, piece.links, merges
-        )
-
-    def format_of(self, codes: tuple[str, ...], href: str = "") -> QTextCharFormat:
-        return combo_format(codes, self.view.link_format, self.styles, href)
+        self.view.append_ranges(text, list(links), list(styles), self.styles)

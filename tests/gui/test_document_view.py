@@ -476,7 +476,7 @@ def test_clearing_a_page_of_many_links_drops_them_at_once_and_frees_them_later(
 
 def _runs(view: DocumentView) -> list[tuple[object, ...]]:
     """Every stretch of text drawn with one format, with that format (the document's own, and
-    the runs' given to the layout when a block is laid out)."""
+    the ranges' given to the layout when a block is laid out)."""
     return [
         (
             pos,
@@ -503,9 +503,9 @@ def _ranged_views(
     slice_chars: int,
 ) -> tuple[DocumentView, DocumentView]:
     """The same ranges over ``text`` in two views: merged over the plain text on screen (the
-    reference), and as the runs a renderer makes (ui.text.render.runs) of ``text`` given in
+    reference), and as the ranges a renderer reports with the pieces of ``text`` given in
     pieces that end at ``bounds`` (each range told with the piece its end is in), inserted
-    ``slice_chars`` at a time (runs cut by a frame)."""
+    ``slice_chars`` at a time (pieces cut by a frame)."""
 
     def shown() -> DocumentView:
         widget = DocumentView()
@@ -585,11 +585,11 @@ def _some_formats() -> dict[str, QTextCharFormat]:
     return {"bold": bold, "italic": italic, "mono": mono, "red": red, "green": green}
 
 
-def test_runs_give_the_document_merging_every_range_gives(qtbot: QtBot) -> None:
+def test_ranges_give_the_document_merging_every_range_gives(qtbot: QtBot) -> None:
     # Nested, overlapping, empty and touching ranges, links inside styles and styles inside
     # links, a range over the whole text, and a part with astral characters (two UTF-16
     # units each); given whole, in pieces that cut links and styles, and inserted in slices
-    # that cut runs: the document, its links and their formats are the merged reference.
+    # that cut pieces: the document, its links and their formats are the merged reference.
     first = "".join(f"line {n} has words, some bold, some linked\n" for n in range(60))
     text = first + "an astral 😀 character sits here\n" * 6
     units = len(text) + text.count("😀")
@@ -618,7 +618,7 @@ def test_runs_give_the_document_merging_every_range_gives(qtbot: QtBot) -> None:
         assert ran.toPlainText() == merged.toPlainText() == text
         assert ran.links() == sorted(links)
         assert _formatted(ran) == _formatted(merged)
-        # ...and what the blocks on screen are drawn with: the runs' formats given to their
+        # ...and what the blocks on screen are drawn with: the ranges' formats given to their
         # layouts, against the reference's formats held in its document.
         drawn = [(pos, char, _look(fmt)) for pos, char, fmt in drawn_runs(ran)]
         assert drawn and drawn == [(p, c, _look(f)) for p, c, f in drawn_runs(merged)]
@@ -671,8 +671,9 @@ def test_a_frame_over_its_budget_stops_between_pieces_and_the_rest_follows(
     assert _formatted(view) == _formatted(merged)
 
 
-def _queued_runs(view: DocumentView, words: int) -> tuple[str, list[tuple[int, int, str]]]:
-    """``words`` words with a link every 40 characters, queued as runs; (text, links)."""
+def _queued_ranges(view: DocumentView, words: int) -> tuple[str, list[tuple[int, int, str]]]:
+    """``words`` words with a link every 40 characters, queued with their ranges; (text,
+    links)."""
     text = "".join(f"word {n}" + ("\n" if n % 8 == 7 else " ") for n in range(words))
     links = [(n, n + 4, f"http://h/{n}") for n in range(0, len(text) - 8, 40)]
     view.begin_stream()
@@ -701,13 +702,13 @@ def _frame(view: DocumentView) -> int:
     return before - view.pending_chars
 
 
-def test_a_frame_takes_one_slice_of_runs_and_plain_text_alike(
+def test_a_frame_takes_one_slice_of_ranged_and_plain_text_alike(
     view: DocumentView, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Runs go in as plain text (their formats are given when a block is laid out), so a
-    # frame of runs, of plain text or of both is one slice, and the rest follows whole.
+    # Ranged text goes in plain (its formats are given when a block is laid out), so a
+    # frame of ranged text, of plain text or of both is one slice, and the rest follows whole.
     monkeypatch.setattr(document_view, "MAX_SLICE_CHARS", 20_000)
-    text, links = _queued_runs(view, 20_000)
+    text, links = _queued_ranges(view, 20_000)
     plain = "".join(f"line {n}\n" for n in range(20_000))
     view.append_text(plain)
     frames = 0
@@ -715,17 +716,17 @@ def test_a_frame_takes_one_slice_of_runs_and_plain_text_alike(
         slice_chars = view.slice_chars
         assert _frame(view) == slice_chars
         frames += 1
-    assert frames > 3  # frames of runs, one of both, frames of plain text
+    assert frames > 3  # frames of ranged text, one of both, frames of plain text
     view.flush_pending()
     assert view.toPlainText() == text + plain
     assert view.links() == links
 
 
-def test_runs_go_in_as_plain_text_and_a_block_gets_its_formats_when_laid_out(
+def test_ranged_text_goes_in_plain_and_a_block_gets_its_formats_when_laid_out(
     qtbot: QtBot, view: DocumentView
 ) -> None:
     qtbot.waitExposed(view)
-    _, links = _queued_runs(view, 20_000)
+    _, links = _queued_ranges(view, 20_000)
     view.flush_pending()
     document = view.document()
     fragments = 0
@@ -753,10 +754,10 @@ def test_runs_go_in_as_plain_text_and_a_block_gets_its_formats_when_laid_out(
     assert view.link_at(view.cursorRect(_cursor_at(view, link[0] + 1)).center()) == link[2]
 
 
-def test_a_stream_begun_while_runs_are_queued_keeps_their_links_where_they_are(
+def test_a_stream_begun_while_ranged_text_is_queued_keeps_its_links_where_they_are(
     view: DocumentView,
 ) -> None:
-    # The runs of a stream still queued when the next begins keep their own positions.
+    # The pieces of a stream still queued when the next begins keep their own positions.
     first = "0123456789" * 1000 + "see link"  # past the first slice after idle: queued
     view.begin_stream()
     RangedText(view).append(first, [(10_004, 10_008, "http://a/")])
@@ -774,12 +775,12 @@ def test_a_stream_begun_while_runs_are_queued_keeps_their_links_where_they_are(
 def test_a_piece_that_fails_to_go_in_leaves_the_document_working(
     qtbot: QtBot, view: DocumentView
 ) -> None:
-    # A renderer bug (a run naming a format that is not there) raises from that insert, and
-    # the document is not left inside its edit block: later text is laid out and reported.
+    # A renderer bug (a style with no format) raises from that insert, and the document is
+    # not left inside its edit block: later text is laid out and reported.
     qtbot.waitExposed(view)
     view.begin_stream()
-    with pytest.raises(IndexError):
-        view.append_runs("bad", [3, 5, -1], [QTextCharFormat()], [])
+    with pytest.raises(KeyError):
+        view.append_ranges("bad", [], [(0, 3, "nowhere")], {})
     changes: list[tuple[int, int, int]] = []
     view.document().contentsChange.connect(lambda *change: changes.append(change))
     view.append_text("".join(f"line {n}\n" for n in range(500)))
@@ -831,7 +832,7 @@ def test_a_new_page_after_a_big_one_is_drawn_without_its_formats(
     qtbot: QtBot, view: DocumentView
 ) -> None:
     qtbot.waitExposed(view)
-    text, _ = _queued_runs(view, 80_000)  # past SWAP_CLEAR_CHARS: its document is swapped
+    text, _ = _queued_ranges(view, 80_000)  # past SWAP_CLEAR_CHARS: its document is swapped
     view.flush_pending()
     assert drawn_runs(view) and any(fmt.fontUnderline() for _, _, fmt in drawn_runs(view))
     assert len(text) > document_view.SWAP_CLEAR_CHARS

@@ -202,7 +202,7 @@ def test_links_streaming_in_get_labels(qtbot: QtBot) -> None:
     qtbot.keyClick(view, Qt.Key.Key_F)
     assert view.link_hints.labels() == {}
     assert view.link_hints.overlay.prompt.startswith("No links on screen to follow")
-    # Links given with the runs of the text they are in, as the page renderer gives them.
+    # Links given with the piece of text they are in, as the page renderer gives them.
     view.begin_stream()
     RangedText(view).append(
         "see the first and the second\n",

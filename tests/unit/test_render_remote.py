@@ -23,7 +23,6 @@ from ui.text.render.remote import (
     encode,
     output_of,
 )
-from ui.text.render.runs import RunBuilder
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).parent / "html_corpus"
@@ -73,9 +72,8 @@ def test_garbage_is_refused(garbage: bytes) -> None:
 
 def render_here(html: str, pieces: list[str]) -> list[tuple[object, ...]]:
     renderer = HtmlRenderer(BASE, 80, utf16=True, resolve=resolve_link)
-    runs = RunBuilder()
-    out = [(False, *output_of(renderer.feed(piece), renderer.title, runs)) for piece in pieces]
-    out.append((True, *output_of(renderer.close(), renderer.title, runs)))
+    out = [(False, *output_of(renderer.feed(piece), renderer.title)) for piece in pieces]
+    out.append((True, *output_of(renderer.close(), renderer.title)))
     return out
 
 
@@ -129,7 +127,7 @@ def test_a_real_render_process_streams_a_page_and_ends_with_its_input() -> None:
     assert first == render_here(html, pieces)
     second = [a for a in answers if a[1] == 2]
     assert second[-1][2] is True and second[-1][6] == "T"  # closed, and the title
-    assert "two" in "".join(a[3][0] for a in second)  # the runs' text
+    assert "two" in "".join(a[3][0] for a in second)  # the pieces' text
 
 
 def test_a_render_process_given_garbage_says_so_and_exits() -> None:

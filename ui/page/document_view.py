@@ -7,9 +7,10 @@ TICK_BUDGET_S (FACTS.md: one big insert or setPlainText stalls for hundreds of m
 follows the tail only when the reader was at the bottom before the insert.
 
 Links are ranges of the text (:meth:`links`) with a link's format: appended with
-:meth:`append_link`, or given with the runs a renderer makes of a page (:meth:`append_runs`;
-a link over text queued before is merged over it when its piece goes in). Runs go in as plain
-text; their formats are given to each block when it is laid out (:mod:`ui.page.run_formats`).
+:meth:`append_link`, or given with the ranges a renderer reports for a piece of a page
+(:meth:`append_ranges`; a link may lie over text queued before). Such pieces go in as plain
+text; their ranges' formats are given to each block when it is laid out
+(:mod:`ui.page.range_formats`).
 Click a link, or Tab to it and press Enter; the context menu (right click, the Menu key) adds
 Open Link, Open Link in New Tab, Copy Link Address and Download Link; a middle click or
 Ctrl+click opens a link in a new tab. ``f`` labels the links on screen to follow one by
@@ -22,7 +23,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from itertools import pairwise
 from typing import Any, NamedTuple, TypeVar
@@ -61,8 +62,8 @@ from ui.colours import TextColours, recolour_format, role_format, text_colours
 from ui.fonts import monospace_font
 from ui.page.hanging_layout import HangingIndentLayout
 from ui.page.link_hints import LinkHints
+from ui.page.range_formats import Range, RangeFormats, utf16_len
 from ui.page.rich_copy import RICH_COPY_CHARS, RichSelection, runs_html
-from ui.page.run_formats import RunFormats
 from ui.page.turns import DEFER_MS, TurnGuard
 
 FRAME_MS = 16
@@ -132,40 +133,31 @@ Segment = tuple[str, str, str]
 RECOLOUR_BUDGET_S = 0.006  # recolouring shown text after a palette change: per turn
 
 
-class RunText(NamedTuple):
-    """A piece of text queued as runs (:meth:`DocumentView.append_runs`): ``runs`` is flat,
-    (length in characters, index into ``formats``, index into ``hrefs`` or -1) per run, and
-    empty for the rest of a piece whose first slice went in (its formats are noted);
-    ``links`` (start, end, url) are noted once their text is on screen; ``merges`` (start,
-    end, format) go over earlier text just before this text goes in. Offsets are stream
-    positions (UTF-16 units since begin_stream); ``offset`` is the document position where
-    that stream began (taken when the piece is queued)."""
+class RangedText(NamedTuple):
+    """A piece of text queued with its ranges (:meth:`DocumentView.append_ranges`): ``links``
+    (start, end, url) and style ``spans`` (start, end, name), formatted as ``styles`` says,
+    are noted when its first slice goes in (``noted`` for the rest of a piece); the links are
+    followable once their text is on screen (``links`` of a rest: those not yet). Offsets are
+    stream positions (UTF-16 units since begin_stream); ``offset`` is the document position
+    where that stream began (taken when the piece is queued)."""
 
     text: str  # (first, as a plain piece's: the queue reads either's text as item[0])
-    runs: Sequence[int]
-    formats: Sequence[QTextCharFormat]
-    hrefs: Sequence[str]
-    links: Sequence[tuple[int, int, str]]
-    merges: Sequence[tuple[int, int, QTextCharFormat]]
+    links: Sequence[Range]
+    spans: Sequence[Range]
+    styles: Mapping[str, QTextCharFormat]
     offset: int
+    noted: bool = False
 
 
-#: What waits to go in: plain text, a segment or a link of a kind (text, kind, href), or runs.
-_Queued = tuple[str, SegmentKind, str] | RunText
+#: What waits to go in: plain text, a segment or a link of a kind (text, kind, href), or a
+#: piece with its ranges.
+_Queued = tuple[str, SegmentKind, str] | RangedText
 
 
 def _int_of(result: object) -> int:
     # QTextLine.xToCursor returns (position, x) in some PySide6 versions, position in others.
     value = result[0] if isinstance(result, tuple) else result
     return int(value) if isinstance(value, int) else 0
-
-
-def _utf16_len(text: str) -> int:
-    # QTextCursor positions count UTF-16 code units: astral characters count twice.
-    # (A per-character Python loop costs ~35 ms per MB: use C-speed paths.)
-    if text.isascii():
-        return len(text)
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 class DocumentView(QPlainTextEdit):
@@ -203,9 +195,9 @@ class DocumentView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._run_formats = RunFormats()  # the formats of the runs' text (append_runs)
+        self._range_formats = RangeFormats()  # the formats of the ranges (append_ranges)
         self._page = 0  # counts clear_document: a copied selection's page is still there
-        self._plain = QTextCharFormat()  # what the runs' text goes in with
+        self._plain = QTextCharFormat()  # what a ranged piece's text goes in with
         self._wrap = QPlainTextEdit.LineWrapMode.WidgetWidth  # see setLineWrapMode
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)  # an undo stack would hold a copy of every insert
@@ -364,16 +356,13 @@ class DocumentView(QPlainTextEdit):
             return
         self.colours = colours
         self._formats = self._make_formats(self._format_font)
-        self._run_formats.restyle(lambda fmt: recolour_format(fmt, colours))
+        self._range_formats.restyle(lambda fmt: recolour_format(fmt, colours))
         self.viewport().update()
-        done: set[int] = set()  # (a stream's pieces share one list of formats)
-        for item in self._pending:  # ...and runs not inserted yet
-            if isinstance(item, RunText):
-                if id(item.formats) not in done:
-                    done.add(id(item.formats))
-                    for fmt in item.formats:
-                        recolour_format(fmt, colours)
-                for _, _, fmt in item.merges:
+        done: set[int] = set()  # (a stream's pieces share one mapping of formats)
+        for item in self._pending:  # ...and pieces not inserted yet
+            if isinstance(item, RangedText) and id(item.styles) not in done:
+                done.add(id(item.styles))
+                for fmt in item.styles.values():
                     recolour_format(fmt, colours)
         self._recolour_block = 0
         self._recolour_timer.start()
@@ -433,7 +422,7 @@ class DocumentView(QPlainTextEdit):
         self._hovered = ""
         self._stream_start = 0
         self._page += 1
-        self._run_formats.clear()
+        self._range_formats.clear()
         self.link_hints.cancel()  # hint mode ends with its page (numbers stay: a setting)
         self._stop_recolour()  # nothing shown is left to recolour
         hanging = self._hanging()
@@ -461,7 +450,7 @@ class DocumentView(QPlainTextEdit):
         """An empty document with ``old``'s settings and a hanging-indent layout."""
         fresh = QTextDocument(self)
         layout = HangingIndentLayout(fresh, monospace_font().family())
-        layout.formats = self._run_formats
+        layout.formats = self._range_formats
         fresh.setDocumentLayout(layout)
         fresh.setUndoRedoEnabled(False)
         fresh.setDefaultFont(old.defaultFont())
@@ -566,24 +555,20 @@ class DocumentView(QPlainTextEdit):
             else:
                 self.append_text(text, kind)
 
-    def append_runs(
+    def append_ranges(
         self,
         text: str,
-        runs: Sequence[int],
-        formats: Sequence[QTextCharFormat],
-        hrefs: Sequence[str],
-        links: Sequence[tuple[int, int, str]] = (),
-        merges: Sequence[tuple[int, int, QTextCharFormat]] = (),
+        links: Sequence[Range],
+        spans: Sequence[Range],
+        styles: Mapping[str, QTextCharFormat],
     ) -> None:
-        """Queue ``text`` as runs, each with its format: what a renderer makes of a piece of
-        a page (ui.text.render.runs, where the runs are worked out). ``runs`` is flat:
-        (length in characters, index into ``formats``, index into ``hrefs`` for a link's
-        href or -1) per run. ``links`` (start, end, url) are the followable links among them,
-        ``merges`` (start, end, format) formats to merge over text queued before this, just
-        before it goes in; both in stream positions (UTF-16 units since begin_stream).
-        ``formats`` may grow later (a stream's formats, shared by its pieces)."""
-        if text or merges or links:
-            self._enqueue(RunText(text, runs, formats, hrefs, links, merges, self._stream_start))
+        """Queue ``text`` with the ranges a renderer reported with it: the followable
+        ``links`` (start, end, url) and style ``spans`` (start, end, name), over it or over
+        text queued before, in stream positions (UTF-16 units since begin_stream). Each is
+        drawn in the format ``styles`` gives its name (a link: LINK's), merged in the order
+        of :mod:`ui.page.range_formats`; ``styles`` is the stream's, shared by its pieces."""
+        if text or links or spans:
+            self._enqueue(RangedText(text, links, spans, styles, self._stream_start))
 
     def add_indents(self, indents: Iterable[tuple[int, int]]) -> None:
         """Lines that start with a prefix (a list marker, indentation), as (stream position
@@ -760,7 +745,7 @@ class DocumentView(QPlainTextEdit):
         return self._wrap
 
     def has_pending(self) -> bool:
-        """Text (or runs, with their links and formats) waits to be inserted."""
+        """Text (or a piece with its ranges) waits to be inserted."""
         return bool(self._pending)
 
     @property
@@ -792,7 +777,7 @@ class DocumentView(QPlainTextEdit):
 
     def _queued_end(self) -> int:
         queued = (item[0] for item in self._pending)
-        return self.document().characterCount() - 1 + sum(map(_utf16_len, queued))
+        return self.document().characterCount() - 1 + sum(map(utf16_len, queued))
 
     def _enqueue(self, item: _Queued) -> None:
         # Never concatenate onto the queue (a growing backlog would be copied per chunk);
@@ -925,9 +910,9 @@ class DocumentView(QPlainTextEdit):
         try:  # (left open, the document would hold back its layout and signals for good)
             while self._pending and left > 0:
                 item = self._pending.popleft()
-                if isinstance(item, RunText):
-                    merged = merged or bool(item.merges)
-                    chars = self._insert_runs(cursor, item, left)
+                if isinstance(item, RangedText):
+                    chars, over_earlier = self._insert_ranged(cursor, item, left)
+                    merged = merged or over_earlier
                 else:
                     text, kind, href = item
                     if kind is SegmentKind.TEXT:
@@ -1012,7 +997,7 @@ class DocumentView(QPlainTextEdit):
         pending = self._pending
         while size < limit and pending:
             item = pending[0]
-            if isinstance(item, RunText) or item[1] is not SegmentKind.TEXT:
+            if isinstance(item, RangedText) or item[1] is not SegmentKind.TEXT:
                 break
             pending.popleft()
             parts.append(item[0])
@@ -1026,18 +1011,23 @@ class DocumentView(QPlainTextEdit):
             joined = joined[:cut]
         return joined
 
-    def _insert_runs(self, cursor: QTextCursor, item: RunText, limit: int) -> int:
-        """Note ``item``'s formats and merges, then insert up to ``limit`` characters of its
-        text as plain text at ``cursor`` (the end, inside the frame's edit block); what is left
-        of it goes back to the queue's front. The characters inserted."""
+    def _insert_ranged(self, cursor: QTextCursor, item: RangedText, limit: int) -> tuple[int, bool]:
+        """Note ``item``'s ranges, then insert up to ``limit`` characters of its text as
+        plain text at ``cursor`` (the end, inside the frame's edit block); what is left of it
+        goes back to the queue's front. The characters inserted, and whether some ranges lie
+        over text given before (on screen now)."""
         text = item.text
-        formats = self._run_formats
-        if item.runs:  # (its first slice: a rest comes back without them)
-            formats.add(cursor.position(), text, item.runs, item.formats, item.hrefs)
-        if item.merges:  # over text queued before this one: on screen now
-            document = self.document()
-            for start, end, fmt in item.merges:
-                formats.merge(item.offset + start, item.offset + end, fmt, document)
+        over_earlier = False
+        if not item.noted:  # (its first slice)
+            over_earlier = self._range_formats.add(
+                item.offset,
+                cursor.position(),
+                text,
+                item.links,
+                item.spans,
+                item.styles,
+                self.document(),
+            )
         taken = len(text)
         if taken > limit:
             taken = limit
@@ -1047,9 +1037,9 @@ class DocumentView(QPlainTextEdit):
             cursor.insertText(text if taken == len(text) else text[:taken], self._plain)
         left = self._note_links(item.links, cursor.position(), item.offset)
         if taken < len(text):
-            rest = RunText(text[taken:], (), item.formats, item.hrefs, left, (), item.offset)
+            rest = RangedText(text[taken:], left, (), item.styles, item.offset, noted=True)
             self._pending.appendleft(rest)
-        return taken
+        return taken, over_earlier
 
     def _note_links(
         self, links: Sequence[tuple[int, int, str]], shown: int, offset: int
@@ -1097,7 +1087,7 @@ class DocumentView(QPlainTextEdit):
 
     def link_at(self, pos: QPoint) -> str:
         """The href of the link whose text is under viewport position ``pos``, or "" (as
-        QPlainTextEdit.anchorAt, from :meth:`links`: the runs' text carries no anchors)."""
+        QPlainTextEdit.anchorAt, from :meth:`links`: a ranged piece's text has no anchors)."""
         if not self._links:
             return ""
         block = self.cursorForPosition(pos).block()
@@ -1130,8 +1120,8 @@ class DocumentView(QPlainTextEdit):
     ) -> list[tuple[int, str, QTextCharFormat]]:
         """The text of document positions [start, end) (None: to the end) as stretches of a
         block drawn with one format: (document position, text, format), in order. The
-        format is the document's own with the runs' and the merges over it, and a link's
-        href (Copy's rich text; tests)."""
+        format is the document's own with the ranges' merged over it, and a link's href
+        (Copy's rich text; tests)."""
         document = self.document()
         last = document.characterCount() - 1
         end = last if end is None else min(end, last)
@@ -1156,25 +1146,21 @@ class DocumentView(QPlainTextEdit):
             at = fragment.position()
             pieces.append((at, at + fragment.length(), fragment.charFormat()))
             it += 1
-        runs, merges = self._run_formats.layers(lo, hi)
+        ranges = self._range_formats.over(lo, hi)
         _, links = self.links_in(lo, hi)
         cuts = {lo, hi}
-        for layer in (pieces, runs, merges, links):
+        for layer in (pieces, ranges, links):
             for a, b, _ in layer:
                 cuts.update((a, b))
         points = sorted(c for c in cuts if lo <= c <= hi)
         units = block.text().encode("utf-16-le", "surrogatepass")
         found: list[tuple[int, str, QTextCharFormat]] = []
-        p = r = k = 0  # the fragment, run and link at or after the stretch (in order)
+        p = k = 0  # the fragment and link at or after the stretch (in order)
         for a, b in pairwise(points):
             while p < len(pieces) and pieces[p][1] <= a:
                 p += 1
             fmt = QTextCharFormat(pieces[p][2]) if p < len(pieces) else QTextCharFormat()
-            while r < len(runs) and runs[r][1] <= a:
-                r += 1
-            if r < len(runs) and runs[r][0] <= a:
-                fmt.merge(runs[r][2])
-            for m_start, m_end, merged in merges:
+            for m_start, m_end, merged in ranges:
                 if m_start <= a < m_end:
                     fmt.merge(merged)
             while k < len(links) and links[k][1] <= a:
@@ -1192,7 +1178,7 @@ class DocumentView(QPlainTextEdit):
     def createMimeDataFromSelection(self) -> QMimeData:
         """Copy (and, on X11, every selection): the selection's plain text and, up to
         RICH_COPY_CHARS, its HTML with the links and styles drawn, written only when a paste
-        asks for it (the document alone holds the runs' text plain)."""
+        asks for it (the document alone holds a ranged piece's text plain)."""
         cursor = self.textCursor()
         text = cursor.selection().toPlainText()
         start, end = cursor.selectionStart(), cursor.selectionEnd()

@@ -22,8 +22,8 @@ layout format for the prefix, as a syntax highlighter sets, would mark the block
 time it is set). Blocks without a prefix cost one dictionary lookup more than before; a
 prefixed block is laid out twice, when it is shown.
 
-The same seam gives a block the formats of its runs (:attr:`HangingIndentLayout.formats`,
-:mod:`ui.page.run_formats`) before it is laid out: once per block, and again when it grew.
+The same seam gives a block the formats of its ranges (:attr:`HangingIndentLayout.formats`,
+:mod:`ui.page.range_formats`) before it is laid out: once per block, and again when it grew.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from PySide6.QtCore import QPointF, QRectF, QTimer, Slot
 from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextLayout
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
-from ui.page.run_formats import RunFormats
+from ui.page.range_formats import RangeFormats
 
 MAX_HANG = 0.5  # of the line's width: a deep prefix in a narrow view still leaves room
 PLACED = 0.25  # px: a line within this of where it belongs is in place (already laid out)
@@ -54,10 +54,10 @@ class HangingIndentLayout(QPlainTextDocumentLayout):
         #: units; the renderer's prefixes are one column a character). Positions only grow:
         #: the view appends, and empties this with the document.
         self.hangs: dict[int, int] = {}
-        #: The formats of the runs in this document (the view's), given to each block's
+        #: The formats of the ranges in this document (the view's), given to each block's
         #: layout before it is laid out; None: the document's own formats only.
-        self.formats: RunFormats | None = None
-        self._giving = False  # RunFormats.apply is laying a block out again: just Qt's layout
+        self.formats: RangeFormats | None = None
+        self._giving = False  # RangeFormats.apply is laying a block out again: just Qt's layout
         self._changing = False  # inside documentChanged (Qt handles a change of the text)
         #: The view is inside an edit block: formats wait for the next paint (a flush would
         #: take the edit's own pending change, whose contentsChange would never come).

@@ -34,6 +34,7 @@ from ui.colours import COLOUR_ROLE, TextColours, recolour_format
 from ui.fonts import monospace_font
 from ui.page import render_process
 from ui.page.document_view import DocumentView, Segment, SegmentKind
+from ui.page.range_formats import LINK
 from ui.page.turns import DEFER_MS, TurnGuard
 from ui.text.binary_preview import declared_text, hex_dump, looks_binary
 from ui.text.lines import LineBreaker, NewlineNormaliser
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from ui.text.json_pretty import PrettyJob
     from ui.text.render import Fragment, HtmlRenderer
     from ui.text.render.remote import Output
-    from ui.text.render.runs import RunBuilder
 
 FRAME_MS = 16
 IDLE_S = FRAME_MS / 1000  # starved this long: the next bytes are rendered on arrival
@@ -210,8 +210,7 @@ class PageRenderer(QObject):
     ) -> None:
         super().__init__(parent)
         self.view = view
-        self._runs: RunBuilder | None = None  # (see _fresh_runs)
-        self._combo_formats: list[QTextCharFormat] = []
+        self._styles: dict[str, QTextCharFormat] = {}  # the stream's (see _fresh_styles)
         # A tick's parsing time (wall clock: how much one tick renders depends on the machine;
         # a test that needs a known cut-off sets its own, 0: one step per tick).
         self.tick_budget_s = tick_budget_s
@@ -246,9 +245,9 @@ class PageRenderer(QObject):
 
     @Slot()
     def _on_colours_changed(self) -> None:
-        # Runs already handed to the view are recoloured there; new ones take these.
+        # The view recolours the stream's formats it holds; the pieces to come share them.
         self._formats = _style_formats(self._mono_family, self.view.colours)
-        for fmt in self._combo_formats:
+        for fmt in self._styles.values():
             recolour_format(fmt, self.view.colours)
 
     def _reset_state(self) -> None:
@@ -270,7 +269,7 @@ class PageRenderer(QObject):
         self._json_job: PrettyJob | None = None  # the complete body being pretty-printed
         self._json_text: str | None = None  # ...its indented form, going into the view
         self._json_at = 0  # ...this far (characters)
-        self._fresh_runs()
+        self._fresh_styles()
         self._lines_added = 0  # line breaks queued (for view_units)
         self._spans_added = 0  # style spans queued (for view_units)
         self._links_added = 0  # links queued (for view_units)
@@ -371,55 +370,24 @@ class PageRenderer(QObject):
         return start
 
     def _append_styled(self, text: str, style: str) -> None:
-        self._append_runs(text, (), [(self._pos, self._pos + _units(text), style)])
+        self._append_ranges(text, (), [(self._pos, self._pos + _units(text), style)])
 
-    def _append_runs(
+    def _append_ranges(
         self,
         text: str,
         links: Sequence[tuple[int, int, str]],
         spans: Sequence[tuple[int, int, str]],
     ) -> None:
         """Queue ``text`` with ``links`` (start, end, url) and style ``spans`` (start, end,
-        style) over it or over text queued before (stream positions), as runs."""
-        runs = self._builder().build(text, links, spans)
-        self._queue_runs(runs.text, runs.runs, runs.combos, runs.hrefs, runs.links, runs.merges)
-
-    def _queue_runs(
-        self,
-        text: str,
-        runs: Sequence[int],
-        combos: Sequence[tuple[str, ...]],
-        hrefs: Sequence[str],
-        links: Sequence[tuple[int, int, str]],
-        merges: Sequence[tuple[int, int, str, str]],
-    ) -> None:
-        """Runs (ui.text.render.runs.Runs' fields) to the view, with the formats of their new
-        combos made here (a stream's combos, numbered by the builder, index these)."""
-        formats = self._combo_formats
-        for combo in combos:
-            formats.append(self._combo_format(combo))
-        merged = [(a, b, self._combo_format((code,), url)) for a, b, code, url in merges]
-        self.view.append_runs(text, runs, formats, hrefs, links, merged)
+        style) over it or over text queued before (stream positions)."""
+        self.view.append_ranges(text, links, spans, self._styles)
         if text:
             self._pos += _units(text)
             self._lines_added += text.count("\n")
 
-    def _combo_format(self, combo: Sequence[str], href: str = "") -> QTextCharFormat:
-        return combo_format(combo, self.view.link_format, self._formats, href)
-
-    def _builder(self) -> RunBuilder:
-        """The stream's RunBuilder (made with its first runs), at the next text's position."""
-        if self._runs is None:
-            from ui.text.render.runs import RunBuilder  # (loaded with the first such text)
-
-            self._runs = RunBuilder()
-        self._runs.position = self._pos
-        return self._runs
-
-    def _fresh_runs(self) -> None:
-        """A new stream of runs: positions from 0, combos numbered anew."""
-        self._runs = None
-        self._combo_formats = [QTextCharFormat()]
+    def _fresh_styles(self) -> None:
+        """A new stream's formats (the view holds on to a stream's: see range_formats)."""
+        self._styles = range_styles(self.view.link_format, self._formats)
 
     def _append_segments(self, segments: list[Segment]) -> None:
         for name, text, href in segments:
@@ -661,20 +629,20 @@ class PageRenderer(QObject):
         if final:
             links += self._scanner.close()
         self._links_added += len(links)
-        self._append_runs(text, links, ())
+        self._append_ranges(text, links, ())
 
     def _fragment(self, fragment: Fragment) -> None:
         from ui.text.render.remote import output_of
 
-        self._apply_output(output_of(fragment, None, self._builder()))
+        self._apply_output(output_of(fragment, None))
 
     def _apply_output(self, output: Output) -> None:
         """What the renderer made of a piece of the page (here, or in its process: see
-        ui.text.render.remote.output_of), to the view: indents, runs, anchors."""
-        runs, anchors, indents, _title, link_count, span_count, tables = output
+        ui.text.render.remote.output_of), to the view: indents, text and ranges, anchors."""
+        (text, links, spans), anchors, indents, _title, link_count, span_count, tables = output
         if indents:  # before their text: laid out with their hanging indent at once
             self.view.add_indents(indents)
-        self._queue_runs(*runs)
+        self._append_ranges(text, links, spans)
         self._links_added += link_count
         self._spans_added += span_count
         if tables:
@@ -785,7 +753,7 @@ class PageRenderer(QObject):
             self.view.clear_document()
             self.view.begin_stream()
             self._pos = 0
-            self._fresh_runs()
+            self._fresh_styles()
             self._lines_added = 0
             self._links_added = 0
             self._scanner = PlainLinkScanner(utf16=True)
@@ -844,7 +812,7 @@ class PageRenderer(QObject):
         self.view.clear_document()
         self.view.begin_stream()
         self._pos = 0
-        self._fresh_runs()
+        self._fresh_styles()
         size = store.body_size
         state = "" if store.complete else " (incomplete: the transfer did not finish)"
         self._append("Binary content: not shown as text\n", SegmentKind.HEADING)
@@ -936,19 +904,11 @@ def _units(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def combo_format(
-    combo: Sequence[str],
-    link_format: QTextCharFormat,
-    styles: Mapping[str, QTextCharFormat],
-    href: str = "",
-) -> QTextCharFormat:
-    """The view's text format merged with each of ``combo``'s links and styles, in order
-    (ui.text.render.runs); ``href``: a link's target, for a merge."""
-    from ui.text.render.runs import LINK
-
-    fmt = QTextCharFormat()
-    for code in combo:
-        fmt.merge(link_format if code == LINK else styles[code])
-    if href:
-        fmt.setAnchorHref(href)
-    return fmt
+def range_styles(
+    link_format: QTextCharFormat, styles: Mapping[str, QTextCharFormat]
+) -> dict[str, QTextCharFormat]:
+    """A stream's formats for its ranges (DocumentView.append_ranges): copies of ``styles``,
+    and ``link_format`` as LINK's."""
+    formats = {name: QTextCharFormat(fmt) for name, fmt in styles.items()}
+    formats[LINK] = QTextCharFormat(link_format)
+    return formats

@@ -1,10 +1,11 @@
 """Copy's rich text: the selection as HTML, with its links, bold, italics and code, for a
 word processor or a mail to paste (plain text goes with it, as always).
 
-The view's runs carry their formats beside the document (:mod:`ui.page.run_formats`), so the
-HTML Qt would write from the document alone has no links or styles: this writes it from what
-is drawn (:meth:`ui.page.document_view.DocumentView.shown_runs`). Spaces and line breaks are
-kept (``white-space: pre-wrap``): a text browser's indentation, lists and tables are spaces.
+A page's links and styles keep their formats beside the document
+(:mod:`ui.page.range_formats`), so the HTML Qt would write from the document alone has no
+links or styles: this writes it from what is drawn
+(:meth:`ui.page.document_view.DocumentView.shown_runs`). Spaces and line breaks are kept
+(``white-space: pre-wrap``): a text browser's indentation, lists and tables are spaces.
 """
 
 from __future__ import annotations

@@ -43,7 +43,6 @@ MODULES = (
     "elements",
     "engine",
     "renderer",
-    "runs",
 )
 # What the stamp's hash covers: the compiled sources and the pure module they call.
 HASHED = (*MODULES, "tokenizer")

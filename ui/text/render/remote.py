@@ -16,12 +16,13 @@ To the renderer process:
     ("close", stream)                         the end of the text
     ("drop", stream)                          forget it (the page was left or restarted)
 From it, one frame for each feed and close:
-    ("out", stream, closed, runs, anchors, indents, title, links, spans, tables)
-        runs the piece's text cut into runs (ui.text.render.runs.Runs, as a plain tuple:
-        the process works them out, not the window's GUI thread), anchors (name, pos),
-        indents (pos, prefix length), offsets in UTF-16 units; title the <title> once
-        known, else None; links and spans how many the piece had (the view's memory
-        budget), tables whether one of them was a laid-out table
+    ("out", stream, closed, (text, links, spans), anchors, indents, title, links, spans,
+     tables)
+        the piece's text with its followable links (start, end, url) and style spans
+        (start, end, style name), anchors (name, pos), indents (pos, prefix length), offsets
+        in UTF-16 units; title the <title> once known, else None; links and spans how many
+        the piece had (the view's memory budget), tables whether one of them was a
+        laid-out table
     ("error", stream, message)                the renderer failed on this document
 
 The process ends when its input ends (the window closed or died), never leaving an orphan.
@@ -39,7 +40,6 @@ import traceback
 from typing import Any
 
 from ui.text.render.model import Fragment, Style
-from ui.text.render.runs import RunBuilder
 
 HEADER = struct.Struct(">I")
 MAX_FRAME = 256 * 1024 * 1024  # a longer length is garbage, not a message
@@ -54,17 +54,10 @@ NICE = int(os.environ.get("YONDER_RENDER_NICE", "5"))
 GC_YOUNG = 50_000
 
 Message = tuple[Any, ...]
-#: What an "out" frame carries after its stream id and ``closed``: the Runs' fields, anchors,
-#: indents, title, link and span counts, tables.
+#: What an "out" frame carries after its stream id and ``closed``: the text with its links
+#: and spans, anchors, indents, title, link and span counts, tables.
 Output = tuple[
-    tuple[
-        str,
-        list[int],
-        list[tuple[str, ...]],
-        list[str],
-        list[tuple[int, int, str]],
-        list[tuple[int, int, str, str]],
-    ],
+    tuple[str, list[tuple[int, int, str]], list[tuple[int, int, str]]],
     tuple[tuple[str, int], ...],
     tuple[tuple[int, int], ...],
     str | None,
@@ -120,16 +113,15 @@ class FrameReader:
         return len(self._buffer)
 
 
-def output_of(fragment: Fragment, title: str | None, builder: RunBuilder) -> Output:
-    """A Fragment as the plain tuples an "out" frame carries, its text cut into runs by the
-    stream's ``builder`` (the renderer's own offsets are the stream's positions)."""
-    runs = builder.build(
-        fragment.text,
-        [(link.start, link.end, link.url) for link in fragment.links if link.url is not None],
-        [(span.start, span.end, str(span.style)) for span in fragment.spans],
-    )
+def output_of(fragment: Fragment, title: str | None) -> Output:
+    """A Fragment as the plain tuples an "out" frame carries (the renderer's own offsets are
+    the stream's positions; the window formats the ranges itself: ui.page.range_formats)."""
     return (
-        (runs.text, runs.runs, runs.combos, runs.hrefs, runs.links, runs.merges),
+        (
+            fragment.text,
+            [(link.start, link.end, link.url) for link in fragment.links if link.url is not None],
+            [(span.start, span.end, str(span.style)) for span in fragment.spans],
+        ),
         tuple((anchor.name, anchor.pos) for anchor in fragment.anchors),
         tuple(fragment.indents),
         title,
@@ -148,23 +140,21 @@ class Renderers:
 
         self._make = HtmlRenderer
         self._resolve = resolve_link
-        self._open: dict[int, tuple[Any, RunBuilder]] = {}
+        self._open: dict[int, Any] = {}
 
     def handle(self, message: Message) -> Message | None:
         """The answer to ``message`` (None for open and drop)."""
         kind, stream = message[0], message[1]
         if kind == "open":
             _, _, base_url, width = message
-            renderer = self._make(base_url, width, utf16=True, resolve=self._resolve)
-            self._open[stream] = (renderer, RunBuilder())
+            self._open[stream] = self._make(base_url, width, utf16=True, resolve=self._resolve)
             return None
         if kind == "drop":
             self._open.pop(stream, None)
             return None
-        document = self._open.get(stream)
-        if document is None:
+        renderer: Any = self._open.get(stream)
+        if renderer is None:
             return None  # dropped while its text was on the way
-        renderer, builder = document
         try:
             if kind == "feed":
                 fragment = renderer.feed(message[2])
@@ -178,7 +168,7 @@ class Renderers:
         except Exception:  # a renderer bug: this document fails, the process lives on
             self._open.pop(stream, None)
             return ("error", stream, traceback.format_exc(limit=8))
-        return ("out", stream, kind == "close", *output_of(fragment, renderer.title, builder))
+        return ("out", stream, kind == "close", *output_of(fragment, renderer.title))
 
 
 def tune_gc() -> None:

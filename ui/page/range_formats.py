@@ -1,0 +1,266 @@
+"""The character formats of a page's links and styles, kept beside its document as the ranges
+a renderer reported, and given to a block's layout when the block is laid out, as a syntax
+highlighter's are.
+
+A renderer's piece of text goes into the document as plain text, one insert per piece
+(:meth:`ui.page.document_view.DocumentView.append_ranges`); its ranges (start, end, and a
+link or a style's name) stay here as they came. Before :class:`ui.page.hanging_layout.
+HangingIndentLayout` lays a block out it asks :meth:`RangeFormats.apply`: the ranges over the
+block become its layout's format ranges, which Qt merges over the text's own format in list
+order. So a block is drawn, hit-tested and measured with its formats, and only the blocks
+someone looks at pay for them. Formats in the document made the inserts twice as slow as
+plain text, and cutting each piece into runs of one format was ~10% of the renderer
+process's work for a page (bench/README.md, "Ranges, not runs").
+
+Merge order is (end, start, arrival): an inner range ends first, so where an outer one sets
+the same property (a colour) the outer one wins; ranges that end and start together keep the
+order they came in (a piece's links before its styles). A range may lie over text given
+before its piece (a link is reported when it closes): the blocks there that have their
+formats get them again when next laid out.
+
+Positions are document positions (UTF-16 units); the document only grows at its end while a
+page streams, and :meth:`RangeFormats.clear` goes with a new page.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
+from operator import itemgetter, sub
+
+from PySide6.QtGui import QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+
+LINK = "link"  # a link's range takes the styles' format of this name (no style has it)
+#: A piece with a range begun this far (UTF-16 units) before its text is looked at by every
+#: block; the others only by blocks near them.
+WIDE = 4096
+#: A piece's ranges at least this long are looked at by every block its piece is looked at
+#: by; the shorter ones (all.html: 99%) by their starts, from this far before a block at most.
+LONG = 512
+
+#: (start, end, link url or style name): a renderer's range, in its stream's positions.
+Range = tuple[int, int, str]
+#: A range found over a block: (end, start, arrival, format), which sorts in merge order.
+_Found = tuple[int, int, int, QTextCharFormat]
+
+_first = itemgetter(0)
+_second = itemgetter(1)
+_third = itemgetter(2)
+
+
+def utf16_len(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+class _Piece:
+    """One piece's ranges, indexed by start the first time a block looks at them."""
+
+    __slots__ = ("arrival", "end", "index", "links", "offset", "spans", "start", "styles")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        offset: int,
+        links: Sequence[Range],
+        spans: Sequence[Range],
+        styles: Mapping[str, QTextCharFormat],
+        arrival: int,
+    ) -> None:
+        self.start, self.end, self.offset = start, end, offset  # its text's; its stream's
+        self.links, self.spans, self.styles = links, spans, styles
+        self.arrival = arrival  # of its first range
+        self.index: _Index | None = None
+
+    def collect(self, start: int, end: int, found: list[_Found]) -> None:
+        """Its ranges over document positions [start, end) into ``found``, each cut to the
+        piece's text (a range never reaches past the text given with it)."""
+        index = self.index
+        if index is None:
+            index = self.index = _Index(self)
+        offset = self.offset
+        start -= offset  # (the index is in stream positions)
+        end -= offset
+        starts, ranges, formats = index.starts, index.ranges, index.formats
+        limit, links, arrival = self.end - offset, index.links, self.arrival + 1
+        first = bisect_left(starts, start - index.reach)
+        for n in chain(index.order[first : bisect_left(starts, end)], index.long):
+            a, b, code = ranges[n]
+            if b > limit:
+                b = limit
+            if b <= start or a >= end or b <= a or a < 0:
+                continue  # not over it, empty, or before its stream (a renderer's bug)
+            fmt = formats.get(LINK if n < links else code)
+            if fmt is not None:
+                found.append((b + offset, a + offset, arrival + n, fmt))
+
+
+class _Index:
+    """A piece's ranges by start (their numbers in the piece, links first), the long ones
+    (or begun before WIDE) apart, in stream positions. Built from C-speed passes over the
+    piece's ranges: a loop over each cost three times as much (bench/README.md, "Ranges, not
+    runs")."""
+
+    __slots__ = ("formats", "links", "long", "order", "ranges", "reach", "starts")
+
+    def __init__(self, piece: _Piece) -> None:
+        # (an empty format changes nothing: its ranges are left out)
+        self.formats = {code: f for code, f in piece.styles.items() if not f.isEmpty()}
+        self.links = len(piece.links)
+        ranges = self.ranges = [*piece.links, *piece.spans]
+        starts = list(map(_first, ranges))
+        lengths = list(map(sub, map(_second, ranges), starts))
+        order = sorted(range(len(ranges)), key=starts.__getitem__)
+        low = piece.start - WIDE - piece.offset  # begun before this: looked at apart
+        if ranges and (max(lengths) >= LONG or min(starts) < low):
+            long = {n for n in order if lengths[n] >= LONG or starts[n] < low}
+            order = [n for n in order if n not in long]
+            self.long = sorted(long)
+            self.reach = max((lengths[n] for n in order), default=0)
+        else:
+            self.long = []
+            self.reach = max(lengths, default=0)
+        self.order = order
+        self.starts = [starts[n] for n in order]
+
+
+class RangeFormats:
+    """Formats by document position, and which laid-out blocks have theirs."""
+
+    def __init__(self) -> None:
+        self._near: list[_Piece] = []  # pieces whose ranges all begin near their text
+        self._near_ends: list[int] = []  # ...their text's ends (in order)
+        self._far: list[_Piece] = []  # ...and the others (few: a <pre> begun long before)
+        self._arrivals = 0
+        self._styles: dict[int, Mapping[str, QTextCharFormat]] = {}  # the pieces' (by id)
+        #: Block position -> (its length, the generation, whether its layout got formats)
+        #: when they were given: a block that grew (the last one, while text streams) or
+        #: a new generation (the palette changed) gets them again.
+        self._given: dict[int, tuple[int, int, bool]] = {}
+        self._generation = 0
+
+    def clear(self) -> None:
+        self._near = []
+        self._near_ends = []
+        self._far = []
+        self._styles = {}
+        self._given = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._near or self._far)
+
+    # -- what the view notes ------------------------------------------------------------
+
+    def add(
+        self,
+        offset: int,
+        start: int,
+        text: str,
+        links: Sequence[Range],
+        spans: Sequence[Range],
+        styles: Mapping[str, QTextCharFormat],
+        document: QTextDocument,
+    ) -> bool:
+        """The ranges of a piece whose ``text`` goes in at document position ``start``:
+        ``links`` (start, end, url) and ``spans`` (start, end, style name), in the positions
+        of a stream that began at document position ``offset``, each formatted as the
+        ``styles`` of its name (a link as LINK's; the mapping may be recoloured later). True:
+        some lie over text given before, whose blocks get their formats again."""
+        if not links and not spans:
+            return False
+        missing = set(map(_third, spans)) - styles.keys()
+        if missing or (links and LINK not in styles):
+            # (a renderer's bug, told where it is made rather than when a block is drawn)
+            raise KeyError(f"no format for {sorted(missing) or LINK}")
+        end = start + utf16_len(text)
+        piece = _Piece(start, end, offset, links, spans, styles, self._arrivals)
+        self._arrivals += len(links) + len(spans)
+        self._styles[id(styles)] = styles
+        low = offset + min(
+            min(map(_first, links), default=end - offset),
+            min(map(_first, spans), default=end - offset),
+        )
+        if low < start - WIDE:
+            self._far.append(piece)
+        else:
+            self._near.append(piece)
+            self._near_ends.append(end)
+        if low >= start:
+            return False
+        block = document.findBlock(max(low, offset))
+        while block.isValid() and block.position() < start:
+            self._given.pop(block.position(), None)
+            block = block.next()
+        return True
+
+    def restyle(self, change: Callable[[QTextCharFormat], object]) -> None:
+        """``change`` every format once (a palette change recolours them); every block
+        gets its formats again when next laid out."""
+        for styles in self._styles.values():
+            for fmt in styles.values():
+                change(fmt)
+        self._generation += 1
+
+    # -- what a block is drawn with -----------------------------------------------------
+
+    def has_given(self, block: QTextBlock) -> bool:
+        """The block's layout has its formats (as of its length and the last restyle)."""
+        given = self._given.get(block.position())
+        return given is not None and given[0] == block.length() and given[1] == self._generation
+
+    def apply(self, block: QTextBlock, document: QTextDocument, flush: bool = True) -> bool:
+        """Give ``block``'s layout its formats unless it has them (True: they were given,
+        and the block was laid out again if it had lines). ``flush`` False: inside Qt's own
+        handling of a change, which takes this one along (the block has no lines yet)."""
+        if self.has_given(block):
+            return False
+        pos = block.position()
+        length = block.length()
+        given = self._given.get(pos)
+        ranges = self.ranges(pos, length - 1) if self else []
+        self._given[pos] = (length, self._generation, bool(ranges))
+        if not ranges and (given is None or not given[2]):
+            return False  # plain, as it was
+        block.layout().setFormats(ranges)
+        if flush:
+            # setFormats only notes the change; a later edit would lay out again every
+            # block from here to the end of that edit. Told now, the layout lays out just
+            # this one.
+            document.markContentsDirty(pos, length)
+        return True
+
+    def ranges(self, start: int, length: int) -> list[QTextLayout.FormatRange]:
+        """The format ranges over [start, start + length), relative to ``start``, in merge
+        order (each merges over those before it)."""
+        return [_range(a - start, b - a, fmt) for a, b, fmt in self.over(start, start + length)]
+
+    def over(self, start: int, end: int) -> list[tuple[int, int, QTextCharFormat]]:
+        """The ranges over [start, end), in merge order, as (start, end, format) document
+        positions cut to it."""
+        if end <= start:
+            return []
+        found: list[_Found] = []
+        near, ends = self._near, self._near_ends
+        k = bisect_right(ends, start)  # (the pieces before end before start)
+        while k < len(near) and near[k].start - WIDE < end:
+            near[k].collect(start, end, found)
+            k += 1
+        for piece in self._far:
+            piece.collect(start, end, found)
+        found.sort(key=_merge_order)
+        return [(max(a, start), min(b, end), fmt) for b, a, _, fmt in found]
+
+
+def _merge_order(row: _Found) -> tuple[int, int, int]:
+    return row[0], row[1], row[2]
+
+
+def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
+    found = QTextLayout.FormatRange()
+    found.start = start
+    found.length = length
+    found.format = fmt
+    return found
