@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import gc
+import marshal
 import random
+import tracemalloc
 
 import pytest
-from PySide6.QtGui import QTextCharFormat, QTextDocument, QTextFormat
+from PySide6.QtGui import QPalette, QTextCharFormat, QTextDocument, QTextFormat
 
+from ui.colours import text_colours
+from ui.page.page_renderer import SPAN_UNITS, _style_formats, range_styles
 from ui.page.range_formats import LINK, LONG, WIDE, RangeFormats
+from ui.text.fragments import resolve_link
+from ui.text.render import HtmlRenderer
+from ui.text.render.remote import output_of
+
+BASE = "http://127.0.0.1:8080/page.html"
 
 TAG = QTextFormat.Property.UserProperty
 
@@ -111,3 +121,33 @@ def test_garbage_ranges_are_cut_to_their_text_or_dropped(qapp: object) -> None:
     found.add(10, 10, "some text", [(5, 99, "http://far/")], bad, styles, document)
     assert _expand(found, 10, 9) == [[], [], [2], [2], [2], [2, 0], [2, 0], [2, 0], [2, 0]]
     assert found.ranges(0, 10) == [] and found.ranges(19, 50) == []
+
+
+def test_a_pages_ranges_are_kept_within_the_views_memory_budget(qapp: object) -> None:
+    # page_renderer's budget (view_units) counts SPAN_UNITS (~8 bytes each) a style span: a
+    # renderer's answers for a page of 120,000 spans, through the process's frames, are kept
+    # in less than that once every piece is indexed (tuples and a str per name were ~1.5x).
+    html = "<p>" + "<b>bold</b> and <code>code</code> " * 60_000 + "</p>"
+    renderer = HtmlRenderer(BASE, 100, utf16=True, resolve=resolve_link)
+    fragments = [renderer.feed(html[i : i + 16_384]) for i in range(0, len(html), 16_384)]
+    fragments.append(renderer.close())
+    frames = [marshal.dumps(output_of(fragment, None)[0]) for fragment in fragments]
+    del fragments
+    styles = range_styles(QTextCharFormat(), _style_formats("monospace", text_colours(QPalette())))
+    document = QTextDocument()
+    found = RangeFormats()
+    spans = pos = 0
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for frame in frames:
+        text, links, piece_spans = marshal.loads(frame)
+        found.add(0, pos, text, links, piece_spans, styles, document)
+        spans += len(piece_spans)
+        pos += len(text)
+        del text, links, piece_spans
+    found.ranges(0, pos)  # (every piece looked at)
+    kept = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert spans >= 120_000
+    assert kept / spans <= SPAN_UNITS * 8, f"{kept / spans:.0f} bytes a span"

@@ -1154,15 +1154,25 @@ class DocumentView(QPlainTextEdit):
                 cuts.update((a, b))
         points = sorted(c for c in cuts if lo <= c <= hi)
         units = block.text().encode("utf-16-le", "surrogatepass")
+        # A sweep: the ranges over each stretch are those begun and not yet ended there,
+        # merged in their order (a loop over every range for every stretch took seconds for
+        # a long line of links).
+        begin: dict[int, list[int]] = {}
+        finish: dict[int, list[int]] = {}
+        for n, (a, b, _) in enumerate(ranges):
+            begin.setdefault(a, []).append(n)
+            finish.setdefault(b, []).append(n)
+        active: set[int] = set()
         found: list[tuple[int, str, QTextCharFormat]] = []
         p = k = 0  # the fragment and link at or after the stretch (in order)
         for a, b in pairwise(points):
+            active.difference_update(finish.get(a, ()))
+            active.update(begin.get(a, ()))
             while p < len(pieces) and pieces[p][1] <= a:
                 p += 1
             fmt = QTextCharFormat(pieces[p][2]) if p < len(pieces) else QTextCharFormat()
-            for m_start, m_end, merged in ranges:
-                if m_start <= a < m_end:
-                    fmt.merge(merged)
+            for n in sorted(active):
+                fmt.merge(ranges[n][2])
             while k < len(links) and links[k][1] <= a:
                 k += 1
             if k < len(links) and links[k][0] <= a:

@@ -4,7 +4,7 @@ highlighter's are.
 
 A renderer's piece of text goes into the document as plain text, one insert per piece
 (:meth:`ui.page.document_view.DocumentView.append_ranges`); its ranges (start, end, and a
-link or a style's name) stay here as they came. Before :class:`ui.page.hanging_layout.
+link or a style's name) stay here, as arrays of positions. Before :class:`ui.page.hanging_layout.
 HangingIndentLayout` lays a block out it asks :meth:`RangeFormats.apply`: the ranges over the
 block become its layout's format ranges, which Qt merges over the text's own format in list
 order. So a block is drawn, hit-tested and measured with its formats, and only the blocks
@@ -24,10 +24,11 @@ page streams, and :meth:`RangeFormats.clear` goes with a new page.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
-from itertools import chain
-from operator import itemgetter, sub
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain, compress
+from operator import itemgetter, not_, or_, sub
 
 from PySide6.QtGui import QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
@@ -56,9 +57,30 @@ def utf16_len(text: str) -> int:
 
 
 class _Piece:
-    """One piece's ranges, indexed by start the first time a block looks at them."""
+    """One piece's ranges, compact (arrays of positions, no tuples kept): by start, with the
+    long ones (or begun WIDE before its text) apart, in its stream's positions. Each range is
+    known by its number in the piece, links first, and cut to the piece's text (a range never
+    reaches past the text given with it) when a block finds it. Built from C-speed passes
+    over the ranges: a loop over each cost three times as much (bench/README.md, "Ranges, not
+    runs")."""
 
-    __slots__ = ("arrival", "end", "index", "links", "offset", "spans", "start", "styles")
+    __slots__ = (
+        "arrival",
+        "by_start",
+        "codes",
+        "end",
+        "ends",
+        "formats",
+        "link",
+        "links",
+        "long",
+        "low",
+        "offset",
+        "order",
+        "reach",
+        "start",
+        "starts",
+    )
 
     def __init__(
         self,
@@ -71,60 +93,76 @@ class _Piece:
         arrival: int,
     ) -> None:
         self.start, self.end, self.offset = start, end, offset  # its text's; its stream's
-        self.links, self.spans, self.styles = links, spans, styles
-        self.arrival = arrival  # of its first range
-        self.index: _Index | None = None
+        self.arrival = arrival + 1  # its first range's
+        self.links = len(links)
+        # A span's style as its number in ``formats`` (two bytes: no str kept per span; a
+        # name with no format raises KeyError here), a link's format LINK's (its url is the
+        # view's).
+        names = {name: n for n, name in enumerate(styles)}
+        self.formats = list(styles.values())
+        self.link = names.get(LINK, -1)
+        self.codes = array("H", list(map(names.__getitem__, map(_third, spans))))
+        # (C-speed passes, lists first and arrays of them after: arrays filled from
+        # iterators cost 1.5x)
+        ranges = [*links, *spans]
+        count = len(ranges)
+        starts = list(map(_first, ranges))
+        ends = list(map(_second, ranges))
+        lengths = list(map(sub, ends, starts))
+        self.low = offset + min(starts)  # (add gives at least one range)
+        early = start - WIDE - offset  # begun before this: looked at apart
+        narrow: Iterable[int] = range(count)
+        self.long = array("q")
+        if max(lengths) >= LONG or self.low - offset < early:
+            apart = list(map(or_, map(LONG.__le__, lengths), map(early.__gt__, starts)))
+            narrow = compress(range(count), map(not_, apart))
+            self.long = array("q", list(compress(range(count), apart)))
+        order = sorted(narrow, key=starts.__getitem__)
+        self.reach = max(map(lengths.__getitem__, order), default=0)
+        self.order = array("q", order)
+        self.by_start = array("q", list(map(starts.__getitem__, order)))
+        self.starts = array("q", starts)
+        self.ends = array("q", ends)
 
     def collect(self, start: int, end: int, found: list[_Found]) -> None:
-        """Its ranges over document positions [start, end) into ``found``, each cut to the
-        piece's text (a range never reaches past the text given with it)."""
-        index = self.index
-        if index is None:
-            index = self.index = _Index(self)
+        """Its ranges over document positions [start, end) into ``found``."""
         offset = self.offset
-        start -= offset  # (the index is in stream positions)
+        start -= offset  # (in stream positions)
         end -= offset
-        starts, ranges, formats = index.starts, index.ranges, index.formats
-        limit, links, arrival = self.end - offset, index.links, self.arrival + 1
-        first = bisect_left(starts, start - index.reach)
-        for n in chain(index.order[first : bisect_left(starts, end)], index.long):
-            a, b, code = ranges[n]
+        by_start, starts, ends = self.by_start, self.starts, self.ends
+        links, codes, formats = self.links, self.codes, self.formats
+        limit, arrival = self.end - offset, self.arrival
+        first = bisect_left(by_start, start - self.reach)
+        for n in chain(self.order[first : bisect_left(by_start, end)], self.long):
+            a, b = starts[n], ends[n]
             if b > limit:
                 b = limit
             if b <= start or a >= end or b <= a or a < 0:
                 continue  # not over it, empty, or before its stream (a renderer's bug)
-            fmt = formats.get(LINK if n < links else code)
-            if fmt is not None:
+            fmt = formats[self.link if n < links else codes[n - links]]
+            if not fmt.isEmpty():  # (an empty one changes nothing)
                 found.append((b + offset, a + offset, arrival + n, fmt))
 
-
-class _Index:
-    """A piece's ranges by start (their numbers in the piece, links first), the long ones
-    (or begun before WIDE) apart, in stream positions. Built from C-speed passes over the
-    piece's ranges: a loop over each cost three times as much (bench/README.md, "Ranges, not
-    runs")."""
-
-    __slots__ = ("formats", "links", "long", "order", "ranges", "reach", "starts")
-
-    def __init__(self, piece: _Piece) -> None:
-        # (an empty format changes nothing: its ranges are left out)
-        self.formats = {code: f for code, f in piece.styles.items() if not f.isEmpty()}
-        self.links = len(piece.links)
-        ranges = self.ranges = [*piece.links, *piece.spans]
-        starts = list(map(_first, ranges))
-        lengths = list(map(sub, map(_second, ranges), starts))
-        order = sorted(range(len(ranges)), key=starts.__getitem__)
-        low = piece.start - WIDE - piece.offset  # begun before this: looked at apart
-        if ranges and (max(lengths) >= LONG or min(starts) < low):
-            long = {n for n in order if lengths[n] >= LONG or starts[n] < low}
-            order = [n for n in order if n not in long]
-            self.long = sorted(long)
-            self.reach = max((lengths[n] for n in order), default=0)
-        else:
-            self.long = []
-            self.reach = max(lengths, default=0)
-        self.order = order
-        self.starts = [starts[n] for n in order]
+    def over_earlier(self) -> list[tuple[int, int]]:
+        """The document positions of text given before this piece that its ranges lie over,
+        as (start, end) stretches in order, none overlapping."""
+        offset, text = self.offset, self.start - self.offset
+        stretches: list[tuple[int, int]] = []
+        starts, ends = self.starts, self.ends
+        for n in self.order[: bisect_left(self.by_start, text)]:
+            a, b = max(starts[n], 0), min(ends[n], text)
+            if b <= a:
+                continue
+            if stretches and a <= stretches[-1][1] - offset:
+                if b + offset > stretches[-1][1]:
+                    stretches[-1] = (stretches[-1][0], b + offset)
+            else:
+                stretches.append((a + offset, b + offset))
+        for n in self.long:  # (unordered, and few)
+            a, b = max(starts[n], 0), min(ends[n], text)
+            if b > a:
+                stretches.append((a + offset, b + offset))
+        return stretches
 
 
 class RangeFormats:
@@ -171,30 +209,29 @@ class RangeFormats:
         some lie over text given before, whose blocks get their formats again."""
         if not links and not spans:
             return False
-        missing = set(map(_third, spans)) - styles.keys()
-        if missing or (links and LINK not in styles):
-            # (a renderer's bug, told where it is made rather than when a block is drawn)
-            raise KeyError(f"no format for {sorted(missing) or LINK}")
+        if links and LINK not in styles:
+            # (a renderer's bug, told where it is made rather than when a block is drawn;
+            # _Piece tells of a style with no format)
+            raise KeyError(f"no format for {LINK}")
         end = start + utf16_len(text)
         piece = _Piece(start, end, offset, links, spans, styles, self._arrivals)
         self._arrivals += len(links) + len(spans)
         self._styles[id(styles)] = styles
-        low = offset + min(
-            min(map(_first, links), default=end - offset),
-            min(map(_first, spans), default=end - offset),
-        )
-        if low < start - WIDE:
+        if piece.low < start - WIDE:
             self._far.append(piece)
         else:
             self._near.append(piece)
             self._near_ends.append(end)
-        if low >= start:
+        if piece.low >= start:
             return False
-        block = document.findBlock(max(low, offset))
-        while block.isValid() and block.position() < start:
-            self._given.pop(block.position(), None)
-            block = block.next()
-        return True
+        over = False
+        for a, b in piece.over_earlier():
+            block = document.findBlock(a)
+            while block.isValid() and block.position() < b:
+                self._given.pop(block.position(), None)
+                over = True
+                block = block.next()
+        return over
 
     def restyle(self, change: Callable[[QTextCharFormat], object]) -> None:
         """``change`` every format once (a palette change recolours them); every block
@@ -246,7 +283,8 @@ class RangeFormats:
         near, ends = self._near, self._near_ends
         k = bisect_right(ends, start)  # (the pieces before end before start)
         while k < len(near) and near[k].start - WIDE < end:
-            near[k].collect(start, end, found)
+            if near[k].low < end:  # (small pieces: many begin after a block)
+                near[k].collect(start, end, found)
             k += 1
         for piece in self._far:
             piece.collect(start, end, found)

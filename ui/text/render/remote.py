@@ -113,6 +113,11 @@ class FrameReader:
         return len(self._buffer)
 
 
+#: One str object per style: marshal writes a name once a frame and the rest as references,
+#: and the window keeps that one object (str(style) made a new one for every span).
+_STYLE_NAMES = {style: str(style) for style in Style}
+
+
 def output_of(fragment: Fragment, title: str | None) -> Output:
     """A Fragment as the plain tuples an "out" frame carries (the renderer's own offsets are
     the stream's positions; the window formats the ranges itself: ui.page.range_formats)."""
@@ -120,7 +125,7 @@ def output_of(fragment: Fragment, title: str | None) -> Output:
         (
             fragment.text,
             [(link.start, link.end, link.url) for link in fragment.links if link.url is not None],
-            [(span.start, span.end, str(span.style)) for span in fragment.spans],
+            [(span.start, span.end, _STYLE_NAMES[span.style]) for span in fragment.spans],
         ),
         tuple((anchor.name, anchor.pos) for anchor in fragment.anchors),
         tuple(fragment.indents),
