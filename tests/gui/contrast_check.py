@@ -1,9 +1,9 @@
 """Measure what is on screen: the WCAG contrast of every piece of text a document view shows.
 
 Each stretch of text drawn with one character format (:meth:`DocumentView.shown_runs`: the
-document's own, with its links' and styles' ranges merged over it): its colour is the format's foreground (the palette's
-Text when it has none), its background the format's own (the palette's Base when it has
-none), as QPlainTextEdit paints them.
+document's own, with its links' and styles' ranges merged over it): its colour is the
+format's foreground (the palette's Text when it has none), its background the format's own
+(the palette's Base when it has none), as QPlainTextEdit paints them.
 """
 
 from __future__ import annotations
