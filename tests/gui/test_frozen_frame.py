@@ -59,3 +59,23 @@ def test_keys_held_after_the_picture_wait_its_time_limit_at_most(
     frame.release_keys()
     settle()
     assert editor.toPlainText() == "4"
+
+
+def test_while_the_page_renders_again_a_whole_page_key_waits_after_the_picture_too(
+    qtbot: QtBot, editor: QPlainTextEdit
+) -> None:
+    frame = FrozenFrame(editor)
+    frame.whole_pending = True  # (a relayout: the page is being rendered again)
+    qtbot.keyClick(editor, Qt.Key.Key_1)  # no picture, no whole-page key: at once
+    assert editor.toPlainText() == "1"
+    qtbot.keyClick(editor, Qt.Key.Key_A, CTRL)  # Select All waits, and what follows it
+    frame.defer(lambda: editor.insertPlainText("+"))  # (the context menu's, in its turn)
+    qtbot.keyClick(editor, Qt.Key.Key_2)
+    settle()
+    assert editor.toPlainText() == "1"
+    frame.release_keys()  # the page is whole
+    settle()
+    assert editor.toPlainText() == "+2"  # Select All, then "+" over it, then 2
+    assert not frame.whole_pending
+    frame.defer(lambda: editor.insertPlainText("!"))  # nothing waits: at once
+    assert editor.toPlainText() == "+2!"

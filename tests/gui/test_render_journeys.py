@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetricsF, QGuiApplication, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QContextMenuEvent, QFontMetricsF, QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -407,11 +407,11 @@ def test_a_hidden_tab_s_tables_are_laid_out_again_once_it_is_shown_not_at_each_z
     assert len(starts) == 1
 
 
-def test_select_all_and_copy_while_the_page_is_laid_out_again_copy_all_of_it(
-    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
-) -> None:
-    open_page(qtbot, window, servers, wide_table(10) + paragraphs(5000), "/copy.html")
-    read_at(qtbot, window, "Paragraph 4000 ")
+def _zoomed(qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer], reading: str) -> str:
+    """A long page with a table, read at ``reading`` and zoomed in: laid out again, slowly
+    (its end still to come), the clipboard empty. The page's text before the zoom."""
+    open_page(qtbot, window, servers, wide_table(10) + paragraphs(5000), "/whole.html")
+    read_at(qtbot, window, reading)
     whole = text_of(window)
     view = window.page.document_view
     window.page.renderer.tick_budget_s = 0  # one step a tick: the page refills in many
@@ -420,13 +420,81 @@ def test_select_all_and_copy_while_the_page_is_laid_out_again_copy_all_of_it(
     qtbot.waitUntil(lambda: window.page.rendering, timeout=5_000)
     assert "Paragraph 4999" not in text_of(window)  # still refilling
     QGuiApplication.clipboard().clear()
-    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    return whole
+
+
+def _copied_all(qtbot: QtBot, window: MainWindow, whole: str) -> None:
     qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
     qtbot.waitUntil(lambda: "Paragraph 4999" in QGuiApplication.clipboard().text(), timeout=5_000)
     copied = QGuiApplication.clipboard().text()
     assert copied.startswith("Name") and copied.rstrip().endswith("Paragraph 4999 of the page.")
     assert len(copied) >= len(whole) - 200  # all of it (its table cut for the new width)
+
+
+def test_select_all_and_copy_while_the_page_is_laid_out_again_copy_all_of_it(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    whole = _zoomed(qtbot, window, servers, "Paragraph 4000 ")  # (the picture still up)
+    view = window.page.document_view
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    _copied_all(qtbot, window, whole)
+
+
+def _zoomed_and_place_back(qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]) -> str:
+    """:func:`_zoomed` near the page's top: its place is back on screen (the picture gone)
+    while the rest of it still renders."""
+    whole = _zoomed(qtbot, window, servers, "Paragraph 30 ")
+    picture = window.page.document_view.findChild(reading_place.FrozenFrame)
+    qtbot.waitUntil(lambda: window.page.rendering and picture.isHidden(), timeout=10_000)
+    assert "Paragraph 4999" not in text_of(window)
+    return whole
+
+
+def test_select_all_and_copy_once_the_place_is_back_still_copy_the_whole_page(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # The reader sees the page (the picture is gone) and copies it: all of it, not the part
+    # rendered again so far.
+    whole = _zoomed_and_place_back(qtbot, window, servers)
+    view = window.page.document_view
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    _copied_all(qtbot, window, whole)
+
+
+def test_the_context_menus_select_all_and_copy_also_wait_for_the_whole_page(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    whole = _zoomed_and_place_back(qtbot, window, servers)
+    view = window.page.document_view
+    for name in ("select-all", "edit-copy"):  # right click, then the menu's item
+        at = view.viewport().rect().center()
+        event = QContextMenuEvent(
+            QContextMenuEvent.Reason.Mouse, at, view.viewport().mapToGlobal(at)
+        )
+        QApplication.sendEvent(view.viewport(), event)
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        action = next(a for a in menu.actions() if a.objectName() == name)
+        assert action.isEnabled()  # (Copy too: Select All selected what is there)
+        action.trigger()
+        menu.close()
+    assert window.page.rendering  # (the menu's actions wait: nothing copied yet)
+    _copied_all(qtbot, window, whole)
+    # ...and once the page is whole, the menu acts at once.
+    QGuiApplication.clipboard().clear()
+    view.setTextCursor(QTextCursor(view.document()))  # (no selection)
+    at = view.viewport().rect().center()
+    QApplication.sendEvent(
+        view.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, view.viewport().mapToGlobal(at)),
+    )
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu)
+    next(a for a in menu.actions() if a.objectName() == "select-all").trigger()
+    menu.close()
+    assert view.textCursor().selectedText().startswith("Name")
 
 
 def test_find_while_a_page_is_laid_out_again_shows_the_match_not_the_old_place(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from itertools import pairwise
 from typing import Any, NamedTuple, TypeVar
@@ -196,6 +196,9 @@ class DocumentView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._range_formats = RangeFormats()  # the formats of the ranges (append_ranges)
+        #: Runs the context menu's Copy and Select All (the page's: they may wait for the
+        #: page to be whole, see ui.page.reading_place.FrozenFrame.defer); None: at once.
+        self.whole_page_gate: Callable[[Callable[[], object]], None] | None = None
         self._page = 0  # counts clear_document: a copied selection's page is still there
         self._plain = QTextCharFormat()  # what a ranged piece's text goes in with
         self._wrap = QPlainTextEdit.LineWrapMode.WidgetWidth  # see setLineWrapMode
@@ -1327,6 +1330,18 @@ class DocumentView(QPlainTextEdit):
         href = self.focused_link() if from_keyboard else self.link_at(pos)
         menu = self.createStandardContextMenu(pos)
         menu.setParent(self, menu.windowFlags())
+        gate = self.whole_page_gate
+        if gate is not None:  # (Qt's own Copy and Select All: through the gate)
+            for action in menu.actions():
+                name = action.objectName()
+                if name == "edit-copy":
+                    action.triggered.disconnect()
+                    action.triggered.connect(lambda: gate(self.copy))
+                elif name == "select-all":
+                    # What is there now (so the menu offers Copy), and all of the page once
+                    # it is whole.
+                    action.triggered.disconnect()
+                    action.triggered.connect(lambda: self._select_all_through(gate))
         if href:
             first = menu.actions()[0] if menu.actions() else None
             open_link = QAction("Open Link", menu)
@@ -1346,6 +1361,10 @@ class DocumentView(QPlainTextEdit):
             menu.insertActions(first, actions)  # type: ignore[arg-type]
             menu.insertSeparator(first)  # type: ignore[arg-type]
         return menu
+
+    def _select_all_through(self, gate: Callable[[Callable[[], object]], None]) -> None:
+        self.selectAll()
+        gate(self.selectAll)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard

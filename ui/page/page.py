@@ -168,6 +168,7 @@ class Page(QWidget):
         self.renderer.table_width = self.document_view.columns
         self._frozen = FrozenFrame(self.document_view)  # (its scroll bar too)
         self._frozen.expired.connect(self._on_frozen_too_long)
+        self.document_view.whole_page_gate = self._frozen.defer
         # What the window's status bar and Stream dock show while this page is current.
         self.load_status = LoadStatus()
         self.charset_label = QLabel()
@@ -808,6 +809,7 @@ class Page(QWidget):
         else:
             self._restore.restart()
         self._frozen.freeze()
+        self._frozen.whole_pending = True  # (Select All, Copy: the page, once whole again)
         # And the link hints on: the same page laid out again (a resize, a zoom) is no reason
         # to end them; they label the links again where they now are.
         hints = view.link_hints

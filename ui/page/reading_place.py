@@ -10,12 +10,14 @@ table, whose text changed, falls back to its distance from that target.
 
 Until the re-rendered text reaches that place, the view shows the picture it last drew
 (:class:`FrozenFrame`), not the top of a page filling up again; keys pressed meanwhile wait
-and act on the place once it is shown (Select All and Copy, and what follows them, once the
-page is whole again).
+and act on the place once it is shown. Select All and Copy, and what follows them, wait for
+the page to be whole again, from the keys or the context menu, shown or not: the reader saw
+the whole page, and a copy of part of it would lose the rest without a word.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -118,17 +120,32 @@ def _find(document: QTextDocument, needle: str, start: int) -> int | None:
     return None if found.isNull() else found.selectionStart()
 
 
+class _Deferred(QEvent):
+    """An action that waited for the whole page, posted in its turn among the keys."""
+
+    TYPE = QEvent.Type(QEvent.registerEventType())
+
+    def __init__(self, action: Callable[[], object]) -> None:
+        super().__init__(self.TYPE)
+        self.action = action
+
+
 class FrozenFrame(QLabel):
     """What a widget last drew, held over it. It takes the pointer's events meanwhile (a
     click must not reach the text under the picture, which is elsewhere now) and holds its
-    keys, given to it once thawed (:meth:`thaw`) or dropped (:meth:`drop_keys`)."""
+    keys, given to it once thawed (:meth:`thaw`) or dropped (:meth:`drop_keys`). While
+    :attr:`whole_pending` (the page is being rendered again), Select All and Copy, and what
+    follows them, wait for :meth:`release_keys` even once thawed, as do the actions given
+    to :meth:`defer` (the context menu's)."""
 
     expired = Signal()
 
     def __init__(self, over: QWidget) -> None:
         super().__init__(over)
         self._over = over
-        self._keys: list[QKeyEvent] = []
+        self._keys: list[QKeyEvent | _Deferred] = []
+        #: The page is being rendered again (a relayout): whole-page actions wait for it.
+        self.whole_pending = False
         self.setAccessibleName("The page, being laid out again for the new width")
         self.hide()
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -166,24 +183,40 @@ class FrozenFrame(QLabel):
         self._post(now)
 
     def release_keys(self) -> None:
-        """The keys still held, to the widget (the page is whole)."""
+        """The keys and actions still held, to the widget (the page is whole)."""
+        self.whole_pending = False
         self._expiry.stop()
         keys, self._keys = self._keys, []
         self._post(keys)
 
     def drop_keys(self) -> None:
+        self.whole_pending = False
         self._keys.clear()
 
-    def _post(self, keys: list[QKeyEvent]) -> None:
+    def defer(self, action: Callable[[], object]) -> None:
+        """``action`` (one on the whole page: Select All, Copy) now, or, while the page is
+        rendered again or keys wait, in its turn once it is whole (FROZEN_MS at most)."""
+        if not self.whole_pending and not self._keys:
+            action()
+            return
+        self._hold(_Deferred(action))
+
+    def _hold(self, item: QKeyEvent | _Deferred) -> None:
+        self._keys.append(item)
+        if not self.frozen and not self._expiry.isActive():
+            self._expiry.start()  # (thawed: they wait for the page's end, this long at most)
+
+    def _post(self, keys: list[QKeyEvent | _Deferred]) -> None:
         for key in keys:
-            QCoreApplication.postEvent(self._over, key)
+            # (both posted, in order: a key and an action after it keep their turns)
+            QCoreApplication.postEvent(self if isinstance(key, _Deferred) else self._over, key)
 
     @property
     def frozen(self) -> bool:
         return not self.isHidden()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.frozen and not self._keys:
+        if not self.frozen and not self._keys and not self.whole_pending:
             return False
         kind = event.type()
         if kind == QEvent.Type.Resize:
@@ -191,7 +224,9 @@ class FrozenFrame(QLabel):
         elif kind in _KEY_EVENTS and isinstance(event, QKeyEvent):
             if not event.spontaneous() or event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
                 return False  # given back (posted: not the keyboard's), or focus moves on
-            self._keys.append(
+            if not self.frozen and not self._keys and not _takes_the_page(event):
+                return False  # thawed: only a whole-page key (and what follows it) waits
+            self._hold(
                 QKeyEvent(
                     event.type(),
                     event.key(),
@@ -205,15 +240,20 @@ class FrozenFrame(QLabel):
         return False
 
     def event(self, event: QEvent) -> bool:
+        if isinstance(event, _Deferred):
+            event.action()
+            return True
         if event.type() in _POINTER_EVENTS:
             event.accept()
             return True
         return super().event(event)
 
 
-def _takes_the_page(key: QKeyEvent) -> bool:
-    return key.matches(QKeySequence.StandardKey.SelectAll) or key.matches(
-        QKeySequence.StandardKey.Copy
+def _takes_the_page(key: QKeyEvent | _Deferred) -> bool:
+    return (
+        isinstance(key, _Deferred)
+        or key.matches(QKeySequence.StandardKey.SelectAll)
+        or key.matches(QKeySequence.StandardKey.Copy)
     )
 
 
