@@ -34,7 +34,7 @@ from ui.colours import COLOUR_ROLE, TextColours, recolour_format
 from ui.fonts import monospace_font
 from ui.page import render_process
 from ui.page.document_view import DocumentView, Segment, SegmentKind
-from ui.page.range_formats import LINK
+from ui.page.range_formats import LINK, utf16_len
 from ui.page.turns import DEFER_MS, TurnGuard
 from ui.text.binary_preview import declared_text, hex_dump, looks_binary
 from ui.text.lines import LineBreaker, NewlineNormaliser
@@ -365,12 +365,12 @@ class PageRenderer(QObject):
         start = self._pos
         if text:
             self.view.append_text(text, kind)
-            self._pos += _units(text)
+            self._pos += utf16_len(text)
             self._lines_added += text.count("\n")
         return start
 
     def _append_styled(self, text: str, style: str) -> None:
-        self._append_ranges(text, (), [(self._pos, self._pos + _units(text), style)])
+        self._append_ranges(text, (), [(self._pos, self._pos + utf16_len(text), style)])
 
     def _append_ranges(
         self,
@@ -382,7 +382,7 @@ class PageRenderer(QObject):
         style) over it or over text queued before (stream positions)."""
         self.view.append_ranges(text, links, spans, self._styles)
         if text:
-            self._pos += _units(text)
+            self._pos += utf16_len(text)
             self._lines_added += text.count("\n")
 
     def _fresh_styles(self) -> None:
@@ -394,7 +394,7 @@ class PageRenderer(QObject):
             kind = SegmentKind(name)
             if kind is SegmentKind.LINK:
                 self.view.append_link(text, href)
-                self._pos += _units(text)
+                self._pos += utf16_len(text)
             else:
                 self._append(text, kind)
 
@@ -896,12 +896,6 @@ def _is_json(content_type: str) -> bool:
     from ui.text.json_pretty import is_json_type
 
     return is_json_type(content_type)
-
-
-def _units(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def range_styles(

@@ -170,7 +170,6 @@ class RangeFormats:
 
     def __init__(self) -> None:
         self._near: list[_Piece] = []  # pieces whose ranges all begin near their text
-        self._near_ends: list[int] = []  # ...their text's ends (in order)
         self._far: list[_Piece] = []  # ...and the others (few: a <pre> begun long before)
         self._arrivals = 0
         self._styles: dict[int, Mapping[str, QTextCharFormat]] = {}  # the pieces' (by id)
@@ -182,7 +181,6 @@ class RangeFormats:
 
     def clear(self) -> None:
         self._near = []
-        self._near_ends = []
         self._far = []
         self._styles = {}
         self._given = {}
@@ -220,8 +218,7 @@ class RangeFormats:
         if piece.low < start - WIDE:
             self._far.append(piece)
         else:
-            self._near.append(piece)
-            self._near_ends.append(end)
+            self._near.append(piece)  # (in order of their text, and so of its end)
         if piece.low >= start:
             return False
         over = False
@@ -280,8 +277,8 @@ class RangeFormats:
         if end <= start:
             return []
         found: list[_Found] = []
-        near, ends = self._near, self._near_ends
-        k = bisect_right(ends, start)  # (the pieces before end before start)
+        near = self._near
+        k = bisect_right(near, start, key=_end)  # (the pieces before end before start)
         while k < len(near) and near[k].start - WIDE < end:
             if near[k].low < end:  # (small pieces: many begin after a block)
                 near[k].collect(start, end, found)
@@ -290,6 +287,10 @@ class RangeFormats:
             piece.collect(start, end, found)
         found.sort(key=_merge_order)
         return [(max(a, start), min(b, end), fmt) for b, a, _, fmt in found]
+
+
+def _end(piece: _Piece) -> int:
+    return piece.end
 
 
 def _merge_order(row: _Found) -> tuple[int, int, int]:
