@@ -19,11 +19,15 @@ tools/build_native.py's build is current (`make native`), else pure Python; --pu
 pure one.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/render_real_pages.py [--window] [--busy]
-     [--pure] [--in-window]
+     [--pure] [--in-window] [--stalls N]
 
 --in-window renders every page in the window's process (YONDER_RENDER_PROCESS=0), as before
 the renderer process: big pages otherwise render there (ui/page/render_process.py), and the
 CPU column adds that process's CPU seconds to the window's.
+
+--stalls N samples the GUI thread's stack during every event-loop turn longer than N ms while
+a page renders (bench/stall_sampler.py) and prints the longest under the page's row. The
+sampler's own 2 ms timer and thread cost a little: take the rows' figures from a run without.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # --pure: the pure Python renderer even where the compiled one is built (ui/text/render/native.py
@@ -58,7 +62,11 @@ from ui.text.fragments import resolve_link
 from ui.text.render import HtmlRenderer
 from ui.text.render.remote import tune_gc
 
+if TYPE_CHECKING:
+    from bench.stall_sampler import StallSampler
+
 IN_WINDOW = "--in-window" in sys.argv
+STALLS_MS = float(sys.argv[sys.argv.index("--stalls") + 1]) if "--stalls" in sys.argv else 0.0
 ROUNDS = 3
 DOC_ROOTS = ("/usr/share/doc/python3.11/html", "/usr/share/doc/nodejs/api")
 MIN_SIZE, MAX_SIZE = 700_000, 9_000_000
@@ -213,11 +221,13 @@ def window_run(
                 # The window's process and the renderer process (this page's share of each).
                 cpu, process_cpu = time.process_time(), child_cpu()
                 last[0] = started
+                sampler = stall_sampler()
                 heart.start()
                 check.start()
                 win.load(server.url("/" + path.name))
                 loop.exec()
                 elapsed = time.perf_counter() - started
+                stalls = sampler.stop() if sampler is not None else []
                 process_cpu = child_cpu() - process_cpu
                 cpu = time.process_time() - cpu + process_cpu
                 heart.stop()
@@ -231,6 +241,8 @@ def window_run(
                     f"{cpu / alone_cpu[path]:>8.2f} {process_cpu:>8.2f}"
                     f" {process_cpu / alone_cpu[path]:>8.2f}"
                 )
+                for line in stalls:
+                    print("    " + line)
                 results.append(
                     WindowResult(
                         path, elapsed / alone_wall[path], p99 * 1000, process_cpu / alone_cpu[path]
@@ -242,8 +254,22 @@ def window_run(
     return results
 
 
+def stall_sampler() -> StallSampler | None:
+    """--stalls: a started StallSampler (bench/stall_sampler.py) for one page, else None."""
+    if not STALLS_MS:
+        return None
+    from bench.stall_sampler import StallSampler
+
+    sampler = StallSampler(STALLS_MS, depth=6)
+    sampler.start()
+    return sampler
+
+
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
+    if "--stalls" in argv:
+        del argv[argv.index("--stalls") + 1]
+    args = [a for a in argv if not a.startswith("--")]
     paths = [Path(a) for a in args] or pages_from_docs()
     if not paths:
         raise SystemExit("no pages: apt-get install python3-doc nodejs-doc (or name files)")

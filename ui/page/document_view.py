@@ -64,6 +64,7 @@ from ui.page.hanging_layout import HangingIndentLayout
 from ui.page.link_hints import LinkHints
 from ui.page.range_formats import Range, RangeFormats, utf16_len
 from ui.page.rich_copy import RICH_COPY_CHARS, RichSelection, runs_html
+from ui.page.still_scroll_bar import StillScrollBar
 from ui.page.turns import DEFER_MS, TurnGuard
 
 FRAME_MS = 16
@@ -211,6 +212,8 @@ class DocumentView(QPlainTextEdit):
         # A document whose layout gives prefixed lines a hanging indent (add_indents).
         self.setDocument(self._new_document(self.document()))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # Not painted again for a range that changes nothing it shows (a page streaming in).
+        self.setVerticalScrollBar(StillScrollBar(Qt.Orientation.Vertical, self))
         # Always there: a bar that appears once the text outgrows the view narrows it, and a
         # narrower view lays every block out again. In a background tab that came at its
         # first show, at once: 240 ms for a 20 MB page (bench/window_stream.py).

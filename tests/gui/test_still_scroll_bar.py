@@ -1,0 +1,139 @@
+"""StillScrollBar: a change of range repaints the bar only when the bar would look different;
+what is on screen is always what the bar would paint in its present state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.gui.test_render_journeys import html_page, type_address
+from tests.gui.windows import serve, text_of
+from tests.integration.servers import LoopbackServer, respond
+from ui.page.still_scroll_bar import StillScrollBar
+from ui.shell.main_window import MainWindow
+
+
+class PaintCount(QObject):
+    """Counts the paint events a widget gets."""
+
+    def __init__(self, widget: QScrollBar, changes: list[object] | None = None) -> None:
+        super().__init__()
+        self.count = 0
+        self.changes = changes if changes is not None else []
+        self.after: list[int] = []  # each paint: how many changes had come before it
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+            self.after.append(len(self.changes))
+        return False
+
+
+def _bar(cls: type[QScrollBar], qtbot: QtBot) -> QScrollBar:
+    bar = cls(Qt.Orientation.Vertical)
+    qtbot.addWidget(bar)
+    bar.resize(16, 400)
+    bar.setPageStep(40)
+    bar.setRange(0, 100)
+    bar.show()
+    qtbot.waitExposed(bar)
+    return bar
+
+
+def _settled(bar: QScrollBar) -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def _on_screen(widget: QWidget) -> QImage:
+    """What the screen shows of ``widget`` (its window's backing store, as last painted)."""
+    top = widget.window()
+    shot = widget.screen().grabWindow(top.winId()).toImage()
+    return shot.copy(QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())).convertToFormat(
+        QImage.Format.Format_RGB32
+    )
+
+
+def _painted_now(widget: QWidget) -> QImage:
+    """What ``widget`` paints in its present state (grab paints it afresh)."""
+    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def test_a_range_that_leaves_the_handle_as_it_was_is_not_painted_again(qtbot: QtBot) -> None:
+    bar = _bar(StillScrollBar, qtbot)
+    bar.setMaximum(100_000)  # the handle at its smallest, at the top
+    _settled(bar)
+    paints = PaintCount(bar)
+    for maximum in range(100_000, 200_000, 1_000):  # a document growing, the reader at the top
+        bar.setMaximum(maximum)
+        _settled(bar)
+    assert paints.count == 0
+    assert bar.maximum() == 199_000  # the range itself is kept: only the repaint is skipped
+    assert _on_screen(bar) == _painted_now(bar)
+
+
+def test_a_range_that_moves_or_resizes_the_handle_is_painted(qtbot: QtBot) -> None:
+    bar = _bar(StillScrollBar, qtbot)
+    _settled(bar)
+    paints = PaintCount(bar)
+    bar.setMaximum(200)  # the handle shrinks
+    _settled(bar)
+    assert paints.count >= 1
+    assert _on_screen(bar) == _painted_now(bar)
+    bar.setValue(150)
+    bar.setMaximum(100_000)
+    _settled(bar)
+    before = paints.count
+    bar.setMaximum(300)  # the handle moves down, the value now near the end
+    _settled(bar)
+    assert paints.count > before
+    assert _on_screen(bar) == _painted_now(bar)
+
+
+def test_a_value_steps_and_the_ends_are_on_screen_as_the_bar_paints_them(qtbot: QtBot) -> None:
+    bar = _bar(StillScrollBar, qtbot)
+    bar.setMaximum(100_000)
+    _settled(bar)
+    for change in (
+        lambda: bar.setValue(50_000),  # the reader scrolls
+        lambda: bar.setValue(100_000),  # ...to the end: the arrow there is disabled
+        lambda: bar.setMaximum(100_500),  # the end moves on, the value stays
+        lambda: bar.setPageStep(5_000),  # a taller view: a longer handle
+        lambda: bar.setRange(0, 0),  # no range at all
+        lambda: bar.setRange(0, 100_000),
+    ):
+        change()
+        _settled(bar)
+        assert _on_screen(bar) == _painted_now(bar)
+
+
+def test_a_page_streaming_in_paints_the_views_bar_seldom_and_leaves_it_right(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # Typed into the address bar: a page hundreds of screens long, rendered in many frames
+    # (a frame inserts 512 K characters at most). The bar's range changes every frame; the
+    # reader stays at the top, and the handle is at its smallest after a few screens.
+    rows = "".join(
+        f"<p>Line {i} of the long page, with some more words.</p>" for i in range(30_000)
+    )
+    srv = serve(servers, respond(html_page(rows)))
+    bar = window.page.document_view.verticalScrollBar()
+    assert isinstance(bar, StillScrollBar)
+    changes: list[object] = []  # what the bar would show after each change of its range
+    bar.rangeChanged.connect(lambda _low, _high: changes.append(bar.shown()))
+    paints = PaintCount(bar, changes)
+    type_address(qtbot, window, srv.url("/long.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    _settled(bar)
+    assert "Line 29999 of the long page, with some more words." in text_of(window)
+    # Once the bar shows what it shows at the end, no change of range paints it again (the
+    # repaint of the change that got there comes in a later turn: after the next change,
+    # maybe, which may come in the same turn).
+    settled = changes.index(changes[-1]) + 2
+    assert len(changes) > settled, changes  # changes that changed nothing on screen
+    assert [n for n in paints.after if n > settled] == [], (paints.after, len(changes))
+    assert bar.value() == 0
+    assert _on_screen(bar) == _painted_now(bar)
