@@ -76,10 +76,12 @@ MIN_COLUMNS = 40  # the width in columns given to tables, at least and at most
 MAX_COLUMNS = 250
 HIDDEN_COLUMNS = 100
 FIRST_SLICE_CHARS = 8 * 1024  # the first insert after idle: on screen fast
-# One insert per frame, sized to take about this long (paint and input need the rest). An
-# insert has a fixed cost (~0.6 ms) plus ~30 ns per character here, so few big inserts fill
-# faster than many small ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s.
-TICK_BUDGET_S = 0.0105
+# One insert per frame, sized to take about this long: the frame's paint comes on top in the
+# same turn, and beside a busy process the whole turn stretches. An insert has a fixed cost
+# (~0.6 ms) plus ~30 ns per character here, so few big inserts fill faster than many small
+# ones: 64 KiB slices ~12 MB/s, one ~300K slice per frame ~19 MB/s. 10.5 ms filled no faster
+# than 8 and gave longer turns (bench/README.md, "Shorter turns").
+TICK_BUDGET_S = 0.008
 REST_MS = 5  # between two frames when behind: the event loop paints and handles input
 # While a shown view streams, a hidden one (a background tab's) inserts one slice at most this
 # often: the shown tab keeps the GUI thread (two views inserting every frame left no idle turn:
