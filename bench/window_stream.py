@@ -30,7 +30,7 @@ first painted frame held. --startup-only measures just that.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/window_stream.py [--size 50M]
         [--rounds 3] [--scenarios one,two,switch] [--follow] [--switch-ms 500]
-        [--runs 7] [--startup-only] [--no-startup]
+        [--runs 7] [--startup-only] [--no-startup] [--stalls N]
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ class ServerProcess:
 
 
 def run_window(
-    scenario: str, urls: list[str], size: int, follow: bool, switch_ms: int
+    scenario: str, urls: list[str], size: int, follow: bool, switch_ms: int, stalls_ms: float = 0
 ) -> dict[str, Any]:
     """One scenario in the real window; the figures as a dict (printed as JSON)."""
     from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
@@ -259,6 +259,11 @@ def run_window(
     switcher = QTimer()
     switcher.setInterval(switch_ms)
     switcher.timeout.connect(switch)
+    sampler = None
+    if stalls_ms:
+        from bench.stall_sampler import StallSampler
+
+        sampler = StallSampler(stalls_ms, depth=6)
 
     def start() -> None:
         # As a person would: the window is up and painted before the address is entered;
@@ -271,12 +276,15 @@ def run_window(
         if scenario == "switch":
             switcher.start()
         heartbeat.start()
+        if sampler is not None:
+            sampler.start()
 
     QTimer.singleShot(SETTLE_MS, start)
     QTimer.singleShot(TIMEOUT_S * 1000, app.quit)
     app.exec()
     heartbeat.stop()
     switcher.stop()
+    stalls = sampler.stop() if sampler is not None else []
     ok = [page.load_ok for page in pages]
     shown = [page.document_view.document().characterCount() - 1 for page in pages]
     window.close()
@@ -298,6 +306,7 @@ def run_window(
         "switches": len(switches),
         "switch_max_ms": max(switches, default=0.0) * 1000,
         "peak_rss_mib": peak_rss_mib(),
+        "stalls": stalls,
     }
 
 
@@ -340,7 +349,9 @@ def child_main(args: argparse.Namespace) -> int:
     if args.child == "bare":
         result = run_bare(args.duration, args.size_bytes)
     else:
-        result = run_window(args.child, args.urls, args.size_bytes, args.follow, args.switch_ms)
+        result = run_window(
+            args.child, args.urls, args.size_bytes, args.follow, args.switch_ms, args.stalls
+        )
     print("RESULT " + json.dumps(result), flush=True)
     return 0
 
@@ -423,6 +434,7 @@ def run_rounds(args: argparse.Namespace) -> None:
                     str(args.switch_ms),
                 ]
                 argv += ["--follow"] if args.follow else []
+                argv += ["--stalls", str(args.stalls)] if args.stalls else []
                 this[scenario] = run_child([*argv, "--urls", *urls])
             duration = max(r["total_s"] for r in this.values())
             bare = run_child(
@@ -451,6 +463,9 @@ def run_rounds(args: argparse.Namespace) -> None:
                 f"curl {curl[1] * 1000:.0f}/{curl[2] * 1000:.0f} ms; load {uptime()}",
                 flush=True,
             )
+            for scenario, r in this.items():
+                for line in r.get("stalls", []):
+                    print(f"    {scenario}: {line}", flush=True)
     finally:
         server.close()
     print_table(scenarios, results, ratios, bares, curls, size)
@@ -638,6 +653,12 @@ def main(argv: list[str] | None = None) -> int:
         "--startup-only", action="store_true", help="measure start-up only, no transfer"
     )
     parser.add_argument("--no-startup", action="store_true", help="no start-up measurement")
+    parser.add_argument(
+        "--stalls",
+        type=float,
+        default=0.0,
+        help="sample the GUI thread's stack in turns longer than N ms (bench/stall_sampler.py)",
+    )
     # Internal: the server and the children.
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)

@@ -3,11 +3,10 @@ what is on screen is always what the bar would paint in its present state."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QScrollBar, QWidget
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.gui.painted import PaintCount, on_screen, painted_now, settled
 from tests.gui.test_render_journeys import html_page, type_address
 from tests.gui.windows import serve, text_of
 from tests.integration.servers import LoopbackServer, respond
@@ -15,25 +14,8 @@ from ui.page.still_scroll_bar import StillScrollBar
 from ui.shell.main_window import MainWindow
 
 
-class PaintCount(QObject):
-    """Counts the paint events a widget gets."""
-
-    def __init__(self, widget: QScrollBar, changes: list[object] | None = None) -> None:
-        super().__init__()
-        self.count = 0
-        self.changes = changes if changes is not None else []
-        self.after: list[int] = []  # each paint: how many changes had come before it
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-            self.after.append(len(self.changes))
-        return False
-
-
-def _bar(cls: type[QScrollBar], qtbot: QtBot) -> QScrollBar:
-    bar = cls(Qt.Orientation.Vertical)
+def _bar(qtbot: QtBot) -> StillScrollBar:
+    bar = StillScrollBar(Qt.Orientation.Vertical)
     qtbot.addWidget(bar)
     bar.resize(16, 400)
     bar.setPageStep(40)
@@ -43,60 +25,41 @@ def _bar(cls: type[QScrollBar], qtbot: QtBot) -> QScrollBar:
     return bar
 
 
-def _settled(bar: QScrollBar) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-
-
-def _on_screen(widget: QWidget) -> QImage:
-    """What the screen shows of ``widget`` (its window's backing store, as last painted)."""
-    top = widget.window()
-    shot = widget.screen().grabWindow(top.winId()).toImage()
-    return shot.copy(QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())).convertToFormat(
-        QImage.Format.Format_RGB32
-    )
-
-
-def _painted_now(widget: QWidget) -> QImage:
-    """What ``widget`` paints in its present state (grab paints it afresh)."""
-    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-
-
 def test_a_range_that_leaves_the_handle_as_it_was_is_not_painted_again(qtbot: QtBot) -> None:
-    bar = _bar(StillScrollBar, qtbot)
+    bar = _bar(qtbot)
     bar.setMaximum(100_000)  # the handle at its smallest, at the top
-    _settled(bar)
+    settled()
     paints = PaintCount(bar)
     for maximum in range(100_000, 200_000, 1_000):  # a document growing, the reader at the top
         bar.setMaximum(maximum)
-        _settled(bar)
+        settled()
     assert paints.count == 0
     assert bar.maximum() == 199_000  # the range itself is kept: only the repaint is skipped
-    assert _on_screen(bar) == _painted_now(bar)
+    assert on_screen(bar) == painted_now(bar)
 
 
 def test_a_range_that_moves_or_resizes_the_handle_is_painted(qtbot: QtBot) -> None:
-    bar = _bar(StillScrollBar, qtbot)
-    _settled(bar)
+    bar = _bar(qtbot)
+    settled()
     paints = PaintCount(bar)
     bar.setMaximum(200)  # the handle shrinks
-    _settled(bar)
+    settled()
     assert paints.count >= 1
-    assert _on_screen(bar) == _painted_now(bar)
+    assert on_screen(bar) == painted_now(bar)
     bar.setValue(150)
     bar.setMaximum(100_000)
-    _settled(bar)
+    settled()
     before = paints.count
     bar.setMaximum(300)  # the handle moves down, the value now near the end
-    _settled(bar)
+    settled()
     assert paints.count > before
-    assert _on_screen(bar) == _painted_now(bar)
+    assert on_screen(bar) == painted_now(bar)
 
 
 def test_a_value_steps_and_the_ends_are_on_screen_as_the_bar_paints_them(qtbot: QtBot) -> None:
-    bar = _bar(StillScrollBar, qtbot)
+    bar = _bar(qtbot)
     bar.setMaximum(100_000)
-    _settled(bar)
+    settled()
     for change in (
         lambda: bar.setValue(50_000),  # the reader scrolls
         lambda: bar.setValue(100_000),  # ...to the end: the arrow there is disabled
@@ -106,8 +69,8 @@ def test_a_value_steps_and_the_ends_are_on_screen_as_the_bar_paints_them(qtbot: 
         lambda: bar.setRange(0, 100_000),
     ):
         change()
-        _settled(bar)
-        assert _on_screen(bar) == _painted_now(bar)
+        settled()
+        assert on_screen(bar) == painted_now(bar)
 
 
 def test_a_page_streaming_in_paints_the_views_bar_seldom_and_leaves_it_right(
@@ -127,13 +90,13 @@ def test_a_page_streaming_in_paints_the_views_bar_seldom_and_leaves_it_right(
     paints = PaintCount(bar, changes)
     type_address(qtbot, window, srv.url("/long.html"))
     qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
-    _settled(bar)
+    settled()
     assert "Line 29999 of the long page, with some more words." in text_of(window)
     # Once the bar shows what it shows at the end, no change of range paints it again (the
     # repaint of the change that got there comes in a later turn: after the next change,
     # maybe, which may come in the same turn).
-    settled = changes.index(changes[-1]) + 2
-    assert len(changes) > settled, changes  # changes that changed nothing on screen
-    assert [n for n in paints.after if n > settled] == [], (paints.after, len(changes))
+    last_change = changes.index(changes[-1]) + 2
+    assert len(changes) > last_change, changes  # changes that changed nothing on screen
+    assert [n for n in paints.after if n > last_change] == [], (paints.after, len(changes))
     assert bar.value() == 0
-    assert _on_screen(bar) == _painted_now(bar)
+    assert on_screen(bar) == painted_now(bar)

@@ -67,11 +67,23 @@ class LoadStatus(QWidget):
         if total > 0:
             if self.bar.maximum() != 1000:
                 self.bar.setRange(0, 1000)
-            self.bar.setValue(min(1000, received * 1000 // total))
+            self._set_value(min(1000, received * 1000 // total))
             self.bar.setFormat("%p%")
         elif self.bar.maximum() != 0:
             self.bar.setRange(0, 0)
         self.label.setText(progress_text(received, total, elapsed))
+
+    def _set_value(self, value: int) -> None:
+        # QProgressBar.setValue repaints the bar at once, and a repaint paints every part of
+        # the window that waits for its paint (the page's new text, the scroll bar) inside
+        # the fetch's turn, apart from the frame's own paint: with updates off it is an
+        # update, painted with the rest of the window in its next paint.
+        bar = self.bar
+        bar.setUpdatesEnabled(False)
+        try:
+            bar.setValue(value)
+        finally:
+            bar.setUpdatesEnabled(True)  # (and an update)
 
     @Slot(str)
     def finish(self, text: str) -> None:
