@@ -5,7 +5,7 @@ estimate, :meth:`ui.page.document_view.DocumentView._estimate_scroll_range`) set
 range each time. QAbstractSlider repaints on every change of range, yet once the handle is at
 its smallest and the reader at the top, the bar looks the same from one frame to the next.
 In Fusion those repaints cost more in all than the paints of the page's text (bench/README.md,
-"A scroll bar painted only when it changes").
+"Shorter turns").
 
 :class:`StillScrollBar` skips the repaint of a change of range or steps that leaves the
 handle's rectangle and the state of its ends as they were last painted. A change of value
