@@ -22,6 +22,8 @@ from tests.integration.servers import LoopbackServer, read_request
 from ui.settings import Settings
 from ui.shell.main_window import MainWindow
 
+SAVE_TIMEOUT_S = 120
+
 
 def vm(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -73,10 +75,15 @@ def main() -> None:
         win.saved.connect(lambda *args: done.append(args))
         started = time.perf_counter()
         win.page.saver.save_page()  # a save job: written on its own thread, then `saved`
-        while not done:
+        # (A failed save reports in the status bar and never says `saved`.)
+        while not done and time.perf_counter() - started < SAVE_TIMEOUT_S:
             app.processEvents()
             time.sleep(0.001)
         saved = time.perf_counter() - started
+        if not done:
+            raise SystemExit(
+                f"Save did not finish in {SAVE_TIMEOUT_S} s: {win.page.load_status.label.text()}"
+            )
         ok = os.path.getsize(target) == size
         print(
             f"{megabytes} MB body: load ended {loaded:.2f} s, view (capped at "

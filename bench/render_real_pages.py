@@ -267,11 +267,9 @@ def stall_sampler() -> StallSampler | None:
     """--stalls: a started StallSampler (bench/stall_sampler.py) for one page, else None."""
     if not STALLS_MS:
         return None
-    from bench.stall_sampler import StallSampler
+    from bench.stall_sampler import started
 
-    sampler = StallSampler(STALLS_MS, depth=6)
-    sampler.start()
-    return sampler
+    return started(STALLS_MS)
 
 
 def main() -> None:

@@ -144,3 +144,10 @@ class StallSampler:
             for where, times in stall.samples.most_common(3):
                 lines.append(f"    {times}x " + "\n          <- ".join(where))
         return lines
+
+
+def started(threshold_ms: float, depth: int = 6) -> StallSampler:
+    """A StallSampler of turns longer than ``threshold_ms``, started (the benches' --stalls)."""
+    sampler = StallSampler(threshold_ms, depth=depth)
+    sampler.start()
+    return sampler

@@ -259,11 +259,7 @@ def run_window(
     switcher = QTimer()
     switcher.setInterval(switch_ms)
     switcher.timeout.connect(switch)
-    sampler = None
-    if stalls_ms:
-        from bench.stall_sampler import StallSampler
-
-        sampler = StallSampler(stalls_ms, depth=6)
+    sampler: Any = None  # --stalls: bench/stall_sampler.py's, started with the transfer
 
     def start() -> None:
         # As a person would: the window is up and painted before the address is entered;
@@ -276,8 +272,11 @@ def run_window(
         if scenario == "switch":
             switcher.start()
         heartbeat.start()
-        if sampler is not None:
-            sampler.start()
+        if stalls_ms:
+            from bench.stall_sampler import started
+
+            nonlocal sampler
+            sampler = started(stalls_ms)
 
     QTimer.singleShot(SETTLE_MS, start)
     QTimer.singleShot(TIMEOUT_S * 1000, app.quit)

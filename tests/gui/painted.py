@@ -32,12 +32,20 @@ def settled() -> None:
 
 
 def on_screen(widget: QWidget) -> QImage:
-    """What the screen shows of ``widget`` (its window's backing store, as last painted)."""
+    """What the screen shows of ``widget``: on the offscreen platform (the suite's) its
+    window's backing store, as last painted; on X11 the screen's pixels, so the window must
+    be on top. In device pixels, as grab() gives them."""
     top = widget.window()
     shot = widget.screen().grabWindow(top.winId()).toImage()
-    return shot.copy(QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())).convertToFormat(
-        QImage.Format.Format_RGB32
+    ratio = top.devicePixelRatio()
+    corner = widget.mapTo(top, QPoint(0, 0))
+    area = QRect(
+        round(corner.x() * ratio),
+        round(corner.y() * ratio),
+        round(widget.width() * ratio),
+        round(widget.height() * ratio),
     )
+    return shot.copy(area).convertToFormat(QImage.Format.Format_RGB32)
 
 
 def painted_now(widget: QWidget) -> QImage:

@@ -3,13 +3,14 @@ what is on screen is always what the bar would paint in its present state."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.painted import PaintCount, on_screen, painted_now, settled
 from tests.gui.test_render_journeys import html_page, type_address
 from tests.gui.windows import serve, text_of
 from tests.integration.servers import LoopbackServer, respond
+from ui.page.document_view import DocumentView
 from ui.page.still_scroll_bar import StillScrollBar
 from ui.shell.main_window import MainWindow
 
@@ -60,17 +61,21 @@ def test_a_value_steps_and_the_ends_are_on_screen_as_the_bar_paints_them(qtbot: 
     bar = _bar(qtbot)
     bar.setMaximum(100_000)
     settled()
+    # Each change moves something on the bar, and is seen moved.
     for change in (
         lambda: bar.setValue(50_000),  # the reader scrolls
-        lambda: bar.setValue(100_000),  # ...to the end: the arrow there is disabled
-        lambda: bar.setMaximum(100_500),  # the end moves on, the value stays
-        lambda: bar.setPageStep(5_000),  # a taller view: a longer handle
+        lambda: bar.setMaximum(150_000),  # the handle moves up, its size as it was
+        lambda: bar.setValue(150_000),  # ...to the end
+        lambda: bar.setMaximum(150_500),  # the end moves on, the value stays: off the end
+        lambda: bar.setPageStep(20_000),  # a taller view: a longer handle
         lambda: bar.setRange(0, 0),  # no range at all
         lambda: bar.setRange(0, 100_000),
     ):
+        before = on_screen(bar)
         change()
         settled()
         assert on_screen(bar) == painted_now(bar)
+        assert on_screen(bar) != before
 
 
 def test_a_page_streaming_in_paints_the_views_bar_seldom_and_leaves_it_right(
@@ -100,3 +105,48 @@ def test_a_page_streaming_in_paints_the_views_bar_seldom_and_leaves_it_right(
     assert [n for n in paints.after if n > last_change] == [], (paints.after, len(changes))
     assert bar.value() == 0
     assert on_screen(bar) == painted_now(bar)
+
+
+def _wholly_shown(view: DocumentView) -> list[int]:
+    """The numbers of the blocks wholly inside the view."""
+    offset, height = view.contentOffset(), view.viewport().height()
+    shown: list[int] = []
+    block = view.firstVisibleBlock()
+    while block.isValid():
+        rect = view.blockBoundingGeometry(block).translated(offset)
+        if rect.top() >= height:
+            break
+        if rect.top() >= 0 and rect.bottom() <= height:
+            shown.append(block.blockNumber())
+        block = block.next()
+    return shown
+
+
+def test_a_click_in_the_trough_pages_without_skipping_a_line(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # Headings are taller than the body's lines: a page step counted in body lines skipped
+    # what was below the last line on screen (the bar set in place of Qt's own had lost its
+    # link to QPlainTextEdit's page step by pixels).
+    rows = "".join(f"<h1>Title {i}</h1><p>Line {i} under it.</p>" for i in range(300))
+    srv = serve(servers, respond(html_page(rows)))
+    type_address(qtbot, window, srv.url("/titles.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=30_000)
+    view = window.page.document_view
+    bar = view.verticalScrollBar()
+    assert isinstance(bar, StillScrollBar)
+    for down in (True, True, False):
+        settled()
+        shown = _wholly_shown(view)
+        top = view.firstVisibleBlock().blockNumber()
+        handle = bar.shown()[0]
+        y = handle.bottom() + 12 if down else handle.top() - 12  # the trough, below or above
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(bar.width() // 2, y))
+        settled()
+        moved_to = view.firstVisibleBlock().blockNumber()
+        if down:
+            # The last line wholly shown is the first now: nothing unseen in between.
+            assert top < moved_to <= shown[-1], (top, moved_to, shown)
+        else:
+            after = _wholly_shown(view)
+            assert moved_to < top and after[-1] >= shown[0], (top, moved_to, after, shown)

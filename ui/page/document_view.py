@@ -56,7 +56,7 @@ from PySide6.QtGui import (
     QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QMenu, QPlainTextEdit, QWidget
 
 from ui.colours import TextColours, recolour_format, role_format, text_colours
 from ui.fonts import monospace_font
@@ -215,7 +215,12 @@ class DocumentView(QPlainTextEdit):
         self.setDocument(self._new_document(self.document()))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         # Not painted again for a range that changes nothing it shows (a page streaming in).
-        self.setVerticalScrollBar(StillScrollBar(Qt.Orientation.Vertical, self))
+        # A bar set in place of QPlainTextEdit's own loses its link to the page step by pixels
+        # (Qt reconnects only the value and the range): a click in the trough would step by
+        # the lines a page of the body font holds, skipping lines where headings are taller.
+        bar = StillScrollBar(Qt.Orientation.Vertical, self)
+        self.setVerticalScrollBar(bar)
+        bar.actionTriggered.connect(self._on_bar_action)
         # Always there: a bar that appears once the text outgrows the view narrows it, and a
         # narrower view lays every block out again. In a background tab that came at its
         # first show, at once: 240 ms for a 20 MB page (bench/window_stream.py).
@@ -1379,6 +1384,14 @@ class DocumentView(QPlainTextEdit):
         menu = self.context_menu(pos, from_keyboard=keyboard)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.viewport().mapToGlobal(pos) if keyboard else event.globalPos())
+
+    @Slot(int)
+    def _on_bar_action(self, action: int) -> None:
+        # (Emitted before the bar moves to its own position, which is then this one's.)
+        if action == QAbstractSlider.SliderAction.SliderPageStepAdd.value:
+            self.page(down=True)
+        elif action == QAbstractSlider.SliderAction.SliderPageStepSub.value:
+            self.page(down=False)
 
     def page(self, down: bool = True) -> None:
         """Page down (up): the last line wholly shown becomes the first (the first, the
