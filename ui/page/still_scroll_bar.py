@@ -14,9 +14,15 @@ handle's rectangle and the state of its ends as they were last painted. A change
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QAbstractSlider, QScrollBar, QStyle, QStyleOptionSlider
+from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QScrollBar,
+    QStyle,
+    QStyleOptionSlider,
+    QWidget,
+)
 
 _QUIET_CHANGES = (
     QAbstractSlider.SliderChange.SliderRangeChange,
@@ -32,8 +38,8 @@ Shown = tuple[QRect, bool, bool, bool, int]
 class StillScrollBar(QScrollBar):
     """QScrollBar that repaints a change of range only when the bar would look different."""
 
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[call-overload]
+    def __init__(self, orientation: Qt.Orientation, parent: QWidget | None = None) -> None:
+        super().__init__(orientation, parent)
         self._painted: Shown | None = None  # as last painted (None: not painted yet)
 
     def shown(self) -> Shown:
