@@ -145,16 +145,19 @@ def tune_runtime() -> None:
     made since, not the whole program (a 12-22 ms stall otherwise, measured mid-stream).
     The renderer process starts now too, so that the first big page does not wait for it, and
     the version in the User-Agent is read (importlib.metadata: a 40 ms turn inside the first
-    load otherwise).
+    load otherwise), and the client loads on a thread of its own (net.warm_up: the first
+    fetch's thread loaded it while the GUI thread rendered the page).
     """
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     gc.freeze()
     gc.enable()  # main() disables it while start-up builds objects that all stay alive
+    from net import warm_up
     from net.version import version
     from ui.page import render_process
 
     render_process.shared()
     version()
+    warm_up.start()
 
 
 # Closing waits ~1 s for the workers; one inside a slow disk write gets this much more.

@@ -1,0 +1,73 @@
+"""net.warm_up: the client loaded ahead of the first fetch, in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHILD = """
+import json, sys, threading
+sys.path.insert(0, sys.argv[1])
+import net.warm_up
+thread = net.warm_up.start()
+thread.join(60)
+import net.tls
+from net.tls import TrustStoreError, cached_trusted_context
+cached = net.tls._cached.cache_info().currsize  # before this child asks for it itself
+try:
+    cached_trusted_context()
+    context = "built"
+except TrustStoreError as exc:
+    context = "raised: " + str(exc)
+print(json.dumps({
+    "alive": thread.is_alive(),
+    "name": thread.name,
+    "daemon": thread.daemon,
+    "loaded": [m for m in ("h11", "net.client", "net.tls", "encodings.idna") if m in sys.modules],
+    "cached": cached,
+    "context": context,
+}))
+"""
+
+
+def run_child(**env: str) -> dict[str, object]:
+    trust = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+    environment = {k: v for k, v in os.environ.items() if k not in trust}
+    environment.update(env)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    result: dict[str, object] = json.loads(proc.stdout)
+    return result
+
+
+def test_the_warm_up_thread_loads_the_client_and_the_tls_context_then_ends() -> None:
+    result = run_child()
+    assert result["alive"] is False
+    assert (result["name"], result["daemon"]) == ("yonder-warm-up", True)
+    assert result["loaded"] == ["h11", "net.client", "net.tls", "encodings.idna"]
+    assert result["cached"] == 1  # the first https fetch takes this context
+    assert result["context"] == "built"
+
+
+def test_a_trust_store_that_cannot_load_is_left_to_the_first_https_fetch_to_report(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "no-such-bundle.pem"
+    result = run_child(SSL_CERT_FILE=str(missing))
+    assert result["alive"] is False
+    assert result["loaded"] == ["h11", "net.client", "net.tls", "encodings.idna"]
+    assert result["cached"] == 0  # nothing cached: the fetch raises it again, with its message
+    context = str(result["context"])
+    assert context.startswith("raised: ") and str(missing) in context
