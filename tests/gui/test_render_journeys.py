@@ -141,6 +141,50 @@ def test_tables_are_laid_out_again_for_the_new_width_without_fetching(
     assert len(srv.requests) == 1  # laid out again from the store, never fetched again
 
 
+def drawn_lines(window: MainWindow, first: str, last: str) -> dict[str, int]:
+    """How many lines the view draws each block from the one holding ``first`` to the one
+    holding ``last`` on (laid out as the view lays it out to paint it)."""
+    view = window.page.document_view
+    text = view.toPlainText()
+    block = view.document().findBlock(text.index(first))
+    end = view.document().findBlock(text.index(last))
+    drawn: dict[str, int] = {}
+    while block.isValid():
+        view.blockBoundingGeometry(block)  # (lays the block out, as a paint would)
+        drawn[block.text()] = block.layout().lineCount()
+        if block == end:
+            return drawn
+        block = block.next()
+    raise AssertionError(f"no block holds {last!r} after {first!r}")
+
+
+def test_a_table_under_a_definition_fits_the_view_beside_its_indent(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # As Sphinx writes a function's constants: the table inside the function's <dd>. It was
+    # laid out for the whole width, then indented: its longest rows wrapped in the view.
+    rows = "".join(
+        f"<tr><td>CONSTANT_{i}<td>{'The function will return when any future finishes. ' * 4}"
+        for i in range(3)
+    )
+    body = (
+        "<dl><dt>coroutine wait(aws, *, timeout=None)<dd><p>Constants:</p>"
+        f"<table><tr><th>Constant<th>Description{rows}</table><p>After the table.</p></dl>"
+    )
+    srv = serve(servers, respond(html_page(body)))
+    window.show()
+    for width in (1100, 800):
+        window.resize(width, 700)
+        qtbot.waitUntil(lambda: window.page.document_view.columns > 0)
+        type_address(qtbot, window, srv.url("/wait.html"))
+        qtbot.waitUntil(lambda: not window.page.rendering, timeout=10_000)
+        drawn = drawn_lines(window, "Constant", "CONSTANT_2")
+        rows_drawn = [line for line in drawn if line.strip()]
+        assert len(rows_drawn) >= 5, drawn  # the header, its rule, rows of several lines
+        assert all(count == 1 for count in drawn.values()), drawn
+        assert all(line.startswith("    ") for line in rows_drawn)  # under its definition
+
+
 def open_page(
     qtbot: QtBot,
     window: MainWindow,

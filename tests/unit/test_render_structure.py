@@ -172,6 +172,38 @@ def test_a_table_is_laid_out_within_the_width_it_is_given(width: int) -> None:
     )
 
 
+@pytest.mark.parametrize("width", [40, 78, 100])
+@pytest.mark.parametrize(
+    ("wrapper", "indent"),
+    [
+        ("<dl><dt>term<dd>{}</dl>", 4),
+        ("<ul><li>item{}</ul>", 4),
+        ("<blockquote>{}</blockquote>", 4),
+        ("<dl><dt>class<dd><dl><dt>method<dd><ul><li>x{}</ul></dl></dl>", 12),
+    ],
+    ids=["dd", "li", "blockquote", "li in dd in dd"],
+)
+def test_an_indented_table_is_laid_out_within_the_width_left_beside_its_indent(
+    wrapper: str, indent: int, width: int
+) -> None:
+    # A table in a <dd> (Sphinx's constants under a function) was laid out for the whole
+    # width and then indented: 4 columns too wide, and the view wrapped its longest rows.
+    html = wrapper.format(WIDE_TABLE)
+    text = render_html(html, BASE, width)[0].text
+    lines = text.split("\n")
+    assert max(len(line) for line in lines) <= width
+    header = next(line for line in lines if "Name" in line)
+    assert header[indent:].startswith("Name   ")  # still a grid, after its indent
+    rule = lines[lines.index(header) + 1]
+    assert set(rule[indent:]) <= {"─", " "} and rule[indent] == "─"
+    for step in (1, 7):
+        cuts = list(range(step, len(html), step))
+        renderer = HtmlRenderer(BASE, width)
+        bounds = zip([0, *cuts], [*cuts, len(html)], strict=True)
+        pieces = [renderer.feed(html[a:b]) for a, b in bounds]
+        assert join_fragments([*pieces, renderer.close()]).text == text
+
+
 def test_a_table_with_too_many_columns_for_the_width_is_one_line_per_row() -> None:
     html = "<table>" + "<tr>" + "".join(f"<td>c{i}" for i in range(12)) + "</table>"
     narrow = render_html(html, BASE, 60)[0].text.strip()

@@ -71,6 +71,7 @@ IMPLICIT_CLOSE_REACH = 32  # how deep <li>/<dd>/<option> look for an element to 
 # the end of the input closes at most this many (1,000,000 unclosed <pre> froze the window
 # for over a second, all popped at once).
 MAX_OPEN_ELEMENTS = 512
+MIN_TABLE_WIDTH = 20  # the least width a table gets, however deep it is indented
 MAX_ANCHOR_NAME = 1024  # an id longer than this is cut (a hostile page cannot bloat the list)
 
 
@@ -99,7 +100,7 @@ class Engine(TokenSink):
     ) -> None:
         self.tokenizer = Tokenizer(self)
         self.links = LinkResolver(base_url, resolve)
-        self.width = max(width, 20)
+        self.width = max(width, MIN_TABLE_WIDTH)
         self.underline = underline_headings
         self.main = Writer(utf16, MAX_LINE_CHARS)
         self.writers: list[Writer] = [self.main]
@@ -415,7 +416,10 @@ class Engine(TokenSink):
         if table.linear:
             parent.block(2)
             return
-        lines, pieces = layout_table(table, self.width)
+        # Its lines go in after the indentation of the blocks around it (a <dd>, a list
+        # item, a quote): the grid gets what is left of the width.
+        indent = len(parent.cont_prefix())
+        lines, pieces = layout_table(table, max(MIN_TABLE_WIDTH, self.width - indent))
         parent.cut_styles(resume=False)
         parent.block(2)
         if not lines:

@@ -161,14 +161,16 @@ class Writer:
         out.append(text[i:])
         return "".join(out)
 
-    def _cont_prefix(self) -> str:
+    def cont_prefix(self) -> str:
+        """What a continued line starts with: the indentation and quote bars of the blocks
+        this writer is inside."""
         if self._cont_cache is None:
             self._cont_cache = "".join(p.cont for p in self.prefixes)[-MAX_INDENT:]
         return self._cont_cache
 
     def _line_prefix(self) -> str:
         if not self.fresh:
-            return self._cont_prefix()
+            return self.cont_prefix()
         text = "".join(p.first if p.fresh else p.cont for p in self.prefixes)
         for prefix in self.prefixes:
             prefix.fresh = False
@@ -179,7 +181,7 @@ class Writer:
         # A blank line carries the quote bars of the blocks it is inside, not of a block
         # that has not shown its first line yet.
         if not self.fresh:
-            return self._cont_prefix().rstrip()
+            return self.cont_prefix().rstrip()
         return "".join(p.cont for p in self.prefixes if not p.fresh)[-MAX_INDENT:].rstrip()
 
     def _newlines(self, count: int) -> None:
