@@ -926,10 +926,12 @@ class FindBar(QWidget):
             return
         cursor = QTextCursor(editor.document())
         cursor.setPosition(current[0])
+        # Looked at before the caret moves: setTextCursor scrolls the least it can, which
+        # leaves a match from off screen on the last line, with nothing of what follows it.
+        shown = editor.viewport().rect().contains(editor.cursorRect(cursor).center())
         editor.setTextCursor(cursor)  # no selection: the orange highlight shows the match
-        viewport = editor.viewport().rect()
-        if not viewport.contains(editor.cursorRect(cursor).center()):
-            editor.centerCursor()
+        if not shown:
+            editor.centerCursor()  # as browsers do: in the middle, its context around it
 
     def _visible_range(self, hay: Haystack) -> tuple[int, int]:
         """Code-point range of what is on screen, plus a screenful either side."""

@@ -97,6 +97,44 @@ def test_find_next_and_previous_walk_the_matches(
     assert match() == second
 
 
+def test_a_match_below_the_screen_is_shown_in_the_middle_with_what_follows_it(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    lines = [f"line {i} of the page" for i in range(400)]
+    lines[150] = "line 150 holds the needle"
+    lines[300] = "line 300 holds the needle too"
+    body = "\n".join(lines).encode()
+    srv = site(servers, http_response(200, body, [("Content-Type", "text/plain")]))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
+    view = window.page.document_view
+    drive.trigger(window, "Edit", "Find…")
+    drive.type_text(qtbot, "needle")
+    qtbot.waitUntil(lambda: window.page.find_bar.current_range() is not None)
+
+    def shown_rows() -> tuple[int, int, int]:
+        """(lines shown above the match, below it, the match's line number)."""
+        found = window.page.find_bar.current_range()
+        assert found is not None
+        block = view.document().findBlock(found[0])
+        top = view.firstVisibleBlock().blockNumber()
+        shown = view.viewport().height() // max(1, round(view.blockBoundingRect(block).height()))
+        return block.blockNumber() - top, top + shown - 1 - block.blockNumber(), block.blockNumber()
+
+    # Found from the top: the match came from off screen, and browsers put it mid-screen
+    # (it was on the last line shown, with nothing after it).
+    above, below, number = shown_rows()
+    assert number == 150
+    assert min(above, below) >= 5 and abs(above - below) <= 2, (above, below)
+    drive.trigger(window, "Edit", "Find Next")
+    above, below, number = shown_rows()
+    assert number == 300
+    assert min(above, below) >= 5 and abs(above - below) <= 2, (above, below)
+    drive.trigger(window, "Edit", "Find Previous")  # back up, off screen again: the middle
+    above, below, number = shown_rows()
+    assert number == 150
+    assert min(above, below) >= 5 and abs(above - below) <= 2, (above, below)
+
+
 def test_zoom_in_out_and_actual_size(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
