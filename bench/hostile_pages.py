@@ -284,7 +284,7 @@ def run_yonder(
     from PySide6.QtWidgets import QApplication
 
     from tests.integration.servers import LoopbackServer, http_response, respond
-    from ui.app import tune_runtime
+    from ui.app import tune_runtime, warm_up_when_idle
     from ui.settings import Settings
     from ui.shell.main_window import MainWindow
     from ui.text.body_store import SpillLimits
@@ -324,7 +324,8 @@ def run_yonder(
         win.persist_settings = False
         win.resize(1100, 750)
         win.show()
-        tune_runtime()
+        tune_runtime()  # what ui.app.main does once the window is built
+        warm_up_when_idle(win)  # (and the client loaded ahead, no page on its way)
         wait(lambda: False, time.perf_counter() + 0.3)  # shown, painted, deferred build done
         view = win.page.document_view
 

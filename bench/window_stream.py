@@ -185,7 +185,7 @@ def run_window(
 
     import ui.page.page_renderer as page_renderer
     from net.events import BodyChunk, Event
-    from ui.app import tune_runtime
+    from ui.app import tune_runtime, warm_up_when_idle
     from ui.page.fetch_worker import _default_fetch
     from ui.settings import Settings
     from ui.shell.main_window import MainWindow
@@ -208,6 +208,7 @@ def run_window(
     window.persist_settings = False
     window.stream_dock.setVisible(True)  # the app shows it on a first run
     tune_runtime()  # what ui.app.main does once the window is built
+    warm_up_when_idle(window)  # (and the client loaded ahead, no page on its way)
     window.show()
     pages: list[Any] = []
     done: dict[int, float] = {}

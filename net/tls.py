@@ -15,6 +15,7 @@ import functools
 import logging
 import os
 import ssl
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -152,8 +153,14 @@ def _has_ca(ctx: ssl.SSLContext) -> bool:
 
 def cached_trusted_context(cafile: str | None = None) -> tuple[ssl.SSLContext, TrustStore]:
     """:func:`create_trusted_context`, built once per (cafile, SSL_CERT_FILE, SSL_CERT_DIR):
-    loading the system store costs milliseconds, too many for every redirect hop."""
-    return _cached(cafile, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    loading the system store costs milliseconds, too many for every redirect hop. Built once
+    however many threads ask at a time (two tabs' first https fetches, net.warm_up): the
+    others wait for it (lru_cache alone would let each build its own)."""
+    with _building:
+        return _cached(cafile, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+_building = threading.Lock()
 
 
 @functools.lru_cache(maxsize=8)

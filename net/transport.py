@@ -233,7 +233,8 @@ def start_tls(
     is closed. ``cafile``: trust exactly this CA bundle instead of the default policy.
 
     ssl (and the trust policy, with certifi) is imported here, on the first https:// fetch:
-    loading OpenSSL costs ~5 MiB of RSS that a plain http:// download never needs.
+    loading OpenSSL costs ~5 MiB of RSS that a plain http:// download (--dump) never needs.
+    The window loads it ahead while it waits for its first address (net.warm_up).
     """
     import ssl
 

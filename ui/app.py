@@ -9,12 +9,16 @@ import gc
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.resources import resource_path
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 SCREENSHOT_TIMEOUT = 30.0  # seconds a --screenshot run may take: the load and its rendering
@@ -145,19 +149,34 @@ def tune_runtime() -> None:
     made since, not the whole program (a 12-22 ms stall otherwise, measured mid-stream).
     The renderer process starts now too, so that the first big page does not wait for it, and
     the version in the User-Agent is read (importlib.metadata: a 40 ms turn inside the first
-    load otherwise), and the client loads on a thread of its own (net.warm_up: the first
-    fetch's thread loaded it while the GUI thread rendered the page).
+    load otherwise).
     """
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     gc.freeze()
     gc.enable()  # main() disables it while start-up builds objects that all stay alive
-    from net import warm_up
     from net.version import version
     from ui.page import render_process
 
     render_process.shared()
     version()
+
+
+def warm_up_when_idle(window: MainWindow) -> None:
+    """Once the window's start has run (its queued first page: the start page, the last
+    session's tabs, an address given): net.warm_up on a thread of its own, unless a page is
+    on its way already. That fetch loads the client itself then; a warm-up beside it would
+    only add its TLS store to the work beside the first page."""
+    if any(page.is_loading for page in window.pages):
+        return
+    from net import warm_up
+
     warm_up.start()
+
+
+def _when_built(window: MainWindow) -> None:
+    tune_runtime()  # gc.freeze() once everything start-up made exists
+    # After the queued start, which runs right after `built` (its fetch, if any, has begun).
+    QTimer.singleShot(0, lambda: warm_up_when_idle(window))
 
 
 # Closing waits ~1 s for the workers; one inside a slow disk write gets this much more.
@@ -221,7 +240,7 @@ def main(argv: list[str]) -> int:
     if window.fully_built:
         tune_runtime()
     else:
-        window.built.connect(tune_runtime)  # gc.freeze() once everything start-up made exists
+        window.built.connect(lambda: _when_built(window))
     url: str | None = args.url
     demo_failed = False
     if args.demo:

@@ -3,7 +3,8 @@
 The app runs as `main.py` runs it (ui.app.main, in a child interpreter of its own: this test
 process has every module loaded already). Once the window is built and idle, the address is
 typed into the focused address bar and entered; Python's "import" audit event names every
-module loaded while the page loads, and the thread that loaded it.
+module loaded while the page loads, and the thread that loaded it. An address on the command
+line loads at once, with no warm-up beside it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ BODY = b"But soft what light through yonder window breaks\n" * 40
 CHILD = r"""
 import json, sys, threading
 sys.path.insert(0, sys.argv[1])
-URL = sys.argv[2]
+URL, MODE = sys.argv[2], sys.argv[3]  # MODE "typed": once idle; "argv": on the command line
 loaded = []  # (thread, module) of each module loaded, in order
 
 
@@ -40,10 +41,21 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+import net.warm_up
 import ui.app
 
-tune_runtime = ui.app.tune_runtime
-result = {}
+result = {"warm_ups": 0}
+warm_ups = []
+start_warm_up = net.warm_up.start
+
+
+def counted_start():
+    warm_ups.append(start_warm_up())
+    result["warm_ups"] = len(warm_ups)
+    return warm_ups[-1]
+
+
+net.warm_up.start = counted_start
 
 
 def window():
@@ -59,10 +71,13 @@ def when(ready, then):
 
 
 def settled():
-    # The start page shown, and the warm-up thread (if any) ended: a user's first address.
-    page = window().page
-    warming = any(t.name == "yonder-warm-up" for t in threading.enumerate())
-    return not warming and page.load_ok is not None and not page.rendering
+    # The start page shown and the warm-up ended: the window waits for a first address.
+    win = window()
+    if not getattr(win, "fully_built", False):
+        return False
+    page = win.page
+    warmed = bool(warm_ups) and not warm_ups[-1].is_alive()
+    return warmed and page.load_ok is not None and not page.rendering
 
 
 def type_address():
@@ -73,36 +88,53 @@ def type_address():
     result["focused"] = type(bar).__name__
     QTest.keyClicks(bar, URL)
     QTest.keyClick(bar, Qt.Key.Key_Return)
-    page = win.page
-    when(lambda: page.url == URL and page.load_ok is not None and not page.rendering, report)
+    wait_for_page()
+
+
+def wait_for_page():
+    def shown():
+        win = window()
+        if not getattr(win, "fully_built", False):
+            return False
+        page = win.page
+        return page.url == URL and page.load_ok is not None and not page.rendering
+
+    when(shown, report)
 
 
 def report():
-    win = window()
-    result["load_ok"] = win.page.load_ok
-    result["text"] = win.page.document_view.toPlainText()
-    result["loaded"] = loaded[result.pop("before"):]
+    page = window().page
+    result["load_ok"] = page.load_ok
+    result["text"] = page.document_view.toPlainText()
+    result["loaded"] = loaded[result.pop("before", 0):]
     result["main"] = threading.main_thread().name
     print(json.dumps(result))
     QApplication.instance().quit()
 
 
+tune_runtime = ui.app.tune_runtime
+
+
 def tune_and_drive():
+    # ui.app.main calls this once the window is built, just before its queued start.
     tune_runtime()
-    when(settled, type_address)
+    if MODE == "typed":
+        when(settled, type_address)
+    else:
+        wait_for_page()
 
 
 ui.app.tune_runtime = tune_and_drive
-sys.exit(ui.app.main([]))
+sys.exit(ui.app.main([] if MODE == "typed" else [URL]))
 """
 
 
-def first_load(url: str, tmp_path: Path, **env: str) -> dict[str, object]:
+def first_load(url: str, tmp_path: Path, mode: str = "typed", **env: str) -> dict[str, object]:
     environment = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"))
     environment.update(XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen")
     environment.update(env)
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT), url],
+        [sys.executable, "-c", CHILD, str(ROOT), url, mode],
         capture_output=True,
         text=True,
         timeout=120,
@@ -132,12 +164,13 @@ def test_the_first_page_of_a_fresh_app_loads_no_module_on_its_fetch_thread(
     plain_server: LoopbackServer, tmp_path: Path
 ) -> None:
     result = first_load(plain_server.url("/romeo.txt"), tmp_path)
+    assert result["warm_ups"] == 1
     assert result["focused"] == "AddressBar"
     assert result["load_ok"] is True
     assert "yonder window breaks" in str(result["text"])
     assert plain_server.requests and plain_server.requests[0].startswith(b"GET /romeo.txt ")
     # Before net.warm_up the fetch thread loaded h11 and net.client here (25-45 ms of Python
-    # beside the GUI thread's first render).
+    # beside the GUI thread's work on the load).
     assert off_the_gui_thread(result) == []
 
 
@@ -154,3 +187,16 @@ def test_a_first_https_page_finds_its_tls_context_built(tmp_path: Path) -> None:
     assert result["load_ok"] is True
     assert "yonder window breaks" in str(result["text"])
     assert off_the_gui_thread(result) == []  # net.tls and the store were loaded ahead
+
+
+def test_an_address_on_the_command_line_loads_with_no_warm_up_beside_it(
+    plain_server: LoopbackServer, tmp_path: Path
+) -> None:
+    result = first_load(plain_server.url("/romeo.txt"), tmp_path, mode="argv")
+    assert result["load_ok"] is True
+    assert "yonder window breaks" in str(result["text"])
+    # Its fetch was on its way when the window was whole: it loads the client itself, and
+    # no warm-up competes with it (nor loads the TLS store an http page does not need).
+    assert result["warm_ups"] == 0
+    modules = {module for _, module in off_the_gui_thread(result)}
+    assert "net.client" in modules and "ssl" not in modules

@@ -204,6 +204,14 @@ def test_an_indented_table_is_laid_out_within_the_width_left_beside_its_indent(
         assert join_fragments([*pieces, renderer.close()]).text == text
 
 
+def test_a_rule_in_a_definition_stays_within_the_width_as_w3m_s_does() -> None:
+    html = "<dl><dt>term<dd><p>text</p><hr><p>more</p></dl>"
+    text = render_html(html, BASE, 40)[0].text
+    rule = next(line for line in text.split("\n") if "─" in line)
+    assert rule == "    " + "─" * 36  # 4 columns in, to the width (w3m -dump -cols 40: 35)
+    assert feed_split(html, list(range(1, len(html)))) == render_html(html, BASE)[0].text
+
+
 def test_a_table_with_too_many_columns_for_the_width_is_one_line_per_row() -> None:
     html = "<table>" + "<tr>" + "".join(f"<td>c{i}" for i in range(12)) + "</table>"
     narrow = render_html(html, BASE, 60)[0].text.strip()

@@ -6,7 +6,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +75,35 @@ def test_a_trust_store_that_cannot_load_is_left_to_the_first_https_fetch_to_repo
     assert result["cached"] == 0  # nothing cached: the fetch raises it again, with its message
     context = str(result["context"])
     assert context.startswith("raised: ") and str(missing) in context
+
+
+def test_two_threads_asking_for_the_tls_context_at_once_build_it_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The warm-up and a first https fetch (or two tabs' first fetches) at the same time:
+    # lru_cache alone let each build its own store (two "TLS trust store" lines, twice the
+    # work); the second now waits for the first one's.
+    import net.tls
+
+    builds: list[str] = []
+    building = threading.Event()
+
+    def slow_build(cafile: str | None = None) -> tuple[object, object]:
+        builds.append(threading.current_thread().name)
+        building.set()
+        time.sleep(0.2)  # long enough for the other thread to ask meanwhile
+        return object(), object()
+
+    monkeypatch.setattr(net.tls, "create_trusted_context", slow_build)
+    net.tls._cached.cache_clear()
+    try:
+        got: list[object] = []
+        first = threading.Thread(target=lambda: got.append(net.tls.cached_trusted_context()))
+        first.start()
+        assert building.wait(10)
+        second = net.tls.cached_trusted_context()  # asked while the first one builds
+        first.join(10)
+        assert builds == [first.name]
+        assert got == [second]
+    finally:
+        net.tls._cached.cache_clear()

@@ -673,6 +673,18 @@ class DocumentView(QPlainTextEdit):
         finally:
             self._scrolling = False
 
+    def centerCursor(self) -> None:
+        # Find's scroll to a match from off screen: the view's own doing, not the reader
+        # moving to the end (a match near the end of a stream would arm following the tail,
+        # and the text that follows would scroll the match away).
+        self._scrolling = True
+        try:
+            super().centerCursor()
+        finally:
+            self._scrolling = False
+        self._target = None  # the match is what the reader looks at now, not a #fragment
+        self._tail_armed = False
+
     def _reveal(self, cursor: QTextCursor) -> None:
         saved = self.textCursor()
         self.setTextCursor(cursor)

@@ -927,8 +927,11 @@ class FindBar(QWidget):
         cursor = QTextCursor(editor.document())
         cursor.setPosition(current[0])
         # Looked at before the caret moves: setTextCursor scrolls the least it can, which
-        # leaves a match from off screen on the last line, with nothing of what follows it.
-        shown = editor.viewport().rect().contains(editor.cursorRect(cursor).center())
+        # leaves a match from above or below the screen on its first or last line, with
+        # nothing around it. (Only up and down: a match beside the screen, in a view that
+        # does not wrap, is scrolled to sideways and stays on its line.)
+        rect = editor.cursorRect(cursor)
+        shown = rect.top() >= 0 and rect.bottom() <= editor.viewport().height()
         editor.setTextCursor(cursor)  # no selection: the orange highlight shows the match
         if not shown:
             editor.centerCursor()  # as browsers do: in the middle, its context around it

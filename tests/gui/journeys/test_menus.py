@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
@@ -133,6 +133,61 @@ def test_a_match_below_the_screen_is_shown_in_the_middle_with_what_follows_it(
     above, below, number = shown_rows()
     assert number == 150
     assert min(above, below) >= 5 and abs(above - below) <= 2, (above, below)
+
+
+def match_on_screen(window: MainWindow) -> bool:
+    """The current match's line is wholly inside the view."""
+    view = window.page.document_view
+    found = window.page.find_bar.current_range()
+    assert found is not None
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(found[0])
+    rect = view.cursorRect(cursor)
+    return rect.top() >= 0 and rect.bottom() <= view.viewport().height()
+
+
+def test_a_match_near_the_end_of_a_stream_stays_on_screen_as_more_arrives(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # Centred on a match near the end, the view reached the bottom; taken for the reader
+    # moving there, it followed the text that came next and scrolled the match away.
+    first = "".join(f"log line {i}\n" for i in range(200)).replace("log line 190", "log ERROR")
+    rest = "".join(f"log line {i}\n" for i in range(200, 320))
+    raw = http_response(200, (first + rest).encode(), [("Content-Type", "text/plain")])
+    held = Held(raw, raw.index(b"log line 200"))
+    srv = serve(servers, held)
+    drive.enter_address(qtbot, window, srv.url("/log.txt"))
+    view = window.page.document_view
+    qtbot.waitUntil(lambda: "log line 199" in view.toPlainText(), timeout=10000)
+    drive.trigger(window, "Edit", "Find…")
+    drive.type_text(qtbot, "ERROR")
+    qtbot.waitUntil(lambda: window.page.find_bar.current_range() is not None)
+    assert match_on_screen(window)
+    held.release()
+    drive.wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: "log line 319" in view.toPlainText() and not view.has_pending())
+    assert match_on_screen(window)
+
+
+def test_a_match_beside_the_screen_of_an_unwrapped_line_keeps_the_view_on_its_lines(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    lines = [f"line {i} " + "filler " * 40 for i in range(200)]
+    lines[60] += "needle at the far right"
+    body = "\n".join(lines).encode()
+    srv = site(servers, http_response(200, body, [("Content-Type", "text/plain")]))
+    drive.open_address(qtbot, window, srv.url("/page.html"))
+    view = window.page.document_view
+    drive.trigger(window, "View", "Word Wrap")  # off: each line one long row
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() > 0)
+    view.verticalScrollBar().setValue(57)  # line 60 on screen, its end far to the right
+    top = view.firstVisibleBlock().blockNumber()
+    drive.trigger(window, "Edit", "Find…")
+    drive.type_text(qtbot, "needle")
+    qtbot.waitUntil(lambda: window.page.find_bar.current_range() is not None)
+    assert match_on_screen(window)
+    assert view.horizontalScrollBar().value() > 0  # scrolled sideways to it
+    assert view.firstVisibleBlock().blockNumber() == top  # and not up or down
 
 
 def test_zoom_in_out_and_actual_size(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ui.text.render.engine import Engine
 
 RULE_WIDTH = 40
+MIN_RULE_WIDTH = 10  # a rule however deep it is indented
 _URL_NOISE = re.compile(r"[\t\n\r]")  # what browsers drop from a URL before parsing it
 BULLETS = ("•", "◦", "▪")
 # Columns each nesting level indents, as in w3m's dumps: a list item's marker sits right-aligned
@@ -343,7 +344,9 @@ def _start_br(engine: Engine, tag: str, attrs: Attrs) -> None:
 def _start_hr(engine: Engine, tag: str, attrs: Attrs) -> None:
     writer = engine.writer
     writer.block(1)
-    writer.token("─" * min(RULE_WIDTH, engine.width), Style.RULE)
+    # Within the width left beside the blocks it is in, as a table is (w3m's rule too).
+    room = max(MIN_RULE_WIDTH, engine.width - len(writer.cont_prefix()))
+    writer.token("─" * min(RULE_WIDTH, room), Style.RULE)
     writer.block(1)
 
 
