@@ -28,7 +28,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain, compress
-from operator import itemgetter, not_, or_, sub
+from operator import attrgetter, itemgetter, not_, or_, sub
 
 from PySide6.QtGui import QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
@@ -289,8 +289,7 @@ class RangeFormats:
         return [(max(a, start), min(b, end), fmt) for b, a, _, fmt in found]
 
 
-def _end(piece: _Piece) -> int:
-    return piece.end
+_end = attrgetter("end")  # a piece's end, the key the pieces are searched by (in C)
 
 
 def _merge_order(row: _Found) -> tuple[int, int, int]:
