@@ -34,6 +34,7 @@ from ui.page.document_view import (
     DocumentView,
     TurnGuard,
 )
+from ui.page.range_formats import LINK_RANK, RANKS, STYLE_RANK
 from ui.text.lines import LineBreaker as _LineBreaker
 from ui.text.lines import NewlineNormaliser as _NewlineNormaliser
 
@@ -518,14 +519,18 @@ def _ranged_views(
     merged = shown()
     merged.append_text(text)
     merged.flush_pending()
-    # Every range merged over the plain text in the order (end, start, links first, as a
-    # renderer's piece gives them, then as given).
+    # Every range merged over the plain text in merge order (ui.page.range_formats): styles
+    # before links, then by start, outer before inner, then as given.
     order = sorted(
-        [(b, a, 0, n, url) for n, (a, b, url) in enumerate(links)]
-        + [(b, a, 1, n, style) for n, (a, b, style) in enumerate(styles)]
+        [(LINK_RANK, a, -b, n, url) for n, (a, b, url) in enumerate(links)]
+        + [
+            (RANKS.get(style, STYLE_RANK), a, -b, n, style)
+            for n, (a, b, style) in enumerate(styles)
+        ]
     )
     cursor = QTextCursor(merged.document())
-    for b, a, is_style, _, code in order:
+    for rank, a, minus_b, _, code in order:
+        b, is_style = -minus_b, rank != LINK_RANK
         fmt = formats[code] if is_style else QTextCharFormat(merged.link_format)
         if not is_style:
             fmt.setAnchorHref(code)
@@ -599,7 +604,7 @@ def test_ranges_give_the_document_merging_every_range_gives(qtbot: QtBot) -> Non
         styles.append((n, n + 12, "bold"))
         styles.append((n + 4, n + 30, "italic"))  # overlaps the bold, and a link
         styles.append((n + 20, n + 20, "mono"))  # empty
-        styles.append((n + 9, n + 16, "red"))  # ends with a link: the link is merged first
+        styles.append((n + 9, n + 16, "red"))  # ends with a link, whose colour wins
         links.append((n + 8, n + 16, f"http://h/{n}"))
         links.append((n + 16, n + 16, f"http://empty/{n}"))  # empty
         links.append((n + 16, n + 24, f"http://next/{n}"))  # touches the one before
@@ -622,13 +627,15 @@ def test_ranges_give_the_document_merging_every_range_gives(qtbot: QtBot) -> Non
         # layouts, against the reference's formats held in its document.
         drawn = [(pos, char, _look(fmt)) for pos, char, fmt in drawn_runs(ran)]
         assert drawn and drawn == [(p, c, _look(f)) for p, c, f in drawn_runs(merged)]
-    assert any(r[8] == "#ff0000" and r[7] for r in _runs(ran))  # a red link: red won
+    links_drawn = [r for r in _runs(ran) if r[7]]
+    assert links_drawn and all(r[8] == "#0000ff" for r in links_drawn)  # over red, too
     assert all(r[5] == ("monospace",) for r in _runs(ran))
 
 
 def test_a_range_begun_in_an_earlier_piece_keeps_the_merge_order(qtbot: QtBot) -> None:
     # A link begun in one piece over a <code> inside it that ends where it ends, in the
-    # next: the code's colour wins, as merging in order gives, on both sides of the cut.
+    # next: the link's colour wins over the code's (links merge last), on both sides of the
+    # cut; outside the link, the outer style's.
     text = "xsee code here"
     styles = [(0, 14, "red"), (5, 14, "green")]
     links = [(1, 14, "http://h/x")]
@@ -636,7 +643,7 @@ def test_a_range_begun_in_an_earlier_piece_keeps_the_merge_order(qtbot: QtBot) -
     assert _formatted(ran) == _formatted(merged)
     assert ran.links() == links
     colours = {run[1]: run[8] for run in _runs(ran)}
-    assert colours == {"x": "#ff0000", "see ": "#0000ff", "code here": "#00aa00"}
+    assert colours == {"x": "#ff0000", "see code here": "#0000ff"}
 
 
 def test_a_frame_over_its_budget_stops_between_pieces_and_the_rest_follows(

@@ -12,7 +12,7 @@ from PySide6.QtGui import QPalette, QTextCharFormat, QTextDocument, QTextFormat
 
 from ui.colours import text_colours
 from ui.page.page_renderer import SPAN_UNITS, _style_formats, range_styles
-from ui.page.range_formats import LINK, LONG, WIDE, RangeFormats
+from ui.page.range_formats import LINK, LINK_RANK, LONG, RANKS, STYLE_RANK, WIDE, RangeFormats
 from ui.text.fragments import resolve_link
 from ui.text.render import HtmlRenderer
 from ui.text.render.remote import output_of
@@ -47,12 +47,15 @@ def test_a_blocks_ranges_are_those_over_it_in_merge_order(qapp: object, seed: in
     # are what a brute-force walk in merge order says.
     rng = random.Random(seed)
     styles = {LINK: _tagged(0), **{f"s{n}": _tagged(n) for n in range(1, 9)}}
+    styles["quote"] = _tagged(9)  # (ranked first: RANKS)
+    rank = {0: LINK_RANK, 9: RANKS["quote"]}
     offset = 7
     document = QTextDocument()
     found = RangeFormats()
     texts = ["abcdefghij" * 600, "x\U0001f600y" * 2_000, "plain " * 1_500, "", "tail" * 900]
     pos = offset  # the document position of the next piece's text
-    expected: dict[int, list[tuple[int, int, int, int]]] = {}  # position: (end, start, n, tag)
+    # position: (rank, start, -end, arrival, tag), which sorts in merge order
+    expected: dict[int, list[tuple[int, int, int, int, int]]] = {}
     arrival = 0
     for number, text in enumerate(texts):
         units = len(text) + sum(ord(ch) > 0xFFFF for ch in text)
@@ -67,14 +70,17 @@ def test_a_blocks_ranges_are_those_over_it_in_merge_order(qapp: object, seed: in
             if group == "link":
                 links.append((a - offset, b - offset, f"http://h/{a}"))
             else:
-                spans.append((a - offset, b - offset, f"s{rng.randrange(1, 9)}"))
+                name = rng.choice([f"s{rng.randrange(1, 9)}", "quote"])
+                spans.append((a - offset, b - offset, name))
         if not short:
             spans.append((0, end - offset, "s8"))  # the whole stream so far
         for n, (a, b, code) in enumerate([*links, *spans]):
-            tag = 0 if n < len(links) else int(code[1:])
+            tag = 0 if n < len(links) else 9 if code == "quote" else int(code[1:])
             a, b = a + offset, min(b + offset, end)
             for p in range(a, b):
-                expected.setdefault(p, []).append((b, a, arrival + n, tag))
+                expected.setdefault(p, []).append(
+                    (rank.get(tag, STYLE_RANK), a, -b, arrival + n, tag)
+                )
         arrival += len(links) + len(spans)
         found.add(offset, pos, text, links, spans, styles, document)
         pos = end

@@ -186,6 +186,43 @@ def test_a_table_under_a_definition_fits_the_view_beside_its_indent(
         assert all(line.startswith("    ") for line in rows_drawn)  # under its definition
 
 
+def test_a_link_looks_like_a_link_around_code_and_in_a_quote(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # As Sphinx's tables of contents: "Boolean Operations — and, or, not", one link; only
+    # "not", which ends the link, was drawn as code, the others in the link's colour. And in
+    # a quote, the quote's dimmed colour was over its links and code.
+    body = (
+        "<ul><li><a href='#ops'>Boolean Operations — <code>and</code>, <code>or</code>, "
+        "<code>not</code></a></li></ul><blockquote><p>Special: see <a href='#x'>names</a> "
+        "and <code>None</code>, then plain words.</p></blockquote><p id=ops>Ops.</p>"
+    )
+    srv = serve(servers, respond(html_page(body)))
+    type_address(qtbot, window, srv.url("/toc.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering, timeout=10_000)
+    view = window.page.document_view
+    text = view.toPlainText()
+    colours = view.colours
+
+    def drawn(word: str) -> tuple[str, bool, bool, str]:
+        """(colour, monospace, underlined, href) of ``word`` as drawn."""
+        fmt = shown_format(view, text.index(word))
+        mono = fmt.fontFixedPitch() or view.font().fixedPitch()
+        colour = fmt.foreground().color().name()
+        return colour, mono, fmt.fontUnderline(), fmt.anchorHref()
+
+    link, code, quote = colours.link.name(), colours.code.name(), colours.quote.name()
+    assert len({link, code, quote}) == 3
+    for word in ("Boolean", "and", "or", "not"):
+        colour, _, underlined, href = drawn(word)
+        assert (colour, underlined, href.endswith("#ops")) == (link, True, True), word
+    for word in ("and", "or", "not"):  # code keeps its font inside the link
+        assert drawn(word)[1], word
+    assert drawn("names")[0] == link and drawn("names")[2]
+    assert drawn("None")[:2] == (code, True)
+    assert drawn("plain words")[0] == quote
+
+
 def open_page(
     qtbot: QtBot,
     window: MainWindow,

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QStyle,
     QTextEdit,
     QToolButton,
@@ -300,8 +301,11 @@ class FindBar(QWidget):
             "Text to find in the page: Enter finds the next match, Shift+Enter the previous"
         )
         self.edit.setClearButtonEnabled(True)
-        self.edit.setMinimumWidth(220)
+        # Narrow enough for the bar to fit a narrow window's page (its minimum width made
+        # the window wider, which laid the page's tables out again); wide when there is room.
+        self.edit.setMinimumWidth(120)
         self.edit.setMaximumWidth(360)
+        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.edit.textChanged.connect(self._on_text_changed)
         self.edit.installEventFilter(self)
 
@@ -317,8 +321,7 @@ class FindBar(QWidget):
         self.case_box = QCheckBox("Match case")
         self.case_box.setAccessibleDescription("Find only text with the same upper and lower case")
         self.case_box.toggled.connect(lambda _checked: self._search_from_caret())
-        self.count_label = QLabel()
-        self.count_label.setMinimumWidth(110)
+        self.count_label = QLabel()  # (grows into the stretch after it: nothing moves)
         self.count_label.setAccessibleDescription("Which match is shown, of how many")
         self._no_match = False  # the count label and the field say "no matches"
         self.close_button = self._tool_button(

@@ -12,9 +12,13 @@ someone looks at pay for them. Formats in the document made the inserts twice as
 plain text, and cutting each piece into runs of one format was ~10% of the renderer
 process's work for a page (bench/README.md, "Ranges, not runs").
 
-Merge order is (end, start, arrival): an inner range ends first, so where an outer one sets
-the same property (a colour) the outer one wins; ranges that end and start together keep the
-order they came in (a piece's links before its styles). A range may lie over text given
+Merge order is (rank, start, end descending, arrival): a quote's dimmed colour first
+(:data:`RANKS`), then the other styles, then links, so that a link looks like a link inside a
+quote and around code (its colour and underline over theirs; code keeps its font), and code in
+a quote keeps its colour; within a rank an outer range merges before the inner ones it holds,
+whose own settings win, as in CSS; ranges over the same text keep the order they came in.
+(By end first, code that ended a link took the code colour and code before it the link's:
+"and, or, not", one link, drew "not" alone as code.) A range may lie over text given
 before its piece (a link is reported when it closes): the blocks there that have their
 formats get them again when next laid out.
 
@@ -33,6 +37,11 @@ from operator import attrgetter, itemgetter, not_, or_, sub
 from PySide6.QtGui import QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
 LINK = "link"  # a link's range takes the styles' format of this name (no style has it)
+#: Where a style's ranges come in the merge: lower first, so the higher ones' settings win
+#: where both set one (a colour). Styles not named here rank STYLE_RANK; links LINK_RANK.
+RANKS = {"quote": 0}
+STYLE_RANK = 1
+LINK_RANK = 2
 #: A piece with a range begun this far (UTF-16 units) before its text is looked at by every
 #: block; the others only by blocks near them.
 WIDE = 4096
@@ -42,8 +51,8 @@ LONG = 512
 
 #: (start, end, link url or style name): a renderer's range, in its stream's positions.
 Range = tuple[int, int, str]
-#: A range found over a block: (end, start, arrival, format), which sorts in merge order.
-_Found = tuple[int, int, int, QTextCharFormat]
+#: A range found over a block: (rank, start, -end, arrival, format): sorted, merge order.
+_Found = tuple[int, int, int, int, QTextCharFormat]
 
 _first = itemgetter(0)
 _second = itemgetter(1)
@@ -77,6 +86,7 @@ class _Piece:
         "low",
         "offset",
         "order",
+        "ranks",
         "reach",
         "start",
         "starts",
@@ -100,6 +110,7 @@ class _Piece:
         # view's).
         names = {name: n for n, name in enumerate(styles)}
         self.formats = list(styles.values())
+        self.ranks = [RANKS.get(name, STYLE_RANK) for name in styles]  # by format number
         self.link = names.get(LINK, -1)
         self.codes = array("H", list(map(names.__getitem__, map(_third, spans))))
         # (C-speed passes, lists first and arrays of them after: arrays filled from
@@ -130,7 +141,7 @@ class _Piece:
         start -= offset  # (in stream positions)
         end -= offset
         by_start, starts, ends = self.by_start, self.starts, self.ends
-        links, codes, formats = self.links, self.codes, self.formats
+        links, codes, formats, ranks = self.links, self.codes, self.formats, self.ranks
         limit, arrival = self.end - offset, self.arrival
         first = bisect_left(by_start, start - self.reach)
         for n in chain(self.order[first : bisect_left(by_start, end)], self.long):
@@ -139,9 +150,13 @@ class _Piece:
                 b = limit
             if b <= start or a >= end or b <= a or a < 0:
                 continue  # not over it, empty, or before its stream (a renderer's bug)
-            fmt = formats[self.link if n < links else codes[n - links]]
+            if n < links:
+                fmt, rank = formats[self.link], LINK_RANK
+            else:
+                code = codes[n - links]
+                fmt, rank = formats[code], ranks[code]
             if not fmt.isEmpty():  # (an empty one changes nothing)
-                found.append((b + offset, a + offset, arrival + n, fmt))
+                found.append((rank, a + offset, -b - offset, arrival + n, fmt))
 
     def over_earlier(self) -> list[tuple[int, int]]:
         """The document positions of text given before this piece that its ranges lie over,
@@ -286,14 +301,14 @@ class RangeFormats:
         for piece in self._far:
             piece.collect(start, end, found)
         found.sort(key=_merge_order)
-        return [(max(a, start), min(b, end), fmt) for b, a, _, fmt in found]
+        return [(max(a, start), min(-b, end), fmt) for _, a, b, _, fmt in found]
 
 
 _end = attrgetter("end")  # a piece's end, the key the pieces are searched by (in C)
 
 
-def _merge_order(row: _Found) -> tuple[int, int, int]:
-    return row[0], row[1], row[2]
+def _merge_order(row: _Found) -> tuple[int, int, int, int]:
+    return row[0], row[1], row[2], row[3]
 
 
 def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:

@@ -1,8 +1,14 @@
-"""The address bar: Enter asks for a load; completion from the typed-address history."""
+"""The address bar: Enter asks for a load; completion from the typed-address history.
+
+Escape, as in browsers, undoes what was typed: the page's address comes back, selected. With
+nothing to undo, Escape is the window's (Stop, while a page loads), and once nothing uses it
+the bar hands the keyboard back to the page (:attr:`AddressBar.leave_requested`).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Signal, Slot
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 
@@ -11,10 +17,12 @@ class AddressBar(QLineEdit):
 
     Signals:
         load_requested(str text): Enter was pressed; the raw text, normalised by the window.
+        leave_requested(): Escape with nothing typed to undo: the page takes the keyboard.
     Slots: set_url(str), set_history(list[str]), focus_and_select()
     """
 
     load_requested = Signal(str)
+    leave_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,12 +35,12 @@ class AddressBar(QLineEdit):
         # anything past MAX_URL_LENGTH (32 KiB) with a message that says so.
         self.setMaxLength(1 << 20)
         self._model = QStringListModel(self)
+        self._url = ""  # the page's address, as last shown (what Escape brings back)
         self.returnPressed.connect(self._on_return)
 
     def install_completer(self) -> None:
         """Completion from the typed history. Separate from __init__ (the window calls it
-        after its first paint): its Qt enums cost start-up time (the Qt namespace ~14 ms)."""
-        from PySide6.QtCore import Qt
+        after its first paint)."""
         from PySide6.QtWidgets import QCompleter
 
         if self.completer() is not None:
@@ -54,8 +62,45 @@ class AddressBar(QLineEdit):
     @Slot(str)
     def set_url(self, url: str) -> None:
         """Show an address (the final one after redirects) without emitting anything."""
+        self._url = url
         self.setText(url)
         self.setCursorPosition(0)
+
+    def _popup_shown(self) -> bool:
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        return popup is not None and popup.isVisible()
+
+    def _undoes(self, event: QKeyEvent) -> bool:
+        """``event`` is an Escape that undoes what was typed (the completion list, open,
+        takes its own Escape first)."""
+        return (
+            event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and not self._popup_shown()
+            and self.text() != self._url
+        )
+
+    def event(self, event: QEvent) -> bool:
+        overrides = event.type() == QEvent.Type.ShortcutOverride
+        if overrides and isinstance(event, QKeyEvent) and self._undoes(event):
+            event.accept()  # the bar's, before the window's Esc (Stop)
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._undoes(event):
+            self.setText(self._url)
+            self.selectAll()
+            return
+        if (
+            event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and not self._popup_shown()
+        ):
+            self.leave_requested.emit()  # nothing to undo, no page to stop: back to the page
+            return
+        super().keyPressEvent(event)
 
     def set_history(self, urls: list[str]) -> None:
         self._model.setStringList(urls)
@@ -65,7 +110,5 @@ class AddressBar(QLineEdit):
 
     @Slot()
     def focus_and_select(self) -> None:
-        from PySide6.QtCore import Qt
-
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.selectAll()

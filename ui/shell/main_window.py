@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         first = self.settings.first_frame()
         self.address_bar = AddressBar()
         self.address_bar.load_requested.connect(self.on_address_entered)  # queued until built
+        self.address_bar.leave_requested.connect(self._focus_page)
         toolbar = QToolBar("Navigation")
         toolbar.setObjectName("navigation")
         toolbar.setMovable(False)
@@ -317,6 +318,11 @@ class MainWindow(QMainWindow):
         # The reader goes on in the page they asked for, as in browsers (Ctrl+L returns).
         self.page.document_view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.page.enter_address(text)
+
+    @Slot()
+    def _focus_page(self) -> None:
+        if self.fully_built:
+            self.page.document_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def load(self, text: str, typed: bool = False, from_history: bool = False) -> None:
         """Open an address in the current tab. Before the window is whole (deferred

@@ -142,3 +142,51 @@ def test_esc_in_the_document_stops_a_load_and_otherwise_does_nothing(
     assert drive.focused() is view
     assert "Stopped" in drive.status_text(window)
     assert "first part" in drive.screen_text(window)
+
+
+def test_escape_in_the_address_bar_undoes_the_typing_then_hands_the_keys_to_the_page(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = serve(servers, routes({"/long.html": send(html_response("<p>line</p>" * 300))}))
+    url = srv.url("/long.html")
+    drive.open_address(qtbot, window, url)
+    bar, view = window.address_bar, window.page.document_view
+    drive.trigger(window, "File", "Go to address bar")
+    drive.type_text(qtbot, "garbage")
+    assert bar.text() == "garbage"
+    drive.press(qtbot, Qt.Key.Key_Escape)  # as in browsers: what was typed is undone
+    assert bar.text() == url and bar.selectedText() == url
+    assert drive.focused() is bar
+    drive.press(qtbot, Qt.Key.Key_Escape)  # nothing left to undo: back to the page
+    assert drive.focused() is view
+    top = drive.scroll(window)
+    drive.press(qtbot, Qt.Key.Key_Space)  # the keys are the page's again
+    assert drive.scroll(window) != top
+    # Ctrl+L, Escape, then a space: the address is kept, not typed over.
+    drive.trigger(window, "File", "Go to address bar")
+    drive.press(qtbot, Qt.Key.Key_Escape)
+    drive.press(qtbot, Qt.Key.Key_Space)
+    assert bar.text() == url
+    assert len(srv.requests) == 1
+
+
+def test_escape_while_a_page_loads_undoes_the_typing_first_and_stops_the_page_next(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    raw = html_response("<p>first part</p>" + "<p>more</p>" * 100)
+    held = Held(raw, raw.index(b"<p>more"))
+    slow = serve(servers, held)
+    url = slow.url("/slow.html")
+    drive.trigger(window, "File", "Go to address bar")
+    drive.type_text(qtbot, url)
+    drive.press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "first part" in drive.screen_text(window))
+    drive.trigger(window, "File", "Go to address bar")
+    drive.type_text(qtbot, "other.example")
+    drive.press(qtbot, Qt.Key.Key_Escape)  # the bar's: the typing undone, the page goes on
+    assert window.address_bar.text() == url
+    assert window.page.load_ok is None
+    drive.press(qtbot, Qt.Key.Key_Escape)  # the window's: Stop
+    qtbot.waitUntil(lambda: window.page.load_ok is False)
+    assert "Stopped" in drive.status_text(window)
+    held.release_all()

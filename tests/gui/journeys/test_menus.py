@@ -190,6 +190,31 @@ def test_a_match_beside_the_screen_of_an_unwrapped_line_keeps_the_view_on_its_li
     assert view.firstVisibleBlock().blockNumber() == top  # and not up or down
 
 
+def test_find_opens_in_a_narrow_window_without_widening_it_or_laying_tables_out_again(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    rows = "".join(
+        f"<tr><td>v{i}<td>{'a change to the function that went in ' * 3}" for i in range(4)
+    )
+    srv = site(servers, html_response(f"<table><tr><th>Version<th>Changes{rows}</table>"))
+    window.show()
+    window.resize(640, 700)
+    qtbot.waitUntil(lambda: window.width() == 640)
+    drive.open_address(qtbot, window, srv.url("/page.html"))
+    qtbot.waitUntil(lambda: not window.page.rendering)
+    view = window.page.document_view
+    columns, rendered = view.columns, window.page.renderer.rendered_width
+    drive.trigger(window, "Edit", "Find…")
+    drive.type_text(qtbot, "change")
+    qtbot.waitUntil(lambda: window.page.find_bar.current_range() is not None)
+    qtbot.wait(50)  # (a resize would have come meanwhile)
+    assert window.width() == 640  # the bar fits: its minimum made the window 683 px wide
+    assert view.columns == columns and window.page.renderer.rendered_width == rendered
+    assert window.page.find_bar.count_label.text() == "1 of 13"  # (and "Changes")
+    bar = window.page.find_bar
+    assert bar.close_button.geometry().right() <= bar.width()  # all of it shown
+
+
 def test_zoom_in_out_and_actual_size(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
