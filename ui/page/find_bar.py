@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
@@ -324,6 +324,9 @@ class FindBar(QWidget):
         self.count_label = QLabel()  # (grows into the stretch after it: nothing moves)
         self.count_label.setAccessibleDescription("Which match is shown, of how many")
         self._no_match = False  # the count label and the field say "no matches"
+        #: Whether more text is still coming into the editor (a page loading or being laid
+        #: out again): no match then is "not found yet", not a red "No matches".
+        self.more_coming: Callable[[], bool] = _nothing_coming
         self.close_button = self._tool_button(
             style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton),
             "Close the find bar (Esc)",
@@ -450,6 +453,12 @@ class FindBar(QWidget):
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.edit.selectAll()
         self._search_from_caret()
+
+    @Slot()
+    def more_ended(self) -> None:
+        """No more text is coming (:attr:`more_coming` turned False): say what was found."""
+        if self.isVisible() and self._needle and self._current < 0:
+            self._show_result(scroll=False)
 
     @Slot()
     def find_next(self) -> None:
@@ -877,7 +886,8 @@ class FindBar(QWidget):
             start = self._current
             self._current_qt = hay.to_qt(start), hay.to_qt(start + len(self._needle))
         self._show_count()
-        self._no_match = bool(self._needle) and self._current < 0 and not self.reading
+        waiting = self.reading or self.more_coming()
+        self._no_match = bool(self._needle) and self._current < 0 and not waiting
         self._show_no_match()
         if scroll:
             self._scroll_to_current()
@@ -889,7 +899,7 @@ class FindBar(QWidget):
         elif self.reading:
             text = "reading…"
         elif self._current < 0:
-            text = "No matches"
+            text = "not found yet…" if self.more_coming() else "No matches"
         elif self._before is None:
             text = "counting…"  # the current match's number is not known yet
         elif self._complete and self._dirty_from is None:  # (else: new text not read yet)
@@ -994,3 +1004,7 @@ class FindBar(QWidget):
         selection.cursor = cursor
         selection.format = fmt
         return selection
+
+
+def _nothing_coming() -> bool:
+    return False

@@ -164,6 +164,7 @@ class Page(QWidget):
         self.find_bar = FindBar()
         self.find_bar.hide()
         self.find_bar.attach(self.document_view)
+        self.find_bar.more_coming = lambda: self.is_loading or self.rendering
         self.renderer = PageRenderer(self.document_view, self)
         self.renderer.table_width = self.document_view.columns
         self._frozen = FrozenFrame(self.document_view)  # (its scroll bar too)
@@ -295,6 +296,8 @@ class Page(QWidget):
     def _end_load(self, transition: str) -> None:
         self._fire(transition)
         self.actions_changed.emit()
+        if not self.rendering:  # (else once the view has it all: _on_render_progress)
+            self.find_bar.more_ended()
         self.load_ended.emit(bool(self.load_machine.ok))
 
     def _set_title(self, title: str) -> None:
@@ -854,6 +857,8 @@ class Page(QWidget):
         self._restore_place()
         if self.rendering:
             return
+        if not self.is_loading:
+            self.find_bar.more_ended()
         self._frozen.release_keys()  # (Select All, Copy: the whole page, now)
         if self._tables_stale():
             self._relayout_timer.start()  # the width changed while this rendering ran

@@ -215,6 +215,36 @@ def test_find_opens_in_a_narrow_window_without_widening_it_or_laying_tables_out_
     assert bar.close_button.geometry().right() <= bar.width()  # all of it shown
 
 
+def test_a_word_not_arrived_yet_is_not_found_yet_then_found_or_not_at_the_end(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # While the page still comes in, "No matches" in red was a verdict given too early.
+    first = "".join(f"early line {i}\n" for i in range(50))
+    rest = "".join(f"late line {i}\n" for i in range(50)) + "the needle at last\n"
+    raw = http_response(200, (first + rest).encode(), [("Content-Type", "text/plain")])
+    held = Held(raw, raw.index(b"late line 0"))
+    srv = serve(servers, held)
+    drive.enter_address(qtbot, window, srv.url("/slow.txt"))
+    view = window.page.document_view
+    qtbot.waitUntil(lambda: "early line 49" in view.toPlainText(), timeout=10000)
+    bar = window.page.find_bar
+    drive.trigger(window, "Edit", "Find…")
+    drive.type_text(qtbot, "needle")
+    qtbot.waitUntil(lambda: bar.count_label.text() != "")
+    assert bar.count_label.text() == "not found yet…"
+    assert bar.current_range() is None
+    drive.type_text(qtbot, "s")  # "needles": in no part of the page
+    qtbot.waitUntil(lambda: bar.count_label.text() == "not found yet…")
+    held.release()
+    drive.wait_loaded(qtbot, window)
+    qtbot.waitUntil(lambda: not window.page.rendering)
+    qtbot.waitUntil(lambda: bar.count_label.text() == "No matches")  # now it is a verdict
+    drive.press(qtbot, Qt.Key.Key_Backspace)  # "needle"
+    qtbot.waitUntil(lambda: bar.count_label.text() == "1 of 1")
+    found = bar.current_range()
+    assert found is not None and view.toPlainText()[found[0] : found[1]] == "needle"
+
+
 def test_zoom_in_out_and_actual_size(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
