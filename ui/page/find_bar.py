@@ -40,6 +40,7 @@ from PySide6.QtGui import (
     QColor,
     QKeyEvent,
     QPalette,
+    QShowEvent,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -336,7 +337,7 @@ class FindBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 3, 4, 3)
         layout.setSpacing(4)
-        layout.addWidget(self.edit)
+        layout.addWidget(self.edit, 2)  # (up to its maximum, before the stretch after all)
         layout.addWidget(self.previous_button)
         layout.addWidget(self.next_button)
         layout.addSpacing(8)
@@ -458,7 +459,23 @@ class FindBar(QWidget):
     def more_ended(self) -> None:
         """No more text is coming (:attr:`more_coming` turned False): say what was found."""
         if self.isVisible() and self._needle and self._current < 0:
+            self._settle()
+
+    def _settle(self) -> None:
+        # Text that came since the last search is searched now (its refresh may still be
+        # waiting), and that search says what was found; else the verdict as it stands.
+        if self._dirty_from is not None or self._growth is not None:
+            self._refresh_timer.stop()
+            self._on_grown()
+        else:
             self._show_result(scroll=False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Shown again with its tab: the text may have changed or ended meanwhile (a hidden
+        # bar searches nothing), and "not found yet…" would then never turn into a verdict.
+        if self._needle and self._hay is not None:
+            self._settle()
 
     @Slot()
     def find_next(self) -> None:

@@ -300,15 +300,11 @@ class RangeFormats:
             k += 1
         for piece in self._far:
             piece.collect(start, end, found)
-        found.sort(key=_merge_order)
+        found.sort()  # (arrivals differ: the format is never compared)
         return [(max(a, start), min(-b, end), fmt) for _, a, b, _, fmt in found]
 
 
 _end = attrgetter("end")  # a piece's end, the key the pieces are searched by (in C)
-
-
-def _merge_order(row: _Found) -> tuple[int, int, int, int]:
-    return row[0], row[1], row[2], row[3]
 
 
 def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:

@@ -61,8 +61,12 @@ class AddressBar(QLineEdit):
 
     @Slot(str)
     def set_url(self, url: str) -> None:
-        """Show an address (the final one after redirects) without emitting anything."""
+        """Show an address (the final one after redirects) without emitting anything. What
+        the user is typing in the bar stays (a load that ends meanwhile wiped it); Escape
+        brings this address back."""
         self._url = url
+        if self.hasFocus() and self.isModified():
+            return
         self.setText(url)
         self.setCursorPosition(0)
 
@@ -90,7 +94,7 @@ class AddressBar(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._undoes(event):
-            self.setText(self._url)
+            self.setText(self._url)  # (and no longer modified: set_url shows what comes)
             self.selectAll()
             return
         if (

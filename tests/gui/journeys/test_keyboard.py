@@ -190,3 +190,25 @@ def test_escape_while_a_page_loads_undoes_the_typing_first_and_stops_the_page_ne
     qtbot.waitUntil(lambda: window.page.load_ok is False)
     assert "Stopped" in drive.status_text(window)
     held.release_all()
+
+
+def test_what_is_typed_in_the_address_bar_stays_when_a_load_ends_meanwhile(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    raw = html_response("<p>first part</p>" + "<p>more</p>" * 100)
+    held = Held(raw, raw.index(b"<p>more"))
+    slow = serve(servers, held)
+    url = slow.url("/slow.html")
+    drive.trigger(window, "File", "Go to address bar")
+    drive.type_text(qtbot, url)
+    drive.press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "first part" in drive.screen_text(window))
+    drive.trigger(window, "File", "Go to address bar")
+    drive.type_text(qtbot, "next.example/dra")
+    held.release_all()  # the page ends while the next address is half typed
+    drive.wait_loaded(qtbot, window)
+    assert window.page.load_ok is True
+    drive.type_text(qtbot, "ft")
+    assert window.address_bar.text() == "next.example/draft"  # (the load's end wiped it)
+    drive.press(qtbot, Qt.Key.Key_Escape)
+    assert window.address_bar.text() == url

@@ -215,34 +215,85 @@ def test_find_opens_in_a_narrow_window_without_widening_it_or_laying_tables_out_
     assert bar.close_button.geometry().right() <= bar.width()  # all of it shown
 
 
+def slow_log(servers: list[LoopbackServer], word: str) -> tuple[Held, LoopbackServer]:
+    """A text page whose second part (held until released) holds ``word``."""
+    first = "".join(f"early line {i}\n" for i in range(50))
+    rest = "".join(f"late line {i}\n" for i in range(50)) + f"the {word} at last\n"
+    raw = http_response(200, (first + rest).encode(), [("Content-Type", "text/plain")])
+    held = Held(raw, raw.index(b"late line 0"))
+    return held, serve(servers, held)
+
+
+def said(bar: object) -> list[str]:
+    """Every text the find bar's count label is given from now on."""
+    label = bar.count_label  # type: ignore[attr-defined]
+    texts: list[str] = []
+    set_text = label.setText
+
+    def record(text: str) -> None:
+        texts.append(text)
+        set_text(text)
+
+    label.setText = record
+    return texts
+
+
 def test_a_word_not_arrived_yet_is_not_found_yet_then_found_or_not_at_the_end(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
     # While the page still comes in, "No matches" in red was a verdict given too early.
-    first = "".join(f"early line {i}\n" for i in range(50))
-    rest = "".join(f"late line {i}\n" for i in range(50)) + "the needle at last\n"
-    raw = http_response(200, (first + rest).encode(), [("Content-Type", "text/plain")])
-    held = Held(raw, raw.index(b"late line 0"))
-    srv = serve(servers, held)
+    held, srv = slow_log(servers, "needle")
     drive.enter_address(qtbot, window, srv.url("/slow.txt"))
     view = window.page.document_view
     qtbot.waitUntil(lambda: "early line 49" in view.toPlainText(), timeout=10000)
     bar = window.page.find_bar
+    texts = said(bar)
     drive.trigger(window, "Edit", "Find…")
     drive.type_text(qtbot, "needle")
     qtbot.waitUntil(lambda: bar.count_label.text() != "")
     assert bar.count_label.text() == "not found yet…"
     assert bar.current_range() is None
-    drive.type_text(qtbot, "s")  # "needles": in no part of the page
-    qtbot.waitUntil(lambda: bar.count_label.text() == "not found yet…")
-    held.release()
+    held.release()  # the word arrives, and the page ends
     drive.wait_loaded(qtbot, window)
-    qtbot.waitUntil(lambda: not window.page.rendering)
-    qtbot.waitUntil(lambda: bar.count_label.text() == "No matches")  # now it is a verdict
-    drive.press(qtbot, Qt.Key.Key_Backspace)  # "needle"
     qtbot.waitUntil(lambda: bar.count_label.text() == "1 of 1")
+    assert "No matches" not in texts  # (it was said once the load ended, before the search)
     found = bar.current_range()
     assert found is not None and view.toPlainText()[found[0] : found[1]] == "needle"
+    drive.type_text(qtbot, "s")  # "needles": in no part of the whole page
+    qtbot.waitUntil(lambda: bar.count_label.text() == "No matches")
+
+
+def test_a_search_in_a_background_tab_gives_its_verdict_when_the_tab_is_shown_again(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    held, srv = slow_log(servers, "needle")
+    drive.enter_address(qtbot, window, srv.url("/slow.txt"))
+    page = window.page
+    qtbot.waitUntil(lambda: "early line 49" in page.document_view.toPlainText(), timeout=10000)
+    drive.trigger(window, "Edit", "Find…")
+    drive.type_text(qtbot, "needles")  # in no part of the page
+    qtbot.waitUntil(lambda: page.find_bar.count_label.text() == "not found yet…")
+    drive.trigger(window, "File", "New Tab")
+    qtbot.waitUntil(lambda: window.page is not page)
+    held.release()  # the first tab's page ends while it is hidden
+    qtbot.waitUntil(lambda: page.load_ok is not None and not page.rendering, timeout=10000)
+    drive.trigger(window, "Go", "Previous Tab")
+    qtbot.waitUntil(lambda: window.page is page)
+    qtbot.waitUntil(lambda: page.find_bar.count_label.text() == "No matches")
+
+
+def test_the_find_field_is_wide_when_there_is_room(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    srv = site(servers)
+    window.show()
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    drive.open_address(qtbot, window, srv.url("/page.html"))
+    drive.trigger(window, "Edit", "Find…")
+    edit = window.page.find_bar.edit
+    qtbot.waitUntil(lambda: edit.isVisible())
+    assert edit.width() == edit.maximumWidth()  # (it stayed at its least, 125 px)
 
 
 def test_zoom_in_out_and_actual_size(
