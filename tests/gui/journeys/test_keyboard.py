@@ -170,17 +170,25 @@ def test_escape_in_the_address_bar_undoes_the_typing_then_hands_the_keys_to_the_
     assert len(srv.requests) == 1
 
 
-def test_escape_while_a_page_loads_undoes_the_typing_first_and_stops_the_page_next(
+def open_half_a_page(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
-) -> None:
+) -> tuple[Held, str]:
+    """A page typed into the address bar whose first part is shown and whose rest is held
+    (until released): (the hold, the page's address)."""
     raw = html_response("<p>first part</p>" + "<p>more</p>" * 100)
     held = Held(raw, raw.index(b"<p>more"))
-    slow = serve(servers, held)
-    url = slow.url("/slow.html")
+    url = serve(servers, held).url("/slow.html")
     drive.trigger(window, "File", "Go to address bar")
     drive.type_text(qtbot, url)
     drive.press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "first part" in drive.screen_text(window))
+    return held, url
+
+
+def test_escape_while_a_page_loads_undoes_the_typing_first_and_stops_the_page_next(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    held, url = open_half_a_page(qtbot, window, servers)
     drive.trigger(window, "File", "Go to address bar")
     drive.type_text(qtbot, "other.example")
     drive.press(qtbot, Qt.Key.Key_Escape)  # the bar's: the typing undone, the page goes on
@@ -195,14 +203,7 @@ def test_escape_while_a_page_loads_undoes_the_typing_first_and_stops_the_page_ne
 def test_what_is_typed_in_the_address_bar_stays_when_a_load_ends_meanwhile(
     qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
 ) -> None:
-    raw = html_response("<p>first part</p>" + "<p>more</p>" * 100)
-    held = Held(raw, raw.index(b"<p>more"))
-    slow = serve(servers, held)
-    url = slow.url("/slow.html")
-    drive.trigger(window, "File", "Go to address bar")
-    drive.type_text(qtbot, url)
-    drive.press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "first part" in drive.screen_text(window))
+    held, url = open_half_a_page(qtbot, window, servers)
     drive.trigger(window, "File", "Go to address bar")
     drive.type_text(qtbot, "next.example/dra")
     held.release_all()  # the page ends while the next address is half typed
