@@ -395,15 +395,20 @@ def read_response(
     head_timeout = max(timeout, MIN_HEAD_SECONDS)
     head_deadline: float | None = None  # set at the first byte
     head_recvs: list[tuple[float, int]] = []  # (elapsed, size) of each recv of the head
+    # When the last recv() returned: a recv's time, its head's and its BodyChunks' (taken
+    # before the slow-motion pause, as the time to first byte is: after it, the first recv
+    # was drawn a pause later than the "first byte" the Stream dock states beside it).
+    recv_at = time.perf_counter()
 
     def recv() -> bytes:
-        nonlocal wire_bytes, first_byte_at, eof
+        nonlocal wire_bytes, first_byte_at, eof, recv_at
         count = source.recv_into(view, recv_size)
+        recv_at = time.perf_counter()
         if count == 0:
             eof = True
             return b""
         if not wire_bytes:
-            first_byte_at = time.perf_counter()
+            first_byte_at = recv_at
         wire_bytes += count
         data = bytes(view[:count])
         if options.chunk_delay > 0 and cancel.wait(options.chunk_delay):
@@ -414,7 +419,7 @@ def read_response(
     while response is None:
         data = recv()
         if data:
-            head_recvs.append((time.perf_counter() - start, len(data)))
+            head_recvs.append((recv_at - start, len(data)))
         now = clock()
         if head_deadline is None:
             head_deadline = now + head_timeout
@@ -465,7 +470,7 @@ def read_response(
             for name, value in response.headers.raw_items()
         ),
         raw=bytes(pending[:end]),
-        elapsed=time.perf_counter() - start,
+        elapsed=recv_at - start,  # (its last recv's time)
         recvs=tuple(head_recvs),
         body_prefix=len(pending) - end,
     )
@@ -490,7 +495,7 @@ def read_response(
         expanding past PIECE_SIZE) carry b"". Pieces are pulled from the decoder one at a
         time, so a recv that inflates a lot never sits in memory whole."""
         nonlocal body_bytes
-        elapsed = time.perf_counter() - start
+        elapsed = recv_at - start  # (the recv these bytes came in)
         pieces = decoder.iter_decode(body) if body else iter(())
         if final:
             pieces = itertools.chain(pieces, decoder.iter_flush())

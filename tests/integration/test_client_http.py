@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import socket
 import time
 from collections.abc import Callable
@@ -159,6 +160,30 @@ def test_chunk_delay_slows_each_recv(serve: ServerFactory) -> None:
     events = collect(server.url("/"), recv_size=16, chunk_delay=0.02)
     assert body_of(events) == b"x" * 40
     assert time.perf_counter() - started >= 0.02 * 3
+
+
+def test_a_recv_is_timed_when_it_returns_not_after_the_slow_motion_pause(
+    serve: ServerFactory,
+) -> None:
+    # The Stream dock draws each recv at its time and says "first byte" beside it: with the
+    # pause counted in, recv 1 and the head came a whole pause after the first byte.
+    delay = 0.05
+    server = serve(respond(http_response(200, b"y" * 200)))
+    events = collect(server.url("/"), recv_size=64, chunk_delay=delay)
+    head = next(e for e in events if isinstance(e, ResponseHead))
+    chunks = [e for e in events if isinstance(e, BodyChunk) and e.wire]
+    finished = next(e for e in events if isinstance(e, Finished))
+    assert body_of(events) == b"y" * 200
+    first_recv = head.recvs[0][0]
+    assert first_recv == pytest.approx(finished.timings.time_to_first_byte, abs=1e-6)
+    assert head.elapsed == head.recvs[-1][0]  # the head is known when its last recv returns
+    if head.body_prefix:
+        assert chunks[0].elapsed == head.elapsed  # those body bytes came in that recv
+    times = [at for at, _ in head.recvs] + [
+        c.elapsed for c in chunks[1 if head.body_prefix else 0 :]
+    ]
+    assert len(times) >= 4
+    assert all(b - a >= delay for a, b in itertools.pairwise(times))  # a pause between two
 
 
 # --- redirects -------------------------------------------------------------------------------
