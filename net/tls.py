@@ -151,6 +151,9 @@ def _has_ca(ctx: ssl.SSLContext) -> bool:
     return bool(paths.capath and os.path.isdir(paths.capath) and os.listdir(paths.capath))
 
 
+_building = threading.Lock()  # held while the cached context is looked up or built
+
+
 def cached_trusted_context(cafile: str | None = None) -> tuple[ssl.SSLContext, TrustStore]:
     """:func:`create_trusted_context`, built once per (cafile, SSL_CERT_FILE, SSL_CERT_DIR):
     loading the system store costs milliseconds, too many for every redirect hop. Built once
@@ -158,9 +161,6 @@ def cached_trusted_context(cafile: str | None = None) -> tuple[ssl.SSLContext, T
     others wait for it (lru_cache alone would let each build its own)."""
     with _building:
         return _cached(cafile, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
-
-
-_building = threading.Lock()
 
 
 @functools.lru_cache(maxsize=8)

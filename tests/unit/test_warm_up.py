@@ -86,24 +86,49 @@ def test_two_threads_asking_for_the_tls_context_at_once_build_it_once(
     import net.tls
 
     builds: list[str] = []
-    building = threading.Event()
+    release = threading.Event()
 
-    def slow_build(cafile: str | None = None) -> tuple[object, object]:
+    def held_build(cafile: str | None = None) -> tuple[object, object]:
         builds.append(threading.current_thread().name)
-        building.set()
-        time.sleep(0.2)  # long enough for the other thread to ask meanwhile
+        assert release.wait(30)  # (built once the test has seen the second one ask)
         return object(), object()
 
-    monkeypatch.setattr(net.tls, "create_trusted_context", slow_build)
+    def where(thread: threading.Thread) -> list[str]:
+        """The functions ``thread`` is in now, innermost first."""
+        frame = sys._current_frames().get(thread.ident or 0)
+        names = []
+        while frame is not None:
+            names.append(frame.f_code.co_name)
+            frame = frame.f_back
+        return names
+
+    monkeypatch.setattr(net.tls, "create_trusted_context", held_build)
     net.tls._cached.cache_clear()
     try:
-        got: list[object] = []
-        first = threading.Thread(target=lambda: got.append(net.tls.cached_trusted_context()))
+        got: dict[str, object] = {}
+
+        def ask() -> None:
+            got[threading.current_thread().name] = net.tls.cached_trusted_context()
+
+        first = threading.Thread(target=ask, name="first")
         first.start()
-        assert building.wait(10)
-        second = net.tls.cached_trusted_context()  # asked while the first one builds
-        first.join(10)
-        assert builds == [first.name]
-        assert got == [second]
+        deadline = time.monotonic() + 30
+        while "held_build" not in where(first):  # the first one builds...
+            assert time.monotonic() < deadline and first.is_alive()
+            time.sleep(0.001)
+        second = threading.Thread(target=ask, name="second")
+        second.start()
+        # ...and the second one asks meanwhile: it waits at the lock (or, with none, builds
+        # a context of its own); either way it is there before the first one is let go.
+        while not (
+            where(second)[:1] == ["cached_trusted_context"] or "held_build" in where(second)
+        ):
+            assert time.monotonic() < deadline and second.is_alive()
+            time.sleep(0.001)
+        release.set()
+        first.join(30)
+        second.join(30)
+        assert builds == ["first"]
+        assert got["second"] is got["first"]
     finally:
         net.tls._cached.cache_clear()

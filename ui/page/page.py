@@ -164,7 +164,7 @@ class Page(QWidget):
         self.find_bar = FindBar()
         self.find_bar.hide()
         self.find_bar.attach(self.document_view)
-        self.find_bar.more_coming = lambda: self.is_loading or self.rendering
+        self.find_bar.more_coming = lambda: self.text_coming
         self.renderer = PageRenderer(self.document_view, self)
         self.renderer.table_width = self.document_view.columns
         self._frozen = FrozenFrame(self.document_view)  # (its scroll bar too)
@@ -268,6 +268,11 @@ class Page(QWidget):
         return self.renderer.busy or self.document_view.has_pending()
 
     @property
+    def text_coming(self) -> bool:
+        """More of the page's text is still to come into the view: it loads or renders."""
+        return self.is_loading or self.rendering
+
+    @property
     def has_body(self) -> bool:
         return self._has_body
 
@@ -296,7 +301,7 @@ class Page(QWidget):
     def _end_load(self, transition: str) -> None:
         self._fire(transition)
         self.actions_changed.emit()
-        if not self.rendering:  # (else once the view has it all: _on_render_progress)
+        if not self.text_coming:  # (else once the view has it all: _on_render_progress)
             self.find_bar.more_ended()
         self.load_ended.emit(bool(self.load_machine.ok))
 
@@ -857,7 +862,7 @@ class Page(QWidget):
         self._restore_place()
         if self.rendering:
             return
-        if not self.is_loading:
+        if not self.text_coming:
             self.find_bar.more_ended()
         self._frozen.release_keys()  # (Select All, Copy: the whole page, now)
         if self._tables_stale():

@@ -75,15 +75,17 @@ class AddressBar(QLineEdit):
         popup = completer.popup() if completer is not None else None
         return popup is not None and popup.isVisible()
 
-    def _undoes(self, event: QKeyEvent) -> bool:
-        """``event`` is an Escape that undoes what was typed (the completion list, open,
-        takes its own Escape first)."""
+    def _escape(self, event: QKeyEvent) -> bool:
+        """``event`` is the bar's Escape (the completion list, open, takes its own first)."""
         return (
             event.key() == Qt.Key.Key_Escape
             and event.modifiers() == Qt.KeyboardModifier.NoModifier
             and not self._popup_shown()
-            and self.text() != self._url
         )
+
+    def _undoes(self, event: QKeyEvent) -> bool:
+        """``event`` is an Escape that undoes what was typed."""
+        return self._escape(event) and self.text() != self._url
 
     def event(self, event: QEvent) -> bool:
         overrides = event.type() == QEvent.Type.ShortcutOverride
@@ -97,11 +99,7 @@ class AddressBar(QLineEdit):
             self.setText(self._url)  # (and no longer modified: set_url shows what comes)
             self.selectAll()
             return
-        if (
-            event.key() == Qt.Key.Key_Escape
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and not self._popup_shown()
-        ):
+        if self._escape(event):
             self.leave_requested.emit()  # nothing to undo, no page to stop: back to the page
             return
         super().keyPressEvent(event)

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.journeys import drive
 from tests.gui.journeys.pages import Held, html_response
+from tests.gui.painted import settled
 from tests.gui.windows import serve
 from tests.integration.servers import LoopbackServer, http_response, routes, send
 from ui.shell.actions import ENCODINGS
@@ -207,7 +208,7 @@ def test_find_opens_in_a_narrow_window_without_widening_it_or_laying_tables_out_
     drive.trigger(window, "Edit", "Find…")
     drive.type_text(qtbot, "change")
     qtbot.waitUntil(lambda: window.page.find_bar.current_range() is not None)
-    qtbot.wait(50)  # (a resize would have come meanwhile)
+    settled()  # (the layout's requests handled: a resize would have come)
     assert window.width() == 640  # the bar fits: its minimum made the window 683 px wide
     assert view.columns == columns and window.page.renderer.rendered_width == rendered
     assert window.page.find_bar.count_label.text() == "1 of 13"  # (and "Changes")
@@ -261,6 +262,42 @@ def test_a_word_not_arrived_yet_is_not_found_yet_then_found_or_not_at_the_end(
     assert found is not None and view.toPlainText()[found[0] : found[1]] == "needle"
     drive.type_text(qtbot, "s")  # "needles": in no part of the whole page
     qtbot.waitUntil(lambda: bar.count_label.text() == "No matches")
+
+
+def test_a_word_in_no_part_of_a_streaming_page_is_no_match_once_the_load_ends(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # The verdict when the load ends with no new text: all of it was searched already, as
+    # "not found yet…", and only the end of the load says there is nothing more to come.
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+    first = "".join(f"early line {i}\n" for i in range(50)).encode()
+    rest = "".join(f"late line {i}\n" for i in range(50)).encode()
+    raw = head + first + rest  # ends when the server closes
+    held = Held(raw, len(head + first), len(raw))  # the rest, then (empty) the close
+    srv = serve(servers, held)
+    drive.enter_address(qtbot, window, srv.url("/slow.txt"))
+    page = window.page
+    view = page.document_view
+    qtbot.waitUntil(lambda: "early line 49" in view.toPlainText(), timeout=10000)
+    bar = page.find_bar
+    drive.trigger(window, "Edit", "Find…")
+    drive.type_text(qtbot, "needle")  # in no part of the page
+    qtbot.waitUntil(lambda: bar.count_label.text() == "not found yet…")
+    texts = said(bar)
+    arrived: list[int] = []  # how many label texts there were when the rest came in
+
+    def on_change() -> None:
+        if not arrived and "late line 49" in view.toPlainText():
+            arrived.append(len(texts))
+
+    view.document().contentsChanged.connect(on_change)
+    held.release()  # the rest of the text, the load still open
+    qtbot.waitUntil(lambda: bool(arrived) and len(texts) > arrived[0], timeout=10000)
+    assert texts[-1] == "not found yet…" and page.load_ok is None  # searched, still loading
+    held.release()  # the server closes: the load ends, no text comes with it
+    qtbot.waitUntil(lambda: page.load_ok is not None, timeout=10000)
+    qtbot.waitUntil(lambda: bar.count_label.text() == "No matches")
+    assert not page.text_coming
 
 
 def test_a_search_in_a_background_tab_gives_its_verdict_when_the_tab_is_shown_again(

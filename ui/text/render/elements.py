@@ -344,8 +344,7 @@ def _start_br(engine: Engine, tag: str, attrs: Attrs) -> None:
 def _start_hr(engine: Engine, tag: str, attrs: Attrs) -> None:
     writer = engine.writer
     writer.block(1)
-    # Within the width left beside the blocks it is in, as a table is (w3m's rule too).
-    room = max(MIN_RULE_WIDTH, engine.width - len(writer.cont_prefix()))
+    room = engine.width_beside(writer, MIN_RULE_WIDTH)  # (as a table, and w3m's rule)
     writer.token("─" * min(RULE_WIDTH, room), Style.RULE)
     writer.block(1)
 

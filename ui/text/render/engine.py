@@ -410,16 +410,19 @@ class Engine(TokenSink):
             carried.text_len = link.text_len
             parent.open_link(carried)
 
+    def width_beside(self, writer: Writer, least: int) -> int:
+        """The columns left for a block that ``writer`` indents (a table, a rule: their lines
+        go in after the indentation and quote bars of the blocks around them), ``least`` at
+        least."""
+        return max(least, self.width - len(writer.cont_prefix()))
+
     def _finish_table(self) -> None:
         table = self.tables.pop()
         parent = table.parent
         if table.linear:
             parent.block(2)
             return
-        # Its lines go in after the indentation of the blocks around it (a <dd>, a list
-        # item, a quote): the grid gets what is left of the width.
-        indent = len(parent.cont_prefix())
-        lines, pieces = layout_table(table, max(MIN_TABLE_WIDTH, self.width - indent))
+        lines, pieces = layout_table(table, self.width_beside(parent, MIN_TABLE_WIDTH))
         parent.cut_styles(resume=False)
         parent.block(2)
         if not lines:
