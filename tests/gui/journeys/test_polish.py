@@ -5,6 +5,7 @@ server received."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -131,6 +132,47 @@ def test_with_a_512_byte_buffer_the_first_recv_shows_its_head_and_body_parts(
     if len(split) == 1:  # the usual case on loopback: one recv of 512 B = head + body
         assert whole == 512 and head == head_size
     assert len(drive.requests_to(srv, "/lines.txt")) == 1
+
+
+def choose_slow_motion(qtbot: QtBot, win: MainWindow, label: str) -> None:
+    """The receive lab's pause per recv, picked with the keyboard (focus, arrows)."""
+    combo = win.lab.delay_combo
+    combo.setFocus()
+    qtbot.waitUntil(lambda: drive.focused() is combo)
+    drive.press(qtbot, Qt.Key.Key_Home)
+    while combo.currentText() != label:
+        before = combo.currentIndex()
+        drive.press(qtbot, Qt.Key.Key_Down)
+        assert combo.currentIndex() != before, f"no pause {label!r}"
+
+
+def seconds_of(text: str) -> float:
+    """A format_duration figure ("4.69 ms", "1.25 s") in seconds."""
+    number, unit = text.split()
+    return float(number) / (1000 if unit == "ms" else 1)
+
+
+def test_with_slow_motion_the_first_recv_is_drawn_at_the_first_byte_the_dock_states(
+    qtbot: QtBot, window: MainWindow, servers: list[LoopbackServer]
+) -> None:
+    # The first recv and the head were timed after the pause that follows each recv: the
+    # table and the chart put them a whole pause after the "first byte" stated above them.
+    body = b"".join(b"line %04d of the body\n" % i for i in range(100))
+    srv = serve(servers, respond(http_response(200, body, [("Content-Type", "text/plain")])))
+    choose_recv_size(qtbot, window, "512 B (classic)")
+    choose_slow_motion(qtbot, window, "50 ms")
+    open_address(qtbot, window, srv.url("/slow.txt"))
+    panel = window.page.stream.panel
+    model = panel.table.chunk_model
+    qtbot.waitUntil(lambda: model.pending_count == 0 and "first byte" in panel.header.text())
+    stated = re.search(r"first byte ([\d.]+ m?s)", panel.header.text())
+    assert stated, panel.header.text()
+    first_byte = seconds_of(stated.group(1))
+    times = [model.row_values(r)[0] for r in range(model.rowCount())]
+    assert len(times) >= 4
+    assert abs(times[0] - first_byte) <= 0.001 + 0.02 * first_byte, (times[0], first_byte)
+    assert all(b - a >= 0.05 for a, b in itertools.pairwise(times))  # the pauses
+    choose_slow_motion(qtbot, window, "off")
 
 
 # -- 8: the default layout ---------------------------------------------------------------------
